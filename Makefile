@@ -1,0 +1,101 @@
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+# xbr: `make` builds build/xbr; `make run` brings up the default lab;
+# `make test` runs every test; `make bench` compares with the kernel bridge.
+# V=1 shows full commands. CI=true turns warnings into errors.
+
+BUILD   ?= build
+CC      ?= gcc
+CLANG   ?= clang
+BPFTOOL ?= bpftool
+XBR     := $(BUILD)/xbr
+
+ARCH_INC := /usr/include/$(shell $(CC) -dumpmachine 2>/dev/null)
+
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=gnu11 -Wall -Wextra -Iinclude -Iuser -I$(BUILD) -MMD -MP
+BPF_CFLAGS := -g -O2 -target bpf -Wall -Wextra -Wno-unused-parameter \
+	      -Iinclude -Ibpf -I$(ARCH_INC) -MMD -MP
+ifeq ($(CI),true)
+CFLAGS     += -Werror
+BPF_CFLAGS += -Werror
+endif
+LDLIBS   := -lbpf -lmnl -lelf -lz
+
+ifeq ($(V),1)
+Q :=
+msg :=
+else
+Q := @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+BPF_SRCS  := $(wildcard bpf/*.bpf.c)
+BPF_OBJS  := $(patsubst bpf/%.bpf.c,$(BUILD)/%.bpf.o,$(BPF_SRCS))
+SKELS     := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
+USER_SRCS := $(wildcard user/*.c)
+USER_OBJS := $(patsubst user/%.c,$(BUILD)/user/%.o,$(USER_SRCS))
+LIB_OBJS  := $(filter-out $(BUILD)/user/main.o,$(USER_OBJS))
+
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+DP_SRCS   := $(wildcard tests/datapath/*.c)
+DP_BIN    := $(BUILD)/tests/test_datapath
+
+.DELETE_ON_ERROR:
+.PHONY: all deps run test unit datapath integration bench bench-smoke clean lab-down
+
+all: $(XBR)
+
+deps:
+	@tools/deps.sh build
+
+$(BUILD)/%.bpf.o: bpf/%.bpf.c | $(BUILD)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name $(notdir $(basename $(basename $<))) > $@
+
+$(BUILD)/user/%.o: user/%.c | $(SKELS) $(BUILD)/user
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(XBR): $(USER_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
+
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB_OBJS) | $(BUILD)/tests
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $< $(LIB_OBJS) $(LDLIBS) -lcmocka -o $@
+
+$(DP_BIN): $(DP_SRCS) $(LIB_OBJS) $(SKELS) | $(BUILD)/tests
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -Itests/datapath $(DP_SRCS) $(LIB_OBJS) $(LDLIBS) -lcmocka -o $@
+
+$(BUILD) $(BUILD)/user $(BUILD)/tests:
+	$(Q)mkdir -p $@
+
+# The default lab, shown working. `make lab-down` (or `build/xbr down`) removes it.
+run:
+	@tools/deps.sh build
+	@$(MAKE) --no-print-directory all
+	@tools/run-lab.sh $(XBR)
+
+lab-down: all
+	$(XBR) down
+
+test:
+	@tools/deps.sh test
+	@$(MAKE) --no-print-directory all $(UNIT_BINS) $(DP_BIN)
+	@tests/run.sh
+
+bench:
+	@tools/deps.sh bench
+	@$(MAKE) --no-print-directory all
+	@tools/bench/run.sh $(BENCH_ARGS)
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(wildcard $(BUILD)/*.d $(BUILD)/user/*.d $(BUILD)/tests/*.d)

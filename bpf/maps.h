@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * The bridge's maps, shared by the tc and XDP programs. Each map is pinned by
+ * name under /sys/fs/bpf/xbr/<bridge>/, so every process (and both hooks)
+ * works on the same tables.
+ */
+#ifndef XBR_BPF_MAPS_H
+#define XBR_BPF_MAPS_H
+
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+#include "xbr.h"
+
+/* Forwarding database: MAC+VLAN -> port; max_entries set by the loader. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, XBR_FDB_DEFAULT_SIZE);
+	__type(key, struct xbr_fdb_key);
+	__type(value, struct xbr_fdb_val);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} xbr_fdb SEC(".maps");
+
+/* Port table: host-side ifindex -> port record (policy and identity). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, XBR_MAX_PORTS);
+	__type(key, __u32);
+	__type(value, struct xbr_port);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} xbr_ports SEC(".maps");
+
+/* Flood list: slot -> {ifindex, flags}, slots [0, config.nports) valid. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, XBR_MAX_PORTS);
+	__type(key, __u32);
+	__type(value, struct xbr_flood_ent);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} xbr_flood SEC(".maps");
+
+/* Bridge configuration, one entry (ageing time, subnet, port count). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xbr_config);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} xbr_config SEC(".maps");
+
+/* Test clock: read instead of the kernel clock when xbr_test_clock is set. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} xbr_clock SEC(".maps");
+
+#endif /* XBR_BPF_MAPS_H */

@@ -1,0 +1,91 @@
+# shellcheck shell=bash
+# Common helpers for the xbr benchmark harness: logging, JSON sample
+# recording, machine description, timing, quiescence waits.
+# Sourced by run.sh; expects OUT (output dir) to be set before record_* calls.
+
+log()  { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+warn() { printf '[bench %s] WARNING: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die()  { printf '[bench] ERROR: %s\n' "$*" >&2; exit 1; }
+
+# Monotonic-ish wall clock with ns resolution, as seconds (float string).
+now() { date +%s.%N; }
+
+# fsub A B -> A-B with 6 decimals; fdiv A B -> A/B (0 if B==0).
+fsub() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.6f", a-b}'; }
+fdiv() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b==0) print 0; else printf "%.6f", a/b}'; }
+
+# split_csv "a,b,c" -> prints one item per line
+split_csv() { tr ',' '\n' <<<"$1" | sed '/^$/d'; }
+
+# Run a command with a hard time bound (SIGTERM, then SIGKILL 2 s later).
+bounded() { local t=$1; shift; timeout -k 2 "$t" "$@"; }
+
+# --- JSON sample recording -------------------------------------------------
+# record_sample METRIC CASE MODE ROUND WARMUP KEY=NUM ...
+# Appends one JSON object per line to $OUT/samples.jsonl. Values must be
+# numbers (or "null"); keys become fields of .values.
+record_sample() {
+	local metric=$1 case=$2 mode=$3 round=$4 warm=$5; shift 5
+	local kv vals='{}'
+	for kv in "$@"; do
+		local k=${kv%%=*} v=${kv#*=}
+		[[ $v =~ ^-?[0-9]+([.][0-9]+)?([eE][-+]?[0-9]+)?$ ]] || v=null
+		vals=$(jq -c --arg k "$k" --argjson v "$v" '. + {($k): $v}' <<<"$vals")
+	done
+	jq -nc --arg metric "$metric" --arg case "$case" --arg mode "$mode" \
+		--argjson round "$round" --argjson warmup "$warm" \
+		--arg time "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --argjson values "$vals" \
+		'{metric:$metric, case:$case, mode:$mode, round:$round, warmup:$warmup, time:$time, values:$values}' \
+		>>"$OUT/samples.jsonl"
+	log "sample $metric [$case] $mode round=$round${warm:+$([[ $warm == true ]] && echo ' (warm-up)')}: $*"
+}
+
+# record_note METRIC CASE MODE TEXT -> a skipped/failed sample with a reason
+record_note() {
+	jq -nc --arg metric "$1" --arg case "$2" --arg mode "$3" --arg reason "$4" \
+		'{metric:$metric, case:$case, mode:$mode, skipped:true, reason:$reason}' \
+		>>"$OUT/notes.jsonl"
+	warn "$1 [$2] $3: $4"
+}
+
+# --- machine description ---------------------------------------------------
+machine_json() {
+	local cpu cores kernel kver virt mem
+	cpu=$(awk -F': *' '/^model name/{print $2; exit}' /proc/cpuinfo)
+	cores=$(nproc)
+	kernel=$(uname -r)
+	kver=$(uname -v)
+	virt=$(lscpu 2>/dev/null | awk -F': *' '/Hypervisor vendor/{print $2}')
+	mem=$(awk '/MemTotal/{printf "%.1f GiB", $2/1048576}' /proc/meminfo)
+	jq -n --arg cpu "$cpu" --argjson cores "$cores" --arg kernel "$kernel" \
+		--arg kver "$kver" --arg virt "${virt:-none}" --arg mem "$mem" \
+		--arg iperf3 "$(iperf3 --version 2>/dev/null | head -1)" \
+		--arg sockperf "$(sockperf --version 2>/dev/null | awk '/version/{print $NF; exit}')" \
+		--arg trafgen "$(trafgen -v 2>/dev/null | head -1)" \
+		--arg perf "$(perf --version 2>/dev/null)" \
+		'{cpu_model:$cpu, cores:$cores, kernel:$kernel, kernel_build:$kver,
+		  hypervisor:$virt, memory:$mem,
+		  tools:{iperf3:$iperf3, sockperf:$sockperf, trafgen:$trafgen, perf:$perf}}'
+}
+
+# --- quiescence --------------------------------------------------------------
+# wait_idle [MAX_SECONDS] : wait until the machine is (nearly) idle, e.g. after
+# namespace teardown whose cleanup runs asynchronously in kernel workers.
+# Idle = less than 10% busy over a 300 ms window. Bounded by MAX_SECONDS.
+cpu_busy_pct() {
+	local a b
+	a=$(awk '/^cpu /{print $2+$3+$4+$7+$8, $2+$3+$4+$5+$6+$7+$8}' /proc/stat)
+	sleep 0.3
+	b=$(awk '/^cpu /{print $2+$3+$4+$7+$8, $2+$3+$4+$5+$6+$7+$8}' /proc/stat)
+	awk -v a="$a" -v b="$b" 'BEGIN{split(a,x," "); split(b,y," ");
+		t=y[2]-x[2]; if (t<=0) {print 0; exit} printf "%d", 100*(y[1]-x[1])/t}'
+}
+wait_idle() {
+	local max=${1:-10} t0 busy
+	t0=$SECONDS
+	while (( SECONDS - t0 < max )); do
+		busy=$(cpu_busy_pct)
+		(( busy < 10 )) && return 0
+	done
+	warn "machine still ${busy}% busy after ${max}s; continuing"
+}

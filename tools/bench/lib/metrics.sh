@@ -1,0 +1,240 @@
+# shellcheck shell=bash
+# Metric implementations. Each m_* function takes: MODE ROUND WARMUP(true|false)
+# and records one sample per case with record_sample (or a note on failure).
+# Namespaces: 1 = generator/client (CPU_GEN), 2 = sink/server (CPU_SINK),
+# 3 = FDB filler (fdb metric only).
+
+IPERF_PORT=5201
+SOCKPERF_PORT=11111
+DISCARD_PORT=9        # UDP port nothing listens on (pps/flood/fdb frames)
+UNKNOWN_MAC=02:00:00:00:ee:01  # never used by any namespace: flooded
+
+# if_counters NS -> "rx_packets tx_packets tx_dropped" of eth0 in NS
+if_counters() {
+	ip -n "$1" -j -s link show dev eth0 |
+		jq -r '.[0].stats64 | "\(.rx.packets) \(.tx.packets) \(.tx.dropped)"'
+}
+
+# wait_listen NS PROTO PORT : wait up to 5 s for a listening socket
+wait_listen() {
+	local i flag=-Hltn
+	[[ $2 == udp ]] && flag=-Hlun
+	for ((i = 0; i < 50; i++)); do
+		[[ -n $(ss -N "$1" $flag "sport = :$3" 2>/dev/null) ]] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# stop_pid PID : terminate a background job we started, then reap it
+stop_pid() {
+	kill -TERM "$1" 2>/dev/null || true
+	wait "$1" 2>/dev/null || true
+}
+
+# trafgen_cfg DA SA SRC_IP DST_IP [SA_DINC_MAX] -> trafgen packet config on stdout.
+# 60 bytes handed to the device = a 64-byte Ethernet frame with FCS:
+# 14 Ethernet + 20 IPv4 + 8 UDP + 18 payload.
+trafgen_cfg() {
+	local sa="sa=$2"
+	[[ -n ${5:-} ]] && sa="sa=$2, sa=dinc(1, $5)"
+	printf '{ eth(da=%s, %s, type=0x0800), ipv4(sa=%s, da=%s, ttl=64), udp(sp=9999, dp=%s), fill(0x00, 18) }\n' \
+		"$1" "$sa" "$3" "$4" "$DISCARD_PORT"
+}
+
+# trafgen_window TX_NS RX_NS CFG DURATION LOG
+# Runs trafgen (1 process, pinned to CPU_GEN, qdisc bypass) in TX_NS, lets it
+# ramp for RAMP seconds, then counts DURATION seconds of rx_packets on RX_NS's
+# eth0 and offered frames (tx_packets + tx_dropped of TX_NS's eth0).
+# Prints "rx_pps offered_pps".
+trafgen_window() {
+	local tx=$1 rx=$2 cfg=$3 dur=$4 log=$5 pid a0 b0 a1 b1 t0 t1 rx0 rx1 off0 off1 el
+	ip netns exec "$tx" taskset -c "$CPU_GEN" timeout -k 2 "$((dur + 15))" \
+		trafgen -i "$cfg" -o eth0 -P 1 --no-sock-mem --notouch-irq -C >"$log" 2>&1 &
+	pid=$!
+	sleep "$RAMP"
+	t0=$(now); b0=$(if_counters "$rx"); a0=$(if_counters "$tx")
+	sleep "$dur"
+	t1=$(now); b1=$(if_counters "$rx"); a1=$(if_counters "$tx")
+	stop_pid "$pid"
+	rx0=$(awk '{print $1}' <<<"$b0"); rx1=$(awk '{print $1}' <<<"$b1")
+	off0=$(awk '{print $2+$3}' <<<"$a0"); off1=$(awk '{print $2+$3}' <<<"$a1")
+	el=$(fsub "$t1" "$t0")
+	echo "$(fdiv "$((rx1 - rx0))" "$el") $(fdiv "$((off1 - off0))" "$el")"
+}
+
+# --- 1. TCP throughput -------------------------------------------------------
+m_tcp() {
+	local mode=$1 round=$2 warm=$3 a b ipb p spid rc f gbps rtx
+	a=$(ns_name "$mode" 1) b=$(ns_name "$mode" 2) ipb=$(ns_ip 2)
+	for p in "${TCP_STREAMS[@]}"; do
+		f="$OUT/raw/tcp-$mode-P$p-r$round.json"
+		ip netns exec "$b" taskset -c "$CPU_SINK" timeout -k 2 "$((TCP_DUR + 20))" \
+			iperf3 -s -1 -p "$IPERF_PORT" >/dev/null 2>&1 &
+		spid=$!
+		if ! wait_listen "$b" tcp "$IPERF_PORT"; then
+			stop_pid "$spid"; record_note tcp "P=$p" "$mode" "iperf3 server did not start"; continue
+		fi
+		rc=0
+		ip netns exec "$a" taskset -c "$CPU_GEN" timeout -k 2 "$((TCP_DUR + 15))" \
+			iperf3 -c "$ipb" -p "$IPERF_PORT" -t "$TCP_DUR" -O "$TCP_OMIT" -P "$p" -J >"$f" 2>&1 || rc=$?
+		stop_pid "$spid"
+		if (( rc != 0 )) || ! jq -e '.end.sum_received.bits_per_second' "$f" >/dev/null 2>&1; then
+			record_note tcp "P=$p" "$mode" "iperf3 client failed (exit $rc): $(jq -r '.error // empty' "$f" 2>/dev/null | head -c 200)"
+			continue
+		fi
+		gbps=$(jq '.end.sum_received.bits_per_second / 1e9' "$f")
+		rtx=$(jq '.end.sum_sent.retransmits // 0' "$f")
+		record_sample tcp "P=$p" "$mode" "$round" "$warm" gbps="$gbps" retransmits="$rtx"
+	done
+}
+
+# --- 2. 64-byte frame forwarding rate ------------------------------------------
+m_pps() {
+	local mode=$1 round=$2 warm=$3 a b cfg r rx off
+	a=$(ns_name "$mode" 1) b=$(ns_name "$mode" 2)
+	cfg="$OUT/tmp/pps-$mode.cfg"
+	# destination MAC: the sink's eth0, already learned by the bridge (l2_pair)
+	trafgen_cfg "$(ns_mac "$b")" "$(ns_mac "$a")" "$(ns_ip 1)" "$(ns_ip 2)" >"$cfg"
+	r=$(trafgen_window "$a" "$b" "$cfg" "$PPS_DUR" "$OUT/raw/pps-$mode-r$round.log")
+	read -r rx off <<<"$r"
+	record_sample pps 64B "$mode" "$round" "$warm" pps="$rx" offered_pps="$off" \
+		lost_pps="$(fsub "$off" "$rx")" loss_pct="$(awk -v o="$off" -v r="$rx" 'BEGIN{printf "%.3f", o>0 ? 100*(o-r)/o : 0}')"
+}
+
+# --- 3. latency ------------------------------------------------------------------
+m_lat() {
+	local mode=$1 round=$2 warm=$3 a b ipb spid rc f p50 p99 p999 avg
+	a=$(ns_name "$mode" 1) b=$(ns_name "$mode" 2) ipb=$(ns_ip 2)
+	f="$OUT/raw/lat-$mode-r$round.txt"
+	ip netns exec "$b" taskset -c "$CPU_SINK" timeout -k 2 "$((LAT_DUR + 20))" \
+		sockperf server -i "$ipb" -p "$SOCKPERF_PORT" >/dev/null 2>&1 &
+	spid=$!
+	if ! wait_listen "$b" udp "$SOCKPERF_PORT"; then
+		stop_pid "$spid"; record_note lat 64B "$mode" "sockperf server did not start"; return 0
+	fi
+	rc=0
+	ip netns exec "$a" taskset -c "$CPU_GEN" timeout -k 2 "$((LAT_DUR + 15))" \
+		sockperf ping-pong -i "$ipb" -p "$SOCKPERF_PORT" -t "$LAT_DUR" -m 64 2>&1 |
+		sed 's/\x1b\[[0-9;]*m//g' >"$f" || rc=$?
+	stop_pid "$spid"
+	p50=$(awk '/percentile 50.000/{print $NF}' "$f")
+	p99=$(awk '/percentile 99.000/{print $NF}' "$f")
+	p999=$(awk '/percentile 99.900/{print $NF}' "$f")
+	avg=$(sed -n 's/.*avg-latency=\([0-9.]*\).*/\1/p' "$f" | head -1)
+	if [[ -z $p50 || -z $p99 ]]; then
+		record_note lat 64B "$mode" "sockperf ping-pong failed (exit $rc)"; return 0
+	fi
+	record_sample lat 64B "$mode" "$round" "$warm" p50_us="$p50" p99_us="$p99" p999_us="$p999" avg_us="$avg"
+}
+
+# --- 4. setup / teardown -----------------------------------------------------------
+# m_setup MODE ROUND WARMUP N
+m_setup() {
+	local mode=$1 round=$2 warm=$3 n=$4 t0 t1 t2 got rc=0 br
+	br=$(mode_bridge "$mode")
+	local -a TOPO_RUN=(taskset -c "$CPU_GEN")
+	t0=$(now)
+	topo_up "$mode" "$n" || rc=$?
+	t1=$(now)
+	got=$(ip netns list | grep -c "^$br[0-9]" || true)
+	if (( rc != 0 || got != n )); then
+		record_note setup "N=$n" "$mode" "up failed (exit $rc, $got of $n namespaces)"
+		topo_down "$mode" || true
+		return 0
+	fi
+	topo_down "$mode" || rc=$?
+	t2=$(now)
+	got=$(ip netns list | grep -c "^$br[0-9]" || true)
+	(( rc == 0 && got == 0 )) || record_note setup "N=$n" "$mode" "down left $got namespaces (exit $rc)"
+	record_sample setup "N=$n" "$mode" "$round" "$warm" up_s="$(fsub "$t1" "$t0")" down_s="$(fsub "$t2" "$t1")"
+}
+
+# --- 5a. flood scaling ------------------------------------------------------------
+# m_flood MODE ROUND WARMUP PORTS : topology with PORTS namespaces is up;
+# ns1 sends 64-byte frames to an unknown unicast MAC; counted at ns2.
+m_flood() {
+	local mode=$1 round=$2 warm=$3 ports=$4 a b cfg r rx off
+	a=$(ns_name "$mode" 1) b=$(ns_name "$mode" 2)
+	cfg="$OUT/tmp/flood-$mode.cfg"
+	trafgen_cfg "$UNKNOWN_MAC" "$(ns_mac "$a")" "$(ns_ip 1)" "$(ns_ip 2)" >"$cfg"
+	r=$(trafgen_window "$a" "$b" "$cfg" "$SCALE_DUR" "$OUT/raw/flood-$mode-p$ports-r$round.log")
+	read -r rx off <<<"$r"
+	record_sample flood "ports=$ports" "$mode" "$round" "$warm" pps="$rx" offered_pps="$off" \
+		copies_pps="$(awk -v r="$rx" -v p="$ports" 'BEGIN{printf "%.1f", r*(p-1)}')"
+}
+
+# fdb_count MODE -> number of FDB entries the bridge reports, or "null"
+fdb_count() {
+	local mode=$1 br out
+	br=$(mode_bridge "$mode")
+	case $mode in
+	kbr) bridge fdb show br "$br" | grep -vc permanent || true ;;
+	xbr-*)
+		if out=$("$XBR" -b "$br" fdb show 2>/dev/null); then grep -c . <<<"$out" || true
+		else echo null; fi ;;
+	esac
+}
+
+# --- 5b. unicast rate vs FDB size ---------------------------------------------------
+# m_fdb MODE ROUND WARMUP MACS : topology with 3 namespaces is up. ns3 sends
+# MACS frames with distinct source MACs (02:00:00:xx:xx:xx) addressed to its
+# own MAC, so the bridge learns them all (pointing at ns3's port) and drops
+# the frames. Then ns1 -> ns2 unicast 64-byte rate is measured as for pps.
+m_fdb() {
+	local mode=$1 round=$2 warm=$3 macs=$4 a b c cfg fill r rx off entries rc=0
+	a=$(ns_name "$mode" 1) b=$(ns_name "$mode" 2) c=$(ns_name "$mode" 3)
+	fill="$OUT/tmp/fill-$mode.cfg" cfg="$OUT/tmp/fdb-$mode.cfg"
+	trafgen_cfg "$(ns_mac "$c")" 02:00:00:00:00:00 "$(ns_ip 3)" "$(ns_ip 3)" "$macs" >"$fill"
+	ip netns exec "$c" taskset -c "$CPU_GEN" timeout -k 2 "$((macs / 50000 + 15))" \
+		trafgen -i "$fill" -o eth0 -P 1 --no-sock-mem --notouch-irq -C -n "$macs" -b "$FILL_RATE" \
+		>"$OUT/raw/fdbfill-$mode-m$macs-r$round.log" 2>&1 || rc=$?
+	(( rc == 0 )) || record_note fdb "macs=$macs" "$mode" "fill trafgen exited $rc"
+	sleep 0.2
+	entries=$(fdb_count "$mode")
+	trafgen_cfg "$(ns_mac "$b")" "$(ns_mac "$a")" "$(ns_ip 1)" "$(ns_ip 2)" >"$cfg"
+	r=$(trafgen_window "$a" "$b" "$cfg" "$SCALE_DUR" "$OUT/raw/fdb-$mode-m$macs-r$round.log")
+	read -r rx off <<<"$r"
+	record_sample fdb "macs=$macs" "$mode" "$round" "$warm" pps="$rx" offered_pps="$off" fdb_entries="$entries"
+}
+
+# --- perf profile ---------------------------------------------------------------------
+# m_profile MODE : 2-namespace topology is up. perf record -a -g during a
+# 1-stream TCP run and during a 64-byte pps run; saves perf report top lists.
+perf_top() { # DATA OUTFILE
+	perf report -i "$1" --stdio --no-children --sort symbol -g none --percent-limit 0.5 2>/dev/null |
+		grep -v '^#' | sed '/^[[:space:]]*$/d' | head -n 40 >"$2" || true
+	perf report -i "$1" --stdio --no-children --sort symbol -g caller,2,callee --percent-limit 3 2>/dev/null |
+		head -n 400 >"${2%.txt}.callgraph.txt" || true
+}
+m_profile() {
+	local mode=$1 a b ipb spid cpid tpid cfg d
+	a=$(ns_name "$mode" 1) b=$(ns_name "$mode" 2) ipb=$(ns_ip 2)
+	d="$OUT/profile"; mkdir -p "$d"
+	# TCP
+	ip netns exec "$b" taskset -c "$CPU_SINK" timeout -k 2 "$((PROF_DUR + 25))" \
+		iperf3 -s -1 -p "$IPERF_PORT" >/dev/null 2>&1 &
+	spid=$!
+	wait_listen "$b" tcp "$IPERF_PORT" || warn "profile: iperf3 server not listening"
+	ip netns exec "$a" taskset -c "$CPU_GEN" timeout -k 2 "$((PROF_DUR + 20))" \
+		iperf3 -c "$ipb" -p "$IPERF_PORT" -t "$((PROF_DUR + 3))" -P 1 -J >"$d/$mode-tcp.iperf3.json" 2>&1 &
+	cpid=$!
+	sleep 1
+	timeout -k 2 "$((PROF_DUR + 20))" perf record -a -g -F "$PROF_FREQ" -o "$d/$mode-tcp.perf.data" -- sleep "$PROF_DUR" \
+		>"$d/$mode-tcp.record.log" 2>&1 || warn "perf record (tcp, $mode) failed"
+	wait "$cpid" 2>/dev/null || true
+	stop_pid "$spid"
+	perf_top "$d/$mode-tcp.perf.data" "$d/$mode-tcp.txt"
+	# pps
+	cfg="$OUT/tmp/prof-$mode.cfg"
+	trafgen_cfg "$(ns_mac "$b")" "$(ns_mac "$a")" "$(ns_ip 1)" "$(ns_ip 2)" >"$cfg"
+	ip netns exec "$a" taskset -c "$CPU_GEN" timeout -k 2 "$((PROF_DUR + 20))" \
+		trafgen -i "$cfg" -o eth0 -P 1 --no-sock-mem --notouch-irq -C >"$d/$mode-pps.trafgen.log" 2>&1 &
+	tpid=$!
+	sleep 1
+	timeout -k 2 "$((PROF_DUR + 20))" perf record -a -g -F "$PROF_FREQ" -o "$d/$mode-pps.perf.data" -- sleep "$PROF_DUR" \
+		>"$d/$mode-pps.record.log" 2>&1 || warn "perf record (pps, $mode) failed"
+	stop_pid "$tpid"
+	perf_top "$d/$mode-pps.perf.data" "$d/$mode-pps.txt"
+	log "profile $mode: $d/$mode-{tcp,pps}.txt"
+}

@@ -1,0 +1,120 @@
+# shellcheck shell=bash
+# Topology back-ends. A "mode" is one way of building the same lab:
+#   kbr      Linux bridge built by kbr-lab.sh (classic ip(8) lab)
+#   xbr-tc   xbr -b BR up --mode tc
+#   xbr-xdp  xbr -b BR up --mode xdp
+# Every mode gets the same addressing: namespace i has 172.16.(10+i/250).(i%250+1)/16,
+# gateway 172.16.1.254 on the host side.
+
+BENCH_SUBNET=172.16.0.0/16
+BENCH_GW=172.16.1.254
+MODES_ALL=(kbr xbr-tc xbr-xdp)
+declare -gA MODE_STATUS=() MODE_REASON=()
+# Command prefix for the topology builders (m_setup pins them with taskset).
+TOPO_RUN=(env)
+
+mode_bridge() {
+	case $1 in
+	kbr) echo kb ;;
+	xbr-tc) echo xt ;;
+	xbr-xdp) echo xx ;;
+	*) die "unknown mode $1" ;;
+	esac
+}
+ns_name() { echo "$(mode_bridge "$1")$2"; }                  # MODE I
+ns_ip()   { echo "172.16.$((10 + $1 / 250)).$(($1 % 250 + 1))"; } # I
+
+# ns_specs MODE N -> "NS=ADDR/16 ..." for namespaces 1..N
+ns_specs() {
+	local i
+	for ((i = 1; i <= $2; i++)); do printf '%s=%s/16 ' "$(ns_name "$1" "$i")" "$(ns_ip "$i")"; done
+}
+
+# topo_up MODE N : build the lab with N namespaces. Output of the builder goes
+# to $OUT/logs/topo.log. Returns the builder's exit code.
+topo_up() {
+	local mode=$1 n=$2 br
+	br=$(mode_bridge "$mode")
+	# shellcheck disable=SC2046
+	case $mode in
+	kbr) "${TOPO_RUN[@]}" "$BENCH_DIR/kbr-lab.sh" -b "$br" up --gateway "$BENCH_GW/16" $(ns_specs "$mode" "$n") ;;
+	xbr-*) "${TOPO_RUN[@]}" "$XBR" -b "$br" up --subnet "$BENCH_SUBNET" --gateway "$BENCH_GW" \
+		--mode "${mode#xbr-}" $(ns_specs "$mode" "$n") ;;
+	esac >>"$OUT/logs/topo.log" 2>&1
+}
+
+topo_down() {
+	local mode=$1 br
+	br=$(mode_bridge "$mode")
+	case $mode in
+	kbr) "${TOPO_RUN[@]}" "$BENCH_DIR/kbr-lab.sh" -b "$br" down ;;
+	xbr-*) "${TOPO_RUN[@]}" "$XBR" -b "$br" down ;;
+	esac >>"$OUT/logs/topo.log" 2>&1
+}
+
+# Emergency cleanup (trap): remove whatever any mode may have left.
+topo_cleanup_all() {
+	local m
+	for m in "${MODES_ALL[@]}"; do topo_down "$m" 2>/dev/null || true; done
+}
+
+# ns_mac NS -> MAC of eth0 in NS
+ns_mac() { ip -n "$1" -j link show dev eth0 | jq -r '.[0].address'; }
+
+# l2_check NS_A NS_B IP_B : make A resolve B's MAC through the bridge (ARP
+# request flooded, reply unicast: the bridge learns both MACs). A one-byte UDP
+# datagram to port 9 (discard; nothing listens) triggers the resolution; no
+# ping binary is needed. Returns 0 once A has B's lladdr, 1 after ~3 s.
+l2_check() {
+	local a=$1 ipb=$3 i
+	ip -n "$a" neigh flush dev eth0 >/dev/null 2>&1 || true
+	for ((i = 0; i < 30; i++)); do
+		(( i % 10 == 0 )) && ip netns exec "$a" bash -c "echo x >/dev/udp/$ipb/9" 2>/dev/null || true
+		if ip -n "$a" neigh show "$ipb" dev eth0 | grep -q lladdr; then return 0; fi
+		sleep 0.1
+	done
+	return 1
+}
+
+# l2_pair MODE I J : resolve both directions between namespaces I and J.
+l2_pair() {
+	local mode=$1 a b
+	a=$(ns_name "$mode" "$2") b=$(ns_name "$mode" "$3")
+	l2_check "$a" "$b" "$(ns_ip "$3")" && l2_check "$b" "$a" "$(ns_ip "$2")"
+}
+
+# probe_modes : decide which modes run. kbr always; xbr modes only if the
+# binary exists and `xbr up --mode M` succeeds in a scratch network namespace
+# and two namespaces then reach each other. Fills MODE_STATUS / MODE_REASON.
+probe_modes() {
+	local m rc reason
+	for m in "${MODES[@]}"; do
+		case $m in
+		kbr) MODE_STATUS[$m]=ok; MODE_REASON[$m]="" ;;
+		xbr-*)
+			if [[ ! -x $XBR ]]; then
+				MODE_STATUS[$m]=skipped; MODE_REASON[$m]="xbr binary not found at $XBR"
+				continue
+			fi
+			rc=0
+			reason=$(bounded 60 unshare -n -m -- bash "$BENCH_DIR/lib/probe.sh" "$XBR" "${m#xbr-}" 2>&1) || rc=$?
+			if (( rc == 0 )); then
+				MODE_STATUS[$m]=ok; MODE_REASON[$m]=""
+			else
+				MODE_STATUS[$m]=skipped
+				MODE_REASON[$m]=$(tail -n 3 <<<"$reason" | tr '\n' ' ' | sed 's/ *$//')
+				[[ -n ${MODE_REASON[$m]} ]] || MODE_REASON[$m]="probe exited $rc"
+			fi
+			;;
+		*) die "unknown mode $m (known: ${MODES_ALL[*]})" ;;
+		esac
+		log "mode $m: ${MODE_STATUS[$m]}${MODE_REASON[$m]:+ (${MODE_REASON[$m]})}"
+	done
+}
+
+# active_modes -> modes whose status is ok, in the configured order
+active_modes() {
+	local m
+	for m in "${MODES[@]}"; do [[ ${MODE_STATUS[$m]} == ok ]] && echo "$m"; done
+	return 0
+}

@@ -1,0 +1,34 @@
+#!/bin/bash
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+# Install the Debian packages xbr needs to build, test and benchmark, if any
+# is missing. Quiet and quick when everything is there already.
+#   tools/deps.sh [build|test|bench]   (default: test)
+set -euo pipefail
+
+build_pkgs="clang llvm make gcc pkg-config libbpf-dev bpftool libelf-dev zlib1g-dev libmnl-dev"
+test_pkgs="$build_pkgs libcmocka-dev iproute2 iputils-ping jq iperf3 tcpdump util-linux procps"
+bench_pkgs="$test_pkgs sockperf netsniff-ng gnuplot-nox bc linux-perf"
+
+case "${1:-test}" in
+build) want=$build_pkgs ;;
+test) want=$bench_pkgs ;; # make test runs the bench smoke test too
+bench) want=$bench_pkgs ;;
+*) echo "usage: $0 [build|test|bench]" >&2; exit 2 ;;
+esac
+
+missing=()
+for p in $want; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+		missing+=("$p")
+	fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps: missing packages: ${missing[*]} (run as root, or: sudo apt-get install -y ${missing[*]})" >&2
+	exit 1
+fi
+echo "deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,976 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <linux/magic.h>
+#include <sys/file.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "bridge.h"
+#include "log.h"
+#include "netns.h"
+#include "xbr_tc.skel.h"
+
+#define PIN_TC_PROG "tc_ingress"
+static const char *const pinned_maps[] = { "xbr_fdb", "xbr_ports", "xbr_flood", "xbr_config" };
+
+int xbr_fault(const char *step)
+{
+	const char *f = getenv("XBR_FAULT");
+
+	if (f && !strcmp(f, step)) {
+		pr_debug("fault injected at %s", step);
+		return -EIO;
+	}
+	return 0;
+}
+
+void xbr_station_mac(uint32_t addr, uint8_t mac[6])
+{
+	mac[0] = 0x0a;
+	mac[1] = 0x58;
+	memcpy(mac + 2, &addr, 4);
+}
+
+/* ---- journal: what an operation made, undone in reverse on failure ---- */
+
+enum undo_kind { UNDO_NETNS, UNDO_LINK, UNDO_PORTREC, UNDO_PINS };
+
+struct undo {
+	enum undo_kind kind;
+	char name[XBR_IFNAMSIZ];
+	uint32_t ifindex;
+};
+
+struct journal {
+	struct undo v[8];
+	int n;
+};
+
+static void journal_add(struct journal *j, enum undo_kind kind, const char *name, uint32_t ifindex)
+{
+	if (j->n >= (int)(sizeof(j->v) / sizeof(j->v[0])))
+		return;
+	j->v[j->n].kind = kind;
+	snprintf(j->v[j->n].name, sizeof(j->v[j->n].name), "%s", name ? name : "");
+	j->v[j->n].ifindex = ifindex;
+	j->n++;
+}
+
+static int port_record_del(struct xbr_bridge *br, uint32_t ifindex);
+static void pins_remove(struct xbr_bridge *br);
+
+static void journal_undo(struct xbr_bridge *br, struct journal *j)
+{
+	while (j->n > 0) {
+		struct undo *u = &j->v[--j->n];
+
+		switch (u->kind) {
+		case UNDO_NETNS:
+			netns_delete(u->name);
+			break;
+		case UNDO_LINK:
+			nl_link_del_name(&br->nl, u->name);
+			break;
+		case UNDO_PORTREC:
+			port_record_del(br, u->ifindex);
+			break;
+		case UNDO_PINS:
+			pins_remove(br);
+			break;
+		}
+	}
+}
+
+/* ---- bpffs, lock, pins ---- */
+
+static int bpffs_ensure(void)
+{
+	struct statfs st;
+
+	if (statfs(XBR_BPFFS, &st) == 0 && st.f_type == BPF_FS_MAGIC)
+		return 0;
+	if (mount("bpf", XBR_BPFFS, "bpf", 0, "mode=0700") < 0) {
+		int err = -errno;
+
+		pr_warn("cannot mount bpffs on %s: %s", XBR_BPFFS, strerror(errno));
+		return err;
+	}
+	pr_info("mounted bpffs on %s", XBR_BPFFS);
+	return 0;
+}
+
+int br_init(struct xbr_bridge *br, const char *name)
+{
+	int err;
+
+	memset(br, 0, sizeof(*br));
+	br->lock_fd = br->fdb_fd = br->ports_fd = br->flood_fd = -1;
+	br->config_fd = br->tc_prog_fd = -1;
+	snprintf(br->name, sizeof(br->name), "%s", name);
+	snprintf(br->dir, sizeof(br->dir), "%s/%s", XBR_PIN_ROOT, name);
+
+	if (geteuid() != 0) {
+		pr_warn("bridge \"%s\": must run as root (needs CAP_NET_ADMIN, CAP_SYS_ADMIN, CAP_BPF)",
+			name);
+		return -EPERM;
+	}
+	err = bpffs_ensure();
+	if (err)
+		return err;
+	/* One lock for all xbr commands on this bpffs: commands are short. */
+	br->lock_fd = open(XBR_BPFFS, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (br->lock_fd < 0 || flock(br->lock_fd, LOCK_EX) < 0) {
+		err = -errno;
+		pr_warn("bridge \"%s\": cannot lock %s: %s", name, XBR_BPFFS, strerror(errno));
+		return err;
+	}
+	err = nl_open(&br->nl);
+	if (err) {
+		pr_warn("bridge \"%s\": cannot open rtnetlink: %s", name, strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+void br_close(struct xbr_bridge *br)
+{
+	close_fd(&br->fdb_fd);
+	close_fd(&br->ports_fd);
+	close_fd(&br->flood_fd);
+	close_fd(&br->config_fd);
+	close_fd(&br->tc_prog_fd);
+	nl_close(&br->nl);
+	close_fd(&br->lock_fd);
+}
+
+int br_is_up(const struct xbr_bridge *br)
+{
+	struct stat st;
+
+	return stat(br->dir, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int pin_get(const struct xbr_bridge *br, const char *obj)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", br->dir, obj);
+	fd = bpf_obj_get(path);
+	return fd < 0 ? -errno : fd;
+}
+
+static int config_read(struct xbr_bridge *br)
+{
+	__u32 zero = 0;
+
+	if (bpf_map_lookup_elem(br->config_fd, &zero, &br->cfg) < 0)
+		return -errno;
+	return 0;
+}
+
+static int config_write(struct xbr_bridge *br)
+{
+	__u32 zero = 0;
+
+	if (bpf_map_update_elem(br->config_fd, &zero, &br->cfg, BPF_ANY) < 0)
+		return -errno;
+	return 0;
+}
+
+int br_open(struct xbr_bridge *br)
+{
+	int err;
+
+	if (!br_is_up(br)) {
+		pr_warn("bridge \"%s\" is not up", br->name);
+		return -ENOENT;
+	}
+	br->fdb_fd = pin_get(br, "xbr_fdb");
+	br->ports_fd = pin_get(br, "xbr_ports");
+	br->flood_fd = pin_get(br, "xbr_flood");
+	br->config_fd = pin_get(br, "xbr_config");
+	br->tc_prog_fd = pin_get(br, PIN_TC_PROG);
+	if (br->fdb_fd < 0 || br->ports_fd < 0 || br->flood_fd < 0 || br->config_fd < 0 ||
+	    br->tc_prog_fd < 0) {
+		pr_warn("bridge \"%s\": pinned objects under %s are incomplete; run `xbr -b %s down`",
+			br->name, br->dir, br->name);
+		return -ENOENT;
+	}
+	err = config_read(br);
+	if (err)
+		pr_warn("bridge \"%s\": cannot read configuration: %s", br->name, strerror(-err));
+	return err;
+}
+
+static void pins_remove(struct xbr_bridge *br)
+{
+	char path[PATH_MAX];
+	size_t i;
+
+	close_fd(&br->fdb_fd);
+	close_fd(&br->ports_fd);
+	close_fd(&br->flood_fd);
+	close_fd(&br->config_fd);
+	close_fd(&br->tc_prog_fd);
+	for (i = 0; i < sizeof(pinned_maps) / sizeof(pinned_maps[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", br->dir, pinned_maps[i]);
+		unlink(path);
+	}
+	snprintf(path, sizeof(path), "%s/%s", br->dir, PIN_TC_PROG);
+	unlink(path);
+	rmdir(br->dir);
+	rmdir(XBR_PIN_ROOT); /* only succeeds when no other bridge is up */
+}
+
+/* Load the datapath and pin it; maps are pinned by name by libbpf. */
+static int datapath_load(struct xbr_bridge *br, const struct xbr_up_opts *o)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .pin_root_path = br->dir);
+	struct xbr_tc *skel = NULL;
+	char path[PATH_MAX];
+	int err;
+
+	if (mkdir(XBR_PIN_ROOT, 0700) < 0 && errno != EEXIST)
+		return -errno;
+	if (mkdir(br->dir, 0700) < 0)
+		return -errno;
+
+	skel = xbr_tc__open_opts(&oo);
+	if (!skel) {
+		err = -errno;
+		goto out;
+	}
+	bpf_map__set_max_entries(skel->maps.xbr_fdb, o->fdb_size);
+	err = xbr_tc__load(skel);
+	if (err) {
+		pr_warn("bridge \"%s\": cannot load the tc datapath: %s (run with -v for the verifier log)",
+			br->name, strerror(-err));
+		goto out;
+	}
+	snprintf(path, sizeof(path), "%s/%s", br->dir, PIN_TC_PROG);
+	err = bpf_program__pin(skel->progs.xbr_tc_ingress, path);
+	if (err)
+		goto out;
+	br->fdb_fd = dup(bpf_map__fd(skel->maps.xbr_fdb));
+	br->ports_fd = dup(bpf_map__fd(skel->maps.xbr_ports));
+	br->flood_fd = dup(bpf_map__fd(skel->maps.xbr_flood));
+	br->config_fd = dup(bpf_map__fd(skel->maps.xbr_config));
+	br->tc_prog_fd = dup(bpf_program__fd(skel->progs.xbr_tc_ingress));
+	if (br->fdb_fd < 0 || br->ports_fd < 0 || br->flood_fd < 0 || br->config_fd < 0 ||
+	    br->tc_prog_fd < 0)
+		err = -errno;
+out:
+	xbr_tc__destroy(skel);
+	return err;
+}
+
+/* ---- tc attach ---- */
+
+static int tc_attach(struct xbr_bridge *br, int ifindex)
+{
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = BPF_TC_INGRESS);
+	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = 1, .priority = 1, .prog_fd = br->tc_prog_fd);
+	int err;
+
+	err = bpf_tc_hook_create(&hook);
+	if (err && err != -EEXIST)
+		return err;
+	return bpf_tc_attach(&hook, &opts);
+}
+
+/* ---- port records and the flood list ---- */
+
+static int port_record_add(struct xbr_bridge *br, struct xbr_port *p)
+{
+	struct xbr_flood_ent fe = { .ifindex = p->ifindex, .flags = p->flags };
+	__u32 slot = br->cfg.nports;
+
+	if (slot >= XBR_MAX_PORTS)
+		return -ENOSPC;
+	p->slot = slot;
+	if (bpf_map_update_elem(br->ports_fd, &p->ifindex, p, BPF_NOEXIST) < 0)
+		return -errno;
+	if (bpf_map_update_elem(br->flood_fd, &slot, &fe, BPF_ANY) < 0) {
+		int err = -errno;
+
+		bpf_map_delete_elem(br->ports_fd, &p->ifindex);
+		return err;
+	}
+	br->cfg.nports++;
+	return config_write(br);
+}
+
+/* Remove a port record, keep the flood list dense, forget its FDB entries. */
+static int port_record_del(struct xbr_bridge *br, uint32_t ifindex)
+{
+	struct xbr_flood_ent last_fe, zero_fe = {};
+	struct xbr_fdb_key key, next;
+	struct xbr_fdb_val val;
+	struct xbr_port p, moved;
+	__u32 last;
+	int err;
+
+	if (bpf_map_lookup_elem(br->ports_fd, &ifindex, &p) < 0)
+		return -errno;
+	if (br->cfg.nports > 0) {
+		last = br->cfg.nports - 1;
+		if (p.slot != last && bpf_map_lookup_elem(br->flood_fd, &last, &last_fe) == 0) {
+			bpf_map_update_elem(br->flood_fd, &p.slot, &last_fe, BPF_ANY);
+			if (bpf_map_lookup_elem(br->ports_fd, &last_fe.ifindex, &moved) == 0) {
+				moved.slot = p.slot;
+				bpf_map_update_elem(br->ports_fd, &last_fe.ifindex, &moved, BPF_EXIST);
+			}
+		}
+		br->cfg.nports--;
+		bpf_map_update_elem(br->flood_fd, &last, &zero_fe, BPF_ANY);
+	}
+	err = config_write(br);
+	bpf_map_delete_elem(br->ports_fd, &ifindex);
+
+	/* Entries on the removed port: gone, as the kernel bridge does. */
+	if (bpf_map_get_next_key(br->fdb_fd, NULL, &key) == 0) {
+		for (;;) {
+			int more = bpf_map_get_next_key(br->fdb_fd, &key, &next) == 0;
+
+			if (bpf_map_lookup_elem(br->fdb_fd, &key, &val) == 0 && val.ifindex == ifindex)
+				bpf_map_delete_elem(br->fdb_fd, &key);
+			if (!more)
+				break;
+			key = next;
+		}
+	}
+	return err;
+}
+
+int br_ports(struct xbr_bridge *br, struct xbr_port **out, size_t *n)
+{
+	struct xbr_port *v = NULL, *nv;
+	size_t cnt = 0, cap = 0, i, j;
+	__u32 key, next, *prev = NULL;
+
+	while (bpf_map_get_next_key(br->ports_fd, prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		if (cnt == cap) {
+			cap = cap ? cap * 2 : 16;
+			nv = realloc(v, cap * sizeof(*v));
+			if (!nv) {
+				free(v);
+				return -ENOMEM;
+			}
+			v = nv;
+		}
+		if (bpf_map_lookup_elem(br->ports_fd, &key, &v[cnt]) == 0)
+			cnt++;
+	}
+	/* Gateway first, then by namespace name (insertion sort: few ports). */
+	for (i = 1; i < cnt; i++) {
+		struct xbr_port t = v[i];
+
+		for (j = i; j > 0; j--) {
+			int tg = !!(t.flags & XBR_PORT_F_GATEWAY), pg = !!(v[j - 1].flags & XBR_PORT_F_GATEWAY);
+
+			if (pg > tg || (pg == tg && strcmp(v[j - 1].netns, t.netns) <= 0))
+				break;
+			v[j] = v[j - 1];
+		}
+		v[j] = t;
+	}
+	*out = v;
+	*n = cnt;
+	return 0;
+}
+
+int br_port_find(struct xbr_bridge *br, const char *netns, struct xbr_port *out)
+{
+	struct xbr_port *v;
+	size_t n, i;
+	int err = br_ports(br, &v, &n);
+
+	if (err)
+		return err;
+	err = -ENOENT;
+	for (i = 0; i < n; i++) {
+		if (!(v[i].flags & XBR_PORT_F_GATEWAY) && !strcmp(v[i].netns, netns)) {
+			*out = v[i];
+			err = 0;
+			break;
+		}
+	}
+	free(v);
+	return err;
+}
+
+/* ---- ports ---- */
+
+static void alias_of(const struct xbr_bridge *br, const char *netns, char *buf, size_t len)
+{
+	snprintf(buf, len, "xbr:%s:%s", br->name, netns);
+}
+
+static void gw_port_name(const struct xbr_bridge *br, char *buf)
+{
+	xbr_port_ifname(br->name, XBR_GW_PORT_SUFFIX, buf);
+}
+
+/* Is @ifname taken in the host namespace? */
+static int link_exists(struct xbr_bridge *br, const char *ifname)
+{
+	struct xbr_link l;
+
+	return nl_link_get(&br->nl, ifname, &l) == 0;
+}
+
+/* Checks that can be made before anything is created. */
+static int port_precheck(struct xbr_bridge *br, const char *netns)
+{
+	char ifname[XBR_IFNAMSIZ], gw[XBR_IFNAMSIZ];
+
+	xbr_port_ifname(br->name, netns, ifname);
+	gw_port_name(br, gw);
+	if (!strcmp(ifname, gw) || !strcmp(ifname, br->name)) {
+		pr_warn("namespace \"%s\": its port name %s is reserved for the gateway of bridge \"%s\"",
+			netns, ifname, br->name);
+		return -EINVAL;
+	}
+	if (netns_exists(netns)) {
+		pr_warn("namespace \"%s\" already exists (not created by xbr for bridge \"%s\")", netns,
+			br->name);
+		return -EEXIST;
+	}
+	if (link_exists(br, ifname)) {
+		pr_warn("namespace \"%s\": interface %s already exists", netns, ifname);
+		return -EEXIST;
+	}
+	return 0;
+}
+
+/* Configure the inside of a namespace: lo up, eth0 address, default route. */
+static int ns_configure(struct xbr_bridge *br, int nsfd, const struct xbr_ns_spec *spec)
+{
+	struct xbr_nl nsnl;
+	struct xbr_link lo, eth0;
+	int err;
+
+	err = nl_open_netns(&nsnl, nsfd);
+	if (err)
+		return err;
+	err = nl_link_get(&nsnl, "lo", &lo);
+	if (!err)
+		err = nl_link_set_up(&nsnl, lo.ifindex);
+	if (!err)
+		err = nl_link_get(&nsnl, "eth0", &eth0);
+	if (!err)
+		err = nl_link_set_up(&nsnl, eth0.ifindex);
+	if (!err)
+		err = xbr_fault("port-addr");
+	if (!err)
+		err = nl_addr_add(&nsnl, eth0.ifindex, spec->addr, spec->plen);
+	if (!err)
+		err = xbr_fault("port-route");
+	if (!err)
+		err = nl_route_add_default(&nsnl, eth0.ifindex, br->cfg.gateway);
+	nl_close(&nsnl);
+	return err;
+}
+
+static int port_create(struct xbr_bridge *br, const struct xbr_ns_spec *spec, struct journal *j)
+{
+	struct xbr_port p = {};
+	struct xbr_link host;
+	char ifname[XBR_IFNAMSIZ], alias[64], abuf[INET_ADDRSTRLEN];
+	uint8_t mac[6];
+	const char *step;
+	int nsfd, err;
+
+	xbr_port_ifname(br->name, spec->name, ifname);
+	xbr_station_mac(spec->addr, mac);
+	inet_ntop(AF_INET, &spec->addr, abuf, sizeof(abuf));
+
+	step = "create namespace";
+	nsfd = netns_create(spec->name);
+	if (nsfd < 0) {
+		err = nsfd;
+		goto fail;
+	}
+	journal_add(j, UNDO_NETNS, spec->name, 0);
+
+	step = "create veth pair";
+	err = xbr_fault("port-veth");
+	if (!err)
+		err = nl_veth_add(&br->nl, ifname, NULL, "eth0", nsfd, mac);
+	if (err)
+		goto fail_fd;
+	journal_add(j, UNDO_LINK, ifname, 0);
+
+	step = "look up host-side veth";
+	err = nl_link_get(&br->nl, ifname, &host);
+	if (err)
+		goto fail_fd;
+	alias_of(br, spec->name, alias, sizeof(alias));
+	err = nl_link_set_alias(&br->nl, host.ifindex, alias);
+	if (err)
+		goto fail_fd;
+
+	step = "configure namespace";
+	err = ns_configure(br, nsfd, spec);
+	if (!err)
+		err = nl_link_set_up(&br->nl, host.ifindex);
+	if (err)
+		goto fail_fd;
+
+	step = "attach tc program";
+	err = xbr_fault("port-attach");
+	if (!err)
+		err = tc_attach(br, host.ifindex);
+	if (err)
+		goto fail_fd;
+
+	step = "record port";
+	p.ifindex = (uint32_t)host.ifindex;
+	p.flags = XBR_PORT_F_DEFAULT | XBR_PORT_F_PEER;
+	memcpy(p.mac, mac, 6);
+	p.addr = spec->addr;
+	p.plen = spec->plen;
+	snprintf(p.netns, sizeof(p.netns), "%s", spec->name);
+	snprintf(p.ifname, sizeof(p.ifname), "%s", ifname);
+	err = xbr_fault("port-record");
+	if (!err)
+		err = port_record_add(br, &p);
+	if (err)
+		goto fail_fd;
+	journal_add(j, UNDO_PORTREC, NULL, p.ifindex);
+	close(nsfd);
+	pr_info("port %s: namespace %s, eth0 %s/%u", ifname, spec->name, abuf, spec->plen);
+	return 0;
+
+fail_fd:
+	close(nsfd);
+fail:
+	pr_warn("namespace \"%s\": cannot %s: %s", spec->name, step, strerror(-err));
+	return err;
+}
+
+/* Addresses already held by ports (for allocation and duplicate checks). */
+static int used_addrs(struct xbr_bridge *br, uint32_t **out, size_t *n)
+{
+	struct xbr_port *v;
+	size_t cnt, i;
+	int err = br_ports(br, &v, &cnt);
+
+	if (err)
+		return err;
+	*out = calloc(cnt + 1, sizeof(uint32_t));
+	if (!*out) {
+		free(v);
+		return -ENOMEM;
+	}
+	for (i = 0; i < cnt; i++)
+		(*out)[i] = v[i].addr;
+	*n = cnt;
+	free(v);
+	return 0;
+}
+
+static int spec_resolve(struct xbr_bridge *br, struct xbr_ns_spec *s, const uint32_t *used,
+			size_t nused)
+{
+	char abuf[INET_ADDRSTRLEN];
+	size_t i;
+	int code;
+
+	if (!s->addr) {
+		if (xbr_alloc_addr(br->cfg.subnet, br->cfg.plen, br->cfg.gateway, used, nused,
+				   &s->addr)) {
+			pr_warn("namespace \"%s\": no free address left in the bridge subnet", s->name);
+			return -ENOSPC;
+		}
+		s->plen = br->cfg.plen;
+		return 0;
+	}
+	inet_ntop(AF_INET, &s->addr, abuf, sizeof(abuf));
+	code = xbr_check_station_addr(s->addr, s->plen, br->cfg.subnet, br->cfg.plen,
+				      br->cfg.gateway);
+	if (code) {
+		pr_warn("namespace \"%s\": address %s/%u %s", s->name, abuf, s->plen,
+			xbr_addr_strerror(code));
+		return -EINVAL;
+	}
+	for (i = 0; i < nused; i++) {
+		if (used[i] == s->addr) {
+			pr_warn("namespace \"%s\": address %s is already in use on bridge \"%s\"",
+				s->name, abuf, br->name);
+			return -EADDRINUSE;
+		}
+	}
+	return 0;
+}
+
+int br_port_add(struct xbr_bridge *br, const struct xbr_ns_spec *in)
+{
+	struct xbr_ns_spec spec = *in;
+	struct journal j = { .n = 0 };
+	struct xbr_port existing;
+	uint32_t *used = NULL;
+	size_t nused = 0;
+	int err;
+
+	if (br_port_find(br, spec.name, &existing) == 0) {
+		pr_warn("namespace \"%s\" is already a port of bridge \"%s\"", spec.name, br->name);
+		return -EEXIST;
+	}
+	err = used_addrs(br, &used, &nused);
+	if (err)
+		return err;
+	err = spec_resolve(br, &spec, used, nused);
+	free(used);
+	if (err)
+		return err;
+	err = port_precheck(br, spec.name);
+	if (err)
+		return err;
+	err = port_create(br, &spec, &j);
+	if (err)
+		journal_undo(br, &j);
+	return err;
+}
+
+static void port_teardown(struct xbr_bridge *br, const char *ifname, const char *netns)
+{
+	int err = nl_link_del_name(&br->nl, ifname);
+
+	if (err && err != -ENODEV)
+		pr_warn("interface %s: cannot delete: %s", ifname, strerror(-err));
+	if (netns && *netns) {
+		err = netns_delete(netns);
+		if (err)
+			pr_warn("namespace \"%s\": cannot delete: %s", netns, strerror(-err));
+	}
+}
+
+int br_port_del(struct xbr_bridge *br, const char *netns)
+{
+	struct xbr_port p;
+	int err;
+
+	err = br_port_find(br, netns, &p);
+	if (err) {
+		pr_warn("namespace \"%s\" is not a port of bridge \"%s\"", netns, br->name);
+		return -ENOENT;
+	}
+	err = port_record_del(br, p.ifindex);
+	port_teardown(br, p.ifname, p.netns);
+	return err;
+}
+
+/* ---- the bridge ---- */
+
+static int gateway_create(struct xbr_bridge *br, struct journal *j)
+{
+	struct xbr_port p = {};
+	struct xbr_link port;
+	char gw[XBR_IFNAMSIZ], alias[64];
+	uint8_t mac[6];
+	struct xbr_link host;
+	const char *step;
+	int err;
+
+	gw_port_name(br, gw);
+	xbr_station_mac(br->cfg.gateway, mac);
+	alias_of(br, "gateway", alias, sizeof(alias));
+
+	step = "create gateway veth pair";
+	err = xbr_fault("gw-veth");
+	if (!err)
+		err = nl_veth_add(&br->nl, br->name, mac, gw, -1, NULL);
+	if (err)
+		goto fail;
+	journal_add(j, UNDO_LINK, br->name, 0);
+
+	step = "configure gateway";
+	err = nl_link_get(&br->nl, br->name, &host);
+	if (!err)
+		err = nl_link_get(&br->nl, gw, &port);
+	if (!err)
+		err = nl_link_set_alias(&br->nl, host.ifindex, alias);
+	if (!err)
+		err = nl_link_set_alias(&br->nl, port.ifindex, alias);
+	if (!err)
+		err = xbr_fault("gw-addr");
+	if (!err)
+		err = nl_addr_add(&br->nl, host.ifindex, br->cfg.gateway, br->cfg.plen);
+	if (!err)
+		err = nl_link_set_up(&br->nl, port.ifindex);
+	if (!err)
+		err = nl_link_set_up(&br->nl, host.ifindex);
+	if (err)
+		goto fail;
+
+	step = "attach tc program to the gateway port";
+	err = tc_attach(br, port.ifindex);
+	if (err)
+		goto fail;
+
+	p.ifindex = (uint32_t)port.ifindex;
+	p.flags = XBR_PORT_F_DEFAULT | XBR_PORT_F_GATEWAY;
+	memcpy(p.mac, mac, 6);
+	p.addr = br->cfg.gateway;
+	p.plen = br->cfg.plen;
+	snprintf(p.ifname, sizeof(p.ifname), "%s", gw);
+	step = "record gateway port";
+	err = port_record_add(br, &p);
+	if (err)
+		goto fail;
+	return 0;
+fail:
+	pr_warn("bridge \"%s\": cannot %s: %s", br->name, step, strerror(-err));
+	return err;
+}
+
+int br_up(struct xbr_bridge *br, const struct xbr_up_opts *o)
+{
+	struct journal j = { .n = 0 };
+	struct xbr_ns_spec *specs = NULL;
+	uint32_t *used = NULL;
+	char gwname[XBR_IFNAMSIZ], abuf[INET_ADDRSTRLEN];
+	size_t i, k;
+	int err, code;
+
+	if (br_is_up(br)) {
+		pr_warn("bridge \"%s\" is already up (use `xbr -b %s port add` or `xbr -b %s down`)",
+			br->name, br->name, br->name);
+		return -EEXIST;
+	}
+	br->cfg.subnet = o->subnet & xbr_plen_mask(o->plen);
+	br->cfg.plen = o->plen;
+	br->cfg.gateway = o->gateway;
+	br->cfg.ageing_ns = (uint64_t)o->ageing_sec * 1000000000ULL;
+	br->cfg.fdb_size = o->fdb_size;
+	br->cfg.mode = XBR_MODE_TC;
+
+	inet_ntop(AF_INET, &o->gateway, abuf, sizeof(abuf));
+	code = xbr_check_station_addr(o->gateway, o->plen, br->cfg.subnet, o->plen, 0);
+	if (code == XBR_ADDR_OUTSIDE || code == XBR_ADDR_RESERVED) {
+		pr_warn("bridge \"%s\": gateway %s %s", br->name, abuf, xbr_addr_strerror(code));
+		return -EINVAL;
+	}
+
+	/* Resolve and check every namespace before creating anything. */
+	specs = calloc(o->nns + 1, sizeof(*specs));
+	used = calloc(o->nns + 1, sizeof(*used));
+	if (!specs || !used) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < o->nns; i++) {
+		for (k = 0; k < i; k++) {
+			if (!strcmp(o->ns[k].name, o->ns[i].name)) {
+				pr_warn("namespace \"%s\" is given twice", o->ns[i].name);
+				err = -EINVAL;
+				goto out;
+			}
+		}
+		specs[i] = o->ns[i];
+		if (specs[i].addr) {
+			err = spec_resolve(br, &specs[i], used, i);
+			if (err)
+				goto out;
+		}
+		used[i] = specs[i].addr;
+	}
+	for (i = 0; i < o->nns; i++) {
+		if (!specs[i].addr) {
+			err = spec_resolve(br, &specs[i], used, o->nns);
+			if (err)
+				goto out;
+			used[i] = specs[i].addr;
+		}
+		err = port_precheck(br, specs[i].name);
+		if (err)
+			goto out;
+	}
+	gw_port_name(br, gwname);
+	if (link_exists(br, br->name) || link_exists(br, gwname)) {
+		pr_warn("bridge \"%s\": interface %s or %s already exists (not created by xbr)",
+			br->name, br->name, gwname);
+		err = -EEXIST;
+		goto out;
+	}
+
+	err = datapath_load(br, o);
+	if (err) {
+		if (err == -EEXIST)
+			pr_warn("bridge \"%s\": %s exists", br->name, br->dir);
+		pins_remove(br);
+		goto out;
+	}
+	err = config_write(br);
+	if (!err)
+		err = gateway_create(br, &j);
+	for (i = 0; !err && i < o->nns; i++) {
+		j.n = 0; /* the last step succeeded: it is the bridge's now */
+		err = port_create(br, &specs[i], &j);
+	}
+	if (!err)
+		err = xbr_fault("up-end");
+	if (err) {
+		/* Undo the step that failed, then everything made before it. */
+		journal_undo(br, &j);
+		br_down(br);
+	}
+out:
+	free(specs);
+	free(used);
+	return err;
+}
+
+struct down_ctx {
+	struct xbr_bridge *br;
+	char prefix[64];
+	char names[XBR_MAX_PORTS][XBR_IFNAMSIZ];
+	char netns[XBR_MAX_PORTS][XBR_NSNAMSIZ];
+	size_t n;
+};
+
+/* Host links that carry this bridge's alias: "xbr:<bridge>:<netns|gateway>". */
+static int down_collect(const struct xbr_link *l, void *data)
+{
+	struct down_ctx *c = data;
+	size_t plen = strlen(c->prefix);
+
+	if (strncmp(l->alias, c->prefix, plen) || c->n >= XBR_MAX_PORTS)
+		return 0;
+	snprintf(c->names[c->n], XBR_IFNAMSIZ, "%s", l->ifname);
+	if (strcmp(l->alias + plen, "gateway"))
+		snprintf(c->netns[c->n], XBR_NSNAMSIZ, "%s", l->alias + plen);
+	else
+		c->netns[c->n][0] = '\0';
+	c->n++;
+	return 0;
+}
+
+int br_down(struct xbr_bridge *br)
+{
+	struct down_ctx *c;
+	struct xbr_port *v = NULL;
+	size_t n = 0, i;
+	int err;
+
+	/* 1. Every port the pinned table knows. */
+	if (br->ports_fd < 0)
+		br->ports_fd = pin_get(br, "xbr_ports");
+	if (br->ports_fd >= 0 && br_ports(br, &v, &n) == 0) {
+		for (i = 0; i < n; i++)
+			port_teardown(br, v[i].ifname, v[i].netns);
+		free(v);
+	}
+
+	/* 2. Anything else that carries our alias (a crash between steps). */
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	c->br = br;
+	snprintf(c->prefix, sizeof(c->prefix), "xbr:%s:", br->name);
+	err = nl_link_dump(&br->nl, down_collect, c);
+	if (err)
+		pr_warn("bridge \"%s\": cannot list links: %s", br->name, strerror(-err));
+	for (i = 0; i < c->n; i++)
+		port_teardown(br, c->names[i], c->netns[i]);
+	free(c);
+
+	/* 3. The pins. */
+	pins_remove(br);
+	return 0;
+}
+
+static int fdb_row_cmp(const void *a, const void *b)
+{
+	const struct xbr_fdb_row *x = a, *y = b;
+	int c = strcmp(x->ifname, y->ifname);
+
+	if (c)
+		return c;
+	c = memcmp(x->mac, y->mac, 6);
+	if (c)
+		return c;
+	return (int)x->vlan - (int)y->vlan;
+}
+
+int br_fdb_rows(struct xbr_bridge *br, struct xbr_fdb_row **out, size_t *n)
+{
+	struct xbr_fdb_row *rows = NULL, *nr;
+	struct xbr_fdb_key key, next, *prev = NULL;
+	struct xbr_fdb_val val;
+	struct xbr_port *ports = NULL;
+	size_t cnt = 0, cap = 0, np = 0, i;
+	struct timespec ts;
+	uint64_t now;
+	int err;
+
+	err = br_ports(br, &ports, &np);
+	if (err)
+		return err;
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	now = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+
+	while (bpf_map_get_next_key(br->fdb_fd, prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(br->fdb_fd, &key, &val) < 0)
+			continue;
+		if (!(val.flags & XBR_FDB_F_STATIC) && now > val.updated_ns &&
+		    now - val.updated_ns > br->cfg.ageing_ns)
+			continue; /* expired: the datapath no longer uses it */
+		if (cnt == cap) {
+			cap = cap ? cap * 2 : 64;
+			nr = realloc(rows, cap * sizeof(*rows));
+			if (!nr) {
+				free(rows);
+				free(ports);
+				return -ENOMEM;
+			}
+			rows = nr;
+		}
+		memset(&rows[cnt], 0, sizeof(rows[cnt]));
+		memcpy(rows[cnt].mac, key.mac, 6);
+		rows[cnt].vlan = key.vlan;
+		rows[cnt].ifindex = val.ifindex;
+		rows[cnt].flags = val.flags;
+		rows[cnt].age_sec = now > val.updated_ns ? (now - val.updated_ns) / 1000000000ULL : 0;
+		for (i = 0; i < np; i++) {
+			if (ports[i].ifindex == val.ifindex) {
+				memcpy(rows[cnt].ifname, ports[i].ifname, XBR_IFNAMSIZ);
+				memcpy(rows[cnt].netns, ports[i].netns, XBR_NSNAMSIZ);
+				break;
+			}
+		}
+		if (!rows[cnt].ifname[0])
+			snprintf(rows[cnt].ifname, XBR_IFNAMSIZ, "if%u", val.ifindex);
+		cnt++;
+	}
+	free(ports);
+	if (cnt)
+		qsort(rows, cnt, sizeof(*rows), fdb_row_cmp);
+	*out = rows;
+	*n = cnt;
+	return 0;
+}

@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#include <arpa/inet.h>
+#include <string.h>
+#include "fdb_fmt.h"
+#include "json.h"
+
+static const char *fdb_state(uint32_t flags)
+{
+	return (flags & XBR_FDB_F_STATIC) ? "static" : "learned";
+}
+
+/* aa:bb:cc:dd:ee:ff dev xbr0-ns1 netns ns1 master xbr0 age 3 learned [sticky] */
+void fdb_print_text(FILE *f, const char *bridge, const struct xbr_fdb_row *rows, size_t n)
+{
+	char mac[XBR_MAC_STRLEN];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const struct xbr_fdb_row *r = &rows[i];
+
+		xbr_format_mac(r->mac, mac);
+		fprintf(f, "%s dev %s", mac, r->ifname);
+		if (r->vlan)
+			fprintf(f, " vlan %u", r->vlan);
+		if (r->netns[0])
+			fprintf(f, " netns %s", r->netns);
+		else
+			fprintf(f, " gateway");
+		fprintf(f, " master %s", bridge);
+		if (!(r->flags & XBR_FDB_F_STATIC))
+			fprintf(f, " age %llu", (unsigned long long)r->age_sec);
+		fprintf(f, " %s", fdb_state(r->flags));
+		if (r->flags & XBR_FDB_F_STICKY)
+			fprintf(f, " sticky");
+		fputc('\n', f);
+	}
+}
+
+/* Keys follow `bridge -j fdb show` where it has them (mac, ifname, vlan,
+ * flags, master, state, updated); netns and age are xbr's own. */
+void fdb_print_json(FILE *f, const char *bridge, const struct xbr_fdb_row *rows, size_t n,
+		    bool pretty)
+{
+	struct xbr_json j;
+	char mac[XBR_MAC_STRLEN];
+	size_t i;
+
+	json_init(&j, f, pretty);
+	json_open_array(&j);
+	for (i = 0; i < n; i++) {
+		const struct xbr_fdb_row *r = &rows[i];
+
+		xbr_format_mac(r->mac, mac);
+		json_open_object(&j);
+		json_kv_string(&j, "mac", mac);
+		json_kv_string(&j, "ifname", r->ifname);
+		if (r->vlan)
+			json_kv_uint(&j, "vlan", r->vlan);
+		json_key(&j, "flags");
+		json_open_array(&j);
+		if (r->flags & XBR_FDB_F_STICKY)
+			json_string(&j, "sticky");
+		json_close_array(&j);
+		json_kv_string(&j, "master", bridge);
+		json_kv_string(&j, "netns", r->netns);
+		json_kv_string(&j, "state", fdb_state(r->flags));
+		if (!(r->flags & XBR_FDB_F_STATIC)) {
+			json_kv_uint(&j, "age", r->age_sec);
+			json_kv_uint(&j, "updated", r->age_sec);
+		}
+		json_close_object(&j);
+	}
+	json_close_array(&j);
+	json_finish(&j);
+}
+
+static const struct {
+	uint32_t bit;
+	const char *word;
+} port_flags[] = {
+	{ XBR_PORT_F_GATEWAY, "gateway" },   { XBR_PORT_F_LEARNING, "learning" },
+	{ XBR_PORT_F_FLOOD, "flood" },       { XBR_PORT_F_ISOLATED, "isolated" },
+	{ XBR_PORT_F_HAIRPIN, "hairpin" },   { XBR_PORT_F_LOCKED, "locked" },
+};
+
+size_t port_flag_words(uint32_t flags, const char **words, size_t max)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < sizeof(port_flags) / sizeof(port_flags[0]) && n < max; i++)
+		if (flags & port_flags[i].bit)
+			words[n++] = port_flags[i].word;
+	return n;
+}
+
+static const char *mode_name(uint8_t mode)
+{
+	return mode == XBR_MODE_XDP ? "xdp" : "tc";
+}
+
+void ports_print_text(FILE *f, const char *bridge, const struct xbr_config *cfg,
+		      const struct xbr_port *ports, size_t n)
+{
+	char sub[INET_ADDRSTRLEN], gw[INET_ADDRSTRLEN], addr[INET_ADDRSTRLEN];
+	char mac[XBR_MAC_STRLEN];
+	const char *words[8];
+	size_t i, k, nw;
+
+	inet_ntop(AF_INET, &cfg->subnet, sub, sizeof(sub));
+	inet_ntop(AF_INET, &cfg->gateway, gw, sizeof(gw));
+	fprintf(f, "bridge %s mode %s subnet %s/%u gateway %s ageing %llu fdb-size %u ports %zu\n",
+		bridge, mode_name(cfg->mode), sub, cfg->plen, gw,
+		(unsigned long long)(cfg->ageing_ns / 1000000000ULL), cfg->fdb_size, n);
+	for (i = 0; i < n; i++) {
+		const struct xbr_port *p = &ports[i];
+
+		xbr_format_mac(p->mac, mac);
+		inet_ntop(AF_INET, &p->addr, addr, sizeof(addr));
+		fprintf(f, "%u: %s netns %s station %s %s/%u <", p->ifindex, p->ifname,
+			p->netns[0] ? p->netns : "-", mac, addr, p->plen);
+		nw = port_flag_words(p->flags, words, 8);
+		for (k = 0; k < nw; k++)
+			fprintf(f, "%s%s", k ? "," : "", words[k]);
+		fprintf(f, ">\n");
+	}
+}
+
+void ports_print_json(FILE *f, const char *bridge, const struct xbr_config *cfg,
+		      const struct xbr_port *ports, size_t n, bool pretty)
+{
+	char sub[INET_ADDRSTRLEN + 4], gw[INET_ADDRSTRLEN], addr[INET_ADDRSTRLEN];
+	char mac[XBR_MAC_STRLEN];
+	const char *words[8];
+	struct xbr_json j;
+	size_t i, k, nw;
+
+	inet_ntop(AF_INET, &cfg->subnet, sub, sizeof(sub));
+	snprintf(sub + strlen(sub), sizeof(sub) - strlen(sub), "/%u", (unsigned int)(cfg->plen & 63));
+	inet_ntop(AF_INET, &cfg->gateway, gw, sizeof(gw));
+	json_init(&j, f, pretty);
+	json_open_object(&j);
+	json_kv_string(&j, "bridge", bridge);
+	json_kv_string(&j, "mode", mode_name(cfg->mode));
+	json_kv_string(&j, "subnet", sub);
+	json_kv_string(&j, "gateway", gw);
+	json_kv_uint(&j, "ageing", cfg->ageing_ns / 1000000000ULL);
+	json_kv_uint(&j, "fdb_size", cfg->fdb_size);
+	json_key(&j, "ports");
+	json_open_array(&j);
+	for (i = 0; i < n; i++) {
+		const struct xbr_port *p = &ports[i];
+
+		xbr_format_mac(p->mac, mac);
+		inet_ntop(AF_INET, &p->addr, addr, sizeof(addr));
+		json_open_object(&j);
+		json_kv_uint(&j, "ifindex", p->ifindex);
+		json_kv_string(&j, "ifname", p->ifname);
+		json_kv_string(&j, "netns", p->netns);
+		json_kv_string(&j, "mac", mac);
+		json_kv_string(&j, "addr", addr);
+		json_kv_uint(&j, "prefixlen", p->plen);
+		json_key(&j, "flags");
+		json_open_array(&j);
+		nw = port_flag_words(p->flags, words, 8);
+		for (k = 0; k < nw; k++)
+			json_string(&j, words[k]);
+		json_close_array(&j);
+		json_close_object(&j);
+	}
+	json_close_array(&j);
+	json_close_object(&j);
+	json_finish(&j);
+}

@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#include <stdio.h>
+#include <bpf/libbpf.h>
+#include "log.h"
+
+int xbr_verbosity;
+
+void xbr_log(enum xbr_log_level level, const char *fmt, ...)
+{
+	va_list ap;
+
+	if ((int)level > xbr_verbosity)
+		return;
+	fputs("xbr: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (xbr_verbosity < 2 && level != LIBBPF_WARN)
+		return 0;
+	if (xbr_verbosity < 1)
+		return 0; /* libbpf's own log only with -v: our errors say what failed */
+	return vfprintf(stderr, fmt, ap);
+}
+
+void xbr_log_setup_libbpf(void)
+{
+	libbpf_set_print(libbpf_print);
+}

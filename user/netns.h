@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Named network namespaces, made the way iproute2 makes them: a bind mount of
+ * the namespace onto /run/netns/NAME, so `ip netns list` and `ip netns exec`
+ * see them.
+ */
+#ifndef XBR_NETNS_H
+#define XBR_NETNS_H
+
+#define XBR_NETNS_DIR "/run/netns"
+
+/* Create @name and return an fd to it (O_CLOEXEC), or a negative errno.
+ * -EEXIST when the name is taken. Leaves nothing behind on failure. */
+int netns_create(const char *name);
+/* Open an existing named namespace: fd or negative errno (-ENOENT). */
+int netns_open(const char *name);
+/* True when /run/netns/@name exists. */
+int netns_exists(const char *name);
+/* Unmount and remove @name; 0 also when it does not exist. */
+int netns_delete(const char *name);
+
+#endif

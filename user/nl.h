@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * rtnetlink operations xbr needs, over libmnl: links (veth pairs, up, alias,
+ * delete, lookup, dump), IPv4 addresses and the default route. Each socket is
+ * bound to the network namespace it was opened in; nl_open_netns() opens one
+ * inside a named namespace without moving the process.
+ */
+#ifndef XBR_NL_H
+#define XBR_NL_H
+
+#include <stdint.h>
+#include <libmnl/libmnl.h>
+
+struct xbr_nl {
+	struct mnl_socket *sock;
+	unsigned int portid;
+	unsigned int seq;
+};
+
+struct xbr_link {
+	int ifindex;
+	char ifname[16];
+	char alias[64];
+	uint8_t mac[6];
+	unsigned int flags; /* IFF_* */
+};
+
+int nl_open(struct xbr_nl *nl);
+/* Open a socket inside the netns referred to by @nsfd. */
+int nl_open_netns(struct xbr_nl *nl, int nsfd);
+void nl_close(struct xbr_nl *nl);
+
+/* Look a link up by name: 0 and *out filled, -ENODEV if absent. */
+int nl_link_get(struct xbr_nl *nl, const char *name, struct xbr_link *out);
+/* Call @cb for every link; stops early when @cb returns non-zero. */
+int nl_link_dump(struct xbr_nl *nl, int (*cb)(const struct xbr_link *l, void *data), void *data);
+
+/*
+ * Create a veth pair: @name here, @peer inside the netns @peer_nsfd (-1: here).
+ * @mac / @peer_mac may be NULL (kernel picks). Both ends are created down.
+ */
+int nl_veth_add(struct xbr_nl *nl, const char *name, const uint8_t *mac, const char *peer,
+		int peer_nsfd, const uint8_t *peer_mac);
+int nl_link_set_alias(struct xbr_nl *nl, int ifindex, const char *alias);
+int nl_link_set_up(struct xbr_nl *nl, int ifindex);
+int nl_link_del(struct xbr_nl *nl, int ifindex);
+/* Delete by name; -ENODEV when there is no such link. */
+int nl_link_del_name(struct xbr_nl *nl, const char *name);
+
+/* IPv4 address @addr/@plen (network order) on @ifindex. */
+int nl_addr_add(struct xbr_nl *nl, int ifindex, uint32_t addr, uint8_t plen);
+/* Default route via @gw (network order) out of @ifindex. */
+int nl_route_add_default(struct xbr_nl *nl, int ifindex, uint32_t gw);
+
+#endif

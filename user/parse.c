@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include "parse.h"
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int xbr_parse_mac(const char *s, uint8_t mac[6])
+{
+	int i;
+
+	if (!s || strlen(s) != 17)
+		return -EINVAL;
+	for (i = 0; i < 6; i++) {
+		int hi = hexval(s[i * 3]), lo = hexval(s[i * 3 + 1]);
+
+		if (hi < 0 || lo < 0)
+			return -EINVAL;
+		if (i < 5 && s[i * 3 + 2] != ':')
+			return -EINVAL;
+		mac[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return 0;
+}
+
+void xbr_format_mac(const uint8_t mac[6], char *buf)
+{
+	snprintf(buf, XBR_MAC_STRLEN, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2],
+		 mac[3], mac[4], mac[5]);
+}
+
+int xbr_parse_ipv4(const char *s, uint32_t *addr)
+{
+	struct in_addr in;
+
+	/* inet_pton accepts only the strict dotted-quad form. */
+	if (!s || inet_pton(AF_INET, s, &in) != 1)
+		return -EINVAL;
+	*addr = in.s_addr;
+	return 0;
+}
+
+int xbr_parse_cidr(const char *s, uint32_t *addr, uint8_t *plen)
+{
+	char buf[INET_ADDRSTRLEN + 4];
+	const char *slash;
+	uint32_t n;
+	int err;
+
+	if (!s || strlen(s) >= sizeof(buf))
+		return -EINVAL;
+	slash = strchr(s, '/');
+	if (!slash)
+		return -EINVAL;
+	memcpy(buf, s, (size_t)(slash - s));
+	buf[slash - s] = '\0';
+	err = xbr_parse_ipv4(buf, addr);
+	if (err)
+		return err;
+	err = xbr_parse_u32(slash + 1, 0, 32, &n);
+	if (err)
+		return -EINVAL;
+	*plen = (uint8_t)n;
+	return 0;
+}
+
+uint32_t xbr_plen_mask(uint8_t plen)
+{
+	return plen ? htonl(~0u << (32 - plen)) : 0;
+}
+
+int xbr_in_subnet(uint32_t addr, uint32_t subnet, uint8_t plen)
+{
+	uint32_t m = xbr_plen_mask(plen);
+
+	return (addr & m) == (subnet & m);
+}
+
+int xbr_check_name(const char *s)
+{
+	size_t i, n;
+
+	if (!s || !*s)
+		return -EINVAL;
+	n = strlen(s);
+	if (n > 15)
+		return -ENAMETOOLONG;
+	if (!strcmp(s, ".") || !strcmp(s, "..") || s[0] == '-')
+		return -EINVAL;
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '_' || c == '-' || c == '.'))
+			return -EINVAL;
+	}
+	return 0;
+}
+
+int xbr_parse_ns_spec(const char *s, struct xbr_ns_spec *spec)
+{
+	const char *eq = strchr(s, '=');
+	size_t n = eq ? (size_t)(eq - s) : strlen(s);
+	int err;
+
+	memset(spec, 0, sizeof(*spec));
+	if (n >= sizeof(spec->name))
+		return -ENAMETOOLONG;
+	memcpy(spec->name, s, n);
+	spec->name[n] = '\0';
+	err = xbr_check_name(spec->name);
+	if (err)
+		return err;
+	if (!eq)
+		return 0;
+	err = xbr_parse_cidr(eq + 1, &spec->addr, &spec->plen);
+	if (err)
+		return err;
+	return 0;
+}
+
+/* FNV-1a, 32 bit: stable across builds and machines. */
+static uint32_t fnv1a(const char *a, const char *b)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *a; a++)
+		h = (h ^ (uint8_t)*a) * 16777619u;
+	h = (h ^ '/') * 16777619u;
+	for (; *b; b++)
+		h = (h ^ (uint8_t)*b) * 16777619u;
+	return h;
+}
+
+void xbr_port_ifname(const char *br, const char *ns, char *buf)
+{
+	size_t nb = strlen(br), nn = strlen(ns);
+
+	if (nb + 1 + nn <= 15) {
+		memcpy(buf, br, nb);
+		buf[nb] = '-';
+		memcpy(buf + nb + 1, ns, nn + 1);
+		return;
+	}
+	/* 6 chars of the bridge name, '-', 8 hex digits: 15 characters. */
+	snprintf(buf, 16, "%.6s-%08x", br, fnv1a(br, ns));
+}
+
+int xbr_parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (*end)
+		return -EINVAL;
+	if (errno == ERANGE || v < min || v > max)
+		return -ERANGE;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+int xbr_parse_onoff(const char *s)
+{
+	if (!s)
+		return -EINVAL;
+	if (!strcmp(s, "on"))
+		return 1;
+	if (!strcmp(s, "off"))
+		return 0;
+	return -EINVAL;
+}
+
+int xbr_matches(const char *arg, const char *word)
+{
+	size_t n = strlen(arg);
+
+	return n && n <= strlen(word) && !strncmp(arg, word, n);
+}
+
+int xbr_check_station_addr(uint32_t addr, uint8_t plen, uint32_t subnet, uint8_t splen,
+			   uint32_t gw)
+{
+	uint32_t m = xbr_plen_mask(splen);
+
+	if (!xbr_in_subnet(addr, subnet, splen) || plen < splen)
+		return XBR_ADDR_OUTSIDE;
+	if (addr == gw)
+		return XBR_ADDR_GATEWAY;
+	if (splen < 31 && ((addr & ~m) == 0 || (addr | m) == 0xffffffffu))
+		return XBR_ADDR_RESERVED;
+	if (!xbr_in_subnet(gw, addr, plen))
+		return XBR_ADDR_NO_GW;
+	return XBR_ADDR_OK;
+}
+
+const char *xbr_addr_strerror(int code)
+{
+	switch (code) {
+	case XBR_ADDR_OK:
+		return "ok";
+	case XBR_ADDR_OUTSIDE:
+		return "outside the bridge subnet";
+	case XBR_ADDR_GATEWAY:
+		return "is the gateway address";
+	case XBR_ADDR_RESERVED:
+		return "is the subnet's network or broadcast address";
+	case XBR_ADDR_NO_GW:
+		return "its prefix does not contain the gateway";
+	}
+	return "invalid";
+}
+
+static int addr_used(uint32_t a, const uint32_t *used, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (used[i] == a)
+			return 1;
+	return 0;
+}
+
+int xbr_alloc_addr(uint32_t subnet, uint8_t plen, uint32_t gw, const uint32_t *used,
+		   size_t nused, uint32_t *out)
+{
+	uint32_t m = ntohl(xbr_plen_mask(plen));
+	uint32_t net = ntohl(subnet) & m, last = net | ~m;
+	uint32_t start = (ntohl(gw) & ~0xffu) + 1, a;
+	uint64_t i, size = (uint64_t)(~m) + 1;
+
+	if (plen >= 31)
+		return -ENOSPC;
+	if ((start & m) != net || start == net)
+		start = net + 1;
+	a = start;
+	for (i = 0; i < size; i++, a++) {
+		if (a >= last)
+			a = net + 1;
+		if (a == ntohl(gw) || addr_used(htonl(a), used, nused))
+			continue;
+		*out = htonl(a);
+		return 0;
+	}
+	return -ENOSPC;
+}

@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Pure parsers and formatters for user input: names, MACs, IPv4 addresses
+ * and prefixes, namespace specs. No I/O; each returns 0 or a negative errno.
+ */
+#ifndef XBR_PARSE_H
+#define XBR_PARSE_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+#define XBR_MAC_STRLEN 18
+
+/* "aa:bb:cc:dd:ee:ff" (case-insensitive) -> 6 bytes. -EINVAL if malformed. */
+int xbr_parse_mac(const char *s, uint8_t mac[6]);
+/* 6 bytes -> lower-case "aa:bb:cc:dd:ee:ff" in buf (>= XBR_MAC_STRLEN). */
+void xbr_format_mac(const uint8_t mac[6], char *buf);
+
+/* Dotted-quad IPv4 -> network byte order. -EINVAL if malformed. */
+int xbr_parse_ipv4(const char *s, uint32_t *addr);
+/* "A.B.C.D/N" -> address (network order) and prefix length 0..32. */
+int xbr_parse_cidr(const char *s, uint32_t *addr, uint8_t *plen);
+/* Netmask of a prefix length, network byte order. */
+uint32_t xbr_plen_mask(uint8_t plen);
+/* True when addr lies inside subnet/plen. */
+int xbr_in_subnet(uint32_t addr, uint32_t subnet, uint8_t plen);
+
+/*
+ * A name usable both as a namespace name and inside an interface name:
+ * 1..15 characters of [A-Za-z0-9_.-], not "." or "..", not starting with '-'.
+ * Returns 0, -EINVAL (bad character, empty, dot names) or -ENAMETOOLONG.
+ */
+int xbr_check_name(const char *s);
+
+/* "NAME" or "NAME=A.B.C.D/N". addr/plen are 0 when absent. */
+struct xbr_ns_spec {
+	char name[16];
+	uint32_t addr;
+	uint8_t plen;
+};
+int xbr_parse_ns_spec(const char *s, struct xbr_ns_spec *spec);
+
+/*
+ * Host-side port name for namespace @ns on bridge @br: "<br>-<ns>" when it
+ * fits in 15 characters, else "<br prefix>-<8 hex digits of a hash>".
+ * Deterministic; buf must hold 16 bytes.
+ */
+void xbr_port_ifname(const char *br, const char *ns, char *buf);
+
+/* Unsigned decimal in [min, max] -> *out. -EINVAL / -ERANGE. */
+int xbr_parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out);
+
+/* "on"/"off" -> 1/0, else -EINVAL. */
+int xbr_parse_onoff(const char *s);
+
+/* True when @arg is a non-empty prefix of @word (unambiguous-prefix matching). */
+int xbr_matches(const char *arg, const char *word);
+
+#endif
+
+/*
+ * Validate a station address against the bridge's subnet and gateway.
+ * Returns 0 or one of the XBR_ADDR_* codes; xbr_addr_strerror() explains it.
+ */
+enum {
+	XBR_ADDR_OK = 0,
+	XBR_ADDR_OUTSIDE, /* not inside the bridge subnet */
+	XBR_ADDR_GATEWAY, /* equal to the gateway address */
+	XBR_ADDR_RESERVED, /* network or broadcast address of the subnet */
+	XBR_ADDR_NO_GW, /* gateway not inside the address's own prefix */
+};
+int xbr_check_station_addr(uint32_t addr, uint8_t plen, uint32_t subnet, uint8_t splen,
+			   uint32_t gw);
+const char *xbr_addr_strerror(int code);
+
+/*
+ * Next free station address: counting up from the first address of the
+ * gateway's /24 (172.16.1.1 for gateway 172.16.1.254), wrapping inside the
+ * subnet, skipping the network and broadcast addresses, the gateway and the
+ * @nused addresses in @used. 0 and *out set, or -ENOSPC.
+ */
+int xbr_alloc_addr(uint32_t subnet, uint8_t plen, uint32_t gw, const uint32_t *used,
+		   size_t nused, uint32_t *out);
