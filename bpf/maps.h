@@ -47,6 +47,40 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } xbr_config SEC(".maps");
 
+/* Per-port counters, indexed by xbr_port.idx. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, XBR_MAX_PORTS);
+	__type(key, __u32);
+	__type(value, struct xbr_port_stats);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} xbr_port_stats SEC(".maps");
+
+/* Learned entries per port (for max-learned), indexed by xbr_port.idx. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, XBR_MAX_PORTS);
+	__type(key, __u32);
+	__type(value, __u32);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} xbr_learned SEC(".maps");
+
+/* Bridge-wide FDB counters. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xbr_br_stats);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} xbr_br_stats SEC(".maps");
+
+/* FDB events for `xbr monitor`. */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 256 * 1024);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} xbr_events SEC(".maps");
+
 /* Test clock: read instead of the kernel clock when xbr_test_clock is set. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

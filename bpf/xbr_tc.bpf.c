@@ -6,8 +6,8 @@
  * skb keeps its GSO and checksum state:
  *   known unicast -> bpf_redirect_peer() straight into the destination
  *                    namespace (bpf_redirect() for the host's gateway port),
- *   flood         -> one bpf_clone_redirect() per allowed port,
- *   drop          -> TC_ACT_SHOT.
+ *   flood         -> one bpf_clone_redirect() per allowed port (bpf_loop),
+ *   drop          -> TC_ACT_SHOT, counted by reason.
  */
 #include <linux/bpf.h>
 #include <linux/pkt_cls.h>
@@ -22,6 +22,7 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 struct flood_ctx {
 	struct __sk_buff *skb;
 	const struct xbr_port *in;
+	__u32 len;
 	__u32 sent;
 };
 
@@ -33,8 +34,10 @@ static long flood_one(__u32 slot, struct flood_ctx *fc)
 		return 1;
 	if (!xbr_flood_allowed(fc->in, fe))
 		return 0;
-	if (bpf_clone_redirect(fc->skb, fe->ifindex, 0) == 0)
+	if (bpf_clone_redirect(fc->skb, fe->ifindex, 0) == 0) {
+		xbr_count_tx(fe->idx, fc->len);
 		fc->sent++;
+	}
 	return 0;
 }
 
@@ -46,33 +49,45 @@ int xbr_tc_ingress(struct __sk_buff *skb)
 	struct xbr_port *in, *out = NULL;
 	struct xbr_config *cfg;
 	struct ethhdr *eth;
-	__u32 ifindex = skb->ifindex;
+	__u32 ifindex = skb->ifindex, len = skb->len;
 	__u32 reason = XBR_DROP_NONE, zero = 0;
+	long ret;
 	int verdict;
-
-	eth = xbr_parse_eth(data, data_end);
-	if (!eth)
-		return TC_ACT_SHOT;
 
 	in = bpf_map_lookup_elem(&xbr_ports, &ifindex);
 	cfg = bpf_map_lookup_elem(&xbr_config, &zero);
 	if (!in || !cfg)
+		return TC_ACT_SHOT; /* not (or no longer) a port of this bridge */
+
+	eth = xbr_parse_eth(data, data_end);
+	if (!eth) {
+		xbr_count_rx(in, len, 0);
+		xbr_count_drop(in, XBR_DROP_RUNT);
 		return TC_ACT_SHOT;
+	}
 
 	verdict = xbr_decide(eth, in, cfg, xbr_now(), &out, &reason);
+	xbr_count_rx(in, len, verdict == XBR_V_FLOOD);
 	if (verdict == XBR_V_UNICAST && out) {
 		if (out->flags & XBR_PORT_F_PEER)
-			return bpf_redirect_peer(out->ifindex, 0);
-		return bpf_redirect(out->ifindex, 0);
+			ret = bpf_redirect_peer(out->ifindex, 0);
+		else
+			ret = bpf_redirect(out->ifindex, 0);
+		if (ret == TC_ACT_REDIRECT)
+			xbr_count_tx(out->idx, len);
+		else
+			xbr_count_drop(in, XBR_DROP_REDIRECT);
+		return (int)ret;
 	}
 	if (verdict == XBR_V_FLOOD) {
-		struct flood_ctx fc = { .skb = skb, .in = in };
+		struct flood_ctx fc = { .skb = skb, .in = in, .len = len };
 		__u32 n = cfg->nports;
 
 		if (n > XBR_MAX_PORTS)
 			n = XBR_MAX_PORTS;
 		bpf_loop(n, flood_one, &fc, 0);
-		return TC_ACT_SHOT;
+		return TC_ACT_SHOT; /* every copy has left; the original is done */
 	}
+	xbr_count_drop(in, reason);
 	return TC_ACT_SHOT;
 }

@@ -31,8 +31,9 @@ struct xbr_fdb_key {
 };
 
 enum {
-	XBR_FDB_F_STATIC = 1 << 0, /* added by hand, never ages, never learned over */
+	XBR_FDB_F_STATIC = 1 << 0, /* never ages, learning never overwrites it */
 	XBR_FDB_F_STICKY = 1 << 1, /* learning never moves it to another port */
+	XBR_FDB_F_USER = 1 << 2, /* added by hand: not counted against max-learned */
 };
 
 struct xbr_fdb_val {
@@ -66,14 +67,87 @@ struct xbr_port {
 	__u32 addr; /* station IPv4 address, network byte order */
 	char netns[XBR_NSNAMSIZ]; /* namespace name ("" for the gateway port) */
 	char ifname[XBR_IFNAMSIZ]; /* host-side interface name */
-	__u32 reserved;
+	__u32 idx; /* stable index into the per-port stats and learned-count arrays */
 };
 
 /* Flood list entry: a copy of the port's flags, so flooding needs no lookup. */
 struct xbr_flood_ent {
 	__u32 ifindex;
-	__u32 flags; /* XBR_PORT_F_* of that port */
+	__u16 flags; /* XBR_PORT_F_* of that port */
+	__u16 idx; /* the port's stats index */
 };
+
+/* Per-port counters (per-CPU array indexed by xbr_port.idx, summed in userspace). */
+struct xbr_port_stats {
+	__u64 rx_packets; /* frames received from the port's station */
+	__u64 rx_bytes;
+	__u64 tx_packets; /* frames sent to the port's station (unicast and flood) */
+	__u64 tx_bytes;
+	__u64 rx_flood; /* received frames that were flooded */
+	__u64 drops[8]; /* by enum xbr_drop_reason */
+};
+
+/* Bridge-wide FDB counters (per-CPU array, one entry). */
+struct xbr_br_stats {
+	__u64 learned; /* new entries learned */
+	__u64 moved; /* stations that moved to another port */
+	__u64 aged; /* entries removed by the ageing sweep */
+	__u64 refused; /* not learned: table full */
+	__u64 refused_port; /* not learned: port at max-learned */
+	__u64 deleted; /* removed by hand or with their port */
+	__u64 evicted; /* always 0: a full table refuses, never evicts */
+	__u64 pad;
+};
+
+/* FDB events, from the datapath and the control programs, via a ring buffer. */
+enum xbr_event_type {
+	XBR_EV_LEARNED = 1,
+	XBR_EV_MOVED,
+	XBR_EV_AGED,
+	XBR_EV_EVICTED,
+	XBR_EV_DELETED,
+	XBR_EV_ADDED, /* added by hand */
+	XBR_EV_REFUSED, /* table or port full: station not learned */
+};
+
+struct xbr_event {
+	__u64 ts_ns;
+	__u32 type; /* enum xbr_event_type */
+	__u32 ifindex; /* port of the entry (new port for MOVED) */
+	__u32 old_ifindex; /* previous port for MOVED, else 0 */
+	__u32 flags; /* entry flags */
+	__u8 mac[6];
+	__u16 vlan;
+	__u32 pad;
+};
+
+/* Control requests run as BPF_PROG_TYPE_SYSCALL programs (xbr_ctl.bpf.c), so
+ * that every change to the table keeps the counts and emits events. */
+enum xbr_ctl_op {
+	XBR_OP_ADD = 1, /* create; -EEXIST if present */
+	XBR_OP_REPLACE, /* create or overwrite */
+	XBR_OP_DEL, /* -ENOENT if absent */
+	XBR_OP_FLUSH, /* by port (ifindex, 0 = all) and kind (flags) */
+	XBR_OP_TIMER_START, /* arm the ageing sweep */
+};
+
+enum {
+	XBR_FLUSH_DYNAMIC = 1 << 0,
+	XBR_FLUSH_STATIC = 1 << 1,
+};
+
+struct xbr_ctl_req {
+	__u32 op; /* enum xbr_ctl_op */
+	__u32 ifindex;
+	__u32 flags; /* XBR_FDB_F_* for ADD/REPLACE; XBR_FLUSH_* for FLUSH */
+	__u8 mac[6];
+	__u16 vlan;
+	__s32 result; /* out: 0 or negative errno */
+	__u32 count; /* out: entries affected */
+};
+
+/* Ageing sweep period. */
+#define XBR_SWEEP_NS (1000ULL * 1000 * 1000)
 
 /* Bridge-wide configuration: single-entry array. */
 struct xbr_config {
@@ -118,5 +192,8 @@ _Static_assert(sizeof(struct xbr_fdb_val) == 16, "fdb value must be 16 bytes");
 _Static_assert(sizeof(struct xbr_port) == 64, "port record must be 64 bytes");
 _Static_assert(sizeof(struct xbr_flood_ent) == 8, "flood entry must be 8 bytes");
 _Static_assert(sizeof(struct xbr_config) == 32, "config must be 32 bytes");
+_Static_assert(sizeof(struct xbr_event) == 40, "event must be 40 bytes");
+_Static_assert(sizeof(struct xbr_ctl_req) == 28, "ctl must be 28 bytes");
+_Static_assert(XBR_DROP__MAX <= 8, "drop reasons must fit xbr_port_stats.drops");
 
 #endif /* XBR_H */

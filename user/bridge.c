@@ -19,10 +19,15 @@
 #include "bridge.h"
 #include "log.h"
 #include "netns.h"
+#include "xbr_ctl.skel.h"
 #include "xbr_tc.skel.h"
 
 #define PIN_TC_PROG "tc_ingress"
-static const char *const pinned_maps[] = { "xbr_fdb", "xbr_ports", "xbr_flood", "xbr_config" };
+#define PIN_CTL_PROG "ctl"
+static const char *const pinned_maps[] = {
+	"xbr_fdb",	  "xbr_ports",	"xbr_flood",  "xbr_config", "xbr_port_stats",
+	"xbr_learned", "xbr_br_stats", "xbr_events", "xbr_timer",
+};
 
 int xbr_fault(const char *step)
 {
@@ -116,7 +121,8 @@ int br_init(struct xbr_bridge *br, const char *name)
 
 	memset(br, 0, sizeof(*br));
 	br->lock_fd = br->fdb_fd = br->ports_fd = br->flood_fd = -1;
-	br->config_fd = br->tc_prog_fd = -1;
+	br->config_fd = br->tc_prog_fd = br->ctl_prog_fd = -1;
+	br->port_stats_fd = br->br_stats_fd = br->learned_fd = br->events_fd = -1;
 	snprintf(br->name, sizeof(br->name), "%s", name);
 	snprintf(br->dir, sizeof(br->dir), "%s/%s", XBR_PIN_ROOT, name);
 
@@ -150,13 +156,23 @@ static void close_fd(int *fd)
 	*fd = -1;
 }
 
-void br_close(struct xbr_bridge *br)
+static void close_objs(struct xbr_bridge *br)
 {
 	close_fd(&br->fdb_fd);
 	close_fd(&br->ports_fd);
 	close_fd(&br->flood_fd);
 	close_fd(&br->config_fd);
+	close_fd(&br->port_stats_fd);
+	close_fd(&br->br_stats_fd);
+	close_fd(&br->learned_fd);
+	close_fd(&br->events_fd);
 	close_fd(&br->tc_prog_fd);
+	close_fd(&br->ctl_prog_fd);
+}
+
+void br_close(struct xbr_bridge *br)
+{
+	close_objs(br);
 	nl_close(&br->nl);
 	close_fd(&br->lock_fd);
 }
@@ -196,6 +212,28 @@ static int config_write(struct xbr_bridge *br)
 	return 0;
 }
 
+static int br_open_objs(struct xbr_bridge *br)
+{
+	br->fdb_fd = pin_get(br, "xbr_fdb");
+	br->ports_fd = pin_get(br, "xbr_ports");
+	br->flood_fd = pin_get(br, "xbr_flood");
+	br->config_fd = pin_get(br, "xbr_config");
+	br->port_stats_fd = pin_get(br, "xbr_port_stats");
+	br->br_stats_fd = pin_get(br, "xbr_br_stats");
+	br->learned_fd = pin_get(br, "xbr_learned");
+	br->events_fd = pin_get(br, "xbr_events");
+	br->tc_prog_fd = pin_get(br, PIN_TC_PROG);
+	br->ctl_prog_fd = pin_get(br, PIN_CTL_PROG);
+	if (br->fdb_fd < 0 || br->ports_fd < 0 || br->flood_fd < 0 || br->config_fd < 0 ||
+	    br->port_stats_fd < 0 || br->br_stats_fd < 0 || br->learned_fd < 0 ||
+	    br->events_fd < 0 || br->tc_prog_fd < 0 || br->ctl_prog_fd < 0) {
+		pr_warn("bridge \"%s\": pinned objects under %s are incomplete; run `xbr -b %s down`",
+			br->name, br->dir, br->name);
+		return -ENOENT;
+	}
+	return 0;
+}
+
 int br_open(struct xbr_bridge *br)
 {
 	int err;
@@ -204,17 +242,9 @@ int br_open(struct xbr_bridge *br)
 		pr_warn("bridge \"%s\" is not up", br->name);
 		return -ENOENT;
 	}
-	br->fdb_fd = pin_get(br, "xbr_fdb");
-	br->ports_fd = pin_get(br, "xbr_ports");
-	br->flood_fd = pin_get(br, "xbr_flood");
-	br->config_fd = pin_get(br, "xbr_config");
-	br->tc_prog_fd = pin_get(br, PIN_TC_PROG);
-	if (br->fdb_fd < 0 || br->ports_fd < 0 || br->flood_fd < 0 || br->config_fd < 0 ||
-	    br->tc_prog_fd < 0) {
-		pr_warn("bridge \"%s\": pinned objects under %s are incomplete; run `xbr -b %s down`",
-			br->name, br->dir, br->name);
-		return -ENOENT;
-	}
+	err = br_open_objs(br);
+	if (err)
+		return err;
 	err = config_read(br);
 	if (err)
 		pr_warn("bridge \"%s\": cannot read configuration: %s", br->name, strerror(-err));
@@ -226,26 +256,26 @@ static void pins_remove(struct xbr_bridge *br)
 	char path[PATH_MAX];
 	size_t i;
 
-	close_fd(&br->fdb_fd);
-	close_fd(&br->ports_fd);
-	close_fd(&br->flood_fd);
-	close_fd(&br->config_fd);
-	close_fd(&br->tc_prog_fd);
+	close_objs(br);
 	for (i = 0; i < sizeof(pinned_maps) / sizeof(pinned_maps[0]); i++) {
 		snprintf(path, sizeof(path), "%s/%s", br->dir, pinned_maps[i]);
 		unlink(path);
 	}
 	snprintf(path, sizeof(path), "%s/%s", br->dir, PIN_TC_PROG);
 	unlink(path);
+	snprintf(path, sizeof(path), "%s/%s", br->dir, PIN_CTL_PROG);
+	unlink(path);
 	rmdir(br->dir);
 	rmdir(XBR_PIN_ROOT); /* only succeeds when no other bridge is up */
 }
 
-/* Load the datapath and pin it; maps are pinned by name by libbpf. */
+/* Load the datapath and the control programs and pin them; maps are pinned
+ * by name by libbpf, and the second object reuses what the first pinned. */
 static int datapath_load(struct xbr_bridge *br, const struct xbr_up_opts *o)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, oo, .pin_root_path = br->dir);
-	struct xbr_tc *skel = NULL;
+	struct xbr_tc *tc = NULL;
+	struct xbr_ctl *ctl = NULL;
 	char path[PATH_MAX];
 	int err;
 
@@ -254,33 +284,48 @@ static int datapath_load(struct xbr_bridge *br, const struct xbr_up_opts *o)
 	if (mkdir(br->dir, 0700) < 0)
 		return -errno;
 
-	skel = xbr_tc__open_opts(&oo);
-	if (!skel) {
+	tc = xbr_tc__open_opts(&oo);
+	ctl = xbr_ctl__open_opts(&oo);
+	if (!tc || !ctl) {
 		err = -errno;
 		goto out;
 	}
-	bpf_map__set_max_entries(skel->maps.xbr_fdb, o->fdb_size);
-	err = xbr_tc__load(skel);
+	bpf_map__set_max_entries(tc->maps.xbr_fdb, o->fdb_size);
+	bpf_map__set_max_entries(ctl->maps.xbr_fdb, o->fdb_size);
+	err = xbr_tc__load(tc);
+	if (!err)
+		err = xbr_ctl__load(ctl);
 	if (err) {
-		pr_warn("bridge \"%s\": cannot load the tc datapath: %s (run with -v for the verifier log)",
+		pr_warn("bridge \"%s\": cannot load the datapath: %s (run with -vv for the verifier log)",
 			br->name, strerror(-err));
 		goto out;
 	}
 	snprintf(path, sizeof(path), "%s/%s", br->dir, PIN_TC_PROG);
-	err = bpf_program__pin(skel->progs.xbr_tc_ingress, path);
+	err = bpf_program__pin(tc->progs.xbr_tc_ingress, path);
 	if (err)
 		goto out;
-	br->fdb_fd = dup(bpf_map__fd(skel->maps.xbr_fdb));
-	br->ports_fd = dup(bpf_map__fd(skel->maps.xbr_ports));
-	br->flood_fd = dup(bpf_map__fd(skel->maps.xbr_flood));
-	br->config_fd = dup(bpf_map__fd(skel->maps.xbr_config));
-	br->tc_prog_fd = dup(bpf_program__fd(skel->progs.xbr_tc_ingress));
-	if (br->fdb_fd < 0 || br->ports_fd < 0 || br->flood_fd < 0 || br->config_fd < 0 ||
-	    br->tc_prog_fd < 0)
-		err = -errno;
+	snprintf(path, sizeof(path), "%s/%s", br->dir, PIN_CTL_PROG);
+	err = bpf_program__pin(ctl->progs.xbr_ctl, path);
+	if (err)
+		goto out;
+	close_objs(br);
+	err = br_open_objs(br);
 out:
-	xbr_tc__destroy(skel);
+	xbr_ctl__destroy(ctl);
+	xbr_tc__destroy(tc);
 	return err;
+}
+
+int br_ctl(struct xbr_bridge *br, struct xbr_ctl_req *c)
+{
+	/* Syscall programs write their context back into ctx_in. */
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = c, .ctx_size_in = sizeof(*c));
+	int err;
+
+	err = bpf_prog_test_run_opts(br->ctl_prog_fd, &opts);
+	if (err)
+		return -errno;
+	return c->result;
 }
 
 /* ---- tc attach ---- */
@@ -299,13 +344,64 @@ static int tc_attach(struct xbr_bridge *br, int ifindex)
 
 /* ---- port records and the flood list ---- */
 
+/* Lowest stats index no port uses. */
+static int port_idx_alloc(struct xbr_bridge *br, __u32 *idx)
+{
+	static unsigned char used[XBR_MAX_PORTS];
+	struct xbr_port *v;
+	size_t n, i;
+	int err = br_ports(br, &v, &n);
+
+	if (err)
+		return err;
+	memset(used, 0, sizeof(used));
+	for (i = 0; i < n; i++)
+		if (v[i].idx < XBR_MAX_PORTS)
+			used[v[i].idx] = 1;
+	free(v);
+	for (i = 0; i < XBR_MAX_PORTS; i++) {
+		if (!used[i]) {
+			*idx = (__u32)i;
+			return 0;
+		}
+	}
+	return -ENOSPC;
+}
+
+/* Zero a port's counters and learned count (the index may have been used). */
+static int port_stats_reset(struct xbr_bridge *br, __u32 idx)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	struct xbr_port_stats *z;
+	__u32 zero = 0;
+	int err = 0;
+
+	if (ncpu < 1)
+		return -EINVAL;
+	z = calloc((size_t)ncpu, sizeof(*z));
+	if (!z)
+		return -ENOMEM;
+	if (bpf_map_update_elem(br->port_stats_fd, &idx, z, BPF_ANY) < 0 ||
+	    bpf_map_update_elem(br->learned_fd, &idx, &zero, BPF_ANY) < 0)
+		err = -errno;
+	free(z);
+	return err;
+}
+
 static int port_record_add(struct xbr_bridge *br, struct xbr_port *p)
 {
-	struct xbr_flood_ent fe = { .ifindex = p->ifindex, .flags = p->flags };
+	struct xbr_flood_ent fe = { .ifindex = p->ifindex, .flags = (__u16)p->flags };
 	__u32 slot = br->cfg.nports;
+	int err;
 
 	if (slot >= XBR_MAX_PORTS)
 		return -ENOSPC;
+	err = port_idx_alloc(br, &p->idx);
+	if (!err)
+		err = port_stats_reset(br, p->idx);
+	if (err)
+		return err;
+	fe.idx = (__u16)p->idx;
 	p->slot = slot;
 	if (bpf_map_update_elem(br->ports_fd, &p->ifindex, p, BPF_NOEXIST) < 0)
 		return -errno;
@@ -323,8 +419,6 @@ static int port_record_add(struct xbr_bridge *br, struct xbr_port *p)
 static int port_record_del(struct xbr_bridge *br, uint32_t ifindex)
 {
 	struct xbr_flood_ent last_fe, zero_fe = {};
-	struct xbr_fdb_key key, next;
-	struct xbr_fdb_val val;
 	struct xbr_port p, moved;
 	__u32 last;
 	int err;
@@ -347,16 +441,11 @@ static int port_record_del(struct xbr_bridge *br, uint32_t ifindex)
 	bpf_map_delete_elem(br->ports_fd, &ifindex);
 
 	/* Entries on the removed port: gone, as the kernel bridge does. */
-	if (bpf_map_get_next_key(br->fdb_fd, NULL, &key) == 0) {
-		for (;;) {
-			int more = bpf_map_get_next_key(br->fdb_fd, &key, &next) == 0;
+	{
+		struct xbr_ctl_req c = { .op = XBR_OP_FLUSH, .ifindex = ifindex,
+				     .flags = XBR_FLUSH_DYNAMIC | XBR_FLUSH_STATIC };
 
-			if (bpf_map_lookup_elem(br->fdb_fd, &key, &val) == 0 && val.ifindex == ifindex)
-				bpf_map_delete_elem(br->fdb_fd, &key);
-			if (!more)
-				break;
-			key = next;
-		}
+		br_ctl(br, &c);
 	}
 	return err;
 }
@@ -824,6 +913,14 @@ int br_up(struct xbr_bridge *br, const struct xbr_up_opts *o)
 		goto out;
 	}
 	err = config_write(br);
+	if (!err) {
+		struct xbr_ctl_req c = { .op = XBR_OP_TIMER_START };
+
+		err = br_ctl(br, &c);
+		if (err)
+			pr_warn("bridge \"%s\": cannot start the ageing sweep: %s", br->name,
+				strerror(-err));
+	}
 	if (!err)
 		err = gateway_create(br, &j);
 	for (i = 0; !err && i < o->nns; i++) {
@@ -972,5 +1069,22 @@ int br_fdb_rows(struct xbr_bridge *br, struct xbr_fdb_row **out, size_t *n)
 		qsort(rows, cnt, sizeof(*rows), fdb_row_cmp);
 	*out = rows;
 	*n = cnt;
+	return 0;
+}
+
+int br_config_write(struct xbr_bridge *br)
+{
+	return config_write(br);
+}
+
+int br_port_update(struct xbr_bridge *br, const struct xbr_port *p)
+{
+	struct xbr_flood_ent fe = { .ifindex = p->ifindex, .flags = (__u16)p->flags,
+				    .idx = (__u16)p->idx };
+
+	if (bpf_map_update_elem(br->ports_fd, &p->ifindex, p, BPF_EXIST) < 0)
+		return -errno;
+	if (bpf_map_update_elem(br->flood_fd, &p->slot, &fe, BPF_EXIST) < 0)
+		return -errno;
 	return 0;
 }

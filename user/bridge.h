@@ -24,7 +24,8 @@ struct xbr_bridge {
 	char dir[64]; /* XBR_PIN_ROOT "/" name */
 	int lock_fd;
 	int fdb_fd, ports_fd, flood_fd, config_fd;
-	int tc_prog_fd;
+	int port_stats_fd, br_stats_fd, learned_fd, events_fd;
+	int tc_prog_fd, ctl_prog_fd;
 	struct xbr_config cfg;
 	struct xbr_nl nl; /* rtnetlink in the host namespace */
 };
@@ -71,6 +72,13 @@ struct xbr_fdb_row {
 };
 /* Live (unexpired) FDB entries, sorted by port then MAC; caller frees *out. */
 int br_fdb_rows(struct xbr_bridge *br, struct xbr_fdb_row **out, size_t *n);
+
+/* Run a control request (xbr_ctl.bpf.c): its result, 0 or a negative errno. */
+int br_ctl(struct xbr_bridge *br, struct xbr_ctl_req *c);
+/* Write the configuration back (after changing br->cfg). */
+int br_config_write(struct xbr_bridge *br);
+/* Write a changed port record back, and its flood-list entry. */
+int br_port_update(struct xbr_bridge *br, const struct xbr_port *p);
 
 /* Station MAC derived from an IPv4 address: 0a:58:a:b:c:d. */
 void xbr_station_mac(uint32_t addr, uint8_t mac[6]);

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * The forwarding decision, written once for both hooks: source checks,
- * learning, and destination lookup. tc and XDP differ only in how they carry
- * out the verdict (redirect helpers, flood mechanism).
+ * learning, destination lookup, counters and events. tc and XDP differ only
+ * in how they carry out the verdict (redirect helpers, flood mechanism).
  */
 #ifndef XBR_BPF_FDB_H
 #define XBR_BPF_FDB_H
@@ -26,51 +26,150 @@ static __always_inline __u64 xbr_now(void)
 
 		return t ? *t : 0;
 	}
+#ifdef XBR_CLOCK_PRECISE
+	return bpf_ktime_get_ns(); /* program types without the coarse clock */
+#else
 	return bpf_ktime_get_coarse_ns();
+#endif
 }
 
-/* True when a dynamic entry has outlived the ageing time. */
-static __always_inline int xbr_fdb_expired(const struct xbr_fdb_val *v,
-					   const struct xbr_config *cfg, __u64 now)
+/* True when a non-static entry has outlived the ageing time. */
+static __always_inline int xbr_fdb_expired(const struct xbr_fdb_val *v, __u64 ageing_ns,
+					   __u64 now)
 {
 	if (v->flags & XBR_FDB_F_STATIC)
 		return 0;
-	return now - v->updated_ns > cfg->ageing_ns;
+	return now - v->updated_ns > ageing_ns;
+}
+
+/* Entries that count against a port's max-learned: the learned ones. */
+static __always_inline int xbr_fdb_counted(const struct xbr_fdb_val *v)
+{
+	return !(v->flags & XBR_FDB_F_USER);
+}
+
+static __always_inline struct xbr_br_stats *xbr_get_br_stats(void)
+{
+	__u32 k = 0;
+
+	return bpf_map_lookup_elem(&xbr_br_stats, &k);
+}
+
+static __always_inline struct xbr_port_stats *xbr_get_port_stats(__u32 idx)
+{
+	return bpf_map_lookup_elem(&xbr_port_stats, &idx);
+}
+
+/* xbr_event - publish an FDB event; silently lost when nobody drains the ring. */
+static __always_inline void xbr_event(__u32 type, const __u8 *mac, __u16 vlan, __u32 ifindex,
+				      __u32 old_ifindex, __u32 flags, __u64 now)
+{
+	struct xbr_event *e = bpf_ringbuf_reserve(&xbr_events, sizeof(*e), 0);
+
+	if (!e)
+		return;
+	e->ts_ns = now;
+	e->type = type;
+	e->ifindex = ifindex;
+	e->old_ifindex = old_ifindex;
+	e->flags = flags;
+	__builtin_memcpy(e->mac, mac, ETH_ALEN);
+	e->vlan = vlan;
+	e->pad = 0;
+	bpf_ringbuf_submit(e, 0);
+}
+
+/* Adjust the learned-entry count of the port with record @ifindex. */
+static __always_inline void xbr_learned_adjust(__u32 ifindex, int up)
+{
+	struct xbr_port *p = bpf_map_lookup_elem(&xbr_ports, &ifindex);
+	__u32 idx, *c;
+
+	if (!p)
+		return;
+	idx = p->idx;
+	c = bpf_map_lookup_elem(&xbr_learned, &idx);
+	if (!c)
+		return;
+	if (up)
+		__sync_fetch_and_add(c, 1);
+	else if (*c > 0)
+		__sync_fetch_and_add(c, -1);
 }
 
 /*
  * xbr_learn - record that @mac was seen on port @in.
- * New stations are inserted, moved stations follow unless their entry is
- * static or sticky, and a known station's timestamp is rewritten only when it
- * is stale by XBR_REFRESH_NS: no map write per packet for a steady flow.
- * An expired entry is treated as absent (replaced whole, flags included).
- * A full table refuses the new station (static entries are never evicted).
+ * - Unknown (or expired) station: inserted, unless the port is at its
+ *   max-learned cap or the table is full; both refusals are counted. A full
+ *   table never evicts: stations already in it keep working.
+ * - Known station on another port: moves, unless the entry is static or sticky.
+ * - Known station on this port: its timestamp is rewritten only when stale by
+ *   XBR_REFRESH_NS, so a steady flow costs no map write per packet.
  */
 static __always_inline void xbr_learn(const __u8 *mac, const struct xbr_port *in,
 				      const struct xbr_config *cfg, __u64 now)
 {
 	struct xbr_fdb_key key = {};
+	struct xbr_br_stats *bs = xbr_get_br_stats();
 	struct xbr_fdb_val *v;
+	__u32 idx = in->idx, *cnt;
+	long err;
 
 	__builtin_memcpy(key.mac, mac, ETH_ALEN);
 	v = bpf_map_lookup_elem(&xbr_fdb, &key);
-	if (!v || xbr_fdb_expired(v, cfg, now)) {
+	if (!v || xbr_fdb_expired(v, cfg->ageing_ns, now)) {
 		struct xbr_fdb_val nv = {
 			.ifindex = in->ifindex,
 			.flags = 0,
 			.updated_ns = now,
 		};
 
-		bpf_map_update_elem(&xbr_fdb, &key, &nv, BPF_ANY);
+		if (v) {
+			/* It aged while nobody swept: account for that first. */
+			if (xbr_fdb_counted(v))
+				xbr_learned_adjust(v->ifindex, 0);
+			if (bs)
+				bs->aged++;
+			xbr_event(XBR_EV_AGED, mac, 0, v->ifindex, 0, v->flags, now);
+			bpf_map_delete_elem(&xbr_fdb, &key);
+		}
+		cnt = bpf_map_lookup_elem(&xbr_learned, &idx);
+		if (in->max_learned && cnt && *cnt >= in->max_learned) {
+			if (bs)
+				bs->refused_port++;
+			return;
+		}
+		err = bpf_map_update_elem(&xbr_fdb, &key, &nv, BPF_NOEXIST);
+		if (err) {
+			if (err != -17 /* EEXIST: another CPU learned it */ && bs)
+				bs->refused++;
+			return;
+		}
+		if (cnt)
+			__sync_fetch_and_add(cnt, 1);
+		if (bs)
+			bs->learned++;
+		xbr_event(XBR_EV_LEARNED, mac, 0, in->ifindex, 0, 0, now);
 		return;
 	}
 	if (v->flags & XBR_FDB_F_STATIC)
 		return;
 	if (v->ifindex != in->ifindex) {
+		__u32 old = v->ifindex;
+
 		if (v->flags & XBR_FDB_F_STICKY)
 			return;
 		v->ifindex = in->ifindex;
 		v->updated_ns = now;
+		if (xbr_fdb_counted(v)) {
+			xbr_learned_adjust(old, 0);
+			cnt = bpf_map_lookup_elem(&xbr_learned, &idx);
+			if (cnt)
+				__sync_fetch_and_add(cnt, 1);
+		}
+		if (bs)
+			bs->moved++;
+		xbr_event(XBR_EV_MOVED, mac, 0, in->ifindex, old, v->flags, now);
 		return;
 	}
 	if (now - v->updated_ns >= XBR_REFRESH_NS)
@@ -112,7 +211,7 @@ static __always_inline int xbr_decide(const struct ethhdr *eth, const struct xbr
 
 	__builtin_memcpy(key.mac, eth->h_dest, ETH_ALEN);
 	v = bpf_map_lookup_elem(&xbr_fdb, &key);
-	if (!v || xbr_fdb_expired(v, cfg, now))
+	if (!v || xbr_fdb_expired(v, cfg->ageing_ns, now))
 		return XBR_V_FLOOD;
 
 	if (v->ifindex == in->ifindex && !(in->flags & XBR_PORT_F_HAIRPIN)) {
@@ -148,6 +247,39 @@ static __always_inline int xbr_flood_allowed(const struct xbr_port *in,
 	if ((in->flags & fe->flags) & XBR_PORT_F_ISOLATED)
 		return 0;
 	return 1;
+}
+
+/* Counters: rx on the ingress port, tx on an egress port, drops by reason. */
+static __always_inline void xbr_count_rx(const struct xbr_port *in, __u32 len, int flood)
+{
+	struct xbr_port_stats *s = xbr_get_port_stats(in->idx);
+
+	if (!s)
+		return;
+	s->rx_packets++;
+	s->rx_bytes += len;
+	if (flood)
+		s->rx_flood++;
+}
+
+static __always_inline void xbr_count_tx(__u32 idx, __u32 len)
+{
+	struct xbr_port_stats *s = xbr_get_port_stats(idx);
+
+	if (!s)
+		return;
+	s->tx_packets++;
+	s->tx_bytes += len;
+}
+
+static __always_inline void xbr_count_drop(const struct xbr_port *in, __u32 reason)
+{
+	struct xbr_port_stats *s = xbr_get_port_stats(in->idx);
+
+	if (!s)
+		return;
+	if (reason < XBR_DROP__MAX)
+		s->drops[reason & 7]++;
 }
 
 #endif /* XBR_BPF_FDB_H */

@@ -194,11 +194,15 @@ run_scaled() { # METRIC NS_FOR(size) SIZES...
 		for ((r = 1; r <= ROUNDS; r++)); do
 			for mode in "${ACTIVE[@]}"; do
 				wait_idle $(( n >= 100 ? 20 : 5 ))
+				# xbr's FDB is a fixed-capacity hash (default 65536): size it to hold the test's MACs
+				TOPO_XBR_EXTRA=()
+				if [[ $metric == fdb ]] && (( size + 1024 > 65536 )); then TOPO_XBR_EXTRA=(--fdb-size $((size * 2))); fi
 				if ! topo_up "$mode" "$n"; then record_note "$metric" "$size" "$mode" "topology up ($n namespaces) failed"; topo_down "$mode" || true; continue; fi
 				if ! l2_pair "$mode" 1 2; then record_note "$metric" "$size" "$mode" "no L2 reachability ns1<->ns2"; fi
 				[[ $metric == fdb ]] && { l2_pair "$mode" 3 1 || record_note fdb "$size" "$mode" "no L2 reachability ns3<->ns1"; }
 				"m_$metric" "$mode" "$r" "$(is_warm "$r")" "$size"
 				topo_down "$mode" || warn "topo_down $mode failed"
+				TOPO_XBR_EXTRA=()
 			done
 		done
 	done
@@ -224,7 +228,8 @@ ELAPSED=$(fsub "$(now)" "$T_START")
 modes_json='{}'
 for m in "${MODES[@]}"; do
 	modes_json=$(jq -c --arg m "$m" --arg s "${MODE_STATUS[$m]}" --arg r "${MODE_REASON[$m]}" \
-		'. + {($m): {status:$s, reason:$r}}' <<<"$modes_json")
+		--arg n "${MODE_NOTE[$m]:-}" --arg a "${MODE_ARGS[$m]:-}" \
+		'. + {($m): {status:$s, reason:$r, note:$n, xbr_args:$a}}' <<<"$modes_json")
 done
 jq -n --arg cmd "$BENCH_CMDLINE" --arg started "$STARTED" \
 	--arg finished "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --argjson elapsed "$ELAPSED" \
@@ -246,6 +251,7 @@ jq -n --arg cmd "$BENCH_CMDLINE" --arg started "$STARTED" \
 	   setup_sizes:($setup|nums), flood_ports:($flood|nums), fdb_sizes:($fdb|nums),
 	   tcp_duration_s:$tcp_dur, tcp_omit_s:$tcp_omit, pps_duration_s:$pps_dur,
 	   lat_duration_s:$lat_dur, scale_duration_s:$scale_dur, fdb_fill_rate:$fill_rate,
+	   xbr_fdb_size:"default (65536); --fdb-size 2*MACS in the fdb metric when MACS+1024 > 65536",
 	   frame_bytes:"64 incl. FCS (60 handed to the device)"},
 	 pinning:{
 	   tcp:"iperf3 client in ns1 on CPU \($gen), iperf3 server in ns2 on CPU \($sink) (taskset)",

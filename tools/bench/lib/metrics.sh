@@ -99,7 +99,7 @@ m_pps() {
 	r=$(trafgen_window "$a" "$b" "$cfg" "$PPS_DUR" "$OUT/raw/pps-$mode-r$round.log")
 	read -r rx off <<<"$r"
 	record_sample pps 64B "$mode" "$round" "$warm" pps="$rx" offered_pps="$off" \
-		lost_pps="$(fsub "$off" "$rx")" loss_pct="$(awk -v o="$off" -v r="$rx" 'BEGIN{printf "%.3f", o>0 ? 100*(o-r)/o : 0}')"
+		lost_pps="$(fsub "$off" "$rx")" loss_pct="$(awk -v o="$off" -v r="$rx" 'BEGIN{printf "%.3f", (o > 0) ? 100 * (o - r) / o : 0}')"
 }
 
 # --- 3. latency ------------------------------------------------------------------
@@ -171,7 +171,8 @@ fdb_count() {
 	case $mode in
 	kbr) bridge fdb show br "$br" | grep -vc permanent || true ;;
 	xbr-*)
-		if out=$("$XBR" -b "$br" fdb show 2>/dev/null); then grep -c . <<<"$out" || true
+		if out=$("$XBR" -b "$br" -j fdb show 2>/dev/null) && jq -e 'type == "array"' <<<"$out" >/dev/null 2>&1; then
+			jq '[.[] | select((.state // "learned") != "permanent")] | length' <<<"$out"
 		else echo null; fi ;;
 	esac
 }

@@ -1,28 +1,28 @@
 # jq library for the benchmark report. Input (slurped): {meta, samples, notes}.
 
 def metric_order: {"tcp":0, "pps":1, "lat":2, "setup":3, "flood":4, "fdb":5};
-def case_num: (capture("(?<n>[0-9]+)")?.n // "0") | tonumber;
+def case_num: ([capture("(?<n>[0-9]+)")][0].n // "0") | tonumber;
 
 # field descriptions: unit, direction (higher|lower|info), label
 def field_info:
-  { "tcp.gbps":          {unit:"Gbit/s", better:"higher", label:"throughput"},
-    "tcp.retransmits":   {unit:"segments", better:"lower", label:"retransmits"},
-    "pps.pps":           {unit:"pps", better:"higher", label:"forwarded (sink rx)"},
-    "pps.offered_pps":   {unit:"pps", better:"info", label:"offered (generator tx)"},
-    "pps.lost_pps":      {unit:"pps", better:"lower", label:"lost"},
-    "pps.loss_pct":      {unit:"%", better:"lower", label:"loss"},
-    "lat.p50_us":        {unit:"us", better:"lower", label:"p50"},
-    "lat.p99_us":        {unit:"us", better:"lower", label:"p99"},
-    "lat.p999_us":       {unit:"us", better:"lower", label:"p99.9"},
-    "lat.avg_us":        {unit:"us", better:"lower", label:"mean"},
-    "setup.up_s":        {unit:"s", better:"lower", label:"up"},
-    "setup.down_s":      {unit:"s", better:"lower", label:"down"},
-    "flood.pps":         {unit:"pps", better:"higher", label:"rx at one port"},
-    "flood.offered_pps": {unit:"pps", better:"info", label:"offered"},
-    "flood.copies_pps":  {unit:"pps", better:"higher", label:"copies to all ports (rx x (ports-1))"},
-    "fdb.pps":           {unit:"pps", better:"higher", label:"unicast forwarded"},
-    "fdb.offered_pps":   {unit:"pps", better:"info", label:"offered"},
-    "fdb.fdb_entries":   {unit:"entries", better:"info", label:"FDB entries after fill"} };
+  { "tcp.gbps":          {order:-1, unit:"Gbit/s", better:"higher", label:"throughput"},
+    "tcp.retransmits":   {order:0, unit:"segments", better:"lower", label:"retransmits"},
+    "pps.pps":           {order:1, unit:"pps", better:"higher", label:"forwarded (sink rx)"},
+    "pps.offered_pps":   {order:2, unit:"pps", better:"info", label:"offered (generator tx)"},
+    "pps.lost_pps":      {order:3, unit:"pps", better:"lower", label:"lost"},
+    "pps.loss_pct":      {order:4, unit:"%", better:"lower", label:"loss"},
+    "lat.p50_us":        {order:5, unit:"us", better:"lower", label:"p50"},
+    "lat.p99_us":        {order:6, unit:"us", better:"lower", label:"p99"},
+    "lat.p999_us":       {order:7, unit:"us", better:"lower", label:"p99.9"},
+    "lat.avg_us":        {order:8, unit:"us", better:"lower", label:"mean"},
+    "setup.up_s":        {order:9, unit:"s", better:"lower", label:"up"},
+    "setup.down_s":      {order:10, unit:"s", better:"lower", label:"down"},
+    "flood.pps":         {order:11, unit:"pps", better:"higher", label:"rx at one port"},
+    "flood.offered_pps": {order:12, unit:"pps", better:"info", label:"offered"},
+    "flood.copies_pps":  {order:13, unit:"pps", better:"higher", label:"copies to all ports (rx x (ports-1))"},
+    "fdb.pps":           {order:14, unit:"pps", better:"higher", label:"unicast forwarded"},
+    "fdb.offered_pps":   {order:15, unit:"pps", better:"info", label:"offered"},
+    "fdb.fdb_entries":   {order:16, unit:"entries", better:"info", label:"FDB entries after fill"} };
 
 def median: sort | if length == 0 then null
   elif length % 2 == 1 then .[(length - 1) / 2]
@@ -39,6 +39,7 @@ def stats:
           unit: (field_info["\($g[0].metric).\($f)"].unit // ""),
           better: (field_info["\($g[0].metric).\($f)"].better // "info"),
           label: (field_info["\($g[0].metric).\($f)"].label // $f),
+          order: (field_info["\($g[0].metric).\($f)"].order // 99),
           n: ($v | length), median: ($v | median),
           min: ($v | min), max: ($v | max), samples: $v });
 
@@ -49,7 +50,7 @@ def with_ratios:
                              and .field == $r.field and .mode == "kbr")) | first) as $k
       | . + { ratio_vs_kbr: (if $k == null or $k.median == null or $k.median == 0 or .median == null
                              then null else .median / $k.median end) })
-  | sort_by([metric_order[.metric], (.case | case_num), .field]);
+  | sort_by([metric_order[.metric], (.case | case_num), .order]);
 
 def pick($rows; $metric; $case; $field; $mode):
   $rows | map(select(.metric == $metric and .case == $case and .field == $field and .mode == $mode)) | first;
@@ -57,9 +58,9 @@ def pick($rows; $metric; $case; $field; $mode):
 # targets: {name, mode, value (x), cmp, target, status}
 def targets($rows; $modes):
   def xbr_ok: [$modes | to_entries[] | select(.key != "kbr" and .value.status == "ok") | .key];
-  def t($name; $metric; $case; $field; $cands; $cmp; $goal; $transform):
+  def t($name; $metric; $case; $field; $cands; $cmp; $goal; transform):
     ([ $cands[] as $m | pick($rows; $metric; $case; $field; $m) | select(. != null and .ratio_vs_kbr != null)
-       | {mode, x: (.ratio_vs_kbr | $transform)} ]) as $c
+       | {mode, x: (.ratio_vs_kbr | transform)} ]) as $c
     | if ($c | length) == 0 then {name: $name, cmp: $cmp, target: $goal, mode: null, value: null, status: "n/a (not measured)"}
       else ($c | if $cmp == ">=" then max_by(.x) else min_by(.x) end) as $b
         | {name: $name, cmp: $cmp, target: $goal, mode: $b.mode, value: $b.x,

@@ -9,9 +9,13 @@
 BENCH_SUBNET=172.16.0.0/16
 BENCH_GW=172.16.1.254
 MODES_ALL=(kbr xbr-tc xbr-xdp)
-declare -gA MODE_STATUS=() MODE_REASON=()
+declare -gA MODE_STATUS=() MODE_REASON=() MODE_NOTE=()
+# Arguments selecting the datapath, per mode (decided by probe_modes).
+declare -gA MODE_ARGS=([xbr-tc]="--mode tc" [xbr-xdp]="--mode xdp")
 # Command prefix for the topology builders (m_setup pins them with taskset).
 TOPO_RUN=(env)
+# Extra arguments for `xbr up` (the fdb metric sizes the table with them).
+TOPO_XBR_EXTRA=()
 
 mode_bridge() {
 	case $1 in
@@ -39,7 +43,7 @@ topo_up() {
 	case $mode in
 	kbr) "${TOPO_RUN[@]}" "$BENCH_DIR/kbr-lab.sh" -b "$br" up --gateway "$BENCH_GW/16" $(ns_specs "$mode" "$n") ;;
 	xbr-*) "${TOPO_RUN[@]}" "$XBR" -b "$br" up --subnet "$BENCH_SUBNET" --gateway "$BENCH_GW" \
-		--mode "${mode#xbr-}" $(ns_specs "$mode" "$n") ;;
+		${MODE_ARGS[$mode]} "${TOPO_XBR_EXTRA[@]}" $(ns_specs "$mode" "$n") ;;
 	esac >>"$OUT/logs/topo.log" 2>&1
 }
 
@@ -86,29 +90,38 @@ l2_pair() {
 # probe_modes : decide which modes run. kbr always; xbr modes only if the
 # binary exists and `xbr up --mode M` succeeds in a scratch network namespace
 # and two namespaces then reach each other. Fills MODE_STATUS / MODE_REASON.
+# An xbr that does not know --mode yet is used without it for xbr-tc (its
+# only datapath is tc); the run's notes say so.
+probe_one() { # MODE ARGS -> 0 if usable; reason on stdout otherwise
+	bounded 60 unshare -n -m -- bash "$BENCH_DIR/lib/probe.sh" "$XBR" "$@" 2>&1
+}
 probe_modes() {
-	local m rc reason
+	local m reason
 	for m in "${MODES[@]}"; do
+		MODE_NOTE[$m]=""
 		case $m in
 		kbr) MODE_STATUS[$m]=ok; MODE_REASON[$m]="" ;;
 		xbr-*)
 			if [[ ! -x $XBR ]]; then
 				MODE_STATUS[$m]=skipped; MODE_REASON[$m]="xbr binary not found at $XBR"
+				log "mode $m: skipped (${MODE_REASON[$m]})"
 				continue
 			fi
-			rc=0
-			reason=$(bounded 60 unshare -n -m -- bash "$BENCH_DIR/lib/probe.sh" "$XBR" "${m#xbr-}" 2>&1) || rc=$?
-			if (( rc == 0 )); then
-				MODE_STATUS[$m]=ok; MODE_REASON[$m]=""
-			else
-				MODE_STATUS[$m]=skipped
-				MODE_REASON[$m]=$(tail -n 3 <<<"$reason" | tr '\n' ' ' | sed 's/ *$//')
-				[[ -n ${MODE_REASON[$m]} ]] || MODE_REASON[$m]="probe exited $rc"
+			MODE_STATUS[$m]=ok; MODE_REASON[$m]=""
+			if ! reason=$(probe_one "${m#xbr-}" ${MODE_ARGS[$m]}); then
+				if [[ $m == xbr-tc ]] && probe_one tc >/dev/null; then
+					MODE_ARGS[$m]=""
+					MODE_NOTE[$m]="xbr up rejected --mode tc ($(tail -n 1 <<<"$reason" | cut -c1-120)); ran without --mode (default datapath: tc)"
+				else
+					MODE_STATUS[$m]=skipped
+					MODE_REASON[$m]=$(tail -n 2 <<<"$reason" | tr '\n' ' ' | sed 's/ *$//' | cut -c1-300)
+					[[ -n ${MODE_REASON[$m]} ]] || MODE_REASON[$m]="probe failed"
+				fi
 			fi
 			;;
 		*) die "unknown mode $m (known: ${MODES_ALL[*]})" ;;
 		esac
-		log "mode $m: ${MODE_STATUS[$m]}${MODE_REASON[$m]:+ (${MODE_REASON[$m]})}"
+		log "mode $m: ${MODE_STATUS[$m]}${MODE_REASON[$m]:+ (${MODE_REASON[$m]})}${MODE_NOTE[$m]:+ [${MODE_NOTE[$m]}]}"
 	done
 }
 

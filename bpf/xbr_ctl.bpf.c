@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * xbr control programs. Userspace changes the forwarding table only through
+ * these BPF_PROG_TYPE_SYSCALL programs (run with BPF_PROG_TEST_RUN), so that
+ * hand-made changes keep the per-port learned counts right and emit the same
+ * events as the datapath. The ageing sweep runs here too, on a bpf_timer kept
+ * alive by the pinned xbr_timer map after the loader exits.
+ */
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+#include "xbr.h"
+/* Syscall programs have bpf_ktime_get_ns but not the coarse clock: the two
+ * read CLOCK_MONOTONIC and differ by less than a tick. */
+#define XBR_CLOCK_PRECISE 1
+#include "maps.h"
+#include "lib/parse.h"
+#include "lib/fdb.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+#define CLOCK_MONOTONIC 1
+
+struct bpf_map;
+
+struct xbr_timer {
+	struct bpf_timer t;
+};
+
+/* The ageing sweep's timer (one per bridge). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xbr_timer);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} xbr_timer SEC(".maps");
+
+struct sweep_ctx {
+	__u64 now;
+	__u64 ageing_ns;
+	__u32 ifindex; /* flush: port filter, 0 = all */
+	__u32 kinds; /* flush: XBR_FLUSH_* */
+	__u32 count;
+};
+
+static long sweep_one(struct bpf_map *map, struct xbr_fdb_key *key, struct xbr_fdb_val *v,
+		      struct sweep_ctx *sc)
+{
+	struct xbr_br_stats *bs = xbr_get_br_stats();
+
+	if (!xbr_fdb_expired(v, sc->ageing_ns, sc->now))
+		return 0;
+	if (xbr_fdb_counted(v))
+		xbr_learned_adjust(v->ifindex, 0);
+	xbr_event(XBR_EV_AGED, key->mac, key->vlan, v->ifindex, 0, v->flags, sc->now);
+	if (bs)
+		bs->aged++;
+	bpf_map_delete_elem(map, key);
+	sc->count++;
+	return 0;
+}
+
+static int sweep_timer_cb(void *map, int *key, struct xbr_timer *tm)
+{
+	struct sweep_ctx sc = { .now = xbr_now() };
+	struct xbr_config *cfg;
+	__u32 zero = 0;
+
+	cfg = bpf_map_lookup_elem(&xbr_config, &zero);
+	if (cfg) {
+		sc.ageing_ns = cfg->ageing_ns;
+		bpf_for_each_map_elem(&xbr_fdb, sweep_one, &sc, 0);
+	}
+	bpf_timer_start(&tm->t, XBR_SWEEP_NS, 0);
+	return 0;
+}
+
+static long flush_one(struct bpf_map *map, struct xbr_fdb_key *key, struct xbr_fdb_val *v,
+		      struct sweep_ctx *sc)
+{
+	struct xbr_br_stats *bs = xbr_get_br_stats();
+	__u32 kind = (v->flags & XBR_FDB_F_STATIC) ? XBR_FLUSH_STATIC : XBR_FLUSH_DYNAMIC;
+
+	if (sc->ifindex && v->ifindex != sc->ifindex)
+		return 0;
+	if (!(sc->kinds & kind))
+		return 0;
+	if (xbr_fdb_counted(v))
+		xbr_learned_adjust(v->ifindex, 0);
+	xbr_event(XBR_EV_DELETED, key->mac, key->vlan, v->ifindex, 0, v->flags, sc->now);
+	if (bs)
+		bs->deleted++;
+	bpf_map_delete_elem(map, key);
+	sc->count++;
+	return 0;
+}
+
+static __always_inline int ctl_del(struct xbr_ctl_req *c, __u64 now)
+{
+	struct xbr_fdb_key key = { .vlan = c->vlan };
+	struct xbr_br_stats *bs = xbr_get_br_stats();
+	struct xbr_fdb_val *v;
+	__u32 ifindex, flags;
+
+	__builtin_memcpy(key.mac, c->mac, ETH_ALEN);
+	v = bpf_map_lookup_elem(&xbr_fdb, &key);
+	if (!v)
+		return -2; /* ENOENT */
+	ifindex = v->ifindex;
+	flags = v->flags;
+	if (xbr_fdb_counted(v))
+		xbr_learned_adjust(ifindex, 0);
+	bpf_map_delete_elem(&xbr_fdb, &key);
+	xbr_event(XBR_EV_DELETED, c->mac, c->vlan, ifindex, 0, flags, now);
+	if (bs)
+		bs->deleted++;
+	c->count = 1;
+	return 0;
+}
+
+static __always_inline int ctl_add(struct xbr_ctl_req *c, __u64 now, int replace)
+{
+	struct xbr_fdb_key key = { .vlan = c->vlan };
+	struct xbr_fdb_val nv = {
+		.ifindex = c->ifindex,
+		.flags = (c->flags & (XBR_FDB_F_STATIC | XBR_FDB_F_STICKY)) | XBR_FDB_F_USER,
+		.updated_ns = now,
+	};
+	struct xbr_fdb_val *v;
+	__u32 ifindex = c->ifindex;
+	long err;
+
+	if (!bpf_map_lookup_elem(&xbr_ports, &ifindex))
+		return -19; /* ENODEV: not a port */
+	__builtin_memcpy(key.mac, c->mac, ETH_ALEN);
+	v = bpf_map_lookup_elem(&xbr_fdb, &key);
+	if (v) {
+		if (!replace)
+			return -17; /* EEXIST */
+		if (xbr_fdb_counted(v))
+			xbr_learned_adjust(v->ifindex, 0);
+	}
+	err = bpf_map_update_elem(&xbr_fdb, &key, &nv, BPF_ANY);
+	if (err)
+		return (int)err; /* -E2BIG: table full */
+	xbr_event(XBR_EV_ADDED, c->mac, c->vlan, c->ifindex, 0, nv.flags, now);
+	c->count = 1;
+	return 0;
+}
+
+SEC("syscall")
+int xbr_ctl(struct xbr_ctl_req *ctx)
+{
+	struct xbr_ctl_req req, *c = &req;
+	struct sweep_ctx sc = {};
+	__u64 now = xbr_now();
+	__u32 zero = 0;
+	struct xbr_timer *tm;
+
+	/* Work on a stack copy: the context may only be read at fixed offsets. */
+	if (bpf_probe_read_kernel(&req, sizeof(req), ctx))
+		return 0;
+	c->count = 0;
+	switch (c->op) {
+	case XBR_OP_ADD:
+		c->result = ctl_add(c, now, 0);
+		break;
+	case XBR_OP_REPLACE:
+		c->result = ctl_add(c, now, 1);
+		break;
+	case XBR_OP_DEL:
+		c->result = ctl_del(c, now);
+		break;
+	case XBR_OP_FLUSH:
+		sc.now = now;
+		sc.ifindex = c->ifindex;
+		sc.kinds = c->flags;
+		bpf_for_each_map_elem(&xbr_fdb, flush_one, &sc, 0);
+		c->count = sc.count;
+		c->result = 0;
+		break;
+	case XBR_OP_TIMER_START:
+		tm = bpf_map_lookup_elem(&xbr_timer, &zero);
+		if (!tm) {
+			c->result = -2;
+			break;
+		}
+		/* -EBUSY when already initialized: fine, re-arm below. */
+		bpf_timer_init(&tm->t, &xbr_timer, CLOCK_MONOTONIC);
+		bpf_timer_set_callback(&tm->t, sweep_timer_cb);
+		c->result = (int)bpf_timer_start(&tm->t, XBR_SWEEP_NS, 0);
+		break;
+	default:
+		c->result = -22; /* EINVAL */
+	}
+	ctx->result = c->result;
+	ctx->count = c->count;
+	return 0;
+}

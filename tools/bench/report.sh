@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Build results.json, summary.md and plots/*.png from a run directory.
+#   tools/bench/report.sh OUTDIR [--no-plots]
+# Reads OUTDIR/meta.json, samples.jsonl, notes.jsonl (written by run.sh).
+set -euo pipefail
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+OUT=${1:?usage: report.sh OUTDIR [--no-plots]}
+PLOTS=1; [[ ${2:-} == --no-plots ]] && PLOTS=0
+LIB="$BENCH_DIR/lib/summary.jq"
+
+# ---- results.json ----
+jq -n --slurpfile meta "$OUT/meta.json" \
+	--slurpfile samples "$OUT/samples.jsonl" --slurpfile notes "$OUT/notes.jsonl" \
+	-L "$BENCH_DIR/lib" 'include "summary";
+	{meta: $meta[0], samples: $samples, notes: $notes}
+	| (stats | with_ratios) as $rows
+	| .meta + {samples: .samples, notes: .notes, summary: $rows,
+	           targets: targets($rows; .meta.modes)}' >"$OUT/results.json.tmp"
+mv "$OUT/results.json.tmp" "$OUT/results.json"
+R="$OUT/results.json"
+
+# ---- summary.md ----
+fmt_md() {
+	jq -r -L "$BENCH_DIR/lib" 'include "summary";
+	def num: if . == null then "-"
+	  elif (. | fabs) >= 1e6 then "\(. / 1e6 * 1000 | round / 1000)M"
+	  elif (. | fabs) >= 1e4 then "\(. / 1e3 * 10 | round / 10)k"
+	  elif (. | fabs) >= 100 then "\(. | round)"
+	  elif (. | fabs) >= 1 then "\(. * 100 | round / 100)"
+	  else "\(. * 10000 | round / 10000)" end;
+	def ratio: if . == null then "-" else "\(. * 100 | round / 100)x" end;
+	. as $r
+	| ($r.modes | keys_unsorted) as $modes
+	| ($modes | map(select($r.modes[.].status == "ok"))) as $ok
+	| "# xbr benchmark results",
+	  "",
+	  "- command: `\($r.command)`",
+	  "- run: \($r.started) .. \($r.finished) (\($r.elapsed_s | round) s), git \($r.git_commit), xbr sha256 \($r.xbr.sha256_12 // "-")",
+	  "- machine: \($r.machine.cpu_model), \($r.machine.cores) cores, kernel \($r.machine.kernel), hypervisor \($r.machine.hypervisor), \($r.machine.memory)",
+	  "- tools: \($r.machine.tools.iperf3); sockperf \($r.machine.tools.sockperf); \($r.machine.tools.trafgen)",
+	  "- repetitions: \($r.config.reps) measured + \($r.config.warmup) warm-up round(s), modes alternating per round (A B C A B C ...); figures are median [min - max] of the measured rounds",
+	  "",
+	  "## Modes",
+	  "",
+	  ($modes[] | "- **\(.)**: " + (if $r.modes[.].status == "ok" then "ran" else "skipped: \($r.modes[.].reason)" end)),
+	  "",
+	  "## Pinning",
+	  "",
+	  ($r.pinning | to_entries[] | "- \(.key): \(.value)"),
+	  "",
+	  "## Targets (informational, not assertions)",
+	  "",
+	  "| target | goal | measured | mode | status |",
+	  "| --- | --- | --- | --- | --- |",
+	  ($r.targets[] | "| \(.name) | \(.cmp) \(.target)x | \(.value | ratio) | \(.mode // "-") | **\(.status)** |"),
+	  "",
+	  ( ["tcp", "TCP throughput (iperf3, \($r.config.tcp_duration_s) s + \($r.config.tcp_omit_s) s omitted)"],
+	    ["pps", "64-byte UDP forwarding rate (trafgen ns1 -> ns2, counted at ns2 eth0 rx_packets)"],
+	    ["lat", "UDP latency (sockperf ping-pong, 64-byte messages; sockperf reports RTT/2)"],
+	    ["setup", "Setup / teardown of N namespaces (xbr up/down vs classic ip(8) lab script)"],
+	    ["flood", "Flood: unknown-unicast 64-byte frames, counted at one receiver"],
+	    ["fdb", "Unicast 64-byte rate with N learned MACs in the FDB"]
+	  ) as [$m, $title]
+	  | ($r.summary | map(select(.metric == $m))) as $rows
+	  | ($r.notes | map(select(.metric == $m))) as $notes
+	  | select(($rows | length) > 0 or ($notes | length) > 0)
+	  | "## \($title)",
+	    "",
+	    "| case | value | unit | better | " + ($ok | map(.) | join(" | ")) + " | " + ($ok[1:] | map("\(.) / kbr") | join(" | ")) + " |",
+	    "| --- | --- | --- | --- | " + ($ok | map("---") | join(" | ")) + " | " + ($ok[1:] | map("---") | join(" | ")) + " |",
+	    ( $rows | unique_by([.case, .field]) | sort_by([(.case | case_num), .order]) [] as $k
+	      | [ $ok[] as $m | ($rows | map(select(.case == $k.case and .field == $k.field and .mode == $m)) | first) ] as $cells
+	      | "| \($k.case) | \($k.label) | \($k.unit) | \($k.better) | "
+	        + ($cells | map(if . == null then "-" else "\(.median | num) [\(.min | num) - \(.max | num)]" end) | join(" | "))
+	        + " | " + ($cells[1:] | map(if . == null then "-" else (.ratio_vs_kbr | ratio) end) | join(" | ")) + " |" ),
+	    ( if ($notes | length) > 0 then "", ($notes[] | "- note: \(.case) \(.mode): \(.reason)") else empty end ),
+	    ""
+	' "$R"
+}
+{
+	fmt_md
+	if [[ -d $OUT/profile ]]; then
+		echo "## perf profiles (top symbols, --no-children, all CPUs)"
+		echo
+		for f in "$OUT"/profile/*-{tcp,pps}.txt; do
+			[[ -s $f ]] || continue
+			echo "### $(basename "$f" .txt)"
+			echo
+			echo '```'
+			head -n 15 "$f"
+			echo '```'
+			echo
+		done
+	fi
+	if [[ $PLOTS == 1 ]]; then
+		echo "## Plots"
+		echo
+		for p in tcp pps lat setup flood fdb; do
+			[[ $(jq --arg m "$p" '[.summary[] | select(.metric == $m)] | length' "$R") -gt 0 ]] &&
+				echo "![$p](plots/$p.png)"
+		done
+		echo
+	fi
+} >"$OUT/summary.md"
+
+# ---- plots ----
+if [[ $PLOTS == 1 ]] && command -v gnuplot >/dev/null; then
+	bash "$BENCH_DIR/plot.sh" "$OUT"
+fi
+
+# ---- console: targets ----
+echo "bench targets:"
+jq -r '.targets[] | "  \(.status): \(.name): \(if .value == null then "-" else "\(.value * 100 | round / 100)x" end) (goal \(.cmp) \(.target)x)\(if .mode then ", " + .mode else "" end)"' "$R"
+jq -r '.modes | to_entries[] | select(.value.status != "ok") | "  mode \(.key): skipped: \(.value.reason)"' "$R"
