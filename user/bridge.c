@@ -509,6 +509,30 @@ int br_port_find(struct xbr_bridge *br, const char *netns, struct xbr_port *out)
 	return err;
 }
 
+int br_port_lookup(struct xbr_bridge *br, const char *name, struct xbr_port *out)
+{
+	struct xbr_port *v;
+	size_t n, i;
+	int err;
+
+	if (br_port_find(br, name, out) == 0)
+		return 0;
+	err = br_ports(br, &v, &n);
+	if (err)
+		return err;
+	err = -ENOENT;
+	for (i = 0; i < n; i++) {
+		if (!strcmp(v[i].ifname, name) ||
+		    (!strcmp(name, "gateway") && (v[i].flags & XBR_PORT_F_GATEWAY))) {
+			*out = v[i];
+			err = 0;
+			break;
+		}
+	}
+	free(v);
+	return err;
+}
+
 /* ---- ports ---- */
 
 static void alias_of(const struct xbr_bridge *br, const char *netns, char *buf, size_t len)

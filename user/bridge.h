@@ -60,6 +60,8 @@ int br_port_del(struct xbr_bridge *br, const char *netns);
 int br_ports(struct xbr_bridge *br, struct xbr_port **out, size_t *n);
 /* Find a port by namespace name; -ENOENT. */
 int br_port_find(struct xbr_bridge *br, const char *netns, struct xbr_port *out);
+/* Find a port by namespace name, or by host-side ifname (the gateway port). */
+int br_port_lookup(struct xbr_bridge *br, const char *name, struct xbr_port *out);
 
 struct xbr_fdb_row {
 	uint8_t mac[6];

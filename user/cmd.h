@@ -33,5 +33,11 @@ void usage_down(FILE *f);
 void usage_show(FILE *f);
 void usage_fdb(FILE *f);
 void usage_port(FILE *f);
+int do_stats(int argc, char **argv);
+int do_set(int argc, char **argv);
+int do_monitor(int argc, char **argv);
+void usage_stats(FILE *f);
+void usage_set(FILE *f);
+void usage_monitor(FILE *f);
 
 #endif

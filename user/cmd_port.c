@@ -14,9 +14,19 @@ void usage_port(FILE *f)
 	fprintf(f, "Usage: xbr [-b NAME] port add NS [ADDR/PLEN]\n"
 		   "       xbr [-b NAME] port del NS\n"
 		   "       xbr [-b NAME] [-j [-p]] port show\n"
+		   "       xbr [-b NAME] port set PORT [learning on|off] [flood on|off]\n"
+		   "              [isolated on|off] [hairpin on|off] [locked on|off] [max-learned N]\n"
 		   "add: create namespace NS with eth0 (ADDR/PLEN, or the next free address)\n"
 		   "     and a default route via the gateway, and bridge it.\n"
-		   "del: remove the namespace, its veth pair and its forwarding entries.\n");
+		   "del: remove the namespace, its veth pair and its forwarding entries.\n"
+		   "set: port policy, as `bridge link set` has it. PORT is a namespace name,\n"
+		   "     a host-side interface name or \"gateway\".\n"
+		   "  learning   learn source MACs seen on the port\n"
+		   "  flood      receive flooded unknown-unicast, broadcast and multicast\n"
+		   "  isolated   cannot reach other isolated ports (reaches all others)\n"
+		   "  hairpin    may send a frame back out of the port it came in on\n"
+		   "  locked     drop frames whose source MAC has no static entry on the port\n"
+		   "  max-learned N  cap on entries learned on the port (0: no cap)\n");
 }
 
 static int port_add(int argc, char **argv)
@@ -80,6 +90,79 @@ static int port_del(int argc, char **argv)
 	return err;
 }
 
+static const struct {
+	const char *word;
+	__u32 bit;
+} policy_words[] = {
+	{ "learning", XBR_PORT_F_LEARNING }, { "flood", XBR_PORT_F_FLOOD },
+	{ "isolated", XBR_PORT_F_ISOLATED }, { "hairpin", XBR_PORT_F_HAIRPIN },
+	{ "locked", XBR_PORT_F_LOCKED },
+};
+
+static int port_set(int argc, char **argv)
+{
+	struct xbr_bridge br;
+	struct xbr_port p;
+	__u32 set = 0, clear = 0, max = 0;
+	int i, k, err, have_max = 0;
+
+	if (argc < 4 || argc % 2) {
+		pr_warn("port set: expected PORT followed by KEY VALUE pairs, try \"xbr port help\"");
+		return -EINVAL;
+	}
+	for (i = 2; i + 1 < argc; i += 2) {
+		const char *key = argv[i], *val = argv[i + 1];
+		int found = 0;
+
+		if (!strcmp(key, "max-learned") || !strcmp(key, "max_learned")) {
+			if (xbr_parse_u32(val, 0, 16777216, &max)) {
+				pr_warn("port set: max-learned \"%s\" is not a number", val);
+				return -EINVAL;
+			}
+			have_max = 1;
+			continue;
+		}
+		for (k = 0; k < (int)(sizeof(policy_words) / sizeof(policy_words[0])); k++) {
+			int on;
+
+			if (strcmp(key, policy_words[k].word))
+				continue;
+			on = xbr_parse_onoff(val);
+			if (on < 0) {
+				pr_warn("port set: %s \"%s\" is not on or off", key, val);
+				return -EINVAL;
+			}
+			if (on)
+				set |= policy_words[k].bit;
+			else
+				clear |= policy_words[k].bit;
+			found = 1;
+		}
+		if (!found) {
+			pr_warn("port set: unknown setting \"%s\", try \"xbr port help\"", key);
+			return -EINVAL;
+		}
+	}
+	err = br_init(&br, g.bridge);
+	if (!err)
+		err = br_open(&br);
+	if (!err) {
+		err = br_port_lookup(&br, argv[1], &p);
+		if (err)
+			pr_warn("port \"%s\" is not a port of bridge \"%s\"", argv[1], br.name);
+	}
+	if (!err) {
+		p.flags = (p.flags | set) & ~clear;
+		if (have_max)
+			p.max_learned = max;
+		err = br_port_update(&br, &p);
+		if (err)
+			pr_warn("port \"%s\": cannot update: %s", argv[1], strerror(-err));
+	}
+	br_close(&br);
+	return err;
+}
+
 static int port_show(int argc, char **argv)
 {
 	(void)argc;
@@ -99,6 +182,7 @@ static const struct xbr_cmd port_cmds[] = {
 	{ "del", port_del, NULL },
 	{ "delete", port_del, NULL },
 	{ "show", port_show, NULL },
+	{ "set", port_set, NULL },
 	{ "help", port_help, NULL },
 	{ NULL, NULL, NULL },
 };

@@ -6,7 +6,9 @@
 
 static const char *fdb_state(uint32_t flags)
 {
-	return (flags & XBR_FDB_F_STATIC) ? "static" : "learned";
+	if (flags & XBR_FDB_F_STATIC)
+		return "static";
+	return (flags & XBR_FDB_F_USER) ? "dynamic" : "learned"; /* hand-added, ages */
 }
 
 /* aa:bb:cc:dd:ee:ff dev xbr0-ns1 netns ns1 master xbr0 age 3 learned [sticky] */

@@ -26,8 +26,11 @@ static void usage(FILE *f)
 		"              [NS[=ADDR/PLEN]]...\n"
 		"       xbr down\n"
 		"       xbr show\n"
-		"       xbr fdb [show]\n"
-		"       xbr port { add NS [ADDR/PLEN] | del NS | show }\n"
+		"       xbr fdb { show | add | replace | del | flush } ...\n"
+		"       xbr port { add NS [ADDR/PLEN] | del NS | set PORT ... | show }\n"
+		"       xbr stats\n"
+		"       xbr set ageing SEC\n"
+		"       xbr monitor [count N] [timeout SEC]\n"
 		"       xbr help [OBJECT]\n"
 		"OPTIONS := { -b NAME | -j | -p | -v | -h | -V }\n"
 		"  -b, --bridge NAME  bridge to act on (default %s)\n"
@@ -55,6 +58,9 @@ static const struct xbr_cmd objects[] = {
 	{ "show", do_show, usage_show },
 	{ "fdb", do_fdb, usage_fdb },
 	{ "port", do_port, usage_port },
+	{ "stats", do_stats, usage_stats },
+	{ "set", do_set, usage_set },
+	{ "monitor", do_monitor, usage_monitor },
 	{ "help", do_help, NULL },
 	{ "version", do_version, NULL },
 	{ NULL, NULL, NULL },

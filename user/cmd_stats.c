@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/* xbr stats | xbr set ageing SEC */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "bridge.h"
+#include "cmd.h"
+#include "json.h"
+#include "log.h"
+
+static const char *const drop_names[XBR_DROP__MAX] = {
+	[XBR_DROP_NONE] = "none",	  [XBR_DROP_RUNT] = "runt",
+	[XBR_DROP_NOPORT] = "no-port",	  [XBR_DROP_SAME_PORT] = "same-port",
+	[XBR_DROP_BAD_SRC] = "bad-src",	  [XBR_DROP_LOCKED] = "locked",
+	[XBR_DROP_ISOLATED] = "isolated", [XBR_DROP_REDIRECT] = "redirect",
+};
+
+void usage_stats(FILE *f)
+{
+	fprintf(f, "Usage: xbr [-b NAME] [-j [-p]] stats\n"
+		   "Counters: per port rx/tx packets and bytes, flooded frames, drops by reason\n"
+		   "(runt, same-port, bad-src, locked, isolated, redirect), learned entries;\n"
+		   "bridge-wide learned, moved, aged, evicted, refused (table full),\n"
+		   "refused-port (port at max-learned) and deleted counts.\n");
+}
+
+void usage_set(FILE *f)
+{
+	fprintf(f, "Usage: xbr [-b NAME] set ageing SEC\n"
+		   "Change a live bridge's ageing time of learned entries (1..1000000 s).\n");
+}
+
+/* Sum a per-CPU value laid out as ncpu copies of @n u64 counters. */
+static void sum_percpu(const __u64 *vals, int ncpu, size_t n, __u64 *out)
+{
+	int c;
+	size_t i;
+
+	memset(out, 0, n * sizeof(*out));
+	for (c = 0; c < ncpu; c++)
+		for (i = 0; i < n; i++)
+			out[i] += vals[(size_t)c * n + i];
+}
+
+int do_stats(int argc, char **argv)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	struct xbr_port_stats ps, *pcpu = NULL;
+	struct xbr_br_stats bs, *bcpu = NULL;
+	struct xbr_port *ports = NULL;
+	struct xbr_bridge br;
+	struct xbr_json j;
+	size_t n = 0, i;
+	__u32 zero = 0, learned;
+	int err, d;
+
+	if (argc > 1) {
+		pr_warn("stats: unexpected argument \"%s\"", argv[1]);
+		return -EINVAL;
+	}
+	if (ncpu < 1)
+		return -EINVAL;
+	err = br_init(&br, g.bridge);
+	if (!err)
+		err = br_open(&br);
+	if (!err)
+		err = br_ports(&br, &ports, &n);
+	if (err)
+		goto out;
+	pcpu = calloc((size_t)ncpu, sizeof(*pcpu));
+	bcpu = calloc((size_t)ncpu, sizeof(*bcpu));
+	if (!pcpu || !bcpu) {
+		err = -ENOMEM;
+		goto out;
+	}
+	if (bpf_map_lookup_elem(br.br_stats_fd, &zero, bcpu) < 0) {
+		err = -errno;
+		goto out;
+	}
+	sum_percpu((__u64 *)bcpu, ncpu, sizeof(bs) / 8, (__u64 *)&bs);
+
+	if (g.json) {
+		json_init(&j, stdout, g.pretty);
+		json_open_object(&j);
+		json_kv_string(&j, "bridge", br.name);
+		json_key(&j, "fdb");
+		json_open_object(&j);
+		json_kv_uint(&j, "learned", bs.learned);
+		json_kv_uint(&j, "moved", bs.moved);
+		json_kv_uint(&j, "aged", bs.aged);
+		json_kv_uint(&j, "evicted", bs.evicted);
+		json_kv_uint(&j, "refused", bs.refused);
+		json_kv_uint(&j, "refused_port", bs.refused_port);
+		json_kv_uint(&j, "deleted", bs.deleted);
+		json_close_object(&j);
+		json_key(&j, "ports");
+		json_open_array(&j);
+	} else {
+		printf("bridge %s fdb: learned %llu moved %llu aged %llu evicted %llu refused %llu "
+		       "refused-port %llu deleted %llu\n",
+		       br.name, (unsigned long long)bs.learned, (unsigned long long)bs.moved,
+		       (unsigned long long)bs.aged, (unsigned long long)bs.evicted,
+		       (unsigned long long)bs.refused, (unsigned long long)bs.refused_port,
+		       (unsigned long long)bs.deleted);
+	}
+	for (i = 0; i < n; i++) {
+		const struct xbr_port *p = &ports[i];
+
+		if (bpf_map_lookup_elem(br.port_stats_fd, &p->idx, pcpu) < 0)
+			memset(pcpu, 0, (size_t)ncpu * sizeof(*pcpu));
+		sum_percpu((__u64 *)pcpu, ncpu, sizeof(ps) / 8, (__u64 *)&ps);
+		if (bpf_map_lookup_elem(br.learned_fd, &p->idx, &learned) < 0)
+			learned = 0;
+		if (g.json) {
+			json_open_object(&j);
+			json_kv_string(&j, "ifname", p->ifname);
+			json_kv_string(&j, "netns", p->netns);
+			json_kv_uint(&j, "rx_packets", ps.rx_packets);
+			json_kv_uint(&j, "rx_bytes", ps.rx_bytes);
+			json_kv_uint(&j, "tx_packets", ps.tx_packets);
+			json_kv_uint(&j, "tx_bytes", ps.tx_bytes);
+			json_kv_uint(&j, "rx_flood", ps.rx_flood);
+			json_kv_uint(&j, "learned", learned);
+			json_kv_uint(&j, "max_learned", p->max_learned);
+			json_key(&j, "drops");
+			json_open_object(&j);
+			for (d = 1; d < XBR_DROP__MAX; d++)
+				json_kv_uint(&j, drop_names[d], ps.drops[d]);
+			json_close_object(&j);
+			json_close_object(&j);
+		} else {
+			printf("%s netns %s: rx %llu pkts %llu bytes tx %llu pkts %llu bytes flood %llu "
+			       "learned %u\n  drops:",
+			       p->ifname, p->netns[0] ? p->netns : "-",
+			       (unsigned long long)ps.rx_packets, (unsigned long long)ps.rx_bytes,
+			       (unsigned long long)ps.tx_packets, (unsigned long long)ps.tx_bytes,
+			       (unsigned long long)ps.rx_flood, learned);
+			for (d = 1; d < XBR_DROP__MAX; d++)
+				printf(" %s %llu", drop_names[d], (unsigned long long)ps.drops[d]);
+			printf("\n");
+		}
+	}
+	if (g.json) {
+		json_close_array(&j);
+		json_close_object(&j);
+		json_finish(&j);
+	}
+out:
+	free(pcpu);
+	free(bcpu);
+	free(ports);
+	br_close(&br);
+	return err;
+}
+
+int do_set(int argc, char **argv)
+{
+	struct xbr_bridge br;
+	__u32 sec;
+	int err;
+
+	if (argc != 3 || strcmp(argv[1], "ageing")) {
+		if (argc >= 2 && strcmp(argv[1], "ageing"))
+			pr_warn("set: unknown setting \"%s\", try \"xbr help set\"", argv[1]);
+		else
+			pr_warn("set: expected \"ageing SEC\"");
+		return -EINVAL;
+	}
+	if (xbr_parse_u32(argv[2], 1, 1000000, &sec)) {
+		pr_warn("ageing \"%s\": not a number of seconds in 1..1000000", argv[2]);
+		return -EINVAL;
+	}
+	err = br_init(&br, g.bridge);
+	if (!err)
+		err = br_open(&br);
+	if (!err) {
+		br.cfg.ageing_ns = (__u64)sec * 1000000000ULL;
+		err = br_config_write(&br);
+		if (err)
+			pr_warn("bridge \"%s\": cannot set ageing: %s", br.name, strerror(-err));
+	}
+	br_close(&br);
+	return err;
+}
