@@ -17,6 +17,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "bridge.h"
+#include "datapath.h"
 #include "log.h"
 #include "netns.h"
 #include "xbr_ctl.skel.h"
@@ -326,20 +327,6 @@ int br_ctl(struct xbr_bridge *br, struct xbr_ctl_req *c)
 	if (err)
 		return -errno;
 	return c->result;
-}
-
-/* ---- tc attach ---- */
-
-static int tc_attach(struct xbr_bridge *br, int ifindex)
-{
-	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = BPF_TC_INGRESS);
-	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = 1, .priority = 1, .prog_fd = br->tc_prog_fd);
-	int err;
-
-	err = bpf_tc_hook_create(&hook);
-	if (err && err != -EEXIST)
-		return err;
-	return bpf_tc_attach(&hook, &opts);
 }
 
 /* ---- port records and the flood list ---- */
@@ -654,7 +641,7 @@ static int port_create(struct xbr_bridge *br, const struct xbr_ns_spec *spec, st
 	step = "attach tc program";
 	err = xbr_fault("port-attach");
 	if (!err)
-		err = tc_attach(br, host.ifindex);
+		err = dp_port_attach(br, host.ifindex, nsfd);
 	if (err)
 		goto fail_fd;
 
@@ -839,7 +826,7 @@ static int gateway_create(struct xbr_bridge *br, struct journal *j)
 		goto fail;
 
 	step = "attach tc program to the gateway port";
-	err = tc_attach(br, port.ifindex);
+	err = dp_port_attach(br, port.ifindex, -1);
 	if (err)
 		goto fail;
 
