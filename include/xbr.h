@@ -160,6 +160,9 @@ struct xbr_config {
 	__u32 fdb_size; /* capacity chosen at `up` */
 	__u32 nports; /* valid entries in the flood list */
 	__u32 pad2;
+	__u8 subnet6[16]; /* IPv6 prefix; stations get prefix + their IPv4 address */
+	__u8 plen6; /* 0: no IPv6 */
+	__u8 pad3[15];
 };
 
 enum xbr_mode {
@@ -191,7 +194,7 @@ _Static_assert(sizeof(struct xbr_fdb_key) == 8, "fdb key must be 8 bytes");
 _Static_assert(sizeof(struct xbr_fdb_val) == 16, "fdb value must be 16 bytes");
 _Static_assert(sizeof(struct xbr_port) == 64, "port record must be 64 bytes");
 _Static_assert(sizeof(struct xbr_flood_ent) == 8, "flood entry must be 8 bytes");
-_Static_assert(sizeof(struct xbr_config) == 32, "config must be 32 bytes");
+_Static_assert(sizeof(struct xbr_config) == 64, "config must be 64 bytes");
 _Static_assert(sizeof(struct xbr_event) == 40, "event must be 40 bytes");
 _Static_assert(sizeof(struct xbr_ctl_req) == 28, "ctl must be 28 bytes");
 _Static_assert(XBR_DROP__MAX <= 8, "drop reasons must fit xbr_port_stats.drops");

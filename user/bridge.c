@@ -589,6 +589,15 @@ static int ns_configure(struct xbr_bridge *br, int nsfd, const struct xbr_ns_spe
 		err = xbr_fault("port-route");
 	if (!err)
 		err = nl_route_add_default(&nsnl, eth0.ifindex, br->cfg.gateway);
+	if (!err && br->cfg.plen6) {
+		uint8_t a6[16], gw6[16];
+
+		xbr_station_addr6(br->cfg.subnet6, br->cfg.plen6, spec->addr, a6);
+		xbr_station_addr6(br->cfg.subnet6, br->cfg.plen6, br->cfg.gateway, gw6);
+		err = nl_addr6_add(&nsnl, eth0.ifindex, a6, br->cfg.plen6);
+		if (!err)
+			err = nl_route6_add_default(&nsnl, eth0.ifindex, gw6);
+	}
 	nl_close(&nsnl);
 	return err;
 }
@@ -818,6 +827,12 @@ static int gateway_create(struct xbr_bridge *br, struct journal *j)
 		err = xbr_fault("gw-addr");
 	if (!err)
 		err = nl_addr_add(&br->nl, host.ifindex, br->cfg.gateway, br->cfg.plen);
+	if (!err && br->cfg.plen6) {
+		uint8_t gw6[16];
+
+		xbr_station_addr6(br->cfg.subnet6, br->cfg.plen6, br->cfg.gateway, gw6);
+		err = nl_addr6_add(&br->nl, host.ifindex, gw6, br->cfg.plen6);
+	}
 	if (!err)
 		err = nl_link_set_up(&br->nl, port.ifindex);
 	if (!err)
@@ -866,6 +881,8 @@ int br_up(struct xbr_bridge *br, const struct xbr_up_opts *o)
 	br->cfg.ageing_ns = (uint64_t)o->ageing_sec * 1000000000ULL;
 	br->cfg.fdb_size = o->fdb_size;
 	br->cfg.mode = XBR_MODE_TC;
+	memcpy(br->cfg.subnet6, o->subnet6, 16);
+	br->cfg.plen6 = o->plen6;
 
 	inet_ntop(AF_INET, &o->gateway, abuf, sizeof(abuf));
 	code = xbr_check_station_addr(o->gateway, o->plen, br->cfg.subnet, o->plen, 0);

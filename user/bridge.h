@@ -34,6 +34,8 @@ struct xbr_up_opts {
 	uint32_t subnet;
 	uint8_t plen;
 	uint32_t gateway;
+	uint8_t subnet6[16]; /* IPv6 prefix, plen6 0: IPv4 only */
+	uint8_t plen6;
 	uint32_t ageing_sec;
 	uint32_t fdb_size;
 	const struct xbr_ns_spec *ns;

@@ -11,15 +11,19 @@
 
 #define DEFAULT_SUBNET "172.16.0.0/16"
 #define DEFAULT_GATEWAY "172.16.1.254"
+#define DEFAULT_SUBNET6 "fd00:172:16::/64"
 
 void usage_up(FILE *f)
 {
-	fprintf(f, "Usage: xbr [-b NAME] up [--subnet CIDR] [--gateway IP] [--ageing SEC]\n"
-		   "              [--fdb-size N] [NS[=ADDR/PLEN]]...\n"
+	fprintf(f, "Usage: xbr [-b NAME] up [--subnet CIDR] [--gateway IP] [--subnet6 CIDR6]\n"
+		   "              [--ageing SEC] [--fdb-size N] [NS[=ADDR/PLEN]]...\n"
 		   "Create the bridge, its gateway interface and one namespace per NS.\n"
 		   "  --subnet CIDR   bridge subnet (default " DEFAULT_SUBNET ")\n"
 		   "  --gateway IP    gateway address, held by the host interface NAME\n"
 		   "                  (default " DEFAULT_GATEWAY ")\n"
+		   "  --subnet6 CIDR6 IPv6 prefix (default " DEFAULT_SUBNET6 ", \"none\": IPv4\n"
+		   "                  only); a station's IPv6 address is the prefix with its\n"
+		   "                  IPv4 address as the last 32 bits\n"
 		   "  --ageing SEC    ageing time of learned entries (default 300)\n"
 		   "  --fdb-size N    forwarding table capacity (default 65536)\n"
 		   "  NS[=ADDR/PLEN]  namespace and its eth0 address; without one, the next\n"
@@ -58,6 +62,7 @@ int do_up(int argc, char **argv)
 		.fdb_size = XBR_FDB_DEFAULT_SIZE,
 	};
 	const char *subnet = DEFAULT_SUBNET, *gateway = DEFAULT_GATEWAY, *v;
+	const char *subnet6 = DEFAULT_SUBNET6;
 	struct xbr_ns_spec *specs;
 	struct xbr_bridge br;
 	size_t n = 0, i;
@@ -74,6 +79,9 @@ int do_up(int argc, char **argv)
 				goto out;
 		} else if (!strcmp(a, "--gateway")) {
 			if ((err = opt_value(argc, argv, &k, &gateway)))
+				goto out;
+		} else if (!strcmp(a, "--subnet6")) {
+			if ((err = opt_value(argc, argv, &k, &subnet6)))
 				goto out;
 		} else if (!strcmp(a, "--ageing")) {
 			if ((err = opt_value(argc, argv, &k, &v)))
@@ -111,6 +119,13 @@ int do_up(int argc, char **argv)
 	}
 	if (xbr_parse_cidr(subnet, &o.subnet, &o.plen) || o.plen < 8 || o.plen > 30) {
 		pr_warn("subnet \"%s\": not an IPv4 prefix A.B.C.D/PLEN with PLEN 8..30", subnet);
+		err = -EINVAL;
+		goto out;
+	}
+	if (strcmp(subnet6, "none") &&
+	    (xbr_parse_cidr6(subnet6, o.subnet6, &o.plen6) || o.plen6 < 8 || o.plen6 > 96)) {
+		pr_warn("subnet6 \"%s\": not an IPv6 prefix X:Y::/PLEN with PLEN 8..96 (or \"none\")",
+			subnet6);
 		err = -EINVAL;
 		goto out;
 	}

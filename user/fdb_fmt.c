@@ -110,16 +110,32 @@ void ports_print_text(FILE *f, const char *bridge, const struct xbr_config *cfg,
 
 	inet_ntop(AF_INET, &cfg->subnet, sub, sizeof(sub));
 	inet_ntop(AF_INET, &cfg->gateway, gw, sizeof(gw));
-	fprintf(f, "bridge %s mode %s subnet %s/%u gateway %s ageing %llu fdb-size %u ports %zu\n",
-		bridge, mode_name(cfg->mode), sub, cfg->plen, gw,
+	fprintf(f, "bridge %s mode %s subnet %s/%u gateway %s", bridge, mode_name(cfg->mode), sub,
+		cfg->plen, gw);
+	if (cfg->plen6) {
+		char s6[INET6_ADDRSTRLEN];
+
+		inet_ntop(AF_INET6, cfg->subnet6, s6, sizeof(s6));
+		fprintf(f, " subnet6 %s/%u", s6, cfg->plen6);
+	}
+	fprintf(f, " ageing %llu fdb-size %u ports %zu\n",
 		(unsigned long long)(cfg->ageing_ns / 1000000000ULL), cfg->fdb_size, n);
 	for (i = 0; i < n; i++) {
 		const struct xbr_port *p = &ports[i];
 
 		xbr_format_mac(p->mac, mac);
 		inet_ntop(AF_INET, &p->addr, addr, sizeof(addr));
-		fprintf(f, "%u: %s netns %s station %s %s/%u <", p->ifindex, p->ifname,
+		fprintf(f, "%u: %s netns %s station %s %s/%u", p->ifindex, p->ifname,
 			p->netns[0] ? p->netns : "-", mac, addr, p->plen);
+		if (cfg->plen6) {
+			uint8_t a6[16];
+			char s6[INET6_ADDRSTRLEN];
+
+			xbr_station_addr6(cfg->subnet6, cfg->plen6, p->addr, a6);
+			inet_ntop(AF_INET6, a6, s6, sizeof(s6));
+			fprintf(f, " %s/%u", s6, cfg->plen6);
+		}
+		fprintf(f, " <");
 		nw = port_flag_words(p->flags, words, 8);
 		for (k = 0; k < nw; k++)
 			fprintf(f, "%s%s", k ? "," : "", words[k]);
@@ -145,6 +161,13 @@ void ports_print_json(FILE *f, const char *bridge, const struct xbr_config *cfg,
 	json_kv_string(&j, "mode", mode_name(cfg->mode));
 	json_kv_string(&j, "subnet", sub);
 	json_kv_string(&j, "gateway", gw);
+	if (cfg->plen6) {
+		char s6[INET6_ADDRSTRLEN + 5];
+
+		inet_ntop(AF_INET6, cfg->subnet6, s6, INET6_ADDRSTRLEN);
+		snprintf(s6 + strlen(s6), sizeof(s6) - strlen(s6), "/%u", cfg->plen6 & 255u);
+		json_kv_string(&j, "subnet6", s6);
+	}
 	json_kv_uint(&j, "ageing", cfg->ageing_ns / 1000000000ULL);
 	json_kv_uint(&j, "fdb_size", cfg->fdb_size);
 	json_key(&j, "ports");
@@ -161,6 +184,14 @@ void ports_print_json(FILE *f, const char *bridge, const struct xbr_config *cfg,
 		json_kv_string(&j, "mac", mac);
 		json_kv_string(&j, "addr", addr);
 		json_kv_uint(&j, "prefixlen", p->plen);
+		if (cfg->plen6) {
+			uint8_t a6[16];
+			char s6[INET6_ADDRSTRLEN];
+
+			xbr_station_addr6(cfg->subnet6, cfg->plen6, p->addr, a6);
+			inet_ntop(AF_INET6, a6, s6, sizeof(s6));
+			json_kv_string(&j, "addr6", s6);
+		}
 		json_key(&j, "flags");
 		json_open_array(&j);
 		nw = port_flag_words(p->flags, words, 8);

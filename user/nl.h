@@ -49,6 +49,10 @@ int nl_link_del_name(struct xbr_nl *nl, const char *name);
 
 /* IPv4 address @addr/@plen (network order) on @ifindex. */
 int nl_addr_add(struct xbr_nl *nl, int ifindex, uint32_t addr, uint8_t plen);
+/* IPv6 address @addr/@plen on @ifindex, without duplicate address detection. */
+int nl_addr6_add(struct xbr_nl *nl, int ifindex, const uint8_t addr[16], uint8_t plen);
+/* IPv6 default route via @gw out of @ifindex. */
+int nl_route6_add_default(struct xbr_nl *nl, int ifindex, const uint8_t gw[16]);
 /* Default route via @gw (network order) out of @ifindex. */
 int nl_route_add_default(struct xbr_nl *nl, int ifindex, uint32_t gw);
 

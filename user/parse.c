@@ -259,3 +259,37 @@ int xbr_alloc_addr(uint32_t subnet, uint8_t plen, uint32_t gw, const uint32_t *u
 	}
 	return -ENOSPC;
 }
+
+int xbr_parse_cidr6(const char *s, uint8_t addr[16], uint8_t *plen)
+{
+	char buf[INET6_ADDRSTRLEN + 4];
+	const char *slash;
+	uint32_t n;
+
+	if (!s || strlen(s) >= sizeof(buf))
+		return -EINVAL;
+	slash = strchr(s, '/');
+	if (!slash)
+		return -EINVAL;
+	memcpy(buf, s, (size_t)(slash - s));
+	buf[slash - s] = '\0';
+	if (inet_pton(AF_INET6, buf, addr) != 1)
+		return -EINVAL;
+	if (xbr_parse_u32(slash + 1, 0, 128, &n))
+		return -EINVAL;
+	*plen = (uint8_t)n;
+	return 0;
+}
+
+void xbr_station_addr6(const uint8_t prefix[16], uint8_t plen6, uint32_t addr4, uint8_t out[16])
+{
+	int i;
+
+	for (i = 0; i < 16; i++) {
+		int bits = (int)plen6 - i * 8;
+		uint8_t mask = bits >= 8 ? 0xff : bits <= 0 ? 0 : (uint8_t)(0xff << (8 - bits));
+
+		out[i] = prefix[i] & mask;
+	}
+	memcpy(out + 12, &addr4, 4);
+}

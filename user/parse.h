@@ -56,6 +56,14 @@ int xbr_parse_onoff(const char *s);
 /* True when @arg is a non-empty prefix of @word (unambiguous-prefix matching). */
 int xbr_matches(const char *arg, const char *word);
 
+/* "X:Y::Z/N" -> 16 bytes and prefix length 0..128. */
+int xbr_parse_cidr6(const char *s, uint8_t addr[16], uint8_t *plen);
+/*
+ * A station's IPv6 address: the bridge's IPv6 prefix (plen6 <= 96) with the
+ * station's IPv4 address (network order) as the last 32 bits.
+ */
+void xbr_station_addr6(const uint8_t prefix[16], uint8_t plen6, uint32_t addr4, uint8_t out[16]);
+
 #endif
 
 /*
