@@ -81,6 +81,20 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } xbr_events SEC(".maps");
 
+/*
+ * Crash journal, written by the loader before it creates a namespace or
+ * the gateway and cleared once the port is recorded: whatever a command
+ * killed half-way made, `xbr down` (and a retried `up`/`port add`) finds here.
+ * The datapath never reads it.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, XBR_MAX_PORTS + 1);
+	__type(key, struct xbr_intent_key);
+	__type(value, struct xbr_intent);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} xbr_intent SEC(".maps");
+
 /* Test clock: read instead of the kernel clock when xbr_test_clock is set. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

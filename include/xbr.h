@@ -146,6 +146,16 @@ struct xbr_ctl_req {
 	__u32 count; /* out: entries affected */
 };
 
+/* Crash journal entry: a namespace (or, with netns "", the gateway) that a
+ * command is creating, and its host-side interface. */
+struct xbr_intent_key {
+	char netns[XBR_NSNAMSIZ];
+};
+
+struct xbr_intent {
+	char ifname[XBR_IFNAMSIZ];
+};
+
 /* Ageing sweep period. */
 #define XBR_SWEEP_NS (1000ULL * 1000 * 1000)
 

@@ -27,7 +27,7 @@
 #define PIN_CTL_PROG "ctl"
 static const char *const pinned_maps[] = {
 	"xbr_fdb",	  "xbr_ports",	"xbr_flood",  "xbr_config", "xbr_port_stats",
-	"xbr_learned", "xbr_br_stats", "xbr_events", "xbr_timer",
+	"xbr_learned", "xbr_br_stats", "xbr_events", "xbr_timer", "xbr_intent",
 };
 
 int xbr_fault(const char *step)
@@ -50,7 +50,7 @@ void xbr_station_mac(uint32_t addr, uint8_t mac[6])
 
 /* ---- journal: what an operation made, undone in reverse on failure ---- */
 
-enum undo_kind { UNDO_NETNS, UNDO_LINK, UNDO_PORTREC, UNDO_PINS };
+enum undo_kind { UNDO_NETNS, UNDO_LINK, UNDO_PORTREC, UNDO_PINS, UNDO_INTENT };
 
 struct undo {
 	enum undo_kind kind;
@@ -59,7 +59,7 @@ struct undo {
 };
 
 struct journal {
-	struct undo v[8];
+	struct undo v[12];
 	int n;
 };
 
@@ -75,6 +75,11 @@ static void journal_add(struct journal *j, enum undo_kind kind, const char *name
 
 static int port_record_del(struct xbr_bridge *br, uint32_t ifindex);
 static void pins_remove(struct xbr_bridge *br);
+static void intent_del(struct xbr_bridge *br, const char *netns);
+static int intent_has(struct xbr_bridge *br, const char *netns);
+static void intent_cleanup(struct xbr_bridge *br);
+static void port_teardown(struct xbr_bridge *br, const char *ifname, const char *netns);
+static int br_open_objs(struct xbr_bridge *br);
 
 static void journal_undo(struct xbr_bridge *br, struct journal *j)
 {
@@ -93,6 +98,9 @@ static void journal_undo(struct xbr_bridge *br, struct journal *j)
 			break;
 		case UNDO_PINS:
 			pins_remove(br);
+			break;
+		case UNDO_INTENT:
+			intent_del(br, u->name);
 			break;
 		}
 	}
@@ -124,6 +132,7 @@ int br_init(struct xbr_bridge *br, const char *name)
 	br->lock_fd = br->fdb_fd = br->ports_fd = br->flood_fd = -1;
 	br->config_fd = br->tc_prog_fd = br->ctl_prog_fd = -1;
 	br->port_stats_fd = br->br_stats_fd = br->learned_fd = br->events_fd = -1;
+	br->intent_fd = -1;
 	snprintf(br->name, sizeof(br->name), "%s", name);
 	snprintf(br->dir, sizeof(br->dir), "%s/%s", XBR_PIN_ROOT, name);
 
@@ -167,6 +176,7 @@ static void close_objs(struct xbr_bridge *br)
 	close_fd(&br->br_stats_fd);
 	close_fd(&br->learned_fd);
 	close_fd(&br->events_fd);
+	close_fd(&br->intent_fd);
 	close_fd(&br->tc_prog_fd);
 	close_fd(&br->ctl_prog_fd);
 }
@@ -223,11 +233,13 @@ static int br_open_objs(struct xbr_bridge *br)
 	br->br_stats_fd = pin_get(br, "xbr_br_stats");
 	br->learned_fd = pin_get(br, "xbr_learned");
 	br->events_fd = pin_get(br, "xbr_events");
+	br->intent_fd = pin_get(br, "xbr_intent");
 	br->tc_prog_fd = pin_get(br, PIN_TC_PROG);
 	br->ctl_prog_fd = pin_get(br, PIN_CTL_PROG);
 	if (br->fdb_fd < 0 || br->ports_fd < 0 || br->flood_fd < 0 || br->config_fd < 0 ||
 	    br->port_stats_fd < 0 || br->br_stats_fd < 0 || br->learned_fd < 0 ||
-	    br->events_fd < 0 || br->tc_prog_fd < 0 || br->ctl_prog_fd < 0) {
+	    br->events_fd < 0 || br->intent_fd < 0 || br->tc_prog_fd < 0 ||
+	    br->ctl_prog_fd < 0) {
 		pr_warn("bridge \"%s\": pinned objects under %s are incomplete; run `xbr -b %s down`",
 			br->name, br->dir, br->name);
 		return -ENOENT;
@@ -552,6 +564,11 @@ static int port_precheck(struct xbr_bridge *br, const char *netns)
 			netns, ifname, br->name);
 		return -EINVAL;
 	}
+	if (netns_exists(netns) && intent_has(br, netns)) {
+		pr_info("namespace \"%s\": removing what an interrupted command left", netns);
+		port_teardown(br, ifname, netns);
+		intent_del(br, netns);
+	}
 	if (netns_exists(netns)) {
 		pr_warn("namespace \"%s\" already exists (not created by xbr for bridge \"%s\")", netns,
 			br->name);
@@ -602,6 +619,61 @@ static int ns_configure(struct xbr_bridge *br, int nsfd, const struct xbr_ns_spe
 	return err;
 }
 
+/* ---- crash journal (xbr_intent) ---- */
+
+static int intent_add(struct xbr_bridge *br, const char *netns, const char *ifname)
+{
+	struct xbr_intent_key k = {};
+	struct xbr_intent v = {};
+
+	snprintf(k.netns, sizeof(k.netns), "%s", netns);
+	snprintf(v.ifname, sizeof(v.ifname), "%s", ifname);
+	if (bpf_map_update_elem(br->intent_fd, &k, &v, BPF_ANY) < 0)
+		return -errno;
+	return 0;
+}
+
+static void intent_del(struct xbr_bridge *br, const char *netns)
+{
+	struct xbr_intent_key k = {};
+
+	snprintf(k.netns, sizeof(k.netns), "%s", netns);
+	bpf_map_delete_elem(br->intent_fd, &k);
+}
+
+/* Is @netns a leftover of this bridge's interrupted command? */
+static int intent_has(struct xbr_bridge *br, const char *netns)
+{
+	struct xbr_intent_key k = {};
+	struct xbr_intent v;
+
+	if (br->intent_fd < 0)
+		return 0;
+	snprintf(k.netns, sizeof(k.netns), "%s", netns);
+	return bpf_map_lookup_elem(br->intent_fd, &k, &v) == 0;
+}
+
+/* Remove what interrupted commands left (journal entries), then the entries. */
+static void intent_cleanup(struct xbr_bridge *br)
+{
+	struct xbr_intent_key k, next, *prev = NULL;
+	struct xbr_intent v;
+
+	if (br->intent_fd < 0)
+		return;
+	while (bpf_map_get_next_key(br->intent_fd, prev, &next) == 0) {
+		k = next;
+		prev = &k;
+		if (bpf_map_lookup_elem(br->intent_fd, &k, &v) == 0) {
+			pr_info("cleaning up after an interrupted command: %s %s",
+				k.netns[0] ? k.netns : "(gateway)", v.ifname);
+			port_teardown(br, v.ifname, k.netns);
+		}
+	}
+	while (bpf_map_get_next_key(br->intent_fd, NULL, &next) == 0)
+		bpf_map_delete_elem(br->intent_fd, &next);
+}
+
 static int port_create(struct xbr_bridge *br, const struct xbr_ns_spec *spec, struct journal *j)
 {
 	struct xbr_port p = {};
@@ -614,6 +686,12 @@ static int port_create(struct xbr_bridge *br, const struct xbr_ns_spec *spec, st
 	xbr_port_ifname(br->name, spec->name, ifname);
 	xbr_station_mac(spec->addr, mac);
 	inet_ntop(AF_INET, &spec->addr, abuf, sizeof(abuf));
+
+	step = "journal";
+	err = intent_add(br, spec->name, ifname);
+	if (err)
+		goto fail;
+	journal_add(j, UNDO_INTENT, spec->name, 0); /* undone last */
 
 	step = "create namespace";
 	nsfd = netns_create(spec->name);
@@ -668,6 +746,7 @@ static int port_create(struct xbr_bridge *br, const struct xbr_ns_spec *spec, st
 	if (err)
 		goto fail_fd;
 	journal_add(j, UNDO_PORTREC, NULL, p.ifindex);
+	intent_del(br, spec->name);
 	close(nsfd);
 	pr_info("port %s: namespace %s, eth0 %s/%u", ifname, spec->name, abuf, spec->plen);
 	return 0;
@@ -807,6 +886,12 @@ static int gateway_create(struct xbr_bridge *br, struct journal *j)
 	xbr_station_mac(br->cfg.gateway, mac);
 	alias_of(br, "gateway", alias, sizeof(alias));
 
+	/* The "" entry also marks `up` as in progress until br_up() completes. */
+	step = "journal the gateway";
+	err = intent_add(br, "", br->name);
+	if (err)
+		goto fail;
+
 	step = "create gateway veth pair";
 	err = xbr_fault("gw-veth");
 	if (!err)
@@ -871,9 +956,17 @@ int br_up(struct xbr_bridge *br, const struct xbr_up_opts *o)
 	int err, code;
 
 	if (br_is_up(br)) {
-		pr_warn("bridge \"%s\" is already up (use `xbr -b %s port add` or `xbr -b %s down`)",
-			br->name, br->name, br->name);
-		return -EEXIST;
+		if (br_open_objs(br) == 0 && !intent_has(br, "")) {
+			intent_cleanup(br); /* leftovers of an interrupted `port add` */
+			pr_warn("bridge \"%s\" is already up (use `xbr -b %s port add` or `xbr -b %s down`)",
+				br->name, br->name, br->name);
+			return -EEXIST;
+		}
+		/* An `up` was interrupted: finish the job by starting over. */
+		pr_info("bridge \"%s\" was left half-made by an interrupted command: removing it",
+			br->name);
+		br_down(br);
+		close_objs(br);
 	}
 	br->cfg.subnet = o->subnet & xbr_plen_mask(o->plen);
 	br->cfg.plen = o->plen;
@@ -957,6 +1050,8 @@ int br_up(struct xbr_bridge *br, const struct xbr_up_opts *o)
 	}
 	if (!err)
 		err = xbr_fault("up-end");
+	if (!err)
+		intent_del(br, ""); /* `up` complete */
 	if (err) {
 		/* Undo the step that failed, then everything made before it. */
 		journal_undo(br, &j);
@@ -1022,7 +1117,10 @@ int br_down(struct xbr_bridge *br)
 		port_teardown(br, c->names[i], c->netns[i]);
 	free(c);
 
-	/* 3. The pins. */
+	/* 3. Whatever interrupted commands journaled, then the pins. */
+	if (br->intent_fd < 0)
+		br->intent_fd = pin_get(br, "xbr_intent");
+	intent_cleanup(br);
 	pins_remove(br);
 	return 0;
 }

@@ -24,7 +24,7 @@ struct xbr_bridge {
 	char dir[64]; /* XBR_PIN_ROOT "/" name */
 	int lock_fd;
 	int fdb_fd, ports_fd, flood_fd, config_fd;
-	int port_stats_fd, br_stats_fd, learned_fd, events_fd;
+	int port_stats_fd, br_stats_fd, learned_fd, events_fd, intent_fd;
 	int tc_prog_fd, ctl_prog_fd;
 	struct xbr_config cfg;
 	struct xbr_nl nl; /* rtnetlink in the host namespace */
