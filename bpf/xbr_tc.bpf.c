@@ -66,6 +66,12 @@ int xbr_tc_ingress(struct __sk_buff *skb)
 		return TC_ACT_SHOT;
 	}
 
+	if ((in->flags & XBR_PORT_F_SPOOFCHK) && !xbr_spoof_ok(data, data_end, in, cfg)) {
+		xbr_count_rx(in, len, 0);
+		xbr_count_drop(in, XBR_DROP_SPOOF);
+		return TC_ACT_SHOT;
+	}
+
 	verdict = xbr_decide(eth, in, cfg, xbr_now(), &out, &reason);
 	xbr_count_rx(in, len, verdict == XBR_V_FLOOD);
 	if (verdict == XBR_V_UNICAST && out) {

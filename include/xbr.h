@@ -51,6 +51,7 @@ enum {
 	XBR_PORT_F_LOCKED = 1 << 4, /* only sources with a static entry on this port */
 	XBR_PORT_F_PEER = 1 << 5, /* peer is in another netns: bpf_redirect_peer */
 	XBR_PORT_F_GATEWAY = 1 << 6, /* the port facing the host's gateway interface */
+	XBR_PORT_F_SPOOFCHK = 1 << 7, /* accept only the station's own MAC and addresses */
 };
 
 #define XBR_PORT_F_DEFAULT (XBR_PORT_F_LEARNING | XBR_PORT_F_FLOOD)
@@ -77,6 +78,9 @@ struct xbr_flood_ent {
 	__u16 idx; /* the port's stats index */
 };
 
+/* Room for drop reasons in the per-port counters (enum xbr_drop_reason). */
+#define XBR_DROP_SLOTS 11
+
 /* Per-port counters (per-CPU array indexed by xbr_port.idx, summed in userspace). */
 struct xbr_port_stats {
 	__u64 rx_packets; /* frames received from the port's station */
@@ -84,7 +88,7 @@ struct xbr_port_stats {
 	__u64 tx_packets; /* frames sent to the port's station (unicast and flood) */
 	__u64 tx_bytes;
 	__u64 rx_flood; /* received frames that were flooded */
-	__u64 drops[8]; /* by enum xbr_drop_reason */
+	__u64 drops[XBR_DROP_SLOTS]; /* by enum xbr_drop_reason */
 };
 
 /* Bridge-wide FDB counters (per-CPU array, one entry). */
@@ -166,7 +170,7 @@ struct xbr_config {
 	__u32 gateway; /* network byte order */
 	__u8 plen;
 	__u8 mode; /* enum xbr_mode */
-	__u16 pad;
+	__u16 flags; /* XBR_CFG_F_* */
 	__u32 fdb_size; /* capacity chosen at `up` */
 	__u32 nports; /* valid entries in the flood list */
 	__u32 pad2;
@@ -175,9 +179,44 @@ struct xbr_config {
 	__u8 pad3[15];
 };
 
+enum {
+	/* Docker's icc=false: namespace ports cannot reach one another, only the
+	 * gateway. Carried out by the loader as the isolated flag on every
+	 * namespace port (present and future), so both hooks enforce it. */
+	XBR_CFG_F_NO_ICC = 1 << 0,
+};
+
 enum xbr_mode {
 	XBR_MODE_TC = 0,
 	XBR_MODE_XDP = 1,
+};
+
+/*
+ * XDP mode: offload settings of a port's receiving end (eth0 in the namespace,
+ * or the host gateway interface) as they were before XDP mode changed them;
+ * pinned map xbr_dp_saved, keyed by the port's host-side ifindex.
+ */
+enum {
+	XBR_FEAT_TX_CSUM = 1 << 0,
+	XBR_FEAT_GSO = 1 << 1,
+	XBR_FEAT_TSO = 1 << 2,
+	XBR_FEAT_GRO = 1 << 3,
+};
+
+struct xbr_dp_saved {
+	__u32 feats; /* XBR_FEAT_* that were on */
+	__u32 known; /* XBR_FEAT_* that could be read */
+};
+
+/* Which devmap an XDP flood went through (test trace, xbr_xdp_decision). */
+enum { XBR_XDP_FLOOD_ALL = 1, XBR_XDP_FLOOD_ISO = 2 };
+
+/* The XDP program's last decision, recorded only for tests (xbr_xdp_trace). */
+struct xbr_xdp_decision {
+	__u32 verdict; /* enum xbr_verdict */
+	__u32 out_ifindex; /* unicast egress port */
+	__u32 flood_map; /* XBR_XDP_FLOOD_* for floods */
+	__u32 reason; /* enum xbr_drop_reason */
 };
 
 /* Forwarding decisions made by the shared forwarding code. */
@@ -197,6 +236,7 @@ enum xbr_drop_reason {
 	XBR_DROP_LOCKED, /* locked port, source without static entry */
 	XBR_DROP_ISOLATED, /* isolated port to isolated port */
 	XBR_DROP_REDIRECT, /* redirect helper failed */
+	XBR_DROP_SPOOF, /* spoof-check: source MAC/IP not the station's own */
 	XBR_DROP__MAX,
 };
 
@@ -207,6 +247,6 @@ _Static_assert(sizeof(struct xbr_flood_ent) == 8, "flood entry must be 8 bytes")
 _Static_assert(sizeof(struct xbr_config) == 64, "config must be 64 bytes");
 _Static_assert(sizeof(struct xbr_event) == 40, "event must be 40 bytes");
 _Static_assert(sizeof(struct xbr_ctl_req) == 28, "ctl must be 28 bytes");
-_Static_assert(XBR_DROP__MAX <= 8, "drop reasons must fit xbr_port_stats.drops");
+_Static_assert(XBR_DROP__MAX <= XBR_DROP_SLOTS, "drop reasons must fit xbr_port_stats.drops");
 
 #endif /* XBR_H */

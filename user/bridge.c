@@ -179,6 +179,7 @@ static void close_objs(struct xbr_bridge *br)
 	close_fd(&br->intent_fd);
 	close_fd(&br->tc_prog_fd);
 	close_fd(&br->ctl_prog_fd);
+	dp_close(br);
 }
 
 void br_close(struct xbr_bridge *br)
@@ -278,6 +279,7 @@ static void pins_remove(struct xbr_bridge *br)
 	unlink(path);
 	snprintf(path, sizeof(path), "%s/%s", br->dir, PIN_CTL_PROG);
 	unlink(path);
+	dp_pins_remove(br);
 	rmdir(br->dir);
 	rmdir(XBR_PIN_ROOT); /* only succeeds when no other bridge is up */
 }
@@ -402,6 +404,9 @@ static int port_record_add(struct xbr_bridge *br, struct xbr_port *p)
 		return err;
 	fe.idx = (__u16)p->idx;
 	p->slot = slot;
+	err = dp_port_sync(br, p);
+	if (err)
+		return err;
 	if (bpf_map_update_elem(br->ports_fd, &p->ifindex, p, BPF_NOEXIST) < 0)
 		return -errno;
 	if (bpf_map_update_elem(br->flood_fd, &slot, &fe, BPF_ANY) < 0) {
@@ -438,6 +443,7 @@ static int port_record_del(struct xbr_bridge *br, uint32_t ifindex)
 	}
 	err = config_write(br);
 	bpf_map_delete_elem(br->ports_fd, &ifindex);
+	dp_port_forget(br, ifindex);
 
 	/* Entries on the removed port: gone, as the kernel bridge does. */
 	{
@@ -735,6 +741,8 @@ static int port_create(struct xbr_bridge *br, const struct xbr_ns_spec *spec, st
 	step = "record port";
 	p.ifindex = (uint32_t)host.ifindex;
 	p.flags = XBR_PORT_F_DEFAULT | XBR_PORT_F_PEER;
+	if (br->cfg.flags & XBR_CFG_F_NO_ICC)
+		p.flags |= XBR_PORT_F_ISOLATED;
 	memcpy(p.mac, mac, 6);
 	p.addr = spec->addr;
 	p.plen = spec->plen;
@@ -946,6 +954,43 @@ fail:
 	return err;
 }
 
+/* Another bridge whose subnet overlaps ours would make routes ambiguous. */
+static int subnet_overlap_check(struct xbr_bridge *br)
+{
+	char path[PATH_MAX], a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
+	struct xbr_config other;
+	struct dirent *de;
+	__u32 zero = 0;
+	DIR *d;
+	int fd, err = 0;
+	uint8_t plen;
+
+	d = opendir(XBR_PIN_ROOT);
+	if (!d)
+		return 0;
+	while (!err && (de = readdir(d))) {
+		if (de->d_name[0] == '.' || !strcmp(de->d_name, br->name))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/xbr_config", XBR_PIN_ROOT, de->d_name);
+		fd = bpf_obj_get(path);
+		if (fd < 0)
+			continue;
+		if (bpf_map_lookup_elem(fd, &zero, &other) == 0) {
+			plen = other.plen < br->cfg.plen ? other.plen : br->cfg.plen;
+			if (xbr_in_subnet(other.subnet, br->cfg.subnet, plen)) {
+				inet_ntop(AF_INET, &br->cfg.subnet, a, sizeof(a));
+				inet_ntop(AF_INET, &other.subnet, b, sizeof(b));
+				pr_warn("bridge \"%s\": subnet %s/%u overlaps bridge \"%s\" (%s/%u)",
+					br->name, a, br->cfg.plen, de->d_name, b, other.plen);
+				err = -EADDRINUSE;
+			}
+		}
+		close(fd);
+	}
+	closedir(d);
+	return err;
+}
+
 int br_up(struct xbr_bridge *br, const struct xbr_up_opts *o)
 {
 	struct journal j = { .n = 0 };
@@ -973,9 +1018,14 @@ int br_up(struct xbr_bridge *br, const struct xbr_up_opts *o)
 	br->cfg.gateway = o->gateway;
 	br->cfg.ageing_ns = (uint64_t)o->ageing_sec * 1000000000ULL;
 	br->cfg.fdb_size = o->fdb_size;
-	br->cfg.mode = XBR_MODE_TC;
+	br->cfg.mode = o->mode;
 	memcpy(br->cfg.subnet6, o->subnet6, 16);
 	br->cfg.plen6 = o->plen6;
+	if (o->no_icc)
+		br->cfg.flags |= XBR_CFG_F_NO_ICC;
+	err = subnet_overlap_check(br);
+	if (err)
+		return err;
 
 	inet_ntop(AF_INET, &o->gateway, abuf, sizeof(abuf));
 	code = xbr_check_station_addr(o->gateway, o->plen, br->cfg.subnet, o->plen, 0);
@@ -1212,5 +1262,5 @@ int br_port_update(struct xbr_bridge *br, const struct xbr_port *p)
 		return -errno;
 	if (bpf_map_update_elem(br->flood_fd, &p->slot, &fe, BPF_EXIST) < 0)
 		return -errno;
-	return 0;
+	return dp_port_sync(br, p);
 }

@@ -19,6 +19,8 @@
 #define XBR_DEFAULT_BRIDGE "xbr0"
 #define XBR_GW_PORT_SUFFIX "gw"
 
+struct xbr_dp;
+
 struct xbr_bridge {
 	char name[XBR_IFNAMSIZ];
 	char dir[64]; /* XBR_PIN_ROOT "/" name */
@@ -26,6 +28,7 @@ struct xbr_bridge {
 	int fdb_fd, ports_fd, flood_fd, config_fd;
 	int port_stats_fd, br_stats_fd, learned_fd, events_fd, intent_fd;
 	int tc_prog_fd, ctl_prog_fd;
+	struct xbr_dp *dp; /* XDP objects, opened by datapath.c when needed */
 	struct xbr_config cfg;
 	struct xbr_nl nl; /* rtnetlink in the host namespace */
 };
@@ -38,6 +41,8 @@ struct xbr_up_opts {
 	uint8_t plen6;
 	uint32_t ageing_sec;
 	uint32_t fdb_size;
+	uint8_t mode; /* enum xbr_mode */
+	int no_icc; /* namespace ports isolated from one another */
 	const struct xbr_ns_spec *ns;
 	size_t nns;
 };

@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include "bridge.h"
 #include "cmd.h"
+#include "datapath.h"
 #include "fdb_fmt.h"
 #include "log.h"
 
@@ -16,7 +17,8 @@
 void usage_up(FILE *f)
 {
 	fprintf(f, "Usage: xbr [-b NAME] up [--subnet CIDR] [--gateway IP] [--subnet6 CIDR6]\n"
-		   "              [--ageing SEC] [--fdb-size N] [NS[=ADDR/PLEN]]...\n"
+		   "              [--ageing SEC] [--fdb-size N] [--no-icc] [--mode MODE]\n"
+		   "              [NS[=ADDR/PLEN]]...\n"
 		   "Create the bridge, its gateway interface and one namespace per NS.\n"
 		   "  --subnet CIDR   bridge subnet (default " DEFAULT_SUBNET ")\n"
 		   "  --gateway IP    gateway address, held by the host interface NAME\n"
@@ -26,6 +28,11 @@ void usage_up(FILE *f)
 		   "                  IPv4 address as the last 32 bits\n"
 		   "  --ageing SEC    ageing time of learned entries (default 300)\n"
 		   "  --fdb-size N    forwarding table capacity (default 65536)\n"
+		   "  --no-icc        no inter-container communication (Docker's icc=false):\n"
+		   "                  namespaces reach the gateway but not one another\n"
+		   "  --mode MODE     datapath: tc (default), xdp, or auto (picks tc: it is\n"
+		   "                  faster for TCP between namespaces); `xbr set mode`\n"
+		   "                  switches a live bridge\n"
 		   "  NS[=ADDR/PLEN]  namespace and its eth0 address; without one, the next\n"
 		   "                  free address (default: ns1=172.16.1.1/16 ns2=172.16.1.2/16)\n");
 }
@@ -80,6 +87,8 @@ int do_up(int argc, char **argv)
 		} else if (!strcmp(a, "--gateway")) {
 			if ((err = opt_value(argc, argv, &k, &gateway)))
 				goto out;
+		} else if (!strcmp(a, "--no-icc")) {
+			o.no_icc = 1;
 		} else if (!strcmp(a, "--subnet6")) {
 			if ((err = opt_value(argc, argv, &k, &subnet6)))
 				goto out;
@@ -99,6 +108,20 @@ int do_up(int argc, char **argv)
 				err = -EINVAL;
 				goto out;
 			}
+		} else if (!strcmp(a, "--mode")) {
+			int mode, is_auto;
+
+			if ((err = opt_value(argc, argv, &k, &v)))
+				goto out;
+			if (dp_mode_parse(v, &mode, &is_auto)) {
+				pr_warn("mode \"%s\": not tc, xdp or auto", v);
+				err = -EINVAL;
+				goto out;
+			}
+			o.mode = (uint8_t)mode;
+			if (is_auto)
+				pr_info("mode auto: %s (TCP between namespaces is faster on tc)",
+					dp_mode_name(mode));
 		} else if (a[0] == '-') {
 			pr_warn("up: unknown option \"%s\", try \"xbr help up\"", a);
 			err = -EINVAL;
@@ -145,8 +168,8 @@ int do_up(int argc, char **argv)
 	if (!err)
 		err = br_up(&br, &o);
 	if (!err)
-		printf("bridge %s up: %zu namespace%s, gateway %s on %s\n", g.bridge, n,
-		       n == 1 ? "" : "s", gateway, g.bridge);
+		printf("bridge %s up: %zu namespace%s, gateway %s on %s, mode %s\n", g.bridge, n,
+		       n == 1 ? "" : "s", gateway, g.bridge, dp_mode_name(o.mode));
 	br_close(&br);
 out:
 	free(specs);

@@ -15,7 +15,8 @@ void usage_port(FILE *f)
 		   "       xbr [-b NAME] port del NS\n"
 		   "       xbr [-b NAME] [-j [-p]] port show\n"
 		   "       xbr [-b NAME] port set PORT [learning on|off] [flood on|off]\n"
-		   "              [isolated on|off] [hairpin on|off] [locked on|off] [max-learned N]\n"
+		   "              [isolated on|off] [hairpin on|off] [locked on|off]\n"
+		   "              [spoof-check on|off] [max-learned N]\n"
 		   "add: create namespace NS with eth0 (ADDR/PLEN, or the next free address)\n"
 		   "     and a default route via the gateway, and bridge it.\n"
 		   "del: remove the namespace, its veth pair and its forwarding entries.\n"
@@ -26,6 +27,8 @@ void usage_port(FILE *f)
 		   "  isolated   cannot reach other isolated ports (reaches all others)\n"
 		   "  hairpin    may send a frame back out of the port it came in on\n"
 		   "  locked     drop frames whose source MAC has no static entry on the port\n"
+		   "  spoof-check  accept only the station's own source MAC, and for ARP,\n"
+		   "             IPv4 and IPv6 only its own addresses; other EtherTypes dropped\n"
 		   "  max-learned N  cap on entries learned on the port (0: no cap)\n");
 }
 
@@ -96,7 +99,7 @@ static const struct {
 } policy_words[] = {
 	{ "learning", XBR_PORT_F_LEARNING }, { "flood", XBR_PORT_F_FLOOD },
 	{ "isolated", XBR_PORT_F_ISOLATED }, { "hairpin", XBR_PORT_F_HAIRPIN },
-	{ "locked", XBR_PORT_F_LOCKED },
+	{ "locked", XBR_PORT_F_LOCKED },	     { "spoof-check", XBR_PORT_F_SPOOFCHK },
 };
 
 static int port_set(int argc, char **argv)
@@ -150,6 +153,11 @@ static int port_set(int argc, char **argv)
 		err = br_port_lookup(&br, argv[1], &p);
 		if (err)
 			pr_warn("port \"%s\" is not a port of bridge \"%s\"", argv[1], br.name);
+	}
+	if (!err && (set & XBR_PORT_F_SPOOFCHK) && (p.flags & XBR_PORT_F_GATEWAY)) {
+		pr_warn("port \"%s\": spoof-check is for station ports; the gateway routes other sources",
+			argv[1]);
+		err = -EINVAL;
 	}
 	if (!err) {
 		p.flags = (p.flags | set) & ~clear;

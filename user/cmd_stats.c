@@ -15,21 +15,26 @@ static const char *const drop_names[XBR_DROP__MAX] = {
 	[XBR_DROP_NOPORT] = "no-port",	  [XBR_DROP_SAME_PORT] = "same-port",
 	[XBR_DROP_BAD_SRC] = "bad-src",	  [XBR_DROP_LOCKED] = "locked",
 	[XBR_DROP_ISOLATED] = "isolated", [XBR_DROP_REDIRECT] = "redirect",
+	[XBR_DROP_SPOOF] = "spoof",
 };
 
 void usage_stats(FILE *f)
 {
 	fprintf(f, "Usage: xbr [-b NAME] [-j [-p]] stats\n"
 		   "Counters: per port rx/tx packets and bytes, flooded frames, drops by reason\n"
-		   "(runt, same-port, bad-src, locked, isolated, redirect), learned entries;\n"
+		   "(runt, same-port, bad-src, locked, isolated, redirect, spoof), learned entries;\n"
 		   "bridge-wide learned, moved, aged, evicted, refused (table full),\n"
 		   "refused-port (port at max-learned) and deleted counts.\n");
 }
 
 void usage_set(FILE *f)
 {
-	fprintf(f, "Usage: xbr [-b NAME] set ageing SEC\n"
-		   "Change a live bridge's ageing time of learned entries (1..1000000 s).\n");
+	fprintf(f, "Usage: xbr [-b NAME] set { ageing SEC | icc on|off }\n"
+		   "Change a live bridge.\n"
+		   "  ageing SEC  ageing time of learned entries (1..1000000 s)\n"
+		   "  icc on|off  inter-container communication; off isolates every namespace\n"
+		   "              port from the others (each still reaches the gateway); on\n"
+		   "              clears isolation on every namespace port\n");
 }
 
 /* Sum a per-CPU value laid out as ncpu copies of @n u64 counters. */
@@ -155,32 +160,85 @@ out:
 	return err;
 }
 
-int do_set(int argc, char **argv)
+static int set_ageing(struct xbr_bridge *br, const char *val)
 {
-	struct xbr_bridge br;
 	__u32 sec;
 	int err;
 
-	if (argc != 3 || strcmp(argv[1], "ageing")) {
-		if (argc >= 2 && strcmp(argv[1], "ageing"))
-			pr_warn("set: unknown setting \"%s\", try \"xbr help set\"", argv[1]);
-		else
-			pr_warn("set: expected \"ageing SEC\"");
+	if (xbr_parse_u32(val, 1, 1000000, &sec)) {
+		pr_warn("ageing \"%s\": not a number of seconds in 1..1000000", val);
 		return -EINVAL;
 	}
-	if (xbr_parse_u32(argv[2], 1, 1000000, &sec)) {
-		pr_warn("ageing \"%s\": not a number of seconds in 1..1000000", argv[2]);
+	br->cfg.ageing_ns = (__u64)sec * 1000000000ULL;
+	err = br_config_write(br);
+	if (err)
+		pr_warn("bridge \"%s\": cannot set ageing: %s", br->name, strerror(-err));
+	return err;
+}
+
+/* icc off: every namespace port isolated (Docker's icc=false); on: none. */
+static int set_icc(struct xbr_bridge *br, const char *val)
+{
+	struct xbr_port *ports = NULL;
+	size_t n = 0, i;
+	int on = xbr_parse_onoff(val), err;
+
+	if (on < 0) {
+		pr_warn("icc \"%s\": not on or off", val);
+		return -EINVAL;
+	}
+	if (on)
+		br->cfg.flags &= (__u16)~XBR_CFG_F_NO_ICC;
+	else
+		br->cfg.flags |= XBR_CFG_F_NO_ICC;
+	err = br_config_write(br);
+	if (!err)
+		err = br_ports(br, &ports, &n);
+	for (i = 0; !err && i < n; i++) {
+		if (ports[i].flags & XBR_PORT_F_GATEWAY)
+			continue;
+		if (on)
+			ports[i].flags &= ~(__u32)XBR_PORT_F_ISOLATED;
+		else
+			ports[i].flags |= XBR_PORT_F_ISOLATED;
+		err = br_port_update(br, &ports[i]);
+	}
+	if (err)
+		pr_warn("bridge \"%s\": cannot set icc: %s", br->name, strerror(-err));
+	free(ports);
+	return err;
+}
+
+static const struct {
+	const char *key;
+	int (*fn)(struct xbr_bridge *br, const char *val);
+} settings[] = {
+	{ "ageing", set_ageing },
+	{ "icc", set_icc },
+};
+
+int do_set(int argc, char **argv)
+{
+	struct xbr_bridge br;
+	size_t k;
+	int err;
+
+	if (argc != 3) {
+		pr_warn("set: expected a setting and a value, try \"xbr help set\"");
+		return -EINVAL;
+	}
+	for (k = 0; k < sizeof(settings) / sizeof(settings[0]); k++)
+		if (!strcmp(argv[1], settings[k].key))
+			break;
+	if (k == sizeof(settings) / sizeof(settings[0])) {
+		pr_warn("set: unknown setting \"%s\", try \"xbr help set\"", argv[1]);
 		return -EINVAL;
 	}
 	err = br_init(&br, g.bridge);
 	if (!err)
 		err = br_open(&br);
-	if (!err) {
-		br.cfg.ageing_ns = (__u64)sec * 1000000000ULL;
-		err = br_config_write(&br);
-		if (err)
-			pr_warn("bridge \"%s\": cannot set ageing: %s", br.name, strerror(-err));
-	}
+	if (!err)
+		err = settings[k].fn(&br, argv[2]);
 	br_close(&br);
 	return err;
 }

@@ -83,6 +83,7 @@ static const struct {
 	{ XBR_PORT_F_GATEWAY, "gateway" },   { XBR_PORT_F_LEARNING, "learning" },
 	{ XBR_PORT_F_FLOOD, "flood" },       { XBR_PORT_F_ISOLATED, "isolated" },
 	{ XBR_PORT_F_HAIRPIN, "hairpin" },   { XBR_PORT_F_LOCKED, "locked" },
+	{ XBR_PORT_F_SPOOFCHK, "spoof-check" },
 };
 
 size_t port_flag_words(uint32_t flags, const char **words, size_t max)

@@ -29,7 +29,7 @@ static void usage(FILE *f)
 		"       xbr fdb { show | add | replace | del | flush } ...\n"
 		"       xbr port { add NS [ADDR/PLEN] | del NS | set PORT ... | show }\n"
 		"       xbr stats\n"
-		"       xbr set ageing SEC\n"
+		"       xbr set { ageing SEC | icc on|off }\n"
 		"       xbr monitor [count N] [timeout SEC]\n"
 		"       xbr help [OBJECT]\n"
 		"OPTIONS := { -b NAME | -j | -p | -v | -h | -V }\n"

@@ -278,8 +278,91 @@ static __always_inline void xbr_count_drop(const struct xbr_port *in, __u32 reas
 
 	if (!s)
 		return;
-	if (reason < XBR_DROP__MAX)
-		s->drops[reason & 7]++;
+	if (reason < XBR_DROP_SLOTS)
+		s->drops[reason]++;
+}
+
+/*
+ * xbr_spoof_ok - on a spoof-checked port, may this frame enter?
+ * The source MAC must be the station's; ARP must carry the station's MAC and
+ * IPv4 address (or 0.0.0.0, a probe); IPv4 the station's address (or 0.0.0.0,
+ * DHCP); IPv6 the station's address, its EUI-64 link-local address, or ::
+ * (duplicate address detection). Other EtherTypes, VLAN tags included, are
+ * refused: nothing else can be checked.
+ * Returns 1 when the frame may enter, 0 when it must be dropped.
+ */
+static __always_inline int xbr_spoof_ok(void *data, void *data_end, const struct xbr_port *in,
+					const struct xbr_config *cfg)
+{
+	struct ethhdr *eth = data;
+	__u8 *l3 = (void *)(eth + 1);
+	__u16 proto;
+
+	if ((void *)(eth + 1) > data_end)
+		return 0;
+	if (!xbr_mac_eq(eth->h_source, in->mac))
+		return 0;
+	proto = eth->h_proto;
+	if (proto == __builtin_bswap16(ETH_P_ARP)) {
+		struct xbr_arp_ipv4 *arp = (void *)l3;
+
+		if ((void *)(arp + 1) > data_end)
+			return 0;
+		if (arp->hrd != __builtin_bswap16(1) || arp->pro != __builtin_bswap16(ETH_P_IP) ||
+		    arp->hln != 6 || arp->pln != 4)
+			return 0;
+		if (!xbr_mac_eq(arp->sha, in->mac))
+			return 0;
+		return arp->sip == in->addr || arp->sip == 0;
+	}
+	if (proto == __builtin_bswap16(ETH_P_IP)) {
+		struct xbr_ipv4_min *ip = (void *)l3;
+
+		if ((void *)(ip + 1) > data_end)
+			return 0;
+		return ip->saddr == in->addr || ip->saddr == 0;
+	}
+	if (proto == __builtin_bswap16(ETH_P_IPV6)) {
+		struct xbr_ipv6_min *ip6 = (void *)l3;
+		union {
+			__u8 b[16];
+			__u32 w[4];
+		} want;
+		int i;
+
+		if ((void *)(ip6 + 1) > data_end)
+			return 0;
+		/* :: (DAD) */
+		if (!(ip6->saddr[0] | ip6->saddr[1] | ip6->saddr[2] | ip6->saddr[3]))
+			return 1;
+		/* fe80::/64 with the EUI-64 of the station MAC */
+		want.b[0] = 0xfe;
+		want.b[1] = 0x80;
+		for (i = 2; i < 8; i++)
+			want.b[i] = 0;
+		want.b[8] = in->mac[0] ^ 2;
+		want.b[9] = in->mac[1];
+		want.b[10] = in->mac[2];
+		want.b[11] = 0xff;
+		want.b[12] = 0xfe;
+		want.b[13] = in->mac[3];
+		want.b[14] = in->mac[4];
+		want.b[15] = in->mac[5];
+		if (xbr_in6_eq(ip6->saddr, want.w))
+			return 1;
+		/* the bridge prefix + the station's IPv4 address (user/parse.c) */
+		if (!cfg->plen6)
+			return 0;
+		for (i = 0; i < 12; i++) {
+			int bits = (int)cfg->plen6 - i * 8;
+			__u8 mask = bits >= 8 ? 0xff : bits <= 0 ? 0 : (__u8)(0xff << (8 - bits));
+
+			want.b[i] = cfg->subnet6[i] & mask;
+		}
+		want.w[3] = in->addr;
+		return xbr_in6_eq(ip6->saddr, want.w);
+	}
+	return 0;
 }
 
 #endif /* XBR_BPF_FDB_H */
