@@ -7,6 +7,7 @@
 #include <bpf/libbpf.h>
 #include "bridge.h"
 #include "cmd.h"
+#include "datapath.h"
 #include "json.h"
 #include "log.h"
 
@@ -29,12 +30,14 @@ void usage_stats(FILE *f)
 
 void usage_set(FILE *f)
 {
-	fprintf(f, "Usage: xbr [-b NAME] set { ageing SEC | icc on|off }\n"
+	fprintf(f, "Usage: xbr [-b NAME] set { ageing SEC | icc on|off | mode tc|xdp|auto }\n"
 		   "Change a live bridge.\n"
 		   "  ageing SEC  ageing time of learned entries (1..1000000 s)\n"
 		   "  icc on|off  inter-container communication; off isolates every namespace\n"
 		   "              port from the others (each still reaches the gateway); on\n"
-		   "              clears isolation on every namespace port\n");
+		   "              clears isolation on every namespace port\n"
+		   "  mode MODE   datapath: tc, xdp or auto (tc); the forwarding table,\n"
+		   "              counters and established connections stay\n");
 }
 
 /* Sum a per-CPU value laid out as ncpu copies of @n u64 counters. */
@@ -209,12 +212,32 @@ static int set_icc(struct xbr_bridge *br, const char *val)
 	return err;
 }
 
+/* mode tc|xdp|auto: switch the datapath of the live bridge (datapath.c). */
+static int set_mode(struct xbr_bridge *br, const char *val)
+{
+	int err, mode, is_auto, old = br->cfg.mode;
+
+	if (dp_mode_parse(val, &mode, &is_auto)) {
+		pr_warn("mode \"%s\": not tc, xdp or auto", val);
+		return -EINVAL;
+	}
+	err = dp_set_mode(br, mode);
+	if (err)
+		pr_warn("bridge \"%s\": cannot switch to %s mode: %s (it is in %s mode)", br->name,
+			dp_mode_name(mode), strerror(-err), dp_mode_name(br->cfg.mode));
+	else
+		printf("bridge %s mode %s (was %s)\n", br->name, dp_mode_name(mode),
+		       dp_mode_name(old));
+	return err;
+}
+
 static const struct {
 	const char *key;
 	int (*fn)(struct xbr_bridge *br, const char *val);
 } settings[] = {
 	{ "ageing", set_ageing },
 	{ "icc", set_icc },
+	{ "mode", set_mode },
 };
 
 int do_set(int argc, char **argv)
