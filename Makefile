@@ -12,11 +12,11 @@ XBR     := $(BUILD)/xbr
 ARCH_INC := /usr/include/$(shell $(CC) -dumpmachine 2>/dev/null)
 
 CFLAGS   ?= -O2 -g
-CFLAGS   += -std=gnu11 -Wall -Wextra -Iinclude -Iuser -I$(BUILD) -MMD -MP
+override CFLAGS += -std=gnu11 -Wall -Wextra -Iinclude -Iuser -I$(BUILD) -MMD -MP
 BPF_CFLAGS := -g -O2 -target bpf -Wall -Wextra -Wno-unused-parameter \
 	      -Iinclude -Ibpf -I$(ARCH_INC) -MMD -MP
 ifeq ($(CI),true)
-CFLAGS     += -Werror
+override CFLAGS += -Werror
 BPF_CFLAGS += -Werror
 endif
 LDLIBS   := -lbpf -lmnl -lelf -lz
@@ -42,7 +42,7 @@ DP_SRCS   := $(wildcard tests/datapath/*.c)
 DP_BIN    := $(BUILD)/tests/test_datapath
 
 .DELETE_ON_ERROR:
-.PHONY: all deps run test unit datapath integration bench bench-smoke clean lab-down
+.PHONY: all deps run test check san fuzz unit datapath integration bench bench-smoke clean lab-down
 
 all: $(XBR)
 
@@ -89,6 +89,19 @@ test:
 	@tools/deps.sh test
 	@$(MAKE) --no-print-directory all $(UNIT_BINS) $(DP_BIN)
 	@tests/run.sh
+
+# Sanitizers: user space and tests rebuilt with ASan+UBSan in build/san, then
+# the unit and integration suites run on them, and Valgrind checks up/fdb/down.
+SAN_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+
+san:
+	@$(MAKE) --no-print-directory BUILD=$(BUILD)/san CFLAGS="$(SAN_CFLAGS)" \
+		$(BUILD)/san/xbr $(patsubst $(BUILD)/%,$(BUILD)/san/%,$(UNIT_BINS))
+
+check:
+	@tools/deps.sh test
+	@$(MAKE) --no-print-directory all san
+	@tests/check.sh
 
 bench:
 	@tools/deps.sh bench

@@ -794,13 +794,14 @@ static int spec_resolve(struct xbr_bridge *br, struct xbr_ns_spec *s, const uint
 	size_t i;
 	int code;
 
-	if (!s->addr) {
+	if (!s->has_addr) {
 		if (xbr_alloc_addr(br->cfg.subnet, br->cfg.plen, br->cfg.gateway, used, nused,
 				   &s->addr)) {
 			pr_warn("namespace \"%s\": no free address left in the bridge subnet", s->name);
 			return -ENOSPC;
 		}
 		s->plen = br->cfg.plen;
+		s->has_addr = 1;
 		return 0;
 	}
 	inet_ntop(AF_INET, &s->addr, abuf, sizeof(abuf));
@@ -1050,7 +1051,7 @@ int br_up(struct xbr_bridge *br, const struct xbr_up_opts *o)
 			}
 		}
 		specs[i] = o->ns[i];
-		if (specs[i].addr) {
+		if (specs[i].has_addr) {
 			err = spec_resolve(br, &specs[i], used, i);
 			if (err)
 				goto out;
@@ -1058,7 +1059,7 @@ int br_up(struct xbr_bridge *br, const struct xbr_up_opts *o)
 		used[i] = specs[i].addr;
 	}
 	for (i = 0; i < o->nns; i++) {
-		if (!specs[i].addr) {
+		if (!specs[i].has_addr) {
 			err = spec_resolve(br, &specs[i], used, o->nns);
 			if (err)
 				goto out;

@@ -50,9 +50,13 @@ static int port_add(int argc, char **argv)
 					       "name must be letters, digits, '_', '-', '.'");
 		return -EINVAL;
 	}
-	if (argc == 3 && xbr_parse_cidr(argv[2], &spec.addr, &spec.plen)) {
-		pr_warn("namespace \"%s\": address \"%s\" is not A.B.C.D/PLEN", spec.name, argv[2]);
-		return -EINVAL;
+	if (argc == 3) {
+		if (xbr_parse_cidr(argv[2], &spec.addr, &spec.plen)) {
+			pr_warn("namespace \"%s\": address \"%s\" is not A.B.C.D/PLEN", spec.name,
+				argv[2]);
+			return -EINVAL;
+		}
+		spec.has_addr = 1;
 	}
 	err = br_init(&br, g.bridge);
 	if (!err)

@@ -13,6 +13,9 @@
 #include <linux/veth.h>
 #include "nl.h"
 
+/* Requests are a few hundred bytes: a fixed, zeroed buffer each. */
+#define NL_REQ_SIZE 1024
+
 int nl_open(struct xbr_nl *nl)
 {
 	int one = 1;
@@ -68,7 +71,7 @@ void nl_close(struct xbr_nl *nl)
 /* Send one request and wait for its ACK (or data, handed to @cb). */
 static int nl_talk(struct xbr_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
+	char buf[MNL_SOCKET_BUFFER_SIZE]; /* receive buffer */
 	unsigned int seq = nlh->nlmsg_seq = ++nl->seq;
 	ssize_t n;
 	int ret;
@@ -137,7 +140,7 @@ static int link_get_cb(const struct nlmsghdr *nlh, void *data)
 
 int nl_link_get(struct xbr_nl *nl, const char *name, struct xbr_link *out)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
+	char buf[NL_REQ_SIZE] = { 0 }; /* no uninitialised padding on the wire */
 	struct nlmsghdr *nlh = link_msg(buf, RTM_GETLINK, 0, 0);
 	int err;
 
@@ -169,7 +172,7 @@ static int link_dump_cb(const struct nlmsghdr *nlh, void *data)
 
 int nl_link_dump(struct xbr_nl *nl, int (*cb)(const struct xbr_link *l, void *data), void *data)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
+	char buf[NL_REQ_SIZE] = { 0 }; /* no uninitialised padding on the wire */
 	struct nlmsghdr *nlh = link_msg(buf, RTM_GETLINK, NLM_F_DUMP, 0);
 	struct dump_ctx ctx = { .cb = cb, .data = data };
 
@@ -180,7 +183,7 @@ int nl_link_dump(struct xbr_nl *nl, int (*cb)(const struct xbr_link *l, void *da
 int nl_veth_add(struct xbr_nl *nl, const char *name, const uint8_t *mac, const char *peer,
 		int peer_nsfd, const uint8_t *peer_mac)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
+	char buf[NL_REQ_SIZE] = { 0 }; /* no uninitialised padding on the wire */
 	struct nlmsghdr *nlh = link_msg(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, 0);
 	struct ifinfomsg *pifm;
 	struct nlattr *linkinfo, *data, *peerinfo;
@@ -210,7 +213,7 @@ int nl_veth_add(struct xbr_nl *nl, const char *name, const uint8_t *mac, const c
 
 int nl_link_set_alias(struct xbr_nl *nl, int ifindex, const char *alias)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
+	char buf[NL_REQ_SIZE] = { 0 }; /* no uninitialised padding on the wire */
 	struct nlmsghdr *nlh = link_msg(buf, RTM_NEWLINK, 0, ifindex);
 
 	mnl_attr_put_strz(nlh, IFLA_IFALIAS, alias);
@@ -219,7 +222,7 @@ int nl_link_set_alias(struct xbr_nl *nl, int ifindex, const char *alias)
 
 int nl_link_set_up(struct xbr_nl *nl, int ifindex)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
+	char buf[NL_REQ_SIZE] = { 0 }; /* no uninitialised padding on the wire */
 	struct nlmsghdr *nlh = link_msg(buf, RTM_NEWLINK, 0, ifindex);
 	struct ifinfomsg *ifm = mnl_nlmsg_get_payload(nlh);
 
@@ -230,7 +233,7 @@ int nl_link_set_up(struct xbr_nl *nl, int ifindex)
 
 int nl_link_del(struct xbr_nl *nl, int ifindex)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
+	char buf[NL_REQ_SIZE] = { 0 }; /* no uninitialised padding on the wire */
 	struct nlmsghdr *nlh = link_msg(buf, RTM_DELLINK, 0, ifindex);
 
 	return nl_talk(nl, nlh, NULL, NULL);
@@ -238,7 +241,7 @@ int nl_link_del(struct xbr_nl *nl, int ifindex)
 
 int nl_link_del_name(struct xbr_nl *nl, const char *name)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
+	char buf[NL_REQ_SIZE] = { 0 }; /* no uninitialised padding on the wire */
 	struct nlmsghdr *nlh = link_msg(buf, RTM_DELLINK, 0, 0);
 
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
@@ -247,7 +250,7 @@ int nl_link_del_name(struct xbr_nl *nl, const char *name)
 
 int nl_addr_add(struct xbr_nl *nl, int ifindex, uint32_t addr, uint8_t plen)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
+	char buf[NL_REQ_SIZE] = { 0 }; /* no uninitialised padding on the wire */
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct ifaddrmsg *ifa;
 	uint32_t bcast;
@@ -270,7 +273,7 @@ int nl_addr_add(struct xbr_nl *nl, int ifindex, uint32_t addr, uint8_t plen)
 
 int nl_route_add_default(struct xbr_nl *nl, int ifindex, uint32_t gw)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
+	char buf[NL_REQ_SIZE] = { 0 }; /* no uninitialised padding on the wire */
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct rtmsg *rtm;
 
@@ -290,7 +293,7 @@ int nl_route_add_default(struct xbr_nl *nl, int ifindex, uint32_t gw)
 
 int nl_addr6_add(struct xbr_nl *nl, int ifindex, const uint8_t addr[16], uint8_t plen)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
+	char buf[NL_REQ_SIZE] = { 0 }; /* no uninitialised padding on the wire */
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct ifaddrmsg *ifa;
 
@@ -310,7 +313,7 @@ int nl_addr6_add(struct xbr_nl *nl, int ifindex, const uint8_t addr[16], uint8_t
 
 int nl_route6_add_default(struct xbr_nl *nl, int ifindex, const uint8_t gw[16])
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
+	char buf[NL_REQ_SIZE] = { 0 }; /* no uninitialised padding on the wire */
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct rtmsg *rtm;
 

@@ -128,6 +128,7 @@ int xbr_parse_ns_spec(const char *s, struct xbr_ns_spec *spec)
 	err = xbr_parse_cidr(eq + 1, &spec->addr, &spec->plen);
 	if (err)
 		return err;
+	spec->has_addr = 1;
 	return 0;
 }
 

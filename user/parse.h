@@ -32,11 +32,12 @@ int xbr_in_subnet(uint32_t addr, uint32_t subnet, uint8_t plen);
  */
 int xbr_check_name(const char *s);
 
-/* "NAME" or "NAME=A.B.C.D/N". addr/plen are 0 when absent. */
+/* "NAME" or "NAME=A.B.C.D/N". has_addr is 0 (and addr/plen 0) when absent. */
 struct xbr_ns_spec {
 	char name[16];
 	uint32_t addr;
 	uint8_t plen;
+	uint8_t has_addr;
 };
 int xbr_parse_ns_spec(const char *s, struct xbr_ns_spec *spec);
 

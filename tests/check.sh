@@ -1,0 +1,69 @@
+#!/bin/bash
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+# `make check`: the unit and integration suites on the AddressSanitizer +
+# UndefinedBehaviorSanitizer build (build/san), then Valgrind on up/fdb/down
+# with the normal build. Any sanitizer report or leak fails the run.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+REPO=$PWD
+SAN=$REPO/build/san
+export ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=0:exitcode=86
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:exitcode=87
+pass=0 fail=0 skip=0
+
+result() { # name rc reason
+	case $2 in
+	0) echo "PASS $1"; pass=$((pass + 1)) ;;
+	77) echo "SKIP $1: $3"; skip=$((skip + 1)) ;;
+	*) echo "FAIL $1 (exit $2) $3"; fail=$((fail + 1)) ;;
+	esac
+}
+
+# 1. unit tests under the sanitizers
+for t in "$SAN"/tests/test_*; do
+	[ -x "$t" ] || continue
+	out=$("$t" 2>&1)
+	rc=$?
+	result "san:unit:$(basename "$t")" $rc "$(printf '%s' "$out" | grep -m3 -E 'ERROR|runtime error|FAILED' | tr '\n' ' ')"
+done
+
+# 2. integration tests with the sanitized binary: any report makes xbr exit
+#    86/87, which the tests see as a failed command.
+for t in tests/integration/t_*.sh; do
+	out=$(XBR=$SAN/xbr timeout 180 bash "$t" 2>&1)
+	rc=$?
+	line=$(printf '%s\n' "$out" | grep -E '^(PASS|FAIL|SKIP) ' | tail -1)
+	if printf '%s' "$out" | grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:'; then
+		rc=1
+		line="sanitizer report: $(printf '%s' "$out" | grep -m2 -E 'Sanitizer|runtime error' | tr '\n' ' ')"
+	fi
+	result "san:$(basename "$t" .sh)" $rc "$line"
+done
+
+# 3. Valgrind: no leak and no error in up, fdb, show, stats, port add/del, down.
+if command -v valgrind >/dev/null; then
+	vg_script=$(mktemp)
+	cat >"$vg_script" <<'INNER'
+set -u
+mount --make-rprivate /
+mkdir -p /run/netns && mount -t tmpfs tmpfs /run/netns
+mount -t bpf bpf /sys/fs/bpf
+VG="valgrind -q --suppressions=$SUPP --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect --error-exitcode=99"
+rc=0
+for cmd in "up" "fdb" "-j fdb" "show" "-j stats" "port add ns3" "fdb add 02:00:00:00:00:09 port ns3" "fdb flush" "port del ns3" "down" "down"; do
+	# shellcheck disable=SC2086
+	$VG "$XBR" -b vg $cmd >/dev/null 2>"$LOG" || { echo "valgrind: xbr $cmd: $(head -20 "$LOG")"; rc=1; }
+	if [ "$cmd" = up ]; then ip netns exec ns1 ping -c1 -W1 172.16.1.2 >/dev/null; fi
+done
+exit $rc
+INNER
+	out=$(SUPP=$REPO/tests/valgrind.supp XBR=$REPO/build/xbr LOG=$(mktemp) timeout 300 unshare -n -m bash "$vg_script" 2>&1)
+	rc=$?
+	result "valgrind:up-fdb-down" $rc "$out"
+	rm -f "$vg_script"
+else
+	result "valgrind:up-fdb-down" 77 "valgrind not installed"
+fi
+
+echo "$pass passed, $fail failed, $skip skipped"
+[ "$fail" -eq 0 ]
