@@ -348,20 +348,25 @@ int br_ctl(struct xbr_bridge *br, struct xbr_ctl_req *c)
 /* Lowest stats index no port uses. */
 static int port_idx_alloc(struct xbr_bridge *br, __u32 *idx)
 {
-	static unsigned char used[XBR_MAX_PORTS];
 	struct xbr_port *v;
 	size_t n, i;
-	int err = br_ports(br, &v, &n);
+	int err;
 
-	if (err)
-		return err;
-	memset(used, 0, sizeof(used));
-	for (i = 0; i < n; i++)
-		if (v[i].idx < XBR_MAX_PORTS)
-			used[v[i].idx] = 1;
-	free(v);
+	/* Read the table once per command; later allocations use the copy. */
+	if (!br->idx_loaded) {
+		err = br_ports(br, &v, &n);
+		if (err)
+			return err;
+		memset(br->idx_used, 0, sizeof(br->idx_used));
+		for (i = 0; i < n; i++)
+			if (v[i].idx < XBR_MAX_PORTS)
+				br->idx_used[v[i].idx] = 1;
+		free(v);
+		br->idx_loaded = 1;
+	}
 	for (i = 0; i < XBR_MAX_PORTS; i++) {
-		if (!used[i]) {
+		if (!br->idx_used[i]) {
+			br->idx_used[i] = 1;
 			*idx = (__u32)i;
 			return 0;
 		}
@@ -429,6 +434,8 @@ static int port_record_del(struct xbr_bridge *br, uint32_t ifindex)
 
 	if (bpf_map_lookup_elem(br->ports_fd, &ifindex, &p) < 0)
 		return -errno;
+	if (br->idx_loaded && p.idx < XBR_MAX_PORTS)
+		br->idx_used[p.idx] = 0;
 	if (br->cfg.nports > 0) {
 		last = br->cfg.nports - 1;
 		if (p.slot != last && bpf_map_lookup_elem(br->flood_fd, &last, &last_fe) == 0) {
@@ -1139,36 +1146,68 @@ static int down_collect(const struct xbr_link *l, void *data)
 	return 0;
 }
 
+/* Links of this bridge (by alias) into @c; the number of namespace ports. */
+static size_t down_scan(struct xbr_bridge *br, struct down_ctx *c)
+{
+	size_t i, nports = 0;
+	int err;
+
+	c->n = 0;
+	err = nl_link_dump(&br->nl, down_collect, c);
+	if (err)
+		pr_warn("bridge \"%s\": cannot list links: %s", br->name, strerror(-err));
+	for (i = 0; i < c->n; i++)
+		if (c->netns[i][0])
+			nports++;
+	return nports;
+}
+
 int br_down(struct xbr_bridge *br)
 {
 	struct down_ctx *c;
 	struct xbr_port *v = NULL;
 	size_t n = 0, i;
-	int err;
+	int tries;
 
-	/* 1. Every port the pinned table knows. */
-	if (br->ports_fd < 0)
-		br->ports_fd = pin_get(br, "xbr_ports");
-	if (br->ports_fd >= 0 && br_ports(br, &v, &n) == 0) {
-		for (i = 0; i < n; i++)
-			port_teardown(br, v[i].ifname, v[i].netns);
-		free(v);
-	}
-
-	/* 2. Anything else that carries our alias (a crash between steps). */
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return -ENOMEM;
 	c->br = br;
 	snprintf(c->prefix, sizeof(c->prefix), "xbr:%s:", br->name);
-	err = nl_link_dump(&br->nl, down_collect, c);
-	if (err)
-		pr_warn("bridge \"%s\": cannot list links: %s", br->name, strerror(-err));
+
+	/*
+	 * 1. The namespaces first, those the pinned table knows and those our
+	 * aliases name. Once unmounted, the kernel destroys each namespace with
+	 * its veth pair, in batches (cleanup_net): much faster than one
+	 * RTM_DELLINK, each with its own synchronize_net(), per port.
+	 */
+	if (br->ports_fd < 0)
+		br->ports_fd = pin_get(br, "xbr_ports");
+	if (br->ports_fd >= 0 && br_ports(br, &v, &n) == 0) {
+		for (i = 0; i < n; i++)
+			if (v[i].netns[0])
+				netns_delete(v[i].netns);
+	}
+	down_scan(br, c);
+	for (i = 0; i < c->n; i++)
+		if (c->netns[i][0])
+			netns_delete(c->netns[i]);
+
+	/* 2. Wait (bounded) for the host-side ends to go with their namespaces. */
+	for (tries = 0; tries < 500 && down_scan(br, c) > 0; tries++)
+		usleep(10000);
+
+	/* 3. Whatever is left (the gateway, links whose namespace was not ours
+	 * to unmount, a crash between steps): deleted one by one. */
+	for (i = 0; i < n; i++)
+		port_teardown(br, v[i].ifname, v[i].netns);
+	free(v);
+	down_scan(br, c);
 	for (i = 0; i < c->n; i++)
 		port_teardown(br, c->names[i], c->netns[i]);
 	free(c);
 
-	/* 3. Whatever interrupted commands journaled, then the pins. */
+	/* 4. Whatever interrupted commands journaled, then the pins. */
 	if (br->intent_fd < 0)
 		br->intent_fd = pin_get(br, "xbr_intent");
 	intent_cleanup(br);

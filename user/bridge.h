@@ -30,6 +30,8 @@ struct xbr_bridge {
 	int tc_prog_fd, ctl_prog_fd;
 	struct xbr_dp *dp; /* XDP objects, opened by datapath.c when needed */
 	struct xbr_config cfg;
+	unsigned char idx_used[XBR_MAX_PORTS]; /* stats indexes in use (port_idx_alloc) */
+	int idx_loaded;
 	struct xbr_nl nl; /* rtnetlink in the host namespace */
 };
 
