@@ -168,8 +168,8 @@ int do_up(int argc, char **argv)
 	if (!err)
 		err = br_up(&br, &o);
 	if (!err)
-		printf("bridge %s up: %zu namespace%s, gateway %s on %s, mode %s\n", g.bridge, n,
-		       n == 1 ? "" : "s", gateway, g.bridge, dp_mode_name(o.mode));
+		printf("bridge %s up: %zu namespace%s, gateway %s on %s\n", g.bridge, n,
+		       n == 1 ? "" : "s", gateway, g.bridge);
 	br_close(&br);
 out:
 	free(specs);
