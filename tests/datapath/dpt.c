@@ -1,0 +1,731 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/* Datapath test harness: see dpt.h. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <libmnl/libmnl.h>
+#include <linux/if_link.h>
+#include <linux/pkt_cls.h>
+#include <linux/rtnetlink.h>
+#include <linux/veth.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "xbr_tc.skel.h"
+#include "xbr_ctl.skel.h"
+#include "dpt.h"
+
+struct dpt_env dpt_env;
+
+static int write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, s, strlen(s));
+	close(fd);
+	return n < 0 ? -errno : 0;
+}
+
+/* Create a veth pair @name/@peer here (rtnetlink over libmnl; the harness
+ * keeps its own few lines rather than depend on the loader's netlink code). */
+static int veth_add(const char *name, const char *peer)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct mnl_socket *nl;
+	struct nlmsghdr *nlh;
+	struct ifinfomsg *ifm;
+	struct nlattr *linkinfo, *data, *peerinfo;
+	unsigned int portid, seq = 1;
+	ssize_t n;
+	int err;
+
+	memset(buf, 0, sizeof(buf));
+	nl = mnl_socket_open(NETLINK_ROUTE);
+	if (!nl)
+		return -errno;
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		err = -errno;
+		mnl_socket_close(nl);
+		return err;
+	}
+	portid = mnl_socket_get_portid(nl);
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_NEWLINK;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK;
+	nlh->nlmsg_seq = seq;
+	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+	ifm->ifi_family = AF_UNSPEC;
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
+	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+	peerinfo = mnl_attr_nest_start(nlh, VETH_INFO_PEER);
+	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+	ifm->ifi_family = AF_UNSPEC;
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, peer);
+	mnl_attr_nest_end(nlh, peerinfo);
+	mnl_attr_nest_end(nlh, data);
+	mnl_attr_nest_end(nlh, linkinfo);
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
+		err = -errno;
+		mnl_socket_close(nl);
+		return err;
+	}
+	n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
+	err = n < 0 ? -errno : mnl_cb_run(buf, (size_t)n, seq, portid, NULL, NULL);
+	if (err > 0) /* MNL_CB_OK / MNL_CB_STOP */
+		err = 0;
+	else if (err < 0 && n >= 0)
+		err = -errno;
+	mnl_socket_close(nl);
+	return err;
+}
+
+static int link_up(const char *name)
+{
+	struct ifreq ifr = {};
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), err = 0;
+
+	if (fd < 0)
+		return -errno;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
+		err = -errno;
+	ifr.ifr_flags |= IFF_UP;
+	if (!err && ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+int dpt_env_setup(void)
+{
+	static int done;
+	int i, err = 0;
+
+	if (done)
+		return done < 0 ? done : 0;
+	done = -1;
+	if (unshare(CLONE_NEWNET) < 0) {
+		err = -errno;
+		fprintf(stderr, "datapath: unshare(CLONE_NEWNET): %s\n", strerror(errno));
+		return err;
+	}
+	/* No IPv6 autoconfiguration chatter on the test links. */
+	write_file("/proc/sys/net/ipv6/conf/default/disable_ipv6", "1");
+	write_file("/proc/sys/net/ipv6/conf/all/disable_ipv6", "1");
+	for (i = 0; i < DPT_NPOS && !err; i++) {
+		snprintf(dpt_env.name[i], sizeof(dpt_env.name[i]), "xbrt%d", i);
+		snprintf(dpt_env.peer[i], sizeof(dpt_env.peer[i]), "xbrt%dp", i);
+		err = veth_add(dpt_env.name[i], dpt_env.peer[i]);
+		if (!err)
+			err = link_up(dpt_env.name[i]);
+		if (!err)
+			err = link_up(dpt_env.peer[i]);
+		dpt_env.ifindex[i] = (int)if_nametoindex(dpt_env.name[i]);
+		dpt_env.peer_ifindex[i] = (int)if_nametoindex(dpt_env.peer[i]);
+		if (!err && (!dpt_env.ifindex[i] || !dpt_env.peer_ifindex[i]))
+			err = -ENODEV;
+		if (err)
+			fprintf(stderr, "datapath: veth %s: %s\n", dpt_env.name[i], strerror(-err));
+	}
+	if (err)
+		return err;
+	done = 1;
+	return 0;
+}
+
+static int on_event(void *ctx, void *data, size_t size)
+{
+	struct dpt *d = ctx;
+
+	if (size < sizeof(struct xbr_event))
+		return 0;
+	if (d->nev >= DPT_MAX_EVENTS) {
+		d->ev_overflow = true;
+		return 0;
+	}
+	memcpy(&d->ev[d->nev++], data, sizeof(struct xbr_event));
+	return 0;
+}
+
+static void unpin_all(struct bpf_object *obj)
+{
+	struct bpf_map *m;
+
+	bpf_object__for_each_map(m, obj)
+		bpf_map__set_pin_path(m, NULL);
+}
+
+int dpt_open(struct dpt *d, uint32_t fdb_size)
+{
+	return dpt_open_clock(d, fdb_size, false);
+}
+
+int dpt_open_clock(struct dpt *d, uint32_t fdb_size, bool real_clock)
+{
+	struct bpf_map *m, *tm;
+	int err, i;
+
+	memset(d, 0, sizeof(*d));
+	d->ncpu = libbpf_num_possible_cpus();
+	if (d->ncpu < 1)
+		return -EINVAL;
+	d->tc = xbr_tc__open();
+	if (!d->tc)
+		return -errno;
+	/* Private maps: never touch (or reuse) a running bridge's pins. */
+	unpin_all(d->tc->obj);
+	d->tc->rodata->xbr_test_clock = !real_clock;
+	d->fdb_size = fdb_size ? fdb_size : XBR_FDB_DEFAULT_SIZE;
+	err = bpf_map__set_max_entries(d->tc->maps.xbr_fdb, d->fdb_size);
+	if (!err)
+		err = xbr_tc__load(d->tc);
+	if (err)
+		goto fail;
+
+	d->ctl = xbr_ctl__open();
+	if (!d->ctl) {
+		err = -errno;
+		goto fail;
+	}
+	unpin_all(d->ctl->obj);
+	d->ctl->rodata->xbr_test_clock = !real_clock;
+	/* The control program works on the datapath's maps (as the loader's pins do). */
+	bpf_object__for_each_map(m, d->ctl->obj) {
+		if (bpf_map__is_internal(m))
+			continue;
+		tm = bpf_object__find_map_by_name(d->tc->obj, bpf_map__name(m));
+		if (!tm)
+			continue;
+		err = bpf_map__reuse_fd(m, bpf_map__fd(tm));
+		if (err)
+			goto fail;
+	}
+	err = xbr_ctl__load(d->ctl);
+	if (err)
+		goto fail;
+
+	d->prog_fd = bpf_program__fd(d->tc->progs.xbr_tc_ingress);
+	d->ctl_fd = bpf_program__fd(d->ctl->progs.xbr_ctl);
+	d->fdb_fd = bpf_map__fd(d->tc->maps.xbr_fdb);
+	d->ports_fd = bpf_map__fd(d->tc->maps.xbr_ports);
+	d->flood_fd = bpf_map__fd(d->tc->maps.xbr_flood);
+	d->config_fd = bpf_map__fd(d->tc->maps.xbr_config);
+	d->pstats_fd = bpf_map__fd(d->tc->maps.xbr_port_stats);
+	d->learned_fd = bpf_map__fd(d->tc->maps.xbr_learned);
+	d->brstats_fd = bpf_map__fd(d->tc->maps.xbr_br_stats);
+	d->clock_fd = bpf_map__fd(d->tc->maps.xbr_clock);
+	d->rb = ring_buffer__new(bpf_map__fd(d->tc->maps.xbr_events), on_event, d, NULL);
+	if (!d->rb) {
+		err = -errno;
+		goto fail;
+	}
+	for (i = 0; i < DPT_NPOS; i++)
+		d->slot_pos[i] = -1;
+	d->cfg.ageing_ns = (uint64_t)XBR_AGEING_DEFAULT_SEC * 1000000000ULL;
+	d->cfg.fdb_size = d->fdb_size;
+	err = dpt_set_ageing(d, d->cfg.ageing_ns);
+	if (!err)
+		err = dpt_set_clock(d, 1000ULL * 1000000000ULL);
+	if (err)
+		goto fail;
+	return 0;
+fail:
+	if (err > 0)
+		err = -err;
+	dpt_close(d);
+	return err ? err : -EINVAL;
+}
+
+void dpt_close(struct dpt *d)
+{
+	ring_buffer__free(d->rb);
+	d->rb = NULL;
+	xbr_ctl__destroy(d->ctl);
+	d->ctl = NULL;
+	xbr_tc__destroy(d->tc);
+	d->tc = NULL;
+}
+
+int dpt_set_clock(struct dpt *d, uint64_t now)
+{
+	__u32 k = 0;
+
+	if (bpf_map_update_elem(d->clock_fd, &k, &now, BPF_ANY) < 0)
+		return -errno;
+	d->now = now;
+	return 0;
+}
+
+static int config_write(struct dpt *d)
+{
+	__u32 k = 0;
+
+	return bpf_map_update_elem(d->config_fd, &k, &d->cfg, BPF_ANY) < 0 ? -errno : 0;
+}
+
+int dpt_set_ageing(struct dpt *d, uint64_t ageing_ns)
+{
+	d->cfg.ageing_ns = ageing_ns;
+	return config_write(d);
+}
+
+int dpt_pos_of(const struct dpt *d, uint32_t ifindex)
+{
+	int i;
+
+	for (i = 0; i < DPT_NPOS; i++)
+		if (d->present[i] && d->port[i].ifindex == ifindex)
+			return i;
+	return -1;
+}
+
+static int flood_write(struct dpt *d, __u32 slot, const struct xbr_port *p)
+{
+	struct xbr_flood_ent fe = {};
+
+	if (p) {
+		fe.ifindex = p->ifindex;
+		fe.flags = (__u16)p->flags;
+		fe.idx = (__u16)p->idx;
+	}
+	return bpf_map_update_elem(d->flood_fd, &slot, &fe, BPF_ANY) < 0 ? -errno : 0;
+}
+
+static int snap_read(struct dpt *d, int pos, struct dpt_port_snap *out)
+{
+	struct xbr_port_stats *v = calloc((size_t)d->ncpu, sizeof(*v));
+	__u32 idx = dpt_idx(pos);
+	int c, r;
+
+	if (!v)
+		return -ENOMEM;
+	memset(out, 0, sizeof(*out));
+	if (bpf_map_lookup_elem(d->pstats_fd, &idx, v) < 0) {
+		free(v);
+		return -errno;
+	}
+	for (c = 0; c < d->ncpu; c++) {
+		out->rx_packets += v[c].rx_packets;
+		out->rx_bytes += v[c].rx_bytes;
+		out->tx_packets += v[c].tx_packets;
+		out->tx_bytes += v[c].tx_bytes;
+		out->rx_flood += v[c].rx_flood;
+		for (r = 0; r < (int)DPT_NDROPS; r++)
+			out->drops[r] += v[c].drops[r];
+	}
+	free(v);
+	return 0;
+}
+
+int dpt_port_stats(struct dpt *d, int pos, struct dpt_port_snap *out)
+{
+	return snap_read(d, pos, out);
+}
+
+int dpt_port_add(struct dpt *d, int pos, uint32_t flags, uint32_t max_learned)
+{
+	struct xbr_port *p = &d->port[pos];
+	struct xbr_port_stats *z;
+	__u32 idx = dpt_idx(pos), zero = 0;
+	int err;
+
+	if (d->present[pos] || d->cfg.nports >= DPT_NPOS)
+		return -EEXIST;
+	memset(p, 0, sizeof(*p));
+	p->ifindex = (__u32)dpt_env.ifindex[pos];
+	p->flags = flags;
+	p->max_learned = max_learned;
+	p->slot = d->cfg.nports;
+	p->idx = idx;
+	memcpy(p->ifname, dpt_env.name[pos], sizeof(p->ifname));
+	z = calloc((size_t)d->ncpu, sizeof(*z));
+	if (!z)
+		return -ENOMEM;
+	err = bpf_map_update_elem(d->pstats_fd, &idx, z, BPF_ANY);
+	free(z);
+	if (err < 0 || bpf_map_update_elem(d->learned_fd, &idx, &zero, BPF_ANY) < 0)
+		return -errno;
+	if (bpf_map_update_elem(d->ports_fd, &p->ifindex, p, BPF_NOEXIST) < 0)
+		return -errno;
+	err = flood_write(d, p->slot, p);
+	if (err)
+		return err;
+	d->slot_pos[p->slot] = pos;
+	d->present[pos] = true;
+	d->cfg.nports++;
+	memset(&d->snap[pos], 0, sizeof(d->snap[pos]));
+	return config_write(d);
+}
+
+int dpt_port_set(struct dpt *d, int pos, uint32_t flags, uint32_t max_learned)
+{
+	struct xbr_port *p = &d->port[pos];
+
+	if (!d->present[pos])
+		return -ENOENT;
+	p->flags = flags;
+	p->max_learned = max_learned;
+	if (bpf_map_update_elem(d->ports_fd, &p->ifindex, p, BPF_EXIST) < 0)
+		return -errno;
+	return flood_write(d, p->slot, p);
+}
+
+int dpt_port_del(struct dpt *d, int pos)
+{
+	struct xbr_port *p = &d->port[pos];
+	struct xbr_ctl_req c = {
+		.op = XBR_OP_FLUSH,
+		.ifindex = p->ifindex,
+		.flags = XBR_FLUSH_DYNAMIC | XBR_FLUSH_STATIC,
+	};
+	__u32 last;
+	int err, mpos;
+
+	if (!d->present[pos])
+		return -ENOENT;
+	last = d->cfg.nports - 1;
+	if (p->slot != last) {
+		mpos = d->slot_pos[last];
+		d->port[mpos].slot = p->slot;
+		d->slot_pos[p->slot] = mpos;
+		err = flood_write(d, p->slot, &d->port[mpos]);
+		if (!err && bpf_map_update_elem(d->ports_fd, &d->port[mpos].ifindex, &d->port[mpos],
+						BPF_EXIST) < 0)
+			err = -errno;
+		if (err)
+			return err;
+	}
+	d->slot_pos[last] = -1;
+	d->cfg.nports--;
+	err = flood_write(d, last, NULL);
+	if (!err)
+		err = config_write(d);
+	if (!err && bpf_map_delete_elem(d->ports_fd, &p->ifindex) < 0)
+		err = -errno;
+	if (err)
+		return err;
+	d->present[pos] = false;
+	/* Entries on the removed port go, as the loader's port_record_del() does. */
+	err = dpt_ctl(d, &c);
+	return err;
+}
+
+int dpt_fdb_put(struct dpt *d, const uint8_t mac[6], uint32_t ifindex, uint32_t flags,
+	       uint64_t updated_ns)
+{
+	struct xbr_fdb_key k = {};
+	struct xbr_fdb_val v = { .ifindex = ifindex, .flags = flags, .updated_ns = updated_ns };
+	int pos = dpt_pos_of(d, ifindex);
+	__u32 idx, cnt;
+
+	memcpy(k.mac, mac, 6);
+	if (bpf_map_update_elem(d->fdb_fd, &k, &v, BPF_NOEXIST) < 0)
+		return -errno;
+	if (pos >= 0 && !(flags & XBR_FDB_F_USER)) {
+		idx = dpt_idx(pos);
+		if (bpf_map_lookup_elem(d->learned_fd, &idx, &cnt) < 0)
+			return -errno;
+		cnt++;
+		if (bpf_map_update_elem(d->learned_fd, &idx, &cnt, BPF_ANY) < 0)
+			return -errno;
+	}
+	return 0;
+}
+
+int dpt_fdb_get(struct dpt *d, const uint8_t mac[6], struct xbr_fdb_val *v)
+{
+	struct xbr_fdb_key k = {};
+
+	memcpy(k.mac, mac, 6);
+	return bpf_map_lookup_elem(d->fdb_fd, &k, v) < 0 ? -errno : 0;
+}
+
+struct kv {
+	struct xbr_fdb_key k;
+	struct xbr_fdb_val v;
+};
+
+static int kv_cmp(const void *a, const void *b)
+{
+	const struct kv *x = a, *y = b;
+
+	return memcmp(&x->k, &y->k, sizeof(x->k));
+}
+
+int dpt_fdb_dump(struct dpt *d, struct xbr_fdb_key **keys, struct xbr_fdb_val **vals)
+{
+	struct xbr_fdb_key k, next, *prev = NULL;
+	struct kv *a = NULL, *na;
+	size_t n = 0, cap = 0, i;
+
+	while (bpf_map_get_next_key(d->fdb_fd, prev, &next) == 0) {
+		k = next;
+		prev = &k;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 64;
+			na = realloc(a, cap * sizeof(*a));
+			if (!na) {
+				free(a);
+				return -ENOMEM;
+			}
+			a = na;
+		}
+		a[n].k = k;
+		if (bpf_map_lookup_elem(d->fdb_fd, &k, &a[n].v) < 0)
+			continue;
+		n++;
+	}
+	if (n)
+		qsort(a, n, sizeof(*a), kv_cmp);
+	*keys = calloc(n + 1, sizeof(**keys));
+	*vals = calloc(n + 1, sizeof(**vals));
+	if (!*keys || !*vals) {
+		free(a);
+		free(*keys);
+		free(*vals);
+		return -ENOMEM;
+	}
+	for (i = 0; i < n; i++) {
+		(*keys)[i] = a[i].k;
+		(*vals)[i] = a[i].v;
+	}
+	free(a);
+	return (int)n;
+}
+
+int dpt_ctl(struct dpt *d, struct xbr_ctl_req *req)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = req, .ctx_size_in = sizeof(*req));
+
+	if (bpf_prog_test_run_opts(d->ctl_fd, &opts) < 0)
+		return -errno;
+	dpt_events_drain(d);
+	return req->result;
+}
+
+uint32_t dpt_learned(struct dpt *d, int pos)
+{
+	__u32 idx = dpt_idx(pos), v = 0;
+
+	bpf_map_lookup_elem(d->learned_fd, &idx, &v);
+	return v;
+}
+
+int dpt_br_stats(struct dpt *d, struct xbr_br_stats *out)
+{
+	struct xbr_br_stats *v = calloc((size_t)d->ncpu, sizeof(*v));
+	__u32 k = 0;
+	int c;
+
+	if (!v)
+		return -ENOMEM;
+	memset(out, 0, sizeof(*out));
+	if (bpf_map_lookup_elem(d->brstats_fd, &k, v) < 0) {
+		free(v);
+		return -errno;
+	}
+	for (c = 0; c < d->ncpu; c++) {
+		out->learned += v[c].learned;
+		out->moved += v[c].moved;
+		out->aged += v[c].aged;
+		out->refused += v[c].refused;
+		out->refused_port += v[c].refused_port;
+		out->deleted += v[c].deleted;
+		out->evicted += v[c].evicted;
+	}
+	free(v);
+	return 0;
+}
+
+void dpt_events_reset(struct dpt *d)
+{
+	d->nev = 0;
+	d->ev_overflow = false;
+}
+
+int dpt_events_drain(struct dpt *d)
+{
+	int n = ring_buffer__consume(d->rb);
+
+	return n < 0 ? n : 0;
+}
+
+/* Decode one test_run from the counter deltas of every position. */
+int dpt_frame(struct dpt *d, uint32_t ifindex, const void *frame, uint32_t len, struct dpt_obs *o)
+{
+	struct __sk_buff ctx = { .ifindex = ifindex };
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame, .data_size_in = len,
+		    .ctx_in = &ctx, .ctx_size_in = sizeof(ctx));
+	struct dpt_port_snap now[DPT_NPOS];
+	int in = -1, pos, r, nrx = 0, ndrop = 0, nflood = 0, ntx = 0, err;
+
+	memset(o, 0, sizeof(*o));
+	o->kind = DPT_BAD;
+	if (bpf_prog_test_run_opts(d->prog_fd, &opts) < 0) {
+		o->err = -errno;
+		snprintf(o->why, sizeof(o->why), "test_run failed: %s", strerror(errno));
+		return o->err;
+	}
+	o->retval = (int)opts.retval;
+	for (pos = 0; pos < DPT_NPOS; pos++) {
+		struct dpt_port_snap *a = &d->snap[pos], *b = &now[pos];
+
+		err = snap_read(d, pos, b);
+		if (err)
+			return err;
+		if (b->rx_packets != a->rx_packets) {
+			nrx++;
+			in = pos;
+			if (b->rx_packets - a->rx_packets != 1 || b->rx_bytes - a->rx_bytes != len)
+				snprintf(o->why, sizeof(o->why), "rx delta %llu/%llu bytes on pos %d",
+					 (unsigned long long)(b->rx_packets - a->rx_packets),
+					 (unsigned long long)(b->rx_bytes - a->rx_bytes), pos);
+		}
+		if (b->rx_flood != a->rx_flood)
+			nflood += (int)(b->rx_flood - a->rx_flood);
+		for (r = 0; r < (int)DPT_NDROPS; r++) {
+			if (b->drops[r] != a->drops[r]) {
+				ndrop += (int)(b->drops[r] - a->drops[r]);
+				o->reason = (uint32_t)r;
+			}
+		}
+		if (b->tx_packets != a->tx_packets) {
+			ntx++;
+			o->txmask |= 1u << pos;
+			if (b->tx_packets - a->tx_packets != 1 || b->tx_bytes - a->tx_bytes != len)
+				snprintf(o->why, sizeof(o->why), "tx delta %llu/%llu bytes on pos %d",
+					 (unsigned long long)(b->tx_packets - a->tx_packets),
+					 (unsigned long long)(b->tx_bytes - a->tx_bytes), pos);
+		}
+	}
+	memcpy(d->snap, now, sizeof(now));
+	err = dpt_events_drain(d);
+	if (err)
+		return err;
+	if (o->why[0])
+		return 0;
+	if (nrx > 1 || (in >= 0 && d->port[in].ifindex != ifindex) ||
+	    (in >= 0 && !d->present[in])) {
+		snprintf(o->why, sizeof(o->why), "rx counted on %d ports (last pos %d)", nrx, in);
+		return 0;
+	}
+	if (o->retval == TC_ACT_REDIRECT) {
+		if (ntx != 1 || nflood || ndrop || nrx != 1)
+			snprintf(o->why, sizeof(o->why),
+				 "REDIRECT with %d tx ports, %d rx_flood, %d drops, %d rx", ntx, nflood,
+				 ndrop, nrx);
+		else
+			o->kind = DPT_UNICAST;
+	} else if (o->retval == TC_ACT_SHOT) {
+		if (nrx == 0) {
+			if (ntx || nflood || ndrop)
+				snprintf(o->why, sizeof(o->why), "no rx but tx/flood/drop counted");
+			else {
+				o->kind = DPT_DROP;
+				o->reason = XBR_DROP_NOPORT;
+			}
+		} else if (nflood) {
+			if (nflood != 1 || ndrop)
+				snprintf(o->why, sizeof(o->why), "flood with %d rx_flood, %d drops",
+					 nflood, ndrop);
+			else
+				o->kind = DPT_FLOOD;
+		} else if (ndrop == 1 && !ntx) {
+			o->kind = DPT_DROP;
+		} else {
+			snprintf(o->why, sizeof(o->why), "SHOT with %d drops, %d tx ports", ndrop, ntx);
+		}
+	} else {
+		snprintf(o->why, sizeof(o->why), "unexpected verdict %d", o->retval);
+	}
+	if (o->kind != DPT_DROP && o->kind != DPT_BAD)
+		o->reason = XBR_DROP_NONE;
+	return 0;
+}
+
+const char *dpt_mac_str(const uint8_t mac[6])
+{
+	static char buf[8][18];
+	static int i;
+	char *b = buf[i++ & 7];
+
+	snprintf(b, 18, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3], mac[4],
+		 mac[5]);
+	return b;
+}
+
+int dpt_mac_parse(const char *s, uint8_t mac[6])
+{
+	unsigned int v[6];
+	int i;
+
+	if (sscanf(s, "%x:%x:%x:%x:%x:%x", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5]) != 6)
+		return -EINVAL;
+	for (i = 0; i < 6; i++)
+		mac[i] = (uint8_t)v[i];
+	return 0;
+}
+
+const char *dpt_kind_str(int kind)
+{
+	switch (kind) {
+	case DPT_DROP:
+		return "drop";
+	case DPT_UNICAST:
+		return "unicast";
+	case DPT_FLOOD:
+		return "flood";
+	default:
+		return "inconsistent";
+	}
+}
+
+const char *dpt_reason_str(uint32_t reason)
+{
+	static const char *const n[] = {
+		[XBR_DROP_NONE] = "none",	  [XBR_DROP_RUNT] = "runt",
+		[XBR_DROP_NOPORT] = "noport",	  [XBR_DROP_SAME_PORT] = "same-port",
+		[XBR_DROP_BAD_SRC] = "bad-src",	  [XBR_DROP_LOCKED] = "locked",
+		[XBR_DROP_ISOLATED] = "isolated", [XBR_DROP_REDIRECT] = "redirect",
+		[XBR_DROP_SPOOF] = "spoof",
+	};
+
+	return reason < sizeof(n) / sizeof(n[0]) && n[reason] ? n[reason] : "?";
+}
+
+long long dpt_dev_rx_packets(const char *ifname)
+{
+	FILE *f = fopen("/proc/net/dev", "r");
+	char line[512], name[64];
+	unsigned long long bytes, pkts;
+	long long ret = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		char *c = strchr(line, ':');
+
+		if (!c)
+			continue;
+		*c = ' ';
+		if (sscanf(line, "%63s %llu %llu", name, &bytes, &pkts) == 3 && !strcmp(name, ifname)) {
+			ret = (long long)pkts;
+			break;
+		}
+	}
+	fclose(f);
+	return ret;
+}

@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Datapath test harness: the tc and control programs loaded from their
+ * skeletons (no pinning, test clock on, maps shared between the two), fed
+ * frames with BPF_PROG_TEST_RUN, and observed through their own counters.
+ *
+ * The tc program's redirect target is not returned by test_run, so the harness
+ * reads where a frame went from the per-port counters: the program adds one to
+ * tx_packets of the egress port for a unicast and for every flood copy that
+ * bpf_clone_redirect() sent, rx_flood of the ingress port for a flood, and
+ * drops[reason] for a drop. The summed per-CPU deltas of one test_run give the
+ * exact egress port set and the drop reason.
+ *
+ * bpf_prog_test_run_skb() looks ctx->ifindex up as a real device, and
+ * bpf_clone_redirect() transmits for real, so the ports are veth pairs in a
+ * private network namespace (dpt_env_setup() unshares one for the process).
+ */
+#ifndef XBR_TEST_DPT_H
+#define XBR_TEST_DPT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "xbr.h"
+
+/* veth pairs created by dpt_env_setup(); positions 0..DPT_NPOS-1. */
+#define DPT_NPOS 8
+/* Port position whose ifindex is never made a port (a "foreign" device). */
+#define DPT_POS_FOREIGN (DPT_NPOS - 1)
+#define DPT_MAX_EVENTS 8192
+
+struct dpt_env {
+	int ifindex[DPT_NPOS]; /* host-side ends: the bridge ports */
+	int peer_ifindex[DPT_NPOS];
+	char name[DPT_NPOS][16];
+	char peer[DPT_NPOS][16];
+};
+extern struct dpt_env dpt_env;
+
+/* Enter a private network namespace and create the veth pairs (once). */
+int dpt_env_setup(void);
+
+/* Stats index of the port at @pos: deliberately unlike slot and ifindex order. */
+static inline uint32_t dpt_idx(int pos)
+{
+	return 40u + 3u * (uint32_t)(DPT_NPOS - 1 - pos);
+}
+
+/* Drop-reason slots of the per-port counters, whatever their number. */
+#define DPT_NDROPS (sizeof(((struct xbr_port_stats *)0)->drops) / sizeof(__u64))
+
+struct dpt_port_snap {
+	uint64_t rx_packets, rx_bytes, tx_packets, tx_bytes, rx_flood;
+	uint64_t drops[DPT_NDROPS];
+};
+
+struct dpt {
+	struct xbr_tc *tc;
+	struct xbr_ctl *ctl;
+	int prog_fd, ctl_fd;
+	int fdb_fd, ports_fd, flood_fd, config_fd, pstats_fd, learned_fd, brstats_fd, clock_fd;
+	struct ring_buffer *rb;
+	int ncpu;
+	uint32_t fdb_size;
+	struct xbr_config cfg;
+	uint64_t now;
+	/* Port records by position, and which positions are ports. */
+	struct xbr_port port[DPT_NPOS];
+	bool present[DPT_NPOS];
+	int slot_pos[DPT_NPOS]; /* flood-list slot -> position */
+	struct dpt_port_snap snap[DPT_NPOS];
+	/* Events drained from the ring buffer since the last dpt_events_reset(). */
+	struct xbr_event ev[DPT_MAX_EVENTS];
+	int nev;
+	bool ev_overflow;
+};
+
+/* Verdict kinds as observed (and as the model decides). */
+enum dpt_kind {
+	DPT_DROP = XBR_V_DROP,
+	DPT_UNICAST = XBR_V_UNICAST,
+	DPT_FLOOD = XBR_V_FLOOD,
+	DPT_BAD, /* counters and verdict disagree: see why */
+};
+
+struct dpt_obs {
+	int err; /* test_run's own error (0, or -errno) */
+	int retval; /* the program's return value */
+	int kind; /* enum dpt_kind */
+	uint32_t reason; /* enum xbr_drop_reason for DPT_DROP (NOPORT: nothing counted) */
+	uint32_t txmask; /* positions that got a tx count */
+	char why[160]; /* for DPT_BAD */
+};
+
+/* Load both programs; @fdb_size 0: the default capacity. The programs read
+ * time from xbr_clock (dpt_set_clock), or with @real_clock from the kernel's
+ * clocks as in production. 0 or -errno. */
+int dpt_open(struct dpt *d, uint32_t fdb_size);
+int dpt_open_clock(struct dpt *d, uint32_t fdb_size, bool real_clock);
+void dpt_close(struct dpt *d);
+
+int dpt_set_clock(struct dpt *d, uint64_t now);
+/* Write the configuration (ageing time; nports kept by the harness). */
+int dpt_set_ageing(struct dpt *d, uint64_t ageing_ns);
+
+/* Add the port at @pos (flood-list slot at the end, counters zeroed), as the
+ * loader does; update the flags of a present one; remove one as the loader
+ * does (record, dense flood list, then a FLUSH of its entries through ctl). */
+int dpt_port_add(struct dpt *d, int pos, uint32_t flags, uint32_t max_learned);
+int dpt_port_set(struct dpt *d, int pos, uint32_t flags, uint32_t max_learned);
+int dpt_port_del(struct dpt *d, int pos);
+
+/* Position of a port ifindex, or -1. */
+int dpt_pos_of(const struct dpt *d, uint32_t ifindex);
+
+/* Write an entry straight into the table (fixtures), keeping the learned count
+ * of its port right as the datapath would. */
+int dpt_fdb_put(struct dpt *d, const uint8_t mac[6], uint32_t ifindex, uint32_t flags,
+	       uint64_t updated_ns);
+/* 0 and *v, or -ENOENT. */
+int dpt_fdb_get(struct dpt *d, const uint8_t mac[6], struct xbr_fdb_val *v);
+/* Every entry, sorted by MAC; returns the count (or -errno); caller frees. */
+int dpt_fdb_dump(struct dpt *d, struct xbr_fdb_key **keys, struct xbr_fdb_val **vals);
+
+/* Run a control request; returns its result (0 or -errno). */
+int dpt_ctl(struct dpt *d, struct xbr_ctl_req *req);
+
+uint32_t dpt_learned(struct dpt *d, int pos);
+int dpt_br_stats(struct dpt *d, struct xbr_br_stats *out);
+/* Summed per-CPU counters of the port at @pos. */
+int dpt_port_stats(struct dpt *d, int pos, struct dpt_port_snap *out);
+
+/* Run one frame entering on @ifindex (0: none given, test_run uses lo). */
+int dpt_frame(struct dpt *d, uint32_t ifindex, const void *frame, uint32_t len, struct dpt_obs *o);
+
+/* Events. */
+void dpt_events_reset(struct dpt *d);
+int dpt_events_drain(struct dpt *d);
+
+/* "aa:bb:cc:dd:ee:ff" for messages (static buffer rotation of 8). */
+const char *dpt_mac_str(const uint8_t mac[6]);
+int dpt_mac_parse(const char *s, uint8_t mac[6]);
+const char *dpt_kind_str(int kind);
+const char *dpt_reason_str(uint32_t reason);
+
+/* Rx packets of a device in the current netns (from /proc/net/dev), or -1. */
+long long dpt_dev_rx_packets(const char *ifname);
+
+#endif

@@ -1,0 +1,333 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/* Reference model of the forwarding rules: see model.h for the rules. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "model.h"
+
+#define ONE_SECOND 1000000000ULL
+
+int model_init(struct model *m, size_t cap, uint64_t ageing_ns)
+{
+	memset(m, 0, sizeof(*m));
+	m->cap = cap;
+	m->ageing_ns = ageing_ns;
+	m->fdb = calloc(cap ? cap : 1, sizeof(*m->fdb));
+	return m->fdb ? 0 : -ENOMEM;
+}
+
+void model_free(struct model *m)
+{
+	free(m->fdb);
+	m->fdb = NULL;
+}
+
+void model_events_reset(struct model *m)
+{
+	m->nev = 0;
+}
+
+static void emit(struct model *m, uint32_t type, const uint8_t mac[6], uint32_t ifindex,
+		 uint32_t old, uint32_t flags, uint64_t now)
+{
+	struct m_event *e;
+
+	if (m->nev >= MODEL_MAX_EVENTS)
+		return;
+	e = &m->ev[m->nev++];
+	e->type = type;
+	memcpy(e->mac, mac, 6);
+	e->ifindex = ifindex;
+	e->old_ifindex = old;
+	e->flags = flags;
+	e->ts = now;
+}
+
+static bool is_group(const uint8_t mac[6])
+{
+	return mac[0] & 0x01;
+}
+
+static bool is_zero(const uint8_t mac[6])
+{
+	static const uint8_t z[6];
+
+	return !memcmp(mac, z, 6);
+}
+
+static struct m_port *port_get(struct model *m, uint32_t ifindex)
+{
+	int i;
+
+	for (i = 0; i < m->nport; i++)
+		if (m->port[i].ifindex == ifindex)
+			return &m->port[i];
+	return NULL;
+}
+
+const struct m_port *model_port(const struct model *m, uint32_t ifindex)
+{
+	return port_get((struct model *)m, ifindex);
+}
+
+void model_port_set(struct model *m, uint32_t ifindex, uint32_t flags, uint32_t max_learned)
+{
+	struct m_port *p = port_get(m, ifindex);
+
+	if (!p) {
+		if (m->nport >= MODEL_MAX_PORTS)
+			return;
+		p = &m->port[m->nport++];
+		p->ifindex = ifindex;
+	}
+	p->flags = flags;
+	p->max_learned = max_learned;
+}
+
+static struct m_entry *find(struct model *m, const uint8_t mac[6])
+{
+	size_t i;
+
+	for (i = 0; i < m->n; i++)
+		if (!memcmp(m->fdb[i].mac, mac, 6))
+			return &m->fdb[i];
+	return NULL;
+}
+
+const struct m_entry *model_find(const struct model *m, const uint8_t mac[6])
+{
+	return find((struct model *)m, mac);
+}
+
+static void remove_entry(struct model *m, struct m_entry *e)
+{
+	size_t i = (size_t)(e - m->fdb);
+
+	m->fdb[i] = m->fdb[m->n - 1];
+	m->n--;
+}
+
+bool model_expired(const struct model *m, const struct m_entry *e, uint64_t now)
+{
+	if (e->flags & XBR_FDB_F_STATIC)
+		return false;
+	/* Stamped after now (by a clock ahead of this one): fresh, not 2^64 ns old. */
+	if (e->updated > now)
+		return false;
+	return now - e->updated > m->ageing_ns;
+}
+
+uint32_t model_learned(const struct model *m, uint32_t ifindex)
+{
+	uint32_t c = 0;
+	size_t i;
+
+	for (i = 0; i < m->n; i++)
+		if (m->fdb[i].ifindex == ifindex && !(m->fdb[i].flags & XBR_FDB_F_USER))
+			c++;
+	return c;
+}
+
+static int flush(struct model *m, uint64_t now, uint32_t ifindex, uint32_t kinds)
+{
+	int count = 0;
+	size_t i = 0;
+
+	while (i < m->n) {
+		struct m_entry *e = &m->fdb[i];
+		uint32_t kind = (e->flags & XBR_FDB_F_STATIC) ? XBR_FLUSH_STATIC : XBR_FLUSH_DYNAMIC;
+
+		if ((ifindex && e->ifindex != ifindex) || !(kinds & kind)) {
+			i++;
+			continue;
+		}
+		emit(m, XBR_EV_DELETED, e->mac, e->ifindex, 0, e->flags, now);
+		m->st.deleted++;
+		count++;
+		remove_entry(m, e); /* the last entry moved into slot i: look at it next */
+	}
+	return count;
+}
+
+void model_port_del(struct model *m, uint64_t now, uint32_t ifindex)
+{
+	int i;
+
+	for (i = 0; i < m->nport; i++) {
+		if (m->port[i].ifindex == ifindex) {
+			m->port[i] = m->port[m->nport - 1];
+			m->nport--;
+			break;
+		}
+	}
+	flush(m, now, ifindex, XBR_FLUSH_DYNAMIC | XBR_FLUSH_STATIC);
+}
+
+/* The source @mac was seen on port @p. */
+static void learn(struct model *m, uint64_t now, const struct m_port *p, const uint8_t mac[6])
+{
+	struct m_entry *e = find(m, mac);
+
+	if (e && model_expired(m, e, now)) {
+		m->st.aged++;
+		emit(m, XBR_EV_AGED, mac, e->ifindex, 0, e->flags, now);
+		remove_entry(m, e);
+		e = NULL;
+	}
+	if (!e) {
+		if (p->max_learned && model_learned(m, p->ifindex) >= p->max_learned) {
+			m->st.refused_port++;
+			return;
+		}
+		if (m->n >= m->cap) {
+			m->st.refused++;
+			return;
+		}
+		e = &m->fdb[m->n++];
+		memcpy(e->mac, mac, 6);
+		e->ifindex = p->ifindex;
+		e->flags = 0;
+		e->updated = now;
+		m->st.learned++;
+		emit(m, XBR_EV_LEARNED, mac, p->ifindex, 0, 0, now);
+		return;
+	}
+	if (e->flags & XBR_FDB_F_STATIC)
+		return;
+	if (e->ifindex != p->ifindex) {
+		uint32_t old = e->ifindex;
+
+		if (e->flags & XBR_FDB_F_STICKY)
+			return;
+		e->ifindex = p->ifindex;
+		e->updated = now;
+		m->st.moved++;
+		emit(m, XBR_EV_MOVED, mac, p->ifindex, old, e->flags, now);
+		return;
+	}
+	if (now - e->updated >= ONE_SECOND)
+		e->updated = now;
+}
+
+static void decide(struct model *m, uint64_t now, const struct m_port *in, const uint8_t dst[6],
+		   const uint8_t src[6], struct m_decision *d)
+{
+	const struct m_entry *e;
+	const struct m_port *op;
+
+	if (is_group(src) || is_zero(src)) {
+		d->kind = XBR_V_DROP;
+		d->reason = XBR_DROP_BAD_SRC;
+		return;
+	}
+	if (in->flags & XBR_PORT_F_LOCKED) {
+		e = find(m, src);
+		if (!e || !(e->flags & XBR_FDB_F_STATIC) || e->ifindex != in->ifindex) {
+			d->kind = XBR_V_DROP;
+			d->reason = XBR_DROP_LOCKED;
+			return;
+		}
+	} else if (in->flags & XBR_PORT_F_LEARNING) {
+		learn(m, now, in, src);
+	}
+	d->kind = XBR_V_FLOOD;
+	if (is_group(dst))
+		return;
+	e = find(m, dst);
+	if (!e || model_expired(m, e, now))
+		return;
+	if (e->ifindex == in->ifindex && !(in->flags & XBR_PORT_F_HAIRPIN)) {
+		d->kind = XBR_V_DROP;
+		d->reason = XBR_DROP_SAME_PORT;
+		return;
+	}
+	op = port_get(m, e->ifindex);
+	if (!op)
+		return;
+	if ((in->flags & XBR_PORT_F_ISOLATED) && (op->flags & XBR_PORT_F_ISOLATED)) {
+		d->kind = XBR_V_DROP;
+		d->reason = XBR_DROP_ISOLATED;
+		return;
+	}
+	d->kind = XBR_V_UNICAST;
+	d->out = op->ifindex;
+}
+
+void model_frame(struct model *m, uint64_t now, uint32_t in_ifindex, const uint8_t dst[6],
+		 const uint8_t src[6], struct m_decision *d)
+{
+	const struct m_port *in = port_get(m, in_ifindex);
+	int i;
+
+	memset(d, 0, sizeof(*d));
+	if (!in) {
+		d->kind = XBR_V_DROP;
+		d->reason = XBR_DROP_NOPORT;
+		return;
+	}
+	decide(m, now, in, dst, src, d);
+	if (d->kind != XBR_V_FLOOD)
+		return;
+	for (i = 0; i < m->nport; i++) {
+		const struct m_port *q = &m->port[i];
+
+		if (q->ifindex == in->ifindex || !(q->flags & XBR_PORT_F_FLOOD))
+			continue;
+		if ((q->flags & XBR_PORT_F_ISOLATED) && (in->flags & XBR_PORT_F_ISOLATED))
+			continue;
+		d->flood[d->nflood++] = q->ifindex;
+	}
+}
+
+int model_ctl(struct model *m, uint64_t now, const struct xbr_ctl_req *req, uint32_t *count)
+{
+	struct m_entry *e;
+
+	*count = 0;
+	switch (req->op) {
+	case XBR_OP_ADD:
+	case XBR_OP_REPLACE:
+		if (!port_get(m, req->ifindex))
+			return -ENODEV;
+		e = find(m, req->mac);
+		if (e && req->op == XBR_OP_ADD)
+			return -EEXIST;
+		if (!e) {
+			if (m->n >= m->cap)
+				return -E2BIG;
+			e = &m->fdb[m->n++];
+			memcpy(e->mac, req->mac, 6);
+		}
+		e->ifindex = req->ifindex;
+		e->flags = (req->flags & (XBR_FDB_F_STATIC | XBR_FDB_F_STICKY)) | XBR_FDB_F_USER;
+		e->updated = now;
+		emit(m, XBR_EV_ADDED, e->mac, e->ifindex, 0, e->flags, now);
+		*count = 1;
+		return 0;
+	case XBR_OP_DEL:
+		e = find(m, req->mac);
+		if (!e)
+			return -ENOENT;
+		emit(m, XBR_EV_DELETED, e->mac, e->ifindex, 0, e->flags, now);
+		m->st.deleted++;
+		remove_entry(m, e);
+		*count = 1;
+		return 0;
+	case XBR_OP_FLUSH:
+		*count = (uint32_t)flush(m, now, req->ifindex, req->flags);
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+static int entry_cmp(const void *a, const void *b)
+{
+	return memcmp(((const struct m_entry *)a)->mac, ((const struct m_entry *)b)->mac, 6);
+}
+
+void model_sort(struct model *m)
+{
+	if (m->n)
+		qsort(m->fdb, m->n, sizeof(*m->fdb), entry_cmp);
+}

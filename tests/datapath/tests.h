@@ -1,0 +1,9 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/* The test groups of test_datapath; each returns its number of failures. */
+#ifndef XBR_TEST_DP_TESTS_H
+#define XBR_TEST_DP_TESTS_H
+
+int run_fixture_tests(void);
+int run_model_tests(void);
+
+#endif
