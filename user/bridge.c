@@ -738,7 +738,7 @@ static int port_create(struct xbr_bridge *br, const struct xbr_ns_spec *spec, st
 	if (err)
 		goto fail_fd;
 
-	step = "attach tc program";
+	step = "attach the datapath";
 	err = xbr_fault("port-attach");
 	if (!err)
 		err = dp_port_attach(br, host.ifindex, nsfd);
@@ -941,7 +941,7 @@ static int gateway_create(struct xbr_bridge *br, struct journal *j)
 	if (err)
 		goto fail;
 
-	step = "attach tc program to the gateway port";
+	step = "attach the datapath to the gateway port";
 	err = dp_port_attach(br, port.ifindex, -1);
 	if (err)
 		goto fail;

@@ -221,11 +221,8 @@ static int set_mode(struct xbr_bridge *br, const char *val)
 		pr_warn("mode \"%s\": not tc, xdp or auto", val);
 		return -EINVAL;
 	}
-	err = dp_set_mode(br, mode);
-	if (err)
-		pr_warn("bridge \"%s\": cannot switch to %s mode: %s (it is in %s mode)", br->name,
-			dp_mode_name(mode), strerror(-err), dp_mode_name(br->cfg.mode));
-	else
+	err = dp_set_mode(br, mode); /* says why itself when it fails */
+	if (!err)
 		printf("bridge %s mode %s (was %s)\n", br->name, dp_mode_name(mode),
 		       dp_mode_name(old));
 	return err;

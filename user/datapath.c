@@ -19,6 +19,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +54,23 @@ struct xbr_dp {
 	int tx_fd, flood_fd, flood_iso_fd; /* the three devmaps */
 	int saved_fd; /* xbr_dp_saved */
 };
+
+/*
+ * The first cause of a failed operation, for its one-line message: the inner
+ * steps note what failed, the entry point prints it once.
+ */
+static char dp_why[256];
+
+__attribute__((format(printf, 1, 2))) static void dp_note(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (dp_why[0])
+		return;
+	va_start(ap, fmt);
+	vsnprintf(dp_why, sizeof(dp_why), fmt, ap);
+	va_end(ap);
+}
 
 const char *dp_mode_name(int mode)
 {
@@ -196,8 +214,8 @@ static int dp_load(struct xbr_bridge *br)
 	maps_match_pins(skel->obj);
 	err = xbr_xdp__load(skel);
 	if (err) {
-		pr_warn("bridge \"%s\": cannot load the XDP datapath: %s (run with -vv for the verifier log)",
-			br->name, strerror(-err));
+		dp_note("cannot load the XDP datapath: %s (run with -vv for the verifier log)",
+			strerror(-err));
 		goto out;
 	}
 	err = pin_path(br, PIN_XDP_PROG, path, sizeof(path));
@@ -208,8 +226,7 @@ static int dp_load(struct xbr_bridge *br)
 	if (!err)
 		err = bpf_program__pin(skel->progs.xbr_xdp_egress, path);
 	if (err)
-		pr_warn("bridge \"%s\": cannot pin the XDP programs in %s: %s", br->name, br->dir,
-			strerror(-err));
+		dp_note("cannot pin the XDP programs in %s: %s", br->dir, strerror(-err));
 out:
 	xbr_xdp__destroy(skel);
 	return err;
@@ -298,7 +315,7 @@ static int xdp_attach(struct xbr_bridge *br, int ifindex)
 	if (bpf_xdp_query_id(ifindex, XDP_FLAGS_DRV_MODE, &id) == 0 && id) {
 		if (id == prog_id(br->dp->xdp_prog_fd))
 			return 0;
-		pr_warn("port ifindex %d: another XDP program (id %u) is attached", ifindex, id);
+		dp_note("port ifindex %d: another XDP program (id %u) is attached", ifindex, id);
 		return -EBUSY;
 	}
 	err = xbr_fault("xdp-attach");
@@ -380,7 +397,7 @@ static int rx_prepare(struct xbr_bridge *br, __u32 key, int nsfd, const char *if
 	pr_debug("%s: offloads 0x%x -> 0x%x for XDP", ifname, saved.feats, f.on);
 	return 0;
 fail:
-	pr_warn("interface %s: cannot set GRO on and tx checksum/GSO off for XDP mode: %s", ifname,
+	dp_note("interface %s: cannot turn GRO on and tx checksumming, TSO and GSO off: %s", ifname,
 		strerror(-err));
 	return err;
 }
@@ -395,7 +412,7 @@ static int rx_restore(struct xbr_bridge *br, __u32 key, int nsfd, const char *if
 		return 0; /* never changed */
 	err = ethtool_set_in(nsfd, ifname, saved.known & XDP_FEATS, saved.feats);
 	if (err) {
-		pr_warn("interface %s: cannot restore its offloads: %s", ifname, strerror(-err));
+		dp_note("interface %s: cannot restore its offloads: %s", ifname, strerror(-err));
 		return err;
 	}
 	bpf_map_delete_elem(br->dp->saved_fd, &key);
@@ -408,7 +425,7 @@ static int port_rx(struct xbr_bridge *br, const struct xbr_port *p, int prepare)
 	int err = rx_end_of(br, p, &e);
 
 	if (err) {
-		pr_warn("port %s: cannot open namespace \"%s\": %s", p->ifname, p->netns,
+		dp_note("port %s: cannot open namespace \"%s\": %s", p->ifname, p->netns,
 			strerror(-err));
 		return err;
 	}
@@ -425,6 +442,7 @@ int dp_port_attach(struct xbr_bridge *br, int ifindex, int nsfd)
 	const char *rx_ifname = nsfd < 0 ? br->name : "eth0";
 	int err;
 
+	dp_why[0] = '\0';
 	/* tc in both modes: under XDP it handles what XDP passes. */
 	err = tc_attach(br, ifindex);
 	if (!err)
@@ -434,9 +452,8 @@ int dp_port_attach(struct xbr_bridge *br, int ifindex, int nsfd)
 	err = rx_prepare(br, (__u32)ifindex, nsfd, rx_ifname);
 	if (!err)
 		err = xdp_attach(br, ifindex);
-	if (err)
-		pr_warn("port ifindex %d: cannot attach the XDP program: %s", ifindex,
-			strerror(-err));
+	if (err) /* the caller says which step failed; the cause with -vv */
+		pr_debug("port ifindex %d: %s", ifindex, dp_why[0] ? dp_why : strerror(-err));
 	return err;
 }
 
@@ -448,7 +465,8 @@ int dp_port_sync(struct xbr_bridge *br, const struct xbr_port *p)
 		err = dp_devmaps_sync(br->dp->tx_fd, br->dp->flood_fd, br->dp->flood_iso_fd,
 				      br->dp->egress_prog_fd, p);
 	if (err)
-		pr_warn("port %s: cannot update the XDP devmaps: %s", p->ifname, strerror(-err));
+		pr_debug("port %s: cannot update the XDP devmaps: %s", p->ifname,
+			 dp_why[0] ? dp_why : strerror(-err));
 	return err;
 }
 
@@ -480,7 +498,7 @@ static int to_xdp(struct xbr_bridge *br, struct xbr_port *v, size_t n)
 	for (k = 0; k < n && !err; k++) {
 		err = xdp_attach(br, (int)v[k].ifindex);
 		if (err)
-			pr_warn("port %s: cannot attach the XDP program: %s", v[k].ifname,
+			dp_note("port %s: cannot attach the XDP program: %s", v[k].ifname,
 				strerror(-err));
 	}
 	if (!err)
@@ -506,14 +524,14 @@ static int to_tc(struct xbr_bridge *br, struct xbr_port *v, size_t n)
 	for (i = 0; i < n && !err; i++)
 		err = tc_attach(br, (int)v[i].ifindex);
 	if (err) {
-		pr_warn("port %s: cannot attach the tc program: %s", v[i - 1].ifname,
+		dp_note("port %s: cannot attach the tc program: %s", v[i - 1].ifname,
 			strerror(-err));
 		return err;
 	}
 	for (i = 0; i < n; i++) {
 		e = xdp_detach(br, (int)v[i].ifindex);
 		if (e) {
-			pr_warn("port %s: cannot detach the XDP program: %s", v[i].ifname,
+			dp_note("port %s: cannot detach the XDP program: %s", v[i].ifname,
 				strerror(-e));
 			return e; /* stay in XDP mode: its offloads are still needed */
 		}
@@ -521,8 +539,9 @@ static int to_tc(struct xbr_bridge *br, struct xbr_port *v, size_t n)
 	err = config_store(br, XBR_MODE_TC);
 	for (i = 0; i < n; i++) {
 		e = port_rx(br, &v[i], 0);
-		if (e && !err)
-			err = e;
+		if (e) /* forwarding is fine in tc mode; say so and go on */
+			pr_warn("port %s: in tc mode, but %s", v[i].ifname, dp_why);
+		dp_why[0] = '\0';
 	}
 	return err;
 }
@@ -535,13 +554,17 @@ int dp_set_mode(struct xbr_bridge *br, int mode)
 
 	if (mode != XBR_MODE_TC && mode != XBR_MODE_XDP)
 		return -EINVAL;
+	dp_why[0] = '\0';
 	err = dp_ensure(br);
 	if (!err)
 		err = br_ports(br, &v, &n);
-	if (err)
-		return err;
 	/* Also when the mode already matches: converge after an interrupted switch. */
-	err = mode == XBR_MODE_XDP ? to_xdp(br, v, n) : to_tc(br, v, n);
+	if (!err)
+		err = mode == XBR_MODE_XDP ? to_xdp(br, v, n) : to_tc(br, v, n);
 	free(v);
+	if (err)
+		pr_warn("bridge \"%s\": cannot switch to %s mode: %s; it is in %s mode", br->name,
+			dp_mode_name(mode), dp_why[0] ? dp_why : strerror(-err),
+			dp_mode_name(br->cfg.mode));
 	return err;
 }
