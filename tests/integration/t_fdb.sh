@@ -1,0 +1,50 @@
+#!/bin/bash
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+# `xbr fdb` after traffic lists both station MACs on the right ports: each
+# MAC exactly once, .ifname the namespace's host-side port, .netns the
+# namespace, master the bridge, state learned, a small age; the gateway's
+# MAC on the gateway port. Text, -j and -p outputs agree.
+T_BR=xfdb
+. "$(dirname "$0")/lib.sh"
+
+must timeout 30 "$XBR" -b "$T_BR" up
+assert_ping ns1 172.16.1.2 3
+assert_ping ns2 172.16.1.1 3
+assert_ping ns1 172.16.1.254 2
+
+m1=$(station_mac 172.16.1.1) m2=$(station_mac 172.16.1.2) mg=$(station_mac 172.16.1.254)
+
+xjson fdb
+fdb=$J
+for spec in "$m1 $T_BR-ns1 ns1" "$m2 $T_BR-ns2 ns2" "$mg $T_BR-gw "; do
+	read -r mac ifn ns <<<"$spec"
+	jq_ok "$fdb" "[.[] | select(.mac == \"$mac\")] | length == 1" "fdb: $mac not listed exactly once"
+	jq_ok "$fdb" ".[] | select(.mac == \"$mac\") | .ifname == \"$ifn\" and .netns == \"${ns:-}\"" "fdb: $mac not on port $ifn / netns '${ns:-}'"
+	jq_ok "$fdb" ".[] | select(.mac == \"$mac\") | .master == \"$T_BR\" and .state == \"learned\" and .flags == [] and .age <= 10 and .updated == .age" "fdb: $mac master/state/flags/age"
+done
+# Every entry has the documented keys; nothing points at an unknown port.
+jq_ok "$fdb" 'all(.[]; has("mac") and has("ifname") and has("master") and has("netns") and has("state") and has("flags"))' "fdb: an entry misses a key"
+jq_ok "$fdb" "all(.[]; .ifname | test(\"^$T_BR-(ns1|ns2|gw)\$\"))" "fdb: entry on an unknown port"
+# The station MACs are the namespaces' real eth0 addresses.
+for i in 1 2; do
+	real=$(ip -n ns$i -j link show eth0 | jq -r '.[0].address')
+	jq_ok "$fdb" "[.[] | select(.ifname == \"$T_BR-ns$i\") | .mac] | index(\"$real\") != null" "fdb: ns$i eth0 MAC $real missing"
+done
+
+# `fdb`, `fdb show` and `fdb list` are the same table; -p is the same JSON.
+xjson fdb show
+[ "$(jq -cS 'map(del(.age, .updated))' <<<"$J")" = "$(jq -cS 'map(del(.age, .updated))' <<<"$fdb")" ] || t_fail "fdb show differs from fdb"
+t_run timeout 20 "$XBR" -b "$T_BR" -p fdb
+[ "$T_RC" -eq 0 ] || t_fail "xbr -p fdb failed: $T_ERR"
+[ "$(t_nlines "$T_OUT")" -gt 3 ] || t_fail "xbr -p fdb is not indented: $T_OUT"
+[ "$(jq -cS 'map(del(.age, .updated))' <<<"$T_OUT")" = "$(jq -cS 'map(del(.age, .updated))' <<<"$fdb")" ] || t_fail "-p output differs from -j"
+
+# Text form: one line per entry, "MAC dev PORT netns NS master BR age N learned".
+must timeout 20 "$XBR" -b "$T_BR" fdb
+text=$T_OUT
+[ "$(t_nlines "$text")" -eq "$(jq length <<<"$fdb")" ] || t_fail "text fdb has $(t_nlines "$text") lines, JSON $(jq length <<<"$fdb") entries"
+grep -Eq "^$m1 dev $T_BR-ns1 netns ns1 master $T_BR age [0-9]+ learned$" <<<"$text" || t_fail "text fdb line for ns1 wrong: $text"
+grep -Eq "^$m2 dev $T_BR-ns2 netns ns2 master $T_BR age [0-9]+ learned$" <<<"$text" || t_fail "text fdb line for ns2 wrong: $text"
+grep -Eq "^$mg dev $T_BR-gw gateway master $T_BR age [0-9]+ learned$" <<<"$text" || t_fail "text fdb line for the gateway wrong: $text"
+
+t_pass "fdb lists $m1 on $T_BR-ns1/ns1, $m2 on $T_BR-ns2/ns2, $mg on $T_BR-gw; text, -j, -p agree"

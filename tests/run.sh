@@ -1,0 +1,186 @@
+#!/bin/bash
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+# The `make test` driver. Runs, in this order:
+#   unit         every build/tests/test_* cmocka binary (but test_datapath)
+#   datapath     build/tests/test_datapath, when it was built
+#   integration  every tests/integration/t_*.sh (root; each in its own
+#                network + mount namespace, see tests/integration/lib.sh)
+#   bench        tools/bench/smoke.sh, when it exists
+# and prints one line per test, "PASS|FAIL|SKIP <name> <reason> (<secs>s)",
+# the tail of the log under a failed one, and last the summary line
+# "N passed, N failed, N skipped". Exit status 1 when any test failed.
+#
+# Usage: tests/run.sh [unit|datapath|integration|bench|NAME...]
+#   NAME is a test's name: test_parse, t_ping, t_ping.sh, smoke, ...
+# Environment:
+#   BUILD=dir         build directory (default build)
+#   XBR=path          binary under test (default $BUILD/xbr)
+#   TEST_TIMEOUT=s    per-test limit in seconds (default 120)
+#   BENCH_TIMEOUT=s   limit for the bench smoke test (default 600)
+#   TEST_LOG_LINES=n  lines of log shown under a failure (default 20)
+#   XBR_MODES=list    datapath modes the integration tests run in (default
+#                     "tc xdp"; the datapath binary covers both by itself)
+# Exit codes of a test: 0 pass, 77 skip, anything else fail (124: timeout).
+# Full logs: $BUILD/tests/logs/<name>.log
+set -uo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$REPO" || exit 2
+BUILD=${BUILD:-build}
+case $BUILD in /*) ;; *) BUILD=$REPO/$BUILD ;; esac
+XBR=${XBR:-$BUILD/xbr}
+export XBR
+TEST_TIMEOUT=${TEST_TIMEOUT:-120}
+BENCH_TIMEOUT=${BENCH_TIMEOUT:-600}
+TEST_LOG_LINES=${TEST_LOG_LINES:-20}
+XBR_MODES=${XBR_MODES:-tc xdp}
+LOGDIR=$BUILD/tests/logs
+# cmocka writes results to stdout and errors to stderr: line-buffer both so
+# the log keeps them in order.
+LINEBUF=()
+command -v stdbuf >/dev/null 2>&1 && LINEBUF=(stdbuf -oL -eL)
+
+usage() {
+	sed -n '2,/^set -uo/{/^#/s/^# \{0,1\}//p}' "${BASH_SOURCE[0]}" | sed -n '/^Usage/,$p'
+}
+
+# ---- what exists ----
+unit_tests() {
+	local f
+	for f in "$BUILD"/tests/test_*; do
+		[ -f "$f" ] && [ -x "$f" ] || continue
+		case ${f##*/} in test_datapath | *.d | *.o | *.log) continue ;; esac
+		echo "unit $f"
+	done
+}
+datapath_tests() { [ -x "$BUILD/tests/test_datapath" ] && echo "datapath $BUILD/tests/test_datapath"; }
+# Each integration test runs once per datapath mode (XBR_MODE, lib.sh);
+# a mode other than tc shows in the name: t_ping@xdp.
+integration_tests() {
+	local f m
+	for m in $XBR_MODES; do
+		for f in "$REPO"/tests/integration/t_*.sh; do
+			[ -f "$f" ] && echo "integration:$m $f"
+		done
+	done
+}
+bench_tests() { [ -f "$REPO/tools/bench/smoke.sh" ] && echo "bench $REPO/tools/bench/smoke.sh"; }
+all_tests() { unit_tests; datapath_tests; integration_tests; bench_tests; }
+
+# ---- selection ----
+selected=()
+add_lines() {
+	local l
+	while IFS= read -r l; do
+		[ -n "$l" ] && selected+=("$l")
+	done
+}
+if [ $# -eq 0 ]; then
+	add_lines < <(all_tests)
+else
+	for arg in "$@"; do
+		case $arg in
+		-h | --help) usage; exit 0 ;;
+		all) add_lines < <(all_tests) ;;
+		unit) add_lines < <(unit_tests) ;;
+		datapath) add_lines < <(datapath_tests) ;;
+		integration) add_lines < <(integration_tests) ;;
+		bench) add_lines < <(bench_tests) ;;
+		*)
+			want=${arg%.sh}
+			want=${want##*/}
+			match=$(all_tests | awk -v w="$want" '{ n = $2; sub(/.*\//, "", n); sub(/\.sh$/, "", n); if (n == w) print }')
+			if [ -z "$match" ]; then
+				echo "tests/run.sh: no test named '$arg' (try: unit, datapath, integration, bench, or a name from: $(all_tests | awk '{ n = $2; sub(/.*\//, "", n); sub(/\.sh$/, "", n); printf "%s ", n }'))" >&2
+				exit 2
+			fi
+			add_lines <<<"$match"
+			;;
+		esac
+	done
+fi
+
+# ---- running ----
+mkdir -p "$LOGDIR"
+passed=0 failed=0 skipped=0
+failed_names=()
+
+# The reason shown on a test's line, from its log.
+reason_of() { # KIND NAME LOG RC
+	local kind=$1 name=$2 log=$3 rc=$4 r=""
+	case $kind in
+	unit | datapath)
+		if grep -q '^\[  PASSED  \]' "$log"; then
+			r=$(grep -E '^\[==========\] [0-9]+ test\(s\) run' "$log" | tail -1 | sed -E 's/^\[=+\] ([0-9]+) test\(s\) run.*/\1 cases/')
+		fi
+		if grep -q '^\[  FAILED  \] [0-9]' "$log"; then
+			r="failed: $(grep -E '^\[  FAILED  \] [a-zA-Z_]' "$log" | sed 's/^\[  FAILED  \] //' | sort -u | paste -sd' ')"
+			r="$r$(grep -E '\[   LINE   \]' "$log" | head -3 | sed 's/.*\[   LINE   \] --- / at /' | paste -sd' ')"
+		fi
+		[ -z "$r" ] && r=$(grep -E "^(PASS|FAIL|SKIP)" "$log" | tail -1 | sed -E 's/^(PASS|FAIL|SKIP):? *//')
+		;;
+	integration*)
+		r=$(grep -E "^(PASS|FAIL|SKIP) ${name%@*}(: |$)" "$log" | tail -1 | sed -E "s/^(PASS|FAIL|SKIP) ${name%@*}:? ?//")
+		;;
+	esac
+	[ -z "$r" ] && r=$(grep -v '^[[:space:]]*$' "$log" | tail -1 | cut -c1-200)
+	case $rc in
+	124 | 137) r="timed out after ${5}s${r:+; last: $r}" ;;
+	esac
+	printf '%s' "$r"
+}
+
+run_one() { # KIND PATH
+	local kind=$1 path=$2 name limit rc t0 t1 secs status reason log mode=tc
+	name=${path##*/}
+	name=${name%.sh}
+	case $kind in integration:*) mode=${kind#integration:} ;; esac
+	[ "$mode" = tc ] || name=$name@$mode
+	log=$LOGDIR/$name.log
+	limit=$TEST_TIMEOUT
+	[ "$kind" = bench ] && limit=$BENCH_TIMEOUT
+	t0=$(date +%s%N)
+	case $kind in
+	unit | datapath) timeout -k 10 "$limit" "${LINEBUF[@]}" "$path" </dev/null >"$log" 2>&1 ;;
+	*) XBR_MODE=$mode timeout -k 10 "$limit" bash "$path" </dev/null >"$log" 2>&1 ;;
+	esac
+	rc=$?
+	t1=$(date +%s%N)
+	secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b - a) / 1e9 }')
+	case $rc in
+	0) status=PASS passed=$((passed + 1)) ;;
+	77) status=SKIP skipped=$((skipped + 1)) ;;
+	*) status=FAIL failed=$((failed + 1)) failed_names+=("$name") ;;
+	esac
+	reason=$(reason_of "$kind" "$name" "$log" "$rc" "$limit")
+	[ "$status" = FAIL ] && [ "$rc" -ne 1 ] && [ "$rc" -ne 124 ] && [ "$rc" -ne 137 ] && reason="exit $rc${reason:+: $reason}"
+	printf '%s %s %s (%ss)\n' "$status" "$name" "${reason:-}" "$secs"
+	if [ "$status" = FAIL ] && [ "$TEST_LOG_LINES" -gt 0 ]; then
+		# What explains the failure: cmocka's error lines, or the log's end
+		# without the result line already shown.
+		{ grep -E '\[ +(ERROR|FAILED|LINE) +\]' "$log" ||
+			grep -Ev "^(PASS|FAIL|SKIP) ${name%@*}(:|$)" "$log"; } |
+			tail -n "$TEST_LOG_LINES" | sed 's/^/    | /'
+	fi
+}
+
+if [ "${#selected[@]}" -eq 0 ]; then
+	echo "FAIL tests no tests found: build them with make test (looked in $BUILD/tests and tests/integration)"
+	echo "0 passed, 1 failed, 0 skipped"
+	exit 1
+fi
+if [ -z "$(unit_tests)" ] && [ $# -eq 0 ]; then
+	echo "FAIL unit no unit test binaries in $BUILD/tests: run make test"
+	failed=$((failed + 1))
+fi
+
+declare -A seen=()
+for t in "${selected[@]}"; do
+	[ -n "${seen[$t]:-}" ] && continue
+	seen[$t]=1
+	run_one ${t%% *} "${t#* }"
+done
+
+[ "$failed" -eq 0 ] || echo "failed: ${failed_names[*]} (logs in $LOGDIR)"
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
