@@ -13,7 +13,9 @@
 #   --flood-ports L    ports for the flood scaling run (default: 2,8,32,128)
 #   --fdb-sizes L      learned MACs for the unicast run (default: 10,100000)
 #   --tcp-streams L    iperf3 parallel streams          (default: 1,4)
-#   --duration S       seconds per tcp/pps/lat sample   (default: 3)
+#   --duration S       measured seconds per tcp/pps/lat sample (default: 2)
+#   --big-reps N       repetitions for setup sizes >= 500 (default: 3, to keep
+#                      the standard set under 15 min; --big-reps 5 for all)
 #   --cpus G,S         CPU of generator/client, CPU of sink/server (default: 0,1)
 #   --profile          also perf-record each mode during a TCP and a pps run
 #   --no-plots         skip gnuplot
@@ -42,7 +44,7 @@ METRICS_CSV=tcp,pps,lat,setup,flood,fdb
 MODES_CSV=kbr,xbr-tc,xbr-xdp
 REPS=5 WARMUP=1 QUICK=0 PROFILE=0 PLOTS=1 OUT=""
 SETUP_CSV=1,10,100,500 FLOOD_CSV=2,8,32,128 FDB_CSV=10,100000 STREAMS_CSV=1,4
-DUR=3 CPUS_CSV=0,1
+DUR=2 CPUS_CSV=0,1 BIG_REPS=3
 declare -A SET=()
 
 ORIG_ARGS=("$@")
@@ -59,6 +61,7 @@ while [[ $# -gt 0 ]]; do
 	--fdb-sizes) FDB_CSV=$2; SET[fdb]=1; shift 2 ;;
 	--tcp-streams) STREAMS_CSV=$2; shift 2 ;;
 	--duration) DUR=$2; SET[dur]=1; shift 2 ;;
+	--big-reps) BIG_REPS=$2; shift 2 ;;
 	--cpus) CPUS_CSV=$2; shift 2 ;;
 	--profile) PROFILE=1; shift ;;
 	--no-plots) PLOTS=0; shift ;;
@@ -72,17 +75,18 @@ if (( QUICK )); then
 	[[ -n ${SET[warmup]:-} ]] || WARMUP=0
 	[[ -n ${SET[setup]:-} ]] || SETUP_CSV=1,3
 	[[ -n ${SET[flood]:-} ]] || FLOOD_CSV=2,4
-	[[ -n ${SET[fdb]:-} ]] || FDB_CSV=10,1000
+	[[ -n ${SET[fdb]:-} ]] || FDB_CSV=1000
 	[[ -n ${SET[dur]:-} ]] || DUR=1
 fi
 [[ $METRICS_CSV == none ]] && METRICS_CSV=""
-[[ $REPS =~ ^[1-9][0-9]*$ && $WARMUP =~ ^[0-9]+$ && $DUR =~ ^[1-9][0-9]*$ ]] ||
-	die "--reps must be >= 1, --warmup >= 0, --duration >= 1 (integers)"
+[[ $REPS =~ ^[1-9][0-9]*$ && $WARMUP =~ ^[0-9]+$ && $DUR =~ ^[1-9][0-9]*$ && $BIG_REPS =~ ^[1-9][0-9]*$ ]] ||
+	die "--reps and --big-reps must be >= 1, --warmup >= 0, --duration >= 1 (integers)"
 
 # durations (seconds)
-TCP_DUR=$DUR TCP_OMIT=1 PPS_DUR=$DUR LAT_DUR=$DUR SCALE_DUR=$(( DUR > 2 ? 2 : DUR ))
-RAMP=1 PROF_DUR=5 PROF_FREQ=999 FILL_RATE=100000pps
-if (( QUICK )); then TCP_OMIT=0 RAMP=0.3 PROF_DUR=2; fi
+TCP_DUR=$DUR TCP_OMIT=1 PPS_DUR=$DUR LAT_DUR=$DUR SCALE_DUR=1
+RAMP=0.5 PROF_DUR=5 PROF_FREQ=999 FILL_RATE=100000pps
+IDLE_CAP=1000
+if (( QUICK )); then TCP_OMIT=0 RAMP=0.3 PROF_DUR=2 BIG_REPS=$REPS IDLE_CAP=1; fi
 MAX_RUNTIME=${BENCH_MAX_RUNTIME:-$(( QUICK ? 300 : 2400 ))}
 
 mapfile -t METRICS < <(split_csv "$METRICS_CSV")
@@ -131,7 +135,7 @@ for f in /proc/sys/net/bridge/bridge-nf-call-{iptables,ip6tables,arptables}; do
 done
 
 mkdir -p "$OUT"/{raw,tmp,logs}
-: >"$OUT/samples.jsonl"; : >"$OUT/notes.jsonl"
+: >"$OUT/samples.jsonl"; : >"$OUT/notes.jsonl"; : >"$OUT/busy.log"
 exec 2> >(tee -a "$OUT/logs/run.log" >&2)
 
 cleanup() {
@@ -157,6 +161,10 @@ log "active modes: ${ACTIVE[*]}"
 has_metric() { local m; for m in "${METRICS[@]}"; do [[ $m == "$1" ]] && return 0; done; return 1; }
 ROUNDS=$((WARMUP + REPS))
 is_warm() { (( $1 <= WARMUP )) && echo true || echo false; }
+# Scaled metrics (setup, flood, fdb) run their warm-up round(s) at the first
+# (smallest) size only; setup sizes >= 500 get BIG_REPS measured rounds.
+first_round() { (( $1 == 0 )) && echo 1 || echo $((WARMUP + 1)); } # SIZE_INDEX
+last_round() { (( $1 >= 500 )) && echo $((WARMUP + (BIG_REPS < REPS ? BIG_REPS : REPS))) || echo "$ROUNDS"; } # N
 
 # Pair metrics (tcp, pps, lat) share a fresh 2-namespace topology per mode and
 # round; rounds alternate the modes: A B C A B C ...
@@ -175,9 +183,10 @@ run_pair_metrics() {
 }
 
 run_setup() {
-	local n r mode
-	for n in "${SETUP_SIZES[@]}"; do
-		for ((r = 1; r <= ROUNDS; r++)); do
+	local i n r mode
+	for i in "${!SETUP_SIZES[@]}"; do
+		n=${SETUP_SIZES[$i]}
+		for ((r = $(first_round "$i"); r <= $(last_round "$n"); r++)); do
 			for mode in "${ACTIVE[@]}"; do
 				wait_idle $(( n >= 100 ? 30 : 5 ))
 				m_setup "$mode" "$r" "$(is_warm "$r")" "$n"
@@ -188,10 +197,10 @@ run_setup() {
 
 # scaled metric: topology of N namespaces per mode and round
 run_scaled() { # METRIC NS_FOR(size) SIZES...
-	local metric=$1 fixed_ns=$2 size r mode n; shift 2
+	local metric=$1 fixed_ns=$2 size r mode n i=0; shift 2
 	for size in "$@"; do
 		n=$size; [[ $fixed_ns != - ]] && n=$fixed_ns
-		for ((r = 1; r <= ROUNDS; r++)); do
+		for ((r = $(first_round "$i"); r <= ROUNDS; r++)); do
 			for mode in "${ACTIVE[@]}"; do
 				wait_idle $(( n >= 100 ? 20 : 5 ))
 				# xbr's FDB is a fixed-capacity hash (default 65536): size it to hold the test's MACs
@@ -205,6 +214,7 @@ run_scaled() { # METRIC NS_FOR(size) SIZES...
 				TOPO_XBR_EXTRA=()
 			done
 		done
+		i=$((i + 1))
 	done
 }
 
@@ -235,8 +245,9 @@ jq -n --arg cmd "$BENCH_CMDLINE" --arg started "$STARTED" \
 	--arg finished "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --argjson elapsed "$ELAPSED" \
 	--argjson machine "$(machine_json)" --argjson modes "$modes_json" \
 	--arg git "$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo none)" \
-	--arg xbr "$XBR" --arg xbr_sha "$(sha256sum "$XBR" 2>/dev/null | cut -c1-12)" \
+	--arg xbr "$XBR" --arg xbr_base "${XBR_BASE_ARGS[*]}" --arg xbr_sha "$(sha256sum "$XBR" 2>/dev/null | cut -c1-12)" \
 	--argjson reps "$REPS" --argjson warmup "$WARMUP" --argjson quick "$QUICK" \
+	--argjson big_reps "$BIG_REPS" --argjson busy "$(wc -l <"$OUT/busy.log")" \
 	--argjson profile "$PROFILE" \
 	--arg metrics "${METRICS[*]}" --arg streams "${TCP_STREAMS[*]}" \
 	--arg setup "${SETUP_SIZES[*]}" --arg flood "${FLOOD_PORTS[*]}" --arg fdb "${FDB_SIZES[*]}" \
@@ -245,8 +256,11 @@ jq -n --arg cmd "$BENCH_CMDLINE" --arg started "$STARTED" \
 	--argjson gen "$CPU_GEN" --argjson sink "$CPU_SINK" \
 	'def nums: split(" ") | map(select(length>0) | tonumber);
 	{schema:"xbr-bench/1", command:$cmd, started:$started, finished:$finished, elapsed_s:$elapsed,
-	 machine:$machine, git_commit:$git, xbr:{path:$xbr, sha256_12:$xbr_sha}, modes:$modes,
+	 machine:$machine, git_commit:$git, xbr:{path:$xbr, sha256_12:$xbr_sha, up_args:$xbr_base}, modes:$modes,
+	 busy_before_samples:$busy,
 	 config:{metrics:($metrics|split(" ")|map(select(length>0))), reps:$reps, warmup:$warmup,
+	   big_reps:$big_reps,
+	   warmup_rule:"tcp/pps/lat: warm-up round(s) before the measured rounds; setup/flood/fdb: warm-up only at the smallest size; setup sizes >= 500: big_reps measured rounds",
 	   quick:($quick==1), profile:($profile==1), tcp_streams:($streams|nums),
 	   setup_sizes:($setup|nums), flood_ports:($flood|nums), fdb_sizes:($fdb|nums),
 	   tcp_duration_s:$tcp_dur, tcp_omit_s:$tcp_omit, pps_duration_s:$pps_dur,

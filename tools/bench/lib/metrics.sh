@@ -45,10 +45,13 @@ trafgen_cfg() {
 # trafgen_window TX_NS RX_NS CFG DURATION LOG
 # Runs trafgen (1 process, pinned to CPU_GEN, qdisc bypass) in TX_NS, lets it
 # ramp for RAMP seconds, then counts DURATION seconds of rx_packets on RX_NS's
-# eth0 and offered frames (tx_packets + tx_dropped of TX_NS's eth0).
-# Prints "rx_pps offered_pps".
+# eth0 (the rate) and offered frames (tx_packets + tx_dropped of TX_NS's eth0).
+# Loss is taken over the whole trafgen run (counters before start and after
+# stop), which avoids the skew of reading two namespaces' counters one after
+# the other. Prints "rx_pps offered_pps loss_fraction".
 trafgen_window() {
-	local tx=$1 rx=$2 cfg=$3 dur=$4 log=$5 pid a0 b0 a1 b1 t0 t1 rx0 rx1 off0 off1 el
+	local tx=$1 rx=$2 cfg=$3 dur=$4 log=$5 pid pre_a pre_b a0 b0 a1 b1 post_a post_b t0 t1 el
+	pre_b=$(if_counters "$rx"); pre_a=$(if_counters "$tx")
 	ip netns exec "$tx" taskset -c "$CPU_GEN" timeout -k 2 "$((dur + 15))" \
 		trafgen -i "$cfg" -o eth0 -P 1 --no-sock-mem --notouch-irq -C >"$log" 2>&1 &
 	pid=$!
@@ -57,10 +60,17 @@ trafgen_window() {
 	sleep "$dur"
 	t1=$(now); b1=$(if_counters "$rx"); a1=$(if_counters "$tx")
 	stop_pid "$pid"
-	rx0=$(awk '{print $1}' <<<"$b0"); rx1=$(awk '{print $1}' <<<"$b1")
-	off0=$(awk '{print $2+$3}' <<<"$a0"); off1=$(awk '{print $2+$3}' <<<"$a1")
+	sleep 0.2
+	post_b=$(if_counters "$rx"); post_a=$(if_counters "$tx")
 	el=$(fsub "$t1" "$t0")
-	echo "$(fdiv "$((rx1 - rx0))" "$el") $(fdiv "$((off1 - off0))" "$el")"
+	awk -v el="$el" -v b0="$b0" -v b1="$b1" -v a0="$a0" -v a1="$a1" \
+		-v pb="$pre_b" -v pa="$pre_a" -v qb="$post_b" -v qa="$post_a" 'BEGIN {
+		split(b0, B0, " "); split(b1, B1, " "); split(a0, A0, " "); split(a1, A1, " ")
+		split(pb, PB, " "); split(pa, PA, " "); split(qb, QB, " "); split(qa, QA, " ")
+		rx = (B1[1] - B0[1]) / el; off = (A1[2] + A1[3] - A0[2] - A0[3]) / el
+		toff = QA[2] + QA[3] - PA[2] - PA[3]; trx = QB[1] - PB[1]
+		loss = (toff > 0) ? (toff - trx) / toff : 0; if (loss < 0) loss = 0
+		printf "%.1f %.1f %.6f\n", rx, off, loss }'
 }
 
 # --- 1. TCP throughput -------------------------------------------------------
@@ -91,15 +101,16 @@ m_tcp() {
 
 # --- 2. 64-byte frame forwarding rate ------------------------------------------
 m_pps() {
-	local mode=$1 round=$2 warm=$3 a b cfg r rx off
+	local mode=$1 round=$2 warm=$3 a b cfg r rx off loss
 	a=$(ns_name "$mode" 1) b=$(ns_name "$mode" 2)
 	cfg="$OUT/tmp/pps-$mode.cfg"
 	# destination MAC: the sink's eth0, already learned by the bridge (l2_pair)
 	trafgen_cfg "$(ns_mac "$b")" "$(ns_mac "$a")" "$(ns_ip 1)" "$(ns_ip 2)" >"$cfg"
 	r=$(trafgen_window "$a" "$b" "$cfg" "$PPS_DUR" "$OUT/raw/pps-$mode-r$round.log")
-	read -r rx off <<<"$r"
+	read -r rx off loss <<<"$r"
 	record_sample pps 64B "$mode" "$round" "$warm" pps="$rx" offered_pps="$off" \
-		lost_pps="$(fsub "$off" "$rx")" loss_pct="$(awk -v o="$off" -v r="$rx" 'BEGIN{printf "%.3f", (o > 0) ? 100 * (o - r) / o : 0}')"
+		lost_pps="$(awk -v o="$off" -v l="$loss" 'BEGIN{printf "%.1f", o * l}')" \
+		loss_pct="$(awk -v l="$loss" 'BEGIN{printf "%.4f", 100 * l}')"
 }
 
 # --- 3. latency ------------------------------------------------------------------
@@ -159,7 +170,7 @@ m_flood() {
 	cfg="$OUT/tmp/flood-$mode.cfg"
 	trafgen_cfg "$UNKNOWN_MAC" "$(ns_mac "$a")" "$(ns_ip 1)" "$(ns_ip 2)" >"$cfg"
 	r=$(trafgen_window "$a" "$b" "$cfg" "$SCALE_DUR" "$OUT/raw/flood-$mode-p$ports-r$round.log")
-	read -r rx off <<<"$r"
+	read -r rx off _ <<<"$r"
 	record_sample flood "ports=$ports" "$mode" "$round" "$warm" pps="$rx" offered_pps="$off" \
 		copies_pps="$(awk -v r="$rx" -v p="$ports" 'BEGIN{printf "%.1f", r*(p-1)}')"
 }
@@ -183,7 +194,7 @@ fdb_count() {
 # own MAC, so the bridge learns them all (pointing at ns3's port) and drops
 # the frames. Then ns1 -> ns2 unicast 64-byte rate is measured as for pps.
 m_fdb() {
-	local mode=$1 round=$2 warm=$3 macs=$4 a b c cfg fill r rx off entries rc=0
+	local mode=$1 round=$2 warm=$3 macs=$4 a b c cfg fill r rx off loss entries rc=0
 	a=$(ns_name "$mode" 1) b=$(ns_name "$mode" 2) c=$(ns_name "$mode" 3)
 	fill="$OUT/tmp/fill-$mode.cfg" cfg="$OUT/tmp/fdb-$mode.cfg"
 	trafgen_cfg "$(ns_mac "$c")" 02:00:00:00:00:00 "$(ns_ip 3)" "$(ns_ip 3)" "$macs" >"$fill"
@@ -195,8 +206,9 @@ m_fdb() {
 	entries=$(fdb_count "$mode")
 	trafgen_cfg "$(ns_mac "$b")" "$(ns_mac "$a")" "$(ns_ip 1)" "$(ns_ip 2)" >"$cfg"
 	r=$(trafgen_window "$a" "$b" "$cfg" "$SCALE_DUR" "$OUT/raw/fdb-$mode-m$macs-r$round.log")
-	read -r rx off <<<"$r"
-	record_sample fdb "macs=$macs" "$mode" "$round" "$warm" pps="$rx" offered_pps="$off" fdb_entries="$entries"
+	read -r rx off loss <<<"$r"
+	record_sample fdb "macs=$macs" "$mode" "$round" "$warm" pps="$rx" offered_pps="$off" \
+		loss_pct="$(awk -v l="$loss" 'BEGIN{printf "%.4f", 100 * l}')" fdb_entries="$entries"
 }
 
 # --- perf profile ---------------------------------------------------------------------

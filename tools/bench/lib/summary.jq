@@ -22,6 +22,7 @@ def field_info:
     "flood.copies_pps":  {order:13, unit:"pps", better:"higher", label:"copies to all ports (rx x (ports-1))"},
     "fdb.pps":           {order:14, unit:"pps", better:"higher", label:"unicast forwarded"},
     "fdb.offered_pps":   {order:15, unit:"pps", better:"info", label:"offered"},
+    "fdb.loss_pct":      {order:17, unit:"%", better:"lower", label:"loss"},
     "fdb.fdb_entries":   {order:16, unit:"entries", better:"info", label:"FDB entries after fill"} };
 
 def median: sort | if length == 0 then null

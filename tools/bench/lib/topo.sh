@@ -16,6 +16,9 @@ declare -gA MODE_ARGS=([xbr-tc]="--mode tc" [xbr-xdp]="--mode xdp")
 TOPO_RUN=(env)
 # Extra arguments for `xbr up` (the fdb metric sizes the table with them).
 TOPO_XBR_EXTRA=()
+# Arguments for every `xbr up`: IPv4 only like the kernel-bridge lab, if this
+# xbr knows --subnet6 (set by probe_modes).
+XBR_BASE_ARGS=()
 
 mode_bridge() {
 	case $1 in
@@ -43,7 +46,7 @@ topo_up() {
 	case $mode in
 	kbr) "${TOPO_RUN[@]}" "$BENCH_DIR/kbr-lab.sh" -b "$br" up --gateway "$BENCH_GW/16" $(ns_specs "$mode" "$n") ;;
 	xbr-*) "${TOPO_RUN[@]}" "$XBR" -b "$br" up --subnet "$BENCH_SUBNET" --gateway "$BENCH_GW" \
-		${MODE_ARGS[$mode]} "${TOPO_XBR_EXTRA[@]}" $(ns_specs "$mode" "$n") ;;
+		"${XBR_BASE_ARGS[@]}" ${MODE_ARGS[$mode]} "${TOPO_XBR_EXTRA[@]}" $(ns_specs "$mode" "$n") ;;
 	esac >>"$OUT/logs/topo.log" 2>&1
 }
 
@@ -93,10 +96,11 @@ l2_pair() {
 # An xbr that does not know --mode yet is used without it for xbr-tc (its
 # only datapath is tc); the run's notes say so.
 probe_one() { # MODE ARGS -> 0 if usable; reason on stdout otherwise
-	bounded 60 unshare -n -m -- bash "$BENCH_DIR/lib/probe.sh" "$XBR" "$@" 2>&1
+	bounded 60 unshare -n -m -- bash "$BENCH_DIR/lib/probe.sh" "$XBR" "$@" "${XBR_BASE_ARGS[@]}" 2>&1
 }
 probe_modes() {
 	local m reason
+	if [[ -x $XBR ]] && "$XBR" help up 2>&1 | grep -q -- '--subnet6'; then XBR_BASE_ARGS=(--subnet6 none); fi
 	for m in "${MODES[@]}"; do
 		MODE_NOTE[$m]=""
 		case $m in

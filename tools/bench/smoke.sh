@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# bench-smoke: run the benchmark harness in quick mode (tiny sizes, 1 rep,
+# 1 s runs) and check its outputs are well-formed. Never asserts timings.
+#   tools/bench/smoke.sh [extra run.sh options]
+# Prints "bench-smoke: N passed, M failed[, K skipped]"; exits non-zero on failure.
+set -uo pipefail
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+pass=0 fail=0 skip=0
+ok()  { pass=$((pass + 1)); echo "ok   - $*"; }
+bad() { fail=$((fail + 1)); echo "FAIL - $*"; }
+check() { # DESCRIPTION COMMAND...
+	local d=$1; shift
+	if "$@" >/dev/null 2>&1; then ok "$d"; else bad "$d"; fi
+}
+finish() { echo "bench-smoke: $pass passed, $fail failed${skip:+, $skip skipped}"; exit $(( fail > 0 )); }
+
+if (( $(id -u) != 0 )); then
+	skip=1; echo "skip - bench smoke needs root (network namespaces, bpffs)"; finish
+fi
+
+out=$(mktemp -d /tmp/xbr-bench-smoke.XXXXXX)
+log="$out/run.log"
+rc=0
+BENCH_MAX_RUNTIME=110 bash "$BENCH_DIR/run.sh" --quick --out "$out" "$@" >"$log" 2>&1 || rc=$?
+R="$out/results.json"
+if (( rc == 0 )); then ok "run.sh --quick exits 0"; else bad "run.sh --quick exits 0 (exit $rc; log: $log)"; tail -n 20 "$log"; fi
+check "results.json is valid JSON" jq -e . "$R"
+check "results.json has machine (CPU model, cores, kernel)" \
+	jq -e '.machine.cpu_model and (.machine.cores | type == "number") and .machine.kernel' "$R"
+check "results.json has command line, config and pinning" jq -e '.command and .config.reps and .pinning.tcp' "$R"
+check "every sample has metric, case, mode, round and numeric or null values" \
+	jq -e '(.samples | length > 0) and all(.samples[]; .metric and .case and .mode and (.round | type == "number")
+	        and (.values | type == "object") and all(.values[]; type == "number" or type == "null"))' "$R"
+for m in $(jq -r '.config.metrics[]' "$R" 2>/dev/null); do
+	check "kernel-bridge samples for metric $m" jq -e --arg m "$m" 'any(.samples[]; .metric == $m and .mode == "kbr")' "$R"
+done
+check "every mode is ok or skipped with a reason" \
+	jq -e 'all(.modes[]; .status == "ok" or (.status == "skipped" and (.reason | length > 0)))' "$R"
+check "summary rows carry median/min/max and ratio" \
+	jq -e '(.summary | length > 0) and all(.summary[]; has("median") and has("min") and has("max") and has("ratio_vs_kbr"))' "$R"
+check "targets are MET, MISSED or n/a" \
+	jq -e '(.targets | length == 5) and all(.targets[]; .status | test("^(MET|MISSED|n/a)"))' "$R"
+check "summary.md exists with a Markdown table" grep -q '^| --- |' "$out/summary.md"
+check "summary.md lists the targets" grep -q '^## Targets' "$out/summary.md"
+if command -v gnuplot >/dev/null; then
+	for p in $(jq -r '[.summary[].metric] | unique[]' "$R" 2>/dev/null); do
+		check "plot $p.png is a PNG" bash -c "head -c 8 '$out/plots/$p.png' | od -An -c | grep -q 'P   N   G'"
+	done
+else
+	skip=$((skip + 1)); echo "skip - gnuplot not installed: plots not checked"
+fi
+check "no namespace left behind on the host" bash -c "! ip netns list 2>/dev/null | grep -Eq '^(kb|xt|xx|pr)[0-9]'"
+(( fail == 0 )) && rm -rf "$out"
+(( skip > 0 )) || skip=""
+finish
