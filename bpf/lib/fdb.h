@@ -39,7 +39,9 @@ static __always_inline int xbr_fdb_expired(const struct xbr_fdb_val *v, __u64 ag
 {
 	if (v->flags & XBR_FDB_F_STATIC)
 		return 0;
-	return now - v->updated_ns > ageing_ns;
+	/* An entry stamped ahead of @now (the control programs read the precise
+	 * clock, the datapath the coarse one, up to a tick behind) is fresh. */
+	return now > v->updated_ns && now - v->updated_ns > ageing_ns;
 }
 
 /* Entries that count against a port's max-learned: the learned ones. */
