@@ -7,21 +7,27 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
+#include <arpa/inet.h>
 #include <net/if.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <libmnl/libmnl.h>
+#include <linux/ethtool.h>
 #include <linux/if_link.h>
+#include <linux/sockios.h>
 #include <linux/pkt_cls.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "dpt.h"
 #include "xbr_tc.skel.h"
 #include "xbr_ctl.skel.h"
-#include "dpt.h"
+#include "xbr_xdp.skel.h"
+#include "datapath.h"
 
 struct dpt_env dpt_env;
 
@@ -109,6 +115,29 @@ static int link_up(const char *name)
 	return err;
 }
 
+/*
+ * GRO on the namespace-side ends: a veth accepts XDP_REDIRECT (ndo_xdp_xmit)
+ * only when its peer has an XDP program or GRO on, as the loader arranges in
+ * XDP mode. Off for tc, as a veth comes up.
+ */
+static int peers_gro(bool on)
+{
+	struct ethtool_value ev = { .cmd = ETHTOOL_SGRO, .data = on };
+	struct ifreq ifr = {};
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), i, err = 0;
+
+	if (fd < 0)
+		return -errno;
+	for (i = 0; i < DPT_NPOS && !err; i++) {
+		snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", dpt_env.peer[i]);
+		ifr.ifr_data = (void *)&ev;
+		if (ioctl(fd, SIOCETHTOOL, &ifr) < 0)
+			err = -errno;
+	}
+	close(fd);
+	return err;
+}
+
 int dpt_env_setup(void)
 {
 	static int done;
@@ -170,15 +199,78 @@ static void unpin_all(struct bpf_object *obj)
 
 int dpt_open(struct dpt *d, uint32_t fdb_size)
 {
-	return dpt_open_clock(d, fdb_size, false);
+	return dpt_open_hook(d, DPT_TC, fdb_size, false);
 }
 
-int dpt_open_clock(struct dpt *d, uint32_t fdb_size, bool real_clock)
+const char *dpt_hook_name(int hook)
+{
+	return hook == DPT_XDP ? "xdp" : "tc";
+}
+
+const char *dpt_hook_missing(int hook)
+{
+	static int probed = -1;
+	static char why[160];
+	struct bpf_insn prog[] = {
+		/* r0 = XDP_PASS; exit */
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = XDP_PASS },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	uint8_t frame[ETH_ZLEN] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02 };
+	struct xdp_md ctx = { .data_end = sizeof(frame), .ingress_ifindex = 0 };
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame, .data_size_in = sizeof(frame),
+		    .ctx_in = &ctx, .ctx_size_in = sizeof(ctx), .repeat = 1,
+		    .flags = BPF_F_TEST_XDP_LIVE_FRAMES);
+	int fd;
+
+	if (hook != DPT_XDP)
+		return NULL;
+	if (probed >= 0)
+		return probed ? why : NULL;
+	probed = 1;
+	ctx.ingress_ifindex = (__u32)dpt_env.ifindex[0];
+	fd = bpf_prog_load(BPF_PROG_TYPE_XDP, "dpt_probe", "GPL", prog, 2, NULL);
+	if (fd < 0) {
+		snprintf(why, sizeof(why), "cannot load an XDP program: %s", strerror(errno));
+		return why;
+	}
+	if (bpf_prog_test_run_opts(fd, &opts) < 0) {
+		snprintf(why, sizeof(why),
+			 "BPF_PROG_TEST_RUN with BPF_F_TEST_XDP_LIVE_FRAMES fails: %s (kernel < 5.18?)",
+			 strerror(errno));
+		close(fd);
+		return why;
+	}
+	close(fd);
+	probed = 0;
+	return NULL;
+}
+
+/* Point every map of @obj that @tc also has at the tc object's map. */
+static int share_maps(struct bpf_object *obj, struct bpf_object *tc)
 {
 	struct bpf_map *m, *tm;
+	int err;
+
+	bpf_object__for_each_map(m, obj) {
+		if (bpf_map__is_internal(m))
+			continue;
+		tm = bpf_object__find_map_by_name(tc, bpf_map__name(m));
+		if (!tm)
+			continue;
+		err = bpf_map__reuse_fd(m, bpf_map__fd(tm));
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int dpt_open_hook(struct dpt *d, int hook, uint32_t fdb_size, bool real_clock)
+{
 	int err, i;
 
 	memset(d, 0, sizeof(*d));
+	d->hook = hook;
 	d->ncpu = libbpf_num_possible_cpus();
 	if (d->ncpu < 1)
 		return -EINVAL;
@@ -203,21 +295,36 @@ int dpt_open_clock(struct dpt *d, uint32_t fdb_size, bool real_clock)
 	unpin_all(d->ctl->obj);
 	d->ctl->rodata->xbr_test_clock = !real_clock;
 	/* The control program works on the datapath's maps (as the loader's pins do). */
-	bpf_object__for_each_map(m, d->ctl->obj) {
-		if (bpf_map__is_internal(m))
-			continue;
-		tm = bpf_object__find_map_by_name(d->tc->obj, bpf_map__name(m));
-		if (!tm)
-			continue;
-		err = bpf_map__reuse_fd(m, bpf_map__fd(tm));
-		if (err)
-			goto fail;
-	}
-	err = xbr_ctl__load(d->ctl);
+	err = share_maps(d->ctl->obj, d->tc->obj);
+	if (!err)
+		err = xbr_ctl__load(d->ctl);
 	if (err)
 		goto fail;
 
 	d->prog_fd = bpf_program__fd(d->tc->progs.xbr_tc_ingress);
+	err = peers_gro(hook == DPT_XDP);
+	if (err)
+		goto fail;
+	if (hook == DPT_XDP) {
+		d->xdp = xbr_xdp__open();
+		if (!d->xdp) {
+			err = -errno;
+			goto fail;
+		}
+		unpin_all(d->xdp->obj);
+		d->xdp->rodata->xbr_test_clock = !real_clock;
+		d->xdp->rodata->xbr_xdp_trace = 1;
+		err = share_maps(d->xdp->obj, d->tc->obj);
+		if (!err)
+			err = xbr_xdp__load(d->xdp);
+		if (err)
+			goto fail;
+		d->prog_fd = bpf_program__fd(d->xdp->progs.xbr_xdp_ingress);
+		d->xegress_fd = bpf_program__fd(d->xdp->progs.xbr_xdp_egress);
+		d->xtx_fd = bpf_map__fd(d->xdp->maps.xbr_xdp_tx);
+		d->xflood_fd = bpf_map__fd(d->xdp->maps.xbr_xdp_flood);
+		d->xiso_fd = bpf_map__fd(d->xdp->maps.xbr_xdp_flood_iso);
+	}
 	d->ctl_fd = bpf_program__fd(d->ctl->progs.xbr_ctl);
 	d->fdb_fd = bpf_map__fd(d->tc->maps.xbr_fdb);
 	d->ports_fd = bpf_map__fd(d->tc->maps.xbr_ports);
@@ -236,6 +343,11 @@ int dpt_open_clock(struct dpt *d, uint32_t fdb_size, bool real_clock)
 		d->slot_pos[i] = -1;
 	d->cfg.ageing_ns = (uint64_t)XBR_AGEING_DEFAULT_SEC * 1000000000ULL;
 	d->cfg.fdb_size = d->fdb_size;
+	if (inet_pton(AF_INET6, DPT_PREFIX6, d->cfg.subnet6) != 1) {
+		err = -EINVAL;
+		goto fail;
+	}
+	d->cfg.plen6 = DPT_PLEN6;
 	err = dpt_set_ageing(d, d->cfg.ageing_ns);
 	if (!err)
 		err = dpt_set_clock(d, 1000ULL * 1000000000ULL);
@@ -253,6 +365,8 @@ void dpt_close(struct dpt *d)
 {
 	ring_buffer__free(d->rb);
 	d->rb = NULL;
+	xbr_xdp__destroy(d->xdp);
+	d->xdp = NULL;
 	xbr_ctl__destroy(d->ctl);
 	d->ctl = NULL;
 	xbr_tc__destroy(d->tc);
@@ -280,6 +394,22 @@ int dpt_set_ageing(struct dpt *d, uint64_t ageing_ns)
 {
 	d->cfg.ageing_ns = ageing_ns;
 	return config_write(d);
+}
+
+int dpt_set_prefix6(struct dpt *d, const uint8_t prefix[16], uint8_t plen6)
+{
+	memcpy(d->cfg.subnet6, prefix, 16);
+	d->cfg.plen6 = plen6;
+	return config_write(d);
+}
+
+void dpt_station(int pos, uint8_t mac[6], uint32_t *addr)
+{
+	static const uint8_t base[6] = { 0x02, 0x00, 0x5e, 0x10, 0x00, 0x00 };
+
+	memcpy(mac, base, 6);
+	mac[5] = (uint8_t)pos;
+	*addr = htonl(0x0a000000u | (uint32_t)(10 + pos));
 }
 
 int dpt_pos_of(const struct dpt *d, uint32_t ifindex)
@@ -350,6 +480,9 @@ int dpt_port_add(struct dpt *d, int pos, uint32_t flags, uint32_t max_learned)
 	p->max_learned = max_learned;
 	p->slot = d->cfg.nports;
 	p->idx = idx;
+	dpt_station(pos, p->mac, &p->addr);
+	p->plen = 24;
+	snprintf(p->netns, sizeof(p->netns), "dpt%d", pos);
 	memcpy(p->ifname, dpt_env.name[pos], sizeof(p->ifname));
 	z = calloc((size_t)d->ncpu, sizeof(*z));
 	if (!z)
@@ -363,6 +496,11 @@ int dpt_port_add(struct dpt *d, int pos, uint32_t flags, uint32_t max_learned)
 	err = flood_write(d, p->slot, p);
 	if (err)
 		return err;
+	if (d->hook == DPT_XDP) {
+		err = dp_devmaps_sync(d->xtx_fd, d->xflood_fd, d->xiso_fd, d->xegress_fd, p);
+		if (err)
+			return err;
+	}
 	d->slot_pos[p->slot] = pos;
 	d->present[pos] = true;
 	d->cfg.nports++;
@@ -380,6 +518,12 @@ int dpt_port_set(struct dpt *d, int pos, uint32_t flags, uint32_t max_learned)
 	p->max_learned = max_learned;
 	if (bpf_map_update_elem(d->ports_fd, &p->ifindex, p, BPF_EXIST) < 0)
 		return -errno;
+	if (d->hook == DPT_XDP) {
+		int err = dp_devmaps_sync(d->xtx_fd, d->xflood_fd, d->xiso_fd, d->xegress_fd, p);
+
+		if (err)
+			return err;
+	}
 	return flood_write(d, p->slot, p);
 }
 
@@ -415,6 +559,11 @@ int dpt_port_del(struct dpt *d, int pos)
 		err = config_write(d);
 	if (!err && bpf_map_delete_elem(d->ports_fd, &p->ifindex) < 0)
 		err = -errno;
+	if (!err && d->hook == DPT_XDP) {
+		bpf_map_delete_elem(d->xtx_fd, &p->ifindex);
+		bpf_map_delete_elem(d->xflood_fd, &p->ifindex);
+		bpf_map_delete_elem(d->xiso_fd, &p->ifindex);
+	}
 	if (err)
 		return err;
 	d->present[pos] = false;
@@ -563,23 +712,58 @@ int dpt_events_drain(struct dpt *d)
 	return n < 0 ? n : 0;
 }
 
-/* Decode one test_run from the counter deltas of every position. */
-int dpt_frame(struct dpt *d, uint32_t ifindex, const void *frame, uint32_t len, struct dpt_obs *o)
+static int run_tc(struct dpt *d, uint32_t ifindex, const void *frame, uint32_t len,
+		  struct dpt_obs *o)
 {
 	struct __sk_buff ctx = { .ifindex = ifindex };
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame, .data_size_in = len,
 		    .ctx_in = &ctx, .ctx_size_in = sizeof(ctx));
+
+	if (bpf_prog_test_run_opts(d->prog_fd, &opts) < 0)
+		return -errno;
+	o->retval = (int)opts.retval;
+	return 0;
+}
+
+/*
+ * XDP with BPF_F_TEST_XDP_LIVE_FRAMES: the redirect is carried out (devmap,
+ * broadcast, the egress program counting tx), but test_run does not report the
+ * program's return value then; the program's test trace (xbr_xdp_last) tells
+ * its decision instead.
+ */
+static int run_xdp(struct dpt *d, uint32_t ifindex, const void *frame, uint32_t len,
+		   struct dpt_obs *o)
+{
+	struct xdp_md ctx = { .data_end = len, .ingress_ifindex = ifindex };
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame, .data_size_in = len,
+		    .ctx_in = &ctx, .ctx_size_in = sizeof(ctx), .repeat = 1,
+		    .flags = BPF_F_TEST_XDP_LIVE_FRAMES);
+	struct xbr_xdp_decision *t = &d->xdp->bss->xbr_xdp_last;
+
+	memset(t, 0xff, sizeof(*t));
+	if (bpf_prog_test_run_opts(d->prog_fd, &opts) < 0)
+		return -errno;
+	o->retval = (int)t->verdict;
+	o->xdp = *t;
+	return 0;
+}
+
+/* Decode one test_run from the counter deltas of every position. */
+int dpt_frame(struct dpt *d, uint32_t ifindex, const void *frame, uint32_t len, struct dpt_obs *o)
+{
 	struct dpt_port_snap now[DPT_NPOS];
-	int in = -1, pos, r, nrx = 0, ndrop = 0, nflood = 0, ntx = 0, err;
+	int in = -1, pos, r, nrx = 0, ndrop = 0, nflood = 0, ntx = 0, err, kind;
+	uint32_t reason = XBR_DROP_NONE;
 
 	memset(o, 0, sizeof(*o));
 	o->kind = DPT_BAD;
-	if (bpf_prog_test_run_opts(d->prog_fd, &opts) < 0) {
-		o->err = -errno;
-		snprintf(o->why, sizeof(o->why), "test_run failed: %s", strerror(errno));
-		return o->err;
+	err = d->hook == DPT_XDP ? run_xdp(d, ifindex, frame, len, o) :
+				   run_tc(d, ifindex, frame, len, o);
+	if (err) {
+		o->err = err;
+		snprintf(o->why, sizeof(o->why), "test_run failed: %s", strerror(-err));
+		return err;
 	}
-	o->retval = (int)opts.retval;
 	for (pos = 0; pos < DPT_NPOS; pos++) {
 		struct dpt_port_snap *a = &d->snap[pos], *b = &now[pos];
 
@@ -599,7 +783,7 @@ int dpt_frame(struct dpt *d, uint32_t ifindex, const void *frame, uint32_t len, 
 		for (r = 0; r < (int)DPT_NDROPS; r++) {
 			if (b->drops[r] != a->drops[r]) {
 				ndrop += (int)(b->drops[r] - a->drops[r]);
-				o->reason = (uint32_t)r;
+				reason = (uint32_t)r;
 			}
 		}
 		if (b->tx_packets != a->tx_packets) {
@@ -617,42 +801,73 @@ int dpt_frame(struct dpt *d, uint32_t ifindex, const void *frame, uint32_t len, 
 		return err;
 	if (o->why[0])
 		return 0;
-	if (nrx > 1 || (in >= 0 && d->port[in].ifindex != ifindex) ||
-	    (in >= 0 && !d->present[in])) {
+
+	/* What the counters say. */
+	if (nrx > 1 || (in >= 0 && d->port[in].ifindex != ifindex)) {
 		snprintf(o->why, sizeof(o->why), "rx counted on %d ports (last pos %d)", nrx, in);
 		return 0;
 	}
-	if (o->retval == TC_ACT_REDIRECT) {
-		if (ntx != 1 || nflood || ndrop || nrx != 1)
-			snprintf(o->why, sizeof(o->why),
-				 "REDIRECT with %d tx ports, %d rx_flood, %d drops, %d rx", ntx, nflood,
-				 ndrop, nrx);
-		else
-			o->kind = DPT_UNICAST;
-	} else if (o->retval == TC_ACT_SHOT) {
-		if (nrx == 0) {
-			if (ntx || nflood || ndrop)
-				snprintf(o->why, sizeof(o->why), "no rx but tx/flood/drop counted");
-			else {
-				o->kind = DPT_DROP;
-				o->reason = XBR_DROP_NOPORT;
-			}
-		} else if (nflood) {
-			if (nflood != 1 || ndrop)
-				snprintf(o->why, sizeof(o->why), "flood with %d rx_flood, %d drops",
-					 nflood, ndrop);
-			else
-				o->kind = DPT_FLOOD;
-		} else if (ndrop == 1 && !ntx) {
-			o->kind = DPT_DROP;
-		} else {
-			snprintf(o->why, sizeof(o->why), "SHOT with %d drops, %d tx ports", ndrop, ntx);
+	if (nrx == 0) {
+		if (ntx || nflood || ndrop) {
+			snprintf(o->why, sizeof(o->why), "tx/flood/drop counted without rx");
+			return 0;
+		}
+		kind = DPT_DROP;
+		reason = XBR_DROP_NOPORT;
+	} else if (nflood) {
+		if (nflood != 1 || ndrop) {
+			snprintf(o->why, sizeof(o->why), "flood with %d rx_flood, %d drops", nflood,
+				 ndrop);
+			return 0;
+		}
+		kind = DPT_FLOOD;
+	} else if (ndrop) {
+		if (ndrop != 1 || ntx) {
+			snprintf(o->why, sizeof(o->why), "drop with %d drops, %d tx ports", ndrop, ntx);
+			return 0;
+		}
+		kind = DPT_DROP;
+	} else {
+		if (ntx != 1) {
+			snprintf(o->why, sizeof(o->why), "unicast with %d tx ports", ntx);
+			return 0;
+		}
+		kind = DPT_UNICAST;
+	}
+
+	/* What the program says must agree. */
+	if (d->hook == DPT_TC) {
+		int want = kind == DPT_UNICAST ? TC_ACT_REDIRECT : TC_ACT_SHOT;
+
+		if (o->retval != want) {
+			snprintf(o->why, sizeof(o->why), "counters say %s, verdict %d",
+				 dpt_kind_str(kind), o->retval);
+			return 0;
 		}
 	} else {
-		snprintf(o->why, sizeof(o->why), "unexpected verdict %d", o->retval);
+		const struct xbr_xdp_decision *t = &o->xdp;
+		int bad = (int)t->verdict != kind;
+
+		if (kind == DPT_DROP)
+			bad |= t->reason != reason;
+		else
+			bad |= t->reason != XBR_DROP_NONE;
+		if (kind == DPT_UNICAST)
+			bad |= (int)t->out_ifindex != dpt_env.ifindex[ffs((int)o->txmask) - 1];
+		if (kind == DPT_FLOOD)
+			bad |= t->flood_map != ((d->port[in].flags & XBR_PORT_F_ISOLATED) ?
+							(uint32_t)XBR_XDP_FLOOD_ISO :
+							(uint32_t)XBR_XDP_FLOOD_ALL);
+		if (bad) {
+			snprintf(o->why, sizeof(o->why),
+				 "counters say %s/%s, trace verdict %u out %u map %u reason %u",
+				 dpt_kind_str(kind), dpt_reason_str(reason), t->verdict,
+				 t->out_ifindex, t->flood_map, t->reason);
+			return 0;
+		}
 	}
-	if (o->kind != DPT_DROP && o->kind != DPT_BAD)
-		o->reason = XBR_DROP_NONE;
+	o->kind = kind;
+	o->reason = kind == DPT_DROP ? reason : XBR_DROP_NONE;
 	return 0;
 }
 

@@ -1,19 +1,21 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * Datapath test harness: the tc and control programs loaded from their
- * skeletons (no pinning, test clock on, maps shared between the two), fed
- * frames with BPF_PROG_TEST_RUN, and observed through their own counters.
+ * Datapath test harness: the tc, XDP and control programs loaded from their
+ * skeletons (no pinning, test clock on, every map shared with the tc object's),
+ * fed frames with BPF_PROG_TEST_RUN, and observed through their own counters.
  *
- * The tc program's redirect target is not returned by test_run, so the harness
- * reads where a frame went from the per-port counters: the program adds one to
- * tx_packets of the egress port for a unicast and for every flood copy that
- * bpf_clone_redirect() sent, rx_flood of the ingress port for a flood, and
- * drops[reason] for a drop. The summed per-CPU deltas of one test_run give the
- * exact egress port set and the drop reason.
+ * test_run does not say where a redirected frame went, so the harness reads it
+ * from the per-port counters: one tx_packets on the egress port for a unicast
+ * and for every flood copy actually sent (tc: bpf_clone_redirect() succeeded;
+ * XDP: the devmap egress program ran), rx_flood on the ingress port for a
+ * flood, drops[reason] for a drop. The summed per-CPU deltas of one test_run
+ * give the exact egress port set and the drop reason; the tc verdict, or the
+ * XDP program's test trace (xbr_xdp_last), must agree with them.
  *
  * bpf_prog_test_run_skb() looks ctx->ifindex up as a real device, and
- * bpf_clone_redirect() transmits for real, so the ports are veth pairs in a
- * private network namespace (dpt_env_setup() unshares one for the process).
+ * bpf_clone_redirect() (like XDP live frames) transmits for real, so the ports
+ * are veth pairs in a private network namespace (dpt_env_setup() unshares one
+ * for the process).
  */
 #ifndef XBR_TEST_DPT_H
 #define XBR_TEST_DPT_H
@@ -49,15 +51,31 @@ static inline uint32_t dpt_idx(int pos)
 /* Drop-reason slots of the per-port counters, whatever their number. */
 #define DPT_NDROPS (sizeof(((struct xbr_port_stats *)0)->drops) / sizeof(__u64))
 
+/* The station behind the port at @pos: MAC 02:00:5e:10:00:<pos>, IPv4
+ * 10.0.0.<10+pos> (network order). The bridge's IPv6 prefix is DPT_PREFIX6. */
+void dpt_station(int pos, uint8_t mac[6], uint32_t *addr);
+#define DPT_PREFIX6 "fd00:db8:1:2::"
+#define DPT_PLEN6 64
+
 struct dpt_port_snap {
 	uint64_t rx_packets, rx_bytes, tx_packets, tx_bytes, rx_flood;
 	uint64_t drops[DPT_NDROPS];
 };
 
+/* The hook whose program takes the frames. */
+enum dpt_hook {
+	DPT_TC = 0, /* xbr_tc_ingress: the verdict is test_run's return value */
+	DPT_XDP = 1, /* xbr_xdp_ingress, run with live frames so that its devmap
+		      * redirects happen and the egress program counts tx */
+};
+
 struct dpt {
+	int hook; /* enum dpt_hook */
 	struct xbr_tc *tc;
 	struct xbr_ctl *ctl;
+	struct xbr_xdp *xdp;
 	int prog_fd, ctl_fd;
+	int xtx_fd, xflood_fd, xiso_fd, xegress_fd; /* XDP devmaps, egress program */
 	int fdb_fd, ports_fd, flood_fd, config_fd, pstats_fd, learned_fd, brstats_fd, clock_fd;
 	struct ring_buffer *rb;
 	int ncpu;
@@ -85,10 +103,11 @@ enum dpt_kind {
 
 struct dpt_obs {
 	int err; /* test_run's own error (0, or -errno) */
-	int retval; /* the program's return value */
+	int retval; /* tc: the program's return value; XDP: the traced verdict */
 	int kind; /* enum dpt_kind */
 	uint32_t reason; /* enum xbr_drop_reason for DPT_DROP (NOPORT: nothing counted) */
 	uint32_t txmask; /* positions that got a tx count */
+	struct xbr_xdp_decision xdp; /* XDP: the program's test trace */
 	char why[160]; /* for DPT_BAD */
 };
 
@@ -96,16 +115,24 @@ struct dpt_obs {
  * time from xbr_clock (dpt_set_clock), or with @real_clock from the kernel's
  * clocks as in production. 0 or -errno. */
 int dpt_open(struct dpt *d, uint32_t fdb_size);
-int dpt_open_clock(struct dpt *d, uint32_t fdb_size, bool real_clock);
+int dpt_open_hook(struct dpt *d, int hook, uint32_t fdb_size, bool real_clock);
+const char *dpt_hook_name(int hook);
+/* NULL when the kernel can run @hook's tests, else why not (a missing kernel
+ * feature, probed with a trivial program, not with xbr's). */
+const char *dpt_hook_missing(int hook);
 void dpt_close(struct dpt *d);
 
 int dpt_set_clock(struct dpt *d, uint64_t now);
 /* Write the configuration (ageing time; nports kept by the harness). */
 int dpt_set_ageing(struct dpt *d, uint64_t ageing_ns);
+/* The bridge's IPv6 prefix (plen6 0: no IPv6). */
+int dpt_set_prefix6(struct dpt *d, const uint8_t prefix[16], uint8_t plen6);
 
 /* Add the port at @pos (flood-list slot at the end, counters zeroed), as the
  * loader does; update the flags of a present one; remove one as the loader
- * does (record, dense flood list, then a FLUSH of its entries through ctl). */
+ * does (record, dense flood list, then a FLUSH of its entries through ctl).
+ * With the XDP hook, the devmaps follow through the loader's own
+ * dp_devmaps_sync() (user/datapath.c). */
 int dpt_port_add(struct dpt *d, int pos, uint32_t flags, uint32_t max_learned);
 int dpt_port_set(struct dpt *d, int pos, uint32_t flags, uint32_t max_learned);
 int dpt_port_del(struct dpt *d, int pos);

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * test_datapath: the tc and control programs under BPF_PROG_TEST_RUN.
+ * test_datapath: the tc, XDP and control programs under BPF_PROG_TEST_RUN.
  *   fixtures - a table of frames with their expected verdict, egress ports,
- *              table state, counters and events (test_fixtures.c);
- *   model    - long random frame sequences run through the BPF program and a
- *              reference model of the rules, compared decision by decision
+ *              table state, counters and events, run through both hooks
+ *              (test_fixtures.c);
+ *   model    - long random frame sequences run through each hook's program and
+ *              a reference model of the rules, compared decision by decision
  *              (test_model.c). XBR_MODEL_FRAMES=N, XBR_MODEL_SEED=S.
+ * XBR_DP_VERBOSE=1 shows libbpf's debug output.
  * Needs root; enters a private network namespace for its veth ports.
  * Exit status: number of failed tests (0: all passed).
  */

@@ -70,7 +70,8 @@ const struct m_port *model_port(const struct model *m, uint32_t ifindex)
 	return port_get((struct model *)m, ifindex);
 }
 
-void model_port_set(struct model *m, uint32_t ifindex, uint32_t flags, uint32_t max_learned)
+void model_port_set(struct model *m, uint32_t ifindex, uint32_t flags, uint32_t max_learned,
+		    const uint8_t mac[6], uint32_t addr)
 {
 	struct m_port *p = port_get(m, ifindex);
 
@@ -82,6 +83,8 @@ void model_port_set(struct model *m, uint32_t ifindex, uint32_t flags, uint32_t 
 	}
 	p->flags = flags;
 	p->max_learned = max_learned;
+	memcpy(p->mac, mac, 6);
+	p->addr = addr;
 }
 
 static struct m_entry *find(struct model *m, const uint8_t mac[6])
@@ -253,8 +256,67 @@ static void decide(struct model *m, uint64_t now, const struct m_port *in, const
 	d->out = op->ifindex;
 }
 
-void model_frame(struct model *m, uint64_t now, uint32_t in_ifindex, const uint8_t dst[6],
-		 const uint8_t src[6], struct m_decision *d)
+static uint16_t be16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+/* May a frame from port @p's station enter? (rule 1a) */
+static bool spoof_ok(const struct model *m, const struct m_port *p, const uint8_t *f, uint32_t len)
+{
+	const uint8_t *l3 = f + 14;
+	uint32_t l3len = len - 14, ip;
+	uint8_t want[16];
+	static const uint8_t any6[16];
+	int i;
+
+	if (memcmp(f + 6, p->mac, 6))
+		return false;
+	switch (be16(f + 12)) {
+	case 0x0806: /* ARP: hrd pro hln pln op sha[6] sip[4] tha[6] tip[4] */
+		if (l3len < 28 || be16(l3) != 1 || be16(l3 + 2) != 0x0800 || l3[4] != 6 ||
+		    l3[5] != 4 || memcmp(l3 + 8, p->mac, 6))
+			return false;
+		memcpy(&ip, l3 + 14, 4);
+		return ip == p->addr || ip == 0;
+	case 0x0800: /* IPv4: saddr at 12, the header up to daddr is 20 bytes */
+		if (l3len < 20)
+			return false;
+		memcpy(&ip, l3 + 12, 4);
+		return ip == p->addr || ip == 0;
+	case 0x86dd: /* IPv6: saddr at 8, 40 bytes up to the end of daddr */
+		if (l3len < 40)
+			return false;
+		if (!memcmp(l3 + 8, any6, 16))
+			return true;
+		memset(want, 0, sizeof(want));
+		want[0] = 0xfe;
+		want[1] = 0x80;
+		want[8] = p->mac[0] ^ 0x02; /* modified EUI-64: flip the U/L bit */
+		want[9] = p->mac[1];
+		want[10] = p->mac[2];
+		want[11] = 0xff;
+		want[12] = 0xfe;
+		want[13] = p->mac[3];
+		want[14] = p->mac[4];
+		want[15] = p->mac[5];
+		if (!memcmp(l3 + 8, want, 16))
+			return true;
+		if (!m->plen6)
+			return false;
+		/* prefix/plen6, then the IPv4 address in the last 32 bits */
+		memset(want, 0, sizeof(want));
+		for (i = 0; i < (int)m->plen6 && i < 96; i++)
+			want[i / 8] |= (uint8_t)(m->prefix6[i / 8] & (0x80 >> (i % 8)));
+		memcpy(want + 12, &p->addr, 4);
+		return !memcmp(l3 + 8, want, 16);
+	default:
+		return false;
+	}
+}
+
+void model_frame(struct model *m, uint64_t now, uint32_t in_ifindex, const uint8_t *frame,
+		 uint32_t len, struct m_decision *d)
 {
 	const struct m_port *in = port_get(m, in_ifindex);
 	int i;
@@ -265,7 +327,12 @@ void model_frame(struct model *m, uint64_t now, uint32_t in_ifindex, const uint8
 		d->reason = XBR_DROP_NOPORT;
 		return;
 	}
-	decide(m, now, in, dst, src, d);
+	if ((in->flags & XBR_PORT_F_SPOOFCHK) && !spoof_ok(m, in, frame, len)) {
+		d->kind = XBR_V_DROP;
+		d->reason = XBR_DROP_SPOOF;
+		return;
+	}
+	decide(m, now, in, frame, frame + 6, d);
 	if (d->kind != XBR_V_FLOOD)
 		return;
 	for (i = 0; i < m->nport; i++) {

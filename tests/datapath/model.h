@@ -9,6 +9,13 @@
  *
  * Rules, in order, for a frame entering port P with source S, destination D:
  *  1. P is not a port: dropped, nothing counted or learned.
+ *  1a. P spoof-checked: drop SPOOF unless S is P's station MAC and the frame is
+ *     ARP (Ethernet/IPv4, sender MAC the station's, sender IP the station's or
+ *     0.0.0.0), IPv4 (source the station's or 0.0.0.0) or IPv6 (source ::,
+ *     fe80::EUI-64 of the station MAC, or the station's address: the bridge
+ *     prefix with the station's IPv4 address as the last 32 bits, when the
+ *     bridge has IPv6), each with the header complete up to the addresses.
+ *     Any other EtherType (VLAN tags too) is dropped.
  *  2. S is a group address (I/G bit) or all-zero: drop BAD_SRC, nothing learned.
  *  3. P locked: drop LOCKED unless S has a STATIC entry on P; never learns.
  *     Otherwise, if P learns: learn S on P (below).
@@ -44,6 +51,8 @@ struct m_port {
 	uint32_t ifindex;
 	uint32_t flags; /* XBR_PORT_F_* */
 	uint32_t max_learned; /* 0: no cap */
+	uint8_t mac[6]; /* the station's MAC and IPv4 address (network order) */
+	uint32_t addr;
 };
 
 struct m_entry {
@@ -67,6 +76,8 @@ struct m_event {
 struct model {
 	uint64_t ageing_ns;
 	size_t cap;
+	uint8_t prefix6[16]; /* the bridge's IPv6 prefix; plen6 0: none */
+	uint8_t plen6;
 	/* Port table, in flood-list order. */
 	struct m_port port[MODEL_MAX_PORTS];
 	int nport;
@@ -89,14 +100,17 @@ struct m_decision {
 int model_init(struct model *m, size_t cap, uint64_t ageing_ns);
 void model_free(struct model *m);
 
-/* Add or change a port (appended to the flood list when new). */
-void model_port_set(struct model *m, uint32_t ifindex, uint32_t flags, uint32_t max_learned);
+/* Add or change a port (appended to the flood list when new); @mac/@addr:
+ * its station. */
+void model_port_set(struct model *m, uint32_t ifindex, uint32_t flags, uint32_t max_learned,
+		    const uint8_t mac[6], uint32_t addr);
 /* Remove a port and every table entry on it (counted deleted, at @now). */
 void model_port_del(struct model *m, uint64_t now, uint32_t ifindex);
 const struct m_port *model_port(const struct model *m, uint32_t ifindex);
 
-void model_frame(struct model *m, uint64_t now, uint32_t in_ifindex, const uint8_t dst[6],
-		 const uint8_t src[6], struct m_decision *d);
+/* A whole frame (at least an Ethernet header) entering @in_ifindex. */
+void model_frame(struct model *m, uint64_t now, uint32_t in_ifindex, const uint8_t *frame,
+		 uint32_t len, struct m_decision *d);
 
 /* Control request (op, ifindex, flags, mac) at @now: its result, 0 or -errno;
  * *count: entries affected. */

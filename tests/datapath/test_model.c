@@ -6,9 +6,9 @@
  * set, the last from the tx counters), every event compared, and periodically
  * the whole table, the per-port learned counts and the bridge counters.
  *
- *   XBR_MODEL_FRAMES=N  frames in all (default 300000), split over two phases:
- *                       a small table (16 entries, 24 stations: full often)
- *                       and a large one.
+ *   XBR_MODEL_FRAMES=N  frames in all (default 300000), split over four phases:
+ *                       the tc and the XDP program, each with a small table
+ *                       (16 entries, 24 stations: full often) and a large one.
  *   XBR_MODEL_SEED=S    replay a run (the seed is printed first).
  */
 #define _GNU_SOURCE
@@ -25,10 +25,13 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <linux/if_ether.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
 #include <linux/pkt_cls.h>
 #include <cmocka.h>
 
 #include "dpt.h"
+#include "parse.h" /* xbr_station_addr6(): how the loader numbers stations */
 #include "model.h"
 #include "tests.h"
 
@@ -72,6 +75,7 @@ static int pct(struct rng *r, int p)
 
 struct phase {
 	const char *name;
+	int hook; /* enum dpt_hook */
 	uint32_t cap;
 	int pool; /* unicast stations */
 	uint64_t ageing_ns;
@@ -124,6 +128,8 @@ static uint32_t random_port_flags(struct rng *r, uint32_t *max_learned)
 		f |= XBR_PORT_F_LOCKED;
 	if (pct(r, 50))
 		f |= XBR_PORT_F_PEER;
+	if (pct(r, 15))
+		f |= XBR_PORT_F_SPOOFCHK;
 	*max_learned = pct(r, 70) ? 0 : 1 + (uint32_t)below(r, 6);
 	return f;
 }
@@ -134,10 +140,10 @@ static const char *flags_str(uint32_t f)
 	static int n;
 	char *b = buf[n++ & 3];
 
-	snprintf(b, 32, "%s%s%s%s%s%s", f & XBR_PORT_F_LEARNING ? "L" : "-",
+	snprintf(b, 32, "%s%s%s%s%s%s%s", f & XBR_PORT_F_LEARNING ? "L" : "-",
 		 f & XBR_PORT_F_FLOOD ? "F" : "-", f & XBR_PORT_F_ISOLATED ? "I" : "-",
 		 f & XBR_PORT_F_HAIRPIN ? "H" : "-", f & XBR_PORT_F_LOCKED ? "K" : "-",
-		 f & XBR_PORT_F_PEER ? "P" : "-");
+		 f & XBR_PORT_F_PEER ? "P" : "-", f & XBR_PORT_F_SPOOFCHK ? "S" : "-");
 	return b;
 }
 
@@ -162,9 +168,10 @@ static void dump_context(struct run *R, const uint8_t *src, const uint8_t *dst)
 	print_message("  replay: XBR_MODEL_SEED=%" PRIu64 " XBR_MODEL_FRAMES=%ld "
 		      "build/tests/test_datapath\n",
 		      g_seed, g_frames);
-	print_message("  phase %s, step %ld, frame %ld, clock %" PRIu64 " ns, ageing %" PRIu64
+	print_message("  %s %s, step %ld, frame %ld, clock %" PRIu64 " ns, ageing %" PRIu64
 		      " ns\n",
-		      R->ph->name, R->step, R->frame, d->now, R->m->ageing_ns);
+		      dpt_hook_name(R->ph->hook), R->ph->name, R->step, R->frame, d->now,
+		      R->m->ageing_ns);
 	print_message("  ports:");
 	for (pos = 0; pos < NPORTPOS; pos++) {
 		if (d->present[pos])
@@ -490,6 +497,144 @@ static uint32_t mask_of(const struct dpt *d, const struct m_decision *md)
 	return mask;
 }
 
+static void model_port_add(struct run *R, int pos, uint32_t flags, uint32_t max)
+{
+	uint8_t mac[6];
+	uint32_t addr;
+
+	dpt_station(pos, mac, &addr);
+	model_port_set(R->m, (uint32_t)dpt_env.ifindex[pos], flags, max, mac, addr);
+}
+
+/* Packed as on the wire. */
+struct arp_eth_ipv4 {
+	uint16_t hrd, pro;
+	uint8_t hln, pln;
+	uint16_t op;
+	uint8_t sha[6];
+	uint32_t sip;
+	uint8_t tha[6];
+	uint32_t tip;
+} __attribute__((packed));
+
+/* A random IPv4 address for a source: the station's, 0.0.0.0, another
+ * station's, or anything. */
+static uint32_t random_ip4(struct run *R, uint32_t own)
+{
+	struct rng *r = &R->r;
+	uint8_t mac[6];
+	uint32_t a;
+	int c = (int)below(r, 100);
+
+	if (c < 50)
+		return own;
+	if (c < 65)
+		return 0;
+	if (c < 85) {
+		dpt_station((int)below(r, NPORTPOS), mac, &a);
+		return a;
+	}
+	return (uint32_t)rnd(r);
+}
+
+/*
+ * The rest of the frame after the MACs: mostly an opaque EtherType, or ARP,
+ * IPv4, IPv6 with sources the spoof check accepts or not, VLAN tags, headers
+ * cut short. Returns the frame length.
+ */
+static uint32_t random_l3(struct run *R, int in, struct test_frame *f)
+{
+	struct rng *r = &R->r;
+	uint8_t *l3 = f->payload, own_mac[6];
+	uint32_t own = 0, need = 0, len, a;
+	int c = (int)below(r, 100), i;
+
+	if (in >= 0 && in < NPORTPOS)
+		dpt_station(in, own_mac, &own);
+	else
+		memcpy(own_mac, f->eth.h_source, 6);
+	if (c < 55) {
+		f->eth.h_proto = htons(0x88b5);
+	} else if (c < 70) {
+		struct iphdr *ip = (void *)l3;
+
+		f->eth.h_proto = htons(ETH_P_IP);
+		ip->version = 4;
+		ip->ihl = 5;
+		ip->ttl = 64;
+		ip->protocol = 17;
+		ip->tot_len = htons(28);
+		ip->saddr = random_ip4(R, own);
+		ip->daddr = (uint32_t)rnd(r);
+		need = sizeof(*ip);
+	} else if (c < 80) {
+		struct arp_eth_ipv4 *arp = (void *)l3;
+
+		f->eth.h_proto = htons(ETH_P_ARP);
+		arp->hrd = htons(pct(r, 95) ? 1 : 6);
+		arp->pro = htons(pct(r, 95) ? ETH_P_IP : ETH_P_IPV6);
+		arp->hln = pct(r, 97) ? 6 : 8;
+		arp->pln = pct(r, 97) ? 4 : 16;
+		arp->op = htons(1);
+		memcpy(arp->sha, pct(r, 75) ? f->eth.h_source : R->pool[below(r, R->ph->pool)], 6);
+		arp->sip = random_ip4(R, own);
+		arp->tip = (uint32_t)rnd(r);
+		need = sizeof(*arp);
+	} else if (c < 92) {
+		struct ipv6hdr *ip6 = (void *)l3;
+		const uint8_t *mac = pct(r, 80) ? own_mac : f->eth.h_source;
+
+		f->eth.h_proto = htons(ETH_P_IPV6);
+		ip6->version = 6;
+		ip6->nexthdr = 59;
+		ip6->hop_limit = 64;
+		c = (int)below(r, 100);
+		if (c < 20) {
+			memset(&ip6->saddr, 0, 16);
+		} else if (c < 45) {
+			uint8_t *b = ip6->saddr.s6_addr;
+
+			b[0] = 0xfe;
+			b[1] = 0x80;
+			b[8] = mac[0] ^ 2;
+			b[9] = mac[1];
+			b[10] = mac[2];
+			b[11] = 0xff;
+			b[12] = 0xfe;
+			b[13] = mac[3];
+			b[14] = mac[4];
+			b[15] = mac[5];
+			if (pct(r, 10))
+				b[8] = mac[0]; /* U/L bit not flipped: wrong */
+		} else if (c < 80) {
+			/* The loader's derivation of a station's address. */
+			a = pct(r, 80) ? own : random_ip4(R, own);
+			xbr_station_addr6(R->m->prefix6, R->m->plen6, a, ip6->saddr.s6_addr);
+		} else {
+			for (i = 0; i < 16; i++)
+				ip6->saddr.s6_addr[i] = (uint8_t)rnd(r);
+		}
+		need = sizeof(*ip6);
+	} else if (c < 95) {
+		f->eth.h_proto = htons(ETH_P_8021Q);
+		l3[0] = 0;
+		l3[1] = 5;
+		l3[2] = 0x08;
+		l3[3] = 0x00;
+		need = 24;
+	} else {
+		f->eth.h_proto = htons((uint16_t)rnd(r));
+	}
+	/* Header cut short; tc's test_run refuses IPv4 and IPv6 frames without a
+	 * whole network header (-EINVAL), XDP's takes them. */
+	if (need && pct(r, 8) &&
+	    (R->d->hook == DPT_XDP || f->eth.h_proto == htons(ETH_P_ARP) ||
+	     f->eth.h_proto == htons(ETH_P_8021Q)))
+		return ETH_HLEN + (uint32_t)below(r, need);
+	len = pct(r, 90) ? ETH_ZLEN : ETH_HLEN + (uint32_t)below(r, ETH_DATA_LEN + 1);
+	return len < ETH_HLEN + need ? ETH_HLEN + need : len;
+}
+
 static int do_frame(struct run *R)
 {
 	struct rng *r = &R->r;
@@ -516,6 +661,13 @@ static int do_frame(struct run *R)
 	}
 	memset(&f, 0, sizeof(f));
 	random_src(R, f.eth.h_source);
+	/* Frames from the port's own station, as a spoof-checked port expects. */
+	if (in >= 0 && in < NPORTPOS && pct(r, d->present[in] && (d->port[in].flags &
+							  XBR_PORT_F_SPOOFCHK) ? 65 : 10)) {
+		uint32_t a;
+
+		dpt_station(in, f.eth.h_source, &a);
+	}
 	random_dst(R, f.eth.h_source, f.eth.h_dest);
 	if (R->focus) {
 		R->focus = false;
@@ -529,33 +681,35 @@ static int do_frame(struct run *R)
 			memcpy(f.eth.h_dest, R->focus_mac, 6);
 		}
 	}
-	f.eth.h_proto = htons(0x88b5);
-	len = pct(r, 90) ? ETH_ZLEN : ETH_HLEN + (uint32_t)below(r, ETH_DATA_LEN + 1);
-	snprintf(R->what, sizeof(R->what), "frame %ld: port %d (ifindex %u) %s -> %s len %u",
-		 R->frame, in, ifindex, dpt_mac_str(f.eth.h_source), dpt_mac_str(f.eth.h_dest), len);
+	len = random_l3(R, in, &f);
+	snprintf(R->what, sizeof(R->what),
+		 "frame %ld: port %d (ifindex %u) %s -> %s type %#06x len %u", R->frame, in, ifindex,
+		 dpt_mac_str(f.eth.h_source), dpt_mac_str(f.eth.h_dest), ntohs(f.eth.h_proto), len);
 
 	model_events_reset(R->m);
 	dpt_events_reset(d);
 	/* Both take the frame; on a mismatch the context shown is the state after it. */
-	model_frame(R->m, d->now, ifindex, f.eth.h_dest, f.eth.h_source, &md);
+	model_frame(R->m, d->now, ifindex, (const uint8_t *)&f, len, &md);
 	err = dpt_frame(d, ifindex, &f, len, &o);
 	if (err) {
 		print_message("  %s: test_run: %s\n", R->what, strerror(-err));
 		return -1;
 	}
 	want_mask = mask_of(d, &md);
+	decision_str(a, sizeof(a), md.kind, md.reason, want_mask);
+	decision_str(b, sizeof(b), o.kind, o.reason, o.txmask);
 	if (o.kind == DPT_BAD || o.kind != md.kind ||
 	    (o.kind == DPT_DROP && o.reason != md.reason) || o.txmask != want_mask ||
-	    o.retval != (md.kind == XBR_V_UNICAST ? TC_ACT_REDIRECT : TC_ACT_SHOT)) {
-		decision_str(a, sizeof(a), md.kind, md.reason, want_mask);
-		decision_str(b, sizeof(b), o.kind, o.reason, o.txmask);
+	    (d->hook == DPT_TC &&
+	     o.retval != (md.kind == XBR_V_UNICAST ? TC_ACT_REDIRECT : TC_ACT_SHOT)) ||
+	    (d->hook == DPT_XDP && md.kind == XBR_V_UNICAST && o.xdp.out_ifindex != md.out)) {
 		print_message("  MISMATCH at %s\n  model: %s\n  bpf:   %s (verdict %d)%s%s\n",
 			      R->what, a, b, o.retval, o.why[0] ? ": " : "", o.why);
 		dump_context(R, f.eth.h_source, f.eth.h_dest);
 		return -1;
 	}
 	if (check_events(R) || check_entry(R, f.eth.h_source) || check_entry(R, f.eth.h_dest)) {
-		print_message("  at %s\n", R->what);
+		print_message("  MISMATCH at %s (both decided %s)\n", R->what, a);
 		dump_context(R, f.eth.h_source, f.eth.h_dest);
 		return -1;
 	}
@@ -606,7 +760,7 @@ static int do_ctl(struct run *R)
 		return -1;
 	}
 	if (check_events(R) || check_entry(R, q.mac)) {
-		print_message("  at %s\n", R->what);
+		print_message("  MISMATCH at %s (both returned %d)\n", R->what, got);
 		dump_context(R, q.mac, NULL);
 		return -1;
 	}
@@ -632,23 +786,44 @@ static int do_port_change(struct run *R, int add_del)
 		snprintf(R->what, sizeof(R->what), "port %d added %s max %u", pos, flags_str(flags),
 			 max);
 		err = dpt_port_add(d, pos, flags, max);
-		model_port_set(R->m, (uint32_t)dpt_env.ifindex[pos], flags, max);
+		model_port_add(R, pos, flags, max);
 	} else {
 		snprintf(R->what, sizeof(R->what), "port %d set %s max %u", pos, flags_str(flags),
 			 max);
 		err = dpt_port_set(d, pos, flags, max);
-		model_port_set(R->m, (uint32_t)dpt_env.ifindex[pos], flags, max);
+		model_port_add(R, pos, flags, max);
 	}
 	if (err < 0) {
 		print_message("  %s: %s\n", R->what, strerror(-err));
 		return -1;
 	}
 	if (check_events(R)) {
-		print_message("  at %s\n", R->what);
+		print_message("  MISMATCH at %s\n", R->what);
+		dump_context(R, NULL, NULL);
 		return -1;
 	}
 	R->nportchg++;
 	return 0;
+}
+
+/* A new IPv6 prefix for the bridge, bits past the prefix length included. */
+static int do_prefix_change(struct run *R)
+{
+	static const uint8_t plens[] = { 0, 48, 56, 61, 64, 64, 80, 96 };
+	struct rng *r = &R->r;
+	uint8_t p[16];
+	int i, err;
+
+	for (i = 0; i < 16; i++)
+		p[i] = (uint8_t)rnd(r);
+	p[0] = 0xfd;
+	memcpy(R->m->prefix6, p, 16);
+	R->m->plen6 = plens[below(r, sizeof(plens))];
+	snprintf(R->what, sizeof(R->what), "IPv6 prefix /%u", R->m->plen6);
+	err = dpt_set_prefix6(R->d, p, R->m->plen6);
+	if (err)
+		print_message("  %s: %s\n", R->what, strerror(-err));
+	return err;
 }
 
 static void run_phase(const struct phase *ph)
@@ -666,17 +841,19 @@ static void run_phase(const struct phase *ph)
 	R->m = calloc(1, sizeof(*R->m));
 	assert_non_null(R->d);
 	assert_non_null(R->m);
-	err = dpt_open(R->d, ph->cap);
+	err = dpt_open_hook(R->d, ph->hook, ph->cap, false);
 	if (err)
 		fail_msg("loading the programs: %s", strerror(-err));
 	assert_int_equal(model_init(R->m, ph->cap, ph->ageing_ns), 0);
 	assert_int_equal(dpt_set_ageing(R->d, ph->ageing_ns), 0);
+	memcpy(R->m->prefix6, R->d->cfg.subnet6, 16);
+	R->m->plen6 = R->d->cfg.plen6;
 	for (i = 0; i < ph->pool; i++)
 		pool_mac(i, R->pool[i]);
 	for (pos = 0; pos < NPORTPOS - 1; pos++) {
 		flags = random_port_flags(&R->r, &max);
 		assert_int_equal(dpt_port_add(R->d, pos, flags, max), 0);
-		model_port_set(R->m, (uint32_t)dpt_env.ifindex[pos], flags, max);
+		model_port_add(R, pos, flags, max);
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (R->step = 0; R->frame < ph->frames; R->step++) {
@@ -688,25 +865,28 @@ static void run_phase(const struct phase *ph)
 			err = do_port_change(R, 0);
 		else if (c < 10)
 			err = do_port_change(R, 1);
+		else if (c < 11)
+			err = do_prefix_change(R);
 		else
 			err = do_frame(R);
 		if (!err && (R->step % CHECK_EVERY == 0 || R->frame == ph->frames)) {
 			err = check_state(R, &live);
-			if (err)
-				print_message("  after %s\n", R->what);
+			if (err) {
+				print_message("  MISMATCH after %s\n", R->what);
+				dump_context(R, NULL, NULL);
+			}
 		}
 		if (err) {
-			dump_context(R, NULL, NULL);
-			fail_msg("BPF program and model disagree (phase %s, step %ld, frame %ld, "
+			fail_msg("BPF program and model disagree (%s %s, step %ld, frame %ld, "
 				 "seed %" PRIu64 ")",
-				 ph->name, R->step, R->frame, g_seed);
+				 dpt_hook_name(ph->hook), ph->name, R->step, R->frame, g_seed);
 		}
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-	print_message("  phase %s: %ld frames compared in %.1f s (%ld steps): %ld flood, %ld "
+	print_message("  %s %s: %ld frames compared in %.1f s (%ld steps): %ld flood, %ld "
 		      "unicast, %ld drop (by reason:",
-		      ph->name, R->frame, secs, R->step, R->kinds[XBR_V_FLOOD],
+		      dpt_hook_name(ph->hook), ph->name, R->frame, secs, R->step, R->kinds[XBR_V_FLOOD],
 		      R->kinds[XBR_V_UNICAST], R->kinds[XBR_V_DROP]);
 	for (i = 0; i < XBR_DROP__MAX; i++)
 		if (R->reasons[i])
@@ -724,35 +904,35 @@ static void run_phase(const struct phase *ph)
 	free(R);
 }
 
-static struct phase phases[2];
+#define NPHASES 4
+static struct phase phases[NPHASES];
 
-static void test_model_small_table(void **state)
+static void test_model_phase(void **state)
 {
-	(void)state;
-	run_phase(&phases[0]);
-}
+	const struct phase *ph = *state;
+	const char *why = dpt_hook_missing(ph->hook);
 
-static void test_model_large_table(void **state)
-{
-	(void)state;
-	run_phase(&phases[1]);
+	if (why) {
+		print_message("  skipped: %s\n", why);
+		skip();
+	}
+	run_phase(ph);
 }
 
 int run_model_tests(void)
 {
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_model_small_table),
-		cmocka_unit_test(test_model_large_table),
-	};
+	struct CMUnitTest tests[NPHASES];
 	const char *s = getenv("XBR_MODEL_SEED"), *n = getenv("XBR_MODEL_FRAMES");
+	static char names[NPHASES][64];
 	struct timespec ts;
 	struct rng r;
-	int failed;
+	long left;
+	int failed, i;
 
 	if (n && *n)
 		g_frames = strtol(n, NULL, 0);
-	if (g_frames < 2)
-		g_frames = 2;
+	if (g_frames < NPHASES)
+		g_frames = NPHASES;
 	if (s && *s) {
 		g_seed = strtoull(s, NULL, 0);
 	} else {
@@ -763,13 +943,25 @@ int run_model_tests(void)
 	       " XBR_MODEL_FRAMES=%ld build/tests/test_datapath)\n",
 	       g_seed, g_frames, g_seed, g_frames);
 	r.s = g_seed;
-	phases[0] = (struct phase){ .name = "small-table", .cap = 16, .pool = 24,
-				    .ageing_ns = 10 * NS_PER_S, .frames = g_frames / 2,
-				    .seed = rnd(&r) };
-	phases[1] = (struct phase){ .name = "large-table", .cap = 1024, .pool = 48,
-				    .ageing_ns = 30 * NS_PER_S, .frames = g_frames - g_frames / 2,
-				    .seed = rnd(&r) };
-	failed = cmocka_run_group_tests_name("datapath_model", tests, NULL, NULL);
+	/* Both hooks, each with a small table (full most of the time: 24 stations
+	 * for 16 entries) and a large one; the frames split evenly. */
+	left = g_frames;
+	for (i = 0; i < NPHASES; i++) {
+		phases[i] = (struct phase){
+			.name = i % 2 ? "large-table" : "small-table",
+			.hook = i < 2 ? DPT_TC : DPT_XDP,
+			.cap = i % 2 ? 1024 : 16,
+			.pool = i % 2 ? 48 : 24,
+			.ageing_ns = (i % 2 ? 30 : 10) * NS_PER_S,
+			.frames = i == NPHASES - 1 ? left : g_frames / NPHASES,
+			.seed = rnd(&r),
+		};
+		left -= phases[i].frames;
+		snprintf(names[i], sizeof(names[i]), "model %s %s", dpt_hook_name(phases[i].hook),
+			 phases[i].name);
+		tests[i] = (struct CMUnitTest){ names[i], test_model_phase, NULL, NULL, &phases[i] };
+	}
+	failed = _cmocka_run_group_tests("datapath_model", tests, NPHASES, NULL, NULL);
 	printf("[ MODEL    ] %ld frames compared\n", g_frames_done);
 	return failed;
 }
