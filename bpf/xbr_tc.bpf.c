@@ -37,6 +37,9 @@ static long flood_one(__u32 slot, struct flood_ctx *fc)
 	if (bpf_clone_redirect(fc->skb, fe->ifindex, 0) == 0) {
 		xbr_count_tx(fe->idx, fc->len);
 		fc->sent++;
+	} else {
+		/* The copy could not leave (port down or gone): counted, not lost. */
+		xbr_count_drop(fc->in, XBR_DROP_REDIRECT);
 	}
 	return 0;
 }
@@ -79,6 +82,8 @@ int xbr_tc_ingress(struct __sk_buff *skb)
 			ret = bpf_redirect_peer(out->ifindex, 0);
 		else
 			ret = bpf_redirect(out->ifindex, 0);
+		/* The helpers fail only on bad flags; a redirect that fails later
+		 * (destination down) shows in the kernel's device drop counters. */
 		if (ret == TC_ACT_REDIRECT)
 			xbr_count_tx(out->idx, len);
 		else

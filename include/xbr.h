@@ -111,7 +111,8 @@ enum xbr_event_type {
 	XBR_EV_EVICTED,
 	XBR_EV_DELETED,
 	XBR_EV_ADDED, /* added by hand */
-	XBR_EV_REFUSED, /* table or port full: station not learned */
+	XBR_EV_REFUSED, /* reserved, never emitted: under a MAC flood it would be an
+			 * event storm; `xbr stats` counts refusals instead */
 };
 
 struct xbr_event {

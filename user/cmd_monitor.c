@@ -31,7 +31,6 @@ static void on_signal(int sig)
 static const char *const ev_names[] = {
 	[XBR_EV_LEARNED] = "learned", [XBR_EV_MOVED] = "moved",	  [XBR_EV_AGED] = "aged",
 	[XBR_EV_EVICTED] = "evicted", [XBR_EV_DELETED] = "deleted", [XBR_EV_ADDED] = "added",
-	[XBR_EV_REFUSED] = "refused",
 };
 
 struct mon {
