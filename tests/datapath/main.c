@@ -66,5 +66,6 @@ int main(void)
 	}
 	failed += run_fixture_tests();
 	failed += run_model_tests();
+	failed += run_xdp_tests();
 	return failed > 255 ? 255 : failed;
 }

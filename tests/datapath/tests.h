@@ -5,5 +5,6 @@
 
 int run_fixture_tests(void);
 int run_model_tests(void);
+int run_xdp_tests(void); /* test_xdp.c: devmaps, flood-map choice, non-port pass */
 
 #endif
