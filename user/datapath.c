@@ -452,8 +452,13 @@ int dp_port_attach(struct xbr_bridge *br, int ifindex, int nsfd)
 	err = rx_prepare(br, (__u32)ifindex, nsfd, rx_ifname);
 	if (!err)
 		err = xdp_attach(br, ifindex);
-	if (err) /* the caller says which step failed; the cause with -vv */
+	if (err) { /* the caller says which step failed; the cause with -vv */
+		__u32 key = (__u32)ifindex;
+
+		/* The port is undone with its link: forget what was saved for it. */
+		bpf_map_delete_elem(br->dp->saved_fd, &key);
 		pr_debug("port ifindex %d: %s", ifindex, dp_why[0] ? dp_why : strerror(-err));
+	}
 	return err;
 }
 
