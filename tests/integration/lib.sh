@@ -45,6 +45,7 @@ if [ -z "${XBR_T_INNER:-}" ]; then
 		command -v "$tool" >/dev/null 2>&1 || t_skip "tool '$tool' not installed (tools/deps.sh test)"
 	done
 	[ -x "$XBR" ] || t_fail "$XBR is missing: run make"
+	T_ERR=$(unshare -n -m true 2>&1) || t_skip "cannot make namespaces here (unshare -n -m: $T_ERR)"
 	XBR_T_INNER=1 exec unshare -n -m -- bash "$0" "$@"
 	t_fail "cannot exec unshare -n -m"
 fi
@@ -202,8 +203,9 @@ assert_ping() {
 	local -a pre=()
 	[ -n "$ns" ] && pre=(ip netns exec "$ns")
 	out=$(timeout $((count + 10)) "${pre[@]}" ping -n -q -c "$count" -i 0.2 -W 2 "$dst" 2>&1)
-	if [ $? -ne 0 ] || ! printf '%s' "$out" | grep -q ' 0% packet loss'; then
-		t_fail "ping ${ns:-host} -> $dst: not 0% loss: $(printf '%s' "$out" | grep -E 'loss|rror|nreach' | head -2)"
+	local rc=$?
+	if [ $rc -ne 0 ] || ! printf '%s' "$out" | grep -q ' 0% packet loss'; then
+		t_fail "ping ${ns:-host} -> $dst (exit $rc): not 0% loss: $(printf '%s' "$out" | grep -v -e '^PING' -e '^---' -e '^rtt' -e '^$' | head -4 | tr '\n' '|')"
 	fi
 }
 

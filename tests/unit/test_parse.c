@@ -409,7 +409,7 @@ static void test_port_ifname_stable(void **state)
 
 static void test_port_ifname_many_distinct(void **state)
 {
-	char names[200][16], ns[16];
+	char names[200][16], ns[32];
 	int i, k;
 
 	(void)state;
