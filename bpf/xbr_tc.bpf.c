@@ -69,7 +69,10 @@ int xbr_tc_ingress(struct __sk_buff *skb)
 		return TC_ACT_SHOT;
 	}
 
-	if ((in->flags & XBR_PORT_F_SPOOFCHK) && !xbr_spoof_ok(data, data_end, in, cfg)) {
+	/* A VLAN tag is already taken out of the frame into skb metadata here
+	 * (XDP still sees it in the frame): spoof-check refuses tagged frames. */
+	if ((in->flags & XBR_PORT_F_SPOOFCHK) &&
+	    (skb->vlan_present || !xbr_spoof_ok(data, data_end, in, cfg))) {
 		xbr_count_rx(in, len, 0);
 		xbr_count_drop(in, XBR_DROP_SPOOF);
 		return TC_ACT_SHOT;

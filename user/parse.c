@@ -164,7 +164,8 @@ int xbr_parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
 	unsigned long long v;
 	char *end;
 
-	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+	/* Digits only: strtoull() alone would take leading white space and signs. */
+	if (!s || *s < '0' || *s > '9')
 		return -EINVAL;
 	errno = 0;
 	v = strtoull(s, &end, 10);
