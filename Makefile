@@ -103,6 +103,14 @@ check:
 	@$(MAKE) --no-print-directory all san
 	@tests/check.sh
 
+# Hostile frames through the tc and XDP programs against the reference model
+# (tests/datapath/test_fuzz.c): XBR_FUZZ_FRAMES per hook (default 1000000;
+# `make test` runs 50000), XBR_FUZZ_SEED=S replays a run. Needs root.
+fuzz:
+	@tools/deps.sh test
+	@$(MAKE) --no-print-directory $(DP_BIN)
+	@XBR_FUZZ_FRAMES=$${XBR_FUZZ_FRAMES:-1000000} $(DP_BIN) fuzz
+
 bench:
 	@tools/deps.sh bench
 	@$(MAKE) --no-print-directory all

@@ -175,6 +175,30 @@ int dpt_env_setup(void)
 	return 0;
 }
 
+static int set_mtu(int fd, const char *name, int mtu)
+{
+	struct ifreq ifr = {};
+
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	ifr.ifr_mtu = mtu;
+	return ioctl(fd, SIOCSIFMTU, &ifr) < 0 ? -errno : 0;
+}
+
+int dpt_env_set_mtu(int mtu)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), i, err = 0;
+
+	if (fd < 0)
+		return -errno;
+	for (i = 0; i < DPT_NPOS && !err; i++) {
+		err = set_mtu(fd, dpt_env.name[i], mtu);
+		if (!err)
+			err = set_mtu(fd, dpt_env.peer[i], mtu);
+	}
+	close(fd);
+	return err;
+}
+
 static int on_event(void *ctx, void *data, size_t size)
 {
 	struct dpt *d = ctx;

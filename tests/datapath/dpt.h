@@ -42,6 +42,12 @@ extern struct dpt_env dpt_env;
 /* Enter a private network namespace and create the veth pairs (once). */
 int dpt_env_setup(void);
 
+/* MTU of both ends of every veth pair (1500 as created). A copy longer than
+ * MTU + 18 cannot leave: tc's bpf_clone_redirect() fails (a redirect drop),
+ * XDP's devmap skips it before the egress program (nothing counted). The fuzz
+ * raises it so that every size test_run takes is delivered. 0 or -errno. */
+int dpt_env_set_mtu(int mtu);
+
 /* Stats index of the port at @pos: deliberately unlike slot and ifindex order. */
 static inline uint32_t dpt_idx(int pos)
 {

@@ -7,6 +7,10 @@
  *   model    - long random frame sequences run through each hook's program and
  *              a reference model of the rules, compared decision by decision
  *              (test_model.c). XBR_MODEL_FRAMES=N, XBR_MODEL_SEED=S.
+ *   fuzz     - hostile frames (runts, cut and stacked tags, odd EtherTypes, bad
+ *              sources, maximum sizes) through both hooks against the model
+ *              (test_fuzz.c). XBR_FUZZ_FRAMES=N per hook, XBR_FUZZ_SEED=S.
+ * Usage: test_datapath [fixtures|model|xdp|fuzz]...  (none: every group)
  * XBR_DP_VERBOSE=1 shows libbpf's debug output.
  * Needs root; enters a private network namespace for its veth ports.
  * Exit status: number of failed tests (0: all passed).
@@ -48,9 +52,37 @@ static int quiet_libbpf(enum libbpf_print_level level, const char *fmt, va_list 
 	return vfprintf(stderr, fmt, ap);
 }
 
-int main(void)
+static int g_argc;
+static char **g_argv;
+
+/* Is test group @name selected on the command line (or is none)? */
+static int group(const char *name)
 {
-	int failed = 0, err;
+	int i;
+
+	if (g_argc < 2)
+		return 1;
+	for (i = 1; i < g_argc; i++)
+		if (!strcmp(g_argv[i], name))
+			return 1;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const char *const known[] = { "fixtures", "model", "xdp", "fuzz" };
+	int failed = 0, err, i, k;
+
+	g_argc = argc;
+	g_argv = argv;
+	for (i = 1; i < argc; i++) {
+		for (k = 0; k < 4 && strcmp(argv[i], known[k]); k++)
+			;
+		if (k == 4) {
+			fprintf(stderr, "usage: test_datapath [fixtures|model|xdp|fuzz]...\n");
+			return 2;
+		}
+	}
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	libbpf_set_print(quiet_libbpf);
@@ -64,8 +96,13 @@ int main(void)
 			strerror(-err));
 		return 1;
 	}
-	failed += run_fixture_tests();
-	failed += run_model_tests();
-	failed += run_xdp_tests();
+	if (group("fixtures"))
+		failed += run_fixture_tests();
+	if (group("model"))
+		failed += run_model_tests();
+	if (group("xdp"))
+		failed += run_xdp_tests();
+	if (group("fuzz"))
+		failed += run_fuzz_tests();
 	return failed > 255 ? 255 : failed;
 }

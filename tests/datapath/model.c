@@ -327,6 +327,11 @@ void model_frame(struct model *m, uint64_t now, uint32_t in_ifindex, const uint8
 		d->reason = XBR_DROP_NOPORT;
 		return;
 	}
+	if (len < 14) {
+		d->kind = XBR_V_DROP;
+		d->reason = XBR_DROP_RUNT;
+		return;
+	}
 	if ((in->flags & XBR_PORT_F_SPOOFCHK) && !spoof_ok(m, in, frame, len)) {
 		d->kind = XBR_V_DROP;
 		d->reason = XBR_DROP_SPOOF;

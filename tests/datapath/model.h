@@ -9,6 +9,8 @@
  *
  * Rules, in order, for a frame entering port P with source S, destination D:
  *  1. P is not a port: dropped, nothing counted or learned.
+ *  1r. Shorter than an Ethernet header: drop RUNT (test_run never hands the
+ *     programs one; the rule is here should a kernel ever do).
  *  1a. P spoof-checked: drop SPOOF unless S is P's station MAC and the frame is
  *     ARP (Ethernet/IPv4, sender MAC the station's, sender IP the station's or
  *     0.0.0.0), IPv4 (source the station's or 0.0.0.0) or IPv6 (source ::,
@@ -108,7 +110,7 @@ void model_port_set(struct model *m, uint32_t ifindex, uint32_t flags, uint32_t 
 void model_port_del(struct model *m, uint64_t now, uint32_t ifindex);
 const struct m_port *model_port(const struct model *m, uint32_t ifindex);
 
-/* A whole frame (at least an Ethernet header) entering @in_ifindex. */
+/* A whole frame of @len bytes (fewer than 14: a runt) entering @in_ifindex. */
 void model_frame(struct model *m, uint64_t now, uint32_t in_ifindex, const uint8_t *frame,
 		 uint32_t len, struct m_decision *d);
 
