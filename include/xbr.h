@@ -177,7 +177,8 @@ struct xbr_config {
 	__u32 pad2;
 	__u8 subnet6[16]; /* IPv6 prefix; stations get prefix + their IPv4 address */
 	__u8 plen6; /* 0: no IPv6 */
-	__u8 pad3[15];
+	__u8 pad3[7];
+	__u64 dp_version; /* hash of the loaded BPF objects: `up` after an upgrade reloads */
 };
 
 enum {

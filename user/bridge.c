@@ -331,6 +331,102 @@ out:
 	return err;
 }
 
+uint64_t xbr_dp_version(void)
+{
+	const char *fake = getenv("XBR_TEST_DP_VERSION"); /* test hook: another build */
+	const unsigned char *p;
+	uint64_t h = 14695981039346656037ULL;
+	size_t sz, i;
+
+	if (fake && *fake)
+		return strtoull(fake, NULL, 0);
+	p = xbr_tc__elf_bytes(&sz);
+	for (i = 0; i < sz; i++)
+		h = (h ^ p[i]) * 1099511628211ULL;
+	p = xbr_ctl__elf_bytes(&sz);
+	for (i = 0; i < sz; i++)
+		h = (h ^ p[i]) * 1099511628211ULL;
+	return dp_elf_hash(h);
+}
+
+/* Pin @prog over @name in the bridge directory, never leaving it missing. */
+static int pin_replace(struct xbr_bridge *br, struct bpf_program *prog, const char *name)
+{
+	char path[PATH_MAX], tmp[PATH_MAX];
+	int err;
+
+	snprintf(path, sizeof(path), "%s/%s", br->dir, name);
+	snprintf(tmp, sizeof(tmp), "%s/new_%s", br->dir, name); /* no dots in bpffs names */
+	unlink(tmp);
+	err = bpf_program__pin(prog, tmp);
+	if (!err && rename(tmp, path) < 0) {
+		err = -errno;
+		unlink(tmp);
+	}
+	return err;
+}
+
+int br_reload(struct xbr_bridge *br)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .pin_root_path = br->dir);
+	struct xbr_ctl_req c = { .op = XBR_OP_TIMER_START };
+	struct xbr_tc *tc = NULL;
+	struct xbr_ctl *ctl = NULL;
+	const char *step;
+	int err, fd;
+
+	step = "load the new programs over the pinned maps";
+	tc = xbr_tc__open_opts(&oo);
+	ctl = xbr_ctl__open_opts(&oo);
+	if (!tc || !ctl) {
+		err = -errno;
+		goto out;
+	}
+	xbr_maps_match_pins(tc->obj);
+	xbr_maps_match_pins(ctl->obj);
+	err = xbr_tc__load(tc);
+	if (!err)
+		err = xbr_ctl__load(ctl);
+	if (err)
+		goto out; /* nothing changed yet: the old datapath runs on */
+
+	step = "pin the new programs";
+	err = pin_replace(br, tc->progs.xbr_tc_ingress, PIN_TC_PROG);
+	if (!err)
+		err = pin_replace(br, ctl->progs.xbr_ctl, PIN_CTL_PROG);
+	if (err)
+		goto out;
+	fd = dup(bpf_program__fd(tc->progs.xbr_tc_ingress));
+	if (fd >= 0) {
+		close_fd(&br->tc_prog_fd);
+		br->tc_prog_fd = fd;
+	}
+	fd = dup(bpf_program__fd(ctl->progs.xbr_ctl));
+	if (fd >= 0) {
+		close_fd(&br->ctl_prog_fd);
+		br->ctl_prog_fd = fd;
+	}
+
+	step = "swap the new programs in on every port";
+	err = dp_reload(br);
+	if (err)
+		goto out;
+	/* The sweep timer exists: this points its callback at the new program. */
+	step = "hand the ageing sweep to the new control program";
+	err = br_ctl(br, &c);
+	if (err)
+		goto out;
+	br->cfg.dp_version = xbr_dp_version();
+	step = "record the datapath version";
+	err = config_write(br);
+out:
+	if (err)
+		pr_warn("bridge \"%s\": reload: cannot %s: %s", br->name, step, strerror(-err));
+	xbr_ctl__destroy(ctl);
+	xbr_tc__destroy(tc);
+	return err;
+}
+
 int br_ctl(struct xbr_bridge *br, struct xbr_ctl_req *c)
 {
 	/* Syscall programs write their context back into ctx_in. */
@@ -1011,6 +1107,14 @@ int br_up(struct xbr_bridge *br, const struct xbr_up_opts *o)
 	if (br_is_up(br)) {
 		if (br_open_objs(br) == 0 && !intent_has(br, "")) {
 			intent_cleanup(br); /* leftovers of an interrupted `port add` */
+			if (config_read(br) == 0 && br->cfg.dp_version != xbr_dp_version()) {
+				/* Up already, by another build of xbr: upgrade it in place. */
+				err = br_reload(br);
+				if (!err)
+					pr_info("bridge \"%s\" was up with another datapath: reloaded",
+						br->name);
+				return err ? err : XBR_UP_RELOADED;
+			}
 			pr_warn("bridge \"%s\" is already up (use `xbr -b %s port add` or `xbr -b %s down`)",
 				br->name, br->name, br->name);
 			return -EEXIST;
@@ -1029,6 +1133,7 @@ int br_up(struct xbr_bridge *br, const struct xbr_up_opts *o)
 	br->cfg.mode = o->mode;
 	memcpy(br->cfg.subnet6, o->subnet6, 16);
 	br->cfg.plen6 = o->plen6;
+	br->cfg.dp_version = xbr_dp_version();
 	if (o->no_icc)
 		br->cfg.flags |= XBR_CFG_F_NO_ICC;
 	err = subnet_overlap_check(br);

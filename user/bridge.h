@@ -57,7 +57,14 @@ int br_open(struct xbr_bridge *br);
 /* True when the bridge's pin directory exists. */
 int br_is_up(const struct xbr_bridge *br);
 
+/* 0, XBR_UP_RELOADED (it was up with another datapath build: reloaded in
+ * place, namespaces untouched), or a negative errno. */
+#define XBR_UP_RELOADED 1
 int br_up(struct xbr_bridge *br, const struct xbr_up_opts *opts);
+/* Replace the datapath programs atomically, keeping maps (FDB, counters). */
+int br_reload(struct xbr_bridge *br);
+/* Hash of the BPF objects built into this binary. */
+uint64_t xbr_dp_version(void);
 /* Remove every trace of the bridge; 0 also when nothing was there. */
 int br_down(struct xbr_bridge *br);
 

@@ -34,6 +34,8 @@ void usage_show(FILE *f);
 void usage_fdb(FILE *f);
 void usage_port(FILE *f);
 int do_stats(int argc, char **argv);
+int do_reload(int argc, char **argv);
+void usage_reload(FILE *f);
 int do_set(int argc, char **argv);
 int do_monitor(int argc, char **argv);
 void usage_stats(FILE *f);

@@ -167,9 +167,14 @@ int do_up(int argc, char **argv)
 	err = br_init(&br, g.bridge);
 	if (!err)
 		err = br_up(&br, &o);
-	if (!err)
+	if (err == XBR_UP_RELOADED) {
+		printf("bridge %s was up: datapath upgraded in place, ports and table kept\n",
+		       g.bridge);
+		err = 0;
+	} else if (!err) {
 		printf("bridge %s up: %zu namespace%s, gateway %s on %s\n", g.bridge, n,
 		       n == 1 ? "" : "s", gateway, g.bridge);
+	}
 	br_close(&br);
 out:
 	free(specs);
@@ -188,6 +193,33 @@ int do_down(int argc, char **argv)
 	err = br_init(&br, g.bridge);
 	if (!err)
 		err = br_down(&br);
+	br_close(&br);
+	return err;
+}
+
+void usage_reload(FILE *f)
+{
+	fprintf(f, "Usage: xbr [-b NAME] reload\n"
+		   "Load this build's datapath programs and swap them in on every port,\n"
+		   "atomically (tc filter replace, XDP program replace), keeping the learned\n"
+		   "table, counters, ports and mode. `xbr up` on a bridge that is up with\n"
+		   "another build's datapath does the same.\n");
+}
+
+int do_reload(int argc, char **argv)
+{
+	struct xbr_bridge br;
+	int err;
+
+	if (argc > 1) {
+		pr_warn("reload: unexpected argument \"%s\"", argv[1]);
+		return -EINVAL;
+	}
+	err = br_init(&br, g.bridge);
+	if (!err)
+		err = br_open(&br);
+	if (!err)
+		err = br_reload(&br);
 	br_close(&br);
 	return err;
 }

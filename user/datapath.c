@@ -177,7 +177,7 @@ static int dp_open(struct xbr_bridge *br, struct xbr_dp **out)
  * Size every map of @obj like its pinned twin, so that libbpf reuses the
  * pinned map instead of refusing it (the FDB is sized at `up`).
  */
-static void maps_match_pins(struct bpf_object *obj)
+void xbr_maps_match_pins(struct bpf_object *obj)
 {
 	struct bpf_map_info info;
 	struct bpf_map *map;
@@ -194,14 +194,44 @@ static void maps_match_pins(struct bpf_object *obj)
 			continue;
 		memset(&info, 0, sizeof(info));
 		len = sizeof(info);
-		if (bpf_obj_get_info_by_fd(fd, &info, &len) == 0)
+		if (bpf_obj_get_info_by_fd(fd, &info, &len) == 0) {
 			bpf_map__set_max_entries(map, info.max_entries);
+			/* devmaps gain BPF_F_RDONLY_PROG in the kernel: take the
+			 * flags the pinned map really has. */
+			bpf_map__set_map_flags(map, info.map_flags);
+		}
 		close(fd);
 	}
 }
 
-/* Load xbr_xdp over the bridge's pinned maps and pin its programs and own maps. */
-static int dp_load(struct xbr_bridge *br)
+/* Pin @prog at @path; with @replace, under a temporary name first and then
+ * renamed over the old pin, so the pin is never missing. */
+static int pin_prog(struct bpf_program *prog, const char *path, int replace)
+{
+	char tmp[PATH_MAX];
+	int err;
+
+	if (!replace)
+		return bpf_program__pin(prog, path);
+	/* bpffs refuses names with a dot: "new_" in front of the base name. */
+	{
+		const char *base = strrchr(path, '/');
+		int dir = base ? (int)(base - path) : 0;
+
+		snprintf(tmp, sizeof(tmp), "%.*s/new_%s", dir, path, base ? base + 1 : path);
+	}
+	unlink(tmp);
+	err = bpf_program__pin(prog, tmp);
+	if (!err && rename(tmp, path) < 0) {
+		err = -errno;
+		unlink(tmp);
+	}
+	return err;
+}
+
+/* Load xbr_xdp over the bridge's pinned maps and pin its programs and own maps;
+ * with @replace, the new programs' pins take the place of the old ones. */
+static int dp_load_pins(struct xbr_bridge *br, int replace)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, oo, .pin_root_path = br->dir);
 	struct xbr_xdp *skel;
@@ -211,7 +241,7 @@ static int dp_load(struct xbr_bridge *br)
 	skel = xbr_xdp__open_opts(&oo);
 	if (!skel)
 		return -errno;
-	maps_match_pins(skel->obj);
+	xbr_maps_match_pins(skel->obj);
 	err = xbr_xdp__load(skel);
 	if (err) {
 		dp_note("cannot load the XDP datapath: %s (run with -vv for the verifier log)",
@@ -220,16 +250,21 @@ static int dp_load(struct xbr_bridge *br)
 	}
 	err = pin_path(br, PIN_XDP_PROG, path, sizeof(path));
 	if (!err)
-		err = bpf_program__pin(skel->progs.xbr_xdp_ingress, path);
+		err = pin_prog(skel->progs.xbr_xdp_ingress, path, replace);
 	if (!err)
 		err = pin_path(br, PIN_XDP_EGRESS, path, sizeof(path));
 	if (!err)
-		err = bpf_program__pin(skel->progs.xbr_xdp_egress, path);
+		err = pin_prog(skel->progs.xbr_xdp_egress, path, replace);
 	if (err)
 		dp_note("cannot pin the XDP programs in %s: %s", br->dir, strerror(-err));
 out:
 	xbr_xdp__destroy(skel);
 	return err;
+}
+
+static int dp_load(struct xbr_bridge *br)
+{
+	return dp_load_pins(br, 0);
 }
 
 int dp_devmaps_sync(int tx_fd, int flood_fd, int flood_iso_fd, int egress_prog_fd,
@@ -571,5 +606,70 @@ int dp_set_mode(struct xbr_bridge *br, int mode)
 		pr_warn("bridge \"%s\": cannot switch to %s mode: %s; it is in %s mode", br->name,
 			dp_mode_name(mode), dp_why[0] ? dp_why : strerror(-err),
 			dp_mode_name(br->cfg.mode));
+	return err;
+}
+
+uint64_t dp_elf_hash(uint64_t h)
+{
+	const unsigned char *p;
+	size_t sz, i;
+
+	p = xbr_xdp__elf_bytes(&sz);
+	for (i = 0; i < sz; i++)
+		h = (h ^ p[i]) * 1099511628211ULL;
+	return h;
+}
+
+int dp_reload(struct xbr_bridge *br)
+{
+	struct xbr_port *v = NULL;
+	struct xbr_dp *old = NULL, *new = NULL;
+	size_t n = 0, i;
+	int err;
+
+	dp_why[0] = '\0';
+	err = br_ports(br, &v, &n);
+	if (err)
+		return err;
+	/* tc: a filter replaced in place (same handle and priority) is atomic. */
+	for (i = 0; i < n && !err; i++) {
+		err = tc_attach(br, (int)v[i].ifindex);
+		if (err)
+			dp_note("port %s: cannot replace the tc program: %s", v[i].ifname,
+				strerror(-err));
+	}
+	if (err)
+		goto out;
+
+	/* XDP: new programs pinned over the old, then swapped in everywhere. */
+	dp_close(br);
+	if (dp_open(br, &old) == -ENOENT) {
+		err = 0; /* no XDP objects yet: loaded on first use */
+		goto out;
+	}
+	err = dp_load_pins(br, 1);
+	if (!err)
+		err = dp_open(br, &new);
+	if (err)
+		goto out;
+	br->dp = new;
+	for (i = 0; i < n && !err; i++)
+		err = dp_devmaps_sync(new->tx_fd, new->flood_fd, new->flood_iso_fd,
+				      new->egress_prog_fd, &v[i]);
+	for (i = 0; i < n && !err && br->cfg.mode == XBR_MODE_XDP; i++) {
+		LIBBPF_OPTS(bpf_xdp_attach_opts, o, .old_prog_fd = old->xdp_prog_fd);
+
+		err = bpf_xdp_attach((int)v[i].ifindex, new->xdp_prog_fd,
+				     XDP_FLAGS_DRV_MODE | XDP_FLAGS_REPLACE, &o);
+		if (err)
+			dp_note("port %s: cannot replace the XDP program: %s", v[i].ifname,
+				strerror(-err));
+	}
+out:
+	if (old)
+		dp_free(old);
+	free(v);
+	if (err)
+		pr_debug("reload: %s", dp_why[0] ? dp_why : strerror(-err));
 	return err;
 }

@@ -43,4 +43,17 @@ void dp_pins_remove(struct xbr_bridge *br);
 int dp_devmaps_sync(int tx_fd, int flood_fd, int flood_iso_fd, int egress_prog_fd,
 		    const struct xbr_port *p);
 
+/* Size the maps of @obj like their pinned twins, so libbpf reuses the pins. */
+struct bpf_object;
+void xbr_maps_match_pins(struct bpf_object *obj);
+
+/*
+ * After br->tc_prog_fd was replaced by a newly loaded program: swap it in on
+ * every port, and load, pin and swap in new XDP programs (all atomic per
+ * port: tc filter replace, XDP_FLAGS_REPLACE, devmap value update).
+ */
+int dp_reload(struct xbr_bridge *br);
+/* Fold the XDP object's bytes into FNV-1a hash @h (datapath version). */
+uint64_t dp_elf_hash(uint64_t h);
+
 #endif

@@ -29,6 +29,7 @@ static void usage(FILE *f)
 		"       xbr fdb { show | add | replace | del | flush } ...\n"
 		"       xbr port { add NS [ADDR/PLEN] | del NS | set PORT ... | show }\n"
 		"       xbr stats\n"
+		"       xbr reload\n"
 		"       xbr set { ageing SEC | icc on|off | mode tc|xdp|auto }\n"
 		"       xbr monitor [count N] [timeout SEC]\n"
 		"       xbr help [OBJECT]\n"
@@ -59,6 +60,7 @@ static const struct xbr_cmd objects[] = {
 	{ "fdb", do_fdb, usage_fdb },
 	{ "port", do_port, usage_port },
 	{ "stats", do_stats, usage_stats },
+	{ "reload", do_reload, usage_reload },
 	{ "set", do_set, usage_set },
 	{ "monitor", do_monitor, usage_monitor },
 	{ "help", do_help, NULL },
