@@ -52,7 +52,8 @@ int xbr_tc_ingress(struct __sk_buff *skb)
 	struct xbr_port *in, *out = NULL;
 	struct xbr_config *cfg;
 	struct ethhdr *eth;
-	__u32 ifindex = skb->ifindex, len = skb->len;
+	/* A VLAN tag taken into skb metadata still counts, as in XDP. */
+	__u32 ifindex = skb->ifindex, len = skb->len + (skb->vlan_present ? 4 : 0);
 	__u32 reason = XBR_DROP_NONE, zero = 0;
 	long ret;
 	int verdict;
