@@ -1211,8 +1211,11 @@ int br_up(struct xbr_bridge *br, const struct xbr_up_opts *o)
 		j.n = 0; /* the last step succeeded: it is the bridge's now */
 		err = port_create(br, &specs[i], &j);
 	}
-	if (!err)
+	if (!err) {
 		err = xbr_fault("up-end");
+		if (err)
+			pr_warn("bridge \"%s\": cannot complete up: %s", br->name, strerror(-err));
+	}
 	if (!err)
 		intent_del(br, ""); /* `up` complete */
 	if (err) {

@@ -16,8 +16,6 @@
 #define XBR_VERSION "0.1.0"
 #endif
 
-struct xbr_globals g = { .bridge = XBR_DEFAULT_BRIDGE };
-
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -67,20 +65,6 @@ static const struct xbr_cmd objects[] = {
 	{ "version", do_version, NULL },
 	{ NULL, NULL, NULL },
 };
-
-const struct xbr_cmd *cmd_lookup(const struct xbr_cmd *table, const char *arg)
-{
-	const struct xbr_cmd *c;
-
-	for (c = table; c->name; c++)
-		if (!strcmp(arg, c->name))
-			return c;
-	/* Unambiguous prefixes, first match in table order (like iproute2). */
-	for (c = table; c->name; c++)
-		if (xbr_matches(arg, c->name))
-			return c;
-	return NULL;
-}
 
 static int do_help(int argc, char **argv)
 {

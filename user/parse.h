@@ -65,8 +65,6 @@ int xbr_parse_cidr6(const char *s, uint8_t addr[16], uint8_t *plen);
  */
 void xbr_station_addr6(const uint8_t prefix[16], uint8_t plen6, uint32_t addr4, uint8_t out[16]);
 
-#endif
-
 /*
  * Validate a station address against the bridge's subnet and gateway.
  * Returns 0 or one of the XBR_ADDR_* codes; xbr_addr_strerror() explains it.
@@ -90,3 +88,5 @@ const char *xbr_addr_strerror(int code);
  */
 int xbr_alloc_addr(uint32_t subnet, uint8_t plen, uint32_t gw, const uint32_t *used,
 		   size_t nused, uint32_t *out);
+
+#endif /* XBR_PARSE_H */

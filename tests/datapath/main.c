@@ -30,19 +30,6 @@
 #include "dpt.h"
 #include "tests.h"
 
-/* The user/ objects linked in refer to these two symbols of main.c. */
-struct xbr_globals g = { .bridge = "xbr0" };
-
-const struct xbr_cmd *cmd_lookup(const struct xbr_cmd *table, const char *arg)
-{
-	const struct xbr_cmd *c;
-
-	for (c = table; c->name; c++)
-		if (!strcmp(arg, c->name))
-			return c;
-	return NULL;
-}
-
 static int quiet_libbpf(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	/* libbpf's warnings (a verifier log among them) always; the rest with

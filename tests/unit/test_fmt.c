@@ -18,7 +18,6 @@
 
 #include "fdb_fmt.h"
 #include "json.h"
-#include "unit_stubs.h"
 
 /* ---- memstream helpers ---- */
 

@@ -15,7 +15,6 @@
 #include <cmocka.h>
 
 #include "parse.h"
-#include "unit_stubs.h"
 
 /* Network-order address from a dotted quad that must parse. */
 static uint32_t ip(const char *s)
