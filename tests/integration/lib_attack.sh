@@ -1,0 +1,170 @@
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+# Helpers of the hardening tests (tests/integration/t_h_*.sh). Source after
+# lib.sh:
+#
+#     T_BR=xhmac
+#     . "$(dirname "$0")/lib.sh"
+#     . "$(dirname "$0")/lib_attack.sh"
+#
+# Everything here is bounded in count and time and sends traffic only inside
+# the namespaces the test made.
+
+# Scapy comes with Debian's python3 (python3-scapy); a python3 earlier in
+# PATH (pyenv, a venv) may not have it.
+A_PY=${A_PY:-/usr/bin/python3}
+
+need_scapy() {
+	[ -x "$A_PY" ] && "$A_PY" -c 'import scapy.all' >/dev/null 2>&1 ||
+		t_skip "scapy not importable by $A_PY (apt-get install python3-scapy)"
+}
+need_trafgen() { command -v trafgen >/dev/null 2>&1 || t_skip "trafgen not installed (apt-get install netsniff-ng)"; }
+need_tcpdump() { command -v tcpdump >/dev/null 2>&1 || t_skip "tcpdump not installed"; }
+
+# scapy_in NS SCRIPT: run a scapy script (from scapy.all import * done) in
+# namespace NS, at most 30 s. Output in T_OUT/T_ERR; fails the test on error.
+scapy_in() {
+	local ns=$1 code=$2
+	t_run timeout 30 ip netns exec "$ns" "$A_PY" -c "import logging
+logging.getLogger('scapy.runtime').setLevel(logging.ERROR)
+from scapy.all import *
+conf.verb = 0
+$code"
+	[ "$T_RC" -eq 0 ] || t_fail "scapy in $ns failed (exit $T_RC): $(printf '%s' "$T_ERR" | tail -3 | tr '\n' '|')"
+}
+
+# trafgen_send NS CFGFILE COUNT: send COUNT frames of CFGFILE out of NS's eth0
+# with one generator CPU, at most 60 s. TG_SENT: the count trafgen reports
+# ("N packets outgoing"); fails the test when trafgen fails or reports none.
+# -q (through the qdisc layer): in XDP mode the host-side veth runs NAPI with a
+# 256-frame ring that pushes back when full, and trafgen's default qdisc
+# bypass gives up on that EAGAIN ("Flushing TX_RING failed").
+trafgen_send() {
+	local ns=$1 cfg=$2 n=$3 log=$T_TMP/trafgen.log
+	timeout 60 ip netns exec "$ns" trafgen -q -i "$cfg" -o eth0 -n "$n" -P 1 >"$log" 2>&1
+	local rc=$?
+	TG_SENT=$(tr -d '\r' <"$log" | awk '$2 == "packets" && $3 == "outgoing" { print $1 }' | tail -1)
+	[ "$rc" -eq 0 ] || t_fail "trafgen in $ns exited $rc: $(grep -v 'socket memory' "$log" | tail -3 | tr '\n' '|')"
+	[ -n "$TG_SENT" ] || t_fail "trafgen in $ns reported no packet count: $(tail -3 "$log" | tr '\n' '|')"
+}
+
+# ping_start NS DST COUNT INTERVAL OUT [ping options]: a bounded background
+# ping (timeout COUNT*INTERVAL + 20 s), output in OUT. PID in T_BG_PID.
+ping_start() {
+	local ns=$1 dst=$2 count=$3 ival=$4 out=$5 limit
+	shift 5
+	limit=$(awk -v c="$count" -v i="$ival" 'BEGIN { printf "%d", c * i + 20 }')
+	t_bg timeout "$limit" ip netns exec "$ns" ping -n -q -c "$count" -i "$ival" -W 2 "$@" "$dst" >"$out" 2>&1
+}
+
+# ping_check OUT COUNT WHAT: OUT (a finished ping -q) says COUNT transmitted,
+# COUNT received.
+ping_check() {
+	local out=$1 count=$2 what=$3 line
+	line=$(grep 'packets transmitted' "$out")
+	case $line in
+	"$count packets transmitted, $count received,"*) ;;
+	*) t_fail "$what: lost packets: ${line:-no summary: $(tail -2 "$out" | tr '\n' '|')}" ;;
+	esac
+}
+
+# wait_pid PID SECONDS: wait for a background job, at most SECONDS.
+wait_pid() {
+	local pid=$1 limit=$2
+	timeout "$limit" tail --pid="$pid" -f /dev/null 2>/dev/null
+	wait "$pid" 2>/dev/null
+}
+
+# cap_start NS PCAP [FILTER]: tcpdump of the frames NS's eth0 receives
+# ("" = the gateway interface $T_BR in the test's namespace), at most 60 s and
+# 50000 frames, into PCAP; waits until it listens. PID in CAP_PID.
+cap_start() {
+	local ns=$1 pcap=$2 filter=${3:-}
+	local -a pre=() dev=(-i eth0)
+	[ -n "$ns" ] && pre=(ip netns exec "$ns")
+	[ -z "$ns" ] && dev=(-i "$T_BR")
+	# shellcheck disable=SC2086
+	t_bg "${pre[@]}" timeout 60 tcpdump -Z root -Q in "${dev[@]}" -nn -U -s 256 -c 50000 -w "$pcap" $filter 2>"$pcap.err"
+	CAP_PID=$T_BG_PID
+	wait_until 10 grep -q 'listening on' "$pcap.err" || t_fail "tcpdump in ${ns:-host} did not start: $(cat "$pcap.err")"
+}
+
+# cap_stop PID...: stop captures (after a short grace so frames in flight land).
+cap_stop() {
+	local p
+	sleep 0.5
+	for p in "$@"; do
+		kill -INT "$p" 2>/dev/null
+	done
+	for p in "$@"; do
+		wait_pid "$p" 10
+	done
+}
+
+# cap_count PCAP FILTER: frames in PCAP matching FILTER.
+cap_count() {
+	tcpdump -nn -r "$1" "$2" 2>/dev/null | wc -l
+}
+
+# stats_get: `xbr -j stats` into S (fails the test on error).
+stats_get() {
+	xjson stats
+	S=$J
+}
+# port_stat JSON NS PATH: a port's counter, e.g. port_stat "$S" ns1 .drops.spoof
+port_stat() { jq_val "$1" ".ports[] | select(.netns == \"$2\") | $3"; }
+# fdb_stat JSON NAME: a bridge-wide FDB counter (.fdb.NAME).
+fdb_stat() { jq_val "$1" ".fdb.$2"; }
+
+# clean_state: nothing of any bridge left - no named namespace, no link but
+# lo, no pin under /sys/fs/bpf/xbr, no route but the local table's lo
+# routes, no IPv6 route at all. Prints what is left; status 1 when something is.
+clean_state() {
+	local left=""
+	[ -z "$(ls -A /run/netns 2>/dev/null)" ] || left+="netns: $(ls -A /run/netns | tr '\n' ' '); "
+	[ "$(ip -o link show | awk -F': ' '{ print $2 }' | grep -cv '^lo$')" -eq 0 ] ||
+		left+="links: $(ip -o link show | awk -F': ' '{ print $2 }' | grep -v '^lo$' | tr '\n' ' '); "
+	if [ -e /sys/fs/bpf/xbr ]; then
+		[ -z "$(find /sys/fs/bpf/xbr -mindepth 1 2>/dev/null)" ] ||
+			left+="pins: $(find /sys/fs/bpf/xbr -mindepth 1 | head -5 | tr '\n' ' '); "
+	fi
+	[ -z "$(ip -4 route show table all | grep -v ' dev lo ')" ] ||
+		left+="routes: $(ip -4 route show table all | grep -v ' dev lo ' | head -3 | tr '\n' '|'); "
+	[ -z "$(ip -6 route show table all 2>/dev/null | grep -v ' dev lo ')" ] ||
+		left+="routes6: $(ip -6 route show table all | grep -v ' dev lo ' | head -3 | tr '\n' '|'); "
+	[ -z "$(ip -o addr show | grep -v ' lo ')" ] || left+="addresses: $(ip -o addr show | grep -v ' lo ' | head -2); "
+	if [ -n "$left" ]; then
+		printf '%s\n' "$left"
+		return 1
+	fi
+	return 0
+}
+
+# dump_state: what a failure report needs, on stderr (the test's log).
+dump_state() {
+	{
+		echo "## xbr show"
+		timeout 10 "$XBR" -b "$T_BR" show 2>&1
+		echo "## xbr fdb"
+		timeout 10 "$XBR" -b "$T_BR" fdb 2>&1 | head -20
+		echo "## links"
+		ip -o link show | awk -F': ' '{ print $2 }' | tr '\n' ' '
+		echo
+		echo "## netns: $(ls -A /run/netns 2>/dev/null | tr '\n' ' ')"
+		echo "## pins: $(find /sys/fs/bpf/xbr 2>/dev/null | head -30 | tr '\n' ' ')"
+		echo "## stats"
+		timeout 10 "$XBR" -b "$T_BR" -j stats 2>&1 | jq -c '.fdb, (.ports[]? | {ifname, rx_packets, tx_packets, drops})' 2>&1
+	} | sed 's/^/# /' >&2
+}
+
+# reaches NS DST: one of up to 3 single pings (1 s each) from NS to DST is
+# answered: connectivity, not loss-free delivery. A retry is logged.
+reaches() {
+	local ns=$1 dst=$2 t
+	for t in 1 2 3; do
+		if timeout 5 ip netns exec "$ns" ping -n -q -c 1 -W 1 "$dst" >/dev/null 2>&1; then
+			[ $t -eq 1 ] || t_log "ping $ns -> $dst answered only at try $t"
+			return 0
+		fi
+	done
+	return 1
+}
