@@ -39,7 +39,8 @@ fmt_md() {
 	  "- machine: \($r.machine.cpu_model), \($r.machine.cores) cores, kernel \($r.machine.kernel), hypervisor \($r.machine.hypervisor), \($r.machine.memory)",
 	  "- tools: \($r.machine.tools.iperf3); sockperf \($r.machine.tools.sockperf); \($r.machine.tools.trafgen)",
 	  "- repetitions: \($r.config.reps) measured + \($r.config.warmup) warm-up round(s), modes alternating per round (A B C A B C ...); figures are median [min - max] of the measured rounds (\($r.config.warmup_rule // ""))",
-	  (if ($r.busy_before_samples // 0) > 0 then "- **caution**: the machine was still busy (> 10% CPU after the bounded idle wait) before \($r.busy_before_samples) sample(s); other load may have disturbed them (see logs/run.log)" else "- the machine was idle (< 10% CPU) before every sample" end),
+	  (if ($r.config.idle_wait // true) == false then "- idle waits before samples were off (quick mode)"
+	   elif ($r.busy_before_samples // 0) > 0 then "- **caution**: the machine was still busy (> 10% CPU after the bounded idle wait) before \($r.busy_before_samples) sample(s); other load may have disturbed them (see logs/run.log)" else "- the machine was idle (< 10% CPU) before every sample" end),
 	  "",
 	  "## Modes",
 	  "",
@@ -53,7 +54,7 @@ fmt_md() {
 	  "",
 	  "| target | goal | measured | mode | status |",
 	  "| --- | --- | --- | --- | --- |",
-	  ($r.targets[] | "| \(.name) | \(.cmp) \(.target)x | \(.value | ratio) | \(.mode // "-") | **\(.status)** |"),
+	  ($r.targets[] | "| \(.name) | \(.cmp) \(.target)x | \(if .value == null then "-" else "\(.value * 1000 | round / 1000)x" end) | \(.mode // "-") | **\(.status)** |"),
 	  "",
 	  ( ["tcp", "TCP throughput (iperf3, \($r.config.tcp_duration_s) s + \($r.config.tcp_omit_s) s omitted)"],
 	    ["pps", "64-byte UDP forwarding rate (trafgen ns1 -> ns2, counted at ns2 eth0 rx_packets)"],
@@ -85,7 +86,7 @@ fmt_md() {
 		echo
 		for f in "$OUT"/profile/*-{tcp,pps}.txt; do
 			[[ -s $f ]] || continue
-			echo "### $(basename "$f" .txt)"
+			echo "**$(basename "$f" .txt)**"
 			echo
 			echo '```'
 			head -n 15 "$f"
@@ -111,5 +112,5 @@ fi
 
 # ---- console: targets ----
 echo "bench targets:"
-jq -r '.targets[] | "  \(.status): \(.name): \(if .value == null then "-" else "\(.value * 100 | round / 100)x" end) (goal \(.cmp) \(.target)x)\(if .mode then ", " + .mode else "" end)"' "$R"
+jq -r '.targets[] | "  \(.status): \(.name): \(if .value == null then "-" else "\(.value * 1000 | round / 1000)x" end) (goal \(.cmp) \(.target)x)\(if .mode then ", " + .mode else "" end)"' "$R"
 jq -r '.modes | to_entries[] | select(.value.status != "ok") | "  mode \(.key): skipped: \(.value.reason)"' "$R"

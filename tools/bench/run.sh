@@ -86,7 +86,7 @@ fi
 TCP_DUR=$DUR TCP_OMIT=1 PPS_DUR=$DUR LAT_DUR=$DUR SCALE_DUR=1
 RAMP=0.5 PROF_DUR=5 PROF_FREQ=999 FILL_RATE=100000pps
 IDLE_CAP=1000
-if (( QUICK )); then TCP_OMIT=0 RAMP=0.3 PROF_DUR=2 BIG_REPS=$REPS IDLE_CAP=1; fi
+if (( QUICK )); then TCP_OMIT=0 RAMP=0.3 PROF_DUR=2 BIG_REPS=$REPS IDLE_CAP=0; fi
 MAX_RUNTIME=${BENCH_MAX_RUNTIME:-$(( QUICK ? 300 : 2400 ))}
 
 mapfile -t METRICS < <(split_csv "$METRICS_CSV")
@@ -152,6 +152,9 @@ trap 'exit 130' INT TERM
 
 T_START=$(now)
 STARTED=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+# Measure a snapshot of the binary: a rebuild during the run must not swap it.
+XBR_PATH=$XBR
+if [[ -x $XBR ]]; then cp "$XBR" "$OUT/tmp/xbr" && XBR=$OUT/tmp/xbr; fi
 log "output: $OUT"
 log "command: $BENCH_CMDLINE"
 probe_modes
@@ -188,7 +191,7 @@ run_setup() {
 		n=${SETUP_SIZES[$i]}
 		for ((r = $(first_round "$i"); r <= $(last_round "$n"); r++)); do
 			for mode in "${ACTIVE[@]}"; do
-				wait_idle $(( n >= 100 ? 30 : 5 ))
+				wait_idle $(( n >= 500 ? 20 : n >= 100 ? 10 : 5 ))
 				m_setup "$mode" "$r" "$(is_warm "$r")" "$n"
 			done
 		done
@@ -202,7 +205,7 @@ run_scaled() { # METRIC NS_FOR(size) SIZES...
 		n=$size; [[ $fixed_ns != - ]] && n=$fixed_ns
 		for ((r = $(first_round "$i"); r <= ROUNDS; r++)); do
 			for mode in "${ACTIVE[@]}"; do
-				wait_idle $(( n >= 100 ? 20 : 5 ))
+				wait_idle $(( n >= 100 ? 10 : 5 ))
 				# xbr's FDB is a fixed-capacity hash (default 65536): size it to hold the test's MACs
 				TOPO_XBR_EXTRA=()
 				if [[ $metric == fdb ]] && (( size + 1024 > 65536 )); then TOPO_XBR_EXTRA=(--fdb-size $((size * 2))); fi
@@ -245,7 +248,8 @@ jq -n --arg cmd "$BENCH_CMDLINE" --arg started "$STARTED" \
 	--arg finished "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --argjson elapsed "$ELAPSED" \
 	--argjson machine "$(machine_json)" --argjson modes "$modes_json" \
 	--arg git "$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo none)" \
-	--arg xbr "$XBR" --arg xbr_base "${XBR_BASE_ARGS[*]}" --arg xbr_sha "$(sha256sum "$XBR" 2>/dev/null | cut -c1-12)" \
+	--arg xbr "$XBR_PATH" --arg xbr_base "${XBR_BASE_ARGS[*]}" --arg xbr_sha "$(sha256sum "$XBR" 2>/dev/null | cut -c1-12)" \
+	--arg xbr_ver "$("$XBR" -V 2>/dev/null | head -n 1)" \
 	--argjson reps "$REPS" --argjson warmup "$WARMUP" --argjson quick "$QUICK" \
 	--argjson big_reps "$BIG_REPS" --argjson busy "$(wc -l <"$OUT/busy.log")" \
 	--argjson profile "$PROFILE" \
@@ -256,10 +260,10 @@ jq -n --arg cmd "$BENCH_CMDLINE" --arg started "$STARTED" \
 	--argjson gen "$CPU_GEN" --argjson sink "$CPU_SINK" \
 	'def nums: split(" ") | map(select(length>0) | tonumber);
 	{schema:"xbr-bench/1", command:$cmd, started:$started, finished:$finished, elapsed_s:$elapsed,
-	 machine:$machine, git_commit:$git, xbr:{path:$xbr, sha256_12:$xbr_sha, up_args:$xbr_base}, modes:$modes,
+	 machine:$machine, git_commit:$git, xbr:{path:$xbr, version:$xbr_ver, sha256_12:$xbr_sha, up_args:$xbr_base}, modes:$modes,
 	 busy_before_samples:$busy,
 	 config:{metrics:($metrics|split(" ")|map(select(length>0))), reps:$reps, warmup:$warmup,
-	   big_reps:$big_reps,
+	   big_reps:$big_reps, idle_wait:($quick==0),
 	   warmup_rule:"tcp/pps/lat: warm-up round(s) before the measured rounds; setup/flood/fdb: warm-up only at the smallest size; setup sizes >= 500: big_reps measured rounds",
 	   quick:($quick==1), profile:($profile==1), tcp_streams:($streams|nums),
 	   setup_sizes:($setup|nums), flood_ports:($flood|nums), fdb_sizes:($fdb|nums),

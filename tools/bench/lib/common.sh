@@ -83,6 +83,7 @@ cpu_busy_pct() {
 wait_idle() {
 	local max=${1:-10} t0 busy
 	(( max > ${IDLE_CAP:-1000} )) && max=$IDLE_CAP
+	(( max > 0 )) || return 0
 	t0=$SECONDS
 	while (( SECONDS - t0 < max )); do
 		busy=$(cpu_busy_pct)

@@ -215,10 +215,17 @@ m_fdb() {
 # m_profile MODE : 2-namespace topology is up. perf record -a -g during a
 # 1-stream TCP run and during a 64-byte pps run; saves perf report top lists.
 perf_top() { # DATA OUTFILE
-	perf report -i "$1" --stdio --no-children --sort symbol -g none --percent-limit 0.5 2>/dev/null |
-		grep -v '^#' | sed '/^[[:space:]]*$/d' | head -n 40 >"$2" || true
-	perf report -i "$1" --stdio --no-children --sort symbol -g caller,2,callee --percent-limit 3 2>/dev/null |
-		head -n 400 >"${2%.txt}.callgraph.txt" || true
+	local strip='s/[[:space:]]+-[[:space:]]+-[[:space:]]*$//'
+	{
+		echo "# by command (all CPUs)"
+		perf report -i "$1" --stdio --no-children --sort comm -g none --percent-limit 1 2>/dev/null |
+			grep -v '^#' | sed -E "$strip" | sed '/^[[:space:]]*$/d' | head -n 8
+		echo "# by symbol"
+		perf report -i "$1" --stdio --no-children --sort symbol -g none --percent-limit 0.5 2>/dev/null |
+			grep -v '^#' | sed -E "$strip" | sed '/^[[:space:]]*$/d' | head -n 40
+	} >"$2" || true
+	perf report -i "$1" --stdio --no-children --sort symbol -g graph,1,caller --percent-limit 2 2>/dev/null |
+		grep -v '^#' | sed -E "$strip" | sed '/^[[:space:]]*$/d' | head -n 400 >"${2%.txt}.callgraph.txt" || true
 }
 m_profile() {
 	local mode=$1 a b ipb spid cpid tpid cfg d
