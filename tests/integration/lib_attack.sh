@@ -168,3 +168,60 @@ reaches() {
 	done
 	return 1
 }
+
+# ---- the SIGKILL tests (t_h_kill.sh, t_h_killsweep.sh) ----
+
+# check_working NS...: WHY is empty when `show` lists exactly the gateway and
+# NS..., each has its address, and - neighbour caches flushed, so every
+# ping starts with a flooded ARP and a port missing from the flood list
+# shows - every namespace reaches every other one and the gateway.
+check_working() {
+	local want ns i j
+	WHY=""
+	want=$(printf '"%s",' "" "$@")
+	xjson show
+	printf '%s\n' "$J" | jq -e "[.ports[].netns] == [${want%,}]" >/dev/null ||
+		WHY="show lists [$(jq -r '[.ports[].netns] | join(",")' <<<"$J")], not gateway + $*"
+	for ns in "$@"; do
+		[ -n "$WHY" ] && break
+		[ -e "/run/netns/$ns" ] || WHY="namespace $ns missing"
+		ip -n "$ns" -4 addr show dev eth0 2>/dev/null | grep -q "inet 172.16.1.${ns#ns}/16" || WHY="$ns eth0 has no address"
+	done
+	for ns in "$@"; do ip -n "$ns" neigh flush all 2>/dev/null; done
+	ip neigh flush dev "$T_BR" 2>/dev/null
+	for i in "$@"; do
+		for j in "$@" gw; do
+			[ -n "$WHY" ] && break 2
+			[ "$i" = "$j" ] && continue
+			if [ "$j" = gw ]; then
+				reaches "$i" 172.16.1.254 || WHY="$i -> gateway does not ping"
+			else
+				reaches "$i" "172.16.1.${j#ns}" || WHY="$i -> $j does not ping"
+			fi
+		done
+	done
+}
+# problem WHAT: record a broken state (the first of each kind, numbers aside,
+# is reported; the first two get a state dump), then start over from a
+# clean host (`down` must manage that). problems_report: fail with them.
+PROBLEMS=()
+declare -A PKINDS=()
+NPROB=0
+problem() {
+	local kind
+	NPROB=$((NPROB + 1))
+	kind=$(sed -E 's/#[0-9]+ of [0-9]+/#K/; s/[0-9]+/N/g' <<<"$1")
+	if [ -z "${PKINDS[$kind]:-}" ]; then
+		PKINDS[$kind]=1
+		PROBLEMS+=("$1")
+	fi
+	t_log "PROBLEM: $1"
+	[ $NPROB -le 2 ] && dump_state
+	t_run timeout 30 "$XBR" -b "$T_BR" down
+	[ "$T_RC" -eq 0 ] || t_fail "$1; then down failed: $T_ERR"
+	left=$(clean_state) || t_fail "$1; then down left: $left"
+}
+
+problems_report() { # TOTAL: kill points tried
+	[ $NPROB -eq 0 ] || t_fail "$NPROB of $1 kill points left a broken bridge; ${#PROBLEMS[@]} kinds: $(printf '[%s] ' "${PROBLEMS[@]}")"
+}

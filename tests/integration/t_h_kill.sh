@@ -12,11 +12,15 @@
 #             no namespace, no link but lo, no pin under /sys/fs/bpf/xbr, no
 #             route or address.
 #   port add: 30 times `xbr port add ns3` on a live ns1/ns2 bridge, killed
-#             the same way (short range 0-8 ms), followed in turn by `port add ns3` (ns3 then
-#             complete and working), `port del ns3` (ns3 then gone: no netns,
-#             link, port record or fdb entry) and `down` (clean).
+#             the same way (short range 0-5 ms), followed in turn by `port
+#             add ns3` (ns3 then complete and working), `port del ns3` (ns3
+#             then gone: no netns, link or fdb entry, ns1/ns2 working) and
+#             `down` (clean).
 # Working = `show` lists the gateway and exactly the expected namespaces
-# with their addresses, and ns1->ns2, ns2->ns3, ns3->gateway ping.
+# with their addresses and, neighbour caches flushed, every namespace
+# reaches every other one and the gateway (lib_attack.sh check_working).
+# A broken state is recorded and the loop goes on from a clean `down`; the
+# test fails at the end with each kind of breakage seen.
 T_BR=xhkill
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_attack.sh"
@@ -42,7 +46,7 @@ killed_run() {
 	shift
 	"$@" >"$T_TMP/killed.out" 2>&1 &
 	pid=$!
-	sleep "$(printf '%d.%03d' $((d / 1000)) $((d % 1000)))"
+	[ "$d" -eq 0 ] || sleep "$(printf '%d.%03d' $((d / 1000)) $((d % 1000)))"
 	kill -KILL $pid 2>/dev/null
 	{ wait $pid; } 2>/dev/null
 	rc=$?
@@ -50,48 +54,6 @@ killed_run() {
 	[ $rc -eq 137 ] && KILLED=1
 	[ $rc -eq 0 ] || [ $rc -eq 137 ] || t_fail "killed run of '$*' failed on its own (exit $rc): $(head -2 "$T_TMP/killed.out")"
 }
-# working WHAT NS...: show lists exactly the gateway and NS..., pings work.
-working() {
-	local what=$1 want ns i j why=""
-	shift
-	want=$(printf '"%s",' "" "$@")
-	xjson show
-	printf '%s\n' "$J" | jq -e "[.ports[].netns] == [${want%,}]" >/dev/null || why="show does not list exactly gateway + $*"
-	for ns in "$@"; do
-		[ -n "$why" ] && break
-		[ -e "/run/netns/$ns" ] || why="namespace $ns missing"
-		ip -n "$ns" -4 addr show dev eth0 2>/dev/null | grep -q "inet 172.16.1.${ns#ns}/16" || why="$ns eth0 has no address"
-	done
-	# Every pair both ways and each to the gateway, neighbour caches
-	# flushed first: each ping starts with a flooded ARP request, so a port
-	# missing from the flood list shows.
-	for ns in "$@"; do ip -n "$ns" neigh flush all 2>/dev/null; done
-	ip neigh flush dev "$T_BR" 2>/dev/null
-	for i in "$@"; do
-		for j in "$@" gw; do
-			[ -n "$why" ] && break 2
-			[ "$i" = "$j" ] && continue
-			if [ "$j" = gw ]; then
-				reaches "$i" 172.16.1.254 || why="$i -> gateway does not ping"
-			else
-				reaches "$i" "172.16.1.${j#ns}" || why="$i -> $j does not ping"
-			fi
-		done
-	done
-	if [ -n "$why" ]; then
-		dump_state
-		t_fail "$what: $why"
-	fi
-}
-# ns3_gone WHAT: nothing of ns3 left, the rest of the bridge intact.
-ns3_gone() {
-	[ ! -e /run/netns/ns3 ] || { dump_state; t_fail "$1: /run/netns/ns3 left"; }
-	! ip link show "$T_BR-ns3" >/dev/null 2>&1 || { dump_state; t_fail "$1: link $T_BR-ns3 left"; }
-	xjson fdb
-	jq_ok "$J" '[.[] | select(.netns == "ns3" or .ifname == "'"$T_BR"'-ns3")] | length == 0' "$1: fdb entries of ns3 left"
-	working "$1" ns1 ns2
-}
-
 # How long a whole `up` takes here: the short delays cover exactly that.
 t0=$(date +%s%N)
 must timeout 30 "${X[@]}" up ns1 ns2 ns3
@@ -99,22 +61,24 @@ UP_MS=$((($(date +%s%N) - t0) / 1000000 + 5))
 must timeout 30 "${X[@]}" down
 
 # ---- up ----
-mid_up=0
+mid_up=0 n=0
 for i in $(seq 1 $UP_ITER); do
 	[ $SECONDS -lt $T_END ] || t_fail "up phase: time bound hit at iteration $i"
 	d=$(rand_delay $i $UP_MS)
 	killed_run $d "${X[@]}" up ns1 ns2 ns3
 	mid_up=$((mid_up + KILLED))
+	n=$((n + 1))
 	what="up #$i killed after ${d}ms (killed=$KILLED)"
 	if [ $(((i - 1) / 2 % 2)) -eq 0 ]; then
 		t_run timeout 30 "${X[@]}" up ns1 ns2 ns3
 		if [ "$T_RC" -ne 0 ]; then
 			case $T_ERR in
 			*"already up"*) ;;
-			*) dump_state; t_fail "$what, follow-up up failed: $T_ERR" ;;
+			*) problem "$what: follow-up up failed: $(tail -1 <<<"$T_ERR")"; continue ;;
 			esac
 		fi
-		working "$what, follow-up up (exit $T_RC: ${T_ERR:-ok})" ns1 ns2 ns3
+		check_working ns1 ns2 ns3
+		[ -z "$WHY" ] || { problem "$what: follow-up up (exit $T_RC${T_ERR:+: $(tail -1 <<<"$T_ERR")}): $WHY"; continue; }
 	fi
 	t_run timeout 30 "${X[@]}" down
 	[ "$T_RC" -eq 0 ] || t_fail "$what: down failed: $T_ERR"
@@ -122,13 +86,26 @@ for i in $(seq 1 $UP_ITER); do
 done
 
 # ---- port add ----
+# ns3_gone: nothing of ns3 left (no netns, link, port record, fdb entry),
+# ns1/ns2 still working. WHY says what is wrong.
+ns3_gone() {
+	WHY=""
+	[ ! -e /run/netns/ns3 ] || WHY="/run/netns/ns3 left"
+	[ -n "$WHY" ] || ! ip link show "$T_BR-ns3" >/dev/null 2>&1 || WHY="link $T_BR-ns3 left"
+	if [ -z "$WHY" ]; then
+		xjson fdb
+		jq -e '[.[] | select(.netns == "ns3" or .ifname == "'"$T_BR"'-ns3")] | length == 0' <<<"$J" >/dev/null || WHY="fdb entries of ns3 left"
+	fi
+	[ -n "$WHY" ] || check_working ns1 ns2
+}
 must timeout 30 "${X[@]}" up ns1 ns2
 mid_pa=0
 for i in $(seq 1 $PA_ITER); do
 	[ $SECONDS -lt $T_END ] || t_fail "port add phase: time bound hit at iteration $i"
-	d=$(rand_delay $i 8)
+	d=$(rand_delay $i 5)
 	killed_run $d "${X[@]}" port add ns3
 	mid_pa=$((mid_pa + KILLED))
+	n=$((n + 1))
 	what="port add #$i killed after ${d}ms (killed=$KILLED)"
 	case $((i % 3)) in
 	0)
@@ -136,22 +113,26 @@ for i in $(seq 1 $PA_ITER); do
 		if [ "$T_RC" -ne 0 ]; then
 			case $T_ERR in
 			*"already a port"*) ;;
-			*) t_fail "$what, follow-up port add failed: $T_ERR" ;;
+			*) problem "$what: follow-up port add failed: $(tail -1 <<<"$T_ERR")"; must timeout 30 "${X[@]}" up ns1 ns2; continue ;;
 			esac
 		fi
-		working "$what, follow-up port add (exit $T_RC)" ns1 ns2 ns3
-		must timeout 30 "${X[@]}" port del ns3
-		ns3_gone "$what, port del after the follow-up"
+		check_working ns1 ns2 ns3
+		[ -z "$WHY" ] || { problem "$what: follow-up port add (exit $T_RC): $WHY"; must timeout 30 "${X[@]}" up ns1 ns2; continue; }
+		t_run timeout 30 "${X[@]}" port del ns3
+		[ "$T_RC" -eq 0 ] || { problem "$what: port del after the follow-up failed: $T_ERR"; must timeout 30 "${X[@]}" up ns1 ns2; continue; }
+		ns3_gone
+		[ -z "$WHY" ] || { problem "$what: port del after the follow-up: $WHY"; must timeout 30 "${X[@]}" up ns1 ns2; continue; }
 		;;
 	1)
 		t_run timeout 30 "${X[@]}" port del ns3
 		if [ "$T_RC" -ne 0 ]; then
 			case $T_ERR in
-			*"not a port"*) ;; # nothing was made: must be clean
-			*) t_fail "$what, follow-up port del failed: $T_ERR" ;;
+			*"not a port"*) ;; # acceptable only when nothing of ns3 is left
+			*) problem "$what: follow-up port del failed: $T_ERR"; must timeout 30 "${X[@]}" up ns1 ns2; continue ;;
 			esac
 		fi
-		ns3_gone "$what, follow-up port del (exit $T_RC)"
+		ns3_gone
+		[ -z "$WHY" ] || { problem "$what: follow-up port del (exit $T_RC${T_ERR:+: $(tail -1 <<<"$T_ERR")}): $WHY"; must timeout 30 "${X[@]}" up ns1 ns2; continue; }
 		;;
 	2)
 		t_run timeout 30 "${X[@]}" down
@@ -164,4 +145,5 @@ done
 must timeout 30 "${X[@]}" down
 left=$(clean_state) || t_fail "final down left: $left"
 [ $mid_up -ge 5 ] && [ $mid_pa -ge 5 ] || t_log "few kills landed mid-command (up $mid_up, port add $mid_pa)"
+problems_report $n
 t_pass "$UP_ITER killed ups ($mid_up mid-way) and $PA_ITER killed port adds ($mid_pa mid-way): every follow-up left a working bridge or a clean host"

@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 # Live upgrade (`xbr help reload`, docs/design.md "Live upgrade"): while
-# ns1 pings ns2 at 100 packets/s and an iperf3 TCP stream runs ns2 -> ns3 for
-# 10 s, `xbr reload` runs 10 times. Each reload really swaps the programs
+# ns1 pings ns4 at 100 packets/s and an iperf3 TCP stream runs ns2 -> ns3 for
+# 10 s (separate paths: the stream's load cannot drop a ping), `xbr reload`
+# runs 10 times. Each reload really swaps the programs
 # (the tc filters' program ids change), the ping loses nothing, the TCP
 # stream completes, the learned table keeps every entry (and a static entry
 # and port policy stay), every counter is monotonic across each reload
@@ -21,18 +22,19 @@ T_BR=xhreload
 command -v iperf3 >/dev/null 2>&1 || t_skip "iperf3 not installed"
 
 RELOADS=10 PINGS=800
-must timeout 30 "$XBR" -b "$T_BR" up ns1=172.16.1.1/16 ns2=172.16.1.2/16 ns3=172.16.1.3/16
+must timeout 30 "$XBR" -b "$T_BR" up ns1=172.16.1.1/16 ns2=172.16.1.2/16 ns3=172.16.1.3/16 ns4=172.16.1.4/16
 MS=02:00:5e:00:0a:01
 must timeout 20 "$XBR" -b "$T_BR" fdb add $MS port ns3 static
 must timeout 20 "$XBR" -b "$T_BR" port set ns2 max-learned 50 hairpin on
-for ns in ns1 ns2 ns3; do assert_ping $ns 172.16.1.254 1; done
+for ns in ns1 ns2 ns3 ns4; do assert_ping $ns 172.16.1.254 1; done
+assert_ping ns1 172.16.1.4 2
 assert_ping ns1 172.16.1.2 2
 assert_ping ns2 172.16.1.3 2
 
 # prog_ids: the BPF program id of the tc filter on every port.
 prog_ids() {
 	local p ids=""
-	for p in "$T_BR-gw" "$T_BR-ns1" "$T_BR-ns2" "$T_BR-ns3"; do
+	for p in "$T_BR-gw" "$T_BR-ns1" "$T_BR-ns2" "$T_BR-ns3" "$T_BR-ns4"; do
 		ids+="$(tc -j filter show dev "$p" ingress | jq -r '[.[] | .options.prog.id // empty] | first // "none"') "
 	done
 	echo "$ids"
@@ -62,7 +64,7 @@ t_bg ip netns exec ns3 timeout 40 iperf3 -s -1 -B 172.16.1.3 -p 5201 >"$T_TMP/ip
 wait_until 10 sh -c "ip netns exec ns3 ss -ltn | grep -q ':5201'" || t_fail "iperf3 server did not start"
 t_bg timeout 40 ip netns exec ns2 iperf3 -c 172.16.1.3 -p 5201 -t 10 -J >"$T_TMP/iperf.json" 2>&1
 IPERF=$T_BG_PID
-ping_start ns1 172.16.1.2 $PINGS 0.01 "$T_TMP/ping"
+ping_start ns1 172.16.1.4 $PINGS 0.01 "$T_TMP/ping"
 PING=$T_BG_PID
 sleep 1
 prev=$S0 ids_prev=$ids0
@@ -72,7 +74,7 @@ for r in $(seq 1 $RELOADS); do
 	[ -z "$T_ERR" ] || t_fail "reload #$r printed on stderr: $T_ERR"
 	ids=$(prog_ids)
 	case $ids in *none*) t_fail "after reload #$r a port has no tc program: $ids" ;; esac
-	for p in 1 2 3 4; do
+	for p in 1 2 3 4 5; do
 		[ "$(echo "$ids" | cut -d' ' -f$p)" != "$(echo "$ids_prev" | cut -d' ' -f$p)" ] ||
 			t_fail "reload #$r did not replace the program on port $p (ids $ids_prev -> $ids)"
 	done
@@ -85,7 +87,7 @@ for r in $(seq 1 $RELOADS); do
 	sleep 0.4
 done
 wait_pid $PING $((PINGS / 100 + 30))
-ping_check "$T_TMP/ping" $PINGS "ping ns1 -> ns2 at 100/s across $RELOADS reloads"
+ping_check "$T_TMP/ping" $PINGS "ping ns1 -> ns4 at 100/s across $RELOADS reloads"
 wait_pid $IPERF 40
 jq -e '.error == null and .end.sum_sent.bytes > 0 and .end.sum_received.bytes > 0' "$T_TMP/iperf.json" >/dev/null 2>&1 ||
 	t_fail "iperf3 ns2 -> ns3 across the reloads failed: $(jq -r '.error // "no result"' "$T_TMP/iperf.json" 2>/dev/null | head -1)"
@@ -104,7 +106,7 @@ monotonic "$S0" "$S" "after $RELOADS reloads"
 
 # ---- `xbr up` on the running bridge ----
 snapshot "$T_TMP/snap.up"
-t_run timeout 30 "$XBR" -b "$T_BR" up ns1=172.16.1.1/16 ns2=172.16.1.2/16 ns3=172.16.1.3/16
+t_run timeout 30 "$XBR" -b "$T_BR" up ns1=172.16.1.1/16 ns2=172.16.1.2/16 ns3=172.16.1.3/16 ns4=172.16.1.4/16
 [ "$T_RC" -eq 1 ] || t_fail "up on a bridge up with this build: exit $T_RC, expected 1 (already up)"
 case $T_ERR in *"$T_BR"*"already up"*) ;; *) t_fail "up on a running bridge: not 'already up': $T_ERR" ;; esac
 assert_same "$T_TMP/snap.up" "up on a running bridge (same build)"
@@ -113,7 +115,7 @@ stats_get
 S1=$S
 xjson fdb
 F1=$(fdb_set "$J")
-t_run env XBR_TEST_DP_VERSION=0x1234 timeout 30 "$XBR" -b "$T_BR" up ns1=172.16.1.1/16 ns2=172.16.1.2/16 ns3=172.16.1.3/16
+t_run env XBR_TEST_DP_VERSION=0x1234 timeout 30 "$XBR" -b "$T_BR" up ns1=172.16.1.1/16 ns2=172.16.1.2/16 ns3=172.16.1.3/16 ns4=172.16.1.4/16
 [ "$T_RC" -eq 0 ] || t_fail "up on a bridge running another build's datapath: exit $T_RC: $T_ERR"
 ids=$(prog_ids)
 [ "$ids" != "$ids_prev" ] || t_fail "up on a bridge running another build did not reload (program ids unchanged)"
@@ -123,7 +125,7 @@ xjson fdb
 [ "$(jq -rn --argjson a "$F1" --argjson b "$(fdb_set "$J")" '[$a[] | select(. as $e | $b | index([$e]) | not)] | length')" -eq 0 ] ||
 	t_fail "up over another build lost fdb entries"
 xjson show
-jq_ok "$J" '[.ports[].netns] == ["", "ns1", "ns2", "ns3"]' "up over another build changed the ports"
+jq_ok "$J" '[.ports[].netns] == ["", "ns1", "ns2", "ns3", "ns4"]' "up over another build changed the ports"
 assert_ping ns1 172.16.1.3 2
 # The bridge now runs "build 0x1234": this build's up reloads it back, then
 # refuses.
