@@ -35,7 +35,7 @@ fmt_md() {
 	| "# xbr benchmark results",
 	  "",
 	  "- command: `\($r.command)`",
-	  "- run: \($r.started) .. \($r.finished) (\($r.elapsed_s | round) s), git \($r.git_commit), xbr sha256 \($r.xbr.sha256_12 // "-")",
+	  "- run: \($r.started) .. \($r.finished) (\($r.elapsed_s | round) s, of which \($r.idle_wait_s // 0 | round) s waiting for the machine to go idle between samples), git \($r.git_commit), \($r.xbr.version // "xbr") sha256 \($r.xbr.sha256_12 // "-")",
 	  "- machine: \($r.machine.cpu_model), \($r.machine.cores) cores, kernel \($r.machine.kernel), hypervisor \($r.machine.hypervisor), \($r.machine.memory)",
 	  "- tools: \($r.machine.tools.iperf3); sockperf \($r.machine.tools.sockperf); \($r.machine.tools.trafgen)",
 	  "- repetitions: \($r.config.reps) measured + \($r.config.warmup) warm-up round(s), modes alternating per round (A B C A B C ...); figures are median [min - max] of the measured rounds (\($r.config.warmup_rule // ""))",

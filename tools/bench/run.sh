@@ -8,6 +8,7 @@
 #   --reps N           measured repetitions per case               (default: 5)
 #   --warmup N         warm-up rounds, recorded but not summarised (default: 1)
 #   --quick            smoke sizes: 1 rep, no warm-up, 1 s runs, tiny N
+#                      (setup 1,3; flood 2,4; fdb 1000; 1 TCP stream)
 #   --out DIR          output directory        (default: build/bench/<UTC time>)
 #   --setup-sizes L    namespaces for setup/teardown   (default: 1,10,100,500)
 #   --flood-ports L    ports for the flood scaling run (default: 2,8,32,128)
@@ -18,6 +19,8 @@
 #                      the standard set under 15 min; --big-reps 5 for all)
 #   --cpus G,S         CPU of generator/client, CPU of sink/server (default: 0,1)
 #   --profile          also perf-record each mode during a TCP and a pps run
+#   --wait-quiet S     before measuring, wait up to S seconds for the machine
+#                      to be idle for 10 s (other load distorts every figure)
 #   --no-plots         skip gnuplot
 #   -h, --help
 # Environment: XBR=path/to/xbr (default: build/xbr of this repo).
@@ -44,7 +47,7 @@ METRICS_CSV=tcp,pps,lat,setup,flood,fdb
 MODES_CSV=kbr,xbr-tc,xbr-xdp
 REPS=5 WARMUP=1 QUICK=0 PROFILE=0 PLOTS=1 OUT=""
 SETUP_CSV=1,10,100,500 FLOOD_CSV=2,8,32,128 FDB_CSV=10,100000 STREAMS_CSV=1,4
-DUR=2 CPUS_CSV=0,1 BIG_REPS=3
+DUR=2 CPUS_CSV=0,1 BIG_REPS=3 WAIT_QUIET=0
 declare -A SET=()
 
 ORIG_ARGS=("$@")
@@ -59,11 +62,12 @@ while [[ $# -gt 0 ]]; do
 	--setup-sizes) SETUP_CSV=$2; SET[setup]=1; shift 2 ;;
 	--flood-ports) FLOOD_CSV=$2; SET[flood]=1; shift 2 ;;
 	--fdb-sizes) FDB_CSV=$2; SET[fdb]=1; shift 2 ;;
-	--tcp-streams) STREAMS_CSV=$2; shift 2 ;;
+	--tcp-streams) STREAMS_CSV=$2; SET[streams]=1; shift 2 ;;
 	--duration) DUR=$2; SET[dur]=1; shift 2 ;;
 	--big-reps) BIG_REPS=$2; shift 2 ;;
 	--cpus) CPUS_CSV=$2; shift 2 ;;
 	--profile) PROFILE=1; shift ;;
+	--wait-quiet) WAIT_QUIET=$2; shift 2 ;;
 	--no-plots) PLOTS=0; shift ;;
 	-h|--help) usage 0 ;;
 	*) echo "run.sh: unknown option $1" >&2; usage 2 ;;
@@ -76,6 +80,7 @@ if (( QUICK )); then
 	[[ -n ${SET[setup]:-} ]] || SETUP_CSV=1,3
 	[[ -n ${SET[flood]:-} ]] || FLOOD_CSV=2,4
 	[[ -n ${SET[fdb]:-} ]] || FDB_CSV=1000
+	[[ -n ${SET[streams]:-} ]] || STREAMS_CSV=1
 	[[ -n ${SET[dur]:-} ]] || DUR=1
 fi
 [[ $METRICS_CSV == none ]] && METRICS_CSV=""
@@ -84,10 +89,10 @@ fi
 
 # durations (seconds)
 TCP_DUR=$DUR TCP_OMIT=1 PPS_DUR=$DUR LAT_DUR=$DUR SCALE_DUR=1
-RAMP=0.5 PROF_DUR=5 PROF_FREQ=999 FILL_RATE=100000pps
+RAMP=0.4 PROF_DUR=5 PROF_FREQ=999 FILL_RATE=100000pps
 IDLE_CAP=1000
 if (( QUICK )); then TCP_OMIT=0 RAMP=0.3 PROF_DUR=2 BIG_REPS=$REPS IDLE_CAP=0; fi
-MAX_RUNTIME=${BENCH_MAX_RUNTIME:-$(( QUICK ? 300 : 2400 ))}
+MAX_RUNTIME=$(( ${BENCH_MAX_RUNTIME:-$(( QUICK ? 300 : 2400 ))} + WAIT_QUIET ))
 
 mapfile -t METRICS < <(split_csv "$METRICS_CSV")
 mapfile -t MODES < <(split_csv "$MODES_CSV")
@@ -135,7 +140,7 @@ for f in /proc/sys/net/bridge/bridge-nf-call-{iptables,ip6tables,arptables}; do
 done
 
 mkdir -p "$OUT"/{raw,tmp,logs}
-: >"$OUT/samples.jsonl"; : >"$OUT/notes.jsonl"; : >"$OUT/busy.log"
+: >"$OUT/samples.jsonl"; : >"$OUT/notes.jsonl"; : >"$OUT/busy.log"; : >"$OUT/idle_wait.log"
 exec 2> >(tee -a "$OUT/logs/run.log" >&2)
 
 cleanup() {
@@ -157,6 +162,11 @@ XBR_PATH=$XBR
 if [[ -x $XBR ]]; then cp "$XBR" "$OUT/tmp/xbr" && XBR=$OUT/tmp/xbr; fi
 log "output: $OUT"
 log "command: $BENCH_CMDLINE"
+QUIET=null
+if (( WAIT_QUIET > 0 )); then
+	log "waiting up to ${WAIT_QUIET}s for the machine to be idle for 10 s"
+	if wait_quiet "$WAIT_QUIET"; then QUIET=true; else QUIET=false; warn "machine never quiet; measuring anyway"; fi
+fi
 probe_modes
 mapfile -t ACTIVE < <(active_modes)
 log "active modes: ${ACTIVE[*]}"
@@ -252,6 +262,7 @@ jq -n --arg cmd "$BENCH_CMDLINE" --arg started "$STARTED" \
 	--arg xbr_ver "$("$XBR" -V 2>/dev/null | head -n 1)" \
 	--argjson reps "$REPS" --argjson warmup "$WARMUP" --argjson quick "$QUICK" \
 	--argjson big_reps "$BIG_REPS" --argjson busy "$(wc -l <"$OUT/busy.log")" \
+	--argjson idle_s "$(awk '{s+=$1} END{printf "%.1f", s}' "$OUT/idle_wait.log")" --argjson quiet "$QUIET" \
 	--argjson profile "$PROFILE" \
 	--arg metrics "${METRICS[*]}" --arg streams "${TCP_STREAMS[*]}" \
 	--arg setup "${SETUP_SIZES[*]}" --arg flood "${FLOOD_PORTS[*]}" --arg fdb "${FDB_SIZES[*]}" \
@@ -261,7 +272,7 @@ jq -n --arg cmd "$BENCH_CMDLINE" --arg started "$STARTED" \
 	'def nums: split(" ") | map(select(length>0) | tonumber);
 	{schema:"xbr-bench/1", command:$cmd, started:$started, finished:$finished, elapsed_s:$elapsed,
 	 machine:$machine, git_commit:$git, xbr:{path:$xbr, version:$xbr_ver, sha256_12:$xbr_sha, up_args:$xbr_base}, modes:$modes,
-	 busy_before_samples:$busy,
+	 busy_before_samples:$busy, idle_wait_s:$idle_s, quiet_at_start:$quiet,
 	 config:{metrics:($metrics|split(" ")|map(select(length>0))), reps:$reps, warmup:$warmup,
 	   big_reps:$big_reps, idle_wait:($quick==0),
 	   warmup_rule:"tcp/pps/lat: warm-up round(s) before the measured rounds; setup/flood/fdb: warm-up only at the smallest size; setup sizes >= 500: big_reps measured rounds",

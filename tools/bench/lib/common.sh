@@ -75,21 +75,43 @@ machine_json() {
 cpu_busy_pct() {
 	local a b
 	a=$(awk '/^cpu /{print $2+$3+$4+$7+$8, $2+$3+$4+$5+$6+$7+$8}' /proc/stat)
-	sleep 0.3
+	sleep 0.2
 	b=$(awk '/^cpu /{print $2+$3+$4+$7+$8, $2+$3+$4+$5+$6+$7+$8}' /proc/stat)
 	awk -v a="$a" -v b="$b" 'BEGIN{split(a,x," "); split(b,y," ");
 		t=y[2]-x[2]; if (t<=0) {print 0; exit} printf "%d", 100*(y[1]-x[1])/t}'
 }
+# Time spent here is logged to $OUT/idle_wait.log (seconds per call), and
+# each wait that timed out to $OUT/busy.log.
 wait_idle() {
-	local max=${1:-10} t0 busy
+	local max=${1:-10} t0 busy=0 s0
 	(( max > ${IDLE_CAP:-1000} )) && max=$IDLE_CAP
 	(( max > 0 )) || return 0
-	t0=$SECONDS
+	t0=$SECONDS s0=$(now)
 	while (( SECONDS - t0 < max )); do
 		busy=$(cpu_busy_pct)
-		(( busy < 10 )) && return 0
+		if (( busy < 10 )); then
+			[[ -n ${OUT:-} && -d $OUT ]] && fsub "$(now)" "$s0" >>"$OUT/idle_wait.log" && echo >>"$OUT/idle_wait.log"
+			return 0
+		fi
 	done
 	warn "machine still ${busy}% busy after ${max}s; continuing"
-	[[ -n ${OUT:-} && -d $OUT ]] && echo "$(date -u +%H:%M:%S) ${busy}%" >>"$OUT/busy.log"
+	if [[ -n ${OUT:-} && -d $OUT ]]; then
+		echo "$(date -u +%H:%M:%S) ${busy}%" >>"$OUT/busy.log"
+		fsub "$(now)" "$s0" >>"$OUT/idle_wait.log" && echo >>"$OUT/idle_wait.log"
+	fi
 	return 0
+}
+
+# wait_quiet MAX : before a run, wait until the machine has been idle for
+# 10 s in a row, at most MAX seconds. Returns 1 if it never got quiet.
+wait_quiet() {
+	local max=$1 t0=$SECONDS calm=0
+	while (( SECONDS - t0 < max )); do
+		if (( $(cpu_busy_pct) < 10 )); then
+			calm=$((calm + 1)); (( calm >= 50 )) && return 0   # 50 x ~0.2 s
+		else
+			calm=0; sleep 1
+		fi
+	done
+	return 1
 }

@@ -60,7 +60,7 @@ trafgen_window() {
 	sleep "$dur"
 	t1=$(now); b1=$(if_counters "$rx"); a1=$(if_counters "$tx")
 	stop_pid "$pid"
-	sleep 0.2
+	sleep 0.1
 	post_b=$(if_counters "$rx"); post_a=$(if_counters "$tx")
 	el=$(fsub "$t1" "$t0")
 	awk -v el="$el" -v b0="$b0" -v b1="$b1" -v a0="$a0" -v a1="$a1" \
