@@ -186,6 +186,9 @@ enum {
 	 * gateway. Carried out by the loader as the isolated flag on every
 	 * namespace port (present and future), so both hooks enforce it. */
 	XBR_CFG_F_NO_ICC = 1 << 0,
+	/* Set as the last step of `up`: without it the bridge is half-made (an
+	 * interrupted `up`) and the next `up` removes it and starts over. */
+	XBR_CFG_F_UP_DONE = 1 << 1,
 };
 
 enum xbr_mode {

@@ -6,7 +6,7 @@
 set -euo pipefail
 
 build_pkgs="clang llvm make gcc pkg-config libbpf-dev bpftool libelf-dev zlib1g-dev libmnl-dev"
-test_pkgs="$build_pkgs libcmocka-dev iproute2 iputils-ping jq iperf3 tcpdump util-linux procps valgrind ethtool"
+test_pkgs="$build_pkgs libcmocka-dev iproute2 iputils-ping jq iperf3 tcpdump util-linux procps valgrind ethtool strace python3-scapy"
 bench_pkgs="$test_pkgs sockperf netsniff-ng gnuplot-nox bc linux-perf"
 
 case "${1:-test}" in

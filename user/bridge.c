@@ -79,7 +79,7 @@ static void intent_del(struct xbr_bridge *br, const char *netns);
 static int intent_has(struct xbr_bridge *br, const char *netns);
 static void intent_cleanup(struct xbr_bridge *br);
 static void port_teardown(struct xbr_bridge *br, const char *ifname, const char *netns);
-static int br_open_objs(struct xbr_bridge *br);
+static int br_open_objs(struct xbr_bridge *br, int quiet);
 
 static void journal_undo(struct xbr_bridge *br, struct journal *j)
 {
@@ -224,7 +224,7 @@ static int config_write(struct xbr_bridge *br)
 	return 0;
 }
 
-static int br_open_objs(struct xbr_bridge *br)
+static int br_open_objs(struct xbr_bridge *br, int quiet)
 {
 	br->fdb_fd = pin_get(br, "xbr_fdb");
 	br->ports_fd = pin_get(br, "xbr_ports");
@@ -241,8 +241,9 @@ static int br_open_objs(struct xbr_bridge *br)
 	    br->port_stats_fd < 0 || br->br_stats_fd < 0 || br->learned_fd < 0 ||
 	    br->events_fd < 0 || br->intent_fd < 0 || br->tc_prog_fd < 0 ||
 	    br->ctl_prog_fd < 0) {
-		pr_warn("bridge \"%s\": pinned objects under %s are incomplete; run `xbr -b %s down`",
-			br->name, br->dir, br->name);
+		if (!quiet)
+			pr_warn("bridge \"%s\": pinned objects under %s are incomplete; run `xbr -b %s down`",
+				br->name, br->dir, br->name);
 		return -ENOENT;
 	}
 	return 0;
@@ -256,7 +257,7 @@ int br_open(struct xbr_bridge *br)
 		pr_warn("bridge \"%s\" is not up", br->name);
 		return -ENOENT;
 	}
-	err = br_open_objs(br);
+	err = br_open_objs(br, 0);
 	if (err)
 		return err;
 	err = config_read(br);
@@ -324,7 +325,7 @@ static int datapath_load(struct xbr_bridge *br, const struct xbr_up_opts *o)
 	if (err)
 		goto out;
 	close_objs(br);
-	err = br_open_objs(br);
+	err = br_open_objs(br, 0);
 out:
 	xbr_ctl__destroy(ctl);
 	xbr_tc__destroy(tc);
@@ -763,24 +764,95 @@ static int intent_has(struct xbr_bridge *br, const char *netns)
 }
 
 /* Remove what interrupted commands left (journal entries), then the entries. */
-static void intent_cleanup(struct xbr_bridge *br)
+/*
+ * flood_rebuild - make the flood list and nports agree with the port table
+ * again, after an interrupted command may have left them half-written.
+ */
+static int flood_rebuild(struct xbr_bridge *br)
+{
+	struct xbr_flood_ent zero_fe = {};
+	struct xbr_port *v;
+	size_t n, i;
+	__u32 slot;
+	int err = br_ports(br, &v, &n);
+
+	if (err)
+		return err;
+	for (i = 0; i < n; i++) {
+		struct xbr_flood_ent fe = { .ifindex = v[i].ifindex, .flags = (__u16)v[i].flags,
+					    .idx = (__u16)v[i].idx };
+
+		slot = (__u32)i;
+		v[i].slot = slot;
+		bpf_map_update_elem(br->flood_fd, &slot, &fe, BPF_ANY);
+		bpf_map_update_elem(br->ports_fd, &v[i].ifindex, &v[i], BPF_EXIST);
+	}
+	for (slot = (__u32)n; slot < XBR_MAX_PORTS; slot++)
+		bpf_map_update_elem(br->flood_fd, &slot, &zero_fe, BPF_ANY);
+	br->cfg.nports = (__u32)n;
+	free(v);
+	return config_write(br);
+}
+
+/*
+ * intent_cleanup - remove what interrupted commands left: for every journal
+ * entry its port record (if it got that far), its host link and namespace;
+ * then the flood list is rebuilt from the port table. @ports_only keeps the
+ * gateway entry (an `up` in progress is not a port's business).
+ * Returns the number of entries cleaned.
+ */
+static int intent_cleanup_sel(struct xbr_bridge *br, int ports_only)
 {
 	struct xbr_intent_key k, next, *prev = NULL;
 	struct xbr_intent v;
+	struct xbr_port p;
+	__u32 ifi;
+	int cleaned = 0, nl_ok;
+	struct xbr_link l;
 
 	if (br->intent_fd < 0)
-		return;
+		return 0;
 	while (bpf_map_get_next_key(br->intent_fd, prev, &next) == 0) {
 		k = next;
 		prev = &k;
-		if (bpf_map_lookup_elem(br->intent_fd, &k, &v) == 0) {
-			pr_info("cleaning up after an interrupted command: %s %s",
-				k.netns[0] ? k.netns : "(gateway)", v.ifname);
-			port_teardown(br, v.ifname, k.netns);
+		if (ports_only && !k.netns[0])
+			continue;
+		if (bpf_map_lookup_elem(br->intent_fd, &k, &v) < 0)
+			continue;
+		pr_info("cleaning up after an interrupted command: %s %s",
+			k.netns[0] ? k.netns : "(gateway)", v.ifname);
+		nl_ok = nl_link_get(&br->nl, v.ifname, &l) == 0;
+		ifi = nl_ok ? (__u32)l.ifindex : 0;
+		if (ifi && br->ports_fd >= 0 && bpf_map_lookup_elem(br->ports_fd, &ifi, &p) == 0) {
+			struct xbr_ctl_req c = { .op = XBR_OP_FLUSH, .ifindex = ifi,
+						 .flags = XBR_FLUSH_DYNAMIC | XBR_FLUSH_STATIC };
+
+			bpf_map_delete_elem(br->ports_fd, &ifi);
+			dp_port_forget(br, ifi);
+			if (br->ctl_prog_fd >= 0)
+				br_ctl(br, &c);
 		}
+		port_teardown(br, v.ifname, k.netns);
+		cleaned++;
 	}
-	while (bpf_map_get_next_key(br->intent_fd, NULL, &next) == 0)
-		bpf_map_delete_elem(br->intent_fd, &next);
+	prev = NULL;
+	while (bpf_map_get_next_key(br->intent_fd, prev, &next) == 0) {
+		k = next;
+		if (ports_only && !k.netns[0]) {
+			prev = &k;
+			continue;
+		}
+		bpf_map_delete_elem(br->intent_fd, &k);
+		prev = NULL;
+	}
+	if (cleaned && br->ports_fd >= 0 && br->flood_fd >= 0 && br->config_fd >= 0)
+		flood_rebuild(br);
+	return cleaned;
+}
+
+static void intent_cleanup(struct xbr_bridge *br)
+{
+	intent_cleanup_sel(br, 0);
 }
 
 static int port_create(struct xbr_bridge *br, const struct xbr_ns_spec *spec, struct journal *j)
@@ -934,6 +1006,7 @@ int br_port_add(struct xbr_bridge *br, const struct xbr_ns_spec *in)
 	size_t nused = 0;
 	int err;
 
+	intent_cleanup_sel(br, 1); /* what an interrupted `port add` left */
 	if (br_port_find(br, spec.name, &existing) == 0) {
 		pr_warn("namespace \"%s\" is already a port of bridge \"%s\"", spec.name, br->name);
 		return -EEXIST;
@@ -972,6 +1045,14 @@ int br_port_del(struct xbr_bridge *br, const char *netns)
 	struct xbr_port p;
 	int err;
 
+	if (intent_has(br, netns)) {
+		/* Half-made by an interrupted `port add`: removing it is the job. */
+		intent_cleanup_sel(br, 1);
+		if (br_port_find(br, netns, &p) != 0)
+			return 0;
+	} else {
+		intent_cleanup_sel(br, 1);
+	}
 	err = br_port_find(br, netns, &p);
 	if (err) {
 		pr_warn("namespace \"%s\" is not a port of bridge \"%s\"", netns, br->name);
@@ -1058,6 +1139,20 @@ fail:
 	return err;
 }
 
+/* Do two IPv6 prefixes share an address (the shorter contains the longer)? */
+static int prefix6_overlap(const uint8_t *a, uint8_t la, const uint8_t *b, uint8_t lb)
+{
+	int bits = la < lb ? la : lb, i;
+
+	for (i = 0; i < 16 && bits > 0; i++, bits -= 8) {
+		uint8_t m = bits >= 8 ? 0xff : (uint8_t)(0xff << (8 - bits));
+
+		if ((a[i] ^ b[i]) & m)
+			return 0;
+	}
+	return 1;
+}
+
 /* Another bridge whose subnet overlaps ours would make routes ambiguous. */
 static int subnet_overlap_check(struct xbr_bridge *br)
 {
@@ -1087,6 +1182,16 @@ static int subnet_overlap_check(struct xbr_bridge *br)
 				pr_warn("bridge \"%s\": subnet %s/%u overlaps bridge \"%s\" (%s/%u)",
 					br->name, a, br->cfg.plen, de->d_name, b, other.plen);
 				err = -EADDRINUSE;
+			} else if (br->cfg.plen6 && other.plen6 &&
+				   prefix6_overlap(br->cfg.subnet6, br->cfg.plen6, other.subnet6,
+						   other.plen6)) {
+				char a6[INET6_ADDRSTRLEN], b6[INET6_ADDRSTRLEN];
+
+				inet_ntop(AF_INET6, br->cfg.subnet6, a6, sizeof(a6));
+				inet_ntop(AF_INET6, other.subnet6, b6, sizeof(b6));
+				pr_warn("bridge \"%s\": subnet6 %s/%u overlaps bridge \"%s\" (%s/%u)",
+					br->name, a6, br->cfg.plen6, de->d_name, b6, other.plen6);
+				err = -EADDRINUSE;
 			}
 		}
 		close(fd);
@@ -1105,9 +1210,10 @@ int br_up(struct xbr_bridge *br, const struct xbr_up_opts *o)
 	int err, code;
 
 	if (br_is_up(br)) {
-		if (br_open_objs(br) == 0 && !intent_has(br, "")) {
+		if (br_open_objs(br, 1) == 0 && config_read(br) == 0 &&
+		    (br->cfg.flags & XBR_CFG_F_UP_DONE) && !intent_has(br, "")) {
 			intent_cleanup(br); /* leftovers of an interrupted `port add` */
-			if (config_read(br) == 0 && br->cfg.dp_version != xbr_dp_version()) {
+			if (br->cfg.dp_version != xbr_dp_version()) {
 				/* Up already, by another build of xbr: upgrade it in place. */
 				err = br_reload(br);
 				if (!err)
@@ -1216,8 +1322,11 @@ int br_up(struct xbr_bridge *br, const struct xbr_up_opts *o)
 		if (err)
 			pr_warn("bridge \"%s\": cannot complete up: %s", br->name, strerror(-err));
 	}
-	if (!err)
+	if (!err) {
 		intent_del(br, ""); /* `up` complete */
+		br->cfg.flags |= XBR_CFG_F_UP_DONE;
+		err = config_write(br);
+	}
 	if (err) {
 		/* Undo the step that failed, then everything made before it. */
 		journal_undo(br, &j);

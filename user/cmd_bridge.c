@@ -12,7 +12,6 @@
 
 #define DEFAULT_SUBNET "172.16.0.0/16"
 #define DEFAULT_GATEWAY "172.16.1.254"
-#define DEFAULT_SUBNET6 "fd00:172:16::/64"
 
 void usage_up(FILE *f)
 {
@@ -23,9 +22,10 @@ void usage_up(FILE *f)
 		   "  --subnet CIDR   bridge subnet (default " DEFAULT_SUBNET ")\n"
 		   "  --gateway IP    gateway address, held by the host interface NAME\n"
 		   "                  (default " DEFAULT_GATEWAY ")\n"
-		   "  --subnet6 CIDR6 IPv6 prefix (default " DEFAULT_SUBNET6 ", \"none\": IPv4\n"
-		   "                  only); a station's IPv6 address is the prefix with its\n"
-		   "                  IPv4 address as the last 32 bits\n"
+		   "  --subnet6 CIDR6 IPv6 prefix (\"none\": IPv4 only; default fd00:A:B:C::/64\n"
+		   "                  for the IPv4 subnet A.B.C.x, fd00:172:16:0::/64 here); a\n"
+		   "                  station's IPv6 address is the prefix with its IPv4\n"
+		   "                  address as the last 32 bits\n"
 		   "  --ageing SEC    ageing time of learned entries (default 300)\n"
 		   "  --fdb-size N    forwarding table capacity (default 65536)\n"
 		   "  --no-icc        no inter-container communication (Docker's icc=false):\n"
@@ -69,7 +69,8 @@ int do_up(int argc, char **argv)
 		.fdb_size = XBR_FDB_DEFAULT_SIZE,
 	};
 	const char *subnet = DEFAULT_SUBNET, *gateway = DEFAULT_GATEWAY, *v;
-	const char *subnet6 = DEFAULT_SUBNET6;
+	const char *subnet6 = NULL;
+	char subnet6_buf[64];
 	struct xbr_ns_spec *specs;
 	struct xbr_bridge br;
 	size_t n = 0, i;
@@ -144,6 +145,15 @@ int do_up(int argc, char **argv)
 		pr_warn("subnet \"%s\": not an IPv4 prefix A.B.C.D/PLEN with PLEN 8..30", subnet);
 		err = -EINVAL;
 		goto out;
+	}
+	if (!subnet6) {
+		/* The default IPv6 prefix follows the IPv4 subnet: fd00:A:B:C::/64
+		 * for A.B.C.x (the octets written as they read), so bridges on
+		 * different IPv4 subnets get different IPv6 prefixes. */
+		const uint8_t *b = (const uint8_t *)&o.subnet;
+
+		snprintf(subnet6_buf, sizeof(subnet6_buf), "fd00:%u:%u:%u::/64", b[0], b[1], b[2]);
+		subnet6 = subnet6_buf;
 	}
 	if (strcmp(subnet6, "none") &&
 	    (xbr_parse_cidr6(subnet6, o.subnet6, &o.plen6) || o.plen6 < 8 || o.plen6 > 96)) {

@@ -83,6 +83,26 @@ static int do_help(int argc, char **argv)
 	return 0;
 }
 
+/* @s with control characters shown as \n, \t or \xHH (truncated to fit). */
+static void escape_arg(const char *s, char *out, size_t len)
+{
+	size_t o = 0;
+
+	for (; *s && o + 5 < len; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '\n')
+			o += (size_t)snprintf(out + o, len - o, "\\n");
+		else if (c == '\t')
+			o += (size_t)snprintf(out + o, len - o, "\\t");
+		else if (c < 0x20 || c == 0x7f)
+			o += (size_t)snprintf(out + o, len - o, "\\x%02x", c);
+		else
+			out[o++] = (char)c;
+	}
+	out[o] = '\0';
+}
+
 /*
  * Global options may appear anywhere (`xbr fdb -j`); they are taken out of
  * argv and the rest is left in order for the object.
@@ -133,6 +153,19 @@ int main(int argc, char **argv)
 
 	argc--;
 	argv++;
+	/* Nothing xbr takes has control characters; refusing them here keeps
+	 * every later message one line and free of terminal escapes. */
+	for (int i = 0; i < argc; i++) {
+		for (const unsigned char *c = (const unsigned char *)argv[i]; *c; c++) {
+			if (*c < 0x20 || *c == 0x7f) {
+				char esc[4 * 64 + 1];
+
+				escape_arg(argv[i], esc, sizeof(esc));
+				pr_warn("argument \"%s\" contains a control character", esc);
+				return 1;
+			}
+		}
+	}
 	if (parse_globals(&argc, argv))
 		return 1;
 	xbr_log_setup_libbpf();

@@ -68,11 +68,34 @@ void nl_close(struct xbr_nl *nl)
 	nl->sock = NULL;
 }
 
-/* Send one request and wait for its ACK (or data, handed to @cb). */
+/* Read and discard the rest of an interrupted dump, up to its NLMSG_DONE. */
+static void nl_drain(struct xbr_nl *nl, unsigned int seq, const char *buf, ssize_t n)
+{
+	char rbuf[MNL_SOCKET_BUFFER_SIZE];
+	const struct nlmsghdr *h;
+	int len;
+
+	for (;;) {
+		len = (int)n;
+		for (h = (const struct nlmsghdr *)buf; mnl_nlmsg_ok(h, len); h = mnl_nlmsg_next(h, &len))
+			if (h->nlmsg_seq == seq &&
+			    (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR))
+				return;
+		n = mnl_socket_recvfrom(nl->sock, rbuf, sizeof(rbuf));
+		if (n <= 0)
+			return;
+		buf = rbuf;
+	}
+}
+
+/* Send one request and wait for its ACK (or data, handed to @cb).
+ * -EINTR: a dump the kernel marked inconsistent (NLM_F_DUMP_INTR), whose
+ * remaining messages were read and dropped so the socket stays usable. */
 static int nl_talk(struct xbr_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE]; /* receive buffer */
 	unsigned int seq = nlh->nlmsg_seq = ++nl->seq;
+	int dump = !!(nlh->nlmsg_flags & NLM_F_DUMP);
 	ssize_t n;
 	int ret;
 
@@ -83,9 +106,15 @@ static int nl_talk(struct xbr_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *d
 		n = mnl_socket_recvfrom(nl->sock, buf, sizeof(buf));
 		if (n < 0)
 			return -errno;
+		errno = 0;
 		ret = mnl_cb_run(buf, (size_t)n, seq, nl->portid, cb, data);
-		if (ret < 0)
-			return errno ? -errno : -EIO;
+		if (ret < 0) {
+			int err = errno ? -errno : -EIO;
+
+			if (dump)
+				nl_drain(nl, seq, buf, n);
+			return err;
+		}
 		if (ret == MNL_CB_STOP)
 			return 0;
 	}
@@ -175,9 +204,18 @@ int nl_link_dump(struct xbr_nl *nl, int (*cb)(const struct xbr_link *l, void *da
 	char buf[NL_REQ_SIZE] = { 0 }; /* no uninitialised padding on the wire */
 	struct nlmsghdr *nlh = link_msg(buf, RTM_GETLINK, NLM_F_DUMP, 0);
 	struct dump_ctx ctx = { .cb = cb, .data = data };
+	int err, tries;
 
 	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
-	return nl_talk(nl, nlh, link_dump_cb, &ctx);
+	/* A dump interrupted by concurrent changes is simply asked again; the
+	 * callbacks must tolerate seeing links twice. */
+	for (tries = 0; tries < 5; tries++) {
+		ctx.stop = 0;
+		err = nl_talk(nl, nlh, link_dump_cb, &ctx);
+		if (err != -EINTR)
+			break;
+	}
+	return err;
 }
 
 int nl_veth_add(struct xbr_nl *nl, const char *name, const uint8_t *mac, const char *peer,

@@ -165,7 +165,7 @@ refuse "monitor: unknown argument" frob "${X[@]}" monitor frob
 
 # IPv6 prefixes of two bridges must not overlap either.
 refuse "second bridge, same IPv6 subnet" fd00:10:1::/64 "$XBR" -b $B2 up --subnet 10.2.0.0/16 --gateway 10.2.1.254 --subnet6 fd00:10:1::/64 b1
-refuse "second bridge, IPv6 subnet containing the first's" fd00:10::/48 "$XBR" -b $B2 up --subnet 10.2.0.0/16 --gateway 10.2.1.254 --subnet6 fd00:10::/48 b1
+refuse "second bridge, IPv6 subnet containing the first's" fd00:10::/32 "$XBR" -b $B2 up --subnet 10.2.0.0/16 --gateway 10.2.1.254 --subnet6 fd00:10::/32 b1
 
 # Names with control characters: the one error line must stay one line.
 refuse "up: name with a newline" '"a' "${X[@]}" up $'a\nb'
