@@ -6,7 +6,6 @@ set -euo pipefail
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 OUT=${1:?usage: report.sh OUTDIR [--no-plots]}
 PLOTS=1; [[ ${2:-} == --no-plots ]] && PLOTS=0
-LIB="$BENCH_DIR/lib/summary.jq"
 
 # ---- results.json ----
 jq -n --slurpfile meta "$OUT/meta.json" \

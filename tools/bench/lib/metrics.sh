@@ -148,7 +148,7 @@ m_setup() {
 	t0=$(now)
 	topo_up "$mode" "$n" || rc=$?
 	t1=$(now)
-	got=$(ip netns list | grep -c "^$br[0-9]" || true)
+	got=$(ip netns list | grep -c "^${br}[0-9]" || true)
 	if (( rc != 0 || got != n )); then
 		record_note setup "N=$n" "$mode" "up failed (exit $rc, $got of $n namespaces)"
 		topo_down "$mode" || true
@@ -156,7 +156,7 @@ m_setup() {
 	fi
 	topo_down "$mode" || rc=$?
 	t2=$(now)
-	got=$(ip netns list | grep -c "^$br[0-9]" || true)
+	got=$(ip netns list | grep -c "^${br}[0-9]" || true)
 	(( rc == 0 && got == 0 )) || record_note setup "N=$n" "$mode" "down left $got namespaces (exit $rc)"
 	record_sample setup "N=$n" "$mode" "$round" "$warm" up_s="$(fsub "$t1" "$t0")" down_s="$(fsub "$t2" "$t1")"
 }

@@ -1,3 +1,4 @@
+#!/usr/bin/env bash
 # Probe whether `xbr up [ARGS]` works. Run as:
 #   unshare -n -m -- bash probe.sh XBR LABEL [ARGS...]
 # i.e. in a scratch network + mount namespace that vanishes when it exits.
