@@ -111,10 +111,18 @@ fuzz:
 	@$(MAKE) --no-print-directory $(DP_BIN)
 	@XBR_FUZZ_FRAMES=$${XBR_FUZZ_FRAMES:-1000000} $(DP_BIN) fuzz
 
+# Kernel bridge vs xbr tc vs xbr XDP, one run (tools/bench/run.sh --help
+# for options, e.g. make bench BENCH_ARGS="--metrics tcp,pps --reps 7").
 bench:
 	@tools/deps.sh bench
 	@$(MAKE) --no-print-directory all
 	@tools/bench/run.sh $(BENCH_ARGS)
+
+# The harness's own smoke test (quick mode, output checks only; also in make test).
+bench-smoke:
+	@tools/deps.sh bench
+	@$(MAKE) --no-print-directory all
+	@tools/bench/smoke.sh
 
 clean:
 	rm -rf $(BUILD)
