@@ -29,4 +29,5 @@ fi
 run "$XBR" fdb
 echo
 echo "The lab is up: ns1 (172.16.1.1) and ns2 (172.16.1.2) behind gateway 172.16.1.254 on xbr0."
-echo "Try: ip netns exec ns1 ping 172.16.1.2 | $XBR -j fdb | jq | $XBR down"
+echo "Try:  ip netns exec ns1 ping 172.16.1.2     $XBR -j fdb | jq     $XBR stats"
+echo "Done: $XBR down"
