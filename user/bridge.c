@@ -353,18 +353,10 @@ uint64_t xbr_dp_version(void)
 /* Pin @prog over @name in the bridge directory, never leaving it missing. */
 static int pin_replace(struct xbr_bridge *br, struct bpf_program *prog, const char *name)
 {
-	char path[PATH_MAX], tmp[PATH_MAX];
-	int err;
+	char path[PATH_MAX];
 
 	snprintf(path, sizeof(path), "%s/%s", br->dir, name);
-	snprintf(tmp, sizeof(tmp), "%s/new_%s", br->dir, name); /* no dots in bpffs names */
-	unlink(tmp);
-	err = bpf_program__pin(prog, tmp);
-	if (!err && rename(tmp, path) < 0) {
-		err = -errno;
-		unlink(tmp);
-	}
-	return err;
+	return xbr_pin_prog(prog, path, 1);
 }
 
 int br_reload(struct xbr_bridge *br)

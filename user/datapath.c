@@ -206,7 +206,7 @@ void xbr_maps_match_pins(struct bpf_object *obj)
 
 /* Pin @prog at @path; with @replace, under a temporary name first and then
  * renamed over the old pin, so the pin is never missing. */
-static int pin_prog(struct bpf_program *prog, const char *path, int replace)
+int xbr_pin_prog(struct bpf_program *prog, const char *path, int replace)
 {
 	char tmp[PATH_MAX];
 	int err;
@@ -250,11 +250,11 @@ static int dp_load_pins(struct xbr_bridge *br, int replace)
 	}
 	err = pin_path(br, PIN_XDP_PROG, path, sizeof(path));
 	if (!err)
-		err = pin_prog(skel->progs.xbr_xdp_ingress, path, replace);
+		err = xbr_pin_prog(skel->progs.xbr_xdp_ingress, path, replace);
 	if (!err)
 		err = pin_path(br, PIN_XDP_EGRESS, path, sizeof(path));
 	if (!err)
-		err = pin_prog(skel->progs.xbr_xdp_egress, path, replace);
+		err = xbr_pin_prog(skel->progs.xbr_xdp_egress, path, replace);
 	if (err)
 		dp_note("cannot pin the XDP programs in %s: %s", br->dir, strerror(-err));
 out:

@@ -43,6 +43,11 @@ void dp_pins_remove(struct xbr_bridge *br);
 int dp_devmaps_sync(int tx_fd, int flood_fd, int flood_iso_fd, int egress_prog_fd,
 		    const struct xbr_port *p);
 
+/* Pin @prog at @path; with @replace under a temporary name first, renamed
+ * over the old pin, so the pin is never missing. */
+struct bpf_program;
+int xbr_pin_prog(struct bpf_program *prog, const char *path, int replace);
+
 /* Size the maps of @obj like their pinned twins, so libbpf reuses the pins. */
 struct bpf_object;
 void xbr_maps_match_pins(struct bpf_object *obj);

@@ -286,30 +286,39 @@ int nl_link_del_name(struct xbr_nl *nl, const char *name)
 	return nl_talk(nl, nlh, NULL, NULL);
 }
 
-int nl_addr_add(struct xbr_nl *nl, int ifindex, uint32_t addr, uint8_t plen)
+/* RTM_NEWADDR for @family (AF_INET, AF_INET6), address of @alen bytes. */
+static int addr_add(struct xbr_nl *nl, int ifindex, int family, const void *addr, size_t alen,
+		    uint8_t plen)
 {
 	char buf[NL_REQ_SIZE] = { 0 }; /* no uninitialised padding on the wire */
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct ifaddrmsg *ifa;
-	uint32_t bcast;
 
 	nlh->nlmsg_type = RTM_NEWADDR;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_CREATE | NLM_F_EXCL;
 	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
-	ifa->ifa_family = AF_INET;
+	ifa->ifa_family = (unsigned char)family;
 	ifa->ifa_prefixlen = plen;
 	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
 	ifa->ifa_index = (unsigned int)ifindex;
-	mnl_attr_put_u32(nlh, IFA_LOCAL, addr);
-	mnl_attr_put_u32(nlh, IFA_ADDRESS, addr);
-	if (plen < 31) {
-		bcast = addr | ~(plen ? htonl(~0u << (32 - plen)) : 0);
+	mnl_attr_put(nlh, IFA_LOCAL, alen, addr);
+	mnl_attr_put(nlh, IFA_ADDRESS, alen, addr);
+	if (family == AF_INET && plen < 31) {
+		uint32_t a4, bcast;
+
+		memcpy(&a4, addr, 4);
+		bcast = a4 | ~(plen ? htonl(~0u << (32 - plen)) : 0);
 		mnl_attr_put_u32(nlh, IFA_BROADCAST, bcast);
 	}
+	/* IPv6: the address is ours by construction, usable at once (no DAD). */
+	if (family == AF_INET6)
+		ifa->ifa_flags = IFA_F_NODAD;
 	return nl_talk(nl, nlh, NULL, NULL);
 }
 
-int nl_route_add_default(struct xbr_nl *nl, int ifindex, uint32_t gw)
+/* Default route of @family via @gw (@alen bytes) out of @ifindex. */
+static int route_add_default(struct xbr_nl *nl, int ifindex, int family, const void *gw,
+			     size_t alen)
 {
 	char buf[NL_REQ_SIZE] = { 0 }; /* no uninitialised padding on the wire */
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
@@ -318,52 +327,33 @@ int nl_route_add_default(struct xbr_nl *nl, int ifindex, uint32_t gw)
 	nlh->nlmsg_type = RTM_NEWROUTE;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_CREATE | NLM_F_EXCL;
 	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
-	rtm->rtm_family = AF_INET;
+	rtm->rtm_family = (unsigned char)family;
 	rtm->rtm_dst_len = 0;
 	rtm->rtm_table = RT_TABLE_MAIN;
 	rtm->rtm_protocol = RTPROT_BOOT;
 	rtm->rtm_scope = RT_SCOPE_UNIVERSE;
 	rtm->rtm_type = RTN_UNICAST;
-	mnl_attr_put_u32(nlh, RTA_GATEWAY, gw);
+	mnl_attr_put(nlh, RTA_GATEWAY, alen, gw);
 	mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)ifindex);
 	return nl_talk(nl, nlh, NULL, NULL);
+}
+
+int nl_addr_add(struct xbr_nl *nl, int ifindex, uint32_t addr, uint8_t plen)
+{
+	return addr_add(nl, ifindex, AF_INET, &addr, 4, plen);
+}
+
+int nl_route_add_default(struct xbr_nl *nl, int ifindex, uint32_t gw)
+{
+	return route_add_default(nl, ifindex, AF_INET, &gw, 4);
 }
 
 int nl_addr6_add(struct xbr_nl *nl, int ifindex, const uint8_t addr[16], uint8_t plen)
 {
-	char buf[NL_REQ_SIZE] = { 0 }; /* no uninitialised padding on the wire */
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct ifaddrmsg *ifa;
-
-	nlh->nlmsg_type = RTM_NEWADDR;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_CREATE | NLM_F_EXCL;
-	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
-	ifa->ifa_family = AF_INET6;
-	ifa->ifa_prefixlen = plen;
-	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
-	ifa->ifa_index = (unsigned int)ifindex;
-	/* The address is ours by construction: usable at once, no DAD wait. */
-	ifa->ifa_flags = IFA_F_NODAD;
-	mnl_attr_put(nlh, IFA_LOCAL, 16, addr);
-	mnl_attr_put(nlh, IFA_ADDRESS, 16, addr);
-	return nl_talk(nl, nlh, NULL, NULL);
+	return addr_add(nl, ifindex, AF_INET6, addr, 16, plen);
 }
 
 int nl_route6_add_default(struct xbr_nl *nl, int ifindex, const uint8_t gw[16])
 {
-	char buf[NL_REQ_SIZE] = { 0 }; /* no uninitialised padding on the wire */
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct rtmsg *rtm;
-
-	nlh->nlmsg_type = RTM_NEWROUTE;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_CREATE | NLM_F_EXCL;
-	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
-	rtm->rtm_family = AF_INET6;
-	rtm->rtm_table = RT_TABLE_MAIN;
-	rtm->rtm_protocol = RTPROT_BOOT;
-	rtm->rtm_scope = RT_SCOPE_UNIVERSE;
-	rtm->rtm_type = RTN_UNICAST;
-	mnl_attr_put(nlh, RTA_GATEWAY, 16, gw);
-	mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)ifindex);
-	return nl_talk(nl, nlh, NULL, NULL);
+	return route_add_default(nl, ifindex, AF_INET6, gw, 16);
 }
