@@ -46,15 +46,13 @@ struct sweep_ctx {
 static long sweep_one(struct bpf_map *map, struct xbr_fdb_key *key, struct xbr_fdb_val *v,
 		      struct sweep_ctx *sc)
 {
-	struct xbr_br_stats *bs = xbr_get_br_stats();
 
 	if (!xbr_fdb_expired(v, sc->ageing_ns, sc->now))
 		return 0;
 	if (xbr_fdb_counted(v))
 		xbr_learned_adjust(v->ifindex, 0);
 	xbr_event(XBR_EV_AGED, key->mac, key->vlan, v->ifindex, 0, v->flags, sc->now);
-	if (bs)
-		bs->aged++;
+	XBR_BR_INC(aged);
 	bpf_map_delete_elem(map, key);
 	sc->count++;
 	return 0;
@@ -78,7 +76,6 @@ static int sweep_timer_cb(void *map, int *key, struct xbr_timer *tm)
 static long flush_one(struct bpf_map *map, struct xbr_fdb_key *key, struct xbr_fdb_val *v,
 		      struct sweep_ctx *sc)
 {
-	struct xbr_br_stats *bs = xbr_get_br_stats();
 	__u32 kind = (v->flags & XBR_FDB_F_STATIC) ? XBR_FLUSH_STATIC : XBR_FLUSH_DYNAMIC;
 
 	if (sc->ifindex && v->ifindex != sc->ifindex)
@@ -88,8 +85,7 @@ static long flush_one(struct bpf_map *map, struct xbr_fdb_key *key, struct xbr_f
 	if (xbr_fdb_counted(v))
 		xbr_learned_adjust(v->ifindex, 0);
 	xbr_event(XBR_EV_DELETED, key->mac, key->vlan, v->ifindex, 0, v->flags, sc->now);
-	if (bs)
-		bs->deleted++;
+	XBR_BR_INC(deleted);
 	bpf_map_delete_elem(map, key);
 	sc->count++;
 	return 0;
@@ -98,7 +94,6 @@ static long flush_one(struct bpf_map *map, struct xbr_fdb_key *key, struct xbr_f
 static __always_inline int ctl_del(struct xbr_ctl_req *c, __u64 now)
 {
 	struct xbr_fdb_key key = { .vlan = c->vlan };
-	struct xbr_br_stats *bs = xbr_get_br_stats();
 	struct xbr_fdb_val *v;
 	__u32 ifindex, flags;
 
@@ -112,8 +107,7 @@ static __always_inline int ctl_del(struct xbr_ctl_req *c, __u64 now)
 		xbr_learned_adjust(ifindex, 0);
 	bpf_map_delete_elem(&xbr_fdb, &key);
 	xbr_event(XBR_EV_DELETED, c->mac, c->vlan, ifindex, 0, flags, now);
-	if (bs)
-		bs->deleted++;
+	XBR_BR_INC(deleted);
 	c->count = 1;
 	return 0;
 }

@@ -57,6 +57,15 @@ static __always_inline struct xbr_br_stats *xbr_get_br_stats(void)
 	return bpf_map_lookup_elem(&xbr_br_stats, &k);
 }
 
+/* Bump bridge-wide counter @f. The lookup happens only when a counter
+ * changes (learning, moves, refusals), never for a known, fresh station. */
+#define XBR_BR_INC(f)                                           \
+	do {                                                    \
+		struct xbr_br_stats *__bs = xbr_get_br_stats(); \
+		if (__bs)                                       \
+			__bs->f++;                              \
+	} while (0)
+
 static __always_inline struct xbr_port_stats *xbr_get_port_stats(__u32 idx)
 {
 	return bpf_map_lookup_elem(&xbr_port_stats, &idx);
@@ -112,7 +121,6 @@ static __always_inline void xbr_learn(const __u8 *mac, const struct xbr_port *in
 				      const struct xbr_config *cfg, __u64 now)
 {
 	struct xbr_fdb_key key = {};
-	struct xbr_br_stats *bs = xbr_get_br_stats();
 	struct xbr_fdb_val *v;
 	__u32 idx = in->idx, *cnt;
 	long err;
@@ -130,27 +138,24 @@ static __always_inline void xbr_learn(const __u8 *mac, const struct xbr_port *in
 			/* It aged while nobody swept: account for that first. */
 			if (xbr_fdb_counted(v))
 				xbr_learned_adjust(v->ifindex, 0);
-			if (bs)
-				bs->aged++;
+			XBR_BR_INC(aged);
 			xbr_event(XBR_EV_AGED, mac, 0, v->ifindex, 0, v->flags, now);
 			bpf_map_delete_elem(&xbr_fdb, &key);
 		}
 		cnt = bpf_map_lookup_elem(&xbr_learned, &idx);
 		if (in->max_learned && cnt && *cnt >= in->max_learned) {
-			if (bs)
-				bs->refused_port++;
+			XBR_BR_INC(refused_port);
 			return;
 		}
 		err = bpf_map_update_elem(&xbr_fdb, &key, &nv, BPF_NOEXIST);
 		if (err) {
-			if (err != -17 /* EEXIST: another CPU learned it */ && bs)
-				bs->refused++;
+			if (err != -17) /* EEXIST: another CPU learned it */
+				XBR_BR_INC(refused);
 			return;
 		}
 		if (cnt)
 			__sync_fetch_and_add(cnt, 1);
-		if (bs)
-			bs->learned++;
+		XBR_BR_INC(learned);
 		xbr_event(XBR_EV_LEARNED, mac, 0, in->ifindex, 0, 0, now);
 		return;
 	}
@@ -169,8 +174,7 @@ static __always_inline void xbr_learn(const __u8 *mac, const struct xbr_port *in
 			if (cnt)
 				__sync_fetch_and_add(cnt, 1);
 		}
-		if (bs)
-			bs->moved++;
+		XBR_BR_INC(moved);
 		xbr_event(XBR_EV_MOVED, mac, 0, in->ifindex, old, v->flags, now);
 		return;
 	}
@@ -352,15 +356,11 @@ static __always_inline int xbr_spoof_ok(void *data, void *data_end, const struct
 		want.b[15] = in->mac[5];
 		if (xbr_in6_eq(ip6->saddr, want.w))
 			return 1;
-		/* the bridge prefix + the station's IPv4 address (user/parse.c) */
+		/* the bridge prefix (stored with its host bits cleared, and at most
+		 * 96 bits long) + the station's IPv4 address (user/parse.c) */
 		if (!cfg->plen6)
 			return 0;
-		for (i = 0; i < 12; i++) {
-			int bits = (int)cfg->plen6 - i * 8;
-			__u8 mask = bits >= 8 ? 0xff : bits <= 0 ? 0 : (__u8)(0xff << (8 - bits));
-
-			want.b[i] = cfg->subnet6[i] & mask;
-		}
+		__builtin_memcpy(want.b, cfg->subnet6, 12);
 		want.w[3] = in->addr;
 		return xbr_in6_eq(ip6->saddr, want.w);
 	}
