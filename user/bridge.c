@@ -1229,7 +1229,8 @@ int br_up(struct xbr_bridge *br, const struct xbr_up_opts *o)
 	br->cfg.ageing_ns = (uint64_t)o->ageing_sec * 1000000000ULL;
 	br->cfg.fdb_size = o->fdb_size;
 	br->cfg.mode = o->mode;
-	memcpy(br->cfg.subnet6, o->subnet6, 16);
+	/* Host bits cleared here, once: the datapath copies the prefix as is. */
+	xbr_station_addr6(o->subnet6, o->plen6, 0, br->cfg.subnet6);
 	br->cfg.plen6 = o->plen6;
 	br->cfg.dp_version = xbr_dp_version();
 	if (o->no_icc)
