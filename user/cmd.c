@@ -20,3 +20,12 @@ const struct xbr_cmd *cmd_lookup(const struct xbr_cmd *table, const char *arg)
 			return c;
 	return NULL;
 }
+
+int cmd_open_bridge(struct xbr_bridge *br)
+{
+	int err = br_init(br, g.bridge);
+
+	if (!err)
+		err = br_open(br);
+	return err;
+}

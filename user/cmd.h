@@ -23,6 +23,10 @@ struct xbr_cmd {
 
 const struct xbr_cmd *cmd_lookup(const struct xbr_cmd *table, const char *arg);
 
+/* Lock the bridge named by -b and open its pinned objects (one line on error). */
+struct xbr_bridge;
+int cmd_open_bridge(struct xbr_bridge *br);
+
 int do_up(int argc, char **argv);
 int do_down(int argc, char **argv);
 int do_show(int argc, char **argv);

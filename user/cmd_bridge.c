@@ -225,9 +225,7 @@ int do_reload(int argc, char **argv)
 		pr_warn("reload: unexpected argument \"%s\"", argv[1]);
 		return -EINVAL;
 	}
-	err = br_init(&br, g.bridge);
-	if (!err)
-		err = br_open(&br);
+	err = cmd_open_bridge(&br);
 	if (!err)
 		err = br_reload(&br);
 	br_close(&br);
@@ -245,9 +243,7 @@ int do_show(int argc, char **argv)
 		pr_warn("show: unexpected argument \"%s\"", argv[1]);
 		return -EINVAL;
 	}
-	err = br_init(&br, g.bridge);
-	if (!err)
-		err = br_open(&br);
+	err = cmd_open_bridge(&br);
 	if (!err)
 		err = br_ports(&br, &ports, &n);
 	if (!err) {

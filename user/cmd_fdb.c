@@ -62,15 +62,6 @@ static int parse_filter(struct xbr_bridge *br, int argc, char **argv, __u32 *ifi
 	return 0;
 }
 
-static int open_bridge(struct xbr_bridge *br)
-{
-	int err = br_init(br, g.bridge);
-
-	if (!err)
-		err = br_open(br);
-	return err;
-}
-
 static int fdb_show(int argc, char **argv)
 {
 	struct xbr_fdb_row *rows = NULL;
@@ -79,7 +70,7 @@ static int fdb_show(int argc, char **argv)
 	size_t n = 0, i, k;
 	int err;
 
-	err = open_bridge(&br);
+	err = cmd_open_bridge(&br);
 	if (!err)
 		err = parse_filter(&br, argc, argv, &ifindex, &kinds, 1);
 	if (!err)
@@ -137,7 +128,7 @@ static int fdb_addrep(int argc, char **argv, int replace)
 		}
 	}
 	c.flags = flags;
-	err = open_bridge(&br);
+	err = cmd_open_bridge(&br);
 	if (!err) {
 		err = br_port_lookup(&br, argv[3], &p);
 		if (err)
@@ -182,7 +173,7 @@ static int fdb_del(int argc, char **argv)
 		pr_warn("fdb del: MAC \"%s\" is not aa:bb:cc:dd:ee:ff", argv[1]);
 		return -EINVAL;
 	}
-	err = open_bridge(&br);
+	err = cmd_open_bridge(&br);
 	if (!err) {
 		err = br_ctl(&br, &c);
 		if (err == -ENOENT)
@@ -200,7 +191,7 @@ static int fdb_flush(int argc, char **argv)
 	struct xbr_bridge br;
 	int err;
 
-	err = open_bridge(&br);
+	err = cmd_open_bridge(&br);
 	if (!err)
 		err = parse_filter(&br, argc, argv, &c.ifindex, &c.flags, 1);
 	if (!err) {

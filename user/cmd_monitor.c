@@ -138,9 +138,7 @@ int do_monitor(int argc, char **argv)
 			return -EINVAL;
 		}
 	}
-	err = br_init(&br, g.bridge);
-	if (!err)
-		err = br_open(&br);
+	err = cmd_open_bridge(&br);
 	if (err)
 		goto out;
 	/* Do not hold the command lock while we wait for events. */

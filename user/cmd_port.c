@@ -58,9 +58,7 @@ static int port_add(int argc, char **argv)
 		}
 		spec.has_addr = 1;
 	}
-	err = br_init(&br, g.bridge);
-	if (!err)
-		err = br_open(&br);
+	err = cmd_open_bridge(&br);
 	if (!err)
 		err = br_port_add(&br, &spec);
 	if (!err) {
@@ -88,9 +86,7 @@ static int port_del(int argc, char **argv)
 		pr_warn("namespace \"%s\": not a valid name", argv[1]);
 		return -EINVAL;
 	}
-	err = br_init(&br, g.bridge);
-	if (!err)
-		err = br_open(&br);
+	err = cmd_open_bridge(&br);
 	if (!err)
 		err = br_port_del(&br, argv[1]);
 	br_close(&br);
@@ -150,9 +146,7 @@ static int port_set(int argc, char **argv)
 			return -EINVAL;
 		}
 	}
-	err = br_init(&br, g.bridge);
-	if (!err)
-		err = br_open(&br);
+	err = cmd_open_bridge(&br);
 	if (!err) {
 		err = br_port_lookup(&br, argv[1], &p);
 		if (err)

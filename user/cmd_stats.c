@@ -70,9 +70,7 @@ int do_stats(int argc, char **argv)
 	}
 	if (ncpu < 1)
 		return -EINVAL;
-	err = br_init(&br, g.bridge);
-	if (!err)
-		err = br_open(&br);
+	err = cmd_open_bridge(&br);
 	if (!err)
 		err = br_ports(&br, &ports, &n);
 	if (err)
@@ -254,9 +252,7 @@ int do_set(int argc, char **argv)
 		pr_warn("set: unknown setting \"%s\", try \"xbr help set\"", argv[1]);
 		return -EINVAL;
 	}
-	err = br_init(&br, g.bridge);
-	if (!err)
-		err = br_open(&br);
+	err = cmd_open_bridge(&br);
 	if (!err)
 		err = settings[k].fn(&br, argv[2]);
 	br_close(&br);

@@ -52,12 +52,12 @@ int xbr_parse_ipv4(const char *s, uint32_t *addr)
 	return 0;
 }
 
-int xbr_parse_cidr(const char *s, uint32_t *addr, uint8_t *plen)
+/* "ADDR/N" of @family into @addr (4 or 16 bytes) and N (0..32 or 0..128). */
+static int parse_prefix(const char *s, int family, void *addr, uint8_t *plen)
 {
-	char buf[INET_ADDRSTRLEN + 4];
+	char buf[INET6_ADDRSTRLEN + 4];
 	const char *slash;
 	uint32_t n;
-	int err;
 
 	if (!s || strlen(s) >= sizeof(buf))
 		return -EINVAL;
@@ -66,14 +66,18 @@ int xbr_parse_cidr(const char *s, uint32_t *addr, uint8_t *plen)
 		return -EINVAL;
 	memcpy(buf, s, (size_t)(slash - s));
 	buf[slash - s] = '\0';
-	err = xbr_parse_ipv4(buf, addr);
-	if (err)
-		return err;
-	err = xbr_parse_u32(slash + 1, 0, 32, &n);
-	if (err)
+	/* inet_pton accepts only the strict forms. */
+	if (inet_pton(family, buf, addr) != 1)
+		return -EINVAL;
+	if (xbr_parse_u32(slash + 1, 0, family == AF_INET ? 32 : 128, &n))
 		return -EINVAL;
 	*plen = (uint8_t)n;
 	return 0;
+}
+
+int xbr_parse_cidr(const char *s, uint32_t *addr, uint8_t *plen)
+{
+	return parse_prefix(s, AF_INET, addr, plen);
 }
 
 uint32_t xbr_plen_mask(uint8_t plen)
@@ -264,23 +268,7 @@ int xbr_alloc_addr(uint32_t subnet, uint8_t plen, uint32_t gw, const uint32_t *u
 
 int xbr_parse_cidr6(const char *s, uint8_t addr[16], uint8_t *plen)
 {
-	char buf[INET6_ADDRSTRLEN + 4];
-	const char *slash;
-	uint32_t n;
-
-	if (!s || strlen(s) >= sizeof(buf))
-		return -EINVAL;
-	slash = strchr(s, '/');
-	if (!slash)
-		return -EINVAL;
-	memcpy(buf, s, (size_t)(slash - s));
-	buf[slash - s] = '\0';
-	if (inet_pton(AF_INET6, buf, addr) != 1)
-		return -EINVAL;
-	if (xbr_parse_u32(slash + 1, 0, 128, &n))
-		return -EINVAL;
-	*plen = (uint8_t)n;
-	return 0;
+	return parse_prefix(s, AF_INET6, addr, plen);
 }
 
 void xbr_station_addr6(const uint8_t prefix[16], uint8_t plen6, uint32_t addr4, uint8_t out[16])
