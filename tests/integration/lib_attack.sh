@@ -37,10 +37,12 @@ $code"
 # ("N packets outgoing"); fails the test when trafgen fails or reports none.
 # -q (through the qdisc layer): in XDP mode the host-side veth runs NAPI with a
 # 256-frame ring that pushes back when full, and trafgen's default qdisc
-# bypass gives up on that EAGAIN ("Flushing TX_RING failed").
+# bypass gives up on that EAGAIN ("Flushing TX_RING failed"). -b 100000pps:
+# even through the qdisc a flat-out blast can still hit it about 1 run in 3
+# (the XDP-on-veth stall in docs/benchmarks.md); 100k frames take ~1 s.
 trafgen_send() {
 	local ns=$1 cfg=$2 n=$3 log=$T_TMP/trafgen.log
-	timeout 60 ip netns exec "$ns" trafgen -q -i "$cfg" -o eth0 -n "$n" -P 1 >"$log" 2>&1
+	timeout 60 ip netns exec "$ns" trafgen -q -b 100000pps -i "$cfg" -o eth0 -n "$n" -P 1 >"$log" 2>&1
 	local rc=$?
 	TG_SENT=$(tr -d '\r' <"$log" | awk '$2 == "packets" && $3 == "outgoing" { print $1 }' | tail -1)
 	[ "$rc" -eq 0 ] || t_fail "trafgen in $ns exited $rc: $(grep -v 'socket memory' "$log" | tail -3 | tr '\n' '|')"
