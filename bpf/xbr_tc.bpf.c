@@ -70,10 +70,9 @@ int xbr_tc_ingress(struct __sk_buff *skb)
 		return TC_ACT_SHOT;
 	}
 
-	/* A VLAN tag is already taken out of the frame into skb metadata here
-	 * (XDP still sees it in the frame): spoof-check refuses tagged frames. */
+	/* At tc ingress a VLAN tag is already in skb metadata, not the frame. */
 	if ((in->flags & XBR_PORT_F_SPOOFCHK) &&
-	    (skb->vlan_present || !xbr_spoof_ok(data, data_end, in, cfg))) {
+	    !xbr_spoof_ok(data, data_end, in, cfg, skb->vlan_present)) {
 		xbr_count_rx(in, len, 0);
 		xbr_count_drop(in, XBR_DROP_SPOOF);
 		return TC_ACT_SHOT;

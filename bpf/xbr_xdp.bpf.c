@@ -106,7 +106,7 @@ int xbr_xdp_ingress(struct xdp_md *ctx)
 	}
 
 	/* Same order as the tc program: spoof check, then the shared decision. */
-	if ((in->flags & XBR_PORT_F_SPOOFCHK) && !xbr_spoof_ok(data, data_end, in, cfg)) {
+	if ((in->flags & XBR_PORT_F_SPOOFCHK) && !xbr_spoof_ok(data, data_end, in, cfg, 0)) {
 		xbr_count_rx(in, len, 0);
 		xbr_count_drop(in, XBR_DROP_SPOOF);
 		trace(XBR_V_DROP, 0, 0, XBR_DROP_SPOOF);

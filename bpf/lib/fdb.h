@@ -294,17 +294,18 @@ static __always_inline void xbr_count_drop(const struct xbr_port *in, __u32 reas
  * IPv4 address (or 0.0.0.0, a probe); IPv4 the station's address (or 0.0.0.0,
  * DHCP); IPv6 the station's address, its EUI-64 link-local address, or ::
  * (duplicate address detection). Other EtherTypes, VLAN tags included, are
- * refused: nothing else can be checked.
+ * refused: nothing else can be checked. @tag_outside: the hook already took a
+ * VLAN tag out of the frame into metadata (tc does; XDP sees it in the frame).
  * Returns 1 when the frame may enter, 0 when it must be dropped.
  */
 static __always_inline int xbr_spoof_ok(void *data, void *data_end, const struct xbr_port *in,
-					const struct xbr_config *cfg)
+					const struct xbr_config *cfg, int tag_outside)
 {
 	struct ethhdr *eth = data;
 	__u8 *l3 = (void *)(eth + 1);
 	__u16 proto;
 
-	if ((void *)(eth + 1) > data_end)
+	if (tag_outside || (void *)(eth + 1) > data_end)
 		return 0;
 	if (!xbr_mac_eq(eth->h_source, in->mac))
 		return 0;
