@@ -422,7 +422,8 @@ int dpt_set_ageing(struct dpt *d, uint64_t ageing_ns)
 
 int dpt_set_prefix6(struct dpt *d, const uint8_t prefix[16], uint8_t plen6)
 {
-	memcpy(d->cfg.subnet6, prefix, 16);
+	/* As `xbr up` stores it: host bits cleared (the datapath relies on it). */
+	xbr_station_addr6(prefix, plen6, 0, d->cfg.subnet6);
 	d->cfg.plen6 = plen6;
 	return config_write(d);
 }
