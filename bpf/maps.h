@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * The bridge's maps, shared by the tc and XDP programs. Each map is pinned by
- * name under /sys/fs/bpf/xbr/<bridge>/, so every process (and both hooks)
- * works on the same tables.
+ * The bridge's maps, shared by the tc, XDP and control programs. Every map
+ * defined here (and the XDP program's own, in xbr_xdp.bpf.c) is pinned by its
+ * name under /sys/fs/bpf/xbr/<bridge>/: this file is the list. The loader
+ * (user/pins.c) creates or reuses them and pins them itself, so that a newer
+ * build can migrate a running bridge's maps (user/migrate.c); hence no
+ * libbpf `pinning` attribute here. xbr_clock is the one exception: never
+ * pinned (tests only).
  */
 #ifndef XBR_BPF_MAPS_H
 #define XBR_BPF_MAPS_H
@@ -94,6 +98,33 @@ struct {
 	__type(value, struct xbr_intent);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } xbr_intent SEC(".maps");
+
+/* The pinned layout version of this bridge (XBR_LAYOUT_VERSION), one entry. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} xbr_layout SEC(".maps");
+
+/* What the loader alone knows of each port (namespace path, owner). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, XBR_MAX_PORTS);
+	__type(key, __u32);
+	__type(value, struct xbr_port_meta);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} xbr_port_meta SEC(".maps");
+
+/* VXLAN peers for head-end replication: slot -> peer, [0, config.npeers). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, XBR_MAX_PEERS);
+	__type(key, __u32);
+	__type(value, struct xbr_peer);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} xbr_peers SEC(".maps");
 
 /* Test clock: read instead of the kernel clock when xbr_test_clock is set. */
 struct {

@@ -11,8 +11,18 @@
 #define XBR_IFNAMSIZ 16
 #define XBR_NSNAMSIZ 16 /* namespace names follow the interface-name limit */
 
+/*
+ * The pinned layout: the shape of every pinned map (key, value, size). A build
+ * whose layout differs from a running bridge's migrates it on `up`/`reload`
+ * (user/migrate.c); the running bridge's number is in the pinned xbr_layout
+ * map (a bridge without it has layout 1, the 0.1 release).
+ */
+#define XBR_LAYOUT_VERSION 2
+
 /* Upper bound of ports on one bridge (flood list size). */
-#define XBR_MAX_PORTS 1024
+#define XBR_MAX_PORTS 4096
+/* Upper bound of VXLAN peers (remote tunnel endpoints) on one bridge. */
+#define XBR_MAX_PEERS 256
 /* Default FDB capacity (entries); set per bridge at `up`. */
 #define XBR_FDB_DEFAULT_SIZE 65536
 /* Default ageing time of learned entries. */
@@ -34,12 +44,15 @@ enum {
 	XBR_FDB_F_STATIC = 1 << 0, /* never ages, learning never overwrites it */
 	XBR_FDB_F_STICKY = 1 << 1, /* learning never moves it to another port */
 	XBR_FDB_F_USER = 1 << 2, /* added by hand: not counted against max-learned */
+	XBR_FDB_F_REMOTE = 1 << 3, /* behind a tunnel endpoint: remote[] holds its address */
+	XBR_FDB_F_REMOTE6 = 1 << 4, /* with REMOTE: remote[] is IPv6 (else IPv4 in remote[0]) */
 };
 
 struct xbr_fdb_val {
-	__u32 ifindex; /* host-side port the station sits behind */
+	__u32 ifindex; /* host-side port the station sits behind (an uplink for remote ones) */
 	__u32 flags; /* XBR_FDB_F_* */
 	__u64 updated_ns; /* bpf_ktime_get_coarse_ns() of the last refresh */
+	__u32 remote[4]; /* XBR_FDB_F_REMOTE: the VTEP, network byte order */
 };
 
 /* Port flags (struct xbr_port.flags). */
@@ -52,6 +65,20 @@ enum {
 	XBR_PORT_F_PEER = 1 << 5, /* peer is in another netns: bpf_redirect_peer */
 	XBR_PORT_F_GATEWAY = 1 << 6, /* the port facing the host's gateway interface */
 	XBR_PORT_F_SPOOFCHK = 1 << 7, /* accept only the station's own MAC and addresses */
+	XBR_PORT_F_TUNNEL = 1 << 8, /* an uplink: frames leave with a tunnel key per peer */
+	XBR_PORT_F_NEIGH_SUPPRESS = 1 << 9, /* answer ARP/ND for known stations */
+};
+
+/*
+ * Port kinds (struct xbr_port.kind). What each one makes and removes is in
+ * user/port_<kind>.c; the datapath only reads the flags.
+ */
+enum xbr_port_kind {
+	XBR_KIND_STATION = 0, /* a namespace and a veth pair, both made by xbr */
+	XBR_KIND_GATEWAY = 1, /* the veth pair whose host end holds the gateway address */
+	XBR_KIND_ATTACHED = 2, /* a namespace made by someone else (a runtime): xbr made the veth */
+	XBR_KIND_UPLINK = 3, /* a tunnel device to other hosts (VXLAN) */
+	XBR_KIND__MAX,
 };
 
 #define XBR_PORT_F_DEFAULT (XBR_PORT_F_LEARNING | XBR_PORT_F_FLOOD)
@@ -64,11 +91,34 @@ struct xbr_port {
 	__u32 slot; /* index in the flood list */
 	__u8 mac[6]; /* station MAC (eth0 in the namespace, or the gateway) */
 	__u8 plen; /* prefix length of addr */
-	__u8 pad;
+	__u8 kind; /* enum xbr_port_kind */
 	__u32 addr; /* station IPv4 address, network byte order */
-	char netns[XBR_NSNAMSIZ]; /* namespace name ("" for the gateway port) */
+	char name[XBR_NSNAMSIZ]; /* the port's name: a station's namespace, "" for the gateway */
 	char ifname[XBR_IFNAMSIZ]; /* host-side interface name */
 	__u32 idx; /* stable index into the per-port stats and learned-count arrays */
+	__u32 vni; /* uplink: VXLAN network identifier */
+	__u32 mtu; /* uplink: largest frame the tunnel carries (0: not checked) */
+	__u32 reserved[14];
+};
+
+/*
+ * What the loader alone knows of a port (never read by the datapath): pinned
+ * map xbr_port_meta, keyed by host-side ifindex.
+ */
+struct xbr_port_meta {
+	char nspath[224]; /* attached: the namespace's path (bind mount or /proc/PID/ns/net) */
+	char ifname_in[XBR_IFNAMSIZ]; /* the interface inside the namespace */
+	char owner[80]; /* who the port belongs to (a CNI container ID), "" if nobody */
+};
+
+/* A VXLAN peer (remote tunnel endpoint) for head-end replication: xbr_peers,
+ * slots [0, config.npeers) valid. */
+enum { XBR_PEER_F_V6 = 1 << 0 };
+
+struct xbr_peer {
+	__u32 remote[4]; /* network byte order; IPv4 in remote[0] */
+	__u32 ifindex; /* the uplink port it is reached through */
+	__u32 flags; /* XBR_PEER_F_* */
 };
 
 /* Flood list entry: a copy of the port's flags, so flooding needs no lookup. */
@@ -79,7 +129,7 @@ struct xbr_flood_ent {
 };
 
 /* Room for drop reasons in the per-port counters (enum xbr_drop_reason). */
-#define XBR_DROP_SLOTS 11
+#define XBR_DROP_SLOTS 16
 
 /* Per-port counters (per-CPU array indexed by xbr_port.idx, summed in userspace). */
 struct xbr_port_stats {
@@ -100,7 +150,8 @@ struct xbr_br_stats {
 	__u64 refused_port; /* not learned: port at max-learned */
 	__u64 deleted; /* removed by hand or with their port */
 	__u64 evicted; /* always 0: a full table refuses, never evicts */
-	__u64 pad;
+	__u64 ev_lost; /* events not published: the ring was full (nobody drained it) */
+	__u64 reserved[8];
 };
 
 /* FDB events, from the datapath and the control programs, via a ring buffer. */
@@ -149,16 +200,19 @@ struct xbr_ctl_req {
 	__u16 vlan;
 	__s32 result; /* out: 0 or negative errno */
 	__u32 count; /* out: entries affected */
+	__u32 remote[4]; /* ADD/REPLACE with XBR_FDB_F_REMOTE: the VTEP */
 };
 
-/* Crash journal entry: a namespace (or, with netns "", the gateway) that a
- * command is creating, and its host-side interface. */
+/* Crash journal entry: a port (by name; "" is the gateway) that a command is
+ * creating, its kind and its host-side interface. */
 struct xbr_intent_key {
-	char netns[XBR_NSNAMSIZ];
+	char name[XBR_NSNAMSIZ];
 };
 
 struct xbr_intent {
 	char ifname[XBR_IFNAMSIZ];
+	__u8 kind; /* enum xbr_port_kind: what to remove besides the link */
+	__u8 pad[3];
 };
 
 /* Ageing sweep period. */
@@ -179,6 +233,9 @@ struct xbr_config {
 	__u8 plen6; /* 0: no IPv6 */
 	__u8 pad3[7];
 	__u64 dp_version; /* hash of the loaded BPF objects: `up` after an upgrade reloads */
+	/* layout 2 */
+	__u32 npeers; /* valid entries in xbr_peers */
+	__u32 reserved[15];
 };
 
 enum {
@@ -242,16 +299,24 @@ enum xbr_drop_reason {
 	XBR_DROP_ISOLATED, /* isolated port to isolated port */
 	XBR_DROP_REDIRECT, /* redirect helper failed */
 	XBR_DROP_SPOOF, /* spoof-check: source MAC/IP not the station's own */
+	XBR_DROP_TOO_BIG, /* larger than the egress tunnel carries */
 	XBR_DROP__MAX,
 };
 
 _Static_assert(sizeof(struct xbr_fdb_key) == 8, "fdb key must be 8 bytes");
-_Static_assert(sizeof(struct xbr_fdb_val) == 16, "fdb value must be 16 bytes");
-_Static_assert(sizeof(struct xbr_port) == 64, "port record must be 64 bytes");
+/* Layout 2. Changing any of these is a new XBR_LAYOUT_VERSION with its
+ * migration in user/migrate.c. */
+_Static_assert(sizeof(struct xbr_fdb_val) == 32, "fdb value must be 32 bytes");
+_Static_assert(sizeof(struct xbr_port) == 128, "port record must be 128 bytes");
+_Static_assert(sizeof(struct xbr_port_meta) == 320, "port meta must be 320 bytes");
+_Static_assert(sizeof(struct xbr_peer) == 24, "peer must be 24 bytes");
 _Static_assert(sizeof(struct xbr_flood_ent) == 8, "flood entry must be 8 bytes");
-_Static_assert(sizeof(struct xbr_config) == 64, "config must be 64 bytes");
+_Static_assert(sizeof(struct xbr_config) == 128, "config must be 128 bytes");
+_Static_assert(sizeof(struct xbr_port_stats) == 168, "port stats must be 168 bytes");
+_Static_assert(sizeof(struct xbr_br_stats) == 128, "bridge stats must be 128 bytes");
+_Static_assert(sizeof(struct xbr_intent) == 20, "intent must be 20 bytes");
 _Static_assert(sizeof(struct xbr_event) == 40, "event must be 40 bytes");
-_Static_assert(sizeof(struct xbr_ctl_req) == 28, "ctl must be 28 bytes");
+_Static_assert(sizeof(struct xbr_ctl_req) == 44, "ctl must be 44 bytes");
 _Static_assert(XBR_DROP__MAX <= XBR_DROP_SLOTS, "drop reasons must fit xbr_port_stats.drops");
 
 #endif /* XBR_H */

@@ -579,7 +579,7 @@ int br_ports(struct xbr_bridge *br, struct xbr_port **out, size_t *n)
 		for (j = i; j > 0; j--) {
 			int tg = !!(t.flags & XBR_PORT_F_GATEWAY), pg = !!(v[j - 1].flags & XBR_PORT_F_GATEWAY);
 
-			if (pg > tg || (pg == tg && strcmp(v[j - 1].netns, t.netns) <= 0))
+			if (pg > tg || (pg == tg && strcmp(v[j - 1].name, t.name) <= 0))
 				break;
 			v[j] = v[j - 1];
 		}
@@ -600,7 +600,7 @@ int br_port_find(struct xbr_bridge *br, const char *netns, struct xbr_port *out)
 		return err;
 	err = -ENOENT;
 	for (i = 0; i < n; i++) {
-		if (!(v[i].flags & XBR_PORT_F_GATEWAY) && !strcmp(v[i].netns, netns)) {
+		if (!(v[i].flags & XBR_PORT_F_GATEWAY) && !strcmp(v[i].name, netns)) {
 			*out = v[i];
 			err = 0;
 			break;
@@ -728,7 +728,7 @@ static int intent_add(struct xbr_bridge *br, const char *netns, const char *ifna
 	struct xbr_intent_key k = {};
 	struct xbr_intent v = {};
 
-	snprintf(k.netns, sizeof(k.netns), "%s", netns);
+	snprintf(k.name, sizeof(k.name), "%s", netns);
 	snprintf(v.ifname, sizeof(v.ifname), "%s", ifname);
 	if (bpf_map_update_elem(br->intent_fd, &k, &v, BPF_ANY) < 0)
 		return -errno;
@@ -739,7 +739,7 @@ static void intent_del(struct xbr_bridge *br, const char *netns)
 {
 	struct xbr_intent_key k = {};
 
-	snprintf(k.netns, sizeof(k.netns), "%s", netns);
+	snprintf(k.name, sizeof(k.name), "%s", netns);
 	bpf_map_delete_elem(br->intent_fd, &k);
 }
 
@@ -751,7 +751,7 @@ static int intent_has(struct xbr_bridge *br, const char *netns)
 
 	if (br->intent_fd < 0)
 		return 0;
-	snprintf(k.netns, sizeof(k.netns), "%s", netns);
+	snprintf(k.name, sizeof(k.name), "%s", netns);
 	return bpf_map_lookup_elem(br->intent_fd, &k, &v) == 0;
 }
 
@@ -807,12 +807,12 @@ static int intent_cleanup_sel(struct xbr_bridge *br, int ports_only)
 	while (bpf_map_get_next_key(br->intent_fd, prev, &next) == 0) {
 		k = next;
 		prev = &k;
-		if (ports_only && !k.netns[0])
+		if (ports_only && !k.name[0])
 			continue;
 		if (bpf_map_lookup_elem(br->intent_fd, &k, &v) < 0)
 			continue;
 		pr_info("cleaning up after an interrupted command: %s %s",
-			k.netns[0] ? k.netns : "(gateway)", v.ifname);
+			k.name[0] ? k.name : "(gateway)", v.ifname);
 		nl_ok = nl_link_get(&br->nl, v.ifname, &l) == 0;
 		ifi = nl_ok ? (__u32)l.ifindex : 0;
 		if (ifi && br->ports_fd >= 0 && bpf_map_lookup_elem(br->ports_fd, &ifi, &p) == 0) {
@@ -824,13 +824,13 @@ static int intent_cleanup_sel(struct xbr_bridge *br, int ports_only)
 			if (br->ctl_prog_fd >= 0)
 				br_ctl(br, &c);
 		}
-		port_teardown(br, v.ifname, k.netns);
+		port_teardown(br, v.ifname, k.name);
 		cleaned++;
 	}
 	prev = NULL;
 	while (bpf_map_get_next_key(br->intent_fd, prev, &next) == 0) {
 		k = next;
-		if (ports_only && !k.netns[0]) {
+		if (ports_only && !k.name[0]) {
 			prev = &k;
 			continue;
 		}
@@ -913,7 +913,7 @@ static int port_create(struct xbr_bridge *br, const struct xbr_ns_spec *spec, st
 	memcpy(p.mac, mac, 6);
 	p.addr = spec->addr;
 	p.plen = spec->plen;
-	snprintf(p.netns, sizeof(p.netns), "%s", spec->name);
+	snprintf(p.name, sizeof(p.name), "%s", spec->name);
 	snprintf(p.ifname, sizeof(p.ifname), "%s", ifname);
 	err = xbr_fault("port-record");
 	if (!err)
@@ -1051,7 +1051,7 @@ int br_port_del(struct xbr_bridge *br, const char *netns)
 		return -ENOENT;
 	}
 	err = port_record_del(br, p.ifindex);
-	port_teardown(br, p.ifname, p.netns);
+	port_teardown(br, p.ifname, p.name);
 	return err;
 }
 
@@ -1395,8 +1395,8 @@ int br_down(struct xbr_bridge *br)
 		br->ports_fd = pin_get(br, "xbr_ports");
 	if (br->ports_fd >= 0 && br_ports(br, &v, &n) == 0) {
 		for (i = 0; i < n; i++)
-			if (v[i].netns[0])
-				netns_delete(v[i].netns);
+			if (v[i].name[0])
+				netns_delete(v[i].name);
 	}
 	down_scan(br, c);
 	for (i = 0; i < c->n; i++)
@@ -1410,7 +1410,7 @@ int br_down(struct xbr_bridge *br)
 	/* 3. Whatever is left (the gateway, links whose namespace was not ours
 	 * to unmount, a crash between steps): deleted one by one. */
 	for (i = 0; i < n; i++)
-		port_teardown(br, v[i].ifname, v[i].netns);
+		port_teardown(br, v[i].ifname, v[i].name);
 	free(v);
 	down_scan(br, c);
 	for (i = 0; i < c->n; i++)
@@ -1482,7 +1482,7 @@ int br_fdb_rows(struct xbr_bridge *br, struct xbr_fdb_row **out, size_t *n)
 		for (i = 0; i < np; i++) {
 			if (ports[i].ifindex == val.ifindex) {
 				memcpy(rows[cnt].ifname, ports[i].ifname, XBR_IFNAMSIZ);
-				memcpy(rows[cnt].netns, ports[i].netns, XBR_NSNAMSIZ);
+				memcpy(rows[cnt].netns, ports[i].name, XBR_NSNAMSIZ);
 				break;
 			}
 		}

@@ -49,7 +49,7 @@ static void port_names(struct mon *m, __u32 ifindex, const char **ifname, const 
 	for (i = 0; i < m->nports; i++) {
 		if (m->ports[i].ifindex == ifindex) {
 			*ifname = m->ports[i].ifname;
-			*netns = m->ports[i].netns;
+			*netns = m->ports[i].name;
 			return;
 		}
 	}

@@ -66,7 +66,7 @@ static int port_add(int argc, char **argv)
 
 		if (br_port_find(&br, spec.name, &p) == 0) {
 			inet_ntop(AF_INET, &p.addr, abuf, sizeof(abuf));
-			printf("port %s: namespace %s eth0 %s/%u\n", p.ifname, p.netns, abuf, p.plen);
+			printf("port %s: namespace %s eth0 %s/%u\n", p.ifname, p.name, abuf, p.plen);
 		}
 	}
 	br_close(&br);

@@ -122,7 +122,7 @@ int do_stats(int argc, char **argv)
 		if (g.json) {
 			json_open_object(&j);
 			json_kv_string(&j, "ifname", p->ifname);
-			json_kv_string(&j, "netns", p->netns);
+			json_kv_string(&j, "netns", p->name);
 			json_kv_uint(&j, "rx_packets", ps.rx_packets);
 			json_kv_uint(&j, "rx_bytes", ps.rx_bytes);
 			json_kv_uint(&j, "tx_packets", ps.tx_packets);
@@ -139,7 +139,7 @@ int do_stats(int argc, char **argv)
 		} else {
 			printf("%s netns %s: rx %llu pkts %llu bytes tx %llu pkts %llu bytes flood %llu "
 			       "learned %u\n  drops:",
-			       p->ifname, p->netns[0] ? p->netns : "-",
+			       p->ifname, p->name[0] ? p->name : "-",
 			       (unsigned long long)ps.rx_packets, (unsigned long long)ps.rx_bytes,
 			       (unsigned long long)ps.tx_packets, (unsigned long long)ps.tx_bytes,
 			       (unsigned long long)ps.rx_flood, learned);

@@ -380,13 +380,13 @@ struct rx_end {
 
 static int rx_end_of(struct xbr_bridge *br, const struct xbr_port *p, struct rx_end *e)
 {
-	if (p->flags & XBR_PORT_F_GATEWAY || !p->netns[0]) {
+	if (p->flags & XBR_PORT_F_GATEWAY || !p->name[0]) {
 		e->nsfd = -1;
 		snprintf(e->ifname, sizeof(e->ifname), "%s", br->name);
 		return 0;
 	}
 	snprintf(e->ifname, sizeof(e->ifname), "eth0");
-	e->nsfd = netns_open(p->netns);
+	e->nsfd = netns_open(p->name);
 	return e->nsfd < 0 ? e->nsfd : 0;
 }
 
@@ -460,7 +460,7 @@ static int port_rx(struct xbr_bridge *br, const struct xbr_port *p, int prepare)
 	int err = rx_end_of(br, p, &e);
 
 	if (err) {
-		dp_note("port %s: cannot open namespace \"%s\": %s", p->ifname, p->netns,
+		dp_note("port %s: cannot open namespace \"%s\": %s", p->ifname, p->name,
 			strerror(-err));
 		return err;
 	}

@@ -127,7 +127,7 @@ void ports_print_text(FILE *f, const char *bridge, const struct xbr_config *cfg,
 		xbr_format_mac(p->mac, mac);
 		inet_ntop(AF_INET, &p->addr, addr, sizeof(addr));
 		fprintf(f, "%u: %s netns %s station %s %s/%u", p->ifindex, p->ifname,
-			p->netns[0] ? p->netns : "-", mac, addr, p->plen);
+			p->name[0] ? p->name : "-", mac, addr, p->plen);
 		if (cfg->plen6) {
 			uint8_t a6[16];
 			char s6[INET6_ADDRSTRLEN];
@@ -181,7 +181,7 @@ void ports_print_json(FILE *f, const char *bridge, const struct xbr_config *cfg,
 		json_open_object(&j);
 		json_kv_uint(&j, "ifindex", p->ifindex);
 		json_kv_string(&j, "ifname", p->ifname);
-		json_kv_string(&j, "netns", p->netns);
+		json_kv_string(&j, "netns", p->name);
 		json_kv_string(&j, "mac", mac);
 		json_kv_string(&j, "addr", addr);
 		json_kv_uint(&j, "prefixlen", p->plen);

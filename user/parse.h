@@ -32,12 +32,21 @@ int xbr_in_subnet(uint32_t addr, uint32_t subnet, uint8_t plen);
  */
 int xbr_check_name(const char *s);
 
-/* "NAME" or "NAME=A.B.C.D/N". has_addr is 0 (and addr/plen 0) when absent. */
+/*
+ * A port to add: "NAME" or "NAME=A.B.C.D/N" for a station (has_addr is 0, and
+ * addr/plen 0, when absent); the other fields for the other kinds.
+ */
 struct xbr_ns_spec {
 	char name[16];
 	uint32_t addr;
 	uint8_t plen;
 	uint8_t has_addr;
+	uint8_t kind; /* enum xbr_port_kind: XBR_KIND_STATION (0) or XBR_KIND_ATTACHED */
+	uint8_t no_config; /* attached: make and bridge the veth only; the caller sets
+			    * the addresses and routes inside (the CNI plugin) */
+	char nspath[224]; /* attached: the namespace (bind mount or /proc/PID/ns/net) */
+	char ifname_in[16]; /* attached: interface name inside ("" = eth0) */
+	char owner[80]; /* attached: who the port belongs to (CNI container ID), shown */
 };
 int xbr_parse_ns_spec(const char *s, struct xbr_ns_spec *spec);
 

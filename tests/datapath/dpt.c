@@ -507,7 +507,7 @@ int dpt_port_add(struct dpt *d, int pos, uint32_t flags, uint32_t max_learned)
 	p->idx = idx;
 	dpt_station(pos, p->mac, &p->addr);
 	p->plen = 24;
-	snprintf(p->netns, sizeof(p->netns), "dpt%d", pos);
+	snprintf(p->name, sizeof(p->name), "dpt%d", pos);
 	memcpy(p->ifname, dpt_env.name[pos], sizeof(p->ifname));
 	z = calloc((size_t)d->ncpu, sizeof(*z));
 	if (!z)

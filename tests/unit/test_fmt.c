@@ -118,7 +118,7 @@ static struct xbr_port port(uint32_t ifindex, uint32_t flags, const char *addr, 
 	p.mac[0] = 0x0a;
 	p.mac[1] = 0x58;
 	memcpy(p.mac + 2, &p.addr, 4);
-	snprintf(p.netns, sizeof(p.netns), "%s", netns);
+	snprintf(p.name, sizeof(p.name), "%s", netns);
 	snprintf(p.ifname, sizeof(p.ifname), "%s", ifname);
 	return p;
 }
