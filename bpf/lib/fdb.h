@@ -2,7 +2,9 @@
 /*
  * The forwarding decision, written once for both hooks: source checks,
  * learning, destination lookup, counters and events. tc and XDP differ only
- * in how they carry out the verdict (redirect helpers, flood mechanism).
+ * in how they carry out the verdict (redirect helpers, flood mechanism). The
+ * rules user space applies too (expiry, what counts against max-learned, the
+ * flood rule) are in include/xbr_rules.h.
  */
 #ifndef XBR_BPF_FDB_H
 #define XBR_BPF_FDB_H
@@ -11,6 +13,7 @@
 #include <linux/if_ether.h>
 #include <bpf/bpf_helpers.h>
 #include "xbr.h"
+#include "xbr_rules.h"
 #include "../maps.h"
 #include "parse.h"
 
@@ -31,23 +34,6 @@ static __always_inline __u64 xbr_now(void)
 #else
 	return bpf_ktime_get_coarse_ns();
 #endif
-}
-
-/* True when a non-static entry has outlived the ageing time. */
-static __always_inline int xbr_fdb_expired(const struct xbr_fdb_val *v, __u64 ageing_ns,
-					   __u64 now)
-{
-	if (v->flags & XBR_FDB_F_STATIC)
-		return 0;
-	/* An entry stamped ahead of @now (the control programs read the precise
-	 * clock, the datapath the coarse one, up to a tick behind) is fresh. */
-	return now > v->updated_ns && now - v->updated_ns > ageing_ns;
-}
-
-/* Entries that count against a port's max-learned: the learned ones. */
-static __always_inline int xbr_fdb_counted(const struct xbr_fdb_val *v)
-{
-	return !(v->flags & XBR_FDB_F_USER);
 }
 
 static __always_inline struct xbr_br_stats *xbr_get_br_stats(void)
@@ -109,10 +95,36 @@ static __always_inline void xbr_learned_adjust(__u32 ifindex, int up)
 }
 
 /*
+ * xbr_fdb_remove - remove the entry @key (value @v) from @map with its
+ * accounting: the learned count of its port (when the entry counts against
+ * max-learned), the bridge counter and event of @ev (XBR_EV_AGED: aged, an
+ * expired entry; XBR_EV_DELETED: deleted, by hand or with its port), then the
+ * delete. @map is xbr_fdb, or the map a bpf_for_each_map_elem() callback was
+ * handed. @v is read before the delete frees it. Every removal of an entry
+ * goes through here: the learn path (an entry that expired before the sweep
+ * saw it), the ageing sweep, flush and delete.
+ */
+static __always_inline void xbr_fdb_remove(void *map, const struct xbr_fdb_key *key,
+					   const struct xbr_fdb_val *v, __u32 ev, __u64 now)
+{
+	__u32 ifindex = v->ifindex, flags = v->flags;
+
+	if (xbr_fdb_counted(flags))
+		xbr_learned_adjust(ifindex, 0);
+	if (ev == XBR_EV_AGED)
+		XBR_BR_INC(aged);
+	else
+		XBR_BR_INC(deleted);
+	xbr_event(ev, key->mac, key->vlan, ifindex, 0, flags, now);
+	bpf_map_delete_elem(map, key);
+}
+
+/*
  * xbr_learn - record that @mac was seen on port @in.
  * - Unknown (or expired) station: inserted, unless the port is at its
  *   max-learned cap or the table is full; both refusals are counted. A full
- *   table never evicts: stations already in it keep working.
+ *   table never evicts: stations already in it keep working. A learned entry
+ *   is local: flags 0, no remote endpoint.
  * - Known station on another port: moves, unless the entry is static or sticky.
  * - Known station on this port: its timestamp is rewritten only when stale by
  *   XBR_REFRESH_NS, so a steady flow costs no map write per packet.
@@ -127,21 +139,17 @@ static __always_inline void xbr_learn(const __u8 *mac, const struct xbr_port *in
 
 	__builtin_memcpy(key.mac, mac, ETH_ALEN);
 	v = bpf_map_lookup_elem(&xbr_fdb, &key);
-	if (!v || xbr_fdb_expired(v, cfg->ageing_ns, now)) {
+	if (!v || xbr_fdb_expired(v->flags, v->updated_ns, cfg->ageing_ns, now)) {
 		struct xbr_fdb_val nv = {
 			.ifindex = in->ifindex,
 			.flags = 0,
 			.updated_ns = now,
+			.remote = { 0, 0, 0, 0 },
 		};
 
-		if (v) {
-			/* It aged while nobody swept: account for that first. */
-			if (xbr_fdb_counted(v))
-				xbr_learned_adjust(v->ifindex, 0);
-			XBR_BR_INC(aged);
-			xbr_event(XBR_EV_AGED, mac, 0, v->ifindex, 0, v->flags, now);
-			bpf_map_delete_elem(&xbr_fdb, &key);
-		}
+		/* It aged while nobody swept: account for that first. */
+		if (v)
+			xbr_fdb_remove(&xbr_fdb, &key, v, XBR_EV_AGED, now);
 		cnt = bpf_map_lookup_elem(&xbr_learned, &idx);
 		if (in->max_learned && cnt && *cnt >= in->max_learned) {
 			XBR_BR_INC(refused_port);
@@ -168,7 +176,7 @@ static __always_inline void xbr_learn(const __u8 *mac, const struct xbr_port *in
 			return;
 		v->ifindex = in->ifindex;
 		v->updated_ns = now;
-		if (xbr_fdb_counted(v)) {
+		if (xbr_fdb_counted(v->flags)) {
 			xbr_learned_adjust(old, 0);
 			cnt = bpf_map_lookup_elem(&xbr_learned, &idx);
 			if (cnt)
@@ -178,7 +186,7 @@ static __always_inline void xbr_learn(const __u8 *mac, const struct xbr_port *in
 		xbr_event(XBR_EV_MOVED, mac, 0, in->ifindex, old, v->flags, now);
 		return;
 	}
-	if (now - v->updated_ns >= XBR_REFRESH_NS)
+	if (xbr_fdb_refresh_due(v->updated_ns, now))
 		v->updated_ns = now;
 }
 
@@ -217,7 +225,7 @@ static __always_inline int xbr_decide(const struct ethhdr *eth, const struct xbr
 
 	__builtin_memcpy(key.mac, eth->h_dest, ETH_ALEN);
 	v = bpf_map_lookup_elem(&xbr_fdb, &key);
-	if (!v || xbr_fdb_expired(v, cfg->ageing_ns, now))
+	if (!v || xbr_fdb_expired(v->flags, v->updated_ns, cfg->ageing_ns, now))
 		return XBR_V_FLOOD;
 
 	if (v->ifindex == in->ifindex && !(in->flags & XBR_PORT_F_HAIRPIN)) {
@@ -229,7 +237,7 @@ static __always_inline int xbr_decide(const struct ethhdr *eth, const struct xbr
 	if (!op) /* entry points at a port that is gone: unknown destination */
 		return XBR_V_FLOOD;
 
-	if ((in->flags & op->flags) & XBR_PORT_F_ISOLATED) {
+	if (!xbr_may_unicast(in->flags, op->flags)) {
 		*reason = XBR_DROP_ISOLATED;
 		return XBR_V_DROP;
 	}
@@ -240,19 +248,15 @@ static __always_inline int xbr_decide(const struct ethhdr *eth, const struct xbr
 
 /*
  * xbr_flood_allowed - may a flood from @in leave through flood entry @fe?
- * Not back out of the ingress port, not to flood-off ports, and not between
- * two isolated ports.
+ * Not back out of the ingress port (nor to a cleared slot), and as
+ * xbr_may_flood() says.
  */
 static __always_inline int xbr_flood_allowed(const struct xbr_port *in,
 					     const struct xbr_flood_ent *fe)
 {
 	if (fe->ifindex == in->ifindex || !fe->ifindex)
 		return 0;
-	if (!(fe->flags & XBR_PORT_F_FLOOD))
-		return 0;
-	if ((in->flags & fe->flags) & XBR_PORT_F_ISOLATED)
-		return 0;
-	return 1;
+	return xbr_may_flood(in->flags, fe->flags);
 }
 
 /* Counters: rx on the ingress port, tx on an egress port, drops by reason. */
