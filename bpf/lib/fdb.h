@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * The forwarding decision, written once for both hooks: source checks,
- * learning, destination lookup, counters and events. tc and XDP differ only
- * in how they carry out the verdict (redirect helpers, flood mechanism). The
+ * The forwarding table and the forwarding decision, written once for both
+ * hooks and the control programs: the clock, counters, events, learning,
+ * removing an entry with its accounting, and the destination lookup. The
  * rules user space applies too (expiry, what counts against max-learned, the
- * flood rule) are in include/xbr_rules.h.
+ * flood rule) are in include/xbr_rules.h; the ingress prologue that calls
+ * xbr_decide() is lib/ingress.h.
  */
 #ifndef XBR_BPF_FDB_H
 #define XBR_BPF_FDB_H
@@ -247,20 +248,12 @@ static __always_inline int xbr_decide(const struct ethhdr *eth, const struct xbr
 }
 
 /*
- * xbr_flood_allowed - may a flood from @in leave through flood entry @fe?
- * Not back out of the ingress port (nor to a cleared slot), and as
- * xbr_may_flood() says.
+ * Counters. xbr_count_in - the ingress side of one frame, with one lookup of
+ * the ingress port's counters: rx, and rx_flood for a flood or drops[@reason]
+ * for a drop (@verdict: enum xbr_verdict).
  */
-static __always_inline int xbr_flood_allowed(const struct xbr_port *in,
-					     const struct xbr_flood_ent *fe)
-{
-	if (fe->ifindex == in->ifindex || !fe->ifindex)
-		return 0;
-	return xbr_may_flood(in->flags, fe->flags);
-}
-
-/* Counters: rx on the ingress port, tx on an egress port, drops by reason. */
-static __always_inline void xbr_count_rx(const struct xbr_port *in, __u32 len, int flood)
+static __always_inline void xbr_count_in(const struct xbr_port *in, __u32 len, int verdict,
+					 __u32 reason)
 {
 	struct xbr_port_stats *s = xbr_get_port_stats(in->idx);
 
@@ -268,10 +261,13 @@ static __always_inline void xbr_count_rx(const struct xbr_port *in, __u32 len, i
 		return;
 	s->rx_packets++;
 	s->rx_bytes += len;
-	if (flood)
+	if (verdict == XBR_V_FLOOD)
 		s->rx_flood++;
+	else if (verdict == XBR_V_DROP && reason < XBR_DROP_SLOTS)
+		s->drops[reason]++;
 }
 
+/* A copy that left through the port with stats index @idx. */
 static __always_inline void xbr_count_tx(__u32 idx, __u32 len)
 {
 	struct xbr_port_stats *s = xbr_get_port_stats(idx);
@@ -282,6 +278,7 @@ static __always_inline void xbr_count_tx(__u32 idx, __u32 len)
 	s->tx_bytes += len;
 }
 
+/* A drop after the decision (a redirect that failed), on the ingress port. */
 static __always_inline void xbr_count_drop(const struct xbr_port *in, __u32 reason)
 {
 	struct xbr_port_stats *s = xbr_get_port_stats(in->idx);
@@ -290,86 +287,6 @@ static __always_inline void xbr_count_drop(const struct xbr_port *in, __u32 reas
 		return;
 	if (reason < XBR_DROP_SLOTS)
 		s->drops[reason]++;
-}
-
-/*
- * xbr_spoof_ok - on a spoof-checked port, may this frame enter?
- * The source MAC must be the station's; ARP must carry the station's MAC and
- * IPv4 address (or 0.0.0.0, a probe); IPv4 the station's address (or 0.0.0.0,
- * DHCP); IPv6 the station's address, its EUI-64 link-local address, or ::
- * (duplicate address detection). Other EtherTypes, VLAN tags included, are
- * refused: nothing else can be checked. @tag_outside: the hook already took a
- * VLAN tag out of the frame into metadata (tc does; XDP sees it in the frame).
- * Returns 1 when the frame may enter, 0 when it must be dropped.
- */
-static __always_inline int xbr_spoof_ok(void *data, void *data_end, const struct xbr_port *in,
-					const struct xbr_config *cfg, int tag_outside)
-{
-	struct ethhdr *eth = data;
-	__u8 *l3 = (void *)(eth + 1);
-	__u16 proto;
-
-	if (tag_outside || (void *)(eth + 1) > data_end)
-		return 0;
-	if (!xbr_mac_eq(eth->h_source, in->mac))
-		return 0;
-	proto = eth->h_proto;
-	if (proto == __builtin_bswap16(ETH_P_ARP)) {
-		struct xbr_arp_ipv4 *arp = (void *)l3;
-
-		if ((void *)(arp + 1) > data_end)
-			return 0;
-		if (arp->hrd != __builtin_bswap16(1) || arp->pro != __builtin_bswap16(ETH_P_IP) ||
-		    arp->hln != 6 || arp->pln != 4)
-			return 0;
-		if (!xbr_mac_eq(arp->sha, in->mac))
-			return 0;
-		return arp->sip == in->addr || arp->sip == 0;
-	}
-	if (proto == __builtin_bswap16(ETH_P_IP)) {
-		struct xbr_ipv4_min *ip = (void *)l3;
-
-		if ((void *)(ip + 1) > data_end)
-			return 0;
-		return ip->saddr == in->addr || ip->saddr == 0;
-	}
-	if (proto == __builtin_bswap16(ETH_P_IPV6)) {
-		struct xbr_ipv6_min *ip6 = (void *)l3;
-		union {
-			__u8 b[16];
-			__u32 w[4];
-		} want;
-		int i;
-
-		if ((void *)(ip6 + 1) > data_end)
-			return 0;
-		/* :: (DAD) */
-		if (!(ip6->saddr[0] | ip6->saddr[1] | ip6->saddr[2] | ip6->saddr[3]))
-			return 1;
-		/* fe80::/64 with the EUI-64 of the station MAC */
-		want.b[0] = 0xfe;
-		want.b[1] = 0x80;
-		for (i = 2; i < 8; i++)
-			want.b[i] = 0;
-		want.b[8] = in->mac[0] ^ 2;
-		want.b[9] = in->mac[1];
-		want.b[10] = in->mac[2];
-		want.b[11] = 0xff;
-		want.b[12] = 0xfe;
-		want.b[13] = in->mac[3];
-		want.b[14] = in->mac[4];
-		want.b[15] = in->mac[5];
-		if (xbr_in6_eq(ip6->saddr, want.w))
-			return 1;
-		/* the bridge prefix (stored with its host bits cleared, and at most
-		 * 96 bits long) + the station's IPv4 address (user/parse.c) */
-		if (!cfg->plen6)
-			return 0;
-		__builtin_memcpy(want.b, cfg->subnet6, 12);
-		want.w[3] = in->addr;
-		return xbr_in6_eq(ip6->saddr, want.w);
-	}
-	return 0;
 }
 
 #endif /* XBR_BPF_FDB_H */
