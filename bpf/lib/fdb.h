@@ -58,14 +58,20 @@ static __always_inline struct xbr_port_stats *xbr_get_port_stats(__u32 idx)
 	return bpf_map_lookup_elem(&xbr_port_stats, &idx);
 }
 
-/* xbr_event - publish an FDB event; silently lost when nobody drains the ring. */
+/*
+ * xbr_event - publish an FDB event. When the ring is full (nobody drains it,
+ * or not fast enough) the event is lost and counted in xbr_br_stats.ev_lost:
+ * the counters are looked up on that path only.
+ */
 static __always_inline void xbr_event(__u32 type, const __u8 *mac, __u16 vlan, __u32 ifindex,
 				      __u32 old_ifindex, __u32 flags, __u64 now)
 {
 	struct xbr_event *e = bpf_ringbuf_reserve(&xbr_events, sizeof(*e), 0);
 
-	if (!e)
+	if (!e) {
+		XBR_BR_INC(ev_lost);
 		return;
+	}
 	e->ts_ns = now;
 	e->type = type;
 	e->ifindex = ifindex;
