@@ -46,8 +46,9 @@ XBR_RULE int xbr_fdb_counted(__u32 flags)
 /*
  * xbr_fdb_refresh_due - should a known station's fresh entry get a new
  * timestamp? Only when the old one is at least XBR_REFRESH_NS old, so that a
- * steady flow costs no map write per frame (@now >= @updated_ns: the caller
- * has checked the entry is not stamped ahead).
+ * steady flow costs no map write per frame. An entry stamped ahead of @now
+ * (by the control programs' precise clock, less than a tick) is due too: the
+ * difference wraps, and it is restamped with @now.
  */
 XBR_RULE int xbr_fdb_refresh_due(__u64 updated_ns, __u64 now)
 {
