@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
-#include <sched.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -11,6 +9,7 @@
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
+#include "netns.h"
 #include "nl.h"
 
 /* Requests are a few hundred bytes: a fixed, zeroed buffer each. */
@@ -38,27 +37,17 @@ int nl_open(struct xbr_nl *nl)
 	return 0;
 }
 
+static int nl_open_cb(void *nl)
+{
+	return nl_open(nl);
+}
+
 int nl_open_netns(struct xbr_nl *nl, int nsfd)
 {
-	int self, err, err2;
-
-	self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-	if (self < 0)
-		return -errno;
-	if (setns(nsfd, CLONE_NEWNET) < 0) {
-		err = -errno;
-		close(self);
-		return err;
-	}
-	err = nl_open(nl);
-	err2 = setns(self, CLONE_NEWNET) < 0 ? -errno : 0;
-	close(self);
-	if (err2) {
-		/* Cannot return to our own namespace: nothing else is safe. */
-		nl_close(nl);
-		return err2;
-	}
-	return err;
+	if (nsfd < 0)
+		return -EBADF;
+	/* The socket stays bound to the namespace it was created in. */
+	return netns_call(nsfd, nl_open_cb, nl);
 }
 
 void nl_close(struct xbr_nl *nl)
