@@ -16,7 +16,7 @@ static const char *const drop_names[XBR_DROP__MAX] = {
 	[XBR_DROP_NOPORT] = "no-port",	  [XBR_DROP_SAME_PORT] = "same-port",
 	[XBR_DROP_BAD_SRC] = "bad-src",	  [XBR_DROP_LOCKED] = "locked",
 	[XBR_DROP_ISOLATED] = "isolated", [XBR_DROP_REDIRECT] = "redirect",
-	[XBR_DROP_SPOOF] = "spoof",
+	[XBR_DROP_SPOOF] = "spoof",	  [XBR_DROP_TOO_BIG] = "too-big",
 };
 
 void usage_stats(FILE *f)
