@@ -29,6 +29,7 @@
 #include "xbr_xdp.skel.h"
 #include "datapath.h"
 #include "parse.h"
+#include "port.h"
 
 struct dpt_env dpt_env;
 
@@ -593,23 +594,18 @@ int dpt_port_del(struct dpt *d, int pos)
 
 	if (!d->present[pos])
 		return -ENOENT;
+	/* The loader's swap-remove (user/port_table.c), then the mirror here. */
 	last = d->cfg.nports - 1;
+	mpos = d->slot_pos[last];
+	err = flood_list_remove(d->flood_fd, d->ports_fd, &d->cfg.nports, p->slot);
+	if (err)
+		return err;
 	if (p->slot != last) {
-		mpos = d->slot_pos[last];
 		d->port[mpos].slot = p->slot;
 		d->slot_pos[p->slot] = mpos;
-		err = flood_write(d, p->slot, &d->port[mpos]);
-		if (!err && bpf_map_update_elem(d->ports_fd, &d->port[mpos].ifindex, &d->port[mpos],
-						BPF_EXIST) < 0)
-			err = -errno;
-		if (err)
-			return err;
 	}
 	d->slot_pos[last] = -1;
-	d->cfg.nports--;
-	err = flood_write(d, last, NULL);
-	if (!err)
-		err = config_write(d);
+	err = config_write(d);
 	if (!err && bpf_map_delete_elem(d->ports_fd, &p->ifindex) < 0)
 		err = -errno;
 	if (!err && d->hook == DPT_XDP) {
