@@ -19,6 +19,7 @@ static const char *const drop_names[] = {
 	[XBR_DROP_BAD_SRC] = "bad-src",	  [XBR_DROP_LOCKED] = "locked",
 	[XBR_DROP_ISOLATED] = "isolated", [XBR_DROP_REDIRECT] = "redirect",
 	[XBR_DROP_SPOOF] = "spoof",	  [XBR_DROP_TOO_BIG] = "too-big",
+	[XBR_DROP_TUNNEL] = "tunnel",
 };
 _Static_assert(sizeof(drop_names) / sizeof(drop_names[0]) == XBR_DROP__MAX,
 	       "a drop reason has no name in drop_names");
@@ -27,7 +28,8 @@ void usage_stats(FILE *f)
 {
 	fprintf(f, "Usage: xbr [-b NAME] [-j [-p]] stats\n"
 		   "Counters: per port rx/tx packets and bytes, flooded frames, drops by reason\n"
-		   "(runt, same-port, bad-src, locked, isolated, redirect, spoof, too-big),\n"
+		   "(runt, same-port, bad-src, locked, isolated, redirect, spoof, too-big,\n"
+		   "tunnel: from an uplink with another VNI or not from one of its peers),\n"
 		   "learned entries; bridge-wide learned, moved, aged, evicted, refused (table\n"
 		   "full), refused-port (port at max-learned) and deleted counts, and ev-lost:\n"
 		   "fdb events not published because their ring was full (nobody draining it\n"
