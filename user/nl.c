@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <net/if.h>
+#include <linux/if_addr.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
@@ -268,6 +269,8 @@ static void link_parse(const struct nlmsghdr *nlh, struct xbr_link *l)
 		strncpy(l->alias, mnl_attr_get_str(tb[IFLA_IFALIAS]), sizeof(l->alias) - 1);
 	if (tb[IFLA_ADDRESS] && mnl_attr_get_payload_len(tb[IFLA_ADDRESS]) == 6)
 		memcpy(l->mac, mnl_attr_get_payload(tb[IFLA_ADDRESS]), 6);
+	if (tb[IFLA_MTU] && mnl_attr_get_payload_len(tb[IFLA_MTU]) == 4)
+		l->mtu = mnl_attr_get_u32(tb[IFLA_MTU]);
 }
 
 static int link_get_cb(const struct nlmsghdr *nlh, void *data)
@@ -287,6 +290,15 @@ int nl_link_get(struct xbr_nl *nl, const char *name, struct xbr_link *out)
 	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
 	err = nl_talk(nl, nlh, link_get_cb, out);
 	return err;
+}
+
+int nl_link_get_index(struct xbr_nl *nl, int ifindex, struct xbr_link *out)
+{
+	char buf[NL_REQ_SIZE] = { 0 }; /* no uninitialised padding on the wire */
+	struct nlmsghdr *nlh = link_msg(buf, RTM_GETLINK, 0, ifindex);
+
+	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+	return nl_talk(nl, nlh, link_get_cb, out);
 }
 
 struct dump_ctx {
@@ -378,6 +390,45 @@ int nl_link_set_up(struct xbr_nl *nl, int ifindex)
 	return nl_talk(nl, nlh, NULL, NULL);
 }
 
+int nl_link_set_mtu(struct xbr_nl *nl, int ifindex, unsigned int mtu)
+{
+	char buf[NL_REQ_SIZE] = { 0 }; /* no uninitialised padding on the wire */
+	struct nlmsghdr *nlh = link_msg(buf, RTM_NEWLINK, 0, ifindex);
+
+	mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
+	return nl_talk(nl, nlh, NULL, NULL);
+}
+
+int nl_vxlan_add(struct xbr_nl *nl, const struct nl_vxlan *v)
+{
+	char buf[NL_REQ_SIZE] = { 0 }; /* no uninitialised padding on the wire */
+	struct nlmsghdr *nlh = link_msg(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, 0);
+	struct nlattr *linkinfo, *data;
+
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, v->name);
+	if (v->alias)
+		mnl_attr_put_strz(nlh, IFLA_IFALIAS, v->alias);
+	if (v->mtu)
+		mnl_attr_put_u32(nlh, IFLA_MTU, v->mtu);
+	linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "vxlan");
+	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+	/* External: no VNI or remote of its own, keys from BPF. */
+	mnl_attr_put_u8(nlh, IFLA_VXLAN_COLLECT_METADATA, 1);
+	/* Its own forwarding table stays unused: xbr's is the one. */
+	mnl_attr_put_u8(nlh, IFLA_VXLAN_LEARNING, 0);
+	mnl_attr_put_u16(nlh, IFLA_VXLAN_PORT, htons(v->dstport));
+	if (v->family == AF_INET6)
+		mnl_attr_put(nlh, IFLA_VXLAN_LOCAL6, 16, v->local);
+	else
+		mnl_attr_put(nlh, IFLA_VXLAN_LOCAL, 4, v->local);
+	if (v->link)
+		mnl_attr_put_u32(nlh, IFLA_VXLAN_LINK, (uint32_t)v->link);
+	mnl_attr_nest_end(nlh, data);
+	mnl_attr_nest_end(nlh, linkinfo);
+	return nl_talk(nl, nlh, NULL, NULL);
+}
+
 int nl_link_del(struct xbr_nl *nl, int ifindex)
 {
 	char buf[NL_REQ_SIZE] = { 0 }; /* no uninitialised padding on the wire */
@@ -465,4 +516,62 @@ int nl_addr6_add(struct xbr_nl *nl, int ifindex, const uint8_t addr[16], uint8_t
 int nl_route6_add_default(struct xbr_nl *nl, int ifindex, const uint8_t gw[16])
 {
 	return route_add_default(nl, ifindex, AF_INET6, gw, 16);
+}
+
+struct addr_find {
+	int family;
+	const void *addr;
+	int ifindex;
+};
+
+static int addr_attr_cb(const struct nlattr *attr, void *data)
+{
+	const struct nlattr **tb = data;
+
+	if (mnl_attr_type_valid(attr, IFA_MAX) < 0)
+		return MNL_CB_OK;
+	tb[mnl_attr_get_type(attr)] = attr;
+	return MNL_CB_OK;
+}
+
+static int addr_find_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[IFA_MAX + 1] = {};
+	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
+	struct addr_find *f = data;
+	size_t alen = f->family == AF_INET6 ? 16 : 4;
+	const struct nlattr *a;
+
+	if (f->ifindex || ifa->ifa_family != f->family)
+		return MNL_CB_OK;
+	mnl_attr_parse(nlh, sizeof(*ifa), addr_attr_cb, tb);
+	/* IFA_LOCAL is the address itself (IFA_ADDRESS the peer's on a
+	 * point-to-point link); IPv6 gives IFA_ADDRESS only. */
+	a = tb[IFA_LOCAL] ? tb[IFA_LOCAL] : tb[IFA_ADDRESS];
+	if (a && mnl_attr_get_payload_len(a) == alen && !memcmp(mnl_attr_get_payload(a), f->addr, alen))
+		f->ifindex = (int)ifa->ifa_index;
+	return MNL_CB_OK;
+}
+
+int nl_addr_ifindex(struct xbr_nl *nl, int family, const void *addr)
+{
+	char buf[NL_REQ_SIZE] = { 0 }; /* no uninitialised padding on the wire */
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct addr_find f = { .family = family, .addr = addr };
+	struct ifaddrmsg *ifa;
+	int err, tries;
+
+	nlh->nlmsg_type = RTM_GETADDR;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	ifa->ifa_family = (unsigned char)family;
+	for (tries = 0; tries < 5; tries++) {
+		f.ifindex = 0;
+		err = nl_talk(nl, nlh, addr_find_cb, &f);
+		if (err != -EINTR)
+			break;
+	}
+	if (err)
+		return err;
+	return f.ifindex ? f.ifindex : -EADDRNOTAVAIL;
 }
