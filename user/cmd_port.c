@@ -210,6 +210,11 @@ static int port_set(int argc, char **argv)
 			argv[1]);
 		err = -EINVAL;
 	}
+	if (!err && (set & XBR_PORT_F_SPOOFCHK) && (p.flags & XBR_PORT_F_TUNNEL)) {
+		pr_warn("port \"%s\": spoof-check is for station ports; an uplink carries other hosts' stations",
+			argv[1]);
+		err = -EINVAL;
+	}
 	if (!err) {
 		p.flags = (p.flags | set) & ~clear;
 		if (have_max)

@@ -30,6 +30,8 @@ static void usage(FILE *f)
 		"       xbr reload\n"
 		"       xbr set { ageing SEC | icc on|off | mode tc|xdp|auto }\n"
 		"       xbr monitor [count N] [timeout SEC]\n"
+		"       xbr uplink { add NAME vxlan id VNI local ADDR remote ADDR... | del NAME |\n"
+		"                    peer { add | del } NAME ADDR | show }\n"
 		"       xbr help [OBJECT]\n"
 		"OPTIONS := { -b NAME | -j | -p | -v | -h | -V }\n"
 		"  -b, --bridge NAME  bridge to act on (default %s)\n"
@@ -61,6 +63,7 @@ static const struct xbr_cmd objects[] = {
 	{ "reload", do_reload, usage_reload },
 	{ "set", do_set, usage_set },
 	{ "monitor", do_monitor, usage_monitor },
+	{ "uplink", do_uplink, usage_uplink },
 	{ "help", do_help, NULL },
 	{ "version", do_version, NULL },
 	{ NULL, NULL, NULL },
