@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
 #include "bridge.h"
 #include "cmd.h"
 #include "fdb_fmt.h"
@@ -12,14 +13,18 @@ void usage_fdb(FILE *f)
 {
 	fprintf(f, "Usage: xbr [-b NAME] [-j [-p]] fdb [show] [port PORT] [dynamic|static]\n"
 		   "       xbr [-b NAME] fdb add MAC port PORT [static|sticky|dynamic]\n"
+		   "       xbr [-b NAME] fdb add MAC uplink NAME dst ADDR [static|sticky|dynamic]\n"
 		   "       xbr [-b NAME] fdb replace MAC port PORT [static|sticky|dynamic]\n"
+		   "       xbr [-b NAME] fdb replace MAC uplink NAME dst ADDR [static|sticky|dynamic]\n"
 		   "       xbr [-b NAME] fdb del MAC\n"
 		   "       xbr [-b NAME] fdb flush [port PORT] [dynamic|static]\n"
 		   "PORT is a namespace name, a host-side interface name, or \"gateway\".\n"
-		   "show:    one line per live entry: MAC, port (dev), namespace, age, state.\n"
+		   "show:    one line per live entry: MAC, port (dev), the tunnel endpoint (dst)\n"
+		   "         of a station behind an uplink, namespace or uplink, age, state.\n"
 		   "add:     a hand-made entry; static (the default) never ages and learning\n"
 		   "         never changes it; sticky ages but never moves; dynamic ages and\n"
 		   "         moves like a learned entry. Fails if the MAC is present.\n"
+		   "         A station behind an uplink needs dst: one of the uplink's peers.\n"
 		   "replace: add, or overwrite an existing entry.\n"
 		   "del:     remove the entry for MAC.\n"
 		   "flush:   remove entries, all or those of one port and/or one kind.\n");
@@ -100,12 +105,35 @@ static int fdb_addrep(int argc, char **argv, int replace)
 	struct xbr_ctl_req c = { .op = replace ? XBR_OP_REPLACE : XBR_OP_ADD };
 	struct xbr_bridge br;
 	struct xbr_port p;
+	struct xbr_peer dst = {};
+	const char *dst_s = NULL;
 	__u32 flags = XBR_FDB_F_STATIC;
 	int err;
 
-	if (argc < 4 || argc > 5 || strcmp(argv[2], "port")) {
-		pr_warn("fdb %s: expected MAC port PORT [static|sticky|dynamic]", cmd);
+	/* MAC port|uplink NAME [dst ADDR] [static|sticky|dynamic] */
+	if (argc >= 6 && !strcmp(argv[4], "dst")) {
+		dst_s = argv[5];
+		memmove(argv + 4, argv + 6, (size_t)(argc - 6) * sizeof(*argv));
+		argc -= 2;
+	}
+	if (argc < 4 || argc > 5 ||
+	    (strcmp(argv[2], "port") && strcmp(argv[2], "dev") && strcmp(argv[2], "uplink"))) {
+		pr_warn("fdb %s: expected MAC port PORT, or MAC uplink NAME dst ADDR, [static|sticky|dynamic]",
+			cmd);
 		return -EINVAL;
+	}
+	if (dst_s) {
+		struct in6_addr a6;
+
+		if (inet_pton(AF_INET, dst_s, dst.remote) == 1) {
+			dst.flags = 0;
+		} else if (inet_pton(AF_INET6, dst_s, &a6) == 1) {
+			memcpy(dst.remote, &a6, 16);
+			dst.flags = XBR_PEER_F_V6;
+		} else {
+			pr_warn("fdb %s: dst \"%s\" is not an IPv4 or IPv6 address", cmd, dst_s);
+			return -EINVAL;
+		}
 	}
 	if (xbr_parse_mac(argv[1], c.mac)) {
 		pr_warn("fdb %s: MAC \"%s\" is not aa:bb:cc:dd:ee:ff", cmd, argv[1]);
@@ -133,6 +161,26 @@ static int fdb_addrep(int argc, char **argv, int replace)
 		err = br_port_lookup(&br, argv[3], &p);
 		if (err)
 			pr_warn("port \"%s\" is not a port of bridge \"%s\"", argv[3], br.name);
+	}
+	if (!err && !(p.flags & XBR_PORT_F_TUNNEL) && (dst_s || !strcmp(argv[2], "uplink"))) {
+		pr_warn("port \"%s\" is not an uplink: dst is for stations behind one", argv[3]);
+		err = -EINVAL;
+	}
+	if (!err && (p.flags & XBR_PORT_F_TUNNEL)) {
+		dst.ifindex = p.ifindex;
+		if (!dst_s) {
+			pr_warn("fdb entry %s: on uplink \"%s\" it needs dst ADDR (the peer it is behind)",
+				argv[1], argv[3]);
+			err = -EINVAL;
+		} else if (!br_uplink_has_peer(&br, &dst)) {
+			pr_warn("fdb entry %s: dst %s is not a peer of uplink \"%s\" (xbr uplink peer add %s %s)",
+				argv[1], dst_s, argv[3], argv[3], dst_s);
+			err = -EINVAL;
+		} else {
+			c.flags |= XBR_FDB_F_REMOTE |
+				   (dst.flags & XBR_PEER_F_V6 ? XBR_FDB_F_REMOTE6 : 0);
+			memcpy(c.remote, dst.remote, sizeof(c.remote));
+		}
 	}
 	if (!err) {
 		c.ifindex = p.ifindex;

@@ -4,6 +4,15 @@
 #include "fdb_fmt.h"
 #include "json.h"
 
+/* The tunnel endpoint of a remote entry as text, "" for a local one. */
+static const char *fdb_dst(const struct xbr_fdb_row *r, char *buf, size_t len)
+{
+	if (!(r->flags & XBR_FDB_F_REMOTE))
+		return "";
+	return inet_ntop(r->flags & XBR_FDB_F_REMOTE6 ? AF_INET6 : AF_INET, r->remote, buf,
+			 (socklen_t)len);
+}
+
 static const char *fdb_state(uint32_t flags)
 {
 	if (flags & XBR_FDB_F_STATIC)
@@ -11,10 +20,11 @@ static const char *fdb_state(uint32_t flags)
 	return (flags & XBR_FDB_F_USER) ? "dynamic" : "learned"; /* hand-added, ages */
 }
 
-/* aa:bb:cc:dd:ee:ff dev xbr0-ns1 netns ns1 master xbr0 age 3 learned [sticky] */
+/* aa:bb:cc:dd:ee:ff dev xbr0-ns1 netns ns1 master xbr0 age 3 learned [sticky]
+ * aa:bb:cc:dd:ee:ff dev xbr0-vx dst 198.51.100.2 uplink vx master xbr0 age 3 learned */
 void fdb_print_text(FILE *f, const char *bridge, const struct xbr_fdb_row *rows, size_t n)
 {
-	char mac[XBR_MAC_STRLEN];
+	char mac[XBR_MAC_STRLEN], dst[INET6_ADDRSTRLEN];
 	size_t i;
 
 	for (i = 0; i < n; i++) {
@@ -24,7 +34,11 @@ void fdb_print_text(FILE *f, const char *bridge, const struct xbr_fdb_row *rows,
 		fprintf(f, "%s dev %s", mac, r->ifname);
 		if (r->vlan)
 			fprintf(f, " vlan %u", r->vlan);
-		if (r->netns[0])
+		if (r->flags & XBR_FDB_F_REMOTE) /* where `bridge fdb` puts it */
+			fprintf(f, " dst %s", fdb_dst(r, dst, sizeof(dst)));
+		if (r->kind == XBR_KIND_UPLINK)
+			fprintf(f, " uplink %s", r->netns);
+		else if (r->netns[0])
 			fprintf(f, " netns %s", r->netns);
 		else
 			fprintf(f, " gateway");
@@ -46,7 +60,7 @@ void fdb_print_json(FILE *f, const char *bridge, const struct xbr_fdb_row *rows,
 		    bool pretty)
 {
 	struct xbr_json j;
-	char mac[XBR_MAC_STRLEN];
+	char mac[XBR_MAC_STRLEN], dst[INET6_ADDRSTRLEN];
 	size_t i;
 
 	json_init(&j, f, pretty);
@@ -60,13 +74,17 @@ void fdb_print_json(FILE *f, const char *bridge, const struct xbr_fdb_row *rows,
 		json_kv_string(&j, "ifname", r->ifname);
 		if (r->vlan)
 			json_kv_uint(&j, "vlan", r->vlan);
+		if (r->flags & XBR_FDB_F_REMOTE)
+			json_kv_string(&j, "dst", fdb_dst(r, dst, sizeof(dst)));
 		json_key(&j, "flags");
 		json_open_array(&j);
 		if (r->flags & XBR_FDB_F_STICKY)
 			json_string(&j, "sticky");
 		json_close_array(&j);
 		json_kv_string(&j, "master", bridge);
-		json_kv_string(&j, "netns", r->netns);
+		json_kv_string(&j, "netns", r->kind == XBR_KIND_UPLINK ? "" : r->netns);
+		if (r->kind == XBR_KIND_UPLINK)
+			json_kv_string(&j, "uplink", r->netns);
 		if (r->owner[0])
 			json_kv_string(&j, "owner", r->owner);
 		json_kv_string(&j, "state", fdb_state(r->flags));
@@ -87,7 +105,7 @@ static const struct {
 	{ XBR_PORT_F_GATEWAY, "gateway" },   { XBR_PORT_F_LEARNING, "learning" },
 	{ XBR_PORT_F_FLOOD, "flood" },       { XBR_PORT_F_ISOLATED, "isolated" },
 	{ XBR_PORT_F_HAIRPIN, "hairpin" },   { XBR_PORT_F_LOCKED, "locked" },
-	{ XBR_PORT_F_SPOOFCHK, "spoof-check" },
+	{ XBR_PORT_F_SPOOFCHK, "spoof-check" }, { XBR_PORT_F_TUNNEL, "tunnel" },
 };
 
 size_t port_flag_words(uint32_t flags, const char **words, size_t max)
