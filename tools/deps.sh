@@ -5,8 +5,8 @@
 #   tools/deps.sh [build|test|bench]   (default: test)
 set -euo pipefail
 
-build_pkgs="clang llvm make gcc pkg-config libbpf-dev bpftool libelf-dev zlib1g-dev libmnl-dev"
-test_pkgs="$build_pkgs libcmocka-dev iproute2 iputils-ping jq iperf3 tcpdump util-linux procps valgrind ethtool strace python3-scapy"
+build_pkgs="clang llvm make gcc pkg-config libbpf-dev bpftool libelf-dev zlib1g-dev libmnl-dev libnftables-dev"
+test_pkgs="$build_pkgs libcmocka-dev iproute2 iputils-ping jq iperf3 tcpdump util-linux procps valgrind ethtool strace python3-scapy nftables iptables socat"
 bench_pkgs="$test_pkgs sockperf netsniff-ng gnuplot-nox bc linux-perf"
 
 case "${1:-test}" in

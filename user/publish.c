@@ -1,0 +1,719 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * Published ports (see publish.h): parsing and formatting (pure), and the
+ * DNAT rules in the bridge's nf_tables table, written in one batch each.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
+#include <nftables/libnftables.h>
+#include "bridge.h"
+#include "log.h"
+#include "nat.h"
+#include "parse.h"
+#include "publish.h"
+
+/* ---- parsing and formatting ---- */
+
+/* "N" or "N-M", 1..65535, N <= M. */
+static int parse_ports(const char *s, uint16_t *lo, uint16_t *hi)
+{
+	char buf[16];
+	const char *dash;
+	uint32_t a, b;
+
+	if (strlen(s) >= sizeof(buf))
+		return -EINVAL;
+	dash = strchr(s, '-');
+	if (!dash) {
+		if (xbr_parse_u32(s, 1, 65535, &a))
+			return -EINVAL;
+		*lo = *hi = (uint16_t)a;
+		return 0;
+	}
+	snprintf(buf, sizeof(buf), "%.*s", (int)(dash - s), s);
+	if (xbr_parse_u32(buf, 1, 65535, &a) || xbr_parse_u32(dash + 1, 1, 65535, &b) || a > b)
+		return -EINVAL;
+	*lo = (uint16_t)a;
+	*hi = (uint16_t)b;
+	return 0;
+}
+
+static int parse_host(const char *s, struct xbr_pub *p, char *err, size_t len)
+{
+	char addr[64];
+	const char *ports = s, *colon;
+
+	p->family = AF_UNSPEC;
+	memset(p->addr, 0, sizeof(p->addr));
+	if (s[0] == '[') {
+		const char *end = strchr(s, ']');
+
+		if (!end || end[1] != ':' || (size_t)(end - s - 1) >= sizeof(addr)) {
+			snprintf(err, len, "host side \"%s\": an IPv6 address is written [ADDR]:PORT", s);
+			return -EINVAL;
+		}
+		snprintf(addr, sizeof(addr), "%.*s", (int)(end - s - 1), s + 1);
+		if (inet_pton(AF_INET6, addr, p->addr) != 1) {
+			snprintf(err, len, "host address \"%s\" is not an IPv6 address", addr);
+			return -EINVAL;
+		}
+		p->family = AF_INET6;
+		ports = end + 2;
+	} else if ((colon = strrchr(s, ':'))) {
+		if ((size_t)(colon - s) >= sizeof(addr) || strchr(s, ':') != colon) {
+			snprintf(err, len, "host side \"%s\": not [HOSTADDR:]PORT[-PORT] (an IPv6 address goes in brackets)",
+				 s);
+			return -EINVAL;
+		}
+		snprintf(addr, sizeof(addr), "%.*s", (int)(colon - s), s);
+		if (inet_pton(AF_INET, addr, p->addr) != 1) {
+			snprintf(err, len, "host address \"%s\" is not an IPv4 address", addr);
+			return -EINVAL;
+		}
+		p->family = AF_INET;
+		ports = colon + 1;
+	}
+	if (parse_ports(ports, &p->port, &p->port_end)) {
+		snprintf(err, len, "host port \"%s\" is not PORT or PORT-PORT in 1..65535", ports);
+		return -EINVAL;
+	}
+	if (p->family == AF_INET6 && IN6_IS_ADDR_LOOPBACK((struct in6_addr *)p->addr)) {
+		snprintf(err, len, "host address ::1: the kernel does not translate IPv6 loopback connections; publish on 127.0.0.1");
+		return -EINVAL;
+	}
+	if ((p->family == AF_INET6 && IN6_IS_ADDR_MULTICAST((struct in6_addr *)p->addr)) ||
+	    (p->family == AF_INET && (p->addr[0] >= 224 || (p->addr[0] == 0 && p->addr[1] | p->addr[2] | p->addr[3])))) {
+		snprintf(err, len, "host address \"%s\" is not a unicast address", addr);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int parse_station(const char *s, struct xbr_pub *p, char *err, size_t len)
+{
+	const char *colon = strchr(s, ':');
+	size_t n = colon ? (size_t)(colon - s) : strlen(s);
+
+	if (n >= sizeof(p->station)) {
+		snprintf(err, len, "station \"%.*s\": name longer than 15 characters", (int)n, s);
+		return -EINVAL;
+	}
+	snprintf(p->station, sizeof(p->station), "%.*s", (int)n, s);
+	if (xbr_check_name(p->station)) {
+		snprintf(err, len, "station \"%s\": name must be letters, digits, '_', '-', '.'",
+			 p->station);
+		return -EINVAL;
+	}
+	p->sport = p->port;
+	p->sport_end = p->port_end;
+	if (colon && parse_ports(colon + 1, &p->sport, &p->sport_end)) {
+		snprintf(err, len, "station port \"%s\" is not PORT or PORT-PORT in 1..65535",
+			 colon + 1);
+		return -EINVAL;
+	}
+	if (p->sport_end - p->sport != p->port_end - p->port) {
+		snprintf(err, len, "ports %u-%u on the host and %u-%u on station \"%s\" are not ranges of the same length",
+			 p->port, p->port_end, p->sport, p->sport_end, p->station);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int parse_proto(const char *s)
+{
+	if (!strcmp(s, "tcp"))
+		return IPPROTO_TCP;
+	if (!strcmp(s, "udp"))
+		return IPPROTO_UDP;
+	return -1;
+}
+
+int pub_parse(int argc, char **argv, int need_station, struct xbr_pub *p, char *err,
+	      size_t errlen)
+{
+	int i = 1, proto;
+
+	memset(p, 0, sizeof(*p));
+	p->proto = IPPROTO_TCP;
+	if (argc < 1 || argc > 3 || (need_station && argc < 2)) {
+		snprintf(err, errlen, "expected [HOSTADDR:]PORT[-PORT] %sSTATION[:PORT[-PORT]]%s [tcp|udp]",
+			 need_station ? "" : "[", need_station ? "" : "]");
+		return -EINVAL;
+	}
+	if (parse_host(argv[0], p, err, errlen))
+		return -EINVAL;
+	if (i < argc && parse_proto(argv[i]) < 0) {
+		if (parse_station(argv[i], p, err, errlen))
+			return -EINVAL;
+		i++;
+	} else if (need_station) {
+		snprintf(err, errlen, "expected a station after \"%s\"", argv[0]);
+		return -EINVAL;
+	}
+	if (i < argc) {
+		proto = parse_proto(argv[i]);
+		if (proto < 0) {
+			snprintf(err, errlen, "protocol \"%s\" is not tcp or udp", argv[i]);
+			return -EINVAL;
+		}
+		p->proto = (uint8_t)proto;
+		i++;
+	}
+	if (i < argc) {
+		snprintf(err, errlen, "unexpected \"%s\"", argv[i]);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+const char *pub_proto_name(const struct xbr_pub *p)
+{
+	return p->proto == IPPROTO_UDP ? "udp" : "tcp";
+}
+
+static void format_ports(char *buf, size_t len, uint16_t lo, uint16_t hi)
+{
+	if (lo == hi)
+		snprintf(buf, len, "%u", lo);
+	else
+		snprintf(buf, len, "%u-%u", lo, hi);
+}
+
+/* The host address as written in a comment: "*" for every one of both. */
+static void format_addr(const struct xbr_pub *p, char *buf, size_t len)
+{
+	if (p->family == AF_UNSPEC)
+		snprintf(buf, len, "*");
+	else
+		inet_ntop(p->family, p->addr, buf, (socklen_t)len);
+}
+
+void pub_format_host(const struct xbr_pub *p, char *buf, size_t len)
+{
+	char a[INET6_ADDRSTRLEN], ports[16];
+
+	format_addr(p, a, sizeof(a));
+	format_ports(ports, sizeof(ports), p->port, p->port_end);
+	snprintf(buf, len, p->family == AF_INET6 ? "[%s]:%s" : "%s:%s", a, ports);
+}
+
+void pub_format_station(const struct xbr_pub *p, char *buf, size_t len)
+{
+	char ports[16];
+
+	format_ports(ports, sizeof(ports), p->sport, p->sport_end);
+	snprintf(buf, len, "%s:%s", p->station, ports);
+}
+
+/* "xbr-pub tcp * 8000-8999 ns1 8000-8999" (ranges always written N-M). */
+void pub_comment(const struct xbr_pub *p, char *buf, size_t len)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	format_addr(p, a, sizeof(a));
+	snprintf(buf, len, XBR_PUB_TAG " %s %s %u-%u %s %u-%u", pub_proto_name(p), a, p->port,
+		 p->port_end, p->station, p->sport, p->sport_end);
+}
+
+int pub_from_comment(const char *s, struct xbr_pub *p)
+{
+	char tag[16], proto[8], addr[64], station[XBR_NSNAMSIZ];
+	unsigned int a, b, c, d;
+	int n = 0;
+
+	memset(p, 0, sizeof(*p));
+	if (sscanf(s, "%15s %7s %63s %u-%u %15s %u-%u%n", tag, proto, addr, &a, &b, station, &c,
+		   &d, &n) != 8 ||
+	    strcmp(tag, XBR_PUB_TAG) || (s[n] && s[n] != ' ') || a < 1 || a > b || b > 65535 ||
+	    c < 1 || c > d || d > 65535 || d - c != b - a || parse_proto(proto) < 0)
+		return -EINVAL;
+	p->proto = (uint8_t)parse_proto(proto);
+	if (!strcmp(addr, "*"))
+		p->family = AF_UNSPEC;
+	else if (inet_pton(AF_INET, addr, p->addr) == 1)
+		p->family = AF_INET;
+	else if (inet_pton(AF_INET6, addr, p->addr) == 1)
+		p->family = AF_INET6;
+	else
+		return -EINVAL;
+	p->port = (uint16_t)a;
+	p->port_end = (uint16_t)b;
+	p->sport = (uint16_t)c;
+	p->sport_end = (uint16_t)d;
+	snprintf(p->station, sizeof(p->station), "%s", station);
+	return 0;
+}
+
+static int addr_any(const struct xbr_pub *p)
+{
+	static const uint8_t zero[16];
+
+	return p->family == AF_UNSPEC ||
+	       !memcmp(p->addr, zero, p->family == AF_INET ? 4 : 16);
+}
+
+int pub_is_loopback(const struct xbr_pub *p)
+{
+	return p->family == AF_INET && p->addr[0] == 127;
+}
+
+int pub_overlap(const struct xbr_pub *a, const struct xbr_pub *b)
+{
+	if (a->proto != b->proto || a->port_end < b->port || b->port_end < a->port)
+		return 0;
+	if (a->family != AF_UNSPEC && b->family != AF_UNSPEC && a->family != b->family)
+		return 0;
+	/* Every address of a family includes its loopback (host connections). */
+	return addr_any(a) || addr_any(b) || !memcmp(a->addr, b->addr, 16);
+}
+
+/* ---- the rules ---- */
+
+struct pub_rule {
+	struct xbr_pub p;
+	char table[64];
+	char chain[16];
+	unsigned long long handle;
+};
+
+struct pub_rules {
+	struct pub_rule *v;
+	size_t n, cap;
+};
+
+/* Collect the publication rules out of `list table` output (with handles). */
+static int rules_parse(const char *out, struct pub_rules *r)
+{
+	char table[64] = "", chain[16] = "", line[1024], comment[256];
+	const char *p, *nl, *c, *h;
+
+	for (p = out; p && *p; p = nl) {
+		nl = strchr(p, '\n');
+		snprintf(line, sizeof(line), "%.*s", (int)(nl ? nl - p : (long)strlen(p)), p);
+		if (nl)
+			nl++;
+		if (sscanf(line, "table inet %63s", table) == 1 ||
+		    sscanf(line, " chain %15s", chain) == 1)
+			continue;
+		c = strstr(line, "comment \"" XBR_PUB_TAG " ");
+		h = strstr(line, "# handle ");
+		if (!c || !h || (strcmp(chain, XBR_PUB_CHAIN) && strcmp(chain, XBR_PUB_LO_CHAIN)))
+			continue;
+		c += strlen("comment \"");
+		snprintf(comment, sizeof(comment), "%.*s", (int)strcspn(c, "\""), c);
+		if (r->n == r->cap) {
+			size_t cap = r->cap ? r->cap * 2 : 16;
+			struct pub_rule *v = realloc(r->v, cap * sizeof(*v));
+
+			if (!v)
+				return -ENOMEM;
+			r->v = v;
+			r->cap = cap;
+		}
+		if (pub_from_comment(comment, &r->v[r->n].p))
+			continue; /* not ours to read: left alone */
+		snprintf(r->v[r->n].table, sizeof(r->v[0].table), "%s", table);
+		snprintf(r->v[r->n].chain, sizeof(r->v[0].chain), "%s", chain);
+		r->v[r->n].handle = strtoull(h + strlen("# handle "), NULL, 10);
+		r->n++;
+	}
+	return 0;
+}
+
+/* Publication rules of the table @only ("" : of every xbr table). */
+static int rules_read(const char *only, struct pub_rules *r)
+{
+	char err[256], name[64];
+	char *out = NULL, *script = NULL;
+	const char *p;
+	size_t len = 0;
+	FILE *f;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	rc = nat_nft("list tables inet", 0, &out, err, sizeof(err));
+	if (rc) {
+		pr_warn("publish: cannot list nf_tables tables: %s", err);
+		return rc;
+	}
+	f = open_memstream(&script, &len);
+	if (!f) {
+		free(out);
+		return -ENOMEM;
+	}
+	for (p = out; p && (p = strstr(p, "table inet xbr-")); p++) {
+		if (p != out && p[-1] != '\n')
+			continue;
+		if (sscanf(p, "table inet %63s", name) == 1 && (!*only || !strcmp(name, only)))
+			fprintf(f, "list table inet %s\n", name);
+	}
+	free(out);
+	out = NULL;
+	if (fclose(f)) {
+		free(script);
+		return -ENOMEM;
+	}
+	if (len) {
+		rc = nat_nft(script, NFT_CTX_OUTPUT_HANDLE | NFT_CTX_OUTPUT_NUMERIC_ALL, &out, err,
+			     sizeof(err));
+		if (rc)
+			pr_warn("publish: cannot read nf_tables table: %s", err);
+		else
+			rc = rules_parse(out, r);
+	}
+	free(script);
+	free(out);
+	if (rc) {
+		free(r->v);
+		r->v = NULL;
+		r->n = 0;
+	}
+	return rc;
+}
+
+/* Delete the rules of r->v[] selected by @sel (all when NULL) in one batch. */
+static int rules_delete(const struct pub_rules *r, const char *table,
+			int (*sel)(const struct xbr_pub *p, const void *arg), const void *arg)
+{
+	char err[256];
+	char *script = NULL;
+	size_t len = 0, i, n = 0;
+	FILE *f = open_memstream(&script, &len);
+	int rc = 0;
+
+	if (!f)
+		return -ENOMEM;
+	for (i = 0; i < r->n; i++) {
+		if (strcmp(r->v[i].table, table) || (sel && !sel(&r->v[i].p, arg)))
+			continue;
+		fprintf(f, "delete rule inet %s %s handle %llu\n", table, r->v[i].chain,
+			r->v[i].handle);
+		n++;
+	}
+	if (fclose(f)) {
+		free(script);
+		return -ENOMEM;
+	}
+	if (n)
+		rc = nat_nft(script, 0, NULL, err, sizeof(err));
+	free(script);
+	if (rc)
+		pr_warn("publish: cannot delete rules from table inet %s: %s", table, err);
+	return rc;
+}
+
+static int pub_cmp(const void *a, const void *b)
+{
+	const struct xbr_pub *x = a, *y = b;
+
+	if (x->port != y->port)
+		return x->port < y->port ? -1 : 1;
+	if (x->proto != y->proto)
+		return x->proto < y->proto ? -1 : 1;
+	if (x->family != y->family)
+		return x->family < y->family ? -1 : 1;
+	return memcmp(x->addr, y->addr, 16);
+}
+
+static int same_pub(const struct xbr_pub *a, const struct xbr_pub *b)
+{
+	return a->proto == b->proto && a->family == b->family && !memcmp(a->addr, b->addr, 16) &&
+	       a->port == b->port && a->port_end == b->port_end;
+}
+
+int pub_list(struct xbr_bridge *br, struct xbr_pub **out, size_t *n)
+{
+	struct pub_rules r;
+	struct xbr_pub *v;
+	char t[64];
+	size_t i, k;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	nat_table_name(br->name, t, sizeof(t));
+	rc = rules_read(t, &r);
+	if (rc)
+		return rc;
+	v = calloc(r.n + 1, sizeof(*v));
+	if (!v) {
+		free(r.v);
+		return -ENOMEM;
+	}
+	for (i = 0; i < r.n; i++) {
+		for (k = 0; k < *n && !same_pub(&v[k], &r.v[i].p); k++)
+			;
+		if (k == *n)
+			v[(*n)++] = r.v[i].p;
+		v[k].rules++;
+	}
+	free(r.v);
+	qsort(v, *n, sizeof(*v), pub_cmp);
+	*out = v;
+	return 0;
+}
+
+/*
+ * Is the host side usable: a local address (or every one), with no program
+ * of the host listening on one of the ports (the translation would take its
+ * connections away)? Asked the kernel by binding each port once.
+ */
+static int host_side_check(const struct xbr_pub *p)
+{
+	char host[80];
+	int fam, port, rc = 0;
+
+	pub_format_host(p, host, sizeof(host));
+	for (fam = AF_INET; fam && !rc; fam = fam == AF_INET ? AF_INET6 : 0) {
+		if (p->family != AF_UNSPEC && p->family != fam)
+			continue;
+		for (port = p->port; port <= p->port_end && !rc; port++) {
+			struct sockaddr_in6 s6 = { .sin6_family = AF_INET6 };
+			struct sockaddr_in s4 = { .sin_family = AF_INET };
+			int one = 1, s, e = 0;
+
+			s = socket(fam, (p->proto == IPPROTO_UDP ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC, 0);
+			if (s < 0) {
+				if (fam == AF_INET6 && p->family == AF_UNSPEC)
+					break; /* no IPv6 on this host */
+				return -errno;
+			}
+			/* TCP: TIME_WAIT leftovers are no conflict, listeners are. */
+			if (p->proto == IPPROTO_TCP)
+				setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+			if (fam == AF_INET6) {
+				setsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+				if (p->family == AF_INET6)
+					memcpy(&s6.sin6_addr, p->addr, 16);
+				s6.sin6_port = htons((uint16_t)port);
+				if (bind(s, (struct sockaddr *)&s6, sizeof(s6)) < 0)
+					e = errno;
+			} else {
+				if (p->family == AF_INET)
+					memcpy(&s4.sin_addr, p->addr, 4);
+				s4.sin_port = htons((uint16_t)port);
+				if (bind(s, (struct sockaddr *)&s4, sizeof(s4)) < 0)
+					e = errno;
+			}
+			close(s);
+			if (e == EADDRNOTAVAIL) {
+				pr_warn("publish %s: the host address is not an address of this host",
+					host);
+				rc = -EADDRNOTAVAIL;
+			} else if (e == EADDRINUSE) {
+				pr_warn("publish %s: %s port %d is in use by a program of this host",
+					host, pub_proto_name(p), port);
+				rc = -EADDRINUSE;
+			} else if (e && e != EACCES) {
+				pr_warn("publish %s: cannot check the host port: %s", host, strerror(e));
+				rc = -e;
+			}
+		}
+	}
+	return rc;
+}
+
+/* One rule for one family: match, translate, record (the comment). */
+static void emit_rule(FILE *f, const char *t, const struct xbr_pub *p, int fam,
+		      const uint8_t *dst)
+{
+	const char *proto = pub_proto_name(p), *ip = fam == AF_INET ? "ip" : "ip6";
+	char a[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN], comment[160];
+	int k;
+
+	pub_comment(p, comment, sizeof(comment));
+	inet_ntop(fam, dst, d, sizeof(d));
+	fprintf(f, "add rule inet %s %s ", t, pub_is_loopback(p) ? XBR_PUB_LO_CHAIN : XBR_PUB_CHAIN);
+	if (addr_any(p)) {
+		fprintf(f, "meta nfproto ipv%d ", fam == AF_INET ? 4 : 6);
+	} else {
+		inet_ntop(fam, p->addr, a, sizeof(a));
+		fprintf(f, "%s daddr %s ", ip, a);
+	}
+	if (p->port == p->port_end)
+		fprintf(f, "%s dport %u ", proto, p->port);
+	else
+		fprintf(f, "%s dport %u-%u ", proto, p->port, p->port_end);
+	if (p->sport == p->port) {
+		/* The same ports: only the address changes, whatever the range. */
+		fprintf(f, "dnat %s to %s", ip, d);
+	} else if (p->port == p->port_end) {
+		fprintf(f, fam == AF_INET ? "dnat ip to %s:%u" : "dnat ip6 to [%s]:%u", d, p->sport);
+	} else {
+		/* A shifted range: still one rule, with the port pairs in an
+		 * anonymous map (nf_tables' NAT has no port offset). */
+		fprintf(f, fam == AF_INET ? "dnat ip to %s : %s dport map { " :
+					    "dnat ip6 to [%s] : %s dport map { ",
+			d, proto);
+		for (k = 0; k <= p->port_end - p->port; k++)
+			fprintf(f, "%s%u : %u", k ? ", " : "", p->port + k, p->sport + k);
+		fprintf(f, " }");
+	}
+	fprintf(f, " comment \"%s\"\n", comment);
+}
+
+static int sel_station(const struct xbr_pub *p, const void *arg)
+{
+	return !strcmp(p->station, arg);
+}
+
+static int sel_same(const struct xbr_pub *p, const void *arg)
+{
+	const struct xbr_pub *want = arg;
+
+	return same_pub(p, want) && (!want->station[0] || !strcmp(p->station, want->station));
+}
+
+/* Publications whose station is no longer a port (a `port del` killed half-way). */
+static void prune_gone(struct xbr_bridge *br, struct pub_rules *r, const char *t)
+{
+	struct xbr_port port;
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		if (strcmp(r->v[i].table, t) ||
+		    br_port_find(br, r->v[i].p.station, &port) != -ENOENT)
+			continue;
+		pr_info("publish: station \"%s\" is gone, removing its publications",
+			r->v[i].p.station);
+		rules_delete(r, t, sel_station, r->v[i].p.station);
+		free(r->v);
+		if (rules_read(t, r))
+			memset(r, 0, sizeof(*r));
+		i = (size_t)-1;
+	}
+}
+
+int pub_add(struct xbr_bridge *br, const struct xbr_pub *p)
+{
+	char t[64], err[256], host[80], st[40];
+	uint8_t a6[16];
+	struct xbr_port port;
+	struct pub_rules r = { 0 };
+	char *script = NULL;
+	size_t len = 0, i;
+	FILE *f;
+	int rc;
+
+	pub_format_host(p, host, sizeof(host));
+	pub_format_station(p, st, sizeof(st));
+	nat_table_name(br->name, t, sizeof(t));
+	if (br->cfg.flags & XBR_CFG_F_INTERNAL) {
+		pr_warn("publish %s: bridge \"%s\" is internal (up --internal): nothing enters it",
+			host, br->name);
+		return -EINVAL;
+	}
+	if (br_port_find(br, p->station, &port) || !port.addr) {
+		pr_warn("publish %s: station \"%s\" is not a port of bridge \"%s\"", host,
+			p->station, br->name);
+		return -ENOENT;
+	}
+	if (p->family == AF_INET6 && !br->cfg.plen6) {
+		pr_warn("publish %s: bridge \"%s\" has no IPv6 (up --subnet6 none)", host, br->name);
+		return -EINVAL;
+	}
+	rc = host_side_check(p);
+	if (rc)
+		return rc;
+	/* The fixed chains as the config says (repairs an interrupted command). */
+	rc = nat_sync(br);
+	if (rc)
+		return rc;
+	rc = rules_read("", &r);
+	if (rc)
+		return rc;
+	prune_gone(br, &r, t);
+	for (i = 0; i < r.n; i++) {
+		char other[80];
+
+		if (!pub_overlap(&r.v[i].p, p))
+			continue;
+		pub_format_host(&r.v[i].p, other, sizeof(other));
+		if (!strcmp(r.v[i].table, t)) {
+			pub_format_station(&r.v[i].p, st, sizeof(st));
+			pr_warn("publish %s: %s %s is already published to %s on bridge \"%s\"",
+				host, pub_proto_name(p), other, st, br->name);
+		} else
+			pr_warn("publish %s: %s %s is already published by bridge \"%s\"", host,
+				pub_proto_name(p), other, r.v[i].table + strlen("xbr-"));
+		free(r.v);
+		return -EADDRINUSE;
+	}
+	free(r.v);
+
+	f = open_memstream(&script, &len);
+	if (!f)
+		return -ENOMEM;
+	if (p->family != AF_INET6)
+		emit_rule(f, t, p, AF_INET, (const uint8_t *)&port.addr);
+	if (p->family != AF_INET && br->cfg.plen6) {
+		xbr_station_addr6(br->cfg.subnet6, br->cfg.plen6, port.addr, a6);
+		emit_rule(f, t, p, AF_INET6, a6);
+	}
+	if (fclose(f)) {
+		free(script);
+		return -ENOMEM;
+	}
+	/* One batch: a killed or failed add leaves every rule of it or none. */
+	rc = xbr_fault("publish-add");
+	if (rc)
+		snprintf(err, sizeof(err), "fault injected");
+	else
+		rc = nat_nft(script, 0, NULL, err, sizeof(err));
+	free(script);
+	if (rc) {
+		pr_warn("publish %s: cannot add the rule to table inet %s: %s", host, t, err);
+		return rc;
+	}
+	printf("published %s %s -> %s\n", pub_proto_name(p), host, st);
+	nat_check_forward(br);
+	return 0;
+}
+
+int pub_del(struct xbr_bridge *br, const struct xbr_pub *p)
+{
+	struct pub_rules r;
+	char t[64], host[80];
+	size_t i;
+	int rc, found = 0;
+
+	pub_format_host(p, host, sizeof(host));
+	nat_table_name(br->name, t, sizeof(t));
+	rc = rules_read(t, &r);
+	if (rc)
+		return rc;
+	for (i = 0; i < r.n && !found; i++)
+		found = sel_same(&r.v[i].p, p);
+	if (!found) {
+		pr_warn("publish %s %s%s%s: not published on bridge \"%s\"", pub_proto_name(p),
+			host, p->station[0] ? " to station " : "", p->station, br->name);
+		free(r.v);
+		return -ENOENT;
+	}
+	rc = rules_delete(&r, t, sel_same, p);
+	free(r.v);
+	if (!rc)
+		printf("unpublished %s %s\n", pub_proto_name(p), host);
+	return rc;
+}
+
+int pub_del_station(struct xbr_bridge *br, const char *station)
+{
+	struct pub_rules r;
+	char t[64];
+	int rc;
+
+	nat_table_name(br->name, t, sizeof(t));
+	rc = rules_read(t, &r);
+	if (!rc)
+		rc = rules_delete(&r, t, sel_station, station);
+	free(r.v);
+	return rc;
+}
