@@ -45,5 +45,7 @@ int do_monitor(int argc, char **argv);
 void usage_stats(FILE *f);
 void usage_set(FILE *f);
 void usage_monitor(FILE *f);
+int do_publish(int argc, char **argv);
+void usage_publish(FILE *f);
 
 #endif

@@ -9,6 +9,7 @@
 #include "datapath.h"
 #include "fdb_fmt.h"
 #include "log.h"
+#include "nat.h"
 
 #define DEFAULT_SUBNET "172.16.0.0/16"
 #define DEFAULT_GATEWAY "172.16.1.254"
@@ -17,6 +18,7 @@ void usage_up(FILE *f)
 {
 	fprintf(f, "Usage: xbr [-b NAME] up [--subnet CIDR] [--gateway IP] [--subnet6 CIDR6]\n"
 		   "              [--ageing SEC] [--fdb-size N] [--no-icc] [--mode MODE]\n"
+		   "              [--no-nat | --internal]\n"
 		   "              [NS[=ADDR/PLEN]]...\n"
 		   "Create the bridge, its gateway interface and one namespace per NS.\n"
 		   "  --subnet CIDR   bridge subnet (default " DEFAULT_SUBNET ")\n"
@@ -33,6 +35,10 @@ void usage_up(FILE *f)
 		   "  --mode MODE     datapath: tc (default), xdp, or auto (picks tc: it is\n"
 		   "                  faster for TCP between namespaces); `xbr set mode`\n"
 		   "                  switches a live bridge\n"
+		   "  --no-nat        stations' traffic to the outside leaves untranslated\n"
+		   "                  (default: masqueraded, IPv4 and IPv6; `xbr set nat`)\n"
+		   "  --internal      no way out and no way in (Docker's internal network);\n"
+		   "                  stations still reach one another and the gateway\n"
 		   "  NS[=ADDR/PLEN]  namespace and its eth0 address; without one, the next\n"
 		   "                  free address (default: ns1=172.16.1.1/16 ns2=172.16.1.2/16)\n");
 }
@@ -48,7 +54,8 @@ void usage_show(FILE *f)
 {
 	fprintf(f, "Usage: xbr [-b NAME] [-j [-p]] show\n"
 		   "Show the bridge and its ports: ifindex, host-side ifname, namespace,\n"
-		   "station MAC and address, port flags.\n");
+		   "station MAC and address, port flags; and its way out (nat masquerade,\n"
+		   "off or internal).\n");
 }
 
 static int opt_value(int argc, char **argv, int *i, const char **val)
@@ -90,6 +97,15 @@ int do_up(int argc, char **argv)
 				goto out;
 		} else if (!strcmp(a, "--no-icc")) {
 			o.no_icc = 1;
+		} else if (!strcmp(a, "--no-nat") || !strcmp(a, "--internal")) {
+			uint8_t nat = a[2] == 'n' ? XBR_NAT_OFF : XBR_NAT_INTERNAL;
+
+			if (o.nat && o.nat != nat) {
+				pr_warn("up: --no-nat and --internal exclude each other");
+				err = -EINVAL;
+				goto out;
+			}
+			o.nat = nat;
 		} else if (!strcmp(a, "--subnet6")) {
 			if ((err = opt_value(argc, argv, &k, &subnet6)))
 				goto out;

@@ -10,6 +10,7 @@
 #include "datapath.h"
 #include "json.h"
 #include "log.h"
+#include "nat.h"
 
 static const char *const drop_names[XBR_DROP__MAX] = {
 	[XBR_DROP_NONE] = "none",	  [XBR_DROP_RUNT] = "runt",
@@ -30,14 +31,16 @@ void usage_stats(FILE *f)
 
 void usage_set(FILE *f)
 {
-	fprintf(f, "Usage: xbr [-b NAME] set { ageing SEC | icc on|off | mode tc|xdp|auto }\n"
+	fprintf(f, "Usage: xbr [-b NAME] set { ageing SEC | icc on|off | mode tc|xdp|auto | nat on|off }\n"
 		   "Change a live bridge.\n"
 		   "  ageing SEC  ageing time of learned entries (1..1000000 s)\n"
 		   "  icc on|off  inter-container communication; off isolates every namespace\n"
 		   "              port from the others (each still reaches the gateway); on\n"
 		   "              clears isolation on every namespace port\n"
 		   "  mode MODE   datapath: tc, xdp or auto (tc); the forwarding table,\n"
-		   "              counters and established connections stay\n");
+		   "              counters and established connections stay\n"
+		   "  nat on|off  masquerade the stations' traffic to the outside (on), or\n"
+		   "              forward it untranslated (off); published ports stay\n");
 }
 
 /* Sum a per-CPU value laid out as ncpu copies of @n u64 counters. */
@@ -233,6 +236,7 @@ static const struct {
 	{ "ageing", set_ageing },
 	{ "icc", set_icc },
 	{ "mode", set_mode },
+	{ "nat", nat_set },
 };
 
 int do_set(int argc, char **argv)

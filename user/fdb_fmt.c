@@ -3,6 +3,7 @@
 #include <string.h>
 #include "fdb_fmt.h"
 #include "json.h"
+#include "nat.h"
 
 static const char *fdb_state(uint32_t flags)
 {
@@ -119,6 +120,7 @@ void ports_print_text(FILE *f, const char *bridge, const struct xbr_config *cfg,
 		inet_ntop(AF_INET6, cfg->subnet6, s6, sizeof(s6));
 		fprintf(f, " subnet6 %s/%u", s6, cfg->plen6);
 	}
+	fprintf(f, " nat %s", nat_mode_name(cfg->flags));
 	fprintf(f, " ageing %llu fdb-size %u ports %zu\n",
 		(unsigned long long)(cfg->ageing_ns / 1000000000ULL), cfg->fdb_size, n);
 	for (i = 0; i < n; i++) {
@@ -169,6 +171,7 @@ void ports_print_json(FILE *f, const char *bridge, const struct xbr_config *cfg,
 		snprintf(s6 + strlen(s6), sizeof(s6) - strlen(s6), "/%u", cfg->plen6 & 255u);
 		json_kv_string(&j, "subnet6", s6);
 	}
+	json_kv_string(&j, "nat", nat_mode_name(cfg->flags));
 	json_kv_uint(&j, "ageing", cfg->ageing_ns / 1000000000ULL);
 	json_kv_uint(&j, "fdb_size", cfg->fdb_size);
 	json_key(&j, "ports");

@@ -21,14 +21,16 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: xbr [OPTIONS] OBJECT [COMMAND] [ARGS]\n"
 		"       xbr up [--subnet CIDR] [--gateway IP] [--ageing SEC] [--fdb-size N]\n"
-		"              [--mode tc|xdp|auto] [NS[=ADDR/PLEN]]...\n"
+		"              [--mode tc|xdp|auto] [--no-nat | --internal] [NS[=ADDR/PLEN]]...\n"
 		"       xbr down\n"
 		"       xbr show\n"
 		"       xbr fdb { show | add | replace | del | flush } ...\n"
 		"       xbr port { add NS [ADDR/PLEN] | del NS | set PORT ... | show }\n"
 		"       xbr stats\n"
 		"       xbr reload\n"
-		"       xbr set { ageing SEC | icc on|off | mode tc|xdp|auto }\n"
+		"       xbr set { ageing SEC | icc on|off | mode tc|xdp|auto | nat on|off }\n"
+		"       xbr publish { add [HOSTADDR:]PORT[-PORT] STATION[:PORT[-PORT]] [tcp|udp] |\n"
+		"                     del [HOSTADDR:]PORT[-PORT] | show }\n"
 		"       xbr monitor [count N] [timeout SEC]\n"
 		"       xbr help [OBJECT]\n"
 		"OPTIONS := { -b NAME | -j | -p | -v | -h | -V }\n"
@@ -61,6 +63,7 @@ static const struct xbr_cmd objects[] = {
 	{ "reload", do_reload, usage_reload },
 	{ "set", do_set, usage_set },
 	{ "monitor", do_monitor, usage_monitor },
+	{ "publish", do_publish, usage_publish },
 	{ "help", do_help, NULL },
 	{ "version", do_version, NULL },
 	{ NULL, NULL, NULL },
