@@ -19,6 +19,7 @@
 #include "bridge.h"
 #include "datapath.h"
 #include "log.h"
+#include "nat.h"
 #include "netns.h"
 #include "xbr_ctl.skel.h"
 #include "xbr_tc.skel.h"
@@ -1310,6 +1311,8 @@ int br_up(struct xbr_bridge *br, const struct xbr_up_opts *o)
 		j.n = 0; /* the last step succeeded: it is the bridge's now */
 		err = port_create(br, &specs[i], &j);
 	}
+	if (!err)
+		err = nat_up(br, o);
 	if (!err) {
 		err = xbr_fault("up-end");
 		if (err)
