@@ -1387,6 +1387,7 @@ int br_down(struct xbr_bridge *br)
 		return -ENOMEM;
 	c->br = br;
 	snprintf(c->prefix, sizeof(c->prefix), "xbr:%s:", br->name);
+	nat_down(br);
 
 	/*
 	 * 1. The namespaces first, those the pinned table knows and those our
