@@ -1051,6 +1051,7 @@ int br_port_del(struct xbr_bridge *br, const char *netns)
 		pr_warn("namespace \"%s\" is not a port of bridge \"%s\"", netns, br->name);
 		return -ENOENT;
 	}
+	nat_port_del(br, netns);
 	err = port_record_del(br, p.ifindex);
 	port_teardown(br, p.ifname, p.name);
 	return err;
