@@ -228,8 +228,10 @@ void usage_reload(FILE *f)
 	fprintf(f, "Usage: xbr [-b NAME] reload\n"
 		   "Load this build's datapath programs and swap them in on every port,\n"
 		   "atomically (tc filter replace, XDP program replace), keeping the learned\n"
-		   "table, counters, ports and mode. `xbr up` on a bridge that is up with\n"
-		   "another build's datapath does the same.\n");
+		   "table, counters, ports and mode. A bridge brought up by an older xbr\n"
+		   "whose pinned maps have another layout is migrated live to this build's\n"
+		   "layout; one of a newer layout is refused and left as it is. `xbr up` on\n"
+		   "a bridge that is up with another build's datapath does the same.\n");
 }
 
 int do_reload(int argc, char **argv)
@@ -241,7 +243,11 @@ int do_reload(int argc, char **argv)
 		pr_warn("reload: unexpected argument \"%s\"", argv[1]);
 		return -EINVAL;
 	}
-	err = cmd_open_bridge(&br);
+	err = br_init(&br, g.bridge);
+	if (!err && !br_is_up(&br)) {
+		pr_warn("bridge \"%s\" is not up", br.name);
+		err = -ENOENT;
+	}
 	if (!err)
 		err = br_reload(&br);
 	br_close(&br);
@@ -251,8 +257,9 @@ int do_reload(int argc, char **argv)
 int do_show(int argc, char **argv)
 {
 	struct xbr_port *ports = NULL;
+	struct xbr_port_meta *meta = NULL;
 	struct xbr_bridge br;
-	size_t n = 0;
+	size_t n = 0, i;
 	int err;
 
 	if (argc > 1) {
@@ -263,11 +270,19 @@ int do_show(int argc, char **argv)
 	if (!err)
 		err = br_ports(&br, &ports, &n);
 	if (!err) {
-		if (g.json)
-			ports_print_json(stdout, br.name, &br.cfg, ports, n, g.pretty);
-		else
-			ports_print_text(stdout, br.name, &br.cfg, ports, n);
+		meta = calloc(n + 1, sizeof(*meta));
+		if (!meta)
+			err = -ENOMEM;
 	}
+	for (i = 0; !err && i < n; i++)
+		br_port_meta(&br, ports[i].ifindex, &meta[i]);
+	if (!err) {
+		if (g.json)
+			ports_print_json(stdout, br.name, &br.cfg, ports, meta, n, g.pretty);
+		else
+			ports_print_text(stdout, br.name, &br.cfg, ports, meta, n);
+	}
+	free(meta);
 	free(ports);
 	br_close(&br);
 	return err;
