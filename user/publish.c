@@ -288,26 +288,28 @@ struct pub_rules {
 	size_t n, cap;
 };
 
-/* Collect the publication rules out of `list table` output (with handles). */
+/*
+ * Collect the publication rules out of `list table` output (with handles).
+ * Lines can be long (a shifted range's map), so they are read in place.
+ */
 static int rules_parse(const char *out, struct pub_rules *r)
 {
-	char table[64] = "", chain[16] = "", line[1024], comment[256];
+	char table[64] = "", chain[16] = "", comment[256];
 	const char *p, *nl, *c, *h;
 
 	for (p = out; p && *p; p = nl) {
 		nl = strchr(p, '\n');
-		snprintf(line, sizeof(line), "%.*s", (int)(nl ? nl - p : (long)strlen(p)), p);
-		if (nl)
-			nl++;
-		if (sscanf(line, "table inet %63s", table) == 1 ||
-		    sscanf(line, " chain %15s", chain) == 1)
+		nl = nl ? nl + 1 : p + strlen(p);
+		if (sscanf(p, "table inet %63s", table) == 1 || sscanf(p, " chain %15s", chain) == 1)
 			continue;
-		c = strstr(line, "comment \"" XBR_PUB_TAG " ");
-		h = strstr(line, "# handle ");
-		if (!c || !h || (strcmp(chain, XBR_PUB_CHAIN) && strcmp(chain, XBR_PUB_LO_CHAIN)))
+		c = strstr(p, "comment \"" XBR_PUB_TAG " ");
+		if (!c || c >= nl || (strcmp(chain, XBR_PUB_CHAIN) && strcmp(chain, XBR_PUB_LO_CHAIN)))
+			continue;
+		h = strstr(c, "# handle ");
+		if (!h || h >= nl)
 			continue;
 		c += strlen("comment \"");
-		snprintf(comment, sizeof(comment), "%.*s", (int)strcspn(c, "\""), c);
+		snprintf(comment, sizeof(comment), "%.*s", (int)strcspn(c, "\"\n"), c);
 		if (r->n == r->cap) {
 			size_t cap = r->cap ? r->cap * 2 : 16;
 			struct pub_rule *v = realloc(r->v, cap * sizeof(*v));

@@ -10,9 +10,10 @@
 # Documentation ranges only, inside the test's private network namespace:
 # nothing reaches the machine's own network.
 
-for tool in nft python3; do
-	command -v "$tool" >/dev/null 2>&1 || t_skip "tool '$tool' not installed (tools/deps.sh test)"
-done
+command -v nft >/dev/null 2>&1 || t_skip "tool 'nft' not installed (tools/deps.sh test)"
+# Debian's python3 (the one python3-scapy installs into), not an earlier one in PATH.
+NAT_PY=${NAT_PY:-/usr/bin/python3}
+[ -x "$NAT_PY" ] || t_skip "$NAT_PY not installed (tools/deps.sh test)"
 NAT_PEER="$T_LIBDIR/nat_peer.py"
 HOST4=198.51.100.1 OUT4=198.51.100.2
 HOST6=2001:db8::1 OUT6=2001:db8::2
@@ -43,7 +44,7 @@ serve() {
 	[ -n "$ns" ] && pre=(ip netns exec "$ns")
 	NAT_NSERV=$((NAT_NSERV + 1))
 	ready=$T_TMP/ready.$NAT_NSERV
-	t_bg "${pre[@]}" python3 "$NAT_PEER" serve "$proto" "$@" --ready "$ready" \
+	t_bg "${pre[@]}" "$NAT_PY" "$NAT_PEER" serve "$proto" "$@" --ready "$ready" \
 		--log "$T_TMP/serve.${ns:-host}.$proto" --timeout 110
 	wait_until 10 test -e "$ready" || t_fail "server $proto $* in ${ns:-host} did not start"
 }
@@ -54,7 +55,7 @@ ask() {
 	shift
 	local -a pre=()
 	[ -n "$ns" ] && pre=(ip netns exec "$ns")
-	ANS=$(timeout 10 "${pre[@]}" python3 "$NAT_PEER" ask "$@" 2>&1)
+	ANS=$(timeout 10 "${pre[@]}" "$NAT_PY" "$NAT_PEER" ask "$@" 2>&1)
 }
 
 # assert_peer NS PROTO HOST PORT PEER [PORT2]: asking gets an answer, from a
