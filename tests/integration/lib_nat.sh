@@ -72,7 +72,7 @@ assert_peer() {
 
 # assert_no_answer NS PROTO HOST PORT WHY
 assert_no_answer() {
-	if ask "$1" "$2" "$3" "$4"; then
+	if ask "$1" "$2" "$3" "$4" --timeout 1.5; then
 		t_fail "${1:-host} -> $2 $3 port $4 answered ($ANS): $5"
 	fi
 }
