@@ -50,6 +50,8 @@ void pub_comment(const struct xbr_pub *p, char *buf, size_t len);
 int pub_from_comment(const char *s, struct xbr_pub *p);
 /* True when the two publications would both claim some packet. */
 int pub_overlap(const struct xbr_pub *a, const struct xbr_pub *b);
+/* True when @p is on every address (of both families, or of its own). */
+int pub_addr_any(const struct xbr_pub *p);
 /* True when @p is on a loopback address (IPv4 127/8). */
 int pub_is_loopback(const struct xbr_pub *p);
 
