@@ -34,6 +34,11 @@ check "every sample has metric, case, mode, round and numeric or null values" \
 for m in $(jq -r '.config.metrics[]' "$R" 2>/dev/null); do
 	check "kernel-bridge samples for metric $m" jq -e --arg m "$m" 'any(.samples[]; .metric == $m and .mode == "kbr")' "$R"
 done
+if jq -e '.config.metrics | index("nat")' "$R" >/dev/null 2>&1; then
+	check "nat (TCP to the outside through NAT) samples for every mode that ran" \
+		jq -e '. as $r | all($r.modes | to_entries[] | select(.value.status == "ok") | .key;
+			. as $m | any($r.samples[]; .metric == "nat" and .mode == $m))' "$R"
+fi
 check "every mode is ok or skipped with a reason" \
 	jq -e 'all(.modes[]; .status == "ok" or (.status == "skipped" and (.reason | length > 0)))' "$R"
 check "summary rows carry median/min/max and ratio" \
