@@ -318,7 +318,7 @@ int br_up(struct xbr_bridge *br, const struct xbr_up_opts *o)
 	for (i = 0; !err && i < o->nns; i++)
 		err = port_add(br, &specs[i]);
 	if (!err)
-		err = nat_up(br, o);
+		err = nat_up(br, o->nat);
 	if (!err) {
 		err = xbr_fault("up-end");
 		if (err)

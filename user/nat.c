@@ -26,6 +26,7 @@
 #include <nftables/libnftables.h>
 #include "log.h"
 #include "nat.h"
+#include "parse.h"
 #include "publish.h"
 
 #define SYSCTL_FWD4 "/proc/sys/net/ipv4/ip_forward"
@@ -209,7 +210,7 @@ static int fwd_enable(struct xbr_bridge *br)
 	v = sysctl_read(SYSCTL_FWD4);
 	if (v == 0) {
 		br->cfg.flags |= XBR_CFG_F_FWD_SET;
-		err = br_config_write(br);
+		err = pins_config_write(br);
 		if (!err)
 			err = sysctl_write(SYSCTL_FWD4, 1);
 		if (err) {
@@ -234,7 +235,7 @@ static int fwd_enable(struct xbr_bridge *br)
 			return 0;
 		}
 		br->cfg.flags |= XBR_CFG_F_FWD6_SET;
-		err = br_config_write(br);
+		err = pins_config_write(br);
 		if (!err)
 			err = sysctl_write(SYSCTL_FWD6, 1);
 		if (err) {
@@ -395,16 +396,16 @@ int nat_sync(struct xbr_bridge *br)
 	return fwd_enable(br);
 }
 
-int nat_up(struct xbr_bridge *br, const struct xbr_up_opts *o)
+int nat_up(struct xbr_bridge *br, int mode)
 {
 	int err;
 
 	br->cfg.flags &= (__u16)~(XBR_CFG_F_NO_NAT | XBR_CFG_F_INTERNAL);
-	if (o->nat == XBR_NAT_OFF)
+	if (mode == XBR_NAT_OFF)
 		br->cfg.flags |= XBR_CFG_F_NO_NAT;
-	else if (o->nat == XBR_NAT_INTERNAL)
+	else if (mode == XBR_NAT_INTERNAL)
 		br->cfg.flags |= XBR_CFG_F_INTERNAL;
-	err = br_config_write(br);
+	err = pins_config_write(br);
 	if (!err)
 		err = nat_sync(br);
 	if (!err && !(br->cfg.flags & XBR_CFG_F_INTERNAL))
@@ -470,12 +471,12 @@ int nat_set(struct xbr_bridge *br, const char *val)
 		br->cfg.flags |= XBR_CFG_F_NO_NAT;
 	/* The config first: if this is killed before the table follows, the
 	 * next NAT command (nat_sync) makes the table agree with it. */
-	err = br_config_write(br);
+	err = pins_config_write(br);
 	if (!err)
 		err = nat_sync(br);
 	if (err) {
 		br->cfg.flags = old;
-		br_config_write(br);
+		pins_config_write(br);
 		return err;
 	}
 	printf("bridge %s nat %s (was %s)\n", br->name, nat_mode_name(br->cfg.flags),

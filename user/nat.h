@@ -14,9 +14,9 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "bridge.h"
+#include "pins.h"
 
-/* How the bridge reaches the outside (struct xbr_up_opts.nat). */
+/* How the bridge reaches the outside (`up` options, struct xbr_up_opts.nat). */
 enum xbr_nat_mode {
 	XBR_NAT_MASQ = 0, /* masquerade to the outgoing interface's address (default) */
 	XBR_NAT_OFF = 1, /* forwarded untranslated (routed) */
@@ -34,10 +34,11 @@ void nat_table_name(const char *bridge, char *buf, size_t len);
 int nat_nft(const char *script, unsigned int out_flags, char **out, char *err, size_t errlen);
 
 /*
- * `up`: record the mode @o->nat in br->cfg.flags, build the table and switch
- * forwarding on as needed. One batch: on failure nothing is left of it.
+ * `up`: record @mode (enum xbr_nat_mode) in br->cfg.flags, build the table
+ * and switch forwarding on as needed. One batch: on failure nothing is left
+ * of it (and `up` rolls back with `down`, which restores forwarding).
  */
-int nat_up(struct xbr_bridge *br, const struct xbr_up_opts *o);
+int nat_up(struct xbr_bridge *br, int mode);
 /*
  * Make the table's fixed chains match br->cfg (mode, subnets), atomically,
  * publications untouched; switch forwarding on if needed. Idempotent: any

@@ -14,10 +14,10 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 #include <nftables/libnftables.h>
-#include "bridge.h"
 #include "log.h"
 #include "nat.h"
 #include "parse.h"
+#include "port.h"
 #include "publish.h"
 
 /* ---- the rules ---- */
@@ -327,7 +327,7 @@ static void prune_gone(struct xbr_bridge *br, struct pub_rules *r, const char *t
 
 	for (i = 0; i < r->n; i++) {
 		if (strcmp(r->v[i].table, t) ||
-		    br_port_find(br, r->v[i].p.station, &port) != -ENOENT)
+		    port_find(br, r->v[i].p.station, &port) != -ENOENT)
 			continue;
 		pr_info("publish: station \"%s\" is gone, removing its publications",
 			r->v[i].p.station);
@@ -358,7 +358,7 @@ int pub_add(struct xbr_bridge *br, const struct xbr_pub *p)
 			host, br->name);
 		return -EINVAL;
 	}
-	if (br_port_find(br, p->station, &port) || !port.addr) {
+	if (port_find(br, p->station, &port) || !port.addr) {
 		pr_warn("publish %s: station \"%s\" is not a port of bridge \"%s\"", host,
 			p->station, br->name);
 		return -ENOENT;
