@@ -287,9 +287,6 @@ static int fwd_handover(const struct xbr_bridge *br, uint16_t bit)
 
 /* ---- the table ---- */
 
-/* Append to a script under construction (open_memstream). */
-#define emit(f, ...) fprintf(f, __VA_ARGS__)
-
 static void emit_base(FILE *f, const struct xbr_bridge *br, const char *t)
 {
 	const struct xbr_config *c = &br->cfg;
@@ -300,60 +297,60 @@ static void emit_base(FILE *f, const struct xbr_bridge *br, const char *t)
 
 	inet_ntop(AF_INET, &c->subnet, s4, sizeof(s4));
 	inet_ntop(AF_INET6, c->subnet6, s6, sizeof(s6));
-	emit(f, "add table inet %s { comment \"xbr bridge %s: way out and published ports; removed by xbr down\"; }\n",
+	fprintf(f, "add table inet %s { comment \"xbr bridge %s: way out and published ports; removed by xbr down\"; }\n",
 	     t, b);
 	/* Publications: rules added and deleted one by one (publish.c). */
-	emit(f, "add chain inet %s " XBR_PUB_CHAIN "\n", t);
-	emit(f, "add chain inet %s " XBR_PUB_LO_CHAIN "\n", t);
-	emit(f, "add chain inet %s prerouting { type nat hook prerouting priority dstnat; policy accept; }\n", t);
-	emit(f, "add chain inet %s output { type nat hook output priority -100; policy accept; }\n", t);
-	emit(f, "add chain inet %s postrouting { type nat hook postrouting priority srcnat; policy accept; }\n", t);
-	emit(f, "add chain inet %s forward { type filter hook forward priority filter; policy accept; }\n", t);
-	emit(f, "add chain inet %s guard { type filter hook prerouting priority mangle; policy accept; }\n", t);
-	emit(f, "flush chain inet %s prerouting\n", t);
-	emit(f, "flush chain inet %s output\n", t);
-	emit(f, "flush chain inet %s postrouting\n", t);
-	emit(f, "flush chain inet %s forward\n", t);
-	emit(f, "flush chain inet %s guard\n", t);
+	fprintf(f, "add chain inet %s " XBR_PUB_CHAIN "\n", t);
+	fprintf(f, "add chain inet %s " XBR_PUB_LO_CHAIN "\n", t);
+	fprintf(f, "add chain inet %s prerouting { type nat hook prerouting priority dstnat; policy accept; }\n", t);
+	fprintf(f, "add chain inet %s output { type nat hook output priority -100; policy accept; }\n", t);
+	fprintf(f, "add chain inet %s postrouting { type nat hook postrouting priority srcnat; policy accept; }\n", t);
+	fprintf(f, "add chain inet %s forward { type filter hook forward priority filter; policy accept; }\n", t);
+	fprintf(f, "add chain inet %s guard { type filter hook prerouting priority mangle; policy accept; }\n", t);
+	fprintf(f, "flush chain inet %s prerouting\n", t);
+	fprintf(f, "flush chain inet %s output\n", t);
+	fprintf(f, "flush chain inet %s postrouting\n", t);
+	fprintf(f, "flush chain inet %s forward\n", t);
+	fprintf(f, "flush chain inet %s guard\n", t);
 
 	/* The host's loopback is reachable from the bridge only as a published
 	 * port's own replies (route_localnet is on for its gateway interface):
 	 * anything else from the bridge to or from 127/8 is forged. */
-	emit(f, "add rule inet %s guard iifname \"%s\" ip saddr 127.0.0.0/8 drop\n", t, b);
-	emit(f, "add rule inet %s guard iifname \"%s\" ip daddr 127.0.0.0/8 drop\n", t, b);
+	fprintf(f, "add rule inet %s guard iifname \"%s\" ip saddr 127.0.0.0/8 drop\n", t, b);
+	fprintf(f, "add rule inet %s guard iifname \"%s\" ip daddr 127.0.0.0/8 drop\n", t, b);
 	if (internal) {
 		/* Nothing leaves, nothing enters; the gateway (host stack) stays. */
-		emit(f, "add rule inet %s forward iifname \"%s\" drop\n", t, b);
-		emit(f, "add rule inet %s forward oifname \"%s\" drop\n", t, b);
+		fprintf(f, "add rule inet %s forward iifname \"%s\" drop\n", t, b);
+		fprintf(f, "add rule inet %s forward oifname \"%s\" drop\n", t, b);
 		return;
 	}
 	/* Published ports: for the host's own addresses, never a loopback
 	 * address coming from outside (the Docker bug of #41872/#45610). */
-	emit(f, "add rule inet %s prerouting ip daddr 127.0.0.0/8 return\n", t);
-	emit(f, "add rule inet %s prerouting fib daddr type local jump " XBR_PUB_CHAIN "\n", t);
+	fprintf(f, "add rule inet %s prerouting ip daddr 127.0.0.0/8 return\n", t);
+	fprintf(f, "add rule inet %s prerouting fib daddr type local jump " XBR_PUB_CHAIN "\n", t);
 	/* From the host itself: its addresses and 127/8 (loopback-only
 	 * publications too); ::1 cannot be translated by the kernel. */
-	emit(f, "add rule inet %s output ip6 daddr ::1 return\n", t);
-	emit(f, "add rule inet %s output fib daddr type local jump " XBR_PUB_CHAIN "\n", t);
-	emit(f, "add rule inet %s output jump " XBR_PUB_LO_CHAIN "\n", t);
+	fprintf(f, "add rule inet %s output ip6 daddr ::1 return\n", t);
+	fprintf(f, "add rule inet %s output fib daddr type local jump " XBR_PUB_CHAIN "\n", t);
+	fprintf(f, "add rule inet %s output jump " XBR_PUB_LO_CHAIN "\n", t);
 	if (masq) {
-		emit(f, "add rule inet %s postrouting oifname != \"%s\" ip saddr %s/%u masquerade\n",
+		fprintf(f, "add rule inet %s postrouting oifname != \"%s\" ip saddr %s/%u masquerade\n",
 		     t, b, s4, c->plen);
 		if (c->plen6)
-			emit(f, "add rule inet %s postrouting oifname != \"%s\" ip6 saddr %s/%u masquerade\n",
+			fprintf(f, "add rule inet %s postrouting oifname != \"%s\" ip6 saddr %s/%u masquerade\n",
 			     t, b, s6, c->plen6);
 	}
 	/* Hairpin (a station to a published port through the host's address)
 	 * and the host's loopback: the answer must come back through the host. */
-	emit(f, "add rule inet %s postrouting oifname \"%s\" ct status dnat ip saddr { 127.0.0.0/8, %s/%u } masquerade\n",
+	fprintf(f, "add rule inet %s postrouting oifname \"%s\" ct status dnat ip saddr { 127.0.0.0/8, %s/%u } masquerade\n",
 	     t, b, s4, c->plen);
 	if (c->plen6)
-		emit(f, "add rule inet %s postrouting oifname \"%s\" ct status dnat ip6 saddr %s/%u masquerade\n",
+		fprintf(f, "add rule inet %s postrouting oifname \"%s\" ct status dnat ip6 saddr %s/%u masquerade\n",
 		     t, b, s6, c->plen6);
 	/* Into the bridge: answers and published ports only. */
-	emit(f, "add rule inet %s forward oifname \"%s\" ct state established,related accept\n", t, b);
-	emit(f, "add rule inet %s forward oifname \"%s\" ct status dnat accept\n", t, b);
-	emit(f, "add rule inet %s forward oifname \"%s\" iifname != \"%s\" drop\n", t, b, b);
+	fprintf(f, "add rule inet %s forward oifname \"%s\" ct state established,related accept\n", t, b);
+	fprintf(f, "add rule inet %s forward oifname \"%s\" ct status dnat accept\n", t, b);
+	fprintf(f, "add rule inet %s forward oifname \"%s\" iifname != \"%s\" drop\n", t, b, b);
 }
 
 int nat_sync(struct xbr_bridge *br)

@@ -34,6 +34,9 @@ seen() { ip netns exec out nft list counter inet seen "$1" | grep -o 'packets [0
 
 before=$(ruleset)
 [ -z "$before" ] || t_log "ruleset before up is not empty: $before"
+# A failure writing the table: one line, nothing left (ruleset, forwarding too).
+expect_error "up with the table refused" '"'"$T_BR"'"' env XBR_FAULT=nat-table "$XBR" -b "$T_BR" up ns1 ns2
+[ "$(ruleset)" = "$before" ] && [ "$(forwarding)" = "0 0" ] || t_fail "a failed up left a ruleset or forwarding on"
 must timeout 30 "$XBR" -b "$T_BR" up ns1 ns2
 [ "$(forwarding)" = "1 1" ] || t_fail "up left forwarding at $(forwarding), expected 1 1"
 xjson show

@@ -93,6 +93,13 @@ EOF
 [ "$probe" = "synack none none" ] ||
 	t_fail "forged probes from outside: '$probe', expected 'synack none none' (ordinary publication answers, 127.0.0.1 never)"
 
+# ---- help, text output ----
+must "${X[@]}" help publish
+case $T_OUT in "Usage: xbr [-b NAME] publish add"*) ;; *) t_fail "help publish: $T_OUT" ;; esac
+must "${X[@]}" publish show
+grep -qx 'tcp 127.0.0.1:9090 -> ns1:81 host-only' <<<"$T_OUT" || t_fail "publish show does not list the loopback publication: $T_OUT"
+grep -qx 'tcp \*:10000-10999 -> ns2:10000-10999' <<<"$T_OUT" || t_fail "publish show does not list the range: $T_OUT"
+
 # ---- errors: one line, nothing changed ----
 r0=$(ruleset)
 expect_error "unknown station" '"ns9"' "${X[@]}" publish add 8081 ns9
@@ -104,6 +111,7 @@ expect_error "uneven ranges" "ns1" "${X[@]}" publish add 8081-8082 ns1:80
 expect_error "bad port" '"0"' "${X[@]}" publish add 0 ns1
 expect_error "bad protocol" '"sctp"' "${X[@]}" publish add 8081 ns1 sctp
 expect_error "not published" "8082" "${X[@]}" publish del 8082
+expect_error "the batch refused" "8081" env XBR_FAULT=publish-add "${X[@]}" publish add 8081 ns1
 serve "" tcp 7777
 expect_error "a host program listens" "7777" "${X[@]}" publish add 7777 ns1
 [ "$(ruleset)" = "$r0" ] || t_fail "a refused publish changed the ruleset"
