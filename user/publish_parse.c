@@ -39,6 +39,7 @@ static int parse_ports(const char *s, uint16_t *lo, uint16_t *hi)
 
 static int parse_host(const char *s, struct xbr_pub *p, char *err, size_t len)
 {
+	static const uint8_t lo6[16] = { [15] = 1 }; /* ::1 */
 	char addr[64];
 	const char *ports = s, *colon;
 
@@ -76,11 +77,11 @@ static int parse_host(const char *s, struct xbr_pub *p, char *err, size_t len)
 		snprintf(err, len, "host port \"%s\" is not PORT or PORT-PORT in 1..65535", ports);
 		return -EINVAL;
 	}
-	if (p->family == AF_INET6 && IN6_IS_ADDR_LOOPBACK((struct in6_addr *)p->addr)) {
+	if (p->family == AF_INET6 && !memcmp(p->addr, lo6, sizeof(lo6))) {
 		snprintf(err, len, "host address ::1: the kernel does not translate IPv6 loopback connections; publish on 127.0.0.1");
 		return -EINVAL;
 	}
-	if ((p->family == AF_INET6 && IN6_IS_ADDR_MULTICAST((struct in6_addr *)p->addr)) ||
+	if ((p->family == AF_INET6 && p->addr[0] == 0xff) ||
 	    (p->family == AF_INET && (p->addr[0] >= 224 || (p->addr[0] == 0 && p->addr[1] | p->addr[2] | p->addr[3])))) {
 		snprintf(err, len, "host address \"%s\" is not a unicast address", addr);
 		return -EINVAL;
