@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+# shellcheck shell=bash
 # Shared by the NAT tests (t_nat*.sh), sourced after lib.sh: a namespace
 # "out" that plays the outside network, and tiny servers (nat_peer.py) that
 # answer with the address a connection came from.

@@ -51,10 +51,11 @@ jq_ok "$J" 'map(select(.host_port == 10000))[0] | .rules == 2 and .host_port_end
 	"publish show -j does not list 10000-10999 as 2 rules"
 jq_ok "$J" 'map(select(.host_port == 20000))[0] | .rules == 1 and .station_port == 30000 and .station_port_end == 30999 and .host_addr == "0.0.0.0"' \
 	"publish show -j does not list 0.0.0.0:20000-20999 -> ns2:30000-30999"
-samples=(10000 10999 $(shuf -i 10001-10998 -n 18))
+mapfile -t samples < <(echo 10000; echo 10999; shuf -i 10001-10998 -n 18)
 serve ns2 tcp "${samples[@]}"
-offs=(0 999 $(shuf -i 1-998 -n 18))
-serve ns2 tcp $(for o in "${offs[@]}"; do echo $((30000 + o)); done)
+mapfile -t offs < <(echo 0; echo 999; shuf -i 1-998 -n 18)
+mapfile -t shifted < <(for o in "${offs[@]}"; do echo $((30000 + o)); done)
+serve ns2 tcp "${shifted[@]}"
 for i in "${!samples[@]}"; do
 	assert_peer out tcp "$HOST4" "${samples[$i]}" "$OUT4" "${samples[$i]}"
 	assert_peer out tcp "$HOST4" $((20000 + ${offs[$i]})) "$OUT4" $((30000 + ${offs[$i]}))
