@@ -63,8 +63,10 @@ ask() {
 # server that saw the connection come from PEER (and reached PORT2).
 assert_peer() {
 	local ns=$1 proto=$2 host=$3 port=$4 peer=$5 port2=${6:-}
-	ask "$ns" "$proto" "$host" "$port" ||
+	if ! ask "$ns" "$proto" "$host" "$port"; then
+		nat_dump
 		t_fail "${ns:-host} -> $proto $host port $port: no answer ($ANS)"
+	fi
 	[ "${ANS%% *}" = "$peer" ] ||
 		t_fail "${ns:-host} -> $proto $host port $port: the server saw $ANS, expected it from $peer"
 	[ -z "$port2" ] || [ "${ANS##* }" = "$port2" ] ||
@@ -76,6 +78,18 @@ assert_no_answer() {
 	if ask "$1" "$2" "$3" "$4" --timeout 1.5; then
 		t_fail "${1:-host} -> $2 $3 port $4 answered ($ANS): $5"
 	fi
+}
+
+# nat_dump: neighbours, routes and the bridge's table, for a failure report (stderr).
+nat_dump() {
+	{
+		echo "## neighbours: host"; ip neigh show
+		echo "## neighbours: out"; ip -n out neigh show
+		echo "## addresses: host xo0, out eth0"; ip -o addr show dev xo0; ip -n out -o addr show dev eth0
+		echo "## routes6: host"; ip -6 route show
+		echo "## forwarding: $(forwarding)"
+		echo "## ruleset"; nft list ruleset
+	} 2>&1 | sed 's/^/# /' >&2
 }
 
 # ruleset: the whole nf_tables ruleset of the test's host namespace.
