@@ -55,7 +55,8 @@ const struct xbr_cmd xbr_objects[] = {
 	  .flags = XBR_CMD_JSON },
 	{ .name = "reload", .summary = "swap in this build's datapath, keeping table and counters",
 	  .help = "Atomic per port (tc filter replace, XDP program replace); the learned table,\n"
-		  "counters, ports and mode stay.",
+		  "counters, ports and mode stay. A bridge an older xbr brought up with another\n"
+		  "layout of pinned maps is migrated live; one of a newer layout is refused.",
 	  .fn = do_reload },
 	{ .name = "set", .summary = "change a live bridge", .cmds = xbr_set_cmds },
 	{ .name = "monitor", .summary = "forwarding-table events as they happen",

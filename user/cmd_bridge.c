@@ -29,18 +29,28 @@ const struct xbr_opt xbr_up_opts[] = {
 /* `show` and the JSON of `up`: the bridge and its ports. */
 static int print_bridge(struct xbr_bridge *br)
 {
+	struct xbr_port_meta *meta = NULL;
 	struct xbr_port *ports = NULL;
-	size_t n = 0;
+	size_t n = 0, i;
 	int err = br_ports(br, &ports, &n);
 
 	if (err) {
 		pr_warn("bridge \"%s\": cannot read its ports: %s", br->name, strerror(-err));
 		return err;
 	}
+	meta = calloc(n + 1, sizeof(*meta));
+	if (!meta) {
+		free(ports);
+		pr_warn("bridge \"%s\": out of memory", br->name);
+		return -ENOMEM;
+	}
+	for (i = 0; i < n; i++)
+		br_port_meta(br, ports[i].ifindex, &meta[i]);
 	if (g.json)
-		ports_print_json(stdout, br->name, &br->cfg, ports, n, g.pretty);
+		ports_print_json(stdout, br->name, &br->cfg, ports, meta, n, g.pretty);
 	else
-		ports_print_text(stdout, br->name, &br->cfg, ports, n);
+		ports_print_text(stdout, br->name, &br->cfg, ports, meta, n);
+	free(meta);
 	free(ports);
 	return 0;
 }
@@ -186,7 +196,11 @@ int do_reload(const struct xbr_args *a)
 	int err;
 
 	(void)a;
-	err = cmd_open_bridge(&br);
+	err = br_init(&br, g.bridge);
+	if (!err && !br_is_up(&br)) {
+		pr_warn("bridge \"%s\" is not up", br.name);
+		err = -ENOENT;
+	}
 	if (!err)
 		err = br_reload(&br);
 	br_close(&br);

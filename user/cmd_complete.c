@@ -37,7 +37,7 @@ static void offer_words(const char *arg)
 			offer(w);
 }
 
-static int pin_get(const char *bridge, const char *map)
+static int compl_pin_get(const char *bridge, const char *map)
 {
 	char path[256];
 
@@ -49,7 +49,7 @@ static void offer_ports(const char *bridge, int names_only)
 {
 	__u32 key, *prev = NULL;
 	struct xbr_port p;
-	int fd = pin_get(bridge, "xbr_ports");
+	int fd = compl_pin_get(bridge, "xbr_ports");
 
 	if (fd < 0)
 		return;
@@ -71,7 +71,7 @@ static void offer_macs(const char *bridge)
 {
 	struct xbr_fdb_key key, *prev = NULL;
 	char mac[XBR_MAC_STRLEN];
-	int fd = pin_get(bridge, "xbr_fdb"), n = 0;
+	int fd = compl_pin_get(bridge, "xbr_fdb"), n = 0;
 
 	if (fd < 0)
 		return;

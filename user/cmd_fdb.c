@@ -143,7 +143,7 @@ static int fdb_del(const struct xbr_args *a)
 		err = opt_port(&br, a, &ifindex);
 	/* With "port PORT" (as `bridge fdb del MAC dev X`), only the entry on it. */
 	memcpy(key.mac, c.mac, 6);
-	if (!err && ifindex && bpf_map_lookup_elem(br.fdb_fd, &key, &val) == 0 &&
+	if (!err && ifindex && bpf_map_lookup_elem(br.map[XBR_M_FDB], &key, &val) == 0 &&
 	    val.ifindex != ifindex) {
 		pr_warn("fdb entry %s is not on port \"%s\"", mac, arg_val(a, "port"));
 		err = -ENOENT;

@@ -24,7 +24,7 @@ static int port_add(const struct xbr_args *a)
 
 	err = xbr_parse_ns_spec(name, &spec);
 	if (err || strchr(name, '=')) {
-		pr_warn("%s \"%s\": %s", nspath ? "port" : "namespace", name,
+		pr_warn("port \"%s\": %s", name,
 			err == -ENAMETOOLONG ? "name longer than 15 characters" :
 					       "name must be letters, digits, '_', '-', '.'");
 		return -EINVAL;
@@ -44,16 +44,21 @@ static int port_add(const struct xbr_args *a)
 	if (nspath) {
 		/* A namespace someone else made: xbr makes only the veth pair. */
 		spec.kind = XBR_KIND_ATTACHED;
-		if (!nspath[0] || strlen(nspath) >= sizeof(spec.nspath)) {
-			pr_warn("port \"%s\": netns path \"%s\" is empty or longer than %zu characters",
-				spec.name, nspath, sizeof(spec.nspath) - 1);
+		if (!nspath[0]) {
+			pr_warn("port \"%s\": netns needs a path (a bind-mounted namespace or /proc/PID/ns/net)",
+				spec.name);
+			return -EINVAL;
+		}
+		if (strlen(nspath) >= sizeof(spec.nspath)) {
+			pr_warn("port \"%s\": namespace path longer than %zu characters", spec.name,
+				sizeof(spec.nspath) - 1);
 			return -EINVAL;
 		}
 		snprintf(spec.nspath, sizeof(spec.nspath), "%s", nspath);
 		if (ifn) {
 			if (xbr_check_name(ifn)) {
-				pr_warn("port \"%s\": ifname \"%s\" is not an interface name (1-15 of A-Z a-z 0-9 _ - .)",
-					spec.name, ifn);
+				pr_warn("port \"%s\": ifname needs an interface name of 1-15 letters, digits, '_', '-', '.'",
+					spec.name);
 				return -EINVAL;
 			}
 			snprintf(spec.ifname_in, sizeof(spec.ifname_in), "%s", ifn);
@@ -67,12 +72,15 @@ static int port_add(const struct xbr_args *a)
 
 		if (br_port_find(&br, spec.name, &p) == 0) {
 			if (g.json) {
-				port_print_json(stdout, &br.cfg, &p, g.pretty);
+				struct xbr_port_meta meta = {};
+
+				br_port_meta(&br, p.ifindex, &meta);
+				port_print_json(stdout, &br.cfg, &p, &meta, g.pretty);
 			} else {
 				inet_ntop(AF_INET, &p.addr, abuf, sizeof(abuf));
 				if (nspath)
-					printf("port %s: %s in %s, %s %s/%u\n", p.ifname, p.name,
-					       nspath, ifn ? ifn : "eth0", abuf, p.plen);
+					printf("port %s: attached %s %s %s/%u\n", p.ifname, nspath,
+					       ifn ? ifn : "eth0", abuf, p.plen);
 				else
 					printf("port %s: namespace %s eth0 %s/%u\n", p.ifname,
 					       p.name, abuf, p.plen);

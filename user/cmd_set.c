@@ -67,7 +67,7 @@ static int set_mode(struct xbr_bridge *br, const char *val)
 		pr_warn("mode \"%s\": not tc, xdp or auto", val);
 		return -EINVAL;
 	}
-	err = dp_set_mode(br, mode); /* says why itself when it fails */
+	err = br_set_mode(br, mode); /* says why itself when it fails */
 	if (err)
 		return err;
 	if (g.json) {

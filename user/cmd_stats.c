@@ -73,7 +73,7 @@ int do_stats(const struct xbr_args *a)
 		pr_warn("stats: out of memory");
 		goto out;
 	}
-	if (bpf_map_lookup_elem(br.br_stats_fd, &zero, bcpu) < 0) {
+	if (bpf_map_lookup_elem(br.map[XBR_M_BR_STATS], &zero, bcpu) < 0) {
 		err = -errno;
 		pr_warn("bridge \"%s\": cannot read the bridge counters: %s", br.name,
 			strerror(-err));
@@ -109,10 +109,10 @@ int do_stats(const struct xbr_args *a)
 	for (i = 0; i < n; i++) {
 		const struct xbr_port *p = &ports[i];
 
-		if (bpf_map_lookup_elem(br.port_stats_fd, &p->idx, pcpu) < 0)
+		if (bpf_map_lookup_elem(br.map[XBR_M_PORT_STATS], &p->idx, pcpu) < 0)
 			memset(pcpu, 0, (size_t)ncpu * sizeof(*pcpu));
 		sum_percpu((__u64 *)pcpu, ncpu, sizeof(ps) / 8, (__u64 *)&ps);
-		if (bpf_map_lookup_elem(br.learned_fd, &p->idx, &learned) < 0)
+		if (bpf_map_lookup_elem(br.map[XBR_M_LEARNED], &p->idx, &learned) < 0)
 			learned = 0;
 		if (g.json) {
 			json_open_object(&j);
