@@ -19,8 +19,8 @@ static const char *fdb_origin(uint32_t flags)
 
 /*
  * As `bridge fdb show`, then xbr's own fields:
- * aa:bb:cc:dd:ee:ff dev xbr0-ns1 [vlan N] [sticky] master xbr0 [static] netns ns1 [age 3]
- * ("gateway" for the gateway port, which has no namespace).
+ * aa:bb:cc:dd:ee:ff dev xbr0-ns1 [vlan N] [sticky] master xbr0 [static] [netns ns1]
+ *   [owner ID] [age 3]
  */
 void fdb_print_text(FILE *f, const char *bridge, const struct xbr_fdb_row *rows, size_t n)
 {
@@ -41,8 +41,6 @@ void fdb_print_text(FILE *f, const char *bridge, const struct xbr_fdb_row *rows,
 			fprintf(f, " static");
 		if (r->netns[0])
 			fprintf(f, " netns %s", r->netns);
-		else
-			fprintf(f, " gateway");
 		if (r->owner[0])
 			fprintf(f, " owner %s", r->owner);
 		if (!(r->flags & XBR_FDB_F_STATIC))
@@ -210,7 +208,6 @@ static void port_json(struct xbr_json *j, const struct xbr_config *cfg, const st
 	for (k = 0; k < nw; k++)
 		json_string(j, words[k]);
 	json_close_array(j);
-	json_kv_uint(j, "max_learned", p->max_learned);
 	json_close_object(j);
 }
 
@@ -250,7 +247,6 @@ void ports_print_json(FILE *f, const char *bridge, const struct xbr_config *cfg,
 	}
 	json_kv_uint(&j, "ageing", cfg->ageing_ns / 1000000000ULL);
 	json_kv_uint(&j, "fdb_size", cfg->fdb_size);
-	json_kv_bool(&j, "icc", !(cfg->flags & XBR_CFG_F_NO_ICC));
 	json_key(&j, "ports");
 	json_open_array(&j);
 	for (i = 0; i < n; i++)
