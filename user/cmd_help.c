@@ -154,9 +154,11 @@ static void roff_token(FILE *f, const char *t)
 	}
 }
 
-/* Print tokens after @lead, wrapped at WIDTH, continuation lines indented. */
+/* Print tokens after @lead, wrapped at WIDTH (less the man page's own
+ * indentation for roff), continuation lines indented. */
 static void syn_print(FILE *f, const char *lead, const struct syn *s, int indent, int roff)
 {
+	size_t width = roff ? WIDTH - 10 : WIDTH;
 	size_t col = strlen(lead);
 	int i;
 
@@ -167,7 +169,7 @@ static void syn_print(FILE *f, const char *lead, const struct syn *s, int indent
 	for (i = 0; i < s->n; i++) {
 		size_t w = strlen(s->tok[i]);
 
-		if (i > 0 && col + 1 + w > WIDTH) {
+		if (i > 0 && col + 1 + w > width) {
 			fprintf(f, "\n%*s", indent, "");
 			col = (size_t)indent;
 		} else {
