@@ -436,7 +436,7 @@ int cmd_run(int argc, char **argv)
 		if (!c->cmds)
 			return run_leaf(c, path, argc, argv);
 		/* An object with commands. */
-		if (g.help || (argc > 0 && !strcmp(argv[0], "help"))) {
+		if ((g.help && argc == 0) || (argc > 0 && !strcmp(argv[0], "help"))) {
 			help_cmd(stdout, path, c);
 			return 0;
 		}
