@@ -36,6 +36,7 @@ struct mon {
 	struct xbr_port *ports;
 	size_t nports;
 	unsigned long printed, max;
+	__u64 since_ns; /* events older than the monitor (left in the ring) are not news */
 };
 
 static void port_names(struct mon *m, __u32 ifindex, const char **ifname, const char **netns)
@@ -69,7 +70,7 @@ static int on_event(void *ctx, void *data, size_t len)
 	const char *type = "unknown";
 	char mac[XBR_MAC_STRLEN];
 
-	if (len < sizeof(*e))
+	if (len < sizeof(*e) || e->ts_ns < m->since_ns || (m->max && m->printed >= m->max))
 		return 0;
 	if (e->type < sizeof(ev_names) / sizeof(ev_names[0]) && ev_names[e->type])
 		type = ev_names[e->type];
@@ -138,6 +139,9 @@ int do_monitor(const struct xbr_args *a)
 	m.br = &br;
 	m.max = count;
 	refresh_ports(&m);
+	/* The datapath stamps events with the coarse monotonic clock. */
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &t0);
+	m.since_ns = (__u64)t0.tv_sec * 1000000000ULL + (__u64)t0.tv_nsec;
 	rb = ring_buffer__new(br.map[XBR_M_EVENTS], on_event, &m, NULL);
 	if (!rb) {
 		err = -errno;
