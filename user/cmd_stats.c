@@ -50,7 +50,7 @@ int do_stats(const struct xbr_args *a)
 	struct xbr_json j;
 	size_t n = 0, i;
 	__u32 zero = 0, learned;
-	char dbuf[16];
+	char dbuf[24];
 	int err, d;
 
 	(void)a;
