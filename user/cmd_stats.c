@@ -11,13 +11,17 @@
 #include "json.h"
 #include "log.h"
 
-static const char *const drop_names[XBR_DROP__MAX] = {
+/* A name for every enum xbr_drop_reason: one added at the end without a name
+ * fails the build. */
+static const char *const drop_names[] = {
 	[XBR_DROP_NONE] = "none",	  [XBR_DROP_RUNT] = "runt",
 	[XBR_DROP_NOPORT] = "no-port",	  [XBR_DROP_SAME_PORT] = "same-port",
 	[XBR_DROP_BAD_SRC] = "bad-src",	  [XBR_DROP_LOCKED] = "locked",
 	[XBR_DROP_ISOLATED] = "isolated", [XBR_DROP_REDIRECT] = "redirect",
 	[XBR_DROP_SPOOF] = "spoof",	  [XBR_DROP_TOO_BIG] = "too-big",
 };
+_Static_assert(sizeof(drop_names) / sizeof(drop_names[0]) == XBR_DROP__MAX,
+	       "a drop reason has no name in drop_names");
 
 /* Name of drop reason @d (a reason newer than this table: "reason-N"). */
 static const char *drop_name(int d, char *buf, size_t len)
