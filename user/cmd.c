@@ -147,6 +147,7 @@ const char *arg_val(const struct xbr_args *a, const char *name)
 int cmd_parse_args(const struct xbr_cmd *c, const char *path, int argc, char **argv,
 		   struct xbr_args *a)
 {
+	char who[160];
 	int i, k;
 
 	memset(a, 0, sizeof(*a));
@@ -157,23 +158,30 @@ int cmd_parse_args(const struct xbr_cmd *c, const char *path, int argc, char **a
 		const char *w = argv[i], *eq = NULL, *val;
 		size_t len = strlen(w);
 
+		/* Messages name the command and, once known, what it acts on
+		 * (`port add "c1": ...`, `fdb add "MAC": ...`). */
+		if (a->npos > 0 && c->min_args > 0)
+			snprintf(who, sizeof(who), "%s \"%s\"", path, argv[0]);
+		else
+			snprintf(who, sizeof(who), "%s", path);
+
 		if (!strcmp(w, "help"))
 			return XBR_ARGS_HELP; /* a keyword, never a name */
 		if (!strncmp(w, "--", 2) && (eq = strchr(w, '=')))
 			len = (size_t)(eq - w); /* --subnet=10.0.0.0/16 */
 		k = opt_find(c->opts, w, len);
 		if (k == -2) {
-			pr_warn("%s: option \"%.*s\" is ambiguous, try \"xbr %s help\"", path, (int)len,
+			pr_warn("%s: option \"%.*s\" is ambiguous, try \"xbr %s help\"", who, (int)len,
 				w, path);
 			return -EINVAL;
 		}
 		if (k < 0) {
 			if (w[0] == '-') {
-				pr_warn("%s: unknown option \"%s\", try \"xbr %s help\"", path, w, path);
+				pr_warn("%s: unknown option \"%s\", try \"xbr %s help\"", who, w, path);
 				return -EINVAL;
 			}
 			if (c->max_args >= 0 && a->npos >= c->max_args) {
-				pr_warn("%s: unexpected argument \"%s\", try \"xbr %s help\"", path, w,
+				pr_warn("%s: unexpected argument \"%s\", try \"xbr %s help\"", who, w,
 					path);
 				return -EINVAL;
 			}
@@ -183,7 +191,7 @@ int cmd_parse_args(const struct xbr_cmd *c, const char *path, int argc, char **a
 		if (k >= XBR_MAX_OPTS)
 			return -E2BIG; /* a table bigger than XBR_MAX_OPTS: caught by the unit tests */
 		if (a->val[k]) {
-			pr_warn("%s: option \"%s\" given twice", path, c->opts[k].name);
+			pr_warn("%s: option \"%s\" given twice", who, c->opts[k].name);
 			return -EINVAL;
 		}
 		if (c->opts[k].arg) {
@@ -192,14 +200,14 @@ int cmd_parse_args(const struct xbr_cmd *c, const char *path, int argc, char **a
 			} else if (i + 1 < argc) {
 				val = argv[++i];
 			} else {
-				pr_warn("%s: option \"%s\" needs a value (%s)", path, w, c->opts[k].arg);
+				pr_warn("%s: option \"%s\" needs a value (%s)", who, w, c->opts[k].arg);
 				return -EINVAL;
 			}
 			if (!strcmp(val, "help"))
 				return XBR_ARGS_HELP;
 		} else {
 			if (eq) {
-				pr_warn("%s: option \"%.*s\" takes no value", path, (int)len, w);
+				pr_warn("%s: option \"%.*s\" takes no value", who, (int)len, w);
 				return -EINVAL;
 			}
 			val = "";
@@ -209,7 +217,7 @@ int cmd_parse_args(const struct xbr_cmd *c, const char *path, int argc, char **a
 
 			for (o = 0; c->opts[o].name; o++) {
 				if (o != k && a->val[o] && c->opts[o].group == c->opts[k].group) {
-					pr_warn("%s: \"%s\" and \"%s\" exclude each other", path,
+					pr_warn("%s: \"%s\" and \"%s\" exclude each other", who,
 						c->opts[o].name, c->opts[k].name);
 					return -EINVAL;
 				}
@@ -226,7 +234,9 @@ int cmd_parse_args(const struct xbr_cmd *c, const char *path, int argc, char **a
 	}
 	for (k = 0; c->opts && c->opts[k].name; k++) {
 		if ((c->opts[k].flags & XBR_OPT_REQUIRED) && !a->val[k]) {
-			pr_warn("%s: \"%s %s\" is missing, try \"xbr %s help\"", path, c->opts[k].name,
+			pr_warn("%s%s%s%s: \"%s %s\" is missing, try \"xbr %s help\"", path,
+				a->npos ? " \"" : "", a->npos ? argv[0] : "", a->npos ? "\"" : "",
+				c->opts[k].name,
 				c->opts[k].arg ? c->opts[k].arg : "", path);
 			return -EINVAL;
 		}
