@@ -15,8 +15,8 @@ struct xbr_globals g = { .bridge = XBR_DEFAULT_BRIDGE };
 /* Global options: anywhere on the line (`xbr fdb -j`); short forms below. */
 const struct xbr_opt xbr_global_opts[] = {
 	{ .name = "--bridge", .arg = "NAME", .compl = XBR_C_BRIDGE,
-	  .help = "bridge to act on (default " XBR_DEFAULT_BRIDGE "; up to 12 of A-Z a-z 0-9 _ -)" },
-	{ .name = "--json", .help = "JSON output (one object or array; monitor: one object a line)" },
+	  .help = "bridge to act on (default " XBR_DEFAULT_BRIDGE "; 1-12 of A-Z a-z 0-9 _ -)" },
+	{ .name = "--json", .help = "JSON output: one document (monitor: an object a line)" },
 	{ .name = "--pretty", .help = "indented JSON output (implies -j)" },
 	{ .name = "--verbose", .help = "more messages; twice for libbpf's own log" },
 	{ .name = "--help", .help = "help of the object or command given" },

@@ -15,9 +15,9 @@
 const struct xbr_opt xbr_up_opts[] = {
 	{ .name = "--subnet", .arg = "CIDR", .help = "bridge subnet (default " DEFAULT_SUBNET ")" },
 	{ .name = "--gateway", .arg = "IP",
-	  .help = "gateway address (default: A.B.1.254 for A.B.0.0/16, see the man page)" },
+	  .help = "gateway (default: A.B.1.254 for A.B.0.0/16; see xbr(8))" },
 	{ .name = "--subnet6", .arg = "CIDR6",
-	  .help = "IPv6 prefix, or none (default fd00:A:B:C::/64 for subnet A.B.C.x)" },
+	  .help = "IPv6 prefix or none (default fd00:A:B:C::/64 for A.B.C.x)" },
 	{ .name = "--ageing", .arg = "SEC", .help = "ageing time of learned entries (default 300)" },
 	{ .name = "--fdb-size", .arg = "N", .help = "forwarding table capacity (default 65536)" },
 	{ .name = "--no-icc", .help = "namespaces reach the gateway, not one another (icc=false)" },

@@ -177,7 +177,7 @@ static int port_set(const struct xbr_args *a)
 
 static const struct xbr_opt port_add_opts[] = {
 	{ .name = "netns", .arg = "PATH", .compl = XBR_C_FILE,
-	  .help = "attach a namespace made by someone else (bind mount, /proc/PID/ns/net)" },
+	  .help = "attach a runtime's namespace (bind mount, /proc/PID/ns/net)" },
 	{ .name = "ifname", .arg = "IF", .help = "with netns: the interface inside (default eth0)" },
 	{ .name = NULL },
 };
@@ -196,7 +196,7 @@ static const struct xbr_opt port_set_opts[] = {
 	{ .name = "spoof-check", .arg = "on|off", .compl = XBR_C_WORDS,
 	  .help = "only the station's own MAC and addresses (ARP, IPv4, IPv6)" },
 	{ .name = "max-learned", .alias = "max_learned", .arg = "N",
-	  .help = "cap on entries learned on the port (0: no cap)" },
+	  .help = "cap on entries learned here (0: no cap)" },
 	{ .name = NULL },
 };
 
@@ -205,8 +205,9 @@ const struct xbr_cmd xbr_port_cmds[] = {
 	  .fn = port_show, .flags = XBR_CMD_JSON },
 	{ .name = "add", .args = "NAME [ADDR/PLEN]", .min_args = 1, .max_args = 2,
 	  .summary = "create namespace NAME with eth0, routes via the gateway, and bridge it",
-	  .help = "ADDR/PLEN: eth0's address (default: the next free one). With netns PATH the\n"
-		  "namespace exists already: xbr makes only the veth pair, NAME names the port.",
+	  .help = "ADDR/PLEN: eth0's address (default: the next free one). With\n"
+		  "netns PATH the namespace exists already: xbr makes only the veth\n"
+		  "pair, and NAME names the port.",
 	  .opts = port_add_opts, .fn = port_add, .flags = XBR_CMD_JSON },
 	{ .name = "del", .alias = "delete", .args = "NAME", .min_args = 1, .max_args = 1,
 	  .args_compl = XBR_C_PORTNAME,

@@ -121,8 +121,9 @@ const struct xbr_cmd xbr_set_cmds[] = {
 	  .summary = "ageing time of learned entries (1..1000000 s)", .fn = do_set_ageing },
 	{ .name = "icc", .args = "on|off", .min_args = 1, .max_args = 1, .args_compl = XBR_C_WORDS,
 	  .summary = "inter-container communication between namespace ports",
-	  .help = "off isolates every namespace port from the others, present and future (each\n"
-		  "still reaches the gateway); on clears isolation on every namespace port.",
+	  .help = "off isolates every namespace port from the others, present and\n"
+		  "future (each still reaches the gateway); on clears isolation on\n"
+		  "every namespace port.",
 	  .fn = do_set_icc },
 	{ .name = "mode", .args = "tc|xdp|auto", .min_args = 1, .max_args = 1,
 	  .args_compl = XBR_C_WORDS, .summary = "switch the datapath of the live bridge",
