@@ -386,21 +386,27 @@ static void path_add(char *path, size_t len, const char *word)
 	snprintf(path + n, len - n, "%s%s", n ? " " : "", word);
 }
 
+/* Help of @c at @path: text, or its entry of the table with -j. */
+static int show_help(const char *path, const struct xbr_cmd *c)
+{
+	if (g.json)
+		help_json(stdout, path, c);
+	else
+		help_cmd(stdout, path, c);
+	return 0;
+}
+
 static int run_leaf(const struct xbr_cmd *c, const char *path, int argc, char **argv)
 {
 	struct xbr_args a;
 	unsigned int warned;
 	int err;
 
-	if (g.help) {
-		help_cmd(stdout, path, c);
-		return 0;
-	}
+	if (g.help)
+		return show_help(path, c);
 	err = cmd_parse_args(c, path, argc, argv, &a);
-	if (err == XBR_ARGS_HELP) {
-		help_cmd(stdout, path, c);
-		return 0;
-	}
+	if (err == XBR_ARGS_HELP)
+		return show_help(path, c);
 	if (err)
 		return 1;
 	if (!(c->flags & XBR_CMD_NO_BRIDGE) && cmd_check_bridge_name(g.bridge))
@@ -421,6 +427,10 @@ int cmd_run(int argc, char **argv)
 
 	if (g.version)
 		return do_version(NULL) ? 1 : 0;
+	if (argc == 0 && g.help && g.json) {
+		help_json(stdout, "", NULL);
+		return 0;
+	}
 	if (argc == 0) {
 		help_main(g.help ? stdout : stderr);
 		return g.help ? 0 : 1;
@@ -446,10 +456,8 @@ int cmd_run(int argc, char **argv)
 		if (!c->cmds)
 			return run_leaf(c, path, argc, argv);
 		/* An object with commands. */
-		if ((g.help && argc == 0) || (argc > 0 && !strcmp(argv[0], "help"))) {
-			help_cmd(stdout, path, c);
-			return 0;
-		}
+		if ((g.help && argc == 0) || (argc > 0 && !strcmp(argv[0], "help")))
+			return show_help(path, c);
 		sub = NULL;
 		if (c->dflt && (argc == 0 || argv[0][0] == '-')) {
 			sub = cmd_lookup(c->cmds, c->dflt, &amb);

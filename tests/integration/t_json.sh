@@ -106,6 +106,13 @@ for path in "${order[@]}"; do
 	esac
 	n=$((n + 1))
 done
+# Help is JSON too with -j, at every level: the command's entry of the table.
+xjson up help
+jq_ok "$J" '.path == "up" and (.options | length) == 7' "-j up help: not up's entry"
+xjson fdb help
+jq_ok "$J" '.path == "fdb" and (.commands | length) == 5' "-j fdb help: not fdb's entry"
+xjson -h
+jq_ok "$J" '.objects | length >= 10' "-j -h: not the table"
 # fdb del with a port the entry is not on: refused, entry kept.
 must "$XBR" -b "$T_BR" up
 must "$XBR" -b "$T_BR" fdb add 02:00:00:00:00:0c port ns1
