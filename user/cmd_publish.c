@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
-/* xbr publish add | del | show: published ports (user/publish.c). */
+/* xbr publish { add | del | show }: published ports (user/publish.c). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,100 +11,122 @@
 #include "nat.h"
 #include "publish.h"
 
-void usage_publish(FILE *f)
+/* One publication: a text line, or a JSON object (@rules: of the ruleset). */
+static void pub_print(struct xbr_json *j, const struct xbr_pub *p, unsigned int rules)
 {
-	fprintf(f, "Usage: xbr [-b NAME] publish add [HOSTADDR:]PORT[-PORT] STATION[:PORT[-PORT]] [tcp|udp]\n"
-		   "       xbr [-b NAME] publish del [HOSTADDR:]PORT[-PORT] [STATION] [tcp|udp]\n"
-		   "       xbr [-b NAME] [-j [-p]] publish show\n"
-		   "add: connections to the host's PORT (on HOSTADDR, default every address of\n"
-		   "     the host, IPv4 and IPv6) go to STATION's PORT (default the same), by\n"
-		   "     one DNAT rule per address family in the bridge's nf_tables table; no\n"
-		   "     proxy process. A range is one rule. HOSTADDR is A.B.C.D or [IPv6];\n"
-		   "     0.0.0.0 or [::] is every address of one family; a loopback address\n"
-		   "     (127.0.0.1) is reachable from the host only. Stations reach published\n"
-		   "     ports through the host's addresses too (hairpin). Default tcp.\n"
-		   "del: remove the publication of that host side.\n"
-		   "show: the publications, with the number of rules each takes.\n");
+	char host[80], st[40], addr[INET6_ADDRSTRLEN] = "";
+
+	pub_format_host(p, host, sizeof(host));
+	pub_format_station(p, st, sizeof(st));
+	if (!j) {
+		printf("%s %s -> %s%s\n", pub_proto_name(p), host, st,
+		       pub_is_loopback(p) ? " host-only" : "");
+		return;
+	}
+	if (p->family != AF_UNSPEC)
+		inet_ntop(p->family, p->addr, addr, sizeof(addr));
+	json_open_object(j);
+	json_kv_string(j, "proto", pub_proto_name(p));
+	json_kv_string(j, "host_addr", addr); /* "": every address of the host */
+	json_kv_uint(j, "host_port", p->port);
+	json_kv_uint(j, "host_port_end", p->port_end);
+	json_kv_string(j, "station", p->station);
+	json_kv_uint(j, "station_port", p->sport);
+	json_kv_uint(j, "station_port_end", p->sport_end);
+	json_kv_bool(j, "host_only", pub_is_loopback(p));
+	json_kv_uint(j, "rules", rules);
+	json_close_object(j);
 }
 
-static int publish_show(struct xbr_bridge *br)
+static int publish_show(const struct xbr_args *a)
 {
 	struct xbr_pub *v = NULL;
-	char host[80], st[40];
+	struct xbr_bridge br;
 	struct xbr_json j;
 	size_t n = 0, i;
-	int err = pub_list(br, &v, &n);
+	int err;
 
-	if (err)
-		return err;
-	if (g.json) {
-		json_init(&j, stdout, g.pretty);
-		json_open_array(&j);
-	}
-	for (i = 0; i < n; i++) {
-		char addr[INET6_ADDRSTRLEN] = "";
-
-		pub_format_host(&v[i], host, sizeof(host));
-		pub_format_station(&v[i], st, sizeof(st));
-		if (!g.json) {
-			printf("%s %s -> %s%s\n", pub_proto_name(&v[i]), host, st,
-			       pub_is_loopback(&v[i]) ? " host-only" : "");
-			continue;
+	(void)a;
+	err = cmd_open_bridge(&br);
+	if (!err)
+		err = pub_list(&br, &v, &n);
+	if (!err) {
+		if (g.json) {
+			json_init(&j, stdout, g.pretty);
+			json_open_array(&j);
 		}
-		if (v[i].family != AF_UNSPEC)
-			inet_ntop(v[i].family, v[i].addr, addr, sizeof(addr));
-		json_open_object(&j);
-		json_kv_string(&j, "proto", pub_proto_name(&v[i]));
-		json_kv_string(&j, "host_addr", addr); /* "" : every address */
-		json_kv_uint(&j, "host_port", v[i].port);
-		json_kv_uint(&j, "host_port_end", v[i].port_end);
-		json_kv_string(&j, "station", v[i].station);
-		json_kv_uint(&j, "station_port", v[i].sport);
-		json_kv_uint(&j, "station_port_end", v[i].sport_end);
-		json_kv_bool(&j, "host_only", pub_is_loopback(&v[i]));
-		json_kv_uint(&j, "rules", v[i].rules);
-		json_close_object(&j);
-	}
-	if (g.json) {
-		json_close_array(&j);
-		json_finish(&j);
+		for (i = 0; i < n; i++)
+			pub_print(g.json ? &j : NULL, &v[i], v[i].rules);
+		if (g.json) {
+			json_close_array(&j);
+			json_finish(&j);
+		}
 	}
 	free(v);
-	return 0;
+	br_close(&br);
+	return err;
 }
 
-int do_publish(int argc, char **argv)
+/* add and del: the words after the command's name, then the bridge. */
+static int publish_change(const struct xbr_args *a, int add)
 {
-	const char *sub = argc > 1 ? argv[1] : "show";
 	struct xbr_bridge br;
 	struct xbr_pub p;
+	struct xbr_json j;
 	char err[256];
-	int rc, add = 0, del = 0;
+	int rc;
 
-	if (xbr_matches(sub, "add"))
-		add = 1;
-	else if (xbr_matches(sub, "del") || !strcmp(sub, "delete"))
-		del = 1;
-	else if (xbr_matches(sub, "help")) {
-		usage_publish(stdout);
-		return 0;
-	} else if (!xbr_matches(sub, "show") && !xbr_matches(sub, "list")) {
-		pr_warn("publish: unknown command \"%s\", try \"xbr publish help\"", sub);
-		return -EINVAL;
-	}
-	if (add || del) {
-		rc = pub_parse(argc - 2, argv + 2, add, &p, err, sizeof(err));
-		if (rc) {
-			pr_warn("publish %s: %s", add ? "add" : "del", err);
-			return rc;
-		}
-	} else if (argc > 2) {
-		pr_warn("publish show: unexpected argument \"%s\"", argv[2]);
-		return -EINVAL;
+	rc = pub_parse(a->npos, a->pos, add, &p, err, sizeof(err));
+	if (rc) {
+		pr_warn("%s: %s", a->path, err);
+		return rc;
 	}
 	rc = cmd_open_bridge(&br);
 	if (!rc)
-		rc = add ? pub_add(&br, &p) : del ? pub_del(&br, &p) : publish_show(&br);
+		rc = add ? pub_add(&br, &p) : pub_del(&br, &p);
 	br_close(&br);
-	return rc;
+	if (rc < 0)
+		return rc;
+	if (g.json) {
+		json_init(&j, stdout, g.pretty);
+		pub_print(&j, &p, (unsigned int)rc);
+		json_finish(&j);
+	} else {
+		char host[80], st[40];
+
+		pub_format_host(&p, host, sizeof(host));
+		pub_format_station(&p, st, sizeof(st));
+		if (add)
+			printf("published %s %s -> %s\n", pub_proto_name(&p), host, st);
+		else
+			printf("unpublished %s %s\n", pub_proto_name(&p), host);
+	}
+	return 0;
 }
+
+static int publish_add(const struct xbr_args *a)
+{
+	return publish_change(a, 1);
+}
+
+static int publish_del(const struct xbr_args *a)
+{
+	return publish_change(a, 0);
+}
+
+const struct xbr_cmd xbr_publish_cmds[] = {
+	{ .name = "show", .alias = "list", .summary = "the publications and the rules each takes",
+	  .fn = publish_show, .flags = XBR_CMD_JSON },
+	{ .name = "add", .args = "[HOSTADDR:]PORT[-PORT] STATION[:PORT[-PORT]] [tcp|udp]",
+	  .min_args = 2, .max_args = 3,
+	  .summary = "connections to the host's PORT go to STATION's (one rule, no proxy)",
+	  .help = "HOSTADDR: A.B.C.D or [IPv6] (default every address of the host, IPv4\n"
+		  "and IPv6; 0.0.0.0 or [::] every one of a family; 127.0.0.1: from the\n"
+		  "host only). STATION's ports default to the host's. A range is one DNAT\n"
+		  "rule per family. Stations reach it through the host too (hairpin).",
+	  .fn = publish_add, .flags = XBR_CMD_JSON },
+	{ .name = "del", .alias = "delete", .args = "[HOSTADDR:]PORT[-PORT] [STATION] [tcp|udp]",
+	  .min_args = 1, .max_args = 3, .summary = "remove the publication of that host side",
+	  .fn = publish_del, .flags = XBR_CMD_JSON },
+	{ .name = NULL },
+};

@@ -448,15 +448,11 @@ int nat_down(struct xbr_bridge *br)
 	return 0;
 }
 
-int nat_set(struct xbr_bridge *br, const char *val)
+int nat_set(struct xbr_bridge *br, int on)
 {
 	uint16_t old = br->cfg.flags;
-	int on = xbr_parse_onoff(val), err;
+	int err;
 
-	if (on < 0) {
-		pr_warn("nat \"%s\": not on or off", val);
-		return -EINVAL;
-	}
 	if (br->cfg.flags & XBR_CFG_F_INTERNAL) {
 		pr_warn("bridge \"%s\" is internal (up --internal): it has no way out to translate",
 			br->name);
@@ -476,8 +472,6 @@ int nat_set(struct xbr_bridge *br, const char *val)
 		pins_config_write(br);
 		return err;
 	}
-	printf("bridge %s nat %s (was %s)\n", br->name, nat_mode_name(br->cfg.flags),
-	       nat_mode_name(old));
 	nat_check_forward(br);
 	return 0;
 }

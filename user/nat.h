@@ -48,8 +48,8 @@ int nat_up(struct xbr_bridge *br, int mode);
 int nat_sync(struct xbr_bridge *br);
 /* `down`: delete the table (if any) and restore forwarding; never fails. */
 int nat_down(struct xbr_bridge *br);
-/* `set nat on|off`. */
-int nat_set(struct xbr_bridge *br, const char *val);
+/* `set nat on|off` (@on 1|0); -EINVAL on an internal bridge, after one line. */
+int nat_set(struct xbr_bridge *br, int on);
 /* A station leaves (`port del`): its publications go with it. */
 int nat_port_del(struct xbr_bridge *br, const char *station);
 

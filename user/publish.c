@@ -348,10 +348,9 @@ int pub_add(struct xbr_bridge *br, const struct xbr_pub *p)
 	char *script = NULL;
 	size_t len = 0, i;
 	FILE *f;
-	int rc;
+	int rc, nrules = 0;
 
 	pub_format_host(p, host, sizeof(host));
-	pub_format_station(p, st, sizeof(st));
 	nat_table_name(br->name, t, sizeof(t));
 	if (br->cfg.flags & XBR_CFG_F_INTERNAL) {
 		pr_warn("publish %s: bridge \"%s\" is internal (up --internal): nothing enters it",
@@ -399,11 +398,14 @@ int pub_add(struct xbr_bridge *br, const struct xbr_pub *p)
 	f = open_memstream(&script, &len);
 	if (!f)
 		return -ENOMEM;
-	if (p->family != AF_INET6)
+	if (p->family != AF_INET6) {
 		emit_rule(f, t, p, AF_INET, (const uint8_t *)&port.addr);
+		nrules++;
+	}
 	if (p->family != AF_INET && br->cfg.plen6) {
 		xbr_station_addr6(br->cfg.subnet6, br->cfg.plen6, port.addr, a6);
 		emit_rule(f, t, p, AF_INET6, a6);
+		nrules++;
 	}
 	if (fclose(f)) {
 		free(script);
@@ -420,9 +422,8 @@ int pub_add(struct xbr_bridge *br, const struct xbr_pub *p)
 		pr_warn("publish %s: cannot add the rule to table inet %s: %s", host, t, err);
 		return rc;
 	}
-	printf("published %s %s -> %s\n", pub_proto_name(p), host, st);
 	nat_check_forward(br);
-	return 0;
+	return nrules;
 }
 
 int pub_del(struct xbr_bridge *br, const struct xbr_pub *p)
@@ -430,7 +431,7 @@ int pub_del(struct xbr_bridge *br, const struct xbr_pub *p)
 	struct pub_rules r;
 	char t[64], host[80];
 	size_t i;
-	int rc, found = 0;
+	int rc, found = 0, n;
 
 	pub_format_host(p, host, sizeof(host));
 	nat_table_name(br->name, t, sizeof(t));
@@ -445,11 +446,11 @@ int pub_del(struct xbr_bridge *br, const struct xbr_pub *p)
 		free(r.v);
 		return -ENOENT;
 	}
+	for (i = 0, n = 0; i < r.n; i++)
+		n += strcmp(r.v[i].table, t) == 0 && sel_same(&r.v[i].p, p);
 	rc = rules_delete(&r, t, sel_same, p);
 	free(r.v);
-	if (!rc)
-		printf("unpublished %s %s\n", pub_proto_name(p), host);
-	return rc;
+	return rc ? rc : n;
 }
 
 int pub_del_station(struct xbr_bridge *br, const char *station)

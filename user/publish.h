@@ -57,8 +57,10 @@ int pub_is_loopback(const struct xbr_pub *p);
 
 /* The bridge's publications, sorted; caller frees *out. */
 int pub_list(struct xbr_bridge *br, struct xbr_pub **out, size_t *n);
+/* The number of rules added, or a negative errno after one line. */
 int pub_add(struct xbr_bridge *br, const struct xbr_pub *p);
-/* @p->station "" matches any station. */
+/* @p->station "" matches any station. The number of rules removed, or a
+ * negative errno after one line. */
 int pub_del(struct xbr_bridge *br, const struct xbr_pub *p);
 /* Delete every publication of @station (it leaves the bridge). */
 int pub_del_station(struct xbr_bridge *br, const char *station);

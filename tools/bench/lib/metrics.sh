@@ -237,7 +237,9 @@ m_nat() {
 		echo 1 >/proc/sys/net/ipv4/ip_forward
 		if ! iptables -A "${masq[@]}" 2>>"$OUT/logs/topo.log"; then
 			echo "$fwd0" >/proc/sys/net/ipv4/ip_forward
-			record_note nat all "$mode" "cannot add Docker's MASQUERADE rule (iptables)"
+			for p in "${TCP_STREAMS[@]}"; do
+				record_note nat "P=$p" "$mode" "cannot add Docker's MASQUERADE rule (iptables)"
+			done
 			return 0
 		fi
 	fi
