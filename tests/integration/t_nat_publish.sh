@@ -96,7 +96,7 @@ EOF
 
 # ---- help, text output ----
 must "${X[@]}" help publish
-case $T_OUT in "Usage: xbr [-b NAME] publish add"*) ;; *) t_fail "help publish: $T_OUT" ;; esac
+case $T_OUT in *"publish add [HOSTADDR:]PORT[-PORT]"*) ;; *) t_fail "help publish: $T_OUT" ;; esac
 must "${X[@]}" publish show
 grep -qx 'tcp 127.0.0.1:9090 -> ns1:81 host-only' <<<"$T_OUT" || t_fail "publish show does not list the loopback publication: $T_OUT"
 grep -qx 'tcp \*:10000-10999 -> ns2:10000-10999' <<<"$T_OUT" || t_fail "publish show does not list the range: $T_OUT"
