@@ -4,6 +4,12 @@
 #include "log.h"
 
 int xbr_verbosity;
+static void (*log_sink)(enum xbr_log_level level, const char *msg);
+
+void xbr_log_set_sink(void (*sink)(enum xbr_log_level level, const char *msg))
+{
+	log_sink = sink;
+}
 
 void xbr_log(enum xbr_log_level level, const char *fmt, ...)
 {
@@ -11,6 +17,15 @@ void xbr_log(enum xbr_log_level level, const char *fmt, ...)
 
 	if ((int)level > xbr_verbosity)
 		return;
+	if (log_sink) {
+		char msg[512];
+
+		va_start(ap, fmt);
+		vsnprintf(msg, sizeof(msg), fmt, ap);
+		va_end(ap);
+		log_sink(level, msg);
+		return;
+	}
 	fputs("xbr: ", stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);

@@ -12,6 +12,11 @@ extern int xbr_verbosity;
 void xbr_log(enum xbr_log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void xbr_log_setup_libbpf(void);
+/*
+ * Send messages to @sink instead of stderr (NULL: back to stderr). The CNI
+ * plugin collects them for its error object: its stdout is the protocol.
+ */
+void xbr_log_set_sink(void (*sink)(enum xbr_log_level level, const char *msg));
 
 #define pr_warn(...) xbr_log(XBR_LOG_WARN, __VA_ARGS__)
 #define pr_info(...) xbr_log(XBR_LOG_INFO, __VA_ARGS__)
