@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 # xbr: `make` builds build/xbr; `make run` brings up the default lab;
 # `make test` runs every test; `make bench` compares with the kernel bridge.
+# build/xbr-cni is the CNI plugin (cni/, docs/cni.md), installed as "xbr".
 # V=1 shows full commands. CI=true turns warnings into errors.
 
 BUILD   ?= build
@@ -8,6 +9,8 @@ CC      ?= gcc
 CLANG   ?= clang
 BPFTOOL ?= bpftool
 XBR     := $(BUILD)/xbr
+XBR_CNI := $(BUILD)/xbr-cni
+CNIDIR  ?= /usr/lib/cni
 
 ARCH_INC := /usr/include/$(shell $(CC) -dumpmachine 2>/dev/null)
 
@@ -35,6 +38,13 @@ SKELS     := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
 USER_SRCS := $(wildcard user/*.c)
 USER_OBJS := $(patsubst user/%.c,$(BUILD)/user/%.o,$(USER_SRCS))
 LIB_OBJS  := $(filter-out $(BUILD)/user/main.o,$(USER_OBJS))
+# The CNI plugin: its own main over the same library objects, plus jansson,
+# less the CLI's (cmd*, its JSON writer, whose json_* names are jansson's too).
+CNI_LIB_OBJS := $(filter-out $(BUILD)/user/cmd%.o $(BUILD)/user/json.o $(BUILD)/user/fdb_fmt.o,$(LIB_OBJS))
+CNI_SRCS  := $(wildcard cni/*.c)
+CNI_OBJS  := $(patsubst cni/%.c,$(BUILD)/cni/%.o,$(CNI_SRCS))
+CNI_PURE  := $(BUILD)/cni/conf.o $(BUILD)/cni/result.o
+CNI_LIBS  := -ljansson
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
@@ -44,7 +54,7 @@ DP_BIN    := $(BUILD)/tests/test_datapath
 .DELETE_ON_ERROR:
 .PHONY: all deps run test check san fuzz unit datapath integration bench bench-smoke clean lab-down
 
-all: $(XBR)
+all: $(XBR) $(XBR_CNI)
 
 deps:
 	@tools/deps.sh build
@@ -65,6 +75,19 @@ $(XBR): $(USER_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
 
+$(BUILD)/cni/%.o: cni/%.c | $(SKELS) $(BUILD)/cni
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -Icni -c $< -o $@
+
+$(XBR_CNI): $(CNI_OBJS) $(CNI_LIB_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) $(CNI_LIBS) -o $@
+
+# The CNI plugin's pure half (configuration, results) has its own unit test.
+$(BUILD)/tests/test_cni: tests/unit/test_cni.c $(CNI_PURE) $(CNI_LIB_OBJS) | $(BUILD)/tests
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -Icni $< $(CNI_PURE) $(CNI_LIB_OBJS) $(LDLIBS) $(CNI_LIBS) -lcmocka -o $@
+
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB_OBJS) | $(BUILD)/tests
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $< $(LIB_OBJS) $(LDLIBS) -lcmocka -o $@
@@ -73,7 +96,7 @@ $(DP_BIN): $(DP_SRCS) $(LIB_OBJS) $(SKELS) | $(BUILD)/tests
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -Itests/datapath $(DP_SRCS) $(LIB_OBJS) $(LDLIBS) -lcmocka -o $@
 
-$(BUILD) $(BUILD)/user $(BUILD)/tests:
+$(BUILD) $(BUILD)/user $(BUILD)/tests $(BUILD)/cni:
 	$(Q)mkdir -p $@
 
 # The default lab, shown working. `make lab-down` (or `build/xbr down`) removes it.
@@ -127,4 +150,4 @@ bench-smoke:
 clean:
 	rm -rf $(BUILD)
 
--include $(wildcard $(BUILD)/*.d $(BUILD)/user/*.d $(BUILD)/tests/*.d)
+-include $(wildcard $(BUILD)/*.d $(BUILD)/user/*.d $(BUILD)/cni/*.d $(BUILD)/tests/*.d)
