@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * Interface offload features over SIOCETHTOOL (see ethtool.h), through a
+ * socket opened in the interface's network namespace.
+ */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
-#include <sched.h>
 #include <string.h>
 #include <unistd.h>
 #include <net/if.h>
@@ -12,6 +14,7 @@
 #include <linux/sockios.h>
 #include "ethtool.h"
 #include "log.h"
+#include "netns.h"
 #include "xbr.h"
 
 /*
@@ -32,32 +35,18 @@ static const struct {
 };
 #define NFEAT (sizeof(feat_cmds) / sizeof(feat_cmds[0]))
 
+/* Run inside the target namespace: the socket stays bound to it. */
+static int sock_open(void *unused)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	(void)unused;
+	return fd < 0 ? -errno : fd;
+}
+
 int ethtool_open(int nsfd)
 {
-	int self = -1, fd, err = 0;
-
-	if (nsfd < 0) {
-		fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-		return fd < 0 ? -errno : fd;
-	}
-	self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-	if (self < 0)
-		return -errno;
-	if (setns(nsfd, CLONE_NEWNET) < 0) {
-		err = -errno;
-		close(self);
-		return err;
-	}
-	/* The socket stays bound to the namespace it was created in. */
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		err = -errno;
-	if (setns(self, CLONE_NEWNET) < 0) {
-		pr_warn("cannot return to the original network namespace: %s", strerror(errno));
-		_exit(2);
-	}
-	close(self);
-	return err ? err : fd;
+	return netns_call(nsfd, sock_open, NULL);
 }
 
 static int ethtool_value(int sock, const char *ifname, uint32_t cmd, uint32_t *data)

@@ -1,4 +1,8 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * Network namespaces (see netns.h): named ones under /run/netns, and entering
+ * one for a call and coming back, written once here.
+ */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -34,6 +38,56 @@ static int netns_dir_prepare(void)
 	return 0;
 }
 
+/* An fd to the calling thread's network namespace, to come back to; or -errno. */
+static int netns_save(void)
+{
+	int fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+
+	return fd < 0 ? -errno : fd;
+}
+
+/*
+ * Return to the namespace @self (from netns_save()) and close it.
+ *
+ * If that fails the thread is stranded in another namespace, and every later
+ * netlink request, ioctl, socket or pin would act on the wrong interfaces:
+ * "deleting our veth" could delete someone else's. No caller could repair
+ * it (the same setns() just failed), and returning an error invites going
+ * on. So the process stops here, with _exit() rather than exit() so that no
+ * atexit/stdio clean-up runs in the wrong namespace either. What the command
+ * had half-made is in the bridge's crash journal, which the next xbr command
+ * on that bridge cleans up, as after any crash; the bridge lock dies with the
+ * process. Not abort(): this is not a bug in xbr, and a core dump helps no one.
+ */
+static void netns_return(int self)
+{
+	if (setns(self, CLONE_NEWNET) < 0) {
+		pr_warn("cannot return to the original network namespace: %s; stopping",
+			strerror(errno));
+		_exit(2);
+	}
+	close(self);
+}
+
+int netns_call(int nsfd, int (*fn)(void *arg), void *arg)
+{
+	int self, ret;
+
+	if (nsfd < 0)
+		return fn(arg);
+	self = netns_save();
+	if (self < 0)
+		return self;
+	if (setns(nsfd, CLONE_NEWNET) < 0) {
+		ret = -errno;
+		close(self);
+		return ret;
+	}
+	ret = fn(arg);
+	netns_return(self);
+	return ret;
+}
+
 static void netns_path(const char *name, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s/%s", XBR_NETNS_DIR, name);
@@ -42,7 +96,7 @@ static void netns_path(const char *name, char *buf, size_t len)
 int netns_create(const char *name)
 {
 	char path[PATH_MAX];
-	int self = -1, fd, err = 0;
+	int self, fd, err = 0;
 
 	err = netns_dir_prepare();
 	if (err)
@@ -53,25 +107,23 @@ int netns_create(const char *name)
 		return -errno;
 	close(fd);
 
-	self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	/* A new namespace is entered by unshare(), not setns(): netns_call()'s
+	 * way back, but not its way in. */
+	self = netns_save();
 	if (self < 0) {
-		err = -errno;
+		err = self;
 		goto out_unlink;
 	}
 	if (unshare(CLONE_NEWNET) < 0) {
 		err = -errno;
+		close(self);
 		goto out_unlink;
 	}
 	if (mount("/proc/thread-self/ns/net", path, "none", MS_BIND, NULL) < 0)
 		err = -errno;
-	if (setns(self, CLONE_NEWNET) < 0) {
-		/* We are stranded in the new namespace: nothing else is safe. */
-		pr_warn("cannot return to the original network namespace: %s", strerror(errno));
-		_exit(2);
-	}
+	netns_return(self);
 	if (err)
 		goto out_unlink;
-	close(self);
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
@@ -82,8 +134,6 @@ int netns_create(const char *name)
 	return fd;
 
 out_unlink:
-	if (self >= 0)
-		close(self);
 	unlink(path);
 	return err;
 }

@@ -2,7 +2,7 @@
 /*
  * Named network namespaces, made the way iproute2 makes them: a bind mount of
  * the namespace onto /run/netns/NAME, so `ip netns list` and `ip netns exec`
- * see them.
+ * see them. And the one way xbr runs code inside a namespace: netns_call().
  */
 #ifndef XBR_NETNS_H
 #define XBR_NETNS_H
@@ -18,5 +18,15 @@ int netns_open(const char *name);
 int netns_exists(const char *name);
 /* Unmount and remove @name; 0 also when it does not exist. */
 int netns_delete(const char *name);
+
+/*
+ * Run @fn(@arg) with the calling thread inside the network namespace @nsfd
+ * (-1: where it is), then return to the namespace it was in. Sockets @fn
+ * opens stay bound to @nsfd's namespace. Returns what @fn returned, or a
+ * negative errno when the namespace cannot be entered (@fn not called).
+ * Never returns into the wrong namespace: if coming back fails, the process
+ * prints one line and exits (status 2).
+ */
+int netns_call(int nsfd, int (*fn)(void *arg), void *arg);
 
 #endif

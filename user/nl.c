@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * rtnetlink requests over libmnl (see nl.h): one request at a time per socket,
+ * each waiting for its ACK, with the kernel's extended-ACK text kept when the
+ * kernel refuses one.
+ */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
-#include <fcntl.h>
-#include <sched.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -12,6 +16,8 @@
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
+#include "log.h"
+#include "netns.h"
 #include "nl.h"
 
 /* Requests are a few hundred bytes: a fixed, zeroed buffer each. */
@@ -39,27 +45,17 @@ int nl_open(struct xbr_nl *nl)
 	return 0;
 }
 
+static int nl_open_cb(void *nl)
+{
+	return nl_open(nl);
+}
+
 int nl_open_netns(struct xbr_nl *nl, int nsfd)
 {
-	int self, err, err2;
-
-	self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-	if (self < 0)
-		return -errno;
-	if (setns(nsfd, CLONE_NEWNET) < 0) {
-		err = -errno;
-		close(self);
-		return err;
-	}
-	err = nl_open(nl);
-	err2 = setns(self, CLONE_NEWNET) < 0 ? -errno : 0;
-	close(self);
-	if (err2) {
-		/* Cannot return to our own namespace: nothing else is safe. */
-		nl_close(nl);
-		return err2;
-	}
-	return err;
+	if (nsfd < 0)
+		return -EBADF;
+	/* The socket stays bound to the namespace it was created in. */
+	return netns_call(nsfd, nl_open_cb, nl);
 }
 
 void nl_close(struct xbr_nl *nl)
@@ -67,6 +63,22 @@ void nl_close(struct xbr_nl *nl)
 	if (nl->sock)
 		mnl_socket_close(nl->sock);
 	nl->sock = NULL;
+}
+
+const char *nl_errmsg(const struct xbr_nl *nl)
+{
+	return nl->errmsg;
+}
+
+const char *nl_strerror(const struct xbr_nl *nl, int err)
+{
+	static char buf[64 + XBR_NL_ERRMSG_LEN];
+	const char *what = strerror(err < 0 ? -err : err);
+
+	if (!nl || !nl->errmsg[0])
+		return what;
+	snprintf(buf, sizeof(buf), "%s (kernel: %s)", what, nl->errmsg);
+	return buf;
 }
 
 /* Read and discard the rest of an interrupted dump, up to its NLMSG_DONE. */
@@ -89,17 +101,113 @@ static void nl_drain(struct xbr_nl *nl, unsigned int seq, const char *buf, ssize
 	}
 }
 
+/* One request in flight: its socket, its header and the caller's callback. */
+struct talk_ctx {
+	struct xbr_nl *nl;
+	const struct nlmsghdr *req;
+	mnl_cb_t cb;
+	void *data;
+};
+
+static int talk_data_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct talk_ctx *t = data;
+
+	return t->cb ? t->cb(nlh, t->data) : MNL_CB_OK;
+}
+
+static int ext_ack_attr_cb(const struct nlattr *attr, void *data)
+{
+	const struct nlattr **tb = data;
+
+	if (mnl_attr_type_valid(attr, NLMSGERR_ATTR_MAX) < 0)
+		return MNL_CB_OK; /* newer than this build: skip */
+	tb[mnl_attr_get_type(attr)] = attr;
+	return MNL_CB_OK;
+}
+
+/*
+ * Keep the extended-ACK TLVs of a refusal: they follow the error's fixed part
+ * at @hlen bytes into @nlh's payload when the kernel set NLM_F_ACK_TLVS.
+ */
+static void ext_ack_parse(struct talk_ctx *t, const struct nlmsghdr *nlh, size_t hlen)
+{
+	const struct nlattr *tb[NLMSGERR_ATTR_MAX + 1] = {};
+
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS) || hlen > mnl_nlmsg_get_payload_len(nlh))
+		return;
+	if (mnl_attr_parse(nlh, (unsigned int)hlen, ext_ack_attr_cb, tb) != MNL_CB_OK)
+		return;
+	if (tb[NLMSGERR_ATTR_MSG] && mnl_attr_validate(tb[NLMSGERR_ATTR_MSG], MNL_TYPE_NUL_STRING) == 0)
+		snprintf(t->nl->errmsg, sizeof(t->nl->errmsg), "%s",
+			 mnl_attr_get_str(tb[NLMSGERR_ATTR_MSG]));
+	/* The attribute of our request the kernel points at: for debugging. */
+	if (tb[NLMSGERR_ATTR_OFFS] && mnl_attr_validate(tb[NLMSGERR_ATTR_OFFS], MNL_TYPE_U32) == 0) {
+		uint32_t off = mnl_attr_get_u32(tb[NLMSGERR_ATTR_OFFS]);
+
+		if (off + sizeof(struct nlattr) <= t->req->nlmsg_len)
+			pr_debug("netlink: request %u refused at attribute type %u (offset %u)",
+				 t->req->nlmsg_type,
+				 mnl_attr_get_type((const void *)((const char *)t->req + off)), off);
+	}
+}
+
+/* NLMSG_ERROR: an ACK (error 0) ends the request, a refusal fails it. */
+static int talk_error_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
+	size_t hlen = sizeof(*err);
+
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*err)) {
+		errno = EBADMSG;
+		return MNL_CB_ERROR;
+	}
+	if (!err->error)
+		return MNL_CB_STOP;
+	/* Unless capped, the kernel echoes our request before the TLVs. */
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		hlen += mnl_nlmsg_get_payload_len(&err->msg);
+	ext_ack_parse(data, nlh, hlen);
+	errno = err->error < 0 ? -err->error : err->error;
+	return MNL_CB_ERROR;
+}
+
+/* NLMSG_DONE ends a dump; it carries the dump's own error (libmnl ignores it). */
+static int talk_done_cb(const struct nlmsghdr *nlh, void *data)
+{
+	int32_t code;
+
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(code))
+		return MNL_CB_STOP;
+	memcpy(&code, mnl_nlmsg_get_payload(nlh), sizeof(code));
+	if (code >= 0)
+		return MNL_CB_STOP;
+	ext_ack_parse(data, nlh, sizeof(code));
+	errno = -code;
+	return MNL_CB_ERROR;
+}
+
+/* Control messages; the ones left NULL (NOOP, OVERRUN) are skipped, as libmnl
+ * does. Not const: mnl_cb_run2() takes a plain pointer. */
+static mnl_cb_t talk_ctl_cb[NLMSG_MIN_TYPE] = {
+	[NLMSG_ERROR] = talk_error_cb,
+	[NLMSG_DONE] = talk_done_cb,
+};
+
 /* Send one request and wait for its ACK (or data, handed to @cb).
  * -EINTR: a dump the kernel marked inconsistent (NLM_F_DUMP_INTR), whose
- * remaining messages were read and dropped so the socket stays usable. */
+ * remaining messages were read and dropped so the socket stays usable.
+ * A refusal leaves the kernel's message in nl->errmsg. */
 static int nl_talk(struct xbr_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE]; /* receive buffer */
+	struct talk_ctx t = { .nl = nl, .req = nlh, .cb = cb, .data = data };
 	unsigned int seq = nlh->nlmsg_seq = ++nl->seq;
 	int dump = !!(nlh->nlmsg_flags & NLM_F_DUMP);
 	ssize_t n;
 	int ret;
 
+	nl->errmsg[0] = '\0';
 	nlh->nlmsg_flags |= NLM_F_ACK;
 	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0)
 		return -errno;
@@ -108,7 +216,8 @@ static int nl_talk(struct xbr_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *d
 		if (n < 0)
 			return -errno;
 		errno = 0;
-		ret = mnl_cb_run(buf, (size_t)n, seq, nl->portid, cb, data);
+		ret = mnl_cb_run2(buf, (size_t)n, seq, nl->portid, talk_data_cb, &t, talk_ctl_cb,
+				  NLMSG_MIN_TYPE);
 		if (ret < 0) {
 			int err = errno ? -errno : -EIO;
 

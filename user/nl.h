@@ -3,7 +3,8 @@
  * rtnetlink operations xbr needs, over libmnl: links (veth pairs, up, alias,
  * MTU, delete, lookup, dump), addresses and routes (add, dump). Each socket is
  * bound to the network namespace it was opened in; nl_open_netns() opens one
- * inside a named namespace without moving the process.
+ * inside a named namespace without moving the process. A refused request
+ * keeps the kernel's extended-ACK text on its socket (nl_errmsg()).
  */
 #ifndef XBR_NL_H
 #define XBR_NL_H
@@ -11,10 +12,14 @@
 #include <stdint.h>
 #include <libmnl/libmnl.h>
 
+/* Kernel extended-ACK texts are short literals (or <= 80 formatted bytes). */
+#define XBR_NL_ERRMSG_LEN 256
+
 struct xbr_nl {
 	struct mnl_socket *sock;
 	unsigned int portid;
 	unsigned int seq;
+	char errmsg[XBR_NL_ERRMSG_LEN]; /* see nl_errmsg() */
 };
 
 struct xbr_link {
@@ -46,7 +51,22 @@ struct xbr_route {
 int nl_open(struct xbr_nl *nl);
 /* Open a socket inside the netns referred to by @nsfd. */
 int nl_open_netns(struct xbr_nl *nl, int nsfd);
+/* Close the socket; nl_errmsg() stays readable until @nl goes away. */
 void nl_close(struct xbr_nl *nl);
+
+/*
+ * The kernel's extended-ACK message (NLMSGERR_ATTR_MSG) for the last request
+ * on @nl that failed, "" when the kernel gave none. Cleared when each request
+ * starts, so it always belongs to the latest one.
+ */
+const char *nl_errmsg(const struct xbr_nl *nl);
+/*
+ * strerror(-@err), followed by " (kernel: MSG)" when the kernel gave a message
+ * for the last request on @nl (which may be NULL). For one-line errors:
+ *   pr_warn("interface %s: cannot create: %s", name, nl_strerror(nl, err));
+ * The text is in a static buffer, valid until the next call.
+ */
+const char *nl_strerror(const struct xbr_nl *nl, int err);
 
 /* Look a link up by name: 0 and *out filled, -ENODEV if absent. */
 int nl_link_get(struct xbr_nl *nl, const char *name, struct xbr_link *out);
