@@ -240,8 +240,10 @@ static int ns_apply(int nsfd, const char *ifname, const struct cni_conf *c, stru
 	if (!err) /* again: the MAC and MTU as they are now */
 		err = nl_link_get(&nl, ifname, in);
 	nl_close(&nl);
-	if (err)
-		return fail_errno(err, "container interface %s: cannot %s", ifname, step);
+	if (err) /* with the kernel's own reason when it gave one */
+		return cni_fail(err == -EAGAIN || err == -EBUSY ? CNI_ERR_TRY_AGAIN : CNI_ERR_INTERNAL,
+				"container interface %s: cannot %s: %s", ifname, step,
+				nl_strerror(&nl, err));
 	return 0;
 }
 
