@@ -21,7 +21,6 @@ struct {
 	__uint(max_entries, XBR_FDB_DEFAULT_SIZE);
 	__type(key, struct xbr_fdb_key);
 	__type(value, struct xbr_fdb_val);
-	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } xbr_fdb SEC(".maps");
 
 /* Port table: host-side ifindex -> port record (policy and identity). */
@@ -30,7 +29,6 @@ struct {
 	__uint(max_entries, XBR_MAX_PORTS);
 	__type(key, __u32);
 	__type(value, struct xbr_port);
-	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } xbr_ports SEC(".maps");
 
 /* Flood list: slot -> {ifindex, flags}, slots [0, config.nports) valid. */
@@ -39,7 +37,6 @@ struct {
 	__uint(max_entries, XBR_MAX_PORTS);
 	__type(key, __u32);
 	__type(value, struct xbr_flood_ent);
-	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } xbr_flood SEC(".maps");
 
 /* Bridge configuration, one entry (ageing time, subnet, port count). */
@@ -48,7 +45,6 @@ struct {
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct xbr_config);
-	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } xbr_config SEC(".maps");
 
 /* Per-port counters, indexed by xbr_port.idx. */
@@ -57,7 +53,6 @@ struct {
 	__uint(max_entries, XBR_MAX_PORTS);
 	__type(key, __u32);
 	__type(value, struct xbr_port_stats);
-	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } xbr_port_stats SEC(".maps");
 
 /* Learned entries per port (for max-learned), indexed by xbr_port.idx. */
@@ -66,7 +61,6 @@ struct {
 	__uint(max_entries, XBR_MAX_PORTS);
 	__type(key, __u32);
 	__type(value, __u32);
-	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } xbr_learned SEC(".maps");
 
 /* Bridge-wide FDB counters. */
@@ -75,14 +69,12 @@ struct {
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct xbr_br_stats);
-	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } xbr_br_stats SEC(".maps");
 
 /* FDB events for `xbr monitor`. */
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 256 * 1024);
-	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } xbr_events SEC(".maps");
 
 /*
@@ -96,7 +88,6 @@ struct {
 	__uint(max_entries, XBR_MAX_PORTS + 1);
 	__type(key, struct xbr_intent_key);
 	__type(value, struct xbr_intent);
-	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } xbr_intent SEC(".maps");
 
 /* The pinned layout version of this bridge (XBR_LAYOUT_VERSION), one entry. */
@@ -105,7 +96,6 @@ struct {
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, __u32);
-	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } xbr_layout SEC(".maps");
 
 /* What the loader alone knows of each port (namespace path, owner). */
@@ -114,7 +104,6 @@ struct {
 	__uint(max_entries, XBR_MAX_PORTS);
 	__type(key, __u32);
 	__type(value, struct xbr_port_meta);
-	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } xbr_port_meta SEC(".maps");
 
 /* VXLAN peers for head-end replication: slot -> peer, [0, config.npeers). */
@@ -123,7 +112,6 @@ struct {
 	__uint(max_entries, XBR_MAX_PEERS);
 	__type(key, __u32);
 	__type(value, struct xbr_peer);
-	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } xbr_peers SEC(".maps");
 
 /* Test clock: read instead of the kernel clock when xbr_test_clock is set. */

@@ -32,7 +32,6 @@ struct {
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct xbr_timer);
-	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } xbr_timer SEC(".maps");
 
 struct sweep_ctx {

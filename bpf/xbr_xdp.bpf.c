@@ -27,7 +27,6 @@ struct {
 	__uint(max_entries, XBR_MAX_PORTS);
 	__type(key, __u32);
 	__type(value, struct bpf_devmap_val);
-	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } xbr_xdp_tx SEC(".maps");
 
 /* Flood from a non-isolated port: every port with XBR_PORT_F_FLOOD. */
@@ -36,7 +35,6 @@ struct {
 	__uint(max_entries, XBR_MAX_PORTS);
 	__type(key, __u32);
 	__type(value, struct bpf_devmap_val);
-	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } xbr_xdp_flood SEC(".maps");
 
 /* Flood from an isolated port: ports with XBR_PORT_F_FLOOD and not ISOLATED. */
@@ -45,7 +43,6 @@ struct {
 	__uint(max_entries, XBR_MAX_PORTS);
 	__type(key, __u32);
 	__type(value, struct bpf_devmap_val);
-	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } xbr_xdp_flood_iso SEC(".maps");
 
 /* Loader state: a port's namespace-end offload settings saved before XDP mode
@@ -55,7 +52,6 @@ struct {
 	__uint(max_entries, XBR_MAX_PORTS);
 	__type(key, __u32);
 	__type(value, struct xbr_dp_saved);
-	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } xbr_dp_saved SEC(".maps");
 
 /*

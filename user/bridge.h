@@ -1,9 +1,14 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * A bridge: its pinned BPF objects under /sys/fs/bpf/xbr/<name>/, its ports
- * (namespaces with veth pairs, and the gateway), and the operations that
- * create and remove them. Every operation that creates keeps a journal and
- * undoes it on failure, so an error leaves the system as it was.
+ * A bridge, as the commands see it: its lifecycle (up, down, reload, mode),
+ * its ports and its forwarding table. The layers below, each called only
+ * from above (docs/design.md, "The pieces"):
+ *   port.c + port_<kind>.c   ports of every kind, their records and links
+ *   migrate.c                pinned layouts, live migration
+ *   datapath.c               tc and XDP hooks, modes
+ *   journal.c                undo and crash journals
+ *   pins.c                   the pinned BPF objects; struct xbr_bridge
+ *   nl.c, netns.c, ethtool.c the kernel's interfaces
  */
 #ifndef XBR_BRIDGE_H
 #define XBR_BRIDGE_H
@@ -13,27 +18,9 @@
 #include "xbr.h"
 #include "nl.h"
 #include "parse.h"
+#include "pins.h"
 
-#define XBR_BPFFS "/sys/fs/bpf"
-#define XBR_PIN_ROOT XBR_BPFFS "/xbr"
 #define XBR_DEFAULT_BRIDGE "xbr0"
-#define XBR_GW_PORT_SUFFIX "gw"
-
-struct xbr_dp;
-
-struct xbr_bridge {
-	char name[XBR_IFNAMSIZ];
-	char dir[64]; /* XBR_PIN_ROOT "/" name */
-	int lock_fd;
-	int fdb_fd, ports_fd, flood_fd, config_fd;
-	int port_stats_fd, br_stats_fd, learned_fd, events_fd, intent_fd;
-	int tc_prog_fd, ctl_prog_fd;
-	struct xbr_dp *dp; /* XDP objects, opened by datapath.c when needed */
-	struct xbr_config cfg;
-	unsigned char idx_used[XBR_MAX_PORTS]; /* stats indexes in use (port_idx_alloc) */
-	int idx_loaded;
-	struct xbr_nl nl; /* rtnetlink in the host namespace */
-};
 
 struct xbr_up_opts {
 	uint32_t subnet;
@@ -52,7 +39,8 @@ struct xbr_up_opts {
 /* Set up @br for @name and take the bridge lock (serializes all commands). */
 int br_init(struct xbr_bridge *br, const char *name);
 void br_close(struct xbr_bridge *br);
-/* Open the pinned objects of a running bridge; -ENOENT when it is not up. */
+/* Open the pinned objects of a running bridge; -ENOENT when it is not up,
+ * -EPROTO when its pinned layout is not this build's (said: reload). */
 int br_open(struct xbr_bridge *br);
 /* True when the bridge's pin directory exists. */
 int br_is_up(const struct xbr_bridge *br);
@@ -61,23 +49,28 @@ int br_is_up(const struct xbr_bridge *br);
  * place, namespaces untouched), or a negative errno. */
 #define XBR_UP_RELOADED 1
 int br_up(struct xbr_bridge *br, const struct xbr_up_opts *opts);
-/* Replace the datapath programs atomically, keeping maps (FDB, counters). */
+/* This build's programs (and, when the pinned layout is older, its maps,
+ * migrated live) take the running bridge's place; table and counters kept. */
 int br_reload(struct xbr_bridge *br);
-/* Hash of the BPF objects built into this binary. */
-uint64_t xbr_dp_version(void);
 /* Remove every trace of the bridge; 0 also when nothing was there. */
 int br_down(struct xbr_bridge *br);
+/* Switch the datapath mode (XBR_MODE_*) of a running bridge. */
+int br_set_mode(struct xbr_bridge *br, int mode);
 
-/* @spec->addr 0: next free address. br_open() first. */
+/* Add a port (station: @spec->addr 0 takes the next free address). */
 int br_port_add(struct xbr_bridge *br, const struct xbr_ns_spec *spec);
-int br_port_del(struct xbr_bridge *br, const char *netns);
-
+int br_port_del(struct xbr_bridge *br, const char *name);
 /* All port records (gateway first); caller frees *out. */
 int br_ports(struct xbr_bridge *br, struct xbr_port **out, size_t *n);
-/* Find a port by namespace name; -ENOENT. */
-int br_port_find(struct xbr_bridge *br, const char *netns, struct xbr_port *out);
-/* Find a port by namespace name, or by host-side ifname (the gateway port). */
+/* Find a port by name; -ENOENT. */
+int br_port_find(struct xbr_bridge *br, const char *name, struct xbr_port *out);
+/* Find a port by name, by host-side ifname, or "gateway". */
 int br_port_lookup(struct xbr_bridge *br, const char *name, struct xbr_port *out);
+/* Write a changed port record back, and its flood-list entry. */
+int br_port_update(struct xbr_bridge *br, const struct xbr_port *p);
+/* The loader-only record of a port (namespace path, owner). */
+int br_port_meta(struct xbr_bridge *br, uint32_t ifindex, struct xbr_port_meta *out);
+const char *br_port_kind_name(unsigned int kind);
 
 struct xbr_fdb_row {
 	uint8_t mac[6];
@@ -86,7 +79,8 @@ struct xbr_fdb_row {
 	uint32_t flags; /* XBR_FDB_F_* */
 	uint64_t age_sec;
 	char ifname[XBR_IFNAMSIZ];
-	char netns[XBR_NSNAMSIZ];
+	char netns[XBR_NSNAMSIZ]; /* the port's name */
+	char owner[80]; /* the port's owner (a CNI container ID), "" */
 };
 /* Live (unexpired) FDB entries, sorted by port then MAC; caller frees *out. */
 int br_fdb_rows(struct xbr_bridge *br, struct xbr_fdb_row **out, size_t *n);
@@ -95,13 +89,5 @@ int br_fdb_rows(struct xbr_bridge *br, struct xbr_fdb_row **out, size_t *n);
 int br_ctl(struct xbr_bridge *br, struct xbr_ctl_req *c);
 /* Write the configuration back (after changing br->cfg). */
 int br_config_write(struct xbr_bridge *br);
-/* Write a changed port record back, and its flood-list entry. */
-int br_port_update(struct xbr_bridge *br, const struct xbr_port *p);
-
-/* Station MAC derived from an IPv4 address: 0a:58:a:b:c:d. */
-void xbr_station_mac(uint32_t addr, uint8_t mac[6]);
-
-/* Test hook: fail with -EIO at step @step when XBR_FAULT names it. */
-int xbr_fault(const char *step);
 
 #endif

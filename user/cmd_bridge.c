@@ -235,8 +235,9 @@ int do_reload(int argc, char **argv)
 int do_show(int argc, char **argv)
 {
 	struct xbr_port *ports = NULL;
+	struct xbr_port_meta *meta = NULL;
 	struct xbr_bridge br;
-	size_t n = 0;
+	size_t n = 0, i;
 	int err;
 
 	if (argc > 1) {
@@ -247,11 +248,19 @@ int do_show(int argc, char **argv)
 	if (!err)
 		err = br_ports(&br, &ports, &n);
 	if (!err) {
-		if (g.json)
-			ports_print_json(stdout, br.name, &br.cfg, ports, n, g.pretty);
-		else
-			ports_print_text(stdout, br.name, &br.cfg, ports, n);
+		meta = calloc(n + 1, sizeof(*meta));
+		if (!meta)
+			err = -ENOMEM;
 	}
+	for (i = 0; !err && i < n; i++)
+		br_port_meta(&br, ports[i].ifindex, &meta[i]);
+	if (!err) {
+		if (g.json)
+			ports_print_json(stdout, br.name, &br.cfg, ports, meta, n, g.pretty);
+		else
+			ports_print_text(stdout, br.name, &br.cfg, ports, meta, n);
+	}
+	free(meta);
 	free(ports);
 	br_close(&br);
 	return err;

@@ -147,7 +147,7 @@ int do_monitor(int argc, char **argv)
 	m.br = &br;
 	m.max = count;
 	refresh_ports(&m);
-	rb = ring_buffer__new(br.events_fd, on_event, &m, NULL);
+	rb = ring_buffer__new(br.map[XBR_M_EVENTS], on_event, &m, NULL);
 	if (!rb) {
 		err = -errno;
 		pr_warn("bridge \"%s\": cannot open the event ring buffer: %s", br.name,

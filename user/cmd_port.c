@@ -12,14 +12,19 @@
 void usage_port(FILE *f)
 {
 	fprintf(f, "Usage: xbr [-b NAME] port add NS [ADDR/PLEN]\n"
-		   "       xbr [-b NAME] port del NS\n"
+		   "       xbr [-b NAME] port add NAME netns PATH [ADDR/PLEN] [ifname IF]\n"
+		   "       xbr [-b NAME] port del NAME\n"
 		   "       xbr [-b NAME] [-j [-p]] port show\n"
 		   "       xbr [-b NAME] port set PORT [learning on|off] [flood on|off]\n"
 		   "              [isolated on|off] [hairpin on|off] [locked on|off]\n"
 		   "              [spoof-check on|off] [max-learned N]\n"
 		   "add: create namespace NS with eth0 (ADDR/PLEN, or the next free address)\n"
 		   "     and a default route via the gateway, and bridge it.\n"
-		   "del: remove the namespace, its veth pair and its forwarding entries.\n"
+		   "add NAME netns PATH: attach a namespace someone else made (a bind-mounted\n"
+		   "     namespace file or /proc/PID/ns/net): xbr makes only the veth pair,\n"
+		   "     IF (default eth0) inside with ADDR/PLEN and a default route.\n"
+		   "del: remove the port, its veth pair and its forwarding entries, and the\n"
+		   "     namespace when xbr made it (an attached namespace stays).\n"
 		   "set: port policy, as `bridge link set` has it. PORT is a namespace name,\n"
 		   "     a host-side interface name or \"gateway\".\n"
 		   "  learning   learn source MACs seen on the port\n"
@@ -32,6 +37,42 @@ void usage_port(FILE *f)
 		   "  max-learned N  cap on entries learned on the port (0: no cap)\n");
 }
 
+/* port add NAME netns PATH [ADDR/PLEN] [ifname IF]: an attached port. */
+static int parse_attached(int argc, char **argv, struct xbr_ns_spec *spec)
+{
+	int i;
+
+	spec->kind = XBR_KIND_ATTACHED;
+	if (argc < 4 || !argv[3][0]) {
+		pr_warn("port \"%s\": netns needs a path (a bind-mounted namespace or /proc/PID/ns/net)",
+			spec->name);
+		return -EINVAL;
+	}
+	if (strlen(argv[3]) >= sizeof(spec->nspath)) {
+		pr_warn("port \"%s\": namespace path longer than %zu characters", spec->name,
+			sizeof(spec->nspath) - 1);
+		return -EINVAL;
+	}
+	snprintf(spec->nspath, sizeof(spec->nspath), "%s", argv[3]);
+	for (i = 4; i < argc; i++) {
+		if (!strcmp(argv[i], "ifname")) {
+			if (i + 1 >= argc || xbr_check_name(argv[i + 1])) {
+				pr_warn("port \"%s\": ifname needs an interface name of 1-15 letters, digits, '_', '-', '.'",
+					spec->name);
+				return -EINVAL;
+			}
+			snprintf(spec->ifname_in, sizeof(spec->ifname_in), "%s", argv[++i]);
+		} else if (!spec->has_addr && !xbr_parse_cidr(argv[i], &spec->addr, &spec->plen)) {
+			spec->has_addr = 1;
+		} else {
+			pr_warn("port \"%s\": unexpected \"%s\" (expected ADDR/PLEN or ifname IF)",
+				spec->name, argv[i]);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 static int port_add(int argc, char **argv)
 {
 	struct xbr_ns_spec spec;
@@ -39,18 +80,25 @@ static int port_add(int argc, char **argv)
 	char abuf[INET_ADDRSTRLEN];
 	int err;
 
-	if (argc < 2 || argc > 3) {
-		pr_warn("port add: expected NS [ADDR/PLEN], try \"xbr port help\"");
+	if (argc < 2) {
+		pr_warn("port add: expected NS [ADDR/PLEN] or NAME netns PATH [ADDR/PLEN] [ifname IF], try \"xbr port help\"");
 		return -EINVAL;
 	}
 	err = xbr_parse_ns_spec(argv[1], &spec);
 	if (err || strchr(argv[1], '=')) {
-		pr_warn("namespace \"%s\": %s", argv[1],
+		pr_warn("port \"%s\": %s", argv[1],
 			err == -ENAMETOOLONG ? "name longer than 15 characters" :
 					       "name must be letters, digits, '_', '-', '.'");
 		return -EINVAL;
 	}
-	if (argc == 3) {
+	if (argc >= 3 && !strcmp(argv[2], "netns")) {
+		err = parse_attached(argc, argv, &spec);
+		if (err)
+			return err;
+	} else if (argc > 3) {
+		pr_warn("port add: expected NS [ADDR/PLEN], try \"xbr port help\"");
+		return -EINVAL;
+	} else if (argc == 3) {
 		if (xbr_parse_cidr(argv[2], &spec.addr, &spec.plen)) {
 			pr_warn("namespace \"%s\": address \"%s\" is not A.B.C.D/PLEN", spec.name,
 				argv[2]);
@@ -66,7 +114,12 @@ static int port_add(int argc, char **argv)
 
 		if (br_port_find(&br, spec.name, &p) == 0) {
 			inet_ntop(AF_INET, &p.addr, abuf, sizeof(abuf));
-			printf("port %s: namespace %s eth0 %s/%u\n", p.ifname, p.name, abuf, p.plen);
+			if (spec.kind == XBR_KIND_ATTACHED)
+				printf("port %s: attached %s %s %s/%u\n", p.ifname, spec.nspath,
+				       spec.ifname_in[0] ? spec.ifname_in : "eth0", abuf, p.plen);
+			else
+				printf("port %s: namespace %s eth0 %s/%u\n", p.ifname, p.name, abuf,
+				       p.plen);
 		}
 	}
 	br_close(&br);

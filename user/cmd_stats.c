@@ -81,7 +81,7 @@ int do_stats(int argc, char **argv)
 		err = -ENOMEM;
 		goto out;
 	}
-	if (bpf_map_lookup_elem(br.br_stats_fd, &zero, bcpu) < 0) {
+	if (bpf_map_lookup_elem(br.map[XBR_M_BR_STATS], &zero, bcpu) < 0) {
 		err = -errno;
 		goto out;
 	}
@@ -114,10 +114,10 @@ int do_stats(int argc, char **argv)
 	for (i = 0; i < n; i++) {
 		const struct xbr_port *p = &ports[i];
 
-		if (bpf_map_lookup_elem(br.port_stats_fd, &p->idx, pcpu) < 0)
+		if (bpf_map_lookup_elem(br.map[XBR_M_PORT_STATS], &p->idx, pcpu) < 0)
 			memset(pcpu, 0, (size_t)ncpu * sizeof(*pcpu));
 		sum_percpu((__u64 *)pcpu, ncpu, sizeof(ps) / 8, (__u64 *)&ps);
-		if (bpf_map_lookup_elem(br.learned_fd, &p->idx, &learned) < 0)
+		if (bpf_map_lookup_elem(br.map[XBR_M_LEARNED], &p->idx, &learned) < 0)
 			learned = 0;
 		if (g.json) {
 			json_open_object(&j);
@@ -219,7 +219,7 @@ static int set_mode(struct xbr_bridge *br, const char *val)
 		pr_warn("mode \"%s\": not tc, xdp or auto", val);
 		return -EINVAL;
 	}
-	err = dp_set_mode(br, mode); /* says why itself when it fails */
+	err = br_set_mode(br, mode); /* says why itself when it fails */
 	if (!err)
 		printf("bridge %s mode %s (was %s)\n", br->name, dp_mode_name(mode),
 		       dp_mode_name(old));

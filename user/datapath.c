@@ -15,6 +15,10 @@
  * frames), tx checksumming, TSO and GSO off (a frame redirected in XDP has no
  * checksum-offload state and cannot be segmented). What each end had before is
  * kept in the pinned map xbr_dp_saved and put back when the mode returns to tc.
+ *
+ * This file knows hooks, not port kinds: callers hand it each port's
+ * receiving end (struct dp_port), and the programs and maps come loaded
+ * (pins.c).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -31,29 +35,12 @@
 #include "datapath.h"
 #include "ethtool.h"
 #include "log.h"
-#include "netns.h"
-#include "xbr_xdp.skel.h"
-
-#define PIN_XDP_PROG "xdp_ingress"
-#define PIN_XDP_EGRESS "xdp_egress"
-
-/* Pins made by this file, removed by dp_pins_remove(). */
-static const char *const dp_pins[] = {
-	PIN_XDP_PROG, PIN_XDP_EGRESS, "xbr_xdp_tx", "xbr_xdp_flood", "xbr_xdp_flood_iso",
-	"xbr_dp_saved",
-};
+#include "xbr_rules.h"
 
 /* Offloads XDP mode turns off on a receiving end, and the one it turns on. */
 #define XDP_FEATS_OFF (XBR_FEAT_TX_CSUM | XBR_FEAT_TSO | XBR_FEAT_GSO)
 #define XDP_FEATS_ON XBR_FEAT_GRO
 #define XDP_FEATS (XDP_FEATS_OFF | XDP_FEATS_ON)
-
-struct xbr_dp {
-	int xdp_prog_fd; /* xbr_xdp_ingress */
-	int egress_prog_fd; /* xbr_xdp_egress, the devmap entries' program */
-	int tx_fd, flood_fd, flood_iso_fd; /* the three devmaps */
-	int saved_fd; /* xbr_dp_saved */
-};
 
 /*
  * The first cause of a failed operation, for its one-line message: the inner
@@ -101,178 +88,16 @@ int dp_mode_parse(const char *s, int *mode, int *is_auto)
 	return 0;
 }
 
-/* ---- objects ---- */
-
-static int pin_path(const struct xbr_bridge *br, const char *obj, char *buf, size_t len)
-{
-	int n = snprintf(buf, len, "%s/%s", br->dir, obj);
-
-	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
-}
-
-static int dp_pin_get(const struct xbr_bridge *br, const char *obj)
-{
-	char path[PATH_MAX];
-	int fd;
-
-	if (pin_path(br, obj, path, sizeof(path)))
-		return -ENAMETOOLONG;
-	fd = bpf_obj_get(path);
-	return fd < 0 ? -errno : fd;
-}
-
-static void dp_free(struct xbr_dp *dp)
-{
-	int *fds[] = { &dp->xdp_prog_fd, &dp->egress_prog_fd, &dp->tx_fd,
-		       &dp->flood_fd,	 &dp->flood_iso_fd,	&dp->saved_fd };
-	size_t i;
-
-	for (i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
-		if (*fds[i] >= 0)
-			close(*fds[i]);
-	free(dp);
-}
-
-void dp_close(struct xbr_bridge *br)
-{
-	if (br->dp)
-		dp_free(br->dp);
-	br->dp = NULL;
-}
-
-void dp_pins_remove(struct xbr_bridge *br)
-{
-	char path[PATH_MAX];
-	size_t i;
-
-	dp_close(br);
-	for (i = 0; i < sizeof(dp_pins) / sizeof(dp_pins[0]); i++)
-		if (!pin_path(br, dp_pins[i], path, sizeof(path)))
-			unlink(path);
-}
-
-/* Open the XDP objects pinned in the bridge directory; -ENOENT if any is missing. */
-static int dp_open(struct xbr_bridge *br, struct xbr_dp **out)
-{
-	struct xbr_dp *dp = calloc(1, sizeof(*dp));
-
-	if (!dp)
-		return -ENOMEM;
-	dp->xdp_prog_fd = dp_pin_get(br, PIN_XDP_PROG);
-	dp->egress_prog_fd = dp_pin_get(br, PIN_XDP_EGRESS);
-	dp->tx_fd = dp_pin_get(br, "xbr_xdp_tx");
-	dp->flood_fd = dp_pin_get(br, "xbr_xdp_flood");
-	dp->flood_iso_fd = dp_pin_get(br, "xbr_xdp_flood_iso");
-	dp->saved_fd = dp_pin_get(br, "xbr_dp_saved");
-	if (dp->xdp_prog_fd < 0 || dp->egress_prog_fd < 0 || dp->tx_fd < 0 || dp->flood_fd < 0 ||
-	    dp->flood_iso_fd < 0 || dp->saved_fd < 0) {
-		dp_free(dp);
-		return -ENOENT;
-	}
-	*out = dp;
-	return 0;
-}
-
-/*
- * Size every map of @obj like its pinned twin, so that libbpf reuses the
- * pinned map instead of refusing it (the FDB is sized at `up`).
- */
-void xbr_maps_match_pins(struct bpf_object *obj)
-{
-	struct bpf_map_info info;
-	struct bpf_map *map;
-	__u32 len;
-	int fd;
-
-	bpf_object__for_each_map(map, obj) {
-		const char *path = bpf_map__pin_path(map);
-
-		if (!path)
-			continue;
-		fd = bpf_obj_get(path);
-		if (fd < 0)
-			continue;
-		memset(&info, 0, sizeof(info));
-		len = sizeof(info);
-		if (bpf_obj_get_info_by_fd(fd, &info, &len) == 0) {
-			bpf_map__set_max_entries(map, info.max_entries);
-			/* devmaps gain BPF_F_RDONLY_PROG in the kernel: take the
-			 * flags the pinned map really has. */
-			bpf_map__set_map_flags(map, info.map_flags);
-		}
-		close(fd);
-	}
-}
-
-/* Pin @prog at @path; with @replace, under a temporary name first and then
- * renamed over the old pin, so the pin is never missing. */
-int xbr_pin_prog(struct bpf_program *prog, const char *path, int replace)
-{
-	char tmp[PATH_MAX];
-	int err;
-
-	if (!replace)
-		return bpf_program__pin(prog, path);
-	/* bpffs refuses names with a dot: "new_" in front of the base name. */
-	{
-		const char *base = strrchr(path, '/');
-		int dir = base ? (int)(base - path) : 0;
-
-		snprintf(tmp, sizeof(tmp), "%.*s/new_%s", dir, path, base ? base + 1 : path);
-	}
-	unlink(tmp);
-	err = bpf_program__pin(prog, tmp);
-	if (!err && rename(tmp, path) < 0) {
-		err = -errno;
-		unlink(tmp);
-	}
-	return err;
-}
-
-/* Load xbr_xdp over the bridge's pinned maps and pin its programs and own maps;
- * with @replace, the new programs' pins take the place of the old ones. */
-static int dp_load_pins(struct xbr_bridge *br, int replace)
-{
-	LIBBPF_OPTS(bpf_object_open_opts, oo, .pin_root_path = br->dir);
-	struct xbr_xdp *skel;
-	char path[PATH_MAX];
-	int err;
-
-	skel = xbr_xdp__open_opts(&oo);
-	if (!skel)
-		return -errno;
-	xbr_maps_match_pins(skel->obj);
-	err = xbr_xdp__load(skel);
-	if (err) {
-		dp_note("cannot load the XDP datapath: %s (run with -vv for the verifier log)",
-			strerror(-err));
-		goto out;
-	}
-	err = pin_path(br, PIN_XDP_PROG, path, sizeof(path));
-	if (!err)
-		err = xbr_pin_prog(skel->progs.xbr_xdp_ingress, path, replace);
-	if (!err)
-		err = pin_path(br, PIN_XDP_EGRESS, path, sizeof(path));
-	if (!err)
-		err = xbr_pin_prog(skel->progs.xbr_xdp_egress, path, replace);
-	if (err)
-		dp_note("cannot pin the XDP programs in %s: %s", br->dir, strerror(-err));
-out:
-	xbr_xdp__destroy(skel);
-	return err;
-}
-
-static int dp_load(struct xbr_bridge *br)
-{
-	return dp_load_pins(br, 0);
-}
+/* ---- devmaps ---- */
 
 int dp_devmaps_sync(int tx_fd, int flood_fd, int flood_iso_fd, int egress_prog_fd,
 		    const struct xbr_port *p)
 {
 	struct bpf_devmap_val val = { .ifindex = p->ifindex, .bpf_prog.fd = egress_prog_fd };
-	int flood = !!(p->flags & XBR_PORT_F_FLOOD);
-	int open = flood && !(p->flags & XBR_PORT_F_ISOLATED);
+	/* The flood rule the tc program applies per copy (include/xbr_rules.h),
+	 * applied here once per port: from a non-isolated and an isolated port. */
+	int flood = xbr_may_flood(0, p->flags);
+	int open = xbr_may_flood(XBR_PORT_F_ISOLATED, p->flags);
 	__u32 key = p->ifindex;
 
 	if (bpf_map_update_elem(tx_fd, &key, &val, BPF_ANY) < 0)
@@ -286,40 +111,13 @@ int dp_devmaps_sync(int tx_fd, int flood_fd, int flood_iso_fd, int egress_prog_f
 	return 0;
 }
 
-/* Open the XDP objects, loading them first when the bridge has none yet. */
-static int dp_ensure(struct xbr_bridge *br)
-{
-	struct xbr_port *v = NULL;
-	size_t n = 0, i;
-	int err;
-
-	if (br->dp)
-		return 0;
-	err = dp_open(br, &br->dp);
-	if (err != -ENOENT)
-		return err;
-	dp_pins_remove(br); /* a partial set from an interrupted load */
-	err = dp_load(br);
-	if (!err)
-		err = dp_open(br, &br->dp);
-	if (err)
-		return err;
-	/* A bridge made before these maps existed: fill them from the port table. */
-	if (br->ports_fd >= 0 && br_ports(br, &v, &n) == 0) {
-		for (i = 0; i < n && !err; i++)
-			err = dp_port_sync(br, &v[i]);
-		free(v);
-	}
-	return err;
-}
-
 /* ---- tc ---- */
 
-/* tc: the pinned program on the port's clsact ingress hook (replacing ours). */
-static int tc_attach(struct xbr_bridge *br, int ifindex)
+/* tc: program @prog_fd on the port's clsact ingress hook (replacing ours). */
+static int tc_attach(int prog_fd, int ifindex)
 {
 	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = BPF_TC_INGRESS);
-	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = 1, .priority = 1, .prog_fd = br->tc_prog_fd,
+	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = 1, .priority = 1, .prog_fd = prog_fd,
 		    .flags = BPF_TC_F_REPLACE);
 	int err;
 
@@ -348,21 +146,21 @@ static int xdp_attach(struct xbr_bridge *br, int ifindex)
 	int err;
 
 	if (bpf_xdp_query_id(ifindex, XDP_FLAGS_DRV_MODE, &id) == 0 && id) {
-		if (id == prog_id(br->dp->xdp_prog_fd))
+		if (id == prog_id(br->prog[XBR_P_XDP]))
 			return 0;
 		dp_note("port ifindex %d: another XDP program (id %u) is attached", ifindex, id);
 		return -EBUSY;
 	}
 	err = xbr_fault("xdp-attach");
 	if (!err)
-		err = bpf_xdp_attach(ifindex, br->dp->xdp_prog_fd, XDP_FLAGS_DRV_MODE, NULL);
+		err = bpf_xdp_attach(ifindex, br->prog[XBR_P_XDP], XDP_FLAGS_DRV_MODE, NULL);
 	return err;
 }
 
 /* Detach our XDP program (and only ours); 0 when none is attached. */
 static int xdp_detach(struct xbr_bridge *br, int ifindex)
 {
-	LIBBPF_OPTS(bpf_xdp_attach_opts, o, .old_prog_fd = br->dp->xdp_prog_fd);
+	LIBBPF_OPTS(bpf_xdp_attach_opts, o, .old_prog_fd = br->prog[XBR_P_XDP]);
 	__u32 id = 0;
 	int err;
 
@@ -372,31 +170,6 @@ static int xdp_detach(struct xbr_bridge *br, int ifindex)
 	return err == -EEXIST ? 0 : err; /* -EEXIST: not ours, leave it */
 }
 
-/* The receiving end of a port: its namespace (-1: host) and interface name. */
-struct rx_end {
-	int nsfd;
-	char ifname[IF_NAMESIZE];
-};
-
-static int rx_end_of(struct xbr_bridge *br, const struct xbr_port *p, struct rx_end *e)
-{
-	if (p->flags & XBR_PORT_F_GATEWAY || !p->name[0]) {
-		e->nsfd = -1;
-		snprintf(e->ifname, sizeof(e->ifname), "%s", br->name);
-		return 0;
-	}
-	snprintf(e->ifname, sizeof(e->ifname), "eth0");
-	e->nsfd = netns_open(p->name);
-	return e->nsfd < 0 ? e->nsfd : 0;
-}
-
-static void rx_end_close(struct rx_end *e)
-{
-	if (e->nsfd >= 0)
-		close(e->nsfd);
-	e->nsfd = -1;
-}
-
 /*
  * rx_prepare - make the receiving end of port @key take XDP-redirected frames:
  * save its offloads (once: a retry keeps the first, real originals), then GRO
@@ -404,17 +177,18 @@ static void rx_end_close(struct rx_end *e)
  */
 static int rx_prepare(struct xbr_bridge *br, __u32 key, int nsfd, const char *ifname)
 {
+	int saved_fd = br->map[XBR_M_DP_SAVED];
 	struct xbr_dp_saved saved;
 	struct xbr_feats f;
 	int err;
 
-	if (bpf_map_lookup_elem(br->dp->saved_fd, &key, &saved) < 0) {
+	if (bpf_map_lookup_elem(saved_fd, &key, &saved) < 0) {
 		err = ethtool_get_in(nsfd, ifname, &f);
 		if (err)
 			goto fail;
 		saved.feats = f.on;
 		saved.known = f.known;
-		if (bpf_map_update_elem(br->dp->saved_fd, &key, &saved, BPF_ANY) < 0) {
+		if (bpf_map_update_elem(saved_fd, &key, &saved, BPF_ANY) < 0) {
 			err = -errno;
 			goto fail;
 		}
@@ -443,45 +217,36 @@ static int rx_restore(struct xbr_bridge *br, __u32 key, int nsfd, const char *if
 	struct xbr_dp_saved saved;
 	int err;
 
-	if (bpf_map_lookup_elem(br->dp->saved_fd, &key, &saved) < 0)
+	if (bpf_map_lookup_elem(br->map[XBR_M_DP_SAVED], &key, &saved) < 0)
 		return 0; /* never changed */
 	err = ethtool_set_in(nsfd, ifname, saved.known & XDP_FEATS, saved.feats);
 	if (err) {
 		dp_note("interface %s: cannot restore its offloads: %s", ifname, strerror(-err));
 		return err;
 	}
-	bpf_map_delete_elem(br->dp->saved_fd, &key);
+	bpf_map_delete_elem(br->map[XBR_M_DP_SAVED], &key);
 	return 0;
 }
 
-static int port_rx(struct xbr_bridge *br, const struct xbr_port *p, int prepare)
+static int port_rx(struct xbr_bridge *br, const struct dp_port *p, int prepare)
 {
-	struct rx_end e;
-	int err = rx_end_of(br, p, &e);
-
-	if (err) {
-		dp_note("port %s: cannot open namespace \"%s\": %s", p->ifname, p->name,
-			strerror(-err));
-		return err;
+	if (p->rx_err) {
+		dp_note("port %s: cannot open its namespace: %s", p->ifname, strerror(-p->rx_err));
+		return p->rx_err;
 	}
-	err = prepare ? rx_prepare(br, p->ifindex, e.nsfd, e.ifname) :
-			rx_restore(br, p->ifindex, e.nsfd, e.ifname);
-	rx_end_close(&e);
-	return err;
+	return prepare ? rx_prepare(br, p->ifindex, p->rx_nsfd, p->rx_ifname) :
+			 rx_restore(br, p->ifindex, p->rx_nsfd, p->rx_ifname);
 }
 
 /* ---- entry points ---- */
 
-int dp_port_attach(struct xbr_bridge *br, int ifindex, int nsfd)
+int dp_port_attach(struct xbr_bridge *br, int ifindex, int nsfd, const char *rx_ifname)
 {
-	const char *rx_ifname = nsfd < 0 ? br->name : "eth0";
 	int err;
 
 	dp_why[0] = '\0';
 	/* tc in both modes: under XDP it handles what XDP passes. */
-	err = tc_attach(br, ifindex);
-	if (!err)
-		err = dp_ensure(br);
+	err = tc_attach(br->prog[XBR_P_TC], ifindex);
 	if (err || br->cfg.mode != XBR_MODE_XDP)
 		return err;
 	err = rx_prepare(br, (__u32)ifindex, nsfd, rx_ifname);
@@ -491,7 +256,7 @@ int dp_port_attach(struct xbr_bridge *br, int ifindex, int nsfd)
 		__u32 key = (__u32)ifindex;
 
 		/* The port is undone with its link: forget what was saved for it. */
-		bpf_map_delete_elem(br->dp->saved_fd, &key);
+		bpf_map_delete_elem(br->map[XBR_M_DP_SAVED], &key);
 		pr_debug("port ifindex %d: %s", ifindex, dp_why[0] ? dp_why : strerror(-err));
 	}
 	return err;
@@ -499,36 +264,31 @@ int dp_port_attach(struct xbr_bridge *br, int ifindex, int nsfd)
 
 int dp_port_sync(struct xbr_bridge *br, const struct xbr_port *p)
 {
-	int err = dp_ensure(br);
+	int err = dp_devmaps_sync(br->map[XBR_M_XDP_TX], br->map[XBR_M_XDP_FLOOD],
+				  br->map[XBR_M_XDP_FLOOD_ISO], br->prog[XBR_P_XDP_EGRESS], p);
 
-	if (!err)
-		err = dp_devmaps_sync(br->dp->tx_fd, br->dp->flood_fd, br->dp->flood_iso_fd,
-				      br->dp->egress_prog_fd, p);
 	if (err)
-		pr_debug("port %s: cannot update the XDP devmaps: %s", p->ifname,
-			 dp_why[0] ? dp_why : strerror(-err));
+		pr_debug("port %s: cannot update the XDP devmaps: %s", p->ifname, strerror(-err));
 	return err;
 }
 
 void dp_port_forget(struct xbr_bridge *br, __u32 ifindex)
 {
-	if (dp_ensure(br))
-		return;
-	bpf_map_delete_elem(br->dp->tx_fd, &ifindex);
-	bpf_map_delete_elem(br->dp->flood_fd, &ifindex);
-	bpf_map_delete_elem(br->dp->flood_iso_fd, &ifindex);
-	bpf_map_delete_elem(br->dp->saved_fd, &ifindex);
+	bpf_map_delete_elem(br->map[XBR_M_XDP_TX], &ifindex);
+	bpf_map_delete_elem(br->map[XBR_M_XDP_FLOOD], &ifindex);
+	bpf_map_delete_elem(br->map[XBR_M_XDP_FLOOD_ISO], &ifindex);
+	bpf_map_delete_elem(br->map[XBR_M_DP_SAVED], &ifindex);
 }
 
 static int config_store(struct xbr_bridge *br, int mode)
 {
 	br->cfg.mode = (__u8)mode;
-	return br_config_write(br);
+	return pins_config_write(br);
 }
 
 /* tc -> XDP: every receiving end ready first (a redirect may target any
  * port), then XDP on every port; tc forwards until XDP takes each port. */
-static int to_xdp(struct xbr_bridge *br, struct xbr_port *v, size_t n)
+static int to_xdp(struct xbr_bridge *br, const struct dp_port *v, size_t n)
 {
 	size_t i, k;
 	int err = 0;
@@ -556,13 +316,13 @@ static int to_xdp(struct xbr_bridge *br, struct xbr_port *v, size_t n)
 
 /* XDP -> tc: make sure tc is there, remove XDP (tc takes each port at once),
  * then give the receiving ends their offloads back. */
-static int to_tc(struct xbr_bridge *br, struct xbr_port *v, size_t n)
+static int to_tc(struct xbr_bridge *br, const struct dp_port *v, size_t n)
 {
 	size_t i;
 	int err = 0, e;
 
 	for (i = 0; i < n && !err; i++)
-		err = tc_attach(br, (int)v[i].ifindex);
+		err = tc_attach(br->prog[XBR_P_TC], (int)v[i].ifindex);
 	if (err) {
 		dp_note("port %s: cannot attach the tc program: %s", v[i - 1].ifname,
 			strerror(-err));
@@ -586,22 +346,15 @@ static int to_tc(struct xbr_bridge *br, struct xbr_port *v, size_t n)
 	return err;
 }
 
-int dp_set_mode(struct xbr_bridge *br, int mode)
+int dp_set_mode(struct xbr_bridge *br, int mode, const struct dp_port *v, size_t n)
 {
-	struct xbr_port *v = NULL;
-	size_t n = 0;
 	int err;
 
 	if (mode != XBR_MODE_TC && mode != XBR_MODE_XDP)
 		return -EINVAL;
 	dp_why[0] = '\0';
-	err = dp_ensure(br);
-	if (!err)
-		err = br_ports(br, &v, &n);
 	/* Also when the mode already matches: converge after an interrupted switch. */
-	if (!err)
-		err = mode == XBR_MODE_XDP ? to_xdp(br, v, n) : to_tc(br, v, n);
-	free(v);
+	err = mode == XBR_MODE_XDP ? to_xdp(br, v, n) : to_tc(br, v, n);
 	if (err)
 		pr_warn("bridge \"%s\": cannot switch to %s mode: %s; it is in %s mode", br->name,
 			dp_mode_name(mode), dp_why[0] ? dp_why : strerror(-err),
@@ -609,67 +362,56 @@ int dp_set_mode(struct xbr_bridge *br, int mode)
 	return err;
 }
 
-uint64_t dp_elf_hash(uint64_t h)
+int dp_swap(struct xbr_bridge *br, const struct xbr_loadset *ls, const struct xbr_port *v,
+	    size_t n)
 {
-	const unsigned char *p;
-	size_t sz, i;
-
-	p = xbr_xdp__elf_bytes(&sz);
-	for (i = 0; i < sz; i++)
-		h = (h ^ p[i]) * 1099511628211ULL;
-	return h;
-}
-
-int dp_reload(struct xbr_bridge *br)
-{
-	struct xbr_port *v = NULL;
-	struct xbr_dp *old = NULL, *new = NULL;
-	size_t n = 0, i;
-	int err;
+	size_t i;
+	int err = 0;
 
 	dp_why[0] = '\0';
-	err = br_ports(br, &v, &n);
-	if (err)
-		return err;
-	/* tc: a filter replaced in place (same handle and priority) is atomic. */
+	/* The devmaps the new XDP program uses, entries running its egress program. */
+	for (i = 0; i < n && !err; i++)
+		err = dp_devmaps_sync(ls->map[XBR_M_XDP_TX], ls->map[XBR_M_XDP_FLOOD],
+				      ls->map[XBR_M_XDP_FLOOD_ISO], ls->prog[XBR_P_XDP_EGRESS],
+				      &v[i]);
+	if (err) {
+		dp_note("cannot fill the XDP devmaps: %s", strerror(-err));
+		goto out;
+	}
+	/* tc: a filter replaced in place (same handle and priority) is atomic;
+	 * XDP: XDP_FLAGS_REPLACE against the program attached now. */
 	for (i = 0; i < n && !err; i++) {
-		err = tc_attach(br, (int)v[i].ifindex);
-		if (err)
+		err = tc_attach(ls->prog[XBR_P_TC], (int)v[i].ifindex);
+		if (err) {
 			dp_note("port %s: cannot replace the tc program: %s", v[i].ifname,
 				strerror(-err));
-	}
-	if (err)
-		goto out;
+			break;
+		}
+		if (br->cfg.mode == XBR_MODE_XDP) {
+			LIBBPF_OPTS(bpf_xdp_attach_opts, o, .old_prog_fd = br->prog[XBR_P_XDP]);
 
-	/* XDP: new programs pinned over the old, then swapped in everywhere. */
-	dp_close(br);
-	if (dp_open(br, &old) == -ENOENT) {
-		err = 0; /* no XDP objects yet: loaded on first use */
-		goto out;
+			err = bpf_xdp_attach((int)v[i].ifindex, ls->prog[XBR_P_XDP],
+					     XDP_FLAGS_DRV_MODE | XDP_FLAGS_REPLACE, &o);
+			if (err)
+				dp_note("port %s: cannot replace the XDP program: %s", v[i].ifname,
+					strerror(-err));
+		}
 	}
-	err = dp_load_pins(br, 1);
-	if (!err)
-		err = dp_open(br, &new);
-	if (err)
-		goto out;
-	br->dp = new;
-	for (i = 0; i < n && !err; i++)
-		err = dp_devmaps_sync(new->tx_fd, new->flood_fd, new->flood_iso_fd,
-				      new->egress_prog_fd, &v[i]);
-	for (i = 0; i < n && !err && br->cfg.mode == XBR_MODE_XDP; i++) {
-		LIBBPF_OPTS(bpf_xdp_attach_opts, o, .old_prog_fd = old->xdp_prog_fd);
+	if (err) {
+		/* Put the running programs back on the ports already swapped. */
+		size_t k;
 
-		err = bpf_xdp_attach((int)v[i].ifindex, new->xdp_prog_fd,
-				     XDP_FLAGS_DRV_MODE | XDP_FLAGS_REPLACE, &o);
-		if (err)
-			dp_note("port %s: cannot replace the XDP program: %s", v[i].ifname,
-				strerror(-err));
+		for (k = 0; k <= i && k < n; k++) {
+			LIBBPF_OPTS(bpf_xdp_attach_opts, o, .old_prog_fd = ls->prog[XBR_P_XDP]);
+
+			tc_attach(br->prog[XBR_P_TC], (int)v[k].ifindex);
+			if (br->cfg.mode == XBR_MODE_XDP)
+				bpf_xdp_attach((int)v[k].ifindex, br->prog[XBR_P_XDP],
+					       XDP_FLAGS_DRV_MODE | XDP_FLAGS_REPLACE, &o);
+		}
 	}
 out:
-	if (old)
-		dp_free(old);
-	free(v);
 	if (err)
-		pr_debug("reload: %s", dp_why[0] ? dp_why : strerror(-err));
+		pr_warn("bridge \"%s\": reload: %s; the running datapath stays", br->name, dp_why);
 	return err;
 }

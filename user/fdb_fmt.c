@@ -28,6 +28,8 @@ void fdb_print_text(FILE *f, const char *bridge, const struct xbr_fdb_row *rows,
 			fprintf(f, " netns %s", r->netns);
 		else
 			fprintf(f, " gateway");
+		if (r->owner[0])
+			fprintf(f, " owner %s", r->owner);
 		fprintf(f, " master %s", bridge);
 		if (!(r->flags & XBR_FDB_F_STATIC))
 			fprintf(f, " age %llu", (unsigned long long)r->age_sec);
@@ -65,6 +67,8 @@ void fdb_print_json(FILE *f, const char *bridge, const struct xbr_fdb_row *rows,
 		json_close_array(&j);
 		json_kv_string(&j, "master", bridge);
 		json_kv_string(&j, "netns", r->netns);
+		if (r->owner[0])
+			json_kv_string(&j, "owner", r->owner);
 		json_kv_string(&j, "state", fdb_state(r->flags));
 		if (!(r->flags & XBR_FDB_F_STATIC)) {
 			json_kv_uint(&j, "age", r->age_sec);
@@ -101,8 +105,15 @@ static const char *mode_name(uint8_t mode)
 	return mode == XBR_MODE_XDP ? "xdp" : "tc";
 }
 
+static const char *const kind_words[] = { "station", "gateway", "attached", "uplink" };
+
+static const char *kind_word(unsigned int kind)
+{
+	return kind < sizeof(kind_words) / sizeof(kind_words[0]) ? kind_words[kind] : "unknown";
+}
+
 void ports_print_text(FILE *f, const char *bridge, const struct xbr_config *cfg,
-		      const struct xbr_port *ports, size_t n)
+		      const struct xbr_port *ports, const struct xbr_port_meta *meta, size_t n)
 {
 	char sub[INET_ADDRSTRLEN], gw[INET_ADDRSTRLEN], addr[INET_ADDRSTRLEN];
 	char mac[XBR_MAC_STRLEN];
@@ -126,8 +137,9 @@ void ports_print_text(FILE *f, const char *bridge, const struct xbr_config *cfg,
 
 		xbr_format_mac(p->mac, mac);
 		inet_ntop(AF_INET, &p->addr, addr, sizeof(addr));
-		fprintf(f, "%u: %s netns %s station %s %s/%u", p->ifindex, p->ifname,
-			p->name[0] ? p->name : "-", mac, addr, p->plen);
+		fprintf(f, "%u: %s netns %s %s %s %s/%u", p->ifindex, p->ifname,
+			p->name[0] ? p->name : "-",
+			p->kind == XBR_KIND_GATEWAY ? "station" : kind_word(p->kind), mac, addr, p->plen);
 		if (cfg->plen6) {
 			uint8_t a6[16];
 			char s6[INET6_ADDRSTRLEN];
@@ -140,12 +152,18 @@ void ports_print_text(FILE *f, const char *bridge, const struct xbr_config *cfg,
 		nw = port_flag_words(p->flags, words, 8);
 		for (k = 0; k < nw; k++)
 			fprintf(f, "%s%s", k ? "," : "", words[k]);
-		fprintf(f, ">\n");
+		fprintf(f, ">");
+		if (meta && p->kind == XBR_KIND_ATTACHED)
+			fprintf(f, " nspath %s dev %s", meta[i].nspath, meta[i].ifname_in);
+		if (meta && meta[i].owner[0])
+			fprintf(f, " owner %s", meta[i].owner);
+		fprintf(f, "\n");
 	}
 }
 
 void ports_print_json(FILE *f, const char *bridge, const struct xbr_config *cfg,
-		      const struct xbr_port *ports, size_t n, bool pretty)
+		      const struct xbr_port *ports, const struct xbr_port_meta *meta, size_t n,
+		      bool pretty)
 {
 	char sub[INET_ADDRSTRLEN + 4], gw[INET_ADDRSTRLEN], addr[INET_ADDRSTRLEN];
 	char mac[XBR_MAC_STRLEN];
@@ -182,6 +200,13 @@ void ports_print_json(FILE *f, const char *bridge, const struct xbr_config *cfg,
 		json_kv_uint(&j, "ifindex", p->ifindex);
 		json_kv_string(&j, "ifname", p->ifname);
 		json_kv_string(&j, "netns", p->name);
+		json_kv_string(&j, "kind", kind_word(p->kind));
+		if (meta && p->kind == XBR_KIND_ATTACHED) {
+			json_kv_string(&j, "nspath", meta[i].nspath);
+			json_kv_string(&j, "dev", meta[i].ifname_in);
+		}
+		if (meta && meta[i].owner[0])
+			json_kv_string(&j, "owner", meta[i].owner);
 		json_kv_string(&j, "mac", mac);
 		json_kv_string(&j, "addr", addr);
 		json_kv_uint(&j, "prefixlen", p->plen);

@@ -15,8 +15,9 @@ void fdb_print_json(FILE *f, const char *bridge, const struct xbr_fdb_row *rows,
 size_t port_flag_words(uint32_t flags, const char **words, size_t max);
 
 void ports_print_text(FILE *f, const char *bridge, const struct xbr_config *cfg,
-		      const struct xbr_port *ports, size_t n);
+		      const struct xbr_port *ports, const struct xbr_port_meta *meta, size_t n);
 void ports_print_json(FILE *f, const char *bridge, const struct xbr_config *cfg,
-		      const struct xbr_port *ports, size_t n, bool pretty);
+		      const struct xbr_port *ports, const struct xbr_port_meta *meta, size_t n,
+		      bool pretty);
 
 #endif

@@ -28,6 +28,7 @@
 #include "xbr_ctl.skel.h"
 #include "xbr_xdp.skel.h"
 #include "datapath.h"
+#include "parse.h"
 
 struct dpt_env dpt_env;
 

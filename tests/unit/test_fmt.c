@@ -326,7 +326,7 @@ static void test_ports_text_lab(void **state)
 
 	(void)state;
 	lab_ports(p);
-	ports_print_text(mb_open(&b), "xbr0", &cfg, p, 3);
+	ports_print_text(mb_open(&b), "xbr0", &cfg, p, NULL, 3);
 	assert_output(&b,
 		      "bridge xbr0 mode tc subnet 172.16.0.0/16 gateway 172.16.1.254 ageing 300 "
 		      "fdb-size 65536 ports 3\n"
@@ -352,13 +352,13 @@ static void test_ports_text_other(void **state)
 	p[0] = port(7, XBR_PORT_F_ISOLATED | XBR_PORT_F_HAIRPIN | XBR_PORT_F_LOCKED, "10.9.8.2",
 		    24, "a.b_c-d", "x-a.b_c-d");
 	p[1] = port(1000000, 0, "10.9.8.3", 24, "n", "x-n");
-	ports_print_text(mb_open(&b), "x", &cfg, p, 2);
+	ports_print_text(mb_open(&b), "x", &cfg, p, NULL, 2);
 	assert_output(&b, "bridge x mode xdp subnet 10.9.8.0/24 gateway 10.9.8.1 ageing 1 "
 			  "fdb-size 16 ports 2\n"
 			  "7: x-a.b_c-d netns a.b_c-d station 0a:58:0a:09:08:02 10.9.8.2/24 "
 			  "<isolated,hairpin,locked>\n"
 			  "1000000: x-n netns n station 0a:58:0a:09:08:03 10.9.8.3/24 <>\n");
-	ports_print_text(mb_open(&b), "x", &cfg, NULL, 0);
+	ports_print_text(mb_open(&b), "x", &cfg, NULL, NULL, 0);
 	assert_output(&b, "bridge x mode xdp subnet 10.9.8.0/24 gateway 10.9.8.1 ageing 1 "
 			  "fdb-size 16 ports 0\n");
 }
@@ -371,17 +371,17 @@ static void test_ports_json_lab(void **state)
 
 	(void)state;
 	lab_ports(p);
-	ports_print_json(mb_open(&b), "xbr0", &cfg, p, 3, false);
+	ports_print_json(mb_open(&b), "xbr0", &cfg, p, NULL, 3, false);
 	assert_output(&b,
 		      "{\"bridge\":\"xbr0\",\"mode\":\"tc\",\"subnet\":\"172.16.0.0/16\","
 		      "\"gateway\":\"172.16.1.254\",\"ageing\":300,\"fdb_size\":65536,\"ports\":["
-		      "{\"ifindex\":2,\"ifname\":\"xbr0-gw\",\"netns\":\"\",\"mac\":\"0a:58:ac:10:01:fe\","
+		      "{\"ifindex\":2,\"ifname\":\"xbr0-gw\",\"netns\":\"\",\"kind\":\"station\",\"mac\":\"0a:58:ac:10:01:fe\","
 		      "\"addr\":\"172.16.1.254\",\"prefixlen\":16,"
 		      "\"flags\":[\"gateway\",\"learning\",\"flood\"]},"
-		      "{\"ifindex\":4,\"ifname\":\"xbr0-ns1\",\"netns\":\"ns1\","
+		      "{\"ifindex\":4,\"ifname\":\"xbr0-ns1\",\"netns\":\"ns1\",\"kind\":\"station\","
 		      "\"mac\":\"0a:58:ac:10:01:01\",\"addr\":\"172.16.1.1\",\"prefixlen\":16,"
 		      "\"flags\":[\"learning\",\"flood\"]},"
-		      "{\"ifindex\":5,\"ifname\":\"xbr0-ns2\",\"netns\":\"ns2\","
+		      "{\"ifindex\":5,\"ifname\":\"xbr0-ns2\",\"netns\":\"ns2\",\"kind\":\"station\","
 		      "\"mac\":\"0a:58:ac:10:01:02\",\"addr\":\"172.16.1.2\",\"prefixlen\":16,"
 		      "\"flags\":[\"learning\",\"flood\"]}]}\n");
 }
@@ -393,7 +393,7 @@ static void test_ports_json_empty(void **state)
 
 	(void)state;
 	cfg.mode = XBR_MODE_XDP;
-	ports_print_json(mb_open(&b), "xbr0", &cfg, NULL, 0, false);
+	ports_print_json(mb_open(&b), "xbr0", &cfg, NULL, NULL, 0, false);
 	assert_output(&b, "{\"bridge\":\"xbr0\",\"mode\":\"xdp\",\"subnet\":\"172.16.0.0/16\","
 			  "\"gateway\":\"172.16.1.254\",\"ageing\":300,\"fdb_size\":65536,"
 			  "\"ports\":[]}\n");
@@ -408,7 +408,7 @@ static void test_ports_json_pretty(void **state)
 	(void)state;
 	lab_ports(p);
 	p[1].flags = XBR_PORT_F_PEER; /* no flag words: empty array */
-	ports_print_json(mb_open(&b), "xbr0", &cfg, p, 2, true);
+	ports_print_json(mb_open(&b), "xbr0", &cfg, p, NULL, 2, true);
 	assert_output(&b, "{\n"
 			  "    \"bridge\": \"xbr0\",\n"
 			  "    \"mode\": \"tc\",\n"
@@ -421,6 +421,7 @@ static void test_ports_json_pretty(void **state)
 			  "            \"ifindex\": 2,\n"
 			  "            \"ifname\": \"xbr0-gw\",\n"
 			  "            \"netns\": \"\",\n"
+			  "            \"kind\": \"station\",\n"
 			  "            \"mac\": \"0a:58:ac:10:01:fe\",\n"
 			  "            \"addr\": \"172.16.1.254\",\n"
 			  "            \"prefixlen\": 16,\n"
@@ -434,6 +435,7 @@ static void test_ports_json_pretty(void **state)
 			  "            \"ifindex\": 4,\n"
 			  "            \"ifname\": \"xbr0-ns1\",\n"
 			  "            \"netns\": \"ns1\",\n"
+			  "            \"kind\": \"station\",\n"
 			  "            \"mac\": \"0a:58:ac:10:01:01\",\n"
 			  "            \"addr\": \"172.16.1.1\",\n"
 			  "            \"prefixlen\": 16,\n"

@@ -1,0 +1,425 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * The life of a port, for every kind: the kinds table, names and aliases,
+ * adding (crash journal, the kind's links, datapath, records), removing, and
+ * cleaning up after interrupted commands. A new kind is a file with a
+ * struct port_kind and a line in port_kinds[] below.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <bpf/bpf.h>
+#include "datapath.h"
+#include "log.h"
+#include "netns.h"
+#include "port.h"
+
+static const struct port_kind *const port_kinds[XBR_KIND__MAX] = {
+	[XBR_KIND_STATION] = &port_station,
+	[XBR_KIND_GATEWAY] = &port_gateway,
+	[XBR_KIND_ATTACHED] = &port_attached,
+	/* [XBR_KIND_UPLINK]: the VXLAN uplink (not in this build) */
+};
+
+static const char *const kind_names[XBR_KIND__MAX] = {
+	[XBR_KIND_STATION] = "station",
+	[XBR_KIND_GATEWAY] = "gateway",
+	[XBR_KIND_ATTACHED] = "attached",
+	[XBR_KIND_UPLINK] = "uplink",
+};
+
+const struct port_kind *port_kind_of(unsigned int kind)
+{
+	return kind < XBR_KIND__MAX ? port_kinds[kind] : NULL;
+}
+
+const char *port_kind_name(unsigned int kind)
+{
+	return kind < XBR_KIND__MAX && kind_names[kind] ? kind_names[kind] : "unknown";
+}
+
+void xbr_station_mac(uint32_t addr, uint8_t mac[6])
+{
+	mac[0] = 0x0a;
+	mac[1] = 0x58;
+	memcpy(mac + 2, &addr, 4);
+}
+
+void port_host_ifname(const struct xbr_bridge *br, unsigned int kind, const char *name, char *buf)
+{
+	xbr_port_ifname(br->name, kind == XBR_KIND_GATEWAY ? XBR_GW_PORT_SUFFIX : name, buf);
+}
+
+void port_alias(const struct xbr_bridge *br, unsigned int kind, const char *name, char *buf,
+		size_t len)
+{
+	if (kind == XBR_KIND_STATION)
+		snprintf(buf, len, "xbr:%s:%s", br->name, name);
+	else if (kind == XBR_KIND_GATEWAY)
+		snprintf(buf, len, "xbr:%s:gateway", br->name);
+	else
+		snprintf(buf, len, "xbr:%s:%s:%s", br->name, port_kind_name(kind), name);
+}
+
+int port_alias_parse(const struct xbr_bridge *br, const char *alias, unsigned int *kind,
+		     char name[XBR_NSNAMSIZ])
+{
+	size_t bl = strlen(br->name);
+	const char *rest, *colon;
+	unsigned int k;
+
+	if (strncmp(alias, "xbr:", 4) || strncmp(alias + 4, br->name, bl) || alias[4 + bl] != ':')
+		return -1;
+	rest = alias + 5 + bl;
+	colon = strchr(rest, ':');
+	name[0] = '\0';
+	if (!colon) { /* names have no ':' (xbr_check_name) */
+		if (!strcmp(rest, "gateway")) {
+			*kind = XBR_KIND_GATEWAY;
+			return 0;
+		}
+		*kind = XBR_KIND_STATION;
+		snprintf(name, XBR_NSNAMSIZ, "%s", rest);
+		return 0;
+	}
+	for (k = 0; k < XBR_KIND__MAX; k++) {
+		if (kind_names[k] && strlen(kind_names[k]) == (size_t)(colon - rest) &&
+		    !strncmp(rest, kind_names[k], (size_t)(colon - rest))) {
+			*kind = k;
+			snprintf(name, XBR_NSNAMSIZ, "%s", colon + 1);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+const char *port_noun(unsigned int kind)
+{
+	return kind == XBR_KIND_STATION ? "namespace" : "port";
+}
+
+int port_configure_inside(struct xbr_bridge *br, int nsfd, const char *ifname,
+			  const struct xbr_ns_spec *spec, int lo_up)
+{
+	struct xbr_nl nsnl;
+	struct xbr_link lo, in;
+	const char *step = "open rtnetlink inside";
+	int err;
+
+	err = nl_open_netns(&nsnl, nsfd);
+	if (err) {
+		pr_warn("%s \"%s\": cannot %s: %s", port_noun(spec->kind), spec->name, step,
+			strerror(-err));
+		return err;
+	}
+	step = "bring lo up";
+	if (lo_up) {
+		err = nl_link_get(&nsnl, "lo", &lo);
+		if (!err)
+			err = nl_link_set_up(&nsnl, lo.ifindex);
+	}
+	if (!err) {
+		step = "bring the inside interface up";
+		err = nl_link_get(&nsnl, ifname, &in);
+		if (!err)
+			err = nl_link_set_up(&nsnl, in.ifindex);
+	}
+	if (!err && !spec->no_config) {
+		step = "add the address";
+		err = xbr_fault("port-addr");
+		if (!err)
+			err = nl_addr_add(&nsnl, in.ifindex, spec->addr, spec->plen);
+		if (!err) {
+			step = "add the default route";
+			err = xbr_fault("port-route");
+		}
+		if (!err)
+			err = nl_route_add_default(&nsnl, in.ifindex, br->cfg.gateway);
+		if (!err && br->cfg.plen6) {
+			uint8_t a6[16], gw6[16];
+
+			xbr_station_addr6(br->cfg.subnet6, br->cfg.plen6, spec->addr, a6);
+			xbr_station_addr6(br->cfg.subnet6, br->cfg.plen6, br->cfg.gateway, gw6);
+			step = "add the IPv6 address";
+			err = nl_addr6_add(&nsnl, in.ifindex, a6, br->cfg.plen6);
+			if (!err) {
+				step = "add the IPv6 default route";
+				err = nl_route6_add_default(&nsnl, in.ifindex, gw6);
+			}
+		}
+	}
+	if (err)
+		pr_warn("%s \"%s\": cannot configure %s inside: %s: %s", port_noun(spec->kind),
+			spec->name, ifname, step, nl_strerror(&nsnl, err));
+	nl_close(&nsnl);
+	return err;
+}
+
+/* ---- addresses ---- */
+
+int port_used_addrs(struct xbr_bridge *br, uint32_t **out, size_t *n)
+{
+	struct xbr_port *v;
+	size_t cnt, i;
+	int err = port_list(br, &v, &cnt);
+
+	if (err)
+		return err;
+	*out = calloc(cnt + 1, sizeof(uint32_t));
+	if (!*out) {
+		free(v);
+		return -ENOMEM;
+	}
+	for (i = 0; i < cnt; i++)
+		(*out)[i] = v[i].addr;
+	*n = cnt;
+	free(v);
+	return 0;
+}
+
+int port_spec_resolve(struct xbr_bridge *br, struct xbr_ns_spec *s, const uint32_t *used,
+		      size_t nused)
+{
+	char abuf[INET_ADDRSTRLEN];
+	size_t i;
+	int code;
+
+	if (!s->has_addr) {
+		if (xbr_alloc_addr(br->cfg.subnet, br->cfg.plen, br->cfg.gateway, used, nused,
+				   &s->addr)) {
+			pr_warn("port \"%s\": no free address left in the bridge subnet", s->name);
+			return -ENOSPC;
+		}
+		s->plen = br->cfg.plen;
+		s->has_addr = 1;
+		return 0;
+	}
+	inet_ntop(AF_INET, &s->addr, abuf, sizeof(abuf));
+	code = xbr_check_station_addr(s->addr, s->plen, br->cfg.subnet, br->cfg.plen,
+				      br->cfg.gateway);
+	if (code) {
+		pr_warn("%s \"%s\": address %s/%u %s",
+			s->kind == XBR_KIND_STATION ? "namespace" : "port", s->name, abuf, s->plen,
+			xbr_addr_strerror(code));
+		return -EINVAL;
+	}
+	for (i = 0; i < nused; i++) {
+		if (used[i] == s->addr) {
+			pr_warn("%s \"%s\": address %s is already in use on bridge \"%s\"",
+				s->kind == XBR_KIND_STATION ? "namespace" : "port", s->name, abuf,
+				br->name);
+			return -EADDRINUSE;
+		}
+	}
+	return 0;
+}
+
+/* ---- adding and removing ---- */
+
+/* Checks every kind shares: the host-side name is not the gateway's. */
+static int common_precheck(struct xbr_bridge *br, const struct xbr_ns_spec *s, const char *ifname)
+{
+	char gw[XBR_IFNAMSIZ];
+	struct xbr_link l;
+
+	if (s->kind == XBR_KIND_GATEWAY)
+		return 0;
+	port_host_ifname(br, XBR_KIND_GATEWAY, "", gw);
+	if (!strcmp(ifname, gw) || !strcmp(ifname, br->name)) {
+		pr_warn("port \"%s\": its interface name %s is reserved for the gateway of bridge \"%s\"",
+			s->name, ifname, br->name);
+		return -EINVAL;
+	}
+	if (nl_link_get(&br->nl, ifname, &l) == 0) {
+		pr_warn("port \"%s\": interface %s already exists", s->name, ifname);
+		return -EEXIST;
+	}
+	return 0;
+}
+
+int port_add(struct xbr_bridge *br, const struct xbr_ns_spec *spec)
+{
+	const struct port_kind *k = port_kind_of(spec->kind);
+	struct journal j = { .n = 0 };
+	struct xbr_port p = {};
+	struct xbr_port_meta m = {};
+	struct xbr_intent in;
+	char ifname[XBR_IFNAMSIZ];
+	const char *step;
+	int nsfd = -1, err;
+
+	if (!k) {
+		pr_warn("port \"%s\": kind %u is not known to this xbr", spec->name, spec->kind);
+		return -EINVAL;
+	}
+	port_host_ifname(br, spec->kind, spec->name, ifname);
+	/* What an interrupted command left under this name goes first. */
+	if (intent_get(br, spec->kind == XBR_KIND_GATEWAY ? "" : spec->name, &in) &&
+	    spec->kind != XBR_KIND_GATEWAY) {
+		pr_info("port \"%s\": removing what an interrupted command left", spec->name);
+		port_kind_of(in.kind) ? port_kind_of(in.kind)->teardown(br, spec->name, in.ifname) :
+					(void)0;
+		intent_del(br, spec->name);
+	}
+	err = common_precheck(br, spec, ifname);
+	if (!err && k->precheck)
+		err = k->precheck(br, spec, ifname);
+	if (err)
+		return err;
+
+	step = "journal";
+	err = intent_add(br, spec->kind == XBR_KIND_GATEWAY ? "" : spec->name, ifname, spec->kind);
+	if (err)
+		goto fail;
+	if (spec->kind != XBR_KIND_GATEWAY) /* the gateway's marks `up` in progress */
+		journal_add(&j, UNDO_INTENT, spec->name, 0); /* undone last */
+
+	p.kind = spec->kind;
+	p.addr = spec->addr;
+	p.plen = spec->plen;
+	p.flags = XBR_PORT_F_DEFAULT;
+	snprintf(p.name, sizeof(p.name), "%s", spec->name);
+	snprintf(p.ifname, sizeof(p.ifname), "%s", ifname);
+	err = k->create(br, spec, &p, &m, &j, &nsfd);
+	if (err)
+		goto undo; /* the kind said what failed */
+
+	step = "attach the datapath";
+	err = xbr_fault("port-attach");
+	if (!err)
+		err = dp_port_attach(br, (int)p.ifindex, nsfd, m.ifname_in);
+	if (err)
+		goto fail;
+
+	step = "record the port";
+	if ((br->cfg.flags & XBR_CFG_F_NO_ICC) && p.kind != XBR_KIND_GATEWAY)
+		p.flags |= XBR_PORT_F_ISOLATED;
+	err = xbr_fault("port-record");
+	if (!err)
+		err = port_record_add(br, &p, &m);
+	if (err)
+		goto fail;
+	if (spec->kind != XBR_KIND_GATEWAY)
+		intent_del(br, spec->name);
+	if (nsfd >= 0)
+		close(nsfd);
+	pr_info("port %s: %s \"%s\"", p.ifname, port_kind_name(p.kind), p.name);
+	return 0;
+
+fail:
+	if (spec->kind == XBR_KIND_GATEWAY)
+		pr_warn("bridge \"%s\": cannot %s for the gateway: %s", br->name, step,
+			strerror(-err));
+	else
+		pr_warn("port \"%s\": cannot %s: %s", spec->name, step, strerror(-err));
+undo:
+	if (nsfd >= 0)
+		close(nsfd);
+	journal_undo(br, &j);
+	return err;
+}
+
+int port_del(struct xbr_bridge *br, const char *name)
+{
+	const struct port_kind *k;
+	struct xbr_port p;
+	int err;
+
+	if (intent_get(br, name, NULL)) {
+		/* Half-made by an interrupted `port add`: removing it is the job. */
+		port_cleanup_intents(br, 1);
+		if (port_find(br, name, &p) != 0)
+			return 0;
+	} else {
+		port_cleanup_intents(br, 1);
+	}
+	err = port_find(br, name, &p);
+	if (err) {
+		pr_warn("port \"%s\" is not a port of bridge \"%s\"", name, br->name);
+		return -ENOENT;
+	}
+	err = port_record_del(br, p.ifindex);
+	k = port_kind_of(p.kind);
+	if (k)
+		k->teardown(br, p.name, p.ifname);
+	return err;
+}
+
+int port_cleanup_intents(struct xbr_bridge *br, int ports_only)
+{
+	struct xbr_intent_key k, next, *prev = NULL;
+	const struct port_kind *kind;
+	struct xbr_intent v;
+	struct xbr_link l;
+	int cleaned = 0;
+	__u32 ifi;
+
+	if (br->map[XBR_M_INTENT] < 0)
+		return 0;
+	while (bpf_map_get_next_key(br->map[XBR_M_INTENT], prev, &next) == 0) {
+		k = next;
+		prev = &k;
+		if (ports_only && !k.name[0])
+			continue;
+		if (bpf_map_lookup_elem(br->map[XBR_M_INTENT], &k, &v) < 0)
+			continue;
+		pr_info("cleaning up after an interrupted command: %s %s",
+			k.name[0] ? k.name : "(gateway)", v.ifname);
+		ifi = nl_link_get(&br->nl, v.ifname, &l) == 0 ? (__u32)l.ifindex : 0;
+		if (ifi && br->map[XBR_M_PORTS] >= 0) {
+			struct xbr_port p;
+
+			if (bpf_map_lookup_elem(br->map[XBR_M_PORTS], &ifi, &p) == 0) {
+				struct xbr_ctl_req c = { .op = XBR_OP_FLUSH, .ifindex = ifi,
+							 .flags = XBR_FLUSH_DYNAMIC | XBR_FLUSH_STATIC };
+
+				bpf_map_delete_elem(br->map[XBR_M_PORTS], &ifi);
+				bpf_map_delete_elem(br->map[XBR_M_PORT_META], &ifi);
+				dp_port_forget(br, ifi);
+				if (br->prog[XBR_P_CTL] >= 0)
+					ctl_run(br->prog[XBR_P_CTL], &c);
+			}
+		}
+		kind = port_kind_of(v.kind);
+		if (kind)
+			kind->teardown(br, k.name, v.ifname);
+		else
+			nl_link_del_name(&br->nl, v.ifname);
+		cleaned++;
+	}
+	prev = NULL;
+	while (bpf_map_get_next_key(br->map[XBR_M_INTENT], prev, &next) == 0) {
+		k = next;
+		if (ports_only && !k.name[0]) {
+			prev = &k;
+			continue;
+		}
+		bpf_map_delete_elem(br->map[XBR_M_INTENT], &k);
+		prev = NULL;
+	}
+	if (cleaned && br->map[XBR_M_PORTS] >= 0 && br->map[XBR_M_FLOOD] >= 0 &&
+	    br->map[XBR_M_CONFIG] >= 0)
+		flood_rebuild(br);
+	return cleaned;
+}
+
+int port_rx_open(struct xbr_bridge *br, const struct xbr_port *p, int *nsfd, char ifname[16])
+{
+	struct xbr_port_meta m;
+
+	port_meta_get(br, p->ifindex, &m);
+	*nsfd = -1;
+	if (!m.ifname_in[0]) /* no meta: the gateway's end is the host interface */
+		snprintf(m.ifname_in, sizeof(m.ifname_in), "%s",
+			 p->kind == XBR_KIND_GATEWAY ? br->name : "eth0");
+	snprintf(ifname, 16, "%s", m.ifname_in);
+	if (!m.nspath[0])
+		return 0;
+	*nsfd = open(m.nspath, O_RDONLY | O_CLOEXEC);
+	return *nsfd < 0 ? -errno : 0;
+}

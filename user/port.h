@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Ports: every kind behind one interface.
+ *
+ * A port is a record in the pinned port table (struct xbr_port, what the
+ * datapath reads), a record in xbr_port_meta (what only the loader needs:
+ * where its receiving end is, who owns it) and the links its kind made. What
+ * differs between kinds is only what they make and remove, so a kind is a
+ * struct port_kind in its own file (port_station.c, port_gateway.c,
+ * port_attached.c) and an entry in port_kinds[] (port.c); port.c does the
+ * rest for all of them: the crash journal, the datapath attachment, the
+ * records, the flood list, removal.
+ */
+#ifndef XBR_PORT_H
+#define XBR_PORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "journal.h"
+#include "parse.h"
+#include "pins.h"
+
+#define XBR_GW_PORT_SUFFIX "gw"
+
+struct port_kind {
+	const char *name; /* as `xbr show` prints it */
+	/* Before anything is made: refuse what cannot work, with one line. */
+	int (*precheck)(struct xbr_bridge *br, const struct xbr_ns_spec *s, const char *ifname);
+	/*
+	 * Make the port's links and configure them. @p arrives with ifname,
+	 * name, kind, addr and plen set; create fills ifindex, mac and flags
+	 * (beyond the defaults), and @m. Everything made goes into @j.
+	 * @nsfd_out: the namespace of the receiving end (-1: the host), kept
+	 * open for the datapath attachment.
+	 */
+	int (*create)(struct xbr_bridge *br, const struct xbr_ns_spec *s, struct xbr_port *p,
+		      struct xbr_port_meta *m, struct journal *j, int *nsfd_out);
+	/* Remove what this kind made (quiet when already gone). */
+	void (*teardown)(struct xbr_bridge *br, const char *name, const char *ifname);
+};
+
+extern const struct port_kind port_station, port_gateway, port_attached;
+/* The kind's operations, NULL for a kind this build does not know. */
+const struct port_kind *port_kind_of(unsigned int kind);
+const char *port_kind_name(unsigned int kind);
+
+/* Host-side interface name of a port (deterministic, <= 15 characters). */
+void port_host_ifname(const struct xbr_bridge *br, unsigned int kind, const char *name, char *buf);
+/* The alias xbr puts on a port's host link: "xbr:<bridge>:<name>" for a
+ * station, "xbr:<bridge>:gateway", "xbr:<bridge>:<kind>:<name>" otherwise. */
+void port_alias(const struct xbr_bridge *br, unsigned int kind, const char *name, char *buf,
+		size_t len);
+/* Parse an alias of this bridge: 0 and kind/name, or -1 when not ours. */
+int port_alias_parse(const struct xbr_bridge *br, const char *alias, unsigned int *kind,
+		     char name[XBR_NSNAMSIZ]);
+
+/* Station MAC derived from an IPv4 address: 0a:58:a:b:c:d. */
+void xbr_station_mac(uint32_t addr, uint8_t mac[6]);
+
+/* ---- port.c: the life of a port ---- */
+
+/* Add a port of any kind (spec->kind); 0 or a negative errno, nothing left. */
+int port_add(struct xbr_bridge *br, const struct xbr_ns_spec *spec);
+/* Remove a port by name and what its kind made; -ENOENT. */
+int port_del(struct xbr_bridge *br, const char *name);
+/* Remove what interrupted commands left (crash journal); @ports_only keeps
+ * the gateway's entry (an `up` in progress). Returns the number cleaned. */
+int port_cleanup_intents(struct xbr_bridge *br, int ports_only);
+/* Free address check / allocation for @s against the bridge's ports. */
+int port_spec_resolve(struct xbr_bridge *br, struct xbr_ns_spec *s, const uint32_t *used,
+		      size_t nused);
+int port_used_addrs(struct xbr_bridge *br, uint32_t **out, size_t *n);
+
+/* The receiving end of a port (XDP offloads): its namespace fd (-1: host,
+ * else to be closed by the caller) and interface name. */
+int port_rx_open(struct xbr_bridge *br, const struct xbr_port *p, int *nsfd, char ifname[16]);
+
+/* ---- port_table.c: records and the flood list ---- */
+
+/* All port records (gateway first, then by name); caller frees *out. */
+int port_list(struct xbr_bridge *br, struct xbr_port **out, size_t *n);
+/* A port by name (not the gateway); -ENOENT. */
+int port_find(struct xbr_bridge *br, const char *name, struct xbr_port *out);
+/* A port by name, host-side ifname, or "gateway"; -ENOENT. */
+int port_lookup(struct xbr_bridge *br, const char *name, struct xbr_port *out);
+int port_meta_get(struct xbr_bridge *br, uint32_t ifindex, struct xbr_port_meta *out);
+/* Record a new port (stats index, flood slot, devmaps) and its meta. */
+int port_record_add(struct xbr_bridge *br, struct xbr_port *p, const struct xbr_port_meta *m);
+/* Remove a record: flood list kept dense, its FDB entries flushed. */
+int port_record_del(struct xbr_bridge *br, uint32_t ifindex);
+/* Write a changed record back, with its flood-list entry and devmaps. */
+int port_record_update(struct xbr_bridge *br, const struct xbr_port *p);
+/* Make the flood list and nports agree with the port table again. */
+int flood_rebuild(struct xbr_bridge *br);
+
+/*
+ * The flood list's swap-remove, shared with the datapath tests: clear slot
+ * @slot of the list in @flood_fd by moving the last valid entry (of
+ * *@nports) into it and fixing that port's slot in @ports_fd.
+ */
+int flood_list_remove(int flood_fd, int ports_fd, uint32_t *nports, uint32_t slot);
+
+#endif
+
+/*
+ * Configure the inside end @ifname of a port in namespace @nsfd: up, and
+ * unless @spec->no_config its address, the bridge's IPv6 address and the
+ * default routes via the gateway; with @lo_up, lo too. Prints one line
+ * naming @spec's port and the step (with the kernel's message) on failure.
+ */
+int port_configure_inside(struct xbr_bridge *br, int nsfd, const char *ifname,
+			  const struct xbr_ns_spec *spec, int lo_up);
+/* The word for a port in messages: "namespace" for a station, else "port". */
+const char *port_noun(unsigned int kind);
