@@ -20,7 +20,6 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
-#include <bpf/bpf.h>
 #include "attach.h"
 #include "attach_int.h"
 #include "bridge.h"
@@ -82,17 +81,7 @@ int fail_errno(int err, const char *fmt, ...)
 
 int port_owner(struct xbr_bridge *br, const struct xbr_port *p, struct xbr_port_meta *m)
 {
-	char path[160];
-	int fd, err = 0;
-
-	snprintf(path, sizeof(path), "%s/xbr_port_meta", br->dir);
-	fd = bpf_obj_get(path);
-	if (fd < 0)
-		return -errno;
-	if (bpf_map_lookup_elem(fd, &p->ifindex, m) < 0)
-		err = -errno;
-	close(fd);
-	return err;
+	return br_port_meta(br, p->ifindex, m);
 }
 
 /* ---- ADD ---- */

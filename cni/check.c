@@ -18,6 +18,7 @@
 #include "attach.h"
 #include "attach_int.h"
 #include "ipam.h"
+#include "pins.h"
 
 /* ---- CHECK ---- */
 
@@ -159,7 +160,7 @@ static int check_port(const struct cni_conf *c, const struct cni_env *e, const s
 	}
 	hook.ifindex = host.ifindex;
 	if (bpf_tc_query(&hook, &opts) < 0 ||
-	    bpf_obj_get_info_by_fd(br.tc_prog_fd, &info, &len) < 0 || opts.prog_id != info.id) {
+	    bpf_obj_get_info_by_fd(br.prog[XBR_P_TC], &info, &len) < 0 || opts.prog_id != info.id) {
 		cni_fail(CNI_ERR_INTERNAL, "port %s: the bridge's program is not attached (not forwarding)",
 			 p.ifname);
 		goto out;
