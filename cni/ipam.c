@@ -223,7 +223,7 @@ static void ipam_error(const char *type, const char *cmd, int status, const char
 int ipam_exec(const struct cni_conf *c, const char *conf, size_t conflen, const char *cmd,
 	      const char *cid, const char *ifname, struct cni_result *res, json_t **raw)
 {
-	char path[PATH_MAX], *out = NULL, *own[3] = { NULL, NULL, NULL };
+	char path[PATH_MAX], *out = NULL, *own[3] = { NULL, NULL, NULL }, *own_conf = NULL;
 	char **env = NULL;
 	size_t outlen = 0;
 	int status, err = -1;
@@ -232,9 +232,27 @@ int ipam_exec(const struct cni_conf *c, const char *conf, size_t conflen, const 
 		*raw = NULL;
 	if (ipam_find(c->ipam_type, path, sizeof(path)))
 		return -1;
+	/*
+	 * A 1.1.0 configuration for an IPAM plugin that stops at 1.0.0 (as
+	 * Debian 12's host-local does): its ADD/DEL/CHECK are the same in both,
+	 * so the plugin gets the configuration as 1.0.0.
+	 */
+	if (c->vnum >= 10100 && strcmp(cmd, "VERSION") && strcmp(cmd, "GC") &&
+	    strcmp(cmd, "STATUS") && !ipam_supports(c, c->version)) {
+		json_t *copy = json_deep_copy(c->root);
+
+		json_object_set_new(copy, "cniVersion", json_string("1.0.0"));
+		conf = own_conf = json_dumps(copy, JSON_COMPACT);
+		json_decref(copy);
+		if (!own_conf)
+			return cni_fail(CNI_ERR_INTERNAL, "out of memory");
+		conflen = strlen(own_conf);
+	}
 	env = ipam_env(cmd, cid, ifname, own);
-	if (!env)
+	if (!env) {
+		free(own_conf);
 		return cni_fail(CNI_ERR_INTERNAL, "out of memory");
+	}
 	status = run(path, env, conf, conflen, &out, &outlen);
 	if (status < 0)
 		goto out;
@@ -264,6 +282,7 @@ int ipam_exec(const struct cni_conf *c, const char *conf, size_t conflen, const 
 out:
 	free(out);
 	free(env);
+	free(own_conf);
 	for (int i = 0; i < 3; i++)
 		free(own[i]);
 	return err;
@@ -272,10 +291,16 @@ out:
 int ipam_supports(const struct cni_conf *c, const char *version)
 {
 	static const char ask[] = "{\"cniVersion\":\"1.0.0\"}";
+	static char asked[16];
+	static int answer;
 	json_t *j = NULL, *list, *v;
 	size_t i;
 	int yes = 0;
 	struct cni_error saved = cni_err;
+
+	/* One plugin per run: ask once. */
+	if (!strcmp(asked, version))
+		return answer;
 
 	/* A failure here only means "no": it must not become the error. */
 	if (ipam_exec(c, ask, sizeof(ask) - 1, "VERSION", NULL, NULL, NULL, &j) == 0) {
@@ -286,5 +311,7 @@ int ipam_supports(const struct cni_conf *c, const char *version)
 	}
 	json_decref(j);
 	cni_err = saved;
+	snprintf(asked, sizeof(asked), "%s", version);
+	answer = yes;
 	return yes;
 }

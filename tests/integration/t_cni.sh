@@ -1,0 +1,287 @@
+#!/bin/bash
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+# The CNI plugin by itself, driven as a runtime drives it: CNI_* variables,
+# the network configuration on stdin, host-local as IPAM (private dataDir).
+# - DEL before anything exists succeeds and leaves the host untouched.
+# - For each accepted cniVersion: ADD (result shaped for that version, the
+#   address and routes inside, the port in `xbr show` with its container ID,
+#   the gateway answers), CHECK (0.4.0 on; code 1 before), DEL (port, lease and
+#   interface gone).
+# - Two containers reach each other; `xbr fdb` tags their MACs with the IDs.
+# - CHECK notices a missing address and a missing port.
+# - DEL twice, DEL without ADD, DEL after the namespace vanished: all succeed.
+# - Errors: malformed JSON (6), unknown cniVersion (1), missing CNI_NETNS (4),
+#   a path that is not a namespace (4), a namespace that does not exist (3), a
+#   failing IPAM plugin (its code, 11), an IPAM subnet that is not the
+#   bridge's (7): each an error object on stdout, exit 1, nothing left behind
+#   (links, namespaces, pins, routes, addresses, leases).
+# - 8 parallel ADDs get 8 distinct working ports; GC (1.1.0) removes the
+#   port and lease of a vanished container and keeps live ones; STATUS.
+# - Dual stack: an IPv6 range gets its address and route inside.
+# - Everything removed and `xbr down`: the host is as it was at the start.
+T_BR=xcni
+. "$(dirname "$0")/lib.sh"
+
+CNI_BIN=${XBR_CNI:-$(dirname "$XBR_REAL")/xbr-cni}
+[ -x "$CNI_BIN" ] || t_fail "$CNI_BIN is missing: run make"
+[ -x /usr/lib/cni/host-local ] ||
+	t_skip "containernetworking-plugins is not installed (tools/deps.sh test)"
+
+BIN=$T_TMP/cni-bin
+IPAMDIR=$T_TMP/ipam
+mkdir -p "$BIN" "$IPAMDIR"
+ln -s "$CNI_BIN" "$BIN/xbr"
+ln -s /usr/lib/cni/host-local "$BIN/host-local"
+# An IPAM plugin that refuses, the way a plugin reports an error.
+cat >"$BIN/ipam-fail" <<'EOF'
+#!/bin/sh
+cat >/dev/null
+echo '{"cniVersion":"1.0.0","code":11,"msg":"no leases now","details":"try later"}'
+exit 1
+EOF
+chmod +x "$BIN/ipam-fail"
+
+SUBNET=10.79.0.0/24
+GW=10.79.0.1
+
+# conf VERSION [JQ-EXPR]: the network configuration, changed by JQ-EXPR.
+conf() {
+	jq -nc --arg v "$1" --arg br "$T_BR" --arg mode "$XBR_MODE" --arg dir "$IPAMDIR" \
+		--arg subnet "$SUBNET" '{cniVersion: $v, name: "tnet", type: "xbr", bridge: $br,
+		mode: $mode, isDefaultGateway: true,
+		ipam: {type: "host-local", dataDir: $dir, ranges: [[{subnet: $subnet}]]}} | '"${2:-.}"
+}
+
+# cni CMD CONF CID NETNS [IFNAME]: run the plugin; T_OUT, T_ERR, T_RC.
+cni() {
+	local cmd=$1 cf=$2 cid=$3 ns=$4 ifn=${5-eth0}
+	printf '%s' "$cf" >"$T_TMP/conf.json"
+	t_run timeout 30 env CNI_COMMAND="$cmd" CNI_CONTAINERID="$cid" CNI_NETNS="$ns" \
+		CNI_IFNAME="$ifn" CNI_PATH="$BIN" "$BIN/xbr" <"$T_TMP/conf.json"
+}
+
+must_cni() {
+	cni "$@"
+	[ "$T_RC" -eq 0 ] || t_fail "$1 ${3}: exit $T_RC: $T_OUT $T_ERR"
+	if [ -n "$T_OUT" ]; then
+		printf '%s' "$T_OUT" | jq -e . >/dev/null 2>&1 || t_fail "$1 $3 printed invalid JSON: $T_OUT"
+	fi
+}
+
+# expect_cni CODE WHAT CMD CONF CID NETNS: fails with error object CODE and
+# leaves links, namespaces, pins, routes, addresses and leases as they were.
+expect_cni() {
+	local code=$1 what=$2
+	shift 2
+	snapshot "$T_TMP/snap.before"
+	ls -R "$IPAMDIR" >>"$T_TMP/snap.before"
+	cni "$@"
+	[ "$T_RC" -ne 0 ] || t_fail "$what: exit status 0, expected error $code"
+	jq_ok "$T_OUT" ".code == $code and (.msg | length > 0) and (.cniVersion | type == \"string\")" \
+		"$what: expected an error object with code $code"
+	snapshot "$T_TMP/snap.now"
+	ls -R "$IPAMDIR" >>"$T_TMP/snap.now"
+	diff -u "$T_TMP/snap.before" "$T_TMP/snap.now" >"$T_TMP/snap.diff" ||
+		t_fail "$what: state changed: $(grep -E '^[-+][^-+]' "$T_TMP/snap.diff" | head -8 | tr '\n' ' ')"
+}
+
+# Lease files of host-local (named by address) in the network's directory.
+leases() { ls "$IPAMDIR/tnet" 2>/dev/null | grep -E '^[0-9a-f.:]+$' | sort; }
+
+# has_lease ADDR: host-local holds a lease for ADDR (no pipe into grep -q:
+# with pipefail its early exit would fail the pipeline).
+has_lease() { grep -qx "$1" <<<"$(leases)"; }
+
+# The address of the container interface in an ADD result.
+result_addr() { jq_val "$1" '.ips[0].address | split("/")[0]'; }
+
+port_of() { # CID: the show entry of its port, "" if none
+	xjson show
+	jq_val "$J" ".ports[] | select(.owner == \"$1\") | .ifname"
+}
+
+snapshot "$T_TMP/snap.start"
+
+# ---- DEL before anything exists ----
+ip netns add c0
+expect_cni_ok_del() {
+	snapshot "$T_TMP/snap.b"
+	must_cni DEL "$(conf 1.0.0)" "$@"
+	[ -z "$T_OUT" ] || t_fail "DEL printed: $T_OUT"
+	snapshot "$T_TMP/snap.a"
+	diff -q "$T_TMP/snap.b" "$T_TMP/snap.a" >/dev/null || t_fail "DEL of nothing changed the host"
+}
+expect_cni_ok_del nothing0 /run/netns/c0
+[ -e /sys/fs/bpf/xbr ] && t_fail "DEL without ADD created pins"
+
+# ---- ADD / CHECK / DEL per version ----
+for v in 0.3.0 0.3.1 0.4.0 1.0.0 1.1.0; do
+	cid=ctr${v//./}
+	ip netns add "v$cid"
+	ns=/run/netns/v$cid
+	must_cni ADD "$(conf "$v")" "$cid" "$ns"
+	R=$T_OUT
+	jq_ok "$R" ".cniVersion == \"$v\"" "ADD $v: result cniVersion"
+	jq_ok "$R" '.interfaces[.ips[0].interface] | .name == "eth0"' "ADD $v: ips[0].interface is not eth0"
+	jq_ok "$R" ".interfaces[.ips[0].interface].sandbox == \"$ns\"" "ADD $v: sandbox"
+	jq_ok "$R" "[.interfaces[] | select(.sandbox == null)] | length == 2" "ADD $v: host interfaces"
+	jq_ok "$R" ".ips[0].gateway == \"$GW\" and (.ips[0].address | startswith(\"10.79.0.\"))" "ADD $v: ips"
+	jq_ok "$R" ".routes == [{\"dst\": \"0.0.0.0/0\", \"gw\": \"$GW\"}]" "ADD $v: routes"
+	if [ "$v" = 1.0.0 ] || [ "$v" = 1.1.0 ]; then
+		jq_ok "$R" '.ips | all(has("version") | not)' "ADD $v: ips carry version"
+	else
+		jq_ok "$R" '.ips[0].version == "4"' "ADD $v: ips lack version \"4\""
+	fi
+	addr=$(result_addr "$R")
+	mac=$(ip -n "v$cid" -j link show eth0 | jq -r '.[0].address')
+	jq_ok "$R" ".interfaces[2].mac == \"$mac\"" "ADD $v: result MAC is not eth0's $mac"
+	grep -q "inet $addr/24" <<<"$(ip -n "v$cid" -o -4 addr show dev eth0)" || t_fail "ADD $v: $addr not on eth0"
+	grep -q "via $GW dev eth0" <<<"$(ip -n "v$cid" route show default)" || t_fail "ADD $v: no default route"
+	[ -n "$(port_of "$cid")" ] || t_fail "ADD $v: xbr show has no port owned by $cid"
+	has_lease "$addr" || t_fail "ADD $v: no lease for $addr"
+	assert_ping "v$cid" "$GW" 2
+
+	chk=$(printf '%s' "$R" | jq -c 'del(.cniVersion)')
+	if [ "$v" = 0.3.0 ] || [ "$v" = 0.3.1 ]; then
+		cni CHECK "$(conf "$v" ".prevResult = $chk")" "$cid" "$ns"
+		jq_ok "$T_OUT" '.code == 1' "CHECK $v must be refused with code 1"
+	else
+		must_cni CHECK "$(conf "$v" ".prevResult = $chk")" "$cid" "$ns"
+	fi
+
+	must_cni DEL "$(conf "$v")" "$cid" "$ns"
+	[ -z "$(port_of "$cid")" ] || t_fail "DEL $v: port of $cid remains"
+	has_lease "$addr" && t_fail "DEL $v: lease $addr remains"
+	ip -n "v$cid" link show eth0 >/dev/null 2>&1 && t_fail "DEL $v: eth0 remains in the namespace"
+	ip netns del "v$cid"
+done
+
+# ---- two containers; fdb tags; CHECK finds breakage ----
+ip netns add c1
+ip netns add c2
+must_cni ADD "$(conf 1.0.0)" c1id /run/netns/c1
+R1=$T_OUT
+must_cni ADD "$(conf 1.0.0)" c2id /run/netns/c2
+R2=$T_OUT
+a1=$(result_addr "$R1")
+a2=$(result_addr "$R2")
+[ "$a1" != "$a2" ] || t_fail "two containers got the same address $a1"
+assert_ping c1 "$a2" 2
+assert_ping c2 "$a1" 2
+xjson fdb
+for pair in "c1id $R1" "c2id $R2"; do
+	id=${pair%% *}
+	mac=$(jq_val "${pair#* }" '.interfaces[2].mac')
+	jq_ok "$J" "any(.[]; .mac == \"$mac\" and .owner == \"$id\")" "fdb: $mac not tagged with $id"
+done
+
+chk=$(printf '%s' "$R1" | jq -c 'del(.cniVersion)')
+ip -n c1 addr del "$a1/24" dev eth0
+cni CHECK "$(conf 1.0.0 ".prevResult = $chk")" c1id /run/netns/c1
+[ "$T_RC" -ne 0 ] || t_fail "CHECK passed although $a1 was removed from eth0"
+jq_ok "$T_OUT" ".msg | contains(\"$a1\")" "CHECK: message does not name the missing address"
+ip -n c1 addr add "$a1/24" dev eth0
+ip -n c1 route add default via "$GW" dev eth0
+must_cni CHECK "$(conf 1.0.0 ".prevResult = $chk")" c1id /run/netns/c1
+must timeout 20 "$XBR" -b "$T_BR" port del "$(jq_val "$(xbr -j show)" '.ports[] | select(.owner == "c1id") | .netns')"
+cni CHECK "$(conf 1.0.0 ".prevResult = $chk")" c1id /run/netns/c1
+[ "$T_RC" -ne 0 ] || t_fail "CHECK passed although the port was removed"
+
+# ---- DEL twice, without ADD, after the namespace vanished ----
+must_cni DEL "$(conf 1.0.0)" c1id /run/netns/c1
+must_cni DEL "$(conf 1.0.0)" c1id /run/netns/c1
+has_lease "$a1" && t_fail "lease $a1 remains after DEL"
+must_cni DEL "$(conf 1.0.0)" never-added /run/netns/c1
+ip netns del c2
+must_cni DEL "$(conf 1.0.0)" c2id /run/netns/c2
+[ -z "$(port_of c2id)" ] || t_fail "DEL after the namespace vanished left the port"
+has_lease "$a2" && t_fail "DEL after the namespace vanished left lease $a2"
+must_cni DEL "$(conf 1.0.0)" c2id ""
+
+# ---- errors leave nothing ----
+ip netns add e1
+: >"$T_TMP/plainfile"
+expect_cni 6 "malformed JSON" ADD '{"cniVersion": "1.0.0", "name": ' e1id /run/netns/e1
+expect_cni 1 "unknown cniVersion" ADD "$(conf 0.2.0)" e1id /run/netns/e1
+expect_cni 1 "unknown cniVersion" ADD "$(conf 7.0.0)" e1id /run/netns/e1
+expect_cni 4 "missing CNI_NETNS" ADD "$(conf 1.0.0)" e1id ""
+expect_cni 4 "netns path that is not a namespace" ADD "$(conf 1.0.0)" e1id "$T_TMP/plainfile"
+expect_cni 4 "netns path of another namespace type" ADD "$(conf 1.0.0)" e1id /proc/self/ns/uts
+expect_cni 3 "netns path that does not exist" ADD "$(conf 1.0.0)" e1id /run/netns/nosuch
+expect_cni 11 "failing IPAM plugin" ADD "$(conf 1.0.0 '.ipam = {type: "ipam-fail"}')" e1id /run/netns/e1
+jq_ok "$T_OUT" '.msg | contains("no leases now")' "IPAM's message not passed on"
+expect_cni 7 "IPAM plugin not in CNI_PATH" ADD "$(conf 1.0.0 '.ipam.type = "nosuch"')" e1id /run/netns/e1
+expect_cni 7 "IPAM subnet that is not the bridge's" ADD \
+	"$(conf 1.0.0 '.ipam.ranges = [[{subnet: "10.80.0.0/24"}]]')" e1id /run/netns/e1
+expect_cni 2 "ipMasq" ADD "$(conf 1.0.0 '.ipMasq = true')" e1id /run/netns/e1
+expect_cni 4 "missing CNI_IFNAME" ADD "$(conf 1.0.0)" e1id /run/netns/e1 ""
+
+# ---- parallel ADDs ----
+N=8
+for i in $(seq 1 $N); do ip netns add "p$i"; done
+conf 1.0.0 >"$T_TMP/pconf.json"
+for i in $(seq 1 $N); do
+	(timeout 60 env CNI_COMMAND=ADD CNI_CONTAINERID="par$i" CNI_NETNS="/run/netns/p$i" \
+		CNI_IFNAME=eth0 CNI_PATH="$BIN" "$BIN/xbr" <"$T_TMP/pconf.json" >"$T_TMP/p$i.out" 2>&1
+	echo $? >"$T_TMP/p$i.rc") &
+done
+wait
+for i in $(seq 1 $N); do
+	[ "$(cat "$T_TMP/p$i.rc")" = 0 ] || t_fail "parallel ADD $i failed: $(cat "$T_TMP/p$i.out")"
+done
+xjson show
+jq_ok "$J" "[.ports[] | select(.owner | startswith(\"par\")?)] | length == $N" "parallel: expected $N ports"
+jq_ok "$J" "[.ports[] | select(.owner | startswith(\"par\")?) | .addr] | unique | length == $N" \
+	"parallel: addresses are not distinct"
+for i in $(seq 1 $N); do assert_ping "p$i" "$GW" 1; done
+assert_ping p1 "$(jq_val "$(cat "$T_TMP/p$N.out")" '.ips[0].address | split("/")[0]')" 1
+for i in $(seq 1 $N); do
+	must_cni DEL "$(conf 1.0.0)" "par$i" "/run/netns/p$i"
+	ip netns del "p$i"
+done
+
+# ---- GC and STATUS (1.1.0) ----
+ip netns add g1
+ip netns add g2
+must_cni ADD "$(conf 1.1.0)" g1id /run/netns/g1
+ag1=$(result_addr "$T_OUT")
+must_cni ADD "$(conf 1.1.0)" g2id /run/netns/g2
+ag2=$(result_addr "$T_OUT")
+pg1=$(port_of g1id)
+ip netns del g1 # the runtime lost it: no DEL
+wait_until 5 bash -c "! ip link show $pg1" || t_fail "g1's veth $pg1 outlived its namespace"
+cni GC "$(conf 1.1.0 '.["cni.dev/valid-attachments"] = []')" "" ""
+[ "$T_RC" -eq 0 ] || t_fail "GC failed (exit $T_RC): $T_OUT $T_ERR"
+[ -z "$(port_of g1id)" ] || t_fail "GC left the port of a vanished container"
+has_lease "$ag1" && t_fail "GC left the lease $ag1 of a vanished container"
+[ -n "$(port_of g2id)" ] || t_fail "GC removed the port of a live container"
+has_lease "$ag2" || t_fail "GC removed the lease of a live container"
+must_cni STATUS "$(conf 1.1.0)" "" ""
+cni STATUS "$(conf 1.1.0 '.ipam.type = "nosuch"')" "" ""
+jq_ok "$T_OUT" '.code == 50' "STATUS with a missing IPAM plugin: expected code 50"
+cni STATUS "$(conf 1.0.0)" "" ""
+jq_ok "$T_OUT" '.code == 1' "STATUS on a 1.0.0 config: expected code 1"
+must_cni DEL "$(conf 1.1.0)" g2id /run/netns/g2
+
+# ---- dual stack ----
+cf6=$(conf 1.0.0 '.ipam.ranges += [[{subnet: "fd00:79::/64"}]] | .ipam.routes = [{dst: "0.0.0.0/0"}, {dst: "::/0"}]')
+must_cni ADD "$cf6" d6id /run/netns/g2
+jq_ok "$T_OUT" '[.ips[].address] | length == 2 and (.[1] | startswith("fd00:79::"))' "dual stack: no IPv6 address"
+a6=$(jq_val "$T_OUT" '.ips[1].address')
+grep -q "inet6 $a6" <<<"$(ip -n g2 -o -6 addr show dev eth0)" ||
+	t_fail "dual stack: $a6 not on eth0: $(ip -n g2 -o addr show | tr '\n' '|')"
+grep -q "via fd00:79::1 dev eth0" <<<"$(ip -n g2 -6 route show default)" || t_fail "dual stack: no IPv6 default route"
+chk=$(printf '%s' "$T_OUT" | jq -c 'del(.cniVersion)')
+must_cni CHECK "$(printf '%s' "$cf6" | jq -c ".prevResult = $chk")" d6id /run/netns/g2
+must_cni DEL "$cf6" d6id /run/netns/g2
+ip netns del g2
+
+# ---- the host as it was ----
+ip netns del c0
+ip netns del c1
+ip netns del e1
+must timeout 30 "$XBR" -b "$T_BR" down
+[ -z "$(leases)" ] || t_fail "leases remain: $(leases | tr '\n' ' ')"
+assert_same "$T_TMP/snap.start" "after every DEL and xbr down"
+
+t_pass "ADD/CHECK/DEL for 0.3.0-1.1.0, errors 1/3/4/6/7/11/2 leave nothing, DEL idempotent, $N parallel ADDs, GC, STATUS, dual stack"
