@@ -7,6 +7,7 @@
  * and exits 0 or 1. docs/cni.md is the user guide.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,6 +137,8 @@ int main(void)
 	int err = -1;
 
 	xbr_log_set_sink(log_sink);
+	/* An IPAM plugin may exit without reading all of its stdin: EPIPE, not death. */
+	signal(SIGPIPE, SIG_IGN);
 	if (!cmd) {
 		cni_fail(CNI_ERR_ENV, "CNI_COMMAND is not set (this is a CNI plugin: see docs/cni.md)");
 		goto out;

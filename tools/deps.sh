@@ -7,9 +7,10 @@ set -euo pipefail
 
 # libjansson-dev: JSON parsing for the CNI plugin (build/xbr-cni).
 build_pkgs="clang llvm make gcc pkg-config libbpf-dev bpftool libelf-dev zlib1g-dev libmnl-dev libjansson-dev"
-# containernetworking-plugins (host-local, static, portmap, ... for the CNI
-# tests), podman + runc + busybox-static (a real runtime and a local image).
-test_pkgs="$build_pkgs libcmocka-dev iproute2 iputils-ping jq iperf3 tcpdump util-linux procps valgrind ethtool strace python3-scapy containernetworking-plugins podman runc busybox-static"
+# containernetworking-plugins (host-local, tuning, portmap, firewall for the
+# CNI tests; the last two run iptables), podman + runc + busybox-static (a
+# real runtime and a local image).
+test_pkgs="$build_pkgs libcmocka-dev iproute2 iputils-ping jq iperf3 tcpdump util-linux procps valgrind ethtool strace python3-scapy containernetworking-plugins iptables podman runc busybox-static"
 bench_pkgs="$test_pkgs sockperf netsniff-ng gnuplot-nox bc linux-perf"
 
 case "${1:-test}" in

@@ -18,20 +18,27 @@
 # - 8 parallel ADDs get 8 distinct working ports; GC (1.1.0) removes the
 #   port and lease of a vanished container and keeps live ones; STATUS.
 # - Dual stack: an IPv6 range gets its address and route inside.
+# - Chained after xbr as libcni runs a conflist: tuning (sysctl, MTU),
+#   portmap (the gateway's port 8080 reaches the container's 80), firewall
+#   (rules for the container's address); xbr's CHECK passes on the chain's
+#   final result; DEL in reverse removes their rules and the port.
 # - Everything removed and `xbr down`: the host is as it was at the start.
 T_BR=xcni
+[ -n "${T_TRACE:-}" ] && exec 9>>"$T_TRACE" && BASH_XTRACEFD=9 && set -x
 . "$(dirname "$0")/lib.sh"
 
 CNI_BIN=${XBR_CNI:-$(dirname "$XBR_REAL")/xbr-cni}
 [ -x "$CNI_BIN" ] || t_fail "$CNI_BIN is missing: run make"
 [ -x /usr/lib/cni/host-local ] ||
 	t_skip "containernetworking-plugins is not installed (tools/deps.sh test)"
+command -v iptables >/dev/null || t_fail "iptables is missing (portmap and firewall run it): tools/deps.sh test"
+command -v python3 >/dev/null || t_fail "python3 is missing: tools/deps.sh test"
 
 BIN=$T_TMP/cni-bin
 IPAMDIR=$T_TMP/ipam
 mkdir -p "$BIN" "$IPAMDIR"
 ln -s "$CNI_BIN" "$BIN/xbr"
-ln -s /usr/lib/cni/host-local "$BIN/host-local"
+for p in host-local tuning portmap firewall; do ln -s /usr/lib/cni/$p "$BIN/$p"; done
 # An IPAM plugin that refuses, the way a plugin reports an error.
 cat >"$BIN/ipam-fail" <<'EOF'
 #!/bin/sh
@@ -57,7 +64,7 @@ cni() {
 	local cmd=$1 cf=$2 cid=$3 ns=$4 ifn=${5-eth0}
 	printf '%s' "$cf" >"$T_TMP/conf.json"
 	t_run timeout 30 env CNI_COMMAND="$cmd" CNI_CONTAINERID="$cid" CNI_NETNS="$ns" \
-		CNI_IFNAME="$ifn" CNI_PATH="$BIN" "$BIN/xbr" <"$T_TMP/conf.json"
+		CNI_IFNAME="$ifn" CNI_PATH="$BIN" "$BIN/${PLUGIN:-xbr}" <"$T_TMP/conf.json"
 }
 
 must_cni() {
@@ -276,6 +283,56 @@ must_cni CHECK "$(printf '%s' "$cf6" | jq -c ".prevResult = $chk")" d6id /run/ne
 must_cni DEL "$cf6" d6id /run/netns/g2
 ip netns del g2
 
+# ---- chained plugins see xbr's result ----
+# link CMD PLUGIN-JSON PREV: one plugin of a conflist, as libcni runs it
+# (name and cniVersion of the list, the previous plugin's result).
+link() {
+	local cf
+	cf=$(jq -nc --argjson p "$2" --argjson prev "${3:-null}" \
+		'$p + {cniVersion: "1.0.0", name: "tnet"} + (if $prev then {prevResult: $prev} else {} end)')
+	PLUGIN=$(jq_val "$2" .type) must_cni "$1" "$cf" chid /run/netns/ch
+}
+TUN='{"type":"tuning","sysctl":{"net.ipv4.conf.eth0.arp_ignore":"1"},"mtu":1400}'
+PM='{"type":"portmap","capabilities":{"portMappings":true},"runtimeConfig":{"portMappings":[{"hostPort":8080,"containerPort":80,"protocol":"tcp"}]}}'
+FW='{"type":"firewall","backend":"iptables"}'
+ip netns add ch
+ip -n ch link set lo up # as a runtime does
+XC=$(conf 1.0.0)
+link ADD "$XC"
+R=$T_OUT
+ach=$(result_addr "$R")
+for pc in "$TUN" "$PM" "$FW"; do
+	link ADD "$pc" "$R"
+	jq_ok "$T_OUT" '.interfaces[2].sandbox == "/run/netns/ch" and (.ips | length == 1)' \
+		"$(jq_val "$pc" .type) after xbr: the result lost xbr's interfaces or addresses"
+	R=$T_OUT
+done
+[ "$(ip netns exec ch sysctl -n net.ipv4.conf.eth0.arp_ignore)" = 1 ] || t_fail "tuning: sysctl not set"
+[ "$(ip -n ch -j link show eth0 | jq '.[0].mtu')" = 1400 ] || t_fail "tuning: MTU not set"
+grep -q -- "-s $ach/32 -j ACCEPT" <<<"$(iptables -S CNI-FORWARD)" || t_fail "firewall: no rule for $ach"
+# A one-answer-per-connection TCP server on the container's port 80 (not
+# http.server: it looks its address up in DNS, which no one answers here).
+t_bg ip netns exec ch timeout 60 python3 -c '
+import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((sys.argv[1], 80))
+s.listen(8)
+while True:
+    c, _ = s.accept()
+    c.recv(4096)
+    c.sendall(b"HTTP/1.0 200 OK\r\n\r\nxbr-pm-ok\n")
+    c.close()' "$ach"
+wait_until 10 timeout 2 bash -c "echo >/dev/tcp/$ach/80" || t_fail "portmap: the container's server did not start"
+got=$(timeout 10 bash -c "exec 3<>/dev/tcp/$GW/8080; printf 'GET /index.html HTTP/1.0\r\n\r\n' >&3; cat <&3" | tail -n 1)
+[ "$got" = xbr-pm-ok ] || t_fail "portmap: $GW:8080 did not reach the container's port 80 (got '$got')"
+chk=$(printf '%s' "$R" | jq -c 'del(.cniVersion)')
+must_cni CHECK "$(conf 1.0.0 ".prevResult = $chk")" chid /run/netns/ch
+for pc in "$FW" "$PM" "$TUN" "$XC"; do link DEL "$pc" "$R"; done
+grep -q -- "$ach" <<<"$(iptables -S; iptables -t nat -S)" && t_fail "firewall/portmap rules for $ach remain after DEL"
+[ -z "$(port_of chid)" ] || t_fail "chain DEL left xbr's port"
+ip netns del ch
+
 # ---- the host as it was ----
 ip netns del c0
 ip netns del c1
@@ -284,4 +341,4 @@ must timeout 30 "$XBR" -b "$T_BR" down
 [ -z "$(leases)" ] || t_fail "leases remain: $(leases | tr '\n' ' ')"
 assert_same "$T_TMP/snap.start" "after every DEL and xbr down"
 
-t_pass "ADD/CHECK/DEL for 0.3.0-1.1.0, errors 1/3/4/6/7/11/2 leave nothing, DEL idempotent, $N parallel ADDs, GC, STATUS, dual stack"
+t_pass "ADD/CHECK/DEL for 0.3.0-1.1.0, errors 1/3/4/6/7/11/2 leave nothing, DEL idempotent, $N parallel ADDs, GC, STATUS, dual stack, tuning+portmap+firewall chained"
