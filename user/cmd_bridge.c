@@ -212,8 +212,10 @@ void usage_reload(FILE *f)
 	fprintf(f, "Usage: xbr [-b NAME] reload\n"
 		   "Load this build's datapath programs and swap them in on every port,\n"
 		   "atomically (tc filter replace, XDP program replace), keeping the learned\n"
-		   "table, counters, ports and mode. `xbr up` on a bridge that is up with\n"
-		   "another build's datapath does the same.\n");
+		   "table, counters, ports and mode. A bridge brought up by an older xbr\n"
+		   "whose pinned maps have another layout is migrated live to this build's\n"
+		   "layout; one of a newer layout is refused and left as it is. `xbr up` on\n"
+		   "a bridge that is up with another build's datapath does the same.\n");
 }
 
 int do_reload(int argc, char **argv)
@@ -225,7 +227,11 @@ int do_reload(int argc, char **argv)
 		pr_warn("reload: unexpected argument \"%s\"", argv[1]);
 		return -EINVAL;
 	}
-	err = cmd_open_bridge(&br);
+	err = br_init(&br, g.bridge);
+	if (!err && !br_is_up(&br)) {
+		pr_warn("bridge \"%s\" is not up", br.name);
+		err = -ENOENT;
+	}
 	if (!err)
 		err = br_reload(&br);
 	br_close(&br);

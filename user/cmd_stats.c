@@ -11,21 +11,27 @@
 #include "json.h"
 #include "log.h"
 
-static const char *const drop_names[XBR_DROP__MAX] = {
+/* A name for every enum xbr_drop_reason: one added at the end without a name
+ * fails the build. */
+static const char *const drop_names[] = {
 	[XBR_DROP_NONE] = "none",	  [XBR_DROP_RUNT] = "runt",
 	[XBR_DROP_NOPORT] = "no-port",	  [XBR_DROP_SAME_PORT] = "same-port",
 	[XBR_DROP_BAD_SRC] = "bad-src",	  [XBR_DROP_LOCKED] = "locked",
 	[XBR_DROP_ISOLATED] = "isolated", [XBR_DROP_REDIRECT] = "redirect",
-	[XBR_DROP_SPOOF] = "spoof",
+	[XBR_DROP_SPOOF] = "spoof",	  [XBR_DROP_TOO_BIG] = "too-big",
 };
+_Static_assert(sizeof(drop_names) / sizeof(drop_names[0]) == XBR_DROP__MAX,
+	       "a drop reason has no name in drop_names");
 
 void usage_stats(FILE *f)
 {
 	fprintf(f, "Usage: xbr [-b NAME] [-j [-p]] stats\n"
 		   "Counters: per port rx/tx packets and bytes, flooded frames, drops by reason\n"
-		   "(runt, same-port, bad-src, locked, isolated, redirect, spoof), learned entries;\n"
-		   "bridge-wide learned, moved, aged, evicted, refused (table full),\n"
-		   "refused-port (port at max-learned) and deleted counts.\n");
+		   "(runt, same-port, bad-src, locked, isolated, redirect, spoof, too-big),\n"
+		   "learned entries; bridge-wide learned, moved, aged, evicted, refused (table\n"
+		   "full), refused-port (port at max-learned) and deleted counts, and ev-lost:\n"
+		   "fdb events not published because their ring was full (nobody draining it\n"
+		   "with \"xbr monitor\", or not fast enough).\n");
 }
 
 void usage_set(FILE *f)
@@ -100,16 +106,17 @@ int do_stats(int argc, char **argv)
 		json_kv_uint(&j, "refused", bs.refused);
 		json_kv_uint(&j, "refused_port", bs.refused_port);
 		json_kv_uint(&j, "deleted", bs.deleted);
+		json_kv_uint(&j, "ev_lost", bs.ev_lost);
 		json_close_object(&j);
 		json_key(&j, "ports");
 		json_open_array(&j);
 	} else {
 		printf("bridge %s fdb: learned %llu moved %llu aged %llu evicted %llu refused %llu "
-		       "refused-port %llu deleted %llu\n",
+		       "refused-port %llu deleted %llu ev-lost %llu\n",
 		       br.name, (unsigned long long)bs.learned, (unsigned long long)bs.moved,
 		       (unsigned long long)bs.aged, (unsigned long long)bs.evicted,
 		       (unsigned long long)bs.refused, (unsigned long long)bs.refused_port,
-		       (unsigned long long)bs.deleted);
+		       (unsigned long long)bs.deleted, (unsigned long long)bs.ev_lost);
 	}
 	for (i = 0; i < n; i++) {
 		const struct xbr_port *p = &ports[i];

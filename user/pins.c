@@ -139,7 +139,7 @@ uint32_t pins_layout(const struct xbr_bridge *br)
 		if (bpf_map_lookup_elem(fd, &zero, &v) < 0)
 			v = 0;
 		close(fd);
-		return v ? v : 1;
+		return v ? v : XBR_LAYOUT_VERSION; /* being made: not yet written */
 	}
 	fd = pin_get(br, "xbr_fdb");
 	if (fd < 0)
@@ -399,23 +399,39 @@ static int layout_write(int fd)
 	return bpf_map_update_elem(fd, &zero, &v, BPF_ANY) < 0 ? -errno : 0;
 }
 
-int pins_commit(struct xbr_bridge *br, struct xbr_loadset *ls)
+/*
+ * pins_commit - pin @ls's programs and fresh maps over the bridge's pins.
+ * The layout map is pinned last, so that an interrupted migration still
+ * reads as the old layout and the next reload finishes it (the maps already
+ * replaced have this build's shape and are reused then). @creating: a new
+ * bridge, whose layout is written and pinned first, so that an interrupted
+ * `up` reads as a half-made bridge of this layout, never as an old one.
+ */
+static int commit(struct xbr_bridge *br, struct xbr_loadset *ls, int creating)
 {
-	int i, err = 0;
+	int i, err;
 
+	err = layout_write(ls->map[XBR_M_LAYOUT]);
+	if (!err && creating)
+		err = pin_replace(br->dir, xbr_map_names[XBR_M_LAYOUT], ls->map[XBR_M_LAYOUT]);
 	for (i = 0; i < XBR_M__MAX && !err; i++)
-		if (ls->fresh[i])
+		if (ls->fresh[i] && i != XBR_M_LAYOUT)
 			err = pin_replace(br->dir, xbr_map_names[i], ls->map[i]);
 	for (i = 0; i < XBR_P__MAX && !err; i++)
 		err = pin_replace(br->dir, xbr_prog_names[i], ls->prog[i]);
-	if (!err)
-		err = layout_write(ls->map[XBR_M_LAYOUT]);
+	if (!err && !creating && ls->fresh[XBR_M_LAYOUT])
+		err = pin_replace(br->dir, xbr_map_names[XBR_M_LAYOUT], ls->map[XBR_M_LAYOUT]);
 	if (err) {
 		pr_warn("bridge \"%s\": cannot pin the new datapath in %s: %s", br->name, br->dir,
 			strerror(-err));
 		return err;
 	}
 	return pins_open(br, 0);
+}
+
+int pins_commit(struct xbr_bridge *br, struct xbr_loadset *ls)
+{
+	return commit(br, ls, 0);
 }
 
 int pins_create(struct xbr_bridge *br, uint32_t fdb_size)
@@ -439,7 +455,7 @@ int pins_create(struct xbr_bridge *br, uint32_t fdb_size)
 		return err;
 	err = xbr_fault("pins");
 	if (!err)
-		err = pins_commit(br, &ls);
+		err = commit(br, &ls, 1);
 	else
 		pr_warn("bridge \"%s\": cannot pin the datapath: %s", br->name, strerror(-err));
 	loadset_free(&ls);
