@@ -18,6 +18,9 @@
 # - 8 parallel ADDs get 8 distinct working ports; GC (1.1.0) removes the
 #   port and lease of a vanished container and keeps live ones; STATUS.
 # - Dual stack: an IPv6 range gets its address and route inside.
+# - icc false, mtu and macspoofchk on a bridge the plugin makes: containers
+#   reach the gateway, not each other; MTU on both ends; spoof-check on; a
+#   network asking icc false on a bridge with icc on is refused (7).
 # - Chained after xbr as libcni runs a conflist: tuning (sysctl, MTU),
 #   portmap (the gateway's port 8080 reaches the container's 80), firewall
 #   (rules for the container's address); xbr's CHECK passes on the chain's
@@ -333,6 +336,34 @@ grep -q -- "$ach" <<<"$(iptables -S; iptables -t nat -S)" && t_fail "firewall/po
 [ -z "$(port_of chid)" ] || t_fail "chain DEL left xbr's port"
 ip netns del ch
 
+# ---- icc false, mtu, macspoofchk: a second bridge made by the plugin ----
+BR2=xcni2
+T_BRIDGES+=("$BR2")
+CF2=$(conf 1.0.0 ".name = \"tnet2\" | .bridge = \"$BR2\" | .icc = false | .mtu = 1400 |
+	.macspoofchk = true | .ipam.ranges = [[{subnet: \"10.78.0.0/24\"}]]")
+ip netns add i1
+ip netns add i2
+must_cni ADD "$CF2" i1id /run/netns/i1
+ai1=$(result_addr "$T_OUT")
+must_cni ADD "$CF2" i2id /run/netns/i2
+ai2=$(result_addr "$T_OUT")
+assert_ping i1 10.78.0.1 2
+assert_ping i2 10.78.0.1 2
+assert_no_ping i1 "$ai2"
+xjson_b "$BR2" show
+hp=$(jq_val "$J" '.ports[] | select(.owner == "i1id") | .ifname')
+jq_ok "$J" '.ports[] | select(.owner == "i1id") | .flags | index("spoof-check") and index("isolated")' \
+	"icc false + macspoofchk: port flags"
+[ "$(ip -n i1 -j link show eth0 | jq '.[0].mtu')" = 1400 ] || t_fail "mtu: eth0 inside is not 1400"
+[ "$(ip -j link show "$hp" | jq '.[0].mtu')" = 1400 ] || t_fail "mtu: host port $hp is not 1400"
+# A network asking icc false on a bridge that lets ports talk: refused.
+expect_cni 7 "icc false on a bridge with icc on" ADD "$(conf 1.0.0 '.icc = false')" i3id /run/netns/i1 eth1
+for i in 1 2; do
+	must_cni DEL "$CF2" "i${i}id" "/run/netns/i$i"
+	ip netns del "i$i"
+done
+must timeout 30 "$XBR" -b "$BR2" down
+
 # ---- the host as it was ----
 ip netns del c0
 ip netns del c1
@@ -341,4 +372,4 @@ must timeout 30 "$XBR" -b "$T_BR" down
 [ -z "$(leases)" ] || t_fail "leases remain: $(leases | tr '\n' ' ')"
 assert_same "$T_TMP/snap.start" "after every DEL and xbr down"
 
-t_pass "ADD/CHECK/DEL for 0.3.0-1.1.0, errors 1/3/4/6/7/11/2 leave nothing, DEL idempotent, $N parallel ADDs, GC, STATUS, dual stack, tuning+portmap+firewall chained"
+t_pass "ADD/CHECK/DEL for 0.3.0-1.1.0, errors 1/3/4/6/7/11/2 leave nothing, DEL idempotent, $N parallel ADDs, GC, STATUS, dual stack, icc/mtu/spoofchk, tuning+portmap+firewall chained"
