@@ -236,6 +236,34 @@ static int ns_apply(int nsfd, const char *ifname, const struct cni_conf *c, stru
 	return 0;
 }
 
+/*
+ * IPv6 gateways of the IPAM result onto the bridge's gateway interface (the
+ * one that holds the IPv4 gateway), so the containers' IPv6 routes lead
+ * somewhere. They go with the interface at `xbr down`.
+ */
+static int gw6_ensure(struct xbr_bridge *br, const struct cni_result *r)
+{
+	struct xbr_link gw;
+	char a[INET6_ADDRSTRLEN];
+	size_t i;
+	int err;
+
+	for (i = 0; i < r->nips; i++) {
+		const struct cni_ip *ip = &r->ips[i];
+
+		if (ip->family != AF_INET6 || !ip->has_gw)
+			continue;
+		err = nl_link_get(&br->nl, br->name, &gw);
+		if (!err)
+			err = nl_addr6_add(&br->nl, gw.ifindex, ip->gw, ip->plen);
+		if (err && err != -EEXIST)
+			return cni_fail(CNI_ERR_INTERNAL, "bridge \"%s\": cannot add IPv6 gateway %s: %s",
+					br->name, cni_fmt_addr(AF_INET6, ip->gw, a),
+					nl_strerror(&br->nl, err));
+	}
+	return 0;
+}
+
 /* interfaces: [0] the bridge's gateway interface, [1] the host-side port,
  * [2] the container's; every address on [2]. */
 static void result_build(struct xbr_bridge *br, const struct xbr_port *p, const struct xbr_link *in,
@@ -356,7 +384,7 @@ int cni_add(const struct cni_conf *c, const struct cni_env *e, struct cni_result
 			goto undo;
 		}
 	}
-	if (ns_apply(nsfd, e->ifname, c, out, &in))
+	if (ns_apply(nsfd, e->ifname, c, out, &in) || gw6_ensure(&br, out))
 		goto undo;
 	result_build(&br, &p, &in, c, e, out);
 	ret = 0;

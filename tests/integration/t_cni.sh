@@ -17,7 +17,8 @@
 #   (links, namespaces, pins, routes, addresses, leases).
 # - 8 parallel ADDs get 8 distinct working ports; GC (1.1.0) removes the
 #   port and lease of a vanished container and keeps live ones; STATUS.
-# - Dual stack: an IPv6 range gets its address and route inside.
+# - Dual stack: an IPv6 range gets its address and route inside, and its
+#   gateway on the bridge's gateway interface answers.
 # - icc false, mtu and macspoofchk on a bridge the plugin makes: containers
 #   reach the gateway, not each other; MTU on both ends; spoof-check on; a
 #   network asking icc false on a bridge with icc on is refused (7).
@@ -281,6 +282,8 @@ a6=$(jq_val "$T_OUT" '.ips[1].address')
 grep -q "inet6 $a6" <<<"$(ip -n g2 -o -6 addr show dev eth0)" ||
 	t_fail "dual stack: $a6 not on eth0: $(ip -n g2 -o addr show | tr '\n' '|')"
 grep -q "via fd00:79::1 dev eth0" <<<"$(ip -n g2 -6 route show default)" || t_fail "dual stack: no IPv6 default route"
+# The IPv6 gateway is on the bridge's gateway interface: it answers.
+assert_ping g2 fd00:79::1 2
 chk=$(printf '%s' "$T_OUT" | jq -c 'del(.cniVersion)')
 must_cni CHECK "$(printf '%s' "$cf6" | jq -c ".prevResult = $chk")" d6id /run/netns/g2
 must_cni DEL "$cf6" d6id /run/netns/g2
