@@ -141,6 +141,9 @@ done
 
 mkdir -p "$OUT"/{raw,tmp,logs}
 : >"$OUT/samples.jsonl"; : >"$OUT/notes.jsonl"; : >"$OUT/busy.log"; : >"$OUT/idle_wait.log"
+# Progress (sample N of M, time left) goes to the terminal, if there is one,
+# and never to the log: keep the terminal before stderr is teed to the log.
+if [[ -t 2 ]]; then exec {PROGRESS_FD}>&2; fi
 exec 2> >(tee -a "$OUT/logs/run.log" >&2)
 
 cleanup() {
@@ -230,6 +233,30 @@ run_scaled() { # METRIC NS_FOR(size) SIZES...
 		i=$((i + 1))
 	done
 }
+
+# The samples planned, for the progress line (common.sh progress_step).
+count_samples() {
+	local n=0 i m
+	for m in tcp pps lat; do
+		has_metric "$m" || continue
+		if [[ $m == tcp ]]; then n=$((n + ROUNDS * ${#TCP_STREAMS[@]})); else n=$((n + ROUNDS)); fi
+	done
+	if has_metric setup; then
+		for i in "${!SETUP_SIZES[@]}"; do
+			n=$((n + $(last_round "${SETUP_SIZES[$i]}") - $(first_round "$i") + 1))
+		done
+	fi
+	if has_metric flood; then
+		for i in "${!FLOOD_PORTS[@]}"; do n=$((n + ROUNDS - $(first_round "$i") + 1)); done
+	fi
+	if has_metric fdb; then
+		for i in "${!FDB_SIZES[@]}"; do n=$((n + ROUNDS - $(first_round "$i") + 1)); done
+	fi
+	echo $((n * ${#ACTIVE[@]}))
+}
+PROGRESS_TOTAL=$(count_samples)
+PROGRESS_T0=$(now)
+log "samples planned: $PROGRESS_TOTAL"
 
 if has_metric tcp || has_metric pps || has_metric lat; then run_pair_metrics; fi
 if has_metric setup; then run_setup; fi

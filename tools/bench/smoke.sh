@@ -40,6 +40,11 @@ check "summary rows carry median/min/max and ratio" \
 	jq -e '(.summary | length > 0) and all(.summary[]; has("median") and has("min") and has("max") and has("ratio_vs_kbr"))' "$R"
 check "targets are MET, MISSED or n/a" \
 	jq -e '(.targets | length == 5) and all(.targets[]; .status | test("^(MET|MISSED|n/a)"))' "$R"
+# The progress line's M: every planned sample was taken or noted (notes may add).
+planned=$(sed -n 's/.*samples planned: \([0-9]*\).*/\1/p' "$log" | head -1)
+taken=$(( $(wc -l <"$out/samples.jsonl" 2>/dev/null || echo 0) + $(wc -l <"$out/notes.jsonl" 2>/dev/null || echo 0) ))
+check "samples planned ($planned) = samples taken or noted ($taken)" \
+	bash -c "[ -n '$planned' ] && { [ '$planned' -eq '$taken' ] || { [ -s '$out/notes.jsonl' ] && [ '$taken' -ge '$planned' ]; }; }"
 check "summary.md exists with a Markdown table" grep -q '^| --- |' "$out/summary.md"
 check "summary.md lists the targets" grep -q '^## Targets' "$out/summary.md"
 if command -v gnuplot >/dev/null; then
