@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <arpa/inet.h>
@@ -20,6 +21,7 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
+#include <linux/if_addr.h>
 #include "attach.h"
 #include "attach_int.h"
 #include "bridge.h"
@@ -177,6 +179,38 @@ static const uint8_t *family_gw(const struct cni_result *r, int family)
 	return NULL;
 }
 
+/*
+ * With IPv6, wait (as the bridge plugin does) until no address of the
+ * interface is tentative any more: until its link-local address has passed
+ * duplicate address detection the container cannot resolve its neighbours,
+ * and a runtime starts the workload as soon as ADD returns. At most 10 s.
+ */
+static int ipv6_settle(struct xbr_nl *nl, int ifindex, const struct cni_result *r)
+{
+	int tries, has6 = 0;
+	size_t i;
+
+	for (i = 0; i < r->nips; i++)
+		has6 |= r->ips[i].family == AF_INET6;
+	if (!has6)
+		return 0;
+	for (tries = 0; tries < 200; tries++) {
+		struct xbr_addr *a;
+		size_t n, k;
+		int tentative = 0, err = nl_addr_dump(nl, AF_INET6, ifindex, &a, &n);
+
+		if (err)
+			return err;
+		for (k = 0; k < n; k++)
+			tentative |= !!(a[k].flags & IFA_F_TENTATIVE);
+		free(a);
+		if (!tentative)
+			return 0;
+		usleep(50 * 1000);
+	}
+	return -ETIMEDOUT;
+}
+
 /* Addresses, routes and MTU inside the namespace, on interface @ifname. */
 static int ns_apply(int nsfd, const char *ifname, const struct cni_conf *c, struct cni_result *r,
 		    struct xbr_link *in)
@@ -225,6 +259,10 @@ static int ns_apply(int nsfd, const char *ifname, const struct cni_conf *c, stru
 		err = nl_route_add(&nl, in->ifindex, rt->family, rt->dst, rt->dst_len, gw);
 		if (err == -EEXIST)
 			err = 0;
+	}
+	if (!err) {
+		step = "wait for IPv6 duplicate address detection";
+		err = ipv6_settle(&nl, in->ifindex, r);
 	}
 	if (!err) /* again: the MAC and MTU as they are now */
 		err = nl_link_get(&nl, ifname, in);

@@ -551,6 +551,7 @@ static int addr_dump_cb(const struct nlmsghdr *nlh, void *data)
 	e->family = ifa->ifa_family;
 	e->ifindex = (int)ifa->ifa_index;
 	e->plen = ifa->ifa_prefixlen;
+	e->flags = tb[IFA_FLAGS] ? mnl_attr_get_u32(tb[IFA_FLAGS]) : ifa->ifa_flags;
 	memcpy(e->addr, mnl_attr_get_payload(a), alen);
 	return MNL_CB_OK;
 }

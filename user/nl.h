@@ -37,6 +37,7 @@ struct xbr_addr {
 	int ifindex;
 	uint8_t addr[16]; /* network order; IPv4 in the first 4 bytes */
 	uint8_t plen;
+	uint32_t flags; /* IFA_F_* (IFA_F_TENTATIVE: IPv6 DAD not done yet) */
 };
 
 struct xbr_route {
