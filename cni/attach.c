@@ -302,13 +302,11 @@ static int gw6_ensure(struct xbr_bridge *br, const struct cni_result *r)
 	return 0;
 }
 
-/* interfaces: [0] the bridge's gateway interface, [1] the host-side port,
- * [2] the container's; every address on [2]. */
-static void result_build(struct xbr_bridge *br, const struct xbr_port *p, const struct xbr_link *in,
-			 const struct cni_conf *c, const struct cni_env *e, struct cni_result *r)
+/* interfaces: [0] the bridge's gateway interface, [1] the host-side port
+ * (both filled here, under the lock), [2] the container's (result_inside). */
+static void result_host(struct xbr_bridge *br, const struct xbr_port *p, struct cni_result *r)
 {
 	struct xbr_link l;
-	size_t i;
 
 	memset(r->ifaces, 0, sizeof(r->ifaces));
 	snprintf(r->ifaces[0].name, sizeof(r->ifaces[0].name), "%s", br->name);
@@ -317,6 +315,15 @@ static void result_build(struct xbr_bridge *br, const struct xbr_port *p, const 
 	snprintf(r->ifaces[1].name, sizeof(r->ifaces[1].name), "%s", p->ifname);
 	if (nl_link_get(&br->nl, p->ifname, &l) == 0)
 		xbr_format_mac(l.mac, r->ifaces[1].mac);
+	r->nifaces = 2;
+}
+
+/* The container's interface, and every address on it. */
+static void result_inside(const struct xbr_link *in, const struct cni_conf *c,
+			  const struct cni_env *e, struct cni_result *r)
+{
+	size_t i;
+
 	snprintf(r->ifaces[2].name, sizeof(r->ifaces[2].name), "%s", e->ifname);
 	xbr_format_mac(in->mac, r->ifaces[2].mac);
 	snprintf(r->ifaces[2].sandbox, sizeof(r->ifaces[2].sandbox), "%s", e->netns);
@@ -348,14 +355,98 @@ static int already_attached(const struct cni_conf *c, const char *name)
 	return yes;
 }
 
-int cni_add(const struct cni_conf *c, const struct cni_env *e, struct cni_result *out)
+/*
+ * The part of ADD done under the bridge lock: the bridge (made if needed), the
+ * port, its MTU and spoof-check, the IPv6 gateways, the host-side interfaces
+ * of the result. Undone (under the same lock) when a step fails.
+ */
+static int attach_locked(const struct cni_conf *c, const struct cni_env *e, const char *name,
+			 const struct cni_ip *ip4, struct cni_result *out, int *created)
 {
 	struct xbr_ns_spec spec = { .kind = XBR_KIND_ATTACHED, .no_config = 1, .has_addr = 1 };
 	struct xbr_bridge br;
 	struct xbr_port p;
-	struct xbr_link in;
+	int added = 0, err;
+
+	*created = 0;
+	err = br_init(&br, c->bridge);
+	if (err) {
+		fail_errno(err, "bridge \"%s\": cannot lock %s", c->bridge, XBR_BPFFS);
+		goto out;
+	}
+	if (bridge_get(&br, c, ip4, created))
+		goto undo;
+	snprintf(spec.name, sizeof(spec.name), "%s", name);
+	snprintf(spec.nspath, sizeof(spec.nspath), "%s", e->netns);
+	snprintf(spec.ifname_in, sizeof(spec.ifname_in), "%s", e->ifname);
+	snprintf(spec.owner, sizeof(spec.owner), "%s", e->cid);
+	memcpy(&spec.addr, ip4->addr, 4);
+	spec.plen = ip4->plen;
+	err = br_port_add(&br, &spec);
+	if (err) {
+		fail_errno(err, "container %s: cannot attach to bridge \"%s\"", e->cid, c->bridge);
+		goto undo;
+	}
+	added = 1;
+	err = br_port_find(&br, name, &p);
+	if (err) {
+		fail_errno(err, "container %s: port %s not found after adding it", e->cid, name);
+		goto undo;
+	}
+	if (c->mtu) {
+		err = nl_link_set_mtu(&br.nl, (int)p.ifindex, c->mtu);
+		if (err) {
+			cni_fail(CNI_ERR_INTERNAL, "port %s: cannot set MTU %u: %s", p.ifname, c->mtu,
+				 nl_strerror(&br.nl, err));
+			goto undo;
+		}
+	}
+	if (c->spoofchk) {
+		p.flags |= XBR_PORT_F_SPOOFCHK;
+		err = br_port_update(&br, &p);
+		if (err) {
+			fail_errno(err, "port %s: cannot turn spoof-check on", p.ifname);
+			goto undo;
+		}
+	}
+	if (gw6_ensure(&br, out))
+		goto undo;
+	result_host(&br, &p, out);
+	br_close(&br);
+	return 0;
+undo:
+	if (added)
+		br_port_del(&br, name);
+	if (*created)
+		br_down(&br);
+	*created = 0;
+out:
+	br_close(&br);
+	return -1;
+}
+
+/* Undo attach_locked() after a later step failed: the port, and the bridge
+ * when this ADD made it and no other container came onto it meanwhile. */
+static void detach(const struct cni_conf *c, const char *name, int created)
+{
+	struct xbr_bridge br;
+	struct xbr_port *v = NULL;
+	size_t n = 0;
+
+	if (br_init(&br, c->bridge) == 0 && br_open(&br) == 0) {
+		br_port_del(&br, name);
+		if (created && br_ports(&br, &v, &n) == 0 && n <= 1) /* the gateway's only */
+			br_down(&br);
+		free(v);
+	}
+	br_close(&br);
+}
+
+int cni_add(const struct cni_conf *c, const struct cni_env *e, struct cni_result *out)
+{
 	const struct cni_ip *ip4;
-	int nsfd = -1, created = 0, added = 0, locked = 0, err, ret = -1;
+	struct xbr_link in;
+	int nsfd = -1, created = 0, err, ret = -1;
 	char name[16];
 
 	if (ns_open_checked(e->netns, &nsfd))
@@ -380,62 +471,16 @@ int cni_add(const struct cni_conf *c, const struct cni_env *e, struct cni_result
 			 c->name, c->ipam_type);
 		goto release;
 	}
-
-	err = br_init(&br, c->bridge);
-	locked = 1;
-	if (err) {
-		fail_errno(err, "bridge \"%s\": cannot lock %s", c->bridge, XBR_BPFFS);
-		goto unlock;
+	if (attach_locked(c, e, name, ip4, out, &created))
+		goto release;
+	/* Inside the container, without the lock: other ADDs go on meanwhile
+	 * (IPv6 duplicate address detection alone takes a second). */
+	if (ns_apply(nsfd, e->ifname, c, out, &in)) {
+		detach(c, name, created);
+		goto release;
 	}
-	if (bridge_get(&br, c, ip4, &created))
-		goto undo;
-
-	snprintf(spec.name, sizeof(spec.name), "%s", name);
-	snprintf(spec.nspath, sizeof(spec.nspath), "%s", e->netns);
-	snprintf(spec.ifname_in, sizeof(spec.ifname_in), "%s", e->ifname);
-	snprintf(spec.owner, sizeof(spec.owner), "%s", e->cid);
-	memcpy(&spec.addr, ip4->addr, 4);
-	spec.plen = ip4->plen;
-	err = br_port_add(&br, &spec);
-	if (err) {
-		fail_errno(err, "container %s: cannot attach to bridge \"%s\"", e->cid, c->bridge);
-		goto undo;
-	}
-	added = 1;
-	err = br_port_find(&br, name, &p);
-	if (err) {
-		fail_errno(err, "container %s: port %s not found after adding it", e->cid, name);
-		goto undo;
-	}
-	if (c->mtu) {
-		err = nl_link_set_mtu(&br.nl, (int)p.ifindex, c->mtu);
-		if (err) {
-			fail_errno(err, "port %s: cannot set MTU %u", p.ifname, c->mtu);
-			goto undo;
-		}
-	}
-	if (c->spoofchk) {
-		p.flags |= XBR_PORT_F_SPOOFCHK;
-		err = br_port_update(&br, &p);
-		if (err) {
-			fail_errno(err, "port %s: cannot turn spoof-check on", p.ifname);
-			goto undo;
-		}
-	}
-	if (ns_apply(nsfd, e->ifname, c, out, &in) || gw6_ensure(&br, out))
-		goto undo;
-	result_build(&br, &p, &in, c, e, out);
+	result_inside(&in, c, e, out);
 	ret = 0;
-	goto unlock;
-
-undo:
-	if (added)
-		br_port_del(&br, name);
-	if (created)
-		br_down(&br);
-unlock:
-	if (locked)
-		br_close(&br);
 release:
 	/* On failure the lease goes back; the first error stays the one reported. */
 	if (ret)
@@ -443,7 +488,6 @@ release:
 	close(nsfd);
 	return ret;
 }
-
 /* ---- DEL ---- */
 
 int cni_del(const struct cni_conf *c, const struct cni_env *e)

@@ -13,8 +13,10 @@
 # - Errors: malformed JSON (6), unknown cniVersion (1), missing CNI_NETNS (4),
 #   a path that is not a namespace (4), a namespace that does not exist (3), a
 #   failing IPAM plugin (its code, 11), an IPAM subnet that is not the
-#   bridge's (7): each an error object on stdout, exit 1, nothing left behind
-#   (links, namespaces, pins, routes, addresses, leases).
+#   bridge's (7), a route the kernel refuses after the port was made (999;
+#   also on a bridge that ADD created): each an error object on stdout, exit
+#   1, nothing left behind (links, namespaces, pins, routes, addresses,
+#   leases, the bridge).
 # - 8 parallel ADDs get 8 distinct working ports; GC (1.1.0) removes the
 #   port and lease of a vanished container and keeps live ones; STATUS.
 # - Dual stack: an IPv6 range gets its address and route inside, and its
@@ -79,19 +81,26 @@ must_cni() {
 	fi
 }
 
+# state FILE: the snapshot of lib.sh and the IPAM leases. A namespace's id
+# (`ip netns list` shows "(id: N)") is the kernel's note that a veth once
+# linked it to ours; it stays for the namespace's life and is left out.
+state() {
+	snapshot "$1"
+	sed -i -E 's/ \(id: [0-9]+\)$//' "$1"
+	ls -R "$IPAMDIR" >>"$1"
+}
+
 # expect_cni CODE WHAT CMD CONF CID NETNS: fails with error object CODE and
 # leaves links, namespaces, pins, routes, addresses and leases as they were.
 expect_cni() {
 	local code=$1 what=$2
 	shift 2
-	snapshot "$T_TMP/snap.before"
-	ls -R "$IPAMDIR" >>"$T_TMP/snap.before"
+	state "$T_TMP/snap.before"
 	cni "$@"
 	[ "$T_RC" -ne 0 ] || t_fail "$what: exit status 0, expected error $code"
 	jq_ok "$T_OUT" ".code == $code and (.msg | length > 0) and (.cniVersion | type == \"string\")" \
 		"$what: expected an error object with code $code"
-	snapshot "$T_TMP/snap.now"
-	ls -R "$IPAMDIR" >>"$T_TMP/snap.now"
+	state "$T_TMP/snap.now"
 	diff -u "$T_TMP/snap.before" "$T_TMP/snap.now" >"$T_TMP/snap.diff" ||
 		t_fail "$what: state changed: $(grep -E '^[-+][^-+]' "$T_TMP/snap.diff" | head -8 | tr '\n' ' ')"
 }
@@ -226,6 +235,16 @@ expect_cni 7 "IPAM subnet that is not the bridge's" ADD \
 	"$(conf 1.0.0 '.ipam.ranges = [[{subnet: "10.80.0.0/24"}]]')" e1id /run/netns/e1
 expect_cni 2 "ipMasq" ADD "$(conf 1.0.0 '.ipMasq = true')" e1id /run/netns/e1
 expect_cni 4 "missing CNI_IFNAME" ADD "$(conf 1.0.0)" e1id /run/netns/e1 ""
+# A step inside the container fails after the port was made (the kernel
+# refuses a route via an unreachable gateway): the port, the lease, and the
+# bridge when this ADD made it, are undone.
+BAD_ROUTE='.ipam.routes = [{dst: "198.51.100.0/24", gw: "203.0.113.1"}]'
+expect_cni 999 "a route the kernel refuses" ADD "$(conf 1.0.0 "$BAD_ROUTE")" e1id /run/netns/e1
+jq_ok "$T_OUT" '.msg | contains("route")' "the refused route is not named"
+T_BRIDGES+=(xcni3)
+expect_cni 999 "a route the kernel refuses, on a bridge this ADD made" ADD \
+	"$(conf 1.0.0 "$BAD_ROUTE | .bridge = \"xcni3\" | .ipam.ranges = [[{subnet: \"10.77.0.0/24\"}]]")" \
+	e1id /run/netns/e1
 
 # ---- parallel ADDs ----
 N=8
@@ -375,4 +394,4 @@ must timeout 30 "$XBR" -b "$T_BR" down
 [ -z "$(leases)" ] || t_fail "leases remain: $(leases | tr '\n' ' ')"
 assert_same "$T_TMP/snap.start" "after every DEL and xbr down"
 
-t_pass "ADD/CHECK/DEL for 0.3.0-1.1.0, errors 1/3/4/6/7/11/2 leave nothing, DEL idempotent, $N parallel ADDs, GC, STATUS, dual stack, icc/mtu/spoofchk, tuning+portmap+firewall chained"
+t_pass "ADD/CHECK/DEL for 0.3.0-1.1.0, errors 1/2/3/4/6/7/11/999 leave nothing, DEL idempotent, $N parallel ADDs, GC, STATUS, dual stack, icc/mtu/spoofchk, tuning+portmap+firewall chained"
