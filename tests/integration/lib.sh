@@ -124,6 +124,24 @@ t_cleanup() {
 trap t_cleanup EXIT
 trap 't_fail "interrupted by a signal (timeout?)"' TERM INT HUP
 
+# t_overlay DIR...: from here on, what this test's processes write under each
+# DIR (e.g. /run, /var/lib: container runtimes, CNI plugins and iptables
+# write there) lands in $T_TMP and never reaches the host; they still read
+# the host's files. /run keeps this test's own tmpfs on /run/netns.
+t_overlay() {
+	local d up
+	for d in "$@"; do
+		up=$T_TMP/overlay${d//\//_}
+		mkdir -p "$up/up" "$up/work" &&
+			mount -t overlay "xbr-test-overlay" -o "lowerdir=$d,upperdir=$up/up,workdir=$up/work" "$d" ||
+			t_fail "cannot put an overlay on $d"
+		if [ "$d" = /run ]; then
+			mount -t tmpfs -o size=4m,mode=755 xbr-test-netns /run/netns ||
+				t_fail "cannot mount tmpfs on /run/netns"
+		fi
+	done
+}
+
 # ---- running commands ----
 
 # t_run CMD...: run, keep stdout/stderr/status in T_OUT, T_ERR, T_RC.

@@ -40,6 +40,8 @@ CNI_BIN=${XBR_CNI:-$(dirname "$XBR_REAL")/xbr-cni}
 command -v iptables >/dev/null || t_fail "iptables is missing (portmap and firewall run it): tools/deps.sh test"
 command -v python3 >/dev/null || t_fail "python3 is missing: tools/deps.sh test"
 
+# portmap and firewall take iptables' lock file in /run: kept in the test.
+t_overlay /run
 BIN=$T_TMP/cni-bin
 IPAMDIR=$T_TMP/ipam
 mkdir -p "$BIN" "$IPAMDIR"

@@ -11,7 +11,8 @@
 # Podman stays private: its configuration, storage, run root, CNI config and
 # plugin directories are in the test's directory, its cgroups under a parent
 # of the test's own, and /run and /var/lib are overlays inside the test's
-# mount namespace (what podman and libcni write there never reaches the host).
+# mount namespace (t_overlay: what podman, runc and libcni write there never
+# reaches the host).
 T_BR=xpod
 T_KEEP_CGROUP=1
 T_CLEANUP_HOOK=pod_cleanup
@@ -32,12 +33,8 @@ SUBNET=10.82.0.0/24
 GW=10.82.0.1
 
 # ---- private /run and /var/lib, then podman's own directories ----
-mkdir -p "$P_DIR"/{ov-run,ov-lib}/{up,work} "$P_DIR"/{bin,conf,root,runroot,tmp,ipam,rootfs/bin,rootfs/www}
-mount -t overlay xbr-test-run -o "lowerdir=/run,upperdir=$P_DIR/ov-run/up,workdir=$P_DIR/ov-run/work" /run ||
-	t_fail "cannot put an overlay on /run"
-mount -t tmpfs -o size=4m,mode=755 xbr-test-netns /run/netns || t_fail "cannot mount tmpfs on /run/netns"
-mount -t overlay xbr-test-lib -o "lowerdir=/var/lib,upperdir=$P_DIR/ov-lib/up,workdir=$P_DIR/ov-lib/work" /var/lib ||
-	t_fail "cannot put an overlay on /var/lib"
+t_overlay /run /var/lib
+mkdir -p "$P_DIR"/{bin,conf,root,runroot,tmp,ipam,rootfs/bin,rootfs/www}
 
 ln -s "$CNI_BIN" "$P_DIR/bin/xbr"
 ln -s /usr/lib/cni/host-local "$P_DIR/bin/host-local"
