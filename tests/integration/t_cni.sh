@@ -108,7 +108,13 @@ expect_cni() {
 }
 
 # Lease files of host-local (named by address) in the network's directory.
-leases() { ls "$IPAMDIR/tnet" 2>/dev/null | grep -E '^[0-9a-f.:]+$' | sort; }
+leases() {
+	local f
+	for f in "$IPAMDIR"/tnet/*; do
+		f=${f##*/}
+		[[ $f =~ ^[0-9a-f.:]+$ ]] && echo "$f"
+	done | sort
+}
 
 # has_lease ADDR: host-local holds a lease for ADDR (no pipe into grep -q:
 # with pipefail its early exit would fail the pipeline).
@@ -374,6 +380,7 @@ ai2=$(result_addr "$T_OUT")
 assert_ping i1 10.78.0.1 2
 assert_ping i2 10.78.0.1 2
 assert_no_ping i1 "$ai2"
+assert_no_ping i2 "$ai1"
 xjson_b "$BR2" show
 hp=$(jq_val "$J" '.ports[] | select(.owner == "i1id") | .ifname')
 jq_ok "$J" '.ports[] | select(.owner == "i1id") | .flags | index("spoof-check") and index("isolated")' \
