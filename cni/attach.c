@@ -383,6 +383,13 @@ static int attach_locked(const struct cni_conf *c, const struct cni_env *e, cons
 	memcpy(&spec.addr, ip4->addr, 4);
 	spec.plen = ip4->plen;
 	err = br_port_add(&br, &spec);
+	if (err == -EADDRINUSE || err == -EINVAL) {
+		/* The IPAM address clashes with the bridge (another port's, the
+		 * gateway's, ...): the network's configuration, details say how. */
+		cni_fail(CNI_ERR_CONFIG, "container %s: bridge \"%s\" refuses its IPAM address: %s",
+			 e->cid, c->bridge, strerror(-err));
+		goto undo;
+	}
 	if (err) {
 		fail_errno(err, "container %s: cannot attach to bridge \"%s\"", e->cid, c->bridge);
 		goto undo;

@@ -46,7 +46,7 @@ BIN=$T_TMP/cni-bin
 IPAMDIR=$T_TMP/ipam
 mkdir -p "$BIN" "$IPAMDIR"
 ln -s "$CNI_BIN" "$BIN/xbr"
-for p in host-local tuning portmap firewall; do ln -s /usr/lib/cni/$p "$BIN/$p"; done
+for p in host-local static tuning portmap firewall; do ln -s /usr/lib/cni/$p "$BIN/$p"; done
 # An IPAM plugin that refuses, the way a plugin reports an error.
 cat >"$BIN/ipam-fail" <<'EOF'
 #!/bin/sh
@@ -241,6 +241,9 @@ jq_ok "$T_OUT" '.msg | contains("no leases now")' "IPAM's message not passed on"
 expect_cni 7 "IPAM plugin not in CNI_PATH" ADD "$(conf 1.0.0 '.ipam.type = "nosuch"')" e1id /run/netns/e1
 expect_cni 7 "IPAM subnet that is not the bridge's" ADD \
 	"$(conf 1.0.0 '.ipam.ranges = [[{subnet: "10.80.0.0/24"}]]')" e1id /run/netns/e1
+expect_cni 7 "an IPAM address the bridge refuses (its gateway's)" ADD \
+	"$(conf 1.0.0 ".ipam = {type: \"static\", addresses: [{address: \"$GW/24\", gateway: \"$GW\"}]}")" \
+	e1id /run/netns/e1
 expect_cni 2 "ipMasq" ADD "$(conf 1.0.0 '.ipMasq = true')" e1id /run/netns/e1
 expect_cni 4 "missing CNI_IFNAME" ADD "$(conf 1.0.0)" e1id /run/netns/e1 ""
 # A step inside the container fails after the port was made (the kernel
