@@ -2,7 +2,8 @@
 # xbr: `make` builds build/xbr; `make run` brings up the default lab;
 # `make test` runs every test; `make bench` compares with the kernel bridge;
 # `make install` / `make uninstall` (PREFIX, DESTDIR, BINDIR, MANDIR,
-# BASHCOMPDIR); `make man` regenerates the man page's synopsis.
+# BASHCOMPDIR, CNIDIR); `make man` regenerates the man page's synopsis.
+# build/xbr-cni is the CNI plugin (cni/, docs/cni.md), installed as CNIDIR/xbr.
 # V=1 shows full commands. CI=true turns warnings into errors. CC, CFLAGS,
 # CPPFLAGS, LDFLAGS (Debian's hardening flags among them) are honoured.
 
@@ -18,12 +19,15 @@ BPFTOOL ?= bpftool
 PKG_CONFIG ?= pkg-config
 INSTALL ?= install
 XBR     := $(BUILD)/xbr
+XBR_CNI := $(BUILD)/xbr-cni
 XBR_VERSION ?= 0.1.0
 
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/sbin
 MANDIR  ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+# Where container runtimes look for CNI plugins (Debian's; upstream /opt/cni/bin).
+CNIDIR  ?= /usr/lib/cni
 
 ARCH_INC := /usr/include/$(shell $(CC) -dumpmachine 2>/dev/null)
 
@@ -57,6 +61,13 @@ SKELS     := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
 USER_SRCS := $(wildcard user/*.c)
 USER_OBJS := $(patsubst user/%.c,$(BUILD)/user/%.o,$(USER_SRCS))
 LIB_OBJS  := $(filter-out $(BUILD)/user/main.o,$(USER_OBJS))
+# The CNI plugin: its own main over the same library objects, plus jansson,
+# less the CLI's (cmd*, its JSON writer, whose json_* names are jansson's too).
+CNI_LIB_OBJS := $(filter-out $(BUILD)/user/cmd%.o $(BUILD)/user/json.o $(BUILD)/user/fdb_fmt.o,$(LIB_OBJS))
+CNI_SRCS  := $(wildcard cni/*.c)
+CNI_OBJS  := $(patsubst cni/%.c,$(BUILD)/cni/%.o,$(CNI_SRCS))
+CNI_PURE  := $(BUILD)/cni/conf.o $(BUILD)/cni/result.o
+CNI_LIBS  := $(shell $(PKG_CONFIG) --libs jansson 2>/dev/null || echo -ljansson)
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
@@ -69,7 +80,7 @@ DP_BIN    := $(BUILD)/tests/test_datapath
 .PHONY: all deps run test check san fuzz unit datapath integration bench bench-smoke clean \
 	lab-down install uninstall man
 
-all: $(XBR)
+all: $(XBR) $(XBR_CNI)
 
 deps:
 	@tools/deps.sh build
@@ -91,6 +102,20 @@ $(XBR): $(USER_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
+$(BUILD)/cni/%.o: cni/%.c | $(SKELS) $(BUILD)/cni
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -Icni -c $< -o $@
+
+$(XBR_CNI): $(CNI_OBJS) $(CNI_LIB_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) $(CNI_LIBS) -o $@
+
+# The CNI plugin's pure half (configuration, results) has its own unit test.
+$(BUILD)/tests/test_cni: tests/unit/test_cni.c $(CNI_PURE) $(CNI_LIB_OBJS) | $(BUILD)/tests
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -Icni $< $(CNI_PURE) $(CNI_LIB_OBJS) \
+		$(LDLIBS) $(CNI_LIBS) -lcmocka -o $@
+
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB_OBJS) | $(BUILD)/tests
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $< $(LIB_OBJS) $(LDLIBS) -lcmocka -o $@
@@ -100,19 +125,22 @@ $(DP_BIN): $(DP_SRCS) $(LIB_OBJS) $(SKELS) | $(BUILD)/tests
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -Itests/datapath $(DP_SRCS) $(LIB_OBJS) \
 		$(LDLIBS) -lcmocka -o $@
 
-$(BUILD) $(BUILD)/user $(BUILD)/tests:
+$(BUILD) $(BUILD)/user $(BUILD)/tests $(BUILD)/cni:
 	$(Q)mkdir -p $@
 
-# The binary, its man page and its bash completion. Debian's packaging sets
-# DESTDIR and PREFIX=/usr; nothing else is installed.
+# The binary, its man page, its bash completion and the CNI plugin. Debian's
+# packaging sets DESTDIR and PREFIX=/usr; nothing else is installed.
 install: all
-	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(BASHCOMPDIR)
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(BASHCOMPDIR) \
+		$(DESTDIR)$(CNIDIR)
 	$(INSTALL) -m 0755 $(XBR) $(DESTDIR)$(BINDIR)/xbr
 	$(INSTALL) -m 0644 docs/xbr.8 $(DESTDIR)$(MANDIR)/man8/xbr.8
 	$(INSTALL) -m 0644 completion/xbr $(DESTDIR)$(BASHCOMPDIR)/xbr
+	$(INSTALL) -m 0755 $(XBR_CNI) $(DESTDIR)$(CNIDIR)/xbr
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/xbr $(DESTDIR)$(MANDIR)/man8/xbr.8 $(DESTDIR)$(BASHCOMPDIR)/xbr
+	rm -f $(DESTDIR)$(BINDIR)/xbr $(DESTDIR)$(MANDIR)/man8/xbr.8 $(DESTDIR)$(BASHCOMPDIR)/xbr \
+		$(DESTDIR)$(CNIDIR)/xbr
 
 # The SYNOPSIS section of docs/xbr.8, generated from the command table
 # (tests/build/t_man.sh fails when the two differ).
@@ -139,7 +167,7 @@ SAN_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-s
 
 san:
 	@$(MAKE) --no-print-directory BUILD=$(BUILD)/san CFLAGS="$(SAN_CFLAGS)" \
-		$(BUILD)/san/xbr $(patsubst $(BUILD)/%,$(BUILD)/san/%,$(UNIT_BINS))
+		$(BUILD)/san/xbr $(BUILD)/san/xbr-cni $(patsubst $(BUILD)/%,$(BUILD)/san/%,$(UNIT_BINS))
 
 check:
 	@tools/deps.sh test
@@ -170,4 +198,4 @@ bench-smoke:
 clean:
 	rm -rf $(BUILD)
 
--include $(wildcard $(BUILD)/*.d $(BUILD)/user/*.d $(BUILD)/tests/*.d)
+-include $(wildcard $(BUILD)/*.d $(BUILD)/user/*.d $(BUILD)/cni/*.d $(BUILD)/tests/*.d)

@@ -10,6 +10,12 @@
 int xbr_verbosity;
 unsigned int xbr_warnings;
 static int progress_shown; /* a progress line is on the terminal */
+static void (*log_sink)(enum xbr_log_level level, const char *msg);
+
+void xbr_log_set_sink(void (*sink)(enum xbr_log_level level, const char *msg))
+{
+	log_sink = sink;
+}
 
 static void progress_erase(void)
 {
@@ -27,6 +33,15 @@ void xbr_log(enum xbr_log_level level, const char *fmt, ...)
 		xbr_warnings++;
 	if ((int)level > xbr_verbosity)
 		return;
+	if (log_sink) {
+		char msg[512];
+
+		va_start(ap, fmt);
+		vsnprintf(msg, sizeof(msg), fmt, ap);
+		va_end(ap);
+		log_sink(level, msg);
+		return;
+	}
 	progress_erase();
 	fputs("xbr: ", stderr);
 	va_start(ap, fmt);

@@ -18,6 +18,11 @@ extern unsigned int xbr_warnings;
 void xbr_log(enum xbr_log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void xbr_log_setup_libbpf(void);
+/*
+ * Send messages to @sink instead of stderr (NULL: back to stderr). The CNI
+ * plugin collects them for its error object: its stdout is the protocol.
+ */
+void xbr_log_set_sink(void (*sink)(enum xbr_log_level level, const char *msg));
 
 /*
  * "xbr: WHAT N of M" on standard error while a long command works (M > 1),
