@@ -49,6 +49,10 @@ wait_pid $PB 5
 # A holder in B, to look inside it with nsenter -t.
 t_bg nsenter --net="$NSB" sleep 120
 HB=$T_BG_PID
+# nsenter enters, then execs sleep in place: wait until it is inside B.
+NSB_ID="net:[$(stat -L -c %i "$NSB")]"
+wait_until 5 sh -c "[ \"\$(readlink /proc/$HB/ns/net)\" = '$NSB_ID' ]" ||
+	t_fail "the holder of namespace B did not enter it ($NSB_ID)"
 B0=$(inside $HB)
 case $B0 in *'"lo"'*) ;; *) t_fail "cannot read namespace B: $B0" ;; esac
 
