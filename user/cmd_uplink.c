@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
-/* xbr uplink { add | del | peer add | peer del | show }: VXLAN uplinks. */
+/* xbr uplink { show | add | del | peer add | peer del }: VXLAN uplinks. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,28 +8,6 @@
 #include "cmd.h"
 #include "json.h"
 #include "log.h"
-
-void usage_uplink(FILE *f)
-{
-	fprintf(f,
-		"Usage: xbr [-b NAME] uplink add NAME vxlan id VNI local ADDR remote ADDR\n"
-		"              [remote ADDR]... [dstport PORT] [dev IFNAME]\n"
-		"       xbr [-b NAME] uplink del NAME\n"
-		"       xbr [-b NAME] uplink peer { add | del } NAME ADDR\n"
-		"       xbr [-b NAME] [-j [-p]] uplink [show]\n"
-		"add:  extend the bridge's segment to other hosts over VXLAN: the kernel's\n"
-		"      VXLAN device <bridge>-NAME in external mode becomes a port. VNI\n"
-		"      0-16777215; ADDR an IPv4 or IPv6 address, local one of this host's,\n"
-		"      every remote a peer host of the same family (frames are taken only\n"
-		"      from peers; broadcasts and unknown unicast go to each). dstport:\n"
-		"      the UDP port (default 4789); dev: the underlay interface (default:\n"
-		"      the one holding local). The bridge's ports get the underlay's MTU\n"
-		"      minus 50 (IPv4) or 70 (IPv6).\n"
-		"del:  remove the uplink, its device, peers and forwarding entries; the\n"
-		"      ports get their MTU back.\n"
-		"peer: add or remove a peer; a removed peer's entries are flushed.\n"
-		"show: uplinks with their VNI, endpoints, MTU and peers.\n");
-}
 
 /* An IPv4 or IPv6 unicast address into @p (remote, flags). */
 static int parse_endpoint(const char *what, const char *s, struct xbr_peer *p)
@@ -73,137 +51,124 @@ static int check_uplink_name(const char *name)
 	return err;
 }
 
-static int uplink_add(int argc, char **argv)
+/* The uplink of @name in @rows, NULL if absent. */
+static const struct xbr_uplink_row *row_of(const struct xbr_uplink_row *rows, size_t n,
+					   const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(rows[i].port.name, name))
+			return &rows[i];
+	return NULL;
+}
+
+static void uplink_json(struct xbr_json *j, const struct xbr_uplink_row *r);
+
+static int uplink_add(const struct xbr_args *a)
 {
 	struct xbr_ns_spec spec = { .dstport = XBR_VXLAN_PORT };
-	struct xbr_peer local, *peers = NULL;
+	struct xbr_peer local, peers[XBR_MAX_REPEAT];
+	const char *v;
 	struct xbr_bridge br;
-	size_t npeers = 0;
-	int i, have_vni = 0, have_local = 0, err;
-	uint32_t v;
+	uint32_t n;
+	int i, err;
 
-	if (argc < 3 || strcmp(argv[2], "vxlan")) {
-		pr_warn("uplink add: expected NAME vxlan id VNI local ADDR remote ADDR..., try \"xbr uplink help\"");
+	if (check_uplink_name(a->pos[0]))
+		return -EINVAL;
+	snprintf(spec.name, sizeof(spec.name), "%s", a->pos[0]);
+	v = arg_val(a, "id");
+	if (xbr_parse_u32(v, 0, 16777215, &spec.vni)) {
+		pr_warn("uplink \"%s\": VNI \"%s\" is not a number 0-16777215", spec.name, v);
 		return -EINVAL;
 	}
-	if (check_uplink_name(argv[1]))
+	if (parse_endpoint("local", arg_val(a, "local"), &local))
 		return -EINVAL;
-	snprintf(spec.name, sizeof(spec.name), "%s", argv[1]);
-	peers = calloc((size_t)argc, sizeof(*peers));
-	if (!peers)
-		return -ENOMEM;
-	err = 0;
-	for (i = 3; i < argc && !err; i += 2) {
-		const char *key = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
-
-		if (!val) {
-			pr_warn("uplink \"%s\": \"%s\" needs a value", spec.name, key);
-			err = -EINVAL;
-		} else if (!strcmp(key, "id") || !strcmp(key, "vni")) {
-			if (xbr_parse_u32(val, 0, 16777215, &spec.vni)) {
-				pr_warn("uplink \"%s\": VNI \"%s\" is not a number 0-16777215",
-					spec.name, val);
-				err = -EINVAL;
-			}
-			have_vni = 1;
-		} else if (!strcmp(key, "local")) {
-			err = parse_endpoint("local", val, &local);
-			if (!err) {
-				memcpy(spec.local, local.remote, sizeof(spec.local));
-				spec.family = local.flags & XBR_PEER_F_V6 ? AF_INET6 : AF_INET;
-				have_local = 1;
-			}
-		} else if (!strcmp(key, "remote")) {
-			err = parse_endpoint("remote", val, &peers[npeers]);
-			npeers++;
-		} else if (!strcmp(key, "dstport")) {
-			if (xbr_parse_u32(val, 1, 65535, &v)) {
-				pr_warn("uplink \"%s\": dstport \"%s\" is not a port 1-65535",
-					spec.name, val);
-				err = -EINVAL;
-			}
-			spec.dstport = (uint16_t)v;
-		} else if (!strcmp(key, "dev")) {
-			if (xbr_check_name(val)) {
-				pr_warn("uplink \"%s\": dev \"%s\" is not an interface name", spec.name,
-					val);
-				err = -EINVAL;
-			}
-			snprintf(spec.dev, sizeof(spec.dev), "%s", val);
-		} else {
-			pr_warn("uplink \"%s\": unexpected \"%s\", try \"xbr uplink help\"", spec.name,
-				key);
-			err = -EINVAL;
+	memcpy(spec.local, local.remote, sizeof(spec.local));
+	spec.family = local.flags & XBR_PEER_F_V6 ? AF_INET6 : AF_INET;
+	for (i = 0; i < a->nrep; i++)
+		if (parse_endpoint("remote", a->rep[i], &peers[i]))
+			return -EINVAL;
+	v = arg_val(a, "dstport");
+	if (v) {
+		if (xbr_parse_u32(v, 1, 65535, &n)) {
+			pr_warn("uplink \"%s\": dstport \"%s\" is not a port 1-65535", spec.name, v);
+			return -EINVAL;
 		}
+		spec.dstport = (uint16_t)n;
 	}
-	if (!err && (!have_vni || !have_local || !npeers)) {
-		pr_warn("uplink \"%s\": needs %s", spec.name,
-			!have_vni ? "id VNI" : !have_local ? "local ADDR" : "at least one remote ADDR");
-		err = -EINVAL;
-	}
-	if (err) {
-		free(peers);
-		return err;
+	v = arg_val(a, "dev");
+	if (v) {
+		if (xbr_check_name(v)) {
+			pr_warn("uplink \"%s\": dev \"%s\" is not an interface name", spec.name, v);
+			return -EINVAL;
+		}
+		snprintf(spec.dev, sizeof(spec.dev), "%s", v);
 	}
 	err = cmd_open_bridge(&br);
+	if (!err)
+		err = br_uplink_add(&br, &spec, peers, (size_t)a->nrep);
 	if (!err) {
-		err = br_uplink_add(&br, &spec, peers, npeers);
-		if (!err) {
-			struct xbr_uplink_row *rows;
-			size_t n, k;
+		struct xbr_uplink_row *rows;
+		const struct xbr_uplink_row *r;
+		struct xbr_json j;
+		size_t nr;
 
-			if (br_uplinks(&br, &rows, &n) == 0) {
-				for (k = 0; k < n; k++)
-					if (!strcmp(rows[k].port.name, spec.name))
-						printf("uplink %s: dev %s vxlan id %u mtu %u peers %u\n",
-						       spec.name, rows[k].port.ifname, spec.vni,
-						       rows[k].port.mtu, rows[k].npeers);
-				br_uplinks_free(rows, n);
+		if (br_uplinks(&br, &rows, &nr) == 0) {
+			r = row_of(rows, nr, spec.name);
+			if (r && g.json) {
+				json_init(&j, stdout, g.pretty);
+				uplink_json(&j, r);
+				json_finish(&j);
+			} else if (r) {
+				printf("uplink %s: dev %s vxlan id %u mtu %u peers %u\n", spec.name,
+				       r->port.ifname, r->port.vni, r->port.mtu, r->npeers);
 			}
+			br_uplinks_free(rows, nr);
 		}
 	}
 	br_close(&br);
-	free(peers);
 	return err;
 }
 
-static int uplink_del(int argc, char **argv)
+static int uplink_del(const struct xbr_args *a)
 {
 	struct xbr_bridge br;
 	int err;
 
-	if (argc != 2) {
-		pr_warn("uplink del: expected NAME, try \"xbr uplink help\"");
-		return -EINVAL;
-	}
-	if (check_uplink_name(argv[1]))
+	if (check_uplink_name(a->pos[0]))
 		return -EINVAL;
 	err = cmd_open_bridge(&br);
 	if (!err)
-		err = br_uplink_del(&br, argv[1]);
+		err = br_uplink_del(&br, a->pos[0]);
 	br_close(&br);
 	return err;
 }
 
-static int uplink_peer(int argc, char **argv)
+static int uplink_peer(const struct xbr_args *a, int add)
 {
 	struct xbr_peer p;
 	struct xbr_bridge br;
-	int add, err;
+	int err;
 
-	if (argc != 4 || (strcmp(argv[1], "add") && strcmp(argv[1], "del") &&
-			  strcmp(argv[1], "delete"))) {
-		pr_warn("uplink peer: expected add|del NAME ADDR, try \"xbr uplink help\"");
-		return -EINVAL;
-	}
-	add = !strcmp(argv[1], "add");
-	if (check_uplink_name(argv[2]) || parse_endpoint("peer", argv[3], &p))
+	if (check_uplink_name(a->pos[0]) || parse_endpoint("peer", a->pos[1], &p))
 		return -EINVAL;
 	err = cmd_open_bridge(&br);
 	if (!err)
-		err = add ? br_uplink_peer_add(&br, argv[2], &p) : br_uplink_peer_del(&br, argv[2], &p);
+		err = add ? br_uplink_peer_add(&br, a->pos[0], &p) :
+			    br_uplink_peer_del(&br, a->pos[0], &p);
 	br_close(&br);
 	return err;
+}
+
+static int peer_add(const struct xbr_args *a)
+{
+	return uplink_peer(a, 1);
+}
+
+static int peer_del(const struct xbr_args *a)
+{
+	return uplink_peer(a, 0);
 }
 
 static void show_text(const struct xbr_uplink_row *rows, size_t n)
@@ -228,53 +193,52 @@ static void show_text(const struct xbr_uplink_row *rows, size_t n)
 	}
 }
 
-static void show_json(const struct xbr_uplink_row *rows, size_t n)
+static void uplink_json(struct xbr_json *j, const struct xbr_uplink_row *r)
 {
 	char a[INET6_ADDRSTRLEN];
+	struct xbr_peer local = { .flags = r->port.tun_flags };
+	uint32_t k;
+
+	memcpy(local.remote, r->port.local, sizeof(local.remote));
+	json_open_object(j);
+	json_kv_string(j, "name", r->port.name);
+	json_kv_string(j, "ifname", r->port.ifname);
+	json_kv_string(j, "kind", "vxlan");
+	json_kv_uint(j, "id", r->port.vni);
+	json_kv_string(j, "local", uplink_addr_str(&local, a, sizeof(a)));
+	json_kv_uint(j, "dstport", r->port.dstport);
+	if (r->dev[0])
+		json_kv_string(j, "dev", r->dev);
+	json_kv_uint(j, "mtu", r->port.mtu);
+	json_key(j, "peers");
+	json_open_array(j);
+	for (k = 0; k < r->npeers; k++)
+		json_string(j, uplink_addr_str(&r->peers[k], a, sizeof(a)));
+	json_close_array(j);
+	json_close_object(j);
+}
+
+static void show_json(const struct xbr_uplink_row *rows, size_t n)
+{
 	struct xbr_json j;
 	size_t i;
-	uint32_t k;
 
 	json_init(&j, stdout, g.pretty);
 	json_open_array(&j);
-	for (i = 0; i < n; i++) {
-		const struct xbr_uplink_row *r = &rows[i];
-		struct xbr_peer local = { .flags = r->port.tun_flags };
-
-		memcpy(local.remote, r->port.local, sizeof(local.remote));
-		json_open_object(&j);
-		json_kv_string(&j, "name", r->port.name);
-		json_kv_string(&j, "ifname", r->port.ifname);
-		json_kv_string(&j, "kind", "vxlan");
-		json_kv_uint(&j, "id", r->port.vni);
-		json_kv_string(&j, "local", uplink_addr_str(&local, a, sizeof(a)));
-		json_kv_uint(&j, "dstport", r->port.dstport);
-		if (r->dev[0])
-			json_kv_string(&j, "dev", r->dev);
-		json_kv_uint(&j, "mtu", r->port.mtu);
-		json_key(&j, "peers");
-		json_open_array(&j);
-		for (k = 0; k < r->npeers; k++)
-			json_string(&j, uplink_addr_str(&r->peers[k], a, sizeof(a)));
-		json_close_array(&j);
-		json_close_object(&j);
-	}
+	for (i = 0; i < n; i++)
+		uplink_json(&j, &rows[i]);
 	json_close_array(&j);
 	json_finish(&j);
 }
 
-static int uplink_show(int argc, char **argv)
+static int uplink_show(const struct xbr_args *a)
 {
 	struct xbr_uplink_row *rows = NULL;
 	struct xbr_bridge br;
 	size_t n = 0;
 	int err;
 
-	(void)argv;
-	if (argc > 1) {
-		pr_warn("uplink show: unexpected \"%s\"", argv[1]);
-		return -EINVAL;
-	}
+	(void)a;
 	err = cmd_open_bridge(&br);
 	if (!err)
 		err = br_uplinks(&br, &rows, &n);
@@ -289,31 +253,49 @@ static int uplink_show(int argc, char **argv)
 	return err;
 }
 
-static int uplink_help(int argc, char **argv)
-{
-	(void)argc;
-	(void)argv;
-	usage_uplink(stdout);
-	return 0;
-}
-
-static const struct xbr_cmd uplink_cmds[] = {
-	{ "add", uplink_add, NULL },	 { "del", uplink_del, NULL },
-	{ "delete", uplink_del, NULL },	 { "peer", uplink_peer, NULL },
-	{ "show", uplink_show, NULL },	 { "list", uplink_show, NULL },
-	{ "help", uplink_help, NULL },	 { NULL, NULL, NULL },
+static const struct xbr_opt uplink_add_opts[] = {
+	{ .name = "vxlan", .flags = XBR_OPT_REQUIRED,
+	  .help = "the tunnel: the kernel's VXLAN device in external mode" },
+	{ .name = "id", .alias = "vni", .arg = "VNI", .flags = XBR_OPT_REQUIRED,
+	  .help = "the segment's VXLAN network identifier, 0-16777215" },
+	{ .name = "local", .arg = "ADDR", .flags = XBR_OPT_REQUIRED,
+	  .help = "this host's tunnel endpoint, IPv4 or IPv6, one of its addresses" },
+	{ .name = "remote", .arg = "ADDR", .flags = XBR_OPT_REQUIRED | XBR_OPT_REPEAT,
+	  .help = "a peer host's endpoint (of local's family); again for more" },
+	{ .name = "dstport", .arg = "PORT", .help = "the UDP port (default 4789)" },
+	{ .name = "dev", .arg = "IFNAME",
+	  .help = "the underlay interface (default: the one holding local)" },
+	{ .name = NULL },
 };
 
-int do_uplink(int argc, char **argv)
-{
-	const struct xbr_cmd *c;
+static const struct xbr_cmd uplink_peer_cmds[] = {
+	{ .name = "add", .args = "NAME ADDR", .min_args = 2, .max_args = 2,
+	  .args_compl = XBR_C_PORTNAME, .summary = "add a peer to uplink NAME",
+	  .help = "Floods reach it, and its frames are taken.", .fn = peer_add },
+	{ .name = "del", .alias = "delete", .args = "NAME ADDR", .min_args = 2, .max_args = 2,
+	  .args_compl = XBR_C_PORTNAME, .summary = "remove a peer from uplink NAME",
+	  .help = "Its frames are refused from then on (drop tunnel), and every\n"
+		  "forwarding entry behind it, static ones included, is removed.",
+	  .fn = peer_del },
+	{ .name = NULL },
+};
 
-	if (argc < 2)
-		return uplink_show(1, argv);
-	c = cmd_lookup(uplink_cmds, argv[1]);
-	if (!c) {
-		pr_warn("uplink: unknown command \"%s\", try \"xbr uplink help\"", argv[1]);
-		return -EINVAL;
-	}
-	return c->fn(argc - 1, argv + 1);
-}
+const struct xbr_cmd xbr_uplink_cmds[] = {
+	{ .name = "show", .alias = "list",
+	  .summary = "uplinks: VNI, endpoints, UDP port, MTU and peers", .fn = uplink_show,
+	  .flags = XBR_CMD_JSON },
+	{ .name = "add", .args = "NAME", .min_args = 1, .max_args = 1,
+	  .summary = "extend the segment to other hosts over VXLAN",
+	  .help = "The kernel's VXLAN device <bridge>-NAME in external mode becomes a port;\n"
+		  "broadcasts and unknown unicast go to every peer, frames are taken only\n"
+		  "from peers. The bridge's other ports get the underlay's MTU minus 50\n"
+		  "(IPv4) or 70 (IPv6). The UDP port is the host's: a second bridge's\n"
+		  "uplink needs another dstport.",
+	  .opts = uplink_add_opts, .fn = uplink_add, .flags = XBR_CMD_JSON },
+	{ .name = "del", .alias = "delete", .args = "NAME", .min_args = 1, .max_args = 1,
+	  .args_compl = XBR_C_PORTNAME,
+	  .summary = "remove an uplink: its device, peers and entries; MTUs back",
+	  .fn = uplink_del },
+	{ .name = "peer", .summary = "the peers of an uplink", .cmds = uplink_peer_cmds },
+	{ .name = NULL },
+};

@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * rtnetlink operations xbr needs, over libmnl: links (veth pairs, VXLAN
- * devices, up, alias, MTU, delete, lookup, dump), IPv4 and IPv6 addresses
- * (add, find) and the default routes. Each socket is
+ * devices, up, alias, MTU, delete, lookup, dump), addresses and routes (add, dump). Each socket is
  * bound to the network namespace it was opened in; nl_open_netns() opens one
  * inside a named namespace without moving the process. A refused request
  * keeps the kernel's extended-ACK text on its socket (nl_errmsg()).
@@ -29,7 +28,25 @@ struct xbr_link {
 	char alias[64];
 	uint8_t mac[6];
 	unsigned int flags; /* IFF_* */
-	unsigned int mtu;
+	uint32_t mtu;
+	int link; /* IFLA_LINK: a veth's peer ifindex (in the peer's namespace), else 0 */
+};
+
+struct xbr_addr {
+	int family; /* AF_INET, AF_INET6 */
+	int ifindex;
+	uint8_t addr[16]; /* network order; IPv4 in the first 4 bytes */
+	uint8_t plen;
+	uint32_t flags; /* IFA_F_* (IFA_F_TENTATIVE: IPv6 DAD not done yet) */
+};
+
+struct xbr_route {
+	int family;
+	int oif;
+	uint8_t dst[16]; /* zero for a default route */
+	uint8_t dst_len;
+	uint8_t has_gw;
+	uint8_t gw[16];
 };
 
 int nl_open(struct xbr_nl *nl);
@@ -71,8 +88,21 @@ int nl_link_del(struct xbr_nl *nl, int ifindex);
 /* Delete by name; -ENODEV when there is no such link. */
 int nl_link_del_name(struct xbr_nl *nl, const char *name);
 
-/* Set the MTU of @ifindex. */
-int nl_link_set_mtu(struct xbr_nl *nl, int ifindex, unsigned int mtu);
+/* IPv4 address @addr/@plen (network order) on @ifindex. */
+int nl_addr_add(struct xbr_nl *nl, int ifindex, uint32_t addr, uint8_t plen);
+/* IPv6 address @addr/@plen on @ifindex, without duplicate address detection. */
+int nl_addr6_add(struct xbr_nl *nl, int ifindex, const uint8_t addr[16], uint8_t plen);
+/* IPv6 default route via @gw out of @ifindex. */
+int nl_route6_add_default(struct xbr_nl *nl, int ifindex, const uint8_t gw[16]);
+/* Default route via @gw (network order) out of @ifindex. */
+int nl_route_add_default(struct xbr_nl *nl, int ifindex, uint32_t gw);
+/*
+ * Route of @family (AF_INET, AF_INET6) to @dst/@dst_len (dst NULL and 0: the
+ * default route) out of @ifindex, via @gw (NULL: on-link), main table.
+ */
+int nl_route_add(struct xbr_nl *nl, int ifindex, int family, const void *dst, uint8_t dst_len,
+		 const void *gw);
+int nl_link_set_mtu(struct xbr_nl *nl, int ifindex, uint32_t mtu);
 
 /* A VXLAN device in external (collect_md) mode: the tunnel key of every
  * frame comes from (and goes to) skb metadata, set by BPF. */
@@ -83,22 +113,17 @@ struct nl_vxlan {
 	uint8_t local[16]; /* the local endpoint (IPv4 in the first 4 bytes) */
 	uint16_t dstport; /* UDP port, host order */
 	int link; /* ifindex of the underlay device, 0: any */
-	unsigned int mtu; /* 0: the kernel's choice */
+	uint32_t mtu; /* 0: the kernel's choice */
 };
 /* Create it (down). */
 int nl_vxlan_add(struct xbr_nl *nl, const struct nl_vxlan *v);
-
 /* The ifindex of the interface holding address @addr (@family AF_INET: 4
  * bytes, AF_INET6: 16), or -EADDRNOTAVAIL. */
 int nl_addr_ifindex(struct xbr_nl *nl, int family, const void *addr);
 
-/* IPv4 address @addr/@plen (network order) on @ifindex. */
-int nl_addr_add(struct xbr_nl *nl, int ifindex, uint32_t addr, uint8_t plen);
-/* IPv6 address @addr/@plen on @ifindex, without duplicate address detection. */
-int nl_addr6_add(struct xbr_nl *nl, int ifindex, const uint8_t addr[16], uint8_t plen);
-/* IPv6 default route via @gw out of @ifindex. */
-int nl_route6_add_default(struct xbr_nl *nl, int ifindex, const uint8_t gw[16]);
-/* Default route via @gw (network order) out of @ifindex. */
-int nl_route_add_default(struct xbr_nl *nl, int ifindex, uint32_t gw);
+/* Addresses of @family (AF_UNSPEC: all) on @ifindex (0: all links); caller frees *out. */
+int nl_addr_dump(struct xbr_nl *nl, int family, int ifindex, struct xbr_addr **out, size_t *n);
+/* Unicast routes of @family in the main table; caller frees *out. */
+int nl_route_dump(struct xbr_nl *nl, int family, struct xbr_route **out, size_t *n);
 
 #endif

@@ -69,10 +69,10 @@ n=$(on A ip netns exec a1 ip -j -6 neigh show fd00:172:16::ac10:201 | jq -r '.[0
 # fdb: the far station behind the uplink, dst the peer.
 hjson A fdb
 jq_ok "$J" '[.[] | select(.mac == "'$mb1'")] | length == 1' "fdb A: $mb1 once"
-jq_ok "$J" '.[] | select(.mac == "'$mb1'") | .ifname == "'$T_BR'-vx" and .dst == "198.51.100.2" and .uplink == "vx" and .state == "learned"' "fdb A: $mb1 behind vx dst 198.51.100.2"
+jq_ok "$J" '.[] | select(.mac == "'$mb1'") | .ifname == "'$T_BR'-vx" and .dst == "198.51.100.2" and .uplink == "vx" and .origin == "learned" and .state == ""' "fdb A: $mb1 behind vx dst 198.51.100.2"
 jq_ok "$J" '.[] | select(.mac == "'$ma1'") | has("dst") | not' "fdb A: local station a1 has no dst"
 hmust A "$XBR" -b "$T_BR" fdb
-grep -Eq "^$mb1 dev $T_BR-vx dst 198\.51\.100\.2 uplink vx master $T_BR age [0-9]+ learned$" <<<"$T_OUT" || t_fail "fdb text on A: $T_OUT"
+grep -Eq "^$mb1 dev $T_BR-vx dst 198\.51\.100\.2 master $T_BR uplink vx age [0-9]+$" <<<"$T_OUT" || t_fail "fdb text on A: $T_OUT"
 hjson B fdb
 jq_ok "$J" '.[] | select(.mac == "'$ma1'") | .dst == "198.51.100.1"' "fdb B: $ma1 dst 198.51.100.1"
 

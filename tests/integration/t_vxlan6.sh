@@ -38,7 +38,7 @@ hping_ok A a1 172.16.2.1 1 -M do -s 1403 && t_fail "a 1431-byte DF ping crossed 
 
 mb1=$(station_mac 172.16.2.1) mb2=$(station_mac 172.16.2.2)
 hjson A fdb
-jq_ok "$J" '.[] | select(.mac == "'$mb1'") | .dst == "2001:db8::2" and .state == "learned"' "fdb A: $mb1 dst 2001:db8::2"
+jq_ok "$J" '.[] | select(.mac == "'$mb1'") | .dst == "2001:db8::2" and .origin == "learned"' "fdb A: $mb1 dst 2001:db8::2"
 
 hcap_start B b1 "$T_TMP/syn.pcap" 'tcp[tcpflags] & tcp-syn != 0'
 for dir in "" -R; do
@@ -60,9 +60,9 @@ expect_error "dst on a station port" "a1" nsenter -t "${T_HOST_PID[A]}" -n -m --
 expect_error "a peer of the other family" "198.51.100.9" nsenter -t "${T_HOST_PID[A]}" -n -m -- "$XBR" -b "$T_BR" uplink peer add vx 198.51.100.9
 hmust A "$XBR" -b "$T_BR" fdb replace "$mb2" uplink vx dst 2001:db8::2 # b2 was learned
 hjson A fdb
-jq_ok "$J" '.[] | select(.mac == "'$mb2'") | .dst == "2001:db8::2" and .state == "static" and .ifname == "'$T_BR'-vx"' "static remote entry listed"
+jq_ok "$J" '.[] | select(.mac == "'$mb2'") | .dst == "2001:db8::2" and .state == "static" and .origin == "user" and .ifname == "'$T_BR'-vx"' "static remote entry listed"
 hmust A "$XBR" -b "$T_BR" fdb
-grep -Eq "^$mb2 dev $T_BR-vx dst 2001:db8::2 uplink vx master $T_BR static$" <<<"$T_OUT" || t_fail "fdb text: $T_OUT"
+grep -Eq "^$mb2 dev $T_BR-vx dst 2001:db8::2 master $T_BR static uplink vx$" <<<"$T_OUT" || t_fail "fdb text: $T_OUT"
 hassert_ping A a1 172.16.2.2 3
 hjson A stats
 jq_ok "$J" '[.ports[].drops | to_entries[] | select(.key != "redirect") | .value] | add == 0' "drops on A"
