@@ -93,7 +93,7 @@ void fdb_print_json(FILE *f, const char *bridge, const struct xbr_fdb_row *rows,
 		json_close_array(&j);
 		json_kv_string(&j, "master", bridge);
 		json_kv_string(&j, "state", fdb_state(r->flags));
-		json_kv_string(&j, "netns", r->kind == XBR_KIND_UPLINK ? "" : r->netns);
+		json_kv_string(&j, "netns", r->netns);
 		if (r->kind == XBR_KIND_UPLINK)
 			json_kv_string(&j, "uplink", r->netns);
 		if (r->owner[0])
@@ -165,10 +165,13 @@ void ports_print_text(FILE *f, const char *bridge, const struct xbr_config *cfg,
 
 		xbr_format_mac(p->mac, mac);
 		inet_ntop(AF_INET, &p->addr, addr, sizeof(addr));
-		fprintf(f, "%u: %s netns %s %s %s %s/%u", p->ifindex, p->ifname,
-			p->name[0] ? p->name : "-",
-			p->kind == XBR_KIND_GATEWAY ? "station" : kind_word(p->kind), mac, addr, p->plen);
-		if (cfg->plen6) {
+		fprintf(f, "%u: %s netns %s %s %s", p->ifindex, p->ifname, p->name[0] ? p->name : "-",
+			p->kind == XBR_KIND_GATEWAY ? "station" : kind_word(p->kind), mac);
+		if (p->kind == XBR_KIND_UPLINK) /* no address: a tunnel (xbr uplink show) */
+			fprintf(f, " vni %u mtu %u", p->vni, p->mtu);
+		else
+			fprintf(f, " %s/%u", addr, p->plen);
+		if (cfg->plen6 && p->kind != XBR_KIND_UPLINK) {
 			uint8_t a6[16];
 			char s6[INET6_ADDRSTRLEN];
 
@@ -211,9 +214,14 @@ static void port_json(struct xbr_json *j, const struct xbr_config *cfg, const st
 	if (meta && meta->owner[0])
 		json_kv_string(j, "owner", meta->owner);
 	json_kv_string(j, "mac", mac);
-	json_kv_string(j, "addr", addr);
-	json_kv_uint(j, "prefixlen", p->plen);
-	if (cfg->plen6) {
+	if (p->kind == XBR_KIND_UPLINK) { /* no address: a tunnel (xbr uplink show) */
+		json_kv_uint(j, "vni", p->vni);
+		json_kv_uint(j, "mtu", p->mtu);
+	} else {
+		json_kv_string(j, "addr", addr);
+		json_kv_uint(j, "prefixlen", p->plen);
+	}
+	if (cfg->plen6 && p->kind != XBR_KIND_UPLINK) {
 		uint8_t a6[16];
 		char s6[INET6_ADDRSTRLEN];
 
