@@ -98,7 +98,7 @@ fmt_md() {
 	if [[ $PLOTS == 1 ]]; then
 		echo "## Plots"
 		echo
-		for p in tcp pps lat setup flood fdb nat; do
+		for p in tcp pps lat setup flood fdb nat vxlan; do
 			[[ $(jq --arg m "$p" '[.summary[] | select(.metric == $m)] | length' "$R") -gt 0 ]] &&
 				echo "![$p](plots/$p.png)"
 		done
