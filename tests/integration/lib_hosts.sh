@@ -65,14 +65,21 @@ hbg() {
 	t_bg nsenter -t "${T_HOST_PID[$h]}" -n -m -- "$@"
 }
 
-# hcap_start HOST NS FILE FILTER: tcpdump on eth0 of station NS in HOST into
-# FILE (written per packet) until hcap_stop; waits until it listens.
-hcap_start() {
-	local h=$1 ns=$2 file=$3 filter=$4
-	hbg "$h" ip netns exec "$ns" timeout 60 tcpdump -nli eth0 -U -w "$file" "$filter"
+# cap_start FILE FILTER DEV [CMD-PREFIX...]: tcpdump on DEV into FILE (written
+# per packet) until hcap_stop, run by CMD-PREFIX (e.g. nsenter ...); waits
+# until it says it listens (its packet socket exists a moment before its
+# filter is attached: a frame then would be missed).
+cap_start() {
+	local file=$1 filter=$2 dev=$3
+	shift 3
+	t_bg "$@" timeout 60 tcpdump -nli "$dev" -U -w "$file" "$filter" 2>"$file.err"
 	T_CAP_PID=$T_BG_PID
-	wait_until 10 sh -c "nsenter -t ${T_HOST_PID[$h]} -n -m -- ip netns exec $ns cat /proc/net/packet | awk 'NR > 1' | grep -q ." ||
-		t_fail "tcpdump on $ns@$h did not start"
+	wait_until 10 grep -q "listening on" "$file.err" || t_fail "tcpdump on $dev did not start: $(cat "$file.err")"
+}
+
+# hcap_start HOST NS FILE FILTER: cap_start on eth0 of station NS in HOST.
+hcap_start() {
+	cap_start "$3" "$4" eth0 nsenter -t "${T_HOST_PID[$1]}" -n -m -- ip netns exec "$2"
 }
 
 # hcap_stop: stop the capture (after a moment for frames in flight) and

@@ -118,9 +118,7 @@ hjson C fdb
 jq_ok "$J" 'all(.[]; .dst != "198.51.100.1")' "C learned behind the deleted peer"
 hassert_ping C c1 172.16.2.1 2
 # C's 3 ARP broadcasts now go to B only: watched on the underlay.
-t_bg timeout 30 tcpdump -nli ul -U -w "$T_TMP/ul.pcap" 'udp port 4789 and src host 198.51.100.3'
-T_CAP_PID=$T_BG_PID
-wait_until 10 sh -c "awk 'NR > 1' /proc/net/packet | grep -q ." || t_fail "tcpdump on the underlay did not start"
+cap_start "$T_TMP/ul.pcap" 'udp port 4789 and src host 198.51.100.3' ul
 on C ip netns exec c1 ping -n -c 3 -i 0.2 -W 1 172.16.9.7 >/dev/null 2>&1
 ul=$(hcap_stop "$T_TMP/ul.pcap")
 n=$(grep -c '> 198.51.100.1.4789' <<<"$ul")
