@@ -14,8 +14,9 @@
 #   never sent; 1,422 bytes of payload (1,450 on the wire) pass, 1,423 fail;
 #   a station whose MTU was raised by hand sends a frame too big for the
 #   tunnel: counted as drop too-big on its port;
-# - everything survives `reload`; `uplink del` leaves no device, no remote
-#   entry, MTU 1500 again, and the hosts apart.
+# - everything survives `reload` and a mode switch there and back (the
+#   uplink stays on tc); `uplink del` leaves no device, no remote entry,
+#   MTU 1500 again, and the hosts apart.
 T_BR=xvx
 . "$(dirname "$0")/lib.sh"
 . "$T_LIBDIR/lib_hosts.sh"
@@ -115,6 +116,16 @@ hjson A fdb
 jq_ok "$J" '.[] | select(.mac == "'$mb1'") | .dst == "198.51.100.2"' "fdb after reload: $mb1 dst 198.51.100.2"
 hassert_ping A a1 172.16.2.1 3
 hassert_ping B b1 fd00:172:16::ac10:101 2
+
+# A mode switch there and back leaves the uplink on tc (no XDP on it).
+other=xdp
+[ "$XBR_MODE" = xdp ] && other=tc
+for m in "$other" "$XBR_MODE"; do
+	hmust A "$XBR_REAL" -b "$T_BR" set mode "$m"
+	hassert_ping A a1 172.16.2.1 2
+	hassert_ping A a1 fd00:172:16::ac10:201 2
+done
+on A ip -d link show "$T_BR-vx" | grep -q 'prog/xdp' && t_fail "an XDP program on the uplink"
 
 # uplink del: no device, no remote entry, MTU back, hosts apart.
 hmust A "$XBR" -b "$T_BR" uplink del vx
