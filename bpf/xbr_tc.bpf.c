@@ -6,15 +6,21 @@
  * decides, and this file carries the decision out while the skb keeps its GSO
  * and checksum state:
  *   known unicast -> bpf_redirect_peer() straight into the destination
- *                    namespace (bpf_redirect() for the host's gateway port),
+ *                    namespace (bpf_redirect() for the host's gateway port;
+ *                    the endpoint's tunnel key, then bpf_redirect(), for a
+ *                    station behind an uplink: lib/tunnel.h),
  *   flood         -> one bpf_clone_redirect() per allowed port (bpf_loop),
+ *                    one per peer for an uplink,
  *   drop          -> TC_ACT_SHOT, counted by reason.
+ * The same program runs on uplinks (VXLAN devices), where the ingress
+ * prologue reads the tunnel key of each frame (lib/tunnel.h).
  */
 #include <linux/bpf.h>
 #include <linux/pkt_cls.h>
 #include <bpf/bpf_helpers.h>
 #include "xbr.h"
 #include "maps.h"
+#include "lib/tunnel.h"
 #include "lib/ingress.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
@@ -36,6 +42,10 @@ static long flood_one(__u32 slot, struct flood_ctx *fc)
 	if (!fe->ifindex || fe->ifindex == fc->in->ifindex ||
 	    !xbr_may_flood(fc->in->flags, fe->flags))
 		return 0;
+	if (fe->flags & XBR_PORT_F_TUNNEL) { /* an uplink: a copy per peer */
+		fc->sent += xbr_tunnel_flood(fc->skb, fc->in, fe->ifindex, fc->len);
+		return 0;
+	}
 	if (bpf_clone_redirect(fc->skb, fe->ifindex, 0) == 0) {
 		xbr_count_tx(fe->idx, fc->len);
 		fc->sent++;
@@ -58,10 +68,12 @@ int xbr_tc_ingress(struct __sk_buff *skb)
 	int verdict;
 
 	/* At tc ingress a VLAN tag is already in skb metadata, not the frame. */
-	verdict = xbr_ingress(data, data_end, skb->ifindex, len, skb->vlan_present, &r);
+	verdict = xbr_ingress(skb, data, data_end, skb->ifindex, len, skb->vlan_present, &r);
 	if (verdict == XBR_V_UNICAST && r.out) {
 		if (r.out->flags & XBR_PORT_F_PEER)
 			ret = bpf_redirect_peer(r.out->ifindex, 0);
+		else if (r.out->flags & XBR_PORT_F_TUNNEL)
+			return xbr_tunnel_unicast(skb, r.in, r.out, len); /* counts */
 		else
 			ret = bpf_redirect(r.out->ifindex, 0);
 		/* The helpers fail only on bad flags; a redirect that fails later

@@ -12,6 +12,11 @@
  *   drop          -> XDP_DROP, counted by reason.
  * Every devmap entry carries xbr_xdp_egress, which runs once per copy with the
  * egress ifindex and counts it as tx on that port, broadcast copies included.
+ *
+ * Uplinks (VXLAN devices) run no XDP and are in no devmap: the tunnel key is
+ * skb metadata. A frame bound for one (a unicast to a station behind an
+ * uplink, or a flood while the bridge has VXLAN peers) is handed to the tc
+ * program, which stays attached below XDP: xbr_xdp_to_tc().
  */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
@@ -72,6 +77,28 @@ static __always_inline void trace(__u32 verdict, __u32 out, __u32 flood_map, __u
 	xbr_xdp_last.reason = reason;
 }
 
+/*
+ * xbr_xdp_to_tc - hand a frame whose verdict needs an uplink to the tc
+ * program: take back what xbr_ingress() counted on ingress port @in (rx, and
+ * rx_flood for a flood) and pass the frame up. tc decides again over the same
+ * maps (learning finds the station already known, so nothing is learned or
+ * reported twice), counts, and sends it with the tunnel keys.
+ */
+static __always_inline int xbr_xdp_to_tc(const struct xbr_port *in, __u32 len, int verdict,
+					 __u32 out_ifindex)
+{
+	struct xbr_port_stats *s = xbr_get_port_stats(in->idx);
+
+	if (s) {
+		s->rx_packets--;
+		s->rx_bytes -= len;
+		if (verdict == XBR_V_FLOOD)
+			s->rx_flood--;
+	}
+	trace(verdict, out_ifindex, XBR_XDP_TO_TC, XBR_DROP_NONE);
+	return XDP_PASS;
+}
+
 SEC("xdp")
 int xbr_xdp_ingress(struct xdp_md *ctx)
 {
@@ -82,9 +109,12 @@ int xbr_xdp_ingress(struct xdp_md *ctx)
 	int verdict;
 
 	/* XDP sees a VLAN tag in the frame: nothing was taken out of it. */
-	verdict = xbr_ingress(data, data_end, ctx->ingress_ifindex, (__u32)(data_end - data), 0,
-			      &r);
+	verdict = xbr_ingress(ctx, data, data_end, ctx->ingress_ifindex, (__u32)(data_end - data),
+			      0, &r);
 	if (verdict == XBR_V_UNICAST && r.out) {
+		if (r.out->flags & XBR_PORT_F_TUNNEL)
+			return xbr_xdp_to_tc(r.in, (__u32)(data_end - data), verdict,
+					     r.out->ifindex);
 		/* tx is counted by xbr_xdp_egress once the devmap hands the frame on. */
 		ret = bpf_redirect_map(&xbr_xdp_tx, r.out->ifindex, XDP_DROP);
 		if (ret != XDP_REDIRECT)
@@ -94,6 +124,8 @@ int xbr_xdp_ingress(struct xdp_md *ctx)
 		return (int)ret;
 	}
 	if (verdict == XBR_V_FLOOD) {
+		if (r.cfg->npeers) /* copies for VXLAN peers: tc makes them */
+			return xbr_xdp_to_tc(r.in, (__u32)(data_end - data), verdict, 0);
 		if (r.in->flags & XBR_PORT_F_ISOLATED) {
 			trace(XBR_V_FLOOD, 0, XBR_XDP_FLOOD_ISO, XBR_DROP_NONE);
 			return (int)bpf_redirect_map(&xbr_xdp_flood_iso, 0,

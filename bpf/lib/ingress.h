@@ -110,6 +110,9 @@ struct xbr_ingress {
  * xbr_ingress - the shared part of an ingress hook for a frame of @len bytes
  * (as counted) at [@data, @data_end) entering device @ifindex. @tag_outside:
  * the hook already took a VLAN tag out of the frame (tc; see xbr_spoof_ok).
+ * @ctx: the hook's context; the tc program, which includes lib/tunnel.h
+ * (XBR_HAVE_TUNNEL), reads the tunnel key of a frame from an uplink from it.
+ * XDP never runs on an uplink (a VXLAN device) and has no such branch.
  * Returns the verdict (enum xbr_verdict) and fills @r:
  *   XBR_V_DROP    r->reason; counted (rx and drops[reason]) unless r->in is
  *                 NULL: not a port of this bridge, nothing counted;
@@ -117,8 +120,8 @@ struct xbr_ingress {
  *   XBR_V_UNICAST counted as rx; the hook sends it out of r->out and counts
  *                 the tx (or a redirect drop).
  */
-static __always_inline int xbr_ingress(void *data, void *data_end, __u32 ifindex, __u32 len,
-				       int tag_outside, struct xbr_ingress *r)
+static __always_inline int xbr_ingress(void *ctx, void *data, void *data_end, __u32 ifindex,
+				       __u32 len, int tag_outside, struct xbr_ingress *r)
 {
 	struct xbr_port *in;
 	struct xbr_config *cfg;
@@ -146,8 +149,12 @@ static __always_inline int xbr_ingress(void *data, void *data_end, __u32 ifindex
 	else if ((in->flags & XBR_PORT_F_SPOOFCHK) &&
 		 !xbr_spoof_ok(data, data_end, in, cfg, tag_outside))
 		r->reason = XBR_DROP_SPOOF;
+#ifdef XBR_HAVE_TUNNEL
+	else if (in->flags & XBR_PORT_F_TUNNEL) /* from an uplink: lib/tunnel.h */
+		verdict = xbr_tunnel_decide(ctx, eth, in, cfg, xbr_now(), &r->out, &r->reason);
+#endif
 	else
-		verdict = xbr_decide(eth, in, cfg, xbr_now(), &r->out, &r->reason);
+		verdict = xbr_decide(eth, in, cfg, xbr_now(), NULL, &r->out, &r->reason);
 	xbr_count_in(in, len, verdict, r->reason);
 	return verdict;
 }
