@@ -59,6 +59,25 @@ static int set_icc(struct xbr_bridge *br, const char *val)
 	return err;
 }
 
+/* A setting that changed: "bridge B KEY NOW (was OLD)", or that as JSON. */
+static void print_change(const struct xbr_bridge *br, const char *key, const char *now,
+			 const char *old)
+{
+	struct xbr_json j;
+
+	if (!g.json) {
+		printf("bridge %s %s %s (was %s)\n", br->name, key, now, old);
+		return;
+	}
+	json_init(&j, stdout, g.pretty);
+	json_open_object(&j);
+	json_kv_string(&j, "bridge", br->name);
+	json_kv_string(&j, key, now);
+	json_kv_string(&j, "was", old);
+	json_close_object(&j);
+	json_finish(&j);
+}
+
 /* mode tc|xdp|auto: switch the datapath of the live bridge (datapath.c). */
 static int set_mode(struct xbr_bridge *br, const char *val)
 {
@@ -71,20 +90,7 @@ static int set_mode(struct xbr_bridge *br, const char *val)
 	err = br_set_mode(br, mode); /* says why itself when it fails */
 	if (err)
 		return err;
-	if (g.json) {
-		struct xbr_json j;
-
-		json_init(&j, stdout, g.pretty);
-		json_open_object(&j);
-		json_kv_string(&j, "bridge", br->name);
-		json_kv_string(&j, "mode", dp_mode_name(mode));
-		json_kv_string(&j, "was", dp_mode_name(old));
-		json_close_object(&j);
-		json_finish(&j);
-	} else {
-		printf("bridge %s mode %s (was %s)\n", br->name, dp_mode_name(mode),
-		       dp_mode_name(old));
-	}
+	print_change(br, "mode", dp_mode_name(mode), dp_mode_name(old));
 	return 0;
 }
 /* nat on|off: masquerade the stations' traffic to the outside, or not (nat.c). */
@@ -100,19 +106,7 @@ static int set_nat(struct xbr_bridge *br, const char *val)
 	err = nat_set(br, on); /* says why itself when it fails */
 	if (err)
 		return err;
-	if (g.json) {
-		struct xbr_json j;
-
-		json_init(&j, stdout, g.pretty);
-		json_open_object(&j);
-		json_kv_string(&j, "bridge", br->name);
-		json_kv_string(&j, "nat", nat_mode_name(br->cfg.flags));
-		json_kv_string(&j, "was", old);
-		json_close_object(&j);
-		json_finish(&j);
-	} else {
-		printf("bridge %s nat %s (was %s)\n", br->name, nat_mode_name(br->cfg.flags), old);
-	}
+	print_change(br, "nat", nat_mode_name(br->cfg.flags), old);
 	return 0;
 }
 

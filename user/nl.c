@@ -595,33 +595,42 @@ static int addr_dump_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+/* Run dump @nlh collecting entries into @c (again when the kernel marks it
+ * interrupted); the vector to *out, the caller frees it. */
+static int vec_dump(struct xbr_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, struct vec_ctx *c,
+		    void **out, size_t *n)
+{
+	int err = 0, tries;
+
+	for (tries = 0; tries < 5; tries++) {
+		c->n = 0;
+		err = nl_talk(nl, nlh, cb, c);
+		if (err != -EINTR)
+			break;
+	}
+	if (!err)
+		err = c->err;
+	if (err) {
+		free(c->v);
+		return err;
+	}
+	*out = c->v;
+	*n = c->n;
+	return 0;
+}
+
 int nl_addr_dump(struct xbr_nl *nl, int family, int ifindex, struct xbr_addr **out, size_t *n)
 {
 	char buf[NL_REQ_SIZE] = { 0 }; /* no uninitialised padding on the wire */
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct vec_ctx c = { .size = sizeof(struct xbr_addr), .ifindex = ifindex };
 	struct ifaddrmsg *ifa;
-	int err, tries;
 
 	nlh->nlmsg_type = RTM_GETADDR;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
 	ifa->ifa_family = (unsigned char)family;
-	for (tries = 0; tries < 5; tries++) {
-		c.n = 0;
-		err = nl_talk(nl, nlh, addr_dump_cb, &c);
-		if (err != -EINTR)
-			break;
-	}
-	if (!err)
-		err = c.err;
-	if (err) {
-		free(c.v);
-		return err;
-	}
-	*out = c.v;
-	*n = c.n;
-	return 0;
+	return vec_dump(nl, nlh, addr_dump_cb, &c, (void **)out, n);
 }
 
 static int route_attr_cb(const struct nlattr *attr, void *data)
@@ -667,27 +676,12 @@ int nl_route_dump(struct xbr_nl *nl, int family, struct xbr_route **out, size_t 
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct vec_ctx c = { .size = sizeof(struct xbr_route) };
 	struct rtmsg *rtm;
-	int err, tries;
 
 	nlh->nlmsg_type = RTM_GETROUTE;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
 	rtm->rtm_family = (unsigned char)family;
-	for (tries = 0; tries < 5; tries++) {
-		c.n = 0;
-		err = nl_talk(nl, nlh, route_dump_cb, &c);
-		if (err != -EINTR)
-			break;
-	}
-	if (!err)
-		err = c.err;
-	if (err) {
-		free(c.v);
-		return err;
-	}
-	*out = c.v;
-	*n = c.n;
-	return 0;
+	return vec_dump(nl, nlh, route_dump_cb, &c, (void **)out, n);
 }
 
 int nl_addr_ifindex(struct xbr_nl *nl, int family, const void *addr)

@@ -205,6 +205,46 @@ int port_set_mtu(struct xbr_bridge *br, const struct xbr_port *p, unsigned int m
 	return err;
 }
 
+int port_veth_make(struct xbr_bridge *br, const struct xbr_ns_spec *s, struct xbr_port *p,
+		   int nsfd, const char *in, int lo_up, struct journal *j)
+{
+	struct xbr_link host;
+	char alias[64];
+	const char *step;
+	int err;
+
+	step = "create the veth pair";
+	err = xbr_fault("port-veth");
+	if (!err)
+		err = nl_veth_add(&br->nl, p->ifname, NULL, in, nsfd, p->mac);
+	if (err)
+		goto fail;
+	journal_add(j, UNDO_LINK, p->ifname, 0); /* its peer inside goes with it */
+
+	step = "set up the host-side veth";
+	port_alias(br, s->kind, s->name, alias, sizeof(alias));
+	err = nl_link_get(&br->nl, p->ifname, &host);
+	if (!err)
+		err = nl_link_set_alias(&br->nl, host.ifindex, alias);
+	if (err)
+		goto fail;
+	p->ifindex = (uint32_t)host.ifindex;
+
+	err = port_configure_inside(br, nsfd, in, s, lo_up);
+	if (err)
+		return err;
+	step = "bring the host-side veth up";
+	err = nl_link_set_up(&br->nl, host.ifindex);
+	if (err)
+		goto fail;
+	p->flags |= XBR_PORT_F_PEER; /* its peer is in another namespace */
+	return 0;
+fail:
+	pr_warn("%s \"%s\": cannot %s: %s", port_noun(s->kind), s->name, step,
+		nl_strerror(&br->nl, err));
+	return err;
+}
+
 /* ---- addresses ---- */
 
 int port_used_addrs(struct xbr_bridge *br, uint32_t **out, size_t *n)

@@ -113,5 +113,13 @@ int flood_list_remove(int flood_fd, int ports_fd, uint32_t *nports, uint32_t slo
  */
 int port_configure_inside(struct xbr_bridge *br, int nsfd, const char *ifname,
 			  const struct xbr_ns_spec *spec, int lo_up);
+/*
+ * A veth pair for a port whose receiving end is in namespace @nsfd: host end
+ * p->ifname (aliased, up), peer @in inside with p->mac, configured by
+ * port_configure_inside() (lo too with @lo_up); fills p->ifindex and PEER.
+ * The pair goes into @j; one line printed on failure.
+ */
+int port_veth_make(struct xbr_bridge *br, const struct xbr_ns_spec *s, struct xbr_port *p,
+		   int nsfd, const char *in, int lo_up, struct journal *j);
 /* The word for a port in messages: "namespace" for a station, else "port". */
 const char *port_noun(unsigned int kind);

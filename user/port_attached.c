@@ -91,9 +91,6 @@ static int attached_create(struct xbr_bridge *br, const struct xbr_ns_spec *s, s
 			   struct xbr_port_meta *m, struct journal *j, int *nsfd_out)
 {
 	const char *in = inside_name(s);
-	struct xbr_link host;
-	char alias[64];
-	const char *step;
 	int nsfd, err;
 
 	nsfd = attached_open(s);
@@ -101,39 +98,14 @@ static int attached_create(struct xbr_bridge *br, const struct xbr_ns_spec *s, s
 		return nsfd;
 	*nsfd_out = nsfd;
 	xbr_station_mac(s->addr, p->mac);
-
-	step = "create the veth pair";
-	err = xbr_fault("port-veth");
-	if (!err)
-		err = nl_veth_add(&br->nl, p->ifname, NULL, in, nsfd, p->mac);
-	if (err)
-		goto fail;
-	journal_add(j, UNDO_LINK, p->ifname, 0); /* its peer inside goes with it */
-
-	step = "set up the host-side veth";
-	port_alias(br, XBR_KIND_ATTACHED, s->name, alias, sizeof(alias));
-	err = nl_link_get(&br->nl, p->ifname, &host);
-	if (!err)
-		err = nl_link_set_alias(&br->nl, host.ifindex, alias);
-	if (err)
-		goto fail;
-	p->ifindex = (uint32_t)host.ifindex;
-
-	err = port_configure_inside(br, nsfd, in, s, 0);
+	/* lo is the namespace owner's business: left as it is. */
+	err = port_veth_make(br, s, p, nsfd, in, 0, j);
 	if (err)
 		return err;
-	step = "bring the host-side veth up";
-	err = nl_link_set_up(&br->nl, host.ifindex);
-	if (err)
-		goto fail;
-	p->flags |= XBR_PORT_F_PEER;
 	snprintf(m->nspath, sizeof(m->nspath), "%s", s->nspath);
 	snprintf(m->ifname_in, sizeof(m->ifname_in), "%s", in);
 	snprintf(m->owner, sizeof(m->owner), "%s", s->owner);
 	return 0;
-fail:
-	pr_warn("port \"%s\": cannot %s: %s", s->name, step, nl_strerror(&br->nl, err));
-	return err;
 }
 
 /* The host-side end only: the kernel removes its peer inside with it. */

@@ -27,52 +27,23 @@ static int station_precheck(struct xbr_bridge *br, const struct xbr_ns_spec *s, 
 static int station_create(struct xbr_bridge *br, const struct xbr_ns_spec *s, struct xbr_port *p,
 			  struct xbr_port_meta *m, struct journal *j, int *nsfd_out)
 {
-	char alias[64];
-	struct xbr_link host;
-	const char *step;
 	int nsfd, err;
 
 	xbr_station_mac(s->addr, p->mac);
-	step = "create the namespace";
 	nsfd = netns_create(s->name);
 	if (nsfd < 0) {
-		err = nsfd;
-		goto fail;
+		pr_warn("namespace \"%s\": cannot create the namespace: %s", s->name,
+			strerror(-nsfd));
+		return nsfd;
 	}
 	journal_add(j, UNDO_NETNS, s->name, 0);
 	*nsfd_out = nsfd;
-
-	step = "create the veth pair";
-	err = xbr_fault("port-veth");
-	if (!err)
-		err = nl_veth_add(&br->nl, p->ifname, NULL, "eth0", nsfd, p->mac);
-	if (err)
-		goto fail;
-	journal_add(j, UNDO_LINK, p->ifname, 0);
-
-	step = "set up the host-side veth";
-	port_alias(br, XBR_KIND_STATION, s->name, alias, sizeof(alias));
-	err = nl_link_get(&br->nl, p->ifname, &host);
-	if (!err)
-		err = nl_link_set_alias(&br->nl, host.ifindex, alias);
-	if (err)
-		goto fail;
-	p->ifindex = (uint32_t)host.ifindex;
-
-	err = port_configure_inside(br, nsfd, "eth0", s, 1);
+	err = port_veth_make(br, s, p, nsfd, "eth0", 1, j);
 	if (err)
 		return err;
-	step = "bring the host-side veth up";
-	err = nl_link_set_up(&br->nl, host.ifindex);
-	if (err)
-		goto fail;
-	p->flags |= XBR_PORT_F_PEER;
 	snprintf(m->nspath, sizeof(m->nspath), "%s/%s", XBR_NETNS_DIR, s->name);
 	snprintf(m->ifname_in, sizeof(m->ifname_in), "eth0");
 	return 0;
-fail:
-	pr_warn("namespace \"%s\": cannot %s: %s", s->name, step, nl_strerror(&br->nl, err));
-	return err;
 }
 
 static void station_teardown(struct xbr_bridge *br, const char *name, const char *ifname)
