@@ -7,6 +7,7 @@
  * (user/migrate.c fills them; bridge.c br_reload() runs the sequence).
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -115,17 +116,21 @@ int pins_open(struct xbr_bridge *br, int quiet)
 void pins_remove(struct xbr_bridge *br)
 {
 	char path[PATH_MAX];
-	int i;
+	struct dirent *de;
+	DIR *d;
 
 	pins_close(br);
-	for (i = 0; i < XBR_M__MAX; i++) {
-		snprintf(path, sizeof(path), "%s/%s", br->dir, xbr_map_names[i]);
+	/* Every pin in the bridge's own directory: the set, and a "new_" pin a
+	 * command killed inside pin_replace() left behind. */
+	d = opendir(br->dir);
+	while (d && (de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", br->dir, de->d_name);
 		unlink(path);
 	}
-	for (i = 0; i < XBR_P__MAX; i++) {
-		snprintf(path, sizeof(path), "%s/%s", br->dir, xbr_prog_names[i]);
-		unlink(path);
-	}
+	if (d)
+		closedir(d);
 	rmdir(br->dir);
 	rmdir(XBR_PIN_ROOT); /* only succeeds when no other bridge is up */
 }
