@@ -7,7 +7,6 @@
  * (user/migrate.c fills them; bridge.c br_reload() runs the sequence).
  */
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -113,25 +112,28 @@ int pins_open(struct xbr_bridge *br, int quiet)
 	return -ENOENT;
 }
 
-void pins_remove(struct xbr_bridge *br)
+/* A pin of the set, or the "new_" copy of one that a command killed inside
+ * pin_replace() left behind; anything else in the directory is not ours. */
+static void pin_unlink_ours(const char *dir, const char *name)
 {
 	char path[PATH_MAX];
-	struct dirent *de;
-	DIR *d;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/new_%s", dir, name);
+	unlink(path);
+}
+
+void pins_remove(struct xbr_bridge *br)
+{
+	int i;
 
 	pins_close(br);
-	/* Every pin in the bridge's own directory: the set, and a "new_" pin a
-	 * command killed inside pin_replace() left behind. */
-	d = opendir(br->dir);
-	while (d && (de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", br->dir, de->d_name);
-		unlink(path);
-	}
-	if (d)
-		closedir(d);
-	rmdir(br->dir);
+	for (i = 0; i < XBR_M__MAX; i++)
+		pin_unlink_ours(br->dir, xbr_map_names[i]);
+	for (i = 0; i < XBR_P__MAX; i++)
+		pin_unlink_ours(br->dir, xbr_prog_names[i]);
+	rmdir(br->dir); /* fails, and down says so, while a foreign pin is in it */
 	rmdir(XBR_PIN_ROOT); /* only succeeds when no other bridge is up */
 }
 
