@@ -42,7 +42,7 @@ DP_SRCS   := $(wildcard tests/datapath/*.c)
 DP_BIN    := $(BUILD)/tests/test_datapath
 
 .DELETE_ON_ERROR:
-.PHONY: all deps run test check san fuzz unit datapath integration bench bench-smoke clean lab-down
+.PHONY: all deps run test check san fuzz unit datapath integration bench bench-dp bench-smoke clean lab-down
 
 all: $(XBR)
 
@@ -110,6 +110,13 @@ fuzz:
 	@tools/deps.sh test
 	@$(MAKE) --no-print-directory $(DP_BIN)
 	@XBR_FUZZ_FRAMES=$${XBR_FUZZ_FRAMES:-1000000} $(DP_BIN) fuzz
+
+# xbr's own work per frame in ns (BPF_PROG_TEST_RUN on the real programs,
+# beside a redirect-only floor); tests/datapath/cost.c. Never asserted.
+bench-dp:
+	@tools/deps.sh test
+	@$(MAKE) --no-print-directory $(DP_BIN)
+	@$(DP_BIN) cost
 
 # Kernel bridge vs xbr tc vs xbr XDP, one run (tools/bench/run.sh --help
 # for options, e.g. make bench BENCH_ARGS="--metrics tcp,pps --reps 7").

@@ -61,16 +61,17 @@ static int group(const char *name)
 
 int main(int argc, char **argv)
 {
-	static const char *const known[] = { "fixtures", "model", "xdp", "rules", "events", "fuzz" };
+	static const char *const known[] = { "fixtures", "model", "xdp", "rules", "events", "fuzz",
+					       "cost" };
 	int failed = 0, err, i, k;
 
 	g_argc = argc;
 	g_argv = argv;
 	for (i = 1; i < argc; i++) {
-		for (k = 0; k < 6 && strcmp(argv[i], known[k]); k++)
+		for (k = 0; k < 7 && strcmp(argv[i], known[k]); k++)
 			;
-		if (k == 6) {
-			fprintf(stderr, "usage: test_datapath [fixtures|model|xdp|rules|events|fuzz]...\n");
+		if (k == 7) {
+			fprintf(stderr, "usage: test_datapath [fixtures|model|xdp|rules|events|fuzz|cost]...\n");
 			return 2;
 		}
 	}
@@ -99,5 +100,9 @@ int main(int argc, char **argv)
 		failed += run_event_tests();
 	if (group("fuzz"))
 		failed += run_fuzz_tests();
+	/* Not a test: per-frame costs, printed only when asked for by name. */
+	for (i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "cost"))
+			failed += run_cost();
 	return failed > 255 ? 255 : failed;
 }

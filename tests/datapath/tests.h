@@ -10,4 +10,6 @@ int run_fuzz_tests(void); /* test_fuzz.c: hostile frames against the model */
 int run_rule_tests(void); /* test_rules.c: xbr_rules.h in user space agrees with the programs */
 int run_event_tests(void); /* test_events.c: the event ring past its room, local entries */
 
+int run_cost(void); /* cost.c: ns per frame (make bench-dp), never asserted */
+
 #endif
