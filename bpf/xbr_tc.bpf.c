@@ -7,7 +7,8 @@
  * and checksum state:
  *   known unicast -> bpf_redirect_peer() straight into the destination
  *                    namespace (bpf_redirect() for the host's gateway port),
- *   flood         -> one bpf_clone_redirect() per allowed port (bpf_loop),
+ *   flood         -> one bpf_clone_redirect() per allowed port (bpf_loop) but
+ *                    the last, which gets the frame itself (as unicast),
  *   drop          -> TC_ACT_SHOT, counted by reason.
  */
 #include <linux/bpf.h>
@@ -23,8 +24,21 @@ struct flood_ctx {
 	struct __sk_buff *skb;
 	const struct xbr_port *in;
 	__u32 len;
-	__u32 sent;
+	/* The last port found that may receive the flood: it gets the original
+	 * frame once the loop is done (no clone), the others a clone each. */
+	__u32 last_ifindex;
+	__u16 last_flags;
+	__u16 last_idx;
 };
+
+/* Send a clone out of the port @ifindex (stats index @idx), counted. */
+static __always_inline void flood_clone(struct flood_ctx *fc, __u32 ifindex, __u32 idx)
+{
+	if (bpf_clone_redirect(fc->skb, ifindex, 0) == 0)
+		xbr_count_tx(idx, fc->len);
+	else /* the copy could not leave (port down or gone): counted, not lost */
+		xbr_count_drop(fc->in, XBR_DROP_REDIRECT);
+}
 
 static long flood_one(__u32 slot, struct flood_ctx *fc)
 {
@@ -36,14 +50,37 @@ static long flood_one(__u32 slot, struct flood_ctx *fc)
 	if (!fe->ifindex || fe->ifindex == fc->in->ifindex ||
 	    !xbr_may_flood(fc->in->flags, fe->flags))
 		return 0;
-	if (bpf_clone_redirect(fc->skb, fe->ifindex, 0) == 0) {
-		xbr_count_tx(fe->idx, fc->len);
-		fc->sent++;
-	} else {
-		/* The copy could not leave (port down or gone): counted, not lost. */
-		xbr_count_drop(fc->in, XBR_DROP_REDIRECT);
-	}
+	/* The port found before this one gets its clone now; this one waits. */
+	if (fc->last_ifindex)
+		flood_clone(fc, fc->last_ifindex, fc->last_idx);
+	fc->last_ifindex = fe->ifindex;
+	fc->last_flags = fe->flags;
+	fc->last_idx = fe->idx;
 	return 0;
+}
+
+/*
+ * xbr_send - send the frame itself out of port @ifindex (flags @flags, stats
+ * index @idx): into the namespace's end with bpf_redirect_peer() when the
+ * port's peer is in another namespace, else out of the port (bpf_redirect()).
+ * Counts tx, or a redirect drop on the ingress port @in. Returns the verdict.
+ */
+static __always_inline int xbr_send(const struct xbr_port *in, __u32 ifindex, __u32 flags,
+				    __u32 idx, __u32 len)
+{
+	long ret;
+
+	if (flags & XBR_PORT_F_PEER)
+		ret = bpf_redirect_peer(ifindex, 0);
+	else
+		ret = bpf_redirect(ifindex, 0);
+	/* The helpers fail only on bad flags; a redirect that fails later
+	 * (destination down) shows in the kernel's device drop counters. */
+	if (ret == TC_ACT_REDIRECT)
+		xbr_count_tx(idx, len);
+	else
+		xbr_count_drop(in, XBR_DROP_REDIRECT);
+	return (int)ret;
 }
 
 SEC("tc")
@@ -54,24 +91,12 @@ int xbr_tc_ingress(struct __sk_buff *skb)
 	/* A VLAN tag taken into skb metadata still counts, as in XDP. */
 	__u32 len = skb->len + (skb->vlan_present ? 4 : 0);
 	struct xbr_ingress r;
-	long ret;
 	int verdict;
 
 	/* At tc ingress a VLAN tag is already in skb metadata, not the frame. */
 	verdict = xbr_ingress(data, data_end, skb->ifindex, len, skb->vlan_present, &r);
-	if (verdict == XBR_V_UNICAST && r.out) {
-		if (r.out->flags & XBR_PORT_F_PEER)
-			ret = bpf_redirect_peer(r.out->ifindex, 0);
-		else
-			ret = bpf_redirect(r.out->ifindex, 0);
-		/* The helpers fail only on bad flags; a redirect that fails later
-		 * (destination down) shows in the kernel's device drop counters. */
-		if (ret == TC_ACT_REDIRECT)
-			xbr_count_tx(r.out->idx, len);
-		else
-			xbr_count_drop(r.in, XBR_DROP_REDIRECT);
-		return (int)ret;
-	}
+	if (verdict == XBR_V_UNICAST && r.out)
+		return xbr_send(r.in, r.out->ifindex, r.out->flags, r.out->idx, len);
 	if (verdict == XBR_V_FLOOD) {
 		struct flood_ctx fc = { .skb = skb, .in = r.in, .len = len };
 		__u32 n = r.cfg->nports;
@@ -79,7 +104,11 @@ int xbr_tc_ingress(struct __sk_buff *skb)
 		if (n > XBR_MAX_PORTS)
 			n = XBR_MAX_PORTS;
 		bpf_loop(n, flood_one, &fc, 0);
-		return TC_ACT_SHOT; /* every copy has left; the original is done */
+		/* As the kernel bridge: n - 1 clones, and the frame itself to
+		 * the last port (by redirect_peer into a namespace: no backlog). */
+		if (fc.last_ifindex)
+			return xbr_send(r.in, fc.last_ifindex, fc.last_flags, fc.last_idx, len);
+		return TC_ACT_SHOT; /* nobody may receive it */
 	}
 	/* Dropped (counted by reason), or not (or no longer) a port of this bridge. */
 	return TC_ACT_SHOT;

@@ -887,7 +887,9 @@ int dpt_frame(struct dpt *d, uint32_t ifindex, const void *frame, uint32_t len, 
 
 	/* What the program says must agree. */
 	if (d->hook == DPT_TC) {
-		int want = kind == DPT_UNICAST ? TC_ACT_REDIRECT : TC_ACT_SHOT;
+		/* A flood sends the frame itself to its last port. */
+		int want = kind == DPT_UNICAST || (kind == DPT_FLOOD && o->txmask) ?
+				   TC_ACT_REDIRECT : TC_ACT_SHOT;
 
 		if (o->retval != want) {
 			snprintf(o->why, sizeof(o->why), "counters say %s, verdict %d",

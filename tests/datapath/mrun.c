@@ -714,7 +714,8 @@ static int do_frame(struct run *R, const struct mrun_ops *ops)
 	if (o.kind == DPT_BAD || o.kind != md.kind ||
 	    (o.kind == DPT_DROP && o.reason != md.reason) || o.txmask != want_mask ||
 	    (d->hook == DPT_TC &&
-	     o.retval != (md.kind == XBR_V_UNICAST ? TC_ACT_REDIRECT : TC_ACT_SHOT)) ||
+	     o.retval != (md.kind == XBR_V_UNICAST || (md.kind == XBR_V_FLOOD && want_mask) ?
+				  TC_ACT_REDIRECT : TC_ACT_SHOT)) ||
 	    (d->hook == DPT_XDP && md.kind == XBR_V_UNICAST && o.xdp.out_ifindex != md.out)) {
 		print_message("  MISMATCH at %s\n  model: %s\n  bpf:   %s (verdict %d)%s%s\n",
 			      R->what, a, b, o.retval, o.why[0] ? ": " : "", o.why);
