@@ -103,11 +103,14 @@ static __always_inline int ctl_add(struct xbr_ctl_req *c, __u64 now, int replace
 		.remote = { 0, 0, 0, 0 },
 	};
 	struct xbr_fdb_val *v;
+	struct xbr_port *p;
 	__u32 ifindex = c->ifindex;
 	long err;
 
-	if (!bpf_map_lookup_elem(&xbr_ports, &ifindex))
+	p = bpf_map_lookup_elem(&xbr_ports, &ifindex);
+	if (!p)
 		return -19; /* ENODEV: not a port */
+	nv.flags |= xbr_fdb_out(p->flags, p->idx);
 	__builtin_memcpy(key.mac, c->mac, ETH_ALEN);
 	v = bpf_map_lookup_elem(&xbr_fdb, &key);
 	if (v) {

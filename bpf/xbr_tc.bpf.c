@@ -95,8 +95,8 @@ int xbr_tc_ingress(struct __sk_buff *skb)
 
 	/* At tc ingress a VLAN tag is already in skb metadata, not the frame. */
 	verdict = xbr_ingress(data, data_end, skb->ifindex, len, skb->vlan_present, &r);
-	if (verdict == XBR_V_UNICAST && r.out)
-		return xbr_send(r.in, r.out->ifindex, r.out->flags, r.out->idx, len);
+	if (verdict == XBR_V_UNICAST)
+		return xbr_send(r.in, r.out.ifindex, r.out.flags, r.out.idx, len);
 	if (verdict == XBR_V_FLOOD) {
 		struct flood_ctx fc = { .skb = skb, .in = r.in, .len = len };
 		__u32 n = r.cfg->nports;

@@ -84,12 +84,12 @@ int xbr_xdp_ingress(struct xdp_md *ctx)
 	/* XDP sees a VLAN tag in the frame: nothing was taken out of it. */
 	verdict = xbr_ingress(data, data_end, ctx->ingress_ifindex, (__u32)(data_end - data), 0,
 			      &r);
-	if (verdict == XBR_V_UNICAST && r.out) {
+	if (verdict == XBR_V_UNICAST) {
 		/* tx is counted by xbr_xdp_egress once the devmap hands the frame on. */
-		ret = bpf_redirect_map(&xbr_xdp_tx, r.out->ifindex, XDP_DROP);
+		ret = bpf_redirect_map(&xbr_xdp_tx, r.out.ifindex, XDP_DROP);
 		if (ret != XDP_REDIRECT)
 			xbr_count_drop(r.in, XBR_DROP_REDIRECT);
-		trace(XBR_V_UNICAST, r.out->ifindex, 0,
+		trace(XBR_V_UNICAST, r.out.ifindex, 0,
 		      ret == XDP_REDIRECT ? XBR_DROP_NONE : XBR_DROP_REDIRECT);
 		return (int)ret;
 	}

@@ -46,7 +46,22 @@ enum {
 	XBR_FDB_F_USER = 1 << 2, /* added by hand: not counted against max-learned */
 	XBR_FDB_F_REMOTE = 1 << 3, /* behind a tunnel endpoint: remote[] holds its address */
 	XBR_FDB_F_REMOTE6 = 1 << 4, /* with REMOTE: remote[] is IPv6 (else IPv4 in remote[0]) */
+	/*
+	 * What a known unicast needs of its egress port, carried in the entry
+	 * (as the kernel bridge's entry points at its port), so that the
+	 * datapath need not look the port up: written with the entry by
+	 * learning, moves and the control programs (xbr_fdb_out() in
+	 * xbr_rules.h). XBR_FDB_F_OUT: the bits are there (an entry written by
+	 * an older build lacks them, and the datapath looks the port up);
+	 * XBR_FDB_F_OUT_PEER: the port redirects into a peer namespace; bits
+	 * 16-31: the port's stats index. Never shown, never in events. A port's
+	 * index and PEER flag are fixed for its life, and its entries go with it.
+	 */
+	XBR_FDB_F_OUT = 1 << 14,
+	XBR_FDB_F_OUT_PEER = 1 << 15,
 };
+#define XBR_FDB_OUT_IDX_SHIFT 16
+#define XBR_FDB_F_OUT_MASK 0xffffc000u
 
 struct xbr_fdb_val {
 	__u32 ifindex; /* host-side port the station sits behind (an uplink for remote ones) */
@@ -318,5 +333,6 @@ _Static_assert(sizeof(struct xbr_intent) == 20, "intent must be 20 bytes");
 _Static_assert(sizeof(struct xbr_event) == 40, "event must be 40 bytes");
 _Static_assert(sizeof(struct xbr_ctl_req) == 44, "ctl must be 44 bytes");
 _Static_assert(XBR_DROP__MAX <= XBR_DROP_SLOTS, "drop reasons must fit xbr_port_stats.drops");
+_Static_assert(XBR_MAX_PORTS <= (1u << (32 - XBR_FDB_OUT_IDX_SHIFT)), "stats index must fit the fdb flags");
 
 #endif /* XBR_H */

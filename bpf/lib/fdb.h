@@ -76,7 +76,7 @@ static __always_inline void xbr_event(__u32 type, const __u8 *mac, __u16 vlan, _
 	e->type = type;
 	e->ifindex = ifindex;
 	e->old_ifindex = old_ifindex;
-	e->flags = flags;
+	e->flags = flags & ~XBR_FDB_F_OUT_MASK;
 	__builtin_memcpy(e->mac, mac, ETH_ALEN);
 	e->vlan = vlan;
 	e->pad = 0;
@@ -149,7 +149,7 @@ static __always_inline void xbr_learn(const __u8 *mac, const struct xbr_port *in
 	if (!v || xbr_fdb_expired(v->flags, v->updated_ns, cfg->ageing_ns, now)) {
 		struct xbr_fdb_val nv = {
 			.ifindex = in->ifindex,
-			.flags = 0,
+			.flags = xbr_fdb_out(in->flags, in->idx),
 			.updated_ns = now,
 			.remote = { 0, 0, 0, 0 },
 		};
@@ -182,6 +182,7 @@ static __always_inline void xbr_learn(const __u8 *mac, const struct xbr_port *in
 		if (v->flags & XBR_FDB_F_STICKY)
 			return;
 		v->ifindex = in->ifindex;
+		v->flags = (v->flags & ~XBR_FDB_F_OUT_MASK) | xbr_fdb_out(in->flags, in->idx);
 		v->updated_ns = now;
 		if (xbr_fdb_counted(v->flags)) {
 			xbr_learned_adjust(old, 0);
@@ -197,19 +198,32 @@ static __always_inline void xbr_learn(const __u8 *mac, const struct xbr_port *in
 		v->updated_ns = now;
 }
 
+/* Where a unicast leaves: what xbr_decide() tells the hook. */
+struct xbr_out {
+	__u32 ifindex;
+	__u32 flags; /* XBR_PORT_F_PEER of the egress port (and what the lookup gave) */
+	__u32 idx; /* its stats index */
+};
+
 /*
  * xbr_decide - learn from @eth's source and choose where the frame goes.
  * @in: the ingress port's record; @cfg: bridge configuration.
  * Returns XBR_V_DROP (with *reason set), XBR_V_FLOOD, or XBR_V_UNICAST with
- * *out set to the egress port's record.
+ * *out set to the egress port.
+ *
+ * The egress port's record is looked up only when the entry does not carry
+ * what the hook needs (XBR_FDB_F_OUT: written by an older build, or a remote
+ * entry), or for the isolation rule when the ingress port is isolated. A
+ * known unicast from an ordinary port costs the two table lookups.
  */
 static __always_inline int xbr_decide(const struct ethhdr *eth, const struct xbr_port *in,
 				      const struct xbr_config *cfg, __u64 now,
-				      struct xbr_port **out, __u32 *reason)
+				      struct xbr_out *out, __u32 *reason)
 {
 	struct xbr_fdb_key key = {};
 	struct xbr_fdb_val *v;
 	struct xbr_port *op;
+	__u32 vflags;
 
 	if (xbr_mac_is_group(eth->h_source) || xbr_mac_is_zero(eth->h_source)) {
 		*reason = XBR_DROP_BAD_SRC;
@@ -240,7 +254,16 @@ static __always_inline int xbr_decide(const struct ethhdr *eth, const struct xbr
 		return XBR_V_DROP;
 	}
 
-	op = bpf_map_lookup_elem(&xbr_ports, &v->ifindex);
+	vflags = v->flags;
+	out->ifindex = v->ifindex;
+	if ((vflags & (XBR_FDB_F_OUT | XBR_FDB_F_REMOTE)) == XBR_FDB_F_OUT &&
+	    !(in->flags & XBR_PORT_F_ISOLATED)) {
+		out->flags = (vflags & XBR_FDB_F_OUT_PEER) ? XBR_PORT_F_PEER : 0;
+		out->idx = vflags >> XBR_FDB_OUT_IDX_SHIFT;
+		return XBR_V_UNICAST;
+	}
+
+	op = bpf_map_lookup_elem(&xbr_ports, &out->ifindex);
 	if (!op) /* entry points at a port that is gone: unknown destination */
 		return XBR_V_FLOOD;
 
@@ -249,7 +272,8 @@ static __always_inline int xbr_decide(const struct ethhdr *eth, const struct xbr
 		return XBR_V_DROP;
 	}
 
-	*out = op;
+	out->flags = op->flags;
+	out->idx = op->idx;
 	return XBR_V_UNICAST;
 }
 

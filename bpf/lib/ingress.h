@@ -101,7 +101,7 @@ static __always_inline int xbr_spoof_ok(void *data, void *data_end, const struct
 /* What xbr_ingress() found out about a frame. */
 struct xbr_ingress {
 	struct xbr_port *in; /* the ingress port; NULL: the device is no port (or no config) */
-	struct xbr_port *out; /* XBR_V_UNICAST: the egress port */
+	struct xbr_out out; /* XBR_V_UNICAST: the egress port */
 	struct xbr_config *cfg;
 	__u32 reason; /* XBR_V_DROP: enum xbr_drop_reason (XBR_DROP_NOPORT when !in) */
 };
@@ -126,7 +126,6 @@ static __always_inline int xbr_ingress(void *data, void *data_end, __u32 ifindex
 	__u32 zero = 0;
 	int verdict = XBR_V_DROP;
 
-	r->out = NULL;
 	r->reason = XBR_DROP_NONE;
 	in = bpf_map_lookup_elem(&xbr_ports, &ifindex);
 	cfg = bpf_map_lookup_elem(&xbr_config, &zero);

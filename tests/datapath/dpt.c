@@ -24,6 +24,7 @@
 #include <bpf/libbpf.h>
 
 #include "dpt.h"
+#include "xbr_rules.h"
 #include "xbr_tc.skel.h"
 #include "xbr_ctl.skel.h"
 #include "xbr_xdp.skel.h"
@@ -568,7 +569,9 @@ int dpt_port_set(struct dpt *d, int pos, uint32_t flags, uint32_t max_learned)
 
 	if (!d->present[pos])
 		return -ENOENT;
-	p->flags = flags;
+	/* PEER comes with the port's kind and is fixed for its life, as in xbr
+	 * (`port set` has no word for it; the entries on it carry it). */
+	p->flags = (flags & ~(uint32_t)XBR_PORT_F_PEER) | (p->flags & XBR_PORT_F_PEER);
 	p->max_learned = max_learned;
 	if (bpf_map_update_elem(d->ports_fd, &p->ifindex, p, BPF_EXIST) < 0)
 		return -errno;
@@ -643,12 +646,38 @@ int dpt_fdb_put(struct dpt *d, const uint8_t mac[6], uint32_t ifindex, uint32_t 
 	return 0;
 }
 
+/*
+ * An entry as the rules see it: the egress-port bits (XBR_FDB_F_OUT*) are the
+ * datapath's copy of its port's record, not a rule the model states. They
+ * must agree with the record of the port the entry is on (when present and
+ * not remote), or the entry is reported as corrupt (-EBADMSG); then they are
+ * taken off.
+ */
+static int fdb_val_check(const struct dpt *d, struct xbr_fdb_val *v)
+{
+	int pos = dpt_pos_of(d, v->ifindex);
+	uint32_t want;
+
+	if ((v->flags & XBR_FDB_F_OUT) && pos >= 0 && !(v->flags & XBR_FDB_F_REMOTE)) {
+		want = xbr_fdb_out(d->port[pos].flags, d->port[pos].idx);
+		if ((v->flags & XBR_FDB_F_OUT_MASK) != want) {
+			fprintf(stderr, "dpt: entry on port %d carries out bits %#x, its port %#x\n",
+				pos, v->flags & XBR_FDB_F_OUT_MASK, want);
+			return -EBADMSG;
+		}
+	}
+	v->flags &= ~XBR_FDB_F_OUT_MASK;
+	return 0;
+}
+
 int dpt_fdb_get(struct dpt *d, const uint8_t mac[6], struct xbr_fdb_val *v)
 {
 	struct xbr_fdb_key k = {};
 
 	memcpy(k.mac, mac, 6);
-	return bpf_map_lookup_elem(d->fdb_fd, &k, v) < 0 ? -errno : 0;
+	if (bpf_map_lookup_elem(d->fdb_fd, &k, v) < 0)
+		return -errno;
+	return fdb_val_check(d, v);
 }
 
 struct kv {
@@ -684,6 +713,10 @@ int dpt_fdb_dump(struct dpt *d, struct xbr_fdb_key **keys, struct xbr_fdb_val **
 		a[n].k = k;
 		if (bpf_map_lookup_elem(d->fdb_fd, &k, &a[n].v) < 0)
 			continue;
+		if (fdb_val_check(d, &a[n].v)) {
+			free(a);
+			return -EBADMSG;
+		}
 		n++;
 	}
 	if (n)

@@ -148,6 +148,7 @@ int dpt_set_prefix6(struct dpt *d, const uint8_t prefix[16], uint8_t plen6);
  * With the XDP hook, the devmaps follow through the loader's own
  * dp_devmaps_sync() (user/datapath.c). */
 int dpt_port_add(struct dpt *d, int pos, uint32_t flags, uint32_t max_learned);
+/* dpt_port_set keeps the port's XBR_PORT_F_PEER (fixed by its kind in xbr). */
 int dpt_port_set(struct dpt *d, int pos, uint32_t flags, uint32_t max_learned);
 int dpt_port_del(struct dpt *d, int pos);
 
