@@ -9,6 +9,8 @@
  *                    namespace (bpf_redirect() for the host's gateway port),
  *   flood         -> one bpf_clone_redirect() per allowed port (bpf_loop) but
  *                    the last, which gets the frame itself (as unicast),
+ *   reply         -> an ARP/ND answer made by the bridge (lib/neigh.h) written
+ *                    over the request and sent back to the asking station,
  *   drop          -> TC_ACT_SHOT, counted by reason.
  */
 #include <linux/bpf.h>
@@ -97,6 +99,17 @@ int xbr_tc_ingress(struct __sk_buff *skb)
 	verdict = xbr_ingress(data, data_end, skb->ifindex, len, skb->vlan_present, &r);
 	if (verdict == XBR_V_UNICAST)
 		return xbr_send(r.in, r.out.ifindex, r.out.flags, r.out.idx, len);
+	if (verdict == XBR_V_REPLY) {
+		/* The answer over the request (the frame is at least that long),
+		 * back to the station that asked. */
+		__u32 n = r.rep.len == XBR_NA_LEN ? XBR_NA_LEN : XBR_ARP_LEN;
+
+		if (bpf_skb_store_bytes(skb, 0, r.rep.f.b, n, BPF_F_RECOMPUTE_CSUM)) {
+			xbr_count_drop(r.in, XBR_DROP_REDIRECT);
+			return TC_ACT_SHOT;
+		}
+		return xbr_send(r.in, r.in->ifindex, r.in->flags, r.in->idx, len);
+	}
 	if (verdict == XBR_V_FLOOD) {
 		struct flood_ctx fc = { .skb = skb, .in = r.in, .len = len };
 		__u32 n = r.cfg->nports;

@@ -9,6 +9,8 @@
  *                    a flood from this ingress port (the loader keeps two: one
  *                    for non-isolated and one for isolated ingress ports,
  *                    filled by the rule xbr_may_flood() of xbr_rules.h),
+ *   reply         -> an ARP/ND answer made by the bridge (lib/neigh.h) written
+ *                    over the request, XDP_TX back to the asking station,
  *   drop          -> XDP_DROP, counted by reason.
  * Every devmap entry carries xbr_xdp_egress, which runs once per copy with the
  * egress ifindex and counts it as tx on that port, broadcast copies included.
@@ -92,6 +94,25 @@ int xbr_xdp_ingress(struct xdp_md *ctx)
 		trace(XBR_V_UNICAST, r.out.ifindex, 0,
 		      ret == XDP_REDIRECT ? XBR_DROP_NONE : XBR_DROP_REDIRECT);
 		return (int)ret;
+	}
+	if (verdict == XBR_V_REPLY) {
+		/* The answer over the request, back out of the ingress port. */
+		if (r.rep.len == XBR_NA_LEN) {
+			if (data + XBR_NA_LEN > data_end)
+				goto drop_reply;
+			__builtin_memcpy(data, r.rep.f.b, XBR_NA_LEN);
+		} else {
+			if (data + XBR_ARP_LEN > data_end)
+				goto drop_reply;
+			__builtin_memcpy(data, r.rep.f.b, XBR_ARP_LEN);
+		}
+		xbr_count_tx(r.in->idx, (__u32)(data_end - data));
+		trace(XBR_V_REPLY, r.in->ifindex, 0, XBR_DROP_NONE);
+		return XDP_TX;
+drop_reply: /* cannot happen: the request was parsed at that length */
+		xbr_count_drop(r.in, XBR_DROP_REDIRECT);
+		trace(XBR_V_DROP, 0, 0, XBR_DROP_REDIRECT);
+		return XDP_DROP;
 	}
 	if (verdict == XBR_V_FLOOD) {
 		if (r.in->flags & XBR_PORT_F_ISOLATED) {

@@ -81,7 +81,9 @@ enum {
 	XBR_PORT_F_GATEWAY = 1 << 6, /* the port facing the host's gateway interface */
 	XBR_PORT_F_SPOOFCHK = 1 << 7, /* accept only the station's own MAC and addresses */
 	XBR_PORT_F_TUNNEL = 1 << 8, /* an uplink: frames leave with a tunnel key per peer */
-	XBR_PORT_F_NEIGH_SUPPRESS = 1 << 9, /* answer ARP/ND for known stations */
+	/* ARP requests and neighbour solicitations for this port's station are
+	 * answered by the bridge (when it knows the station), not flooded. */
+	XBR_PORT_F_NEIGH_SUPPRESS = 1 << 9,
 };
 
 /*
@@ -166,7 +168,9 @@ struct xbr_br_stats {
 	__u64 deleted; /* removed by hand or with their port */
 	__u64 evicted; /* always 0: a full table refuses, never evicts */
 	__u64 ev_lost; /* events not published: the ring was full (nobody drained it) */
-	__u64 reserved[8];
+	__u64 arp_replied; /* ARP requests the bridge answered itself (neigh-suppress) */
+	__u64 nd_replied; /* neighbour solicitations the bridge answered itself */
+	__u64 reserved[6];
 };
 
 /* FDB events, from the datapath and the control programs, via a ring buffer. */
@@ -261,6 +265,9 @@ enum {
 	/* Set as the last step of `up`: without it the bridge is half-made (an
 	 * interrupted `up`) and the next `up` removes it and starts over. */
 	XBR_CFG_F_UP_DONE = 1 << 1,
+	/* The bridge default for XBR_PORT_F_NEIGH_SUPPRESS: new ports get it.
+	 * Read by the loader only. */
+	XBR_CFG_F_NEIGH_SUPPRESS = 1 << 2,
 };
 
 enum xbr_mode {
@@ -301,6 +308,7 @@ enum xbr_verdict {
 	XBR_V_DROP = 0,
 	XBR_V_UNICAST = 1, /* out of exactly one port */
 	XBR_V_FLOOD = 2, /* every port allowed to receive, except ingress */
+	XBR_V_REPLY = 3, /* answered by the bridge: the reply goes back out of ingress */
 };
 
 /* Drop reasons (counted per port). */

@@ -241,6 +241,8 @@ int br_up(struct xbr_bridge *br, const struct xbr_up_opts *o)
 	br->cfg.dp_version = xbr_dp_version();
 	if (o->no_icc)
 		br->cfg.flags |= XBR_CFG_F_NO_ICC;
+	if (!o->no_neigh_suppress)
+		br->cfg.flags |= XBR_CFG_F_NEIGH_SUPPRESS;
 	err = subnet_overlap_check(br);
 	if (err)
 		return err;

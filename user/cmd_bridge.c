@@ -17,6 +17,7 @@ void usage_up(FILE *f)
 {
 	fprintf(f, "Usage: xbr [-b NAME] up [--subnet CIDR] [--gateway IP] [--subnet6 CIDR6]\n"
 		   "              [--ageing SEC] [--fdb-size N] [--no-icc] [--mode MODE]\n"
+		   "              [--neigh-suppress on|off]\n"
 		   "              [NS[=ADDR/PLEN]]...\n"
 		   "Create the bridge, its gateway interface and one namespace per NS.\n"
 		   "  --subnet CIDR   bridge subnet (default " DEFAULT_SUBNET ")\n"
@@ -33,6 +34,9 @@ void usage_up(FILE *f)
 		   "  --mode MODE     datapath: tc (default), xdp, or auto (picks tc: it is\n"
 		   "                  faster for TCP between namespaces); `xbr set mode`\n"
 		   "                  switches a live bridge\n"
+		   "  --neigh-suppress on|off  the bridge answers ARP requests and neighbour\n"
+		   "                  solicitations for stations it knows instead of flooding\n"
+		   "                  them (default on; per port: `xbr port set`)\n"
 		   "  NS[=ADDR/PLEN]  namespace and its eth0 address; without one, the next\n"
 		   "                  free address (default: ns1=172.16.1.1/16 ns2=172.16.1.2/16)\n");
 }
@@ -90,6 +94,18 @@ int do_up(int argc, char **argv)
 				goto out;
 		} else if (!strcmp(a, "--no-icc")) {
 			o.no_icc = 1;
+		} else if (!strcmp(a, "--neigh-suppress")) {
+			int on;
+
+			if ((err = opt_value(argc, argv, &k, &v)))
+				goto out;
+			on = xbr_parse_onoff(v);
+			if (on < 0) {
+				pr_warn("neigh-suppress \"%s\": not on or off", v);
+				err = -EINVAL;
+				goto out;
+			}
+			o.no_neigh_suppress = !on;
 		} else if (!strcmp(a, "--subnet6")) {
 			if ((err = opt_value(argc, argv, &k, &subnet6)))
 				goto out;

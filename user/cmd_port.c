@@ -17,7 +17,7 @@ void usage_port(FILE *f)
 		   "       xbr [-b NAME] [-j [-p]] port show\n"
 		   "       xbr [-b NAME] port set PORT [learning on|off] [flood on|off]\n"
 		   "              [isolated on|off] [hairpin on|off] [locked on|off]\n"
-		   "              [spoof-check on|off] [max-learned N]\n"
+		   "              [spoof-check on|off] [neigh-suppress on|off] [max-learned N]\n"
 		   "add: create namespace NS with eth0 (ADDR/PLEN, or the next free address)\n"
 		   "     and a default route via the gateway, and bridge it.\n"
 		   "add NAME netns PATH: attach a namespace someone else made (a bind-mounted\n"
@@ -34,6 +34,9 @@ void usage_port(FILE *f)
 		   "  locked     drop frames whose source MAC has no static entry on the port\n"
 		   "  spoof-check  accept only the station's own source MAC, and for ARP,\n"
 		   "             IPv4 and IPv6 only its own addresses; other EtherTypes dropped\n"
+		   "  neigh-suppress  ARP requests and neighbour solicitations for this port's\n"
+		   "             station are answered by the bridge, not flooded, once the\n"
+		   "             station has been seen (default: the bridge's, on)\n"
 		   "  max-learned N  cap on entries learned on the port (0: no cap)\n");
 }
 
@@ -153,6 +156,7 @@ static const struct {
 	{ "learning", XBR_PORT_F_LEARNING }, { "flood", XBR_PORT_F_FLOOD },
 	{ "isolated", XBR_PORT_F_ISOLATED }, { "hairpin", XBR_PORT_F_HAIRPIN },
 	{ "locked", XBR_PORT_F_LOCKED },	     { "spoof-check", XBR_PORT_F_SPOOFCHK },
+	{ "neigh-suppress", XBR_PORT_F_NEIGH_SUPPRESS },
 };
 
 static int port_set(int argc, char **argv)

@@ -31,17 +31,22 @@ void usage_stats(FILE *f)
 		   "learned entries; bridge-wide learned, moved, aged, evicted, refused (table\n"
 		   "full), refused-port (port at max-learned) and deleted counts, and ev-lost:\n"
 		   "fdb events not published because their ring was full (nobody draining it\n"
-		   "with \"xbr monitor\", or not fast enough).\n");
+		   "with \"xbr monitor\", or not fast enough); arp-replied and nd-replied: ARP\n"
+		   "requests and neighbour solicitations the bridge answered itself\n"
+		   "(neigh-suppress), each counted as tx on the port that asked.\n");
 }
 
 void usage_set(FILE *f)
 {
-	fprintf(f, "Usage: xbr [-b NAME] set { ageing SEC | icc on|off | mode tc|xdp|auto }\n"
+	fprintf(f, "Usage: xbr [-b NAME] set { ageing SEC | icc on|off | neigh-suppress on|off |\n"
+		   "                           mode tc|xdp|auto }\n"
 		   "Change a live bridge.\n"
 		   "  ageing SEC  ageing time of learned entries (1..1000000 s)\n"
 		   "  icc on|off  inter-container communication; off isolates every namespace\n"
 		   "              port from the others (each still reaches the gateway); on\n"
 		   "              clears isolation on every namespace port\n"
+		   "  neigh-suppress on|off  the bridge default, and every port's: the bridge\n"
+		   "              answers ARP and neighbour solicitations for known stations\n"
 		   "  mode MODE   datapath: tc, xdp or auto (tc); the forwarding table,\n"
 		   "              counters and established connections stay\n");
 }
@@ -107,16 +112,19 @@ int do_stats(int argc, char **argv)
 		json_kv_uint(&j, "refused_port", bs.refused_port);
 		json_kv_uint(&j, "deleted", bs.deleted);
 		json_kv_uint(&j, "ev_lost", bs.ev_lost);
+		json_kv_uint(&j, "arp_replied", bs.arp_replied);
+		json_kv_uint(&j, "nd_replied", bs.nd_replied);
 		json_close_object(&j);
 		json_key(&j, "ports");
 		json_open_array(&j);
 	} else {
 		printf("bridge %s fdb: learned %llu moved %llu aged %llu evicted %llu refused %llu "
-		       "refused-port %llu deleted %llu ev-lost %llu\n",
+		       "refused-port %llu deleted %llu ev-lost %llu arp-replied %llu nd-replied %llu\n",
 		       br.name, (unsigned long long)bs.learned, (unsigned long long)bs.moved,
 		       (unsigned long long)bs.aged, (unsigned long long)bs.evicted,
 		       (unsigned long long)bs.refused, (unsigned long long)bs.refused_port,
-		       (unsigned long long)bs.deleted, (unsigned long long)bs.ev_lost);
+		       (unsigned long long)bs.deleted, (unsigned long long)bs.ev_lost,
+		       (unsigned long long)bs.arp_replied, (unsigned long long)bs.nd_replied);
 	}
 	for (i = 0; i < n; i++) {
 		const struct xbr_port *p = &ports[i];
@@ -217,6 +225,37 @@ static int set_icc(struct xbr_bridge *br, const char *val)
 	return err;
 }
 
+/* neigh-suppress on|off: the bridge default for new ports, and every port now. */
+static int set_neigh_suppress(struct xbr_bridge *br, const char *val)
+{
+	struct xbr_port *ports = NULL;
+	size_t n = 0, i;
+	int on = xbr_parse_onoff(val), err;
+
+	if (on < 0) {
+		pr_warn("neigh-suppress \"%s\": not on or off", val);
+		return -EINVAL;
+	}
+	if (on)
+		br->cfg.flags |= XBR_CFG_F_NEIGH_SUPPRESS;
+	else
+		br->cfg.flags &= (__u16)~XBR_CFG_F_NEIGH_SUPPRESS;
+	err = br_config_write(br);
+	if (!err)
+		err = br_ports(br, &ports, &n);
+	for (i = 0; !err && i < n; i++) {
+		if (on)
+			ports[i].flags |= XBR_PORT_F_NEIGH_SUPPRESS;
+		else
+			ports[i].flags &= ~(__u32)XBR_PORT_F_NEIGH_SUPPRESS;
+		err = br_port_update(br, &ports[i]);
+	}
+	if (err)
+		pr_warn("bridge \"%s\": cannot set neigh-suppress: %s", br->name, strerror(-err));
+	free(ports);
+	return err;
+}
+
 /* mode tc|xdp|auto: switch the datapath of the live bridge (datapath.c). */
 static int set_mode(struct xbr_bridge *br, const char *val)
 {
@@ -239,6 +278,7 @@ static const struct {
 } settings[] = {
 	{ "ageing", set_ageing },
 	{ "icc", set_icc },
+	{ "neigh-suppress", set_neigh_suppress },
 	{ "mode", set_mode },
 };
 

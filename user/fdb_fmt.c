@@ -87,7 +87,7 @@ static const struct {
 	{ XBR_PORT_F_GATEWAY, "gateway" },   { XBR_PORT_F_LEARNING, "learning" },
 	{ XBR_PORT_F_FLOOD, "flood" },       { XBR_PORT_F_ISOLATED, "isolated" },
 	{ XBR_PORT_F_HAIRPIN, "hairpin" },   { XBR_PORT_F_LOCKED, "locked" },
-	{ XBR_PORT_F_SPOOFCHK, "spoof-check" },
+	{ XBR_PORT_F_SPOOFCHK, "spoof-check" }, { XBR_PORT_F_NEIGH_SUPPRESS, "neigh-suppress" },
 };
 
 size_t port_flag_words(uint32_t flags, const char **words, size_t max)
@@ -117,7 +117,7 @@ void ports_print_text(FILE *f, const char *bridge, const struct xbr_config *cfg,
 {
 	char sub[INET_ADDRSTRLEN], gw[INET_ADDRSTRLEN], addr[INET_ADDRSTRLEN];
 	char mac[XBR_MAC_STRLEN];
-	const char *words[8];
+	const char *words[12];
 	size_t i, k, nw;
 
 	inet_ntop(AF_INET, &cfg->subnet, sub, sizeof(sub));
@@ -130,8 +130,9 @@ void ports_print_text(FILE *f, const char *bridge, const struct xbr_config *cfg,
 		inet_ntop(AF_INET6, cfg->subnet6, s6, sizeof(s6));
 		fprintf(f, " subnet6 %s/%u", s6, cfg->plen6);
 	}
-	fprintf(f, " ageing %llu fdb-size %u ports %zu\n",
-		(unsigned long long)(cfg->ageing_ns / 1000000000ULL), cfg->fdb_size, n);
+	fprintf(f, " ageing %llu fdb-size %u neigh-suppress %s ports %zu\n",
+		(unsigned long long)(cfg->ageing_ns / 1000000000ULL), cfg->fdb_size,
+		(cfg->flags & XBR_CFG_F_NEIGH_SUPPRESS) ? "on" : "off", n);
 	for (i = 0; i < n; i++) {
 		const struct xbr_port *p = &ports[i];
 
@@ -149,7 +150,7 @@ void ports_print_text(FILE *f, const char *bridge, const struct xbr_config *cfg,
 			fprintf(f, " %s/%u", s6, cfg->plen6);
 		}
 		fprintf(f, " <");
-		nw = port_flag_words(p->flags, words, 8);
+		nw = port_flag_words(p->flags, words, 12);
 		for (k = 0; k < nw; k++)
 			fprintf(f, "%s%s", k ? "," : "", words[k]);
 		fprintf(f, ">");
@@ -167,7 +168,7 @@ void ports_print_json(FILE *f, const char *bridge, const struct xbr_config *cfg,
 {
 	char sub[INET_ADDRSTRLEN + 4], gw[INET_ADDRSTRLEN], addr[INET_ADDRSTRLEN];
 	char mac[XBR_MAC_STRLEN];
-	const char *words[8];
+	const char *words[12];
 	struct xbr_json j;
 	size_t i, k, nw;
 
@@ -189,6 +190,7 @@ void ports_print_json(FILE *f, const char *bridge, const struct xbr_config *cfg,
 	}
 	json_kv_uint(&j, "ageing", cfg->ageing_ns / 1000000000ULL);
 	json_kv_uint(&j, "fdb_size", cfg->fdb_size);
+	json_kv_bool(&j, "neigh_suppress", !!(cfg->flags & XBR_CFG_F_NEIGH_SUPPRESS));
 	json_key(&j, "ports");
 	json_open_array(&j);
 	for (i = 0; i < n; i++) {
@@ -220,7 +222,7 @@ void ports_print_json(FILE *f, const char *bridge, const struct xbr_config *cfg,
 		}
 		json_key(&j, "flags");
 		json_open_array(&j);
-		nw = port_flag_words(p->flags, words, 8);
+		nw = port_flag_words(p->flags, words, 12);
 		for (k = 0; k < nw; k++)
 			json_string(&j, words[k]);
 		json_close_array(&j);

@@ -28,7 +28,7 @@ static void usage(FILE *f)
 		"       xbr port { add NS [ADDR/PLEN] | del NS | set PORT ... | show }\n"
 		"       xbr stats\n"
 		"       xbr reload\n"
-		"       xbr set { ageing SEC | icc on|off | mode tc|xdp|auto }\n"
+		"       xbr set { ageing SEC | icc on|off | neigh-suppress on|off | mode tc|xdp|auto }\n"
 		"       xbr monitor [count N] [timeout SEC]\n"
 		"       xbr help [OBJECT]\n"
 		"OPTIONS := { -b NAME | -j | -p | -v | -h | -V }\n"

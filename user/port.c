@@ -299,6 +299,8 @@ int port_add(struct xbr_bridge *br, const struct xbr_ns_spec *spec)
 	step = "record the port";
 	if ((br->cfg.flags & XBR_CFG_F_NO_ICC) && p.kind != XBR_KIND_GATEWAY)
 		p.flags |= XBR_PORT_F_ISOLATED;
+	if (br->cfg.flags & XBR_CFG_F_NEIGH_SUPPRESS)
+		p.flags |= XBR_PORT_F_NEIGH_SUPPRESS;
 	err = xbr_fault("port-record");
 	if (!err)
 		err = port_record_add(br, &p, &m);

@@ -17,6 +17,7 @@
 #include "../maps.h"
 #include "parse.h"
 #include "fdb.h"
+#include "neigh.h"
 
 /*
  * xbr_spoof_ok - on a spoof-checked port, may this frame enter?
@@ -102,6 +103,7 @@ static __always_inline int xbr_spoof_ok(void *data, void *data_end, const struct
 struct xbr_ingress {
 	struct xbr_port *in; /* the ingress port; NULL: the device is no port (or no config) */
 	struct xbr_out out; /* XBR_V_UNICAST: the egress port */
+	struct xbr_reply rep; /* XBR_V_REPLY: the answer (lib/neigh.h) */
 	struct xbr_config *cfg;
 	__u32 reason; /* XBR_V_DROP: enum xbr_drop_reason (XBR_DROP_NOPORT when !in) */
 };
@@ -115,7 +117,11 @@ struct xbr_ingress {
  *                 NULL: not a port of this bridge, nothing counted;
  *   XBR_V_FLOOD   counted as rx and rx_flood; the hook floods (r->in, r->cfg);
  *   XBR_V_UNICAST counted as rx; the hook sends it out of r->out and counts
- *                 the tx (or a redirect drop).
+ *                 the tx (or a redirect drop);
+ *   XBR_V_REPLY   a frame that would flood is an ARP request or neighbour
+ *                 solicitation the bridge answers (lib/neigh.h): counted as
+ *                 rx (not rx_flood); the hook writes r->rep over the frame,
+ *                 sends it back out of r->in and counts the tx there.
  */
 static __always_inline int xbr_ingress(void *data, void *data_end, __u32 ifindex, __u32 len,
 				       int tag_outside, struct xbr_ingress *r)
@@ -123,6 +129,7 @@ static __always_inline int xbr_ingress(void *data, void *data_end, __u32 ifindex
 	struct xbr_port *in;
 	struct xbr_config *cfg;
 	struct ethhdr *eth;
+	__u64 now;
 	__u32 zero = 0;
 	int verdict = XBR_V_DROP;
 
@@ -145,8 +152,12 @@ static __always_inline int xbr_ingress(void *data, void *data_end, __u32 ifindex
 	else if ((in->flags & XBR_PORT_F_SPOOFCHK) &&
 		 !xbr_spoof_ok(data, data_end, in, cfg, tag_outside))
 		r->reason = XBR_DROP_SPOOF;
-	else
-		verdict = xbr_decide(eth, in, cfg, xbr_now(), &r->out, &r->reason);
+	else {
+		now = xbr_now();
+		verdict = xbr_decide(eth, in, cfg, now, &r->out, &r->reason);
+		if (verdict == XBR_V_FLOOD && !tag_outside)
+			verdict = xbr_neigh(data, data_end, in, cfg, now, &r->rep);
+	}
 	xbr_count_in(in, len, verdict, r->reason);
 	return verdict;
 }
