@@ -460,11 +460,8 @@ int dpt_set_prefix6(struct dpt *d, const uint8_t prefix[16], uint8_t plen6)
 
 void dpt_station(int pos, uint8_t mac[6], uint32_t *addr)
 {
-	static const uint8_t base[6] = { 0x02, 0x00, 0x5e, 0x10, 0x00, 0x00 };
-
-	memcpy(mac, base, 6);
-	mac[5] = (uint8_t)pos;
 	*addr = htonl(0x0a000000u | (uint32_t)(10 + pos));
+	xbr_station_mac(*addr, mac);
 }
 
 int dpt_pos_of(const struct dpt *d, uint32_t ifindex)
@@ -777,6 +774,8 @@ int dpt_br_stats(struct dpt *d, struct xbr_br_stats *out)
 		out->deleted += v[c].deleted;
 		out->evicted += v[c].evicted;
 		out->ev_lost += v[c].ev_lost;
+		out->arp_replied += v[c].arp_replied;
+		out->nd_replied += v[c].nd_replied;
 	}
 	free(v);
 	return 0;
@@ -795,16 +794,23 @@ int dpt_events_drain(struct dpt *d)
 	return n < 0 ? n : 0;
 }
 
+/* Room for any frame test_run takes (data_out must hold all of it). */
+#define MRUN_OUT_MAX 16384
+
 static int run_tc(struct dpt *d, uint32_t ifindex, const void *frame, uint32_t len,
 		  struct dpt_obs *o)
 {
 	struct __sk_buff ctx = { .ifindex = ifindex };
+	static uint8_t out[MRUN_OUT_MAX];
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame, .data_size_in = len,
-		    .ctx_in = &ctx, .ctx_size_in = sizeof(ctx));
+		    .data_out = out, .data_size_out = sizeof(out), .ctx_in = &ctx,
+		    .ctx_size_in = sizeof(ctx));
 
-	if (bpf_prog_test_run_opts(d->prog_fd, &opts) < 0)
+	if (bpf_prog_test_run_opts(d->prog_fd, &opts) < 0 && errno != ENOSPC)
 		return -errno;
 	o->retval = (int)opts.retval;
+	o->out_len = opts.data_size_out < sizeof(o->out) ? opts.data_size_out : sizeof(o->out);
+	memcpy(o->out, out, o->out_len);
 	return 0;
 }
 
@@ -835,7 +841,7 @@ static int run_xdp(struct dpt *d, uint32_t ifindex, const void *frame, uint32_t 
 int dpt_frame(struct dpt *d, uint32_t ifindex, const void *frame, uint32_t len, struct dpt_obs *o)
 {
 	struct dpt_port_snap now[DPT_NPOS];
-	int in = -1, pos, r, nrx = 0, ndrop = 0, nflood = 0, ntx = 0, err, kind;
+	int in = -1, pos, r, nrx = 0, ndrop = 0, nflood = 0, ntx = 0, nreplied, err, kind;
 	uint32_t reason = XBR_DROP_NONE;
 
 	memset(o, 0, sizeof(*o));
@@ -879,6 +885,15 @@ int dpt_frame(struct dpt *d, uint32_t ifindex, const void *frame, uint32_t len, 
 		}
 	}
 	memcpy(d->snap, now, sizeof(now));
+	{
+		struct xbr_br_stats bs;
+
+		err = dpt_br_stats(d, &bs);
+		if (err)
+			return err;
+		nreplied = (int)(bs.arp_replied + bs.nd_replied - d->replied_snap);
+		d->replied_snap = bs.arp_replied + bs.nd_replied;
+	}
 	err = dpt_events_drain(d);
 	if (err)
 		return err;
@@ -897,6 +912,13 @@ int dpt_frame(struct dpt *d, uint32_t ifindex, const void *frame, uint32_t len, 
 		}
 		kind = DPT_DROP;
 		reason = XBR_DROP_NOPORT;
+	} else if (nreplied) {
+		if (nreplied != 1 || ndrop || ntx != 1 || o->txmask != 1u << in) {
+			snprintf(o->why, sizeof(o->why), "reply with %d replied, %d drops, tx %#x",
+				 nreplied, ndrop, o->txmask);
+			return 0;
+		}
+		kind = DPT_REPLY;
 	} else if (nflood) {
 		if (nflood != 1 || ndrop) {
 			snprintf(o->why, sizeof(o->why), "flood with %d rx_flood, %d drops", nflood,
@@ -921,8 +943,10 @@ int dpt_frame(struct dpt *d, uint32_t ifindex, const void *frame, uint32_t len, 
 	/* What the program says must agree. */
 	if (d->hook == DPT_TC) {
 		/* A flood sends the frame itself to its last port. */
-		int want = kind == DPT_UNICAST || (kind == DPT_FLOOD && o->txmask) ?
-				   TC_ACT_REDIRECT : TC_ACT_SHOT;
+		int want = kind == DPT_UNICAST || kind == DPT_REPLY ||
+					   (kind == DPT_FLOOD && o->txmask) ?
+				   TC_ACT_REDIRECT :
+				   TC_ACT_SHOT;
 
 		if (o->retval != want) {
 			snprintf(o->why, sizeof(o->why), "counters say %s, verdict %d",
@@ -937,7 +961,7 @@ int dpt_frame(struct dpt *d, uint32_t ifindex, const void *frame, uint32_t len, 
 			bad |= t->reason != reason;
 		else
 			bad |= t->reason != XBR_DROP_NONE;
-		if (kind == DPT_UNICAST)
+		if (kind == DPT_UNICAST || kind == DPT_REPLY)
 			bad |= (int)t->out_ifindex != dpt_env.ifindex[ffs((int)o->txmask) - 1];
 		if (kind == DPT_FLOOD)
 			bad |= t->flood_map != ((d->port[in].flags & XBR_PORT_F_ISOLATED) ?
@@ -988,6 +1012,8 @@ const char *dpt_kind_str(int kind)
 		return "unicast";
 	case DPT_FLOOD:
 		return "flood";
+	case DPT_REPLY:
+		return "reply";
 	default:
 		return "inconsistent";
 	}

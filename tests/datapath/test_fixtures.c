@@ -124,10 +124,10 @@ enum { L3_RAW = 0, L3_IP4, L3_IP6, L3_ARP, L3_VLAN };
 
 /* Spoof-checked port 0 with station S0 (dpt_station(0)), port 1's S1. */
 #define PS XBR_PORT_F_SPOOFCHK
-#define S0 "02:00:5e:10:00:00"
+#define S0 "0a:58:0a:00:00:0a" /* 0a:58:<S0_IP> */
 #define S0_IP "10.0.0.10"
 #define S1_IP "10.0.0.11"
-#define S0_LL "fe80::5eff:fe10:0" /* modified EUI-64 of S0 */
+#define S0_LL "fe80::858:aff:fe00:a" /* modified EUI-64 of S0 */
 #define S0_IP6 "fd00:db8:1:2::a00:a" /* DPT_PREFIX6 + 10.0.0.10 */
 #define SPF { PD | PS, PD, PD, PD }
 #define SPOOFED DROP_(XBR_DROP_SPOOF), .events = ""
