@@ -837,6 +837,22 @@ static int run_xdp(struct dpt *d, uint32_t ifindex, const void *frame, uint32_t 
 	return 0;
 }
 
+int dpt_resync(struct dpt *d)
+{
+	struct xbr_br_stats bs;
+	int pos, err;
+
+	for (pos = 0; pos < DPT_NPOS; pos++) {
+		err = snap_read(d, pos, &d->snap[pos]);
+		if (err)
+			return err;
+	}
+	err = dpt_br_stats(d, &bs);
+	if (!err)
+		d->replied_snap = bs.arp_replied + bs.nd_replied;
+	return err;
+}
+
 /* Decode one test_run from the counter deltas of every position. */
 int dpt_frame(struct dpt *d, uint32_t ifindex, const void *frame, uint32_t len, struct dpt_obs *o)
 {

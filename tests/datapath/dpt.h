@@ -180,6 +180,10 @@ int dpt_br_stats(struct dpt *d, struct xbr_br_stats *out);
 /* Summed per-CPU counters of the port at @pos. */
 int dpt_port_stats(struct dpt *d, int pos, struct dpt_port_snap *out);
 
+/* Take the counters as they are as the baseline of the next dpt_frame() (after
+ * a test_run of the test's own). 0 or -errno. */
+int dpt_resync(struct dpt *d);
+
 /* Run one frame entering on @ifindex (0: none given, test_run uses lo). */
 int dpt_frame(struct dpt *d, uint32_t ifindex, const void *frame, uint32_t len, struct dpt_obs *o);
 

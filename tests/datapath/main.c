@@ -61,17 +61,17 @@ static int group(const char *name)
 
 int main(int argc, char **argv)
 {
-	static const char *const known[] = { "fixtures", "model", "xdp", "rules", "events", "fuzz",
-					       "cost" };
+	static const char *const known[] = { "fixtures", "model", "xdp",  "rules",
+					       "events",   "fuzz",  "neigh", "cost" };
 	int failed = 0, err, i, k;
 
 	g_argc = argc;
 	g_argv = argv;
 	for (i = 1; i < argc; i++) {
-		for (k = 0; k < 7 && strcmp(argv[i], known[k]); k++)
+		for (k = 0; k < 8 && strcmp(argv[i], known[k]); k++)
 			;
-		if (k == 7) {
-			fprintf(stderr, "usage: test_datapath [fixtures|model|xdp|rules|events|fuzz|cost]...\n");
+		if (k == 8) {
+			fprintf(stderr, "usage: test_datapath [fixtures|model|xdp|rules|events|fuzz|neigh|cost]...\n");
 			return 2;
 		}
 	}
@@ -98,6 +98,8 @@ int main(int argc, char **argv)
 		failed += run_rule_tests();
 	if (group("events"))
 		failed += run_event_tests();
+	if (group("neigh"))
+		failed += run_neigh_tests();
 	if (group("fuzz"))
 		failed += run_fuzz_tests();
 	/* Not a test: per-frame costs, printed only when asked for by name. */
