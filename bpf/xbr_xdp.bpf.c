@@ -10,7 +10,8 @@
  *                    for non-isolated and one for isolated ingress ports,
  *                    filled by the rule xbr_may_flood() of xbr_rules.h),
  *   reply         -> an ARP/ND answer made by the bridge (lib/neigh.h) written
- *                    over the request, XDP_TX back to the asking station,
+ *                    over the request, redirected back out of the ingress port
+ *                    through xbr_xdp_tx (not XDP_TX: see there),
  *   drop          -> XDP_DROP, counted by reason.
  * Every devmap entry carries xbr_xdp_egress, which runs once per copy with the
  * egress ifindex and counts it as tx on that port, broadcast copies included.
@@ -106,10 +107,20 @@ int xbr_xdp_ingress(struct xdp_md *ctx)
 				goto drop_reply;
 			__builtin_memcpy(data, r.rep.f.b, XBR_ARP_LEN);
 		}
-		xbr_count_tx(r.in->idx, (__u32)(data_end - data));
+		/*
+		 * Not XDP_TX: a veth flushes an XDP_TX only into a peer that
+		 * runs an XDP program itself (veth_xdp_flush()), and the
+		 * station's end has GRO, not a program, so the reply would wait
+		 * in its ring for the next frame. A devmap redirect to the port
+		 * itself is flushed (ndo_xdp_xmit); its egress program counts
+		 * the tx, as for any unicast.
+		 */
+		ret = bpf_redirect_map(&xbr_xdp_tx, r.in->ifindex, XDP_DROP);
+		if (ret != XDP_REDIRECT)
+			goto drop_reply;
 		trace(XBR_V_REPLY, r.in->ifindex, 0, XBR_DROP_NONE);
-		return XDP_TX;
-drop_reply: /* cannot happen: the request was parsed at that length */
+		return (int)ret;
+drop_reply: /* not a port in xbr_xdp_tx (being removed) */
 		xbr_count_drop(r.in, XBR_DROP_REDIRECT);
 		trace(XBR_V_DROP, 0, 0, XBR_DROP_REDIRECT);
 		return XDP_DROP;

@@ -6,7 +6,7 @@
  * instead of being copied to every port. xbr_ingress() (lib/ingress.h) asks
  * here only for frames that would flood; the hook writes the reply over the
  * frame and sends it back (tc: bpf_skb_store_bytes() and a redirect to the
- * ingress port's station; XDP: XDP_TX).
+ * ingress port's station; XDP: a devmap redirect back out of the port).
  *
  * How the bridge knows a station at address A: every station's MAC is
  * 0a:58:<A> (xbr sets it so for every kind, user/port.c xbr_station_mac), the

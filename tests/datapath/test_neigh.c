@@ -5,7 +5,7 @@
  * arp_replied / nd_replied counted, nothing flooded) and which still flood,
  * and the reply's bytes: the ARP reply field by field, the advertisement's
  * fields and its ICMPv6 checksum (tc: test_run's data_out; XDP: a run without
- * live frames, whose XDP_TX leaves the frame in data_out). The model and the
+ * live frames, whose redirect leaves the frame in data_out). The model and the
  * fuzz (model_neigh.c) compare random frames byte for byte on top of this.
  */
 #include <stdarg.h>
@@ -140,7 +140,8 @@ static int run(struct nctx *c, int in, uint8_t out[128])
 		assert_int_equal(o.out_len, c->len);
 		memcpy(out, o.out, c->len);
 	} else {
-		/* Again without live frames: XDP_TX, the frame in data_out. */
+		/* Again without live frames: the redirect back out of the
+		 * port (xbr_xdp_tx), the frame in data_out. */
 		struct xdp_md ctx = { .data_end = c->len,
 				      .ingress_ifindex = (uint32_t)dpt_env.ifindex[in] };
 		LIBBPF_OPTS(bpf_test_run_opts, t, .data_in = c->f, .data_size_in = c->len,
@@ -148,7 +149,7 @@ static int run(struct nctx *c, int in, uint8_t out[128])
 			    .ctx_size_in = sizeof(ctx));
 
 		assert_int_equal(bpf_prog_test_run_opts(c->d.prog_fd, &t), 0);
-		assert_int_equal(t.retval, XDP_TX);
+		assert_int_equal(t.retval, XDP_REDIRECT);
 		assert_int_equal(t.data_size_out, c->len);
 		assert_int_equal(dpt_resync(&c->d), 0);
 	}
