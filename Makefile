@@ -19,7 +19,7 @@ ifeq ($(CI),true)
 override CFLAGS += -Werror
 BPF_CFLAGS += -Werror
 endif
-LDLIBS   := -lbpf -lmnl -lelf -lz
+LDLIBS   := -lbpf -lmnl -lelf -lz -pthread
 
 ifeq ($(V),1)
 Q :=

@@ -316,8 +316,8 @@ int br_up(struct xbr_bridge *br, const struct xbr_up_opts *o)
 	/* The gateway's crash-journal entry marks `up` in progress until the end. */
 	if (!err)
 		err = port_add(br, &gw);
-	for (i = 0; !err && i < o->nns; i++)
-		err = port_add(br, &specs[i]);
+	if (!err) /* many at once by a few threads (port_batch.c) */
+		err = port_add_batch(br, specs, o->nns);
 	if (!err) {
 		err = xbr_fault("up-end");
 		if (err)

@@ -28,9 +28,8 @@ static int station_create(struct xbr_bridge *br, const struct xbr_ns_spec *s, st
 			  struct xbr_port_meta *m, struct journal *j, int *nsfd_out)
 {
 	char alias[64];
-	struct xbr_link host;
 	const char *step;
-	int nsfd, err;
+	int nsfd, err, ifindex = 0;
 
 	xbr_station_mac(s->addr, p->mac);
 	step = "create the namespace";
@@ -42,30 +41,26 @@ static int station_create(struct xbr_bridge *br, const struct xbr_ns_spec *s, st
 	journal_add(j, UNDO_NETNS, s->name, 0);
 	*nsfd_out = nsfd;
 
+	/* The host end is made up: nothing answers on it until the datapath is
+	 * attached (it has no address, and is nobody's port yet). */
 	step = "create the veth pair";
 	err = xbr_fault("port-veth");
 	if (!err)
-		err = nl_veth_add(&br->nl, p->ifname, NULL, "eth0", nsfd, p->mac);
+		err = nl_veth_add_up(&br->nl, p->ifname, "eth0", nsfd, p->mac, &ifindex);
 	if (err)
 		goto fail;
 	journal_add(j, UNDO_LINK, p->ifname, 0);
 
 	step = "set up the host-side veth";
 	port_alias(br, XBR_KIND_STATION, s->name, alias, sizeof(alias));
-	err = nl_link_get(&br->nl, p->ifname, &host);
-	if (!err)
-		err = nl_link_set_alias(&br->nl, host.ifindex, alias);
+	err = nl_link_set_alias(&br->nl, ifindex, alias);
 	if (err)
 		goto fail;
-	p->ifindex = (uint32_t)host.ifindex;
+	p->ifindex = (uint32_t)ifindex;
 
 	err = port_configure_inside(br, nsfd, "eth0", s, 1);
 	if (err)
 		return err;
-	step = "bring the host-side veth up";
-	err = nl_link_set_up(&br->nl, host.ifindex);
-	if (err)
-		goto fail;
 	p->flags |= XBR_PORT_F_PEER;
 	snprintf(m->nspath, sizeof(m->nspath), "%s/%s", XBR_NETNS_DIR, s->name);
 	snprintf(m->ifname_in, sizeof(m->ifname_in), "eth0");
