@@ -23,6 +23,7 @@
 #include <linux/pkt_cls.h>
 #include <bpf/bpf.h>
 #include "dpt.h"
+#include "xbr_rules.h"
 #include "tests.h"
 
 #define COST_REPEAT 200000
@@ -94,12 +95,12 @@ static void frame_l2(uint8_t *f, const uint8_t dst[6], const uint8_t src[6], uin
 static void report(const char *what, double ns, double floor_ns, int ret)
 {
 	if (ns < 0)
-		printf("  %-44s  test_run failed: %s\n", what, strerror(errno));
+		printf("  %-50s  test_run failed: %s\n", what, strerror(errno));
 	else if (floor_ns > 0)
-		printf("  %-44s %7.1f ns  (floor + %5.1f ns)  ret %d\n", what, ns, ns - floor_ns,
+		printf("  %-50s %7.1f ns  (floor + %5.1f ns)  ret %d\n", what, ns, ns - floor_ns,
 		       ret);
 	else
-		printf("  %-44s %7.1f ns  ret %d\n", what, ns, ret);
+		printf("  %-50s %7.1f ns  ret %d\n", what, ns, ret);
 }
 
 static int cost_hook(int hook)
@@ -109,6 +110,7 @@ static int cost_hook(int hook)
 	uint32_t a[DPT_NPOS];
 	struct dpt d;
 	double fl = 0, ns;
+	char what[80];
 	int err, pos, ret = 0, ffd = -1;
 
 	err = dpt_open_hook(&d, hook, 0, true);
@@ -144,8 +146,6 @@ static int cost_hook(int hook)
 	report("known unicast, 60 bytes", ns, fl, ret);
 	/* Floods: broadcast from port 0 to 1..n-1 (clones sent for real). */
 	for (pos = 2; pos < DPT_POS_FOREIGN; pos++) {
-		char what[64];
-
 		if (dpt_port_add(&d, pos, XBR_PORT_F_DEFAULT | XBR_PORT_F_PEER, 0))
 			break;
 		if (pos != 3 && pos != DPT_POS_FOREIGN - 1)
@@ -155,6 +155,39 @@ static int cost_hook(int hook)
 		ns = cost_run(d.prog_fd, hook == DPT_XDP, (uint32_t)dpt_env.ifindex[0], f, 60,
 			      &ret);
 		report(what, ns, 0, ret);
+	}
+	/* Known unicast again with the port table full (XBR_MAX_PORTS records)
+	 * and as many more stations in the forwarding table: the cost must not
+	 * depend on the bridge's size (hash lookups; the flood list is not
+	 * walked for a unicast). */
+	{
+		struct xbr_port fake = {};
+		struct xbr_fdb_val v = {};
+		struct xbr_fdb_key k = {};
+		__u32 i, nrec = 0, nfdb = 0;
+
+		for (i = 0; i < XBR_MAX_PORTS; i++) {
+			fake.ifindex = 1000000 + i;
+			fake.flags = XBR_PORT_F_DEFAULT | XBR_PORT_F_PEER;
+			fake.idx = i % XBR_MAX_PORTS;
+			if (bpf_map_update_elem(d.ports_fd, &fake.ifindex, &fake, BPF_NOEXIST) == 0)
+				nrec++;
+			k.mac[0] = 0x0a;
+			k.mac[1] = 0x59;
+			memcpy(k.mac + 2, &i, 4);
+			v.ifindex = fake.ifindex;
+			v.flags = xbr_fdb_out(fake.flags, fake.idx);
+			v.updated_ns = 0;
+			v.flags |= XBR_FDB_F_STATIC;
+			if (bpf_map_update_elem(d.fdb_fd, &k, &v, BPF_NOEXIST) == 0)
+				nfdb++;
+		}
+		frame_l2(f, s[1], s[0], 0x88b5);
+		ns = cost_run(d.prog_fd, hook == DPT_XDP, (uint32_t)dpt_env.ifindex[0], f, 60,
+			      &ret);
+		snprintf(what, sizeof(what), "known unicast, %u port records, +%u stations",
+			 nrec + (__u32)d.cfg.nports, nfdb);
+		report(what, ns, fl, ret);
 	}
 	err = 0;
 out:
