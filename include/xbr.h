@@ -204,6 +204,7 @@ enum xbr_ctl_op {
 	XBR_OP_DEL, /* -ENOENT if absent */
 	XBR_OP_FLUSH, /* by port (ifindex, 0 = all) and kind (flags) */
 	XBR_OP_TIMER_START, /* arm the ageing sweep */
+	XBR_OP_CLOCK, /* out: remote[0..1] jiffies64, remote[2..3] CLOCK_MONOTONIC ns */
 };
 
 enum {
@@ -254,7 +255,18 @@ struct xbr_config {
 	__u64 dp_version; /* hash of the loaded BPF objects: `up` after an upgrade reloads */
 	/* layout 2 */
 	__u32 npeers; /* valid entries in xbr_peers */
-	__u32 reserved[15];
+	/*
+	 * The datapath's clock (CLOCK_MONOTONIC, ns) read from jiffies, a plain
+	 * load, instead of bpf_ktime_get_coarse_ns() (a helper call, ~20 ns a
+	 * frame here): now = clk_ns + (jiffies64 - clk_jiffies) * clk_tick_ns.
+	 * Calibrated by the loader at `up` and `reload` (xbr_clock_calibrate());
+	 * clk_tick_ns 0 (a bridge of an older build): the helper. Same
+	 * resolution as the coarse clock (a tick).
+	 */
+	__u32 clk_tick_ns;
+	__u64 clk_jiffies;
+	__u64 clk_ns;
+	__u32 reserved[10];
 };
 
 enum {

@@ -304,6 +304,9 @@ int br_up(struct xbr_bridge *br, const struct xbr_up_opts *o)
 		pins_remove(br);
 		goto out;
 	}
+	if (xbr_clock_calibrate(br->prog[XBR_P_CTL], &br->cfg))
+		pr_debug("bridge \"%s\": jiffies clock not calibrated: the datapath calls the coarse clock",
+			 br->name);
 	err = pins_config_write(br);
 	if (!err) {
 		struct xbr_ctl_req c = { .op = XBR_OP_TIMER_START };
@@ -510,6 +513,8 @@ int br_reload(struct xbr_bridge *br)
 
 		if (bpf_map_lookup_elem(ls.map[XBR_M_CONFIG], &zero, &cfg) == 0) {
 			cfg.dp_version = xbr_dp_version();
+			/* Bridges of older builds get the jiffies clock too. */
+			xbr_clock_calibrate(ls.prog[XBR_P_CTL], &cfg);
 			bpf_map_update_elem(ls.map[XBR_M_CONFIG], &zero, &cfg, BPF_ANY);
 		}
 		err = pins_commit(br, &ls);

@@ -37,6 +37,21 @@ static __always_inline __u64 xbr_now(void)
 #endif
 }
 
+/*
+ * xbr_now_cfg - the same for the per-frame path, from jiffies when the loader
+ * calibrated the bridge (struct xbr_config, clk_*): a load and a multiply
+ * instead of a helper call. The result may be a tick ahead of or behind the
+ * coarse clock; xbr_fdb_expired() and xbr_fdb_refresh_due() take both.
+ */
+static __always_inline __u64 xbr_now_cfg(const struct xbr_config *cfg)
+{
+#ifndef XBR_CLOCK_PRECISE
+	if (!xbr_test_clock && cfg->clk_tick_ns)
+		return cfg->clk_ns + (bpf_jiffies64() - cfg->clk_jiffies) * cfg->clk_tick_ns;
+#endif
+	return xbr_now();
+}
+
 static __always_inline struct xbr_br_stats *xbr_get_br_stats(void)
 {
 	__u32 k = 0;

@@ -153,7 +153,7 @@ static __always_inline int xbr_ingress(void *data, void *data_end, __u32 ifindex
 		 !xbr_spoof_ok(data, data_end, in, cfg, tag_outside))
 		r->reason = XBR_DROP_SPOOF;
 	else {
-		now = xbr_now();
+		now = xbr_now_cfg(cfg);
 		verdict = xbr_decide(eth, in, cfg, now, &r->out, &r->reason);
 		if (verdict == XBR_V_FLOOD && !tag_outside)
 			verdict = xbr_neigh(data, data_end, in, cfg, now, &r->rep);
