@@ -70,7 +70,15 @@ assert_ping $first "$a_last" 2
 assert_ping $last "$(addr 0)" 2
 
 # witness: capture ARP requests for the last station in three other stations.
-W=(s1 s$((N / 2)) s$((N - 2)))
+# In tc mode every flood copy is queued on the sending CPU's backlog
+# (net.core.netdev_max_backlog, 1000 by default), and copies past it are
+# dropped by the kernel (as for the kernel bridge: br_flood queues the same
+# way). So with neigh-suppress off the witnesses are taken among the first
+# ports of the flood list (slot order is `up` order), and the request's
+# answer (queued behind the copies) may be lost on a bridge of more ports.
+B=$(cat /proc/sys/net/core/netdev_max_backlog 2>/dev/null || echo 1000)
+M=$((N < B * 9 / 10 ? N : B * 9 / 10))
+W=(s1 s$((M / 2)) s$((M - 2)))
 witness() {
 	local w
 	W_PIDS=()
@@ -92,10 +100,12 @@ witness_count() {
 	for w in "${W[@]}"; do n=$((n + $(tcpdump -nn -r "$T_TMP/$1.$w.pcap" 2>/dev/null | wc -l))); done
 	echo "$n"
 }
+# ask WHAT [may-fail]: the first station forgets the last and pings it (an
+# ARP request goes out, broadcast).
 ask() {
 	ip netns exec $first sysctl -qw net.ipv4.neigh.eth0.ucast_solicit=0
 	ip -n $first neigh flush dev eth0
-	ping_ok $first "$a_last" 1 ||
+	ping_ok $first "$a_last" 1 || [ -n "${2:-}" ] ||
 		t_fail "$1: ping $first -> $a_last failed; $first's neighbours: $(ip -n $first neigh show | tr '\n' '|'); bridge: $("$XBR" -b "$T_BR" -j stats | jq -c .fdb)"
 }
 
@@ -110,7 +120,7 @@ jq_ok "$J" ".fdb.arp_replied > $arp0" "the bridge answered no ARP request"
 
 must xbr set neigh-suppress off
 witness off
-ask "neigh-suppress off"
+if [ "$N" -le "$M" ]; then ask "neigh-suppress off"; else ask "neigh-suppress off" may-fail; fi
 seen=$(witness_count off)
 [ "$seen" -ge ${#W[@]} ] || t_fail "neigh-suppress off: the witnesses saw $seen ARP requests for $last, expected one each"
 
@@ -121,4 +131,4 @@ must timeout 300 "$XBR" -b "$T_BR" down
 n_ns=$(ip netns list | grep -c '^s[0-9]')
 [ "$n_ns" -eq 0 ] || t_fail "down left $n_ns namespaces"
 
-t_pass "$N stations ($((N + 1)) ports): first<->last ping, ARP for the last answered by the bridge and seen by no witness, flooded with neigh-suppress off; a faulted threaded up left nothing"
+t_pass "$N stations ($((N + 1)) ports): first<->last ping, ARP for the last answered by the bridge and seen by no witness (${W[*]}), flooded to them with neigh-suppress off; a faulted threaded up left nothing"
