@@ -46,7 +46,7 @@
  * The first cause of a failed operation, for its one-line message: the inner
  * steps note what failed, the entry point prints it once.
  */
-static char dp_why[256];
+static __thread char dp_why[256]; /* per thread: port_batch.c attaches from several */
 
 __attribute__((format(printf, 1, 2))) static void dp_note(const char *fmt, ...)
 {

@@ -44,6 +44,8 @@ struct batch {
 	int *err; /* per station: 0 made, else the errno (1: not tried) */
 	size_t n;
 	size_t next; /* the next station to make (atomic) */
+	size_t done; /* stations made or failed (atomic, for the progress line) */
+	int running; /* threads still working (atomic) */
 	int failed; /* set by the first failure (atomic) */
 	char msg[512]; /* that failure's message */
 	pthread_mutex_t lock; /* msg */
@@ -59,11 +61,11 @@ static void *worker(void *arg)
 
 	wb = malloc(sizeof(*wb));
 	if (!wb)
-		return NULL;
+		goto out;
 	*wb = *b->br;
 	if (nl_open(&wb->nl)) {
 		free(wb);
-		return NULL; /* the stations it would have made stay "not tried" */
+		goto out; /* the stations it would have made stay "not tried" */
 	}
 	for (;;) {
 		i = __atomic_fetch_add(&b->next, 1, __ATOMIC_SEQ_CST);
@@ -73,6 +75,7 @@ static void *worker(void *arg)
 		err = port_make(wb, &b->specs[i], &b->made[i]);
 		xbr_log_capture(NULL, 0);
 		b->err[i] = err;
+		__atomic_fetch_add(&b->done, 1, __ATOMIC_SEQ_CST);
 		if (err && !__atomic_exchange_n(&b->failed, 1, __ATOMIC_SEQ_CST)) {
 			pthread_mutex_lock(&b->lock);
 			snprintf(b->msg, sizeof(b->msg), "%s", msg);
@@ -81,7 +84,20 @@ static void *worker(void *arg)
 	}
 	nl_close(&wb->nl);
 	free(wb);
+out:
+	__atomic_fetch_sub(&b->running, 1, __ATOMIC_SEQ_CST);
 	return NULL;
+}
+
+/* Say the captured message @msg, line by line, as any other. */
+static void say(const char *msg)
+{
+	const char *p = msg, *nl;
+
+	while (*p && (nl = strchr(p, '\n'))) {
+		pr_warn("%.*s", (int)(nl - p), p);
+		p = nl + 1;
+	}
 }
 
 static int batch_workers(size_t n)
@@ -126,16 +142,23 @@ int port_add_batch(struct xbr_bridge *br, const struct xbr_ns_spec *specs, size_
 	for (k = 0; k < n; k++)
 		b.err[k] = 1; /* not tried */
 	pthread_mutex_init(&b.lock, NULL);
+	b.running = nw;
 	for (i = 0; i < nw; i++)
 		if (pthread_create(&tid[i], NULL, worker, &b) == 0)
 			started++;
+	__atomic_fetch_sub(&b.running, nw - started, __ATOMIC_SEQ_CST);
+	while (__atomic_load_n(&b.running, __ATOMIC_SEQ_CST) > 0) {
+		xbr_progress("up: namespace", __atomic_load_n(&b.done, __ATOMIC_SEQ_CST), n);
+		usleep(20000);
+	}
+	xbr_progress(NULL, 0, 0);
 	for (i = 0; i < started; i++)
 		pthread_join(tid[i], NULL);
 	pthread_mutex_destroy(&b.lock);
 
 	if (b.failed) {
 		/* The first failure says why; every station made goes. */
-		fputs(b.msg, stderr);
+		say(b.msg);
 		for (k = 0; k < n; k++) {
 			if (!b.err[k])
 				journal_undo(br, &b.made[k].j);

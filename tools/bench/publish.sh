@@ -58,7 +58,7 @@ tools/bench/smoke.sh                         # quick run + output checks (make t
 tools/bench/publish.sh DIR --notes FILE      # refresh this page from a run
 ```
 
-Options: `--metrics tcp,pps,lat,setup,flood,fdb`, `--modes kbr,xbr-tc,xbr-xdp`,
+Options: `--metrics tcp,pps,lat,setup,flood,fdb,nat`, `--modes kbr,xbr-tc,xbr-xdp`,
 `--reps N` (default 5), `--warmup N` (default 1), `--duration S` (default 2),
 `--big-reps N` (default 3, setup sizes >= 500), `--setup-sizes`, `--flood-ports`,
 `--fdb-sizes`, `--tcp-streams`, `--cpus G,S`, `--profile`, `--wait-quiet S`,

@@ -60,7 +60,8 @@ fmt_md() {
 	    ["lat", "UDP latency (sockperf ping-pong, 64-byte messages; sockperf reports RTT/2)"],
 	    ["setup", "Setup / teardown of N namespaces (xbr up/down vs classic ip(8) lab script)"],
 	    ["flood", "Flood: unknown-unicast 64-byte frames, counted at one receiver"],
-	    ["fdb", "Unicast 64-byte rate with N learned MACs in the FDB"]
+	    ["fdb", "Unicast 64-byte rate with N learned MACs in the FDB"],
+	    ["nat", "TCP from a station to the outside namespace through NAT (iperf3; kbr: Docker'"'"'s MASQUERADE rule, xbr: its own masquerade)"]
 	  ) as [$m, $title]
 	  | ($r.summary | map(select(.metric == $m))) as $rows
 	  | ($r.notes | map(select(.metric == $m))) as $notes
@@ -96,7 +97,7 @@ fmt_md() {
 	if [[ $PLOTS == 1 ]]; then
 		echo "## Plots"
 		echo
-		for p in tcp pps lat setup flood fdb; do
+		for p in tcp pps lat setup flood fdb nat; do
 			[[ $(jq --arg m "$p" '[.summary[] | select(.metric == $m)] | length' "$R") -gt 0 ]] &&
 				echo "![$p](plots/$p.png)"
 		done

@@ -2,7 +2,7 @@
 # xbr benchmark harness: kernel bridge vs xbr (tc, xdp) on the same lab topology.
 #
 # Usage: tools/bench/run.sh [options]
-#   --metrics LIST     comma list of tcp,pps,lat,setup,flood,fdb  (default: all;
+#   --metrics LIST     comma list of tcp,pps,lat,setup,flood,fdb,nat (default: all;
 #                      "none" with --profile runs only the profile)
 #   --modes LIST       comma list of kbr,xbr-tc,xbr-xdp            (default: all)
 #   --reps N           measured repetitions per case               (default: 5)
@@ -43,7 +43,7 @@ source "$BENCH_DIR/lib/metrics.sh"
 usage() { sed -n '2,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 
 # ---- defaults (standard set, sized for < 15 min on 2 cores) ----
-METRICS_CSV=tcp,pps,lat,setup,flood,fdb
+METRICS_CSV=tcp,pps,lat,setup,flood,fdb,nat
 MODES_CSV=kbr,xbr-tc,xbr-xdp
 REPS=5 WARMUP=1 QUICK=0 PROFILE=0 PLOTS=1 OUT=""
 SETUP_CSV=1,10,100,500 FLOOD_CSV=2,8,32,128 FDB_CSV=10,100000 STREAMS_CSV=1,4
@@ -103,7 +103,7 @@ mapfile -t FDB_SIZES < <(split_csv "$FDB_CSV")
 CPU_GEN=${CPUS_CSV%%,*} CPU_SINK=${CPUS_CSV#*,}
 (( $(nproc) >= 2 )) || { CPU_GEN=0 CPU_SINK=0; }
 for m in "${METRICS[@]}"; do
-	[[ $m =~ ^(tcp|pps|lat|setup|flood|fdb)$ ]] || die "unknown metric '$m'"
+	[[ $m =~ ^(tcp|pps|lat|setup|flood|fdb|nat)$ ]] || die "unknown metric '$m'"
 done
 [[ ${#METRICS[@]} -gt 0 || $PROFILE == 1 ]] || die "nothing to do (no metrics, no --profile)"
 [[ ${#MODES[@]} -gt 0 && ${MODES[0]} == kbr ]] || die "--modes must start with kbr (the baseline)"
@@ -141,6 +141,9 @@ done
 
 mkdir -p "$OUT"/{raw,tmp,logs}
 : >"$OUT/samples.jsonl"; : >"$OUT/notes.jsonl"; : >"$OUT/busy.log"; : >"$OUT/idle_wait.log"
+# Progress (sample N of M, time left) goes to the terminal, if there is one,
+# and never to the log: keep the terminal before stderr is teed to the log.
+if [[ -t 2 ]]; then exec {PROGRESS_FD}>&2; fi
 exec 2> >(tee -a "$OUT/logs/run.log" >&2)
 
 cleanup() {
@@ -189,7 +192,7 @@ run_pair_metrics() {
 			wait_idle 5
 			if ! topo_up "$mode" 2; then record_note pair all "$mode" "topology up failed (round $r)"; topo_down "$mode" || true; continue; fi
 			if ! l2_pair "$mode" 1 2; then record_note pair all "$mode" "no L2 reachability ns1<->ns2 (round $r)"; fi
-			for m in tcp pps lat; do has_metric "$m" && "m_$m" "$mode" "$r" "$warm"; done
+			for m in tcp pps lat nat; do has_metric "$m" && "m_$m" "$mode" "$r" "$warm"; done
 			topo_down "$mode" || warn "topo_down $mode failed"
 		done
 	done
@@ -231,7 +234,32 @@ run_scaled() { # METRIC NS_FOR(size) SIZES...
 	done
 }
 
-if has_metric tcp || has_metric pps || has_metric lat; then run_pair_metrics; fi
+# The samples planned, for the progress line (common.sh progress_step).
+count_samples() {
+	local n=0 i m
+	for m in tcp pps lat nat; do
+		has_metric "$m" || continue
+		if [[ $m == tcp || $m == nat ]]; then n=$((n + ROUNDS * ${#TCP_STREAMS[@]})); else n=$((n + ROUNDS)); fi
+	done
+	if has_metric setup; then
+		for i in "${!SETUP_SIZES[@]}"; do
+			n=$((n + $(last_round "${SETUP_SIZES[$i]}") - $(first_round "$i") + 1))
+		done
+	fi
+	if has_metric flood; then
+		for i in "${!FLOOD_PORTS[@]}"; do n=$((n + ROUNDS - $(first_round "$i") + 1)); done
+	fi
+	if has_metric fdb; then
+		for i in "${!FDB_SIZES[@]}"; do n=$((n + ROUNDS - $(first_round "$i") + 1)); done
+	fi
+	echo $((n * ${#ACTIVE[@]}))
+}
+PROGRESS_TOTAL=$(count_samples)
+PROGRESS_T0=$(now)
+log "samples planned: $PROGRESS_TOTAL"
+
+if has_metric nat; then nat_outside_up || die "cannot make the outside namespace for the nat metric"; fi
+if has_metric tcp || has_metric pps || has_metric lat || has_metric nat; then run_pair_metrics; fi
 if has_metric setup; then run_setup; fi
 if has_metric flood; then run_scaled flood - "${FLOOD_PORTS[@]}"; fi
 if has_metric fdb; then run_scaled fdb 3 "${FDB_SIZES[@]}"; fi
@@ -284,6 +312,7 @@ jq -n --arg cmd "$BENCH_CMDLINE" --arg started "$STARTED" \
 	   frame_bytes:"64 incl. FCS (60 handed to the device)"},
 	 pinning:{
 	   tcp:"iperf3 client in ns1 on CPU \($gen), iperf3 server in ns2 on CPU \($sink) (taskset)",
+	   nat:"iperf3 client in ns1 on CPU \($gen), iperf3 server in the outside namespace (198.51.100.2, behind the host veth carrying its default route) on CPU \($sink); kbr: ip_forward on and Docker'"'"'s rule `iptables -t nat -A POSTROUTING -s 172.16.0.0/16 ! -o kb -j MASQUERADE`; xbr: its own masquerade (the default of xbr up)",
 	   pps:"trafgen (-P 1, qdisc bypass) in ns1 on CPU \($gen); no user-space sink: frames counted from rx_packets of ns2 eth0 (bridge/veth softirq work runs on the sending CPU)",
 	   lat:"sockperf ping-pong client in ns1 on CPU \($gen), sockperf server in ns2 on CPU \($sink)",
 	   setup:"xbr / kbr-lab.sh pinned to CPU \($gen)",

@@ -38,6 +38,7 @@ record_sample() {
 		'{metric:$metric, case:$case, mode:$mode, round:$round, warmup:$warmup, time:$time, values:$values}' \
 		>>"$OUT/samples.jsonl"
 	log "sample $metric [$case] $mode round=$round${warm:+$([[ $warm == true ]] && echo ' (warm-up)')}: $*"
+	progress_step "$metric [$case] $mode"
 }
 
 # record_note METRIC CASE MODE TEXT -> a skipped/failed sample with a reason
@@ -46,6 +47,32 @@ record_note() {
 		'{metric:$metric, case:$case, mode:$mode, skipped:true, reason:$reason}' \
 		>>"$OUT/notes.jsonl"
 	warn "$1 [$2] $3: $4"
+	progress_step "$1 [$2] $3"
+}
+
+# --- progress on a terminal ------------------------------------------------
+# PROGRESS_TOTAL samples are planned (run.sh counts them); each sample or
+# note is one step. On a terminal only (PROGRESS_FD, opened by run.sh when
+# standard error is one), after each step: "sample N of M (WHAT), about T
+# left", T from the mean time per step so far. Never in the logs.
+PROGRESS_TOTAL=${PROGRESS_TOTAL:-0} PROGRESS_DONE=0 PROGRESS_T0=${PROGRESS_T0:-}
+
+# progress_line DONE TOTAL ELAPSED_S WHAT -> the line shown
+progress_line() {
+	awk -v d="$1" -v t="$2" -v e="$3" -v w="$4" 'BEGIN {
+		left = (d > 0 && t > d) ? e / d * (t - d) : 0
+		if (left >= 90) eta = sprintf("about %d min left", int(left / 60 + 0.5))
+		else eta = sprintf("about %d s left", int(left + 0.5))
+		if (d >= t) eta = "done"
+		printf "[bench] sample %d of %d (%s), %s\n", d, t, w, eta }'
+}
+
+progress_step() {
+	PROGRESS_DONE=$((PROGRESS_DONE + 1))
+	[[ -n ${PROGRESS_FD:-} && $PROGRESS_TOTAL -gt 0 ]] || return 0
+	local d=$PROGRESS_DONE
+	(( d > PROGRESS_TOTAL )) && d=$PROGRESS_TOTAL
+	progress_line "$d" "$PROGRESS_TOTAL" "$(fsub "$(now)" "${PROGRESS_T0:-$(now)}")" "$1" >&"$PROGRESS_FD"
 }
 
 # --- machine description ---------------------------------------------------

@@ -1,6 +1,6 @@
 # jq library for the benchmark report. Input (slurped): {meta, samples, notes}.
 
-def metric_order: {"tcp":0, "pps":1, "lat":2, "setup":3, "flood":4, "fdb":5};
+def metric_order: {"tcp":0, "pps":1, "lat":2, "setup":3, "flood":4, "fdb":5, "nat":6};
 def case_num: ([capture("(?<n>[0-9]+)")][0].n // "0") | tonumber;
 
 # field descriptions: unit, direction (higher|lower|info), label
@@ -23,7 +23,9 @@ def field_info:
     "fdb.pps":           {order:14, unit:"pps", better:"higher", label:"unicast forwarded"},
     "fdb.offered_pps":   {order:15, unit:"pps", better:"info", label:"offered"},
     "fdb.loss_pct":      {order:17, unit:"%", better:"lower", label:"loss"},
-    "fdb.fdb_entries":   {order:16, unit:"entries", better:"info", label:"FDB entries after fill"} };
+    "fdb.fdb_entries":   {order:16, unit:"entries", better:"info", label:"FDB entries after fill"},
+    "nat.gbps":          {order:18, unit:"Gbit/s", better:"higher", label:"throughput to the outside"},
+    "nat.retransmits":   {order:19, unit:"segments", better:"lower", label:"retransmits"} };
 
 def median: sort | if length == 0 then null
   elif length % 2 == 1 then .[(length - 1) / 2]
