@@ -25,6 +25,7 @@ declare -A inv=(
 	[reload]="reload"
 	["set ageing"]="set ageing 120"
 	["set icc"]="set icc on"
+	["set neigh-suppress"]="set neigh-suppress on"
 	["set mode"]="set mode $XBR_MODE"
 	["set nat"]="set nat on"
 	["publish show"]="publish show"
@@ -36,7 +37,7 @@ declare -A inv=(
 	[down]="down"
 )
 order=(up show "fdb show" "fdb add" "fdb replace" "fdb del" "fdb flush" "port show" "port add"
-	"port set" "port del" stats reload "set ageing" "set icc" "set mode" "set nat"
+	"port set" "port del" stats reload "set ageing" "set icc" "set neigh-suppress" "set mode" "set nat"
 	"publish add" "publish show" "publish del" monitor help version down)
 
 t_run "$XBR" -j help
@@ -118,7 +119,7 @@ for path in "${order[@]}"; do
 done
 # Help is JSON too with -j, at every level: the command's entry of the table.
 xjson up help
-jq_ok "$J" '.path == "up" and (.options | length) == 9' "-j up help: not up's entry"
+jq_ok "$J" '.path == "up" and (.options | length) == 10' "-j up help: not up's entry"
 xjson fdb help
 jq_ok "$J" '.path == "fdb" and (.commands | length) == 5' "-j fdb help: not fdb's entry"
 xjson -h
