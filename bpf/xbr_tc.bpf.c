@@ -108,6 +108,10 @@ int xbr_tc_ingress(struct __sk_buff *skb)
 			xbr_count_drop(r.in, XBR_DROP_REDIRECT);
 			return TC_ACT_SHOT;
 		}
+		/* The request was broadcast or multicast; the answer is for the
+		 * asker alone (redirect_peer does not look at the MACs again,
+		 * and ARP takes a broadcast reply as less sure, NUD_STALE). */
+		bpf_skb_change_type(skb, 0 /* PACKET_HOST */);
 		return xbr_send(r.in, r.in->ifindex, r.in->flags, r.in->idx, len);
 	}
 	if (verdict == XBR_V_FLOOD) {

@@ -123,8 +123,11 @@ int port_add_batch(struct xbr_bridge *br, const struct xbr_ns_spec *specs, size_
 
 	nw = batch_workers(n);
 	if (n < BATCH_MIN || nw < 2) {
-		for (k = 0; !err && k < n; k++)
+		for (k = 0; !err && k < n; k++) {
+			xbr_progress("up: namespace", k + 1, n);
 			err = port_add(br, &specs[k]);
+		}
+		xbr_progress(NULL, 0, 0);
 		return err;
 	}
 	err = netns_prepare(); /* once, before the threads make namespaces */
@@ -148,7 +151,9 @@ int port_add_batch(struct xbr_bridge *br, const struct xbr_ns_spec *specs, size_
 			started++;
 	__atomic_fetch_sub(&b.running, nw - started, __ATOMIC_SEQ_CST);
 	while (__atomic_load_n(&b.running, __ATOMIC_SEQ_CST) > 0) {
-		xbr_progress("up: namespace", __atomic_load_n(&b.done, __ATOMIC_SEQ_CST), n);
+		size_t done = __atomic_load_n(&b.done, __ATOMIC_SEQ_CST);
+
+		xbr_progress("up: namespace", done < n ? done + 1 : n, n);
 		usleep(20000);
 	}
 	xbr_progress(NULL, 0, 0);
