@@ -40,6 +40,7 @@ struct sweep_ctx {
 	__u32 ifindex; /* flush: port filter, 0 = all */
 	__u32 kinds; /* flush: XBR_FLUSH_* */
 	__u32 count;
+	__u32 remote[4]; /* flush with XBR_FLUSH_REMOTE: only entries behind this endpoint */
 };
 
 static long sweep_one(struct bpf_map *map, struct xbr_fdb_key *key, struct xbr_fdb_val *v,
@@ -72,6 +73,12 @@ static long flush_one(struct bpf_map *map, struct xbr_fdb_key *key, struct xbr_f
 {
 	if (!xbr_fdb_flush_match(v->ifindex, v->flags, sc->ifindex, sc->kinds))
 		return 0;
+	if ((sc->kinds & XBR_FLUSH_REMOTE) &&
+	    (!(v->flags & XBR_FDB_F_REMOTE) || ((v->remote[0] ^ sc->remote[0]) |
+						(v->remote[1] ^ sc->remote[1]) |
+						(v->remote[2] ^ sc->remote[2]) |
+						(v->remote[3] ^ sc->remote[3]))))
+		return 0;
 	xbr_fdb_remove(map, key, v, XBR_EV_DELETED, sc->now);
 	sc->count++;
 	return 0;
@@ -91,14 +98,20 @@ static __always_inline int ctl_del(struct xbr_ctl_req *c, __u64 now)
 	return 0;
 }
 
+/*
+ * ctl_add - add (or with @replace, overwrite) the entry of c->mac. An entry
+ * on an uplink must name the tunnel endpoint (XBR_FDB_F_REMOTE[6] and
+ * c->remote; the loader checks it is one of the uplink's peers), and only an
+ * entry on an uplink may.
+ */
 static __always_inline int ctl_add(struct xbr_ctl_req *c, __u64 now, int replace)
 {
 	struct xbr_fdb_key key = { .vlan = c->vlan };
-	/* Local entries only, no remote endpoint: what REMOTE entries need
-	 * (c->remote, an uplink port) comes with the VXLAN uplink. */
 	struct xbr_fdb_val nv = {
 		.ifindex = c->ifindex,
-		.flags = (c->flags & (XBR_FDB_F_STATIC | XBR_FDB_F_STICKY)) | XBR_FDB_F_USER,
+		.flags = (c->flags & (XBR_FDB_F_STATIC | XBR_FDB_F_STICKY | XBR_FDB_F_REMOTE |
+				      XBR_FDB_F_REMOTE6)) |
+			 XBR_FDB_F_USER,
 		.updated_ns = now,
 		.remote = { 0, 0, 0, 0 },
 	};
@@ -110,6 +123,11 @@ static __always_inline int ctl_add(struct xbr_ctl_req *c, __u64 now, int replace
 	p = bpf_map_lookup_elem(&xbr_ports, &ifindex);
 	if (!p)
 		return -19; /* ENODEV: not a port */
+	if (!(p->flags & XBR_PORT_F_TUNNEL) != !(nv.flags & XBR_FDB_F_REMOTE) ||
+	    (nv.flags & (XBR_FDB_F_REMOTE | XBR_FDB_F_REMOTE6)) == XBR_FDB_F_REMOTE6)
+		return -22; /* EINVAL */
+	if (nv.flags & XBR_FDB_F_REMOTE)
+		__builtin_memcpy(nv.remote, c->remote, sizeof(nv.remote));
 	nv.flags |= xbr_fdb_out(p->flags, p->idx);
 	__builtin_memcpy(key.mac, c->mac, ETH_ALEN);
 	v = bpf_map_lookup_elem(&xbr_fdb, &key);
@@ -154,6 +172,7 @@ int xbr_ctl(struct xbr_ctl_req *ctx)
 		sc.now = now;
 		sc.ifindex = c->ifindex;
 		sc.kinds = c->flags;
+		__builtin_memcpy(sc.remote, c->remote, sizeof(sc.remote));
 		bpf_for_each_map_elem(&xbr_fdb, flush_one, &sc, 0);
 		c->count = sc.count;
 		c->result = 0;

@@ -15,6 +15,11 @@
  *   drop          -> XDP_DROP, counted by reason.
  * Every devmap entry carries xbr_xdp_egress, which runs once per copy with the
  * egress ifindex and counts it as tx on that port, broadcast copies included.
+ *
+ * Uplinks (VXLAN devices) run no XDP and are in no devmap: the tunnel key is
+ * skb metadata. A frame bound for one (a unicast to a station behind an
+ * uplink, or a flood while the bridge has VXLAN peers) is handed to the tc
+ * program, which stays attached below XDP: xbr_xdp_to_tc().
  */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
@@ -75,6 +80,68 @@ static __always_inline void trace(__u32 verdict, __u32 out, __u32 flood_map, __u
 	xbr_xdp_last.reason = reason;
 }
 
+/*
+ * xbr_xdp_to_tc - hand a frame whose verdict needs an uplink to the tc
+ * program: take back what xbr_ingress() counted on ingress port @in (rx, and
+ * rx_flood for a flood) and pass the frame up. tc decides again over the same
+ * maps (learning finds the station already known, so nothing is learned or
+ * reported twice), counts, and sends it with the tunnel keys.
+ */
+static __always_inline int xbr_xdp_to_tc(const struct xbr_port *in, __u32 len, int verdict,
+					 __u32 out_ifindex)
+{
+	struct xbr_port_stats *s = xbr_get_port_stats(in->idx);
+
+	if (s) {
+		s->rx_packets--;
+		s->rx_bytes -= len;
+		if (verdict == XBR_V_FLOOD)
+			s->rx_flood--;
+	}
+	trace(verdict, out_ifindex, XBR_XDP_TO_TC, XBR_DROP_NONE);
+	return XDP_PASS;
+}
+
+/*
+ * xdp_reply - write the answer for the station of port @p over the request
+ * (lib/neigh.h) and send it back out of the ingress port @in. Not XDP_TX: a
+ * veth flushes an XDP_TX only into a peer that runs an XDP program itself
+ * (veth_xdp_flush()), and the station's end has GRO, not a program, so the
+ * reply would wait in its ring for the next frame. A devmap redirect to the
+ * port itself is flushed (ndo_xdp_xmit); its egress program counts the tx, as
+ * for any unicast. A subprogram of its own: the reply is built on its stack.
+ */
+static __noinline int xdp_reply(struct xdp_md *ctx, const struct xbr_port *in,
+				const struct xbr_port *p, __u32 nd)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct xbr_reply rep;
+	long ret;
+
+	if (!in || !p || xbr_neigh_build(data, data_end, p, nd, &rep))
+		goto drop;
+	if (rep.len == XBR_NA_LEN) {
+		if (data + XBR_NA_LEN > data_end)
+			goto drop;
+		__builtin_memcpy(data, rep.f.b, XBR_NA_LEN);
+	} else {
+		if (data + XBR_ARP_LEN > data_end)
+			goto drop;
+		__builtin_memcpy(data, rep.f.b, XBR_ARP_LEN);
+	}
+	ret = bpf_redirect_map(&xbr_xdp_tx, in->ifindex, XDP_DROP);
+	if (ret != XDP_REDIRECT)
+		goto drop;
+	trace(XBR_V_REPLY, in->ifindex, 0, XBR_DROP_NONE);
+	return (int)ret;
+drop: /* not a port in xbr_xdp_tx (being removed) */
+	if (in)
+		xbr_count_drop(in, XBR_DROP_REDIRECT);
+	trace(XBR_V_DROP, 0, 0, XBR_DROP_REDIRECT);
+	return XDP_DROP;
+}
+
 SEC("xdp")
 int xbr_xdp_ingress(struct xdp_md *ctx)
 {
@@ -85,9 +152,12 @@ int xbr_xdp_ingress(struct xdp_md *ctx)
 	int verdict;
 
 	/* XDP sees a VLAN tag in the frame: nothing was taken out of it. */
-	verdict = xbr_ingress(data, data_end, ctx->ingress_ifindex, (__u32)(data_end - data), 0,
-			      &r);
+	verdict = xbr_ingress(ctx, data, data_end, ctx->ingress_ifindex, (__u32)(data_end - data),
+			      0, &r);
 	if (verdict == XBR_V_UNICAST) {
+		if (r.out.flags & XBR_PORT_F_TUNNEL)
+			return xbr_xdp_to_tc(r.in, (__u32)(data_end - data), verdict,
+					     r.out.ifindex);
 		/* tx is counted by xbr_xdp_egress once the devmap hands the frame on. */
 		ret = bpf_redirect_map(&xbr_xdp_tx, r.out.ifindex, XDP_DROP);
 		if (ret != XDP_REDIRECT)
@@ -96,36 +166,11 @@ int xbr_xdp_ingress(struct xdp_md *ctx)
 		      ret == XDP_REDIRECT ? XBR_DROP_NONE : XBR_DROP_REDIRECT);
 		return (int)ret;
 	}
-	if (verdict == XBR_V_REPLY) {
-		/* The answer over the request, back out of the ingress port. */
-		if (r.rep.len == XBR_NA_LEN) {
-			if (data + XBR_NA_LEN > data_end)
-				goto drop_reply;
-			__builtin_memcpy(data, r.rep.f.b, XBR_NA_LEN);
-		} else {
-			if (data + XBR_ARP_LEN > data_end)
-				goto drop_reply;
-			__builtin_memcpy(data, r.rep.f.b, XBR_ARP_LEN);
-		}
-		/*
-		 * Not XDP_TX: a veth flushes an XDP_TX only into a peer that
-		 * runs an XDP program itself (veth_xdp_flush()), and the
-		 * station's end has GRO, not a program, so the reply would wait
-		 * in its ring for the next frame. A devmap redirect to the port
-		 * itself is flushed (ndo_xdp_xmit); its egress program counts
-		 * the tx, as for any unicast.
-		 */
-		ret = bpf_redirect_map(&xbr_xdp_tx, r.in->ifindex, XDP_DROP);
-		if (ret != XDP_REDIRECT)
-			goto drop_reply;
-		trace(XBR_V_REPLY, r.in->ifindex, 0, XBR_DROP_NONE);
-		return (int)ret;
-drop_reply: /* not a port in xbr_xdp_tx (being removed) */
-		xbr_count_drop(r.in, XBR_DROP_REDIRECT);
-		trace(XBR_V_DROP, 0, 0, XBR_DROP_REDIRECT);
-		return XDP_DROP;
-	}
+	if (verdict == XBR_V_REPLY)
+		return xdp_reply(ctx, r.in, r.ans.port, r.ans.nd);
 	if (verdict == XBR_V_FLOOD) {
+		if (r.cfg->npeers) /* copies for VXLAN peers: tc makes them */
+			return xbr_xdp_to_tc(r.in, (__u32)(data_end - data), verdict, 0);
 		if (r.in->flags & XBR_PORT_F_ISOLATED) {
 			trace(XBR_V_FLOOD, 0, XBR_XDP_FLOOD_ISO, XBR_DROP_NONE);
 			return (int)bpf_redirect_map(&xbr_xdp_flood_iso, 0,

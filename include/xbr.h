@@ -23,6 +23,12 @@
 #define XBR_MAX_PORTS 4096
 /* Upper bound of VXLAN peers (remote tunnel endpoints) on one bridge. */
 #define XBR_MAX_PEERS 256
+/* What VXLAN adds around a frame: outer IPv4 or IPv6 header, UDP, VXLAN and
+ * the inner Ethernet header. A station's MTU is the underlay's minus this. */
+#define XBR_VXLAN_OVERHEAD4 50
+#define XBR_VXLAN_OVERHEAD6 70
+/* The IANA port of VXLAN (RFC 7348). */
+#define XBR_VXLAN_PORT 4789
 /* Default FDB capacity (entries); set per bridge at `up`. */
 #define XBR_FDB_DEFAULT_SIZE 65536
 /* Default ageing time of learned entries. */
@@ -115,7 +121,13 @@ struct xbr_port {
 	__u32 idx; /* stable index into the per-port stats and learned-count arrays */
 	__u32 vni; /* uplink: VXLAN network identifier */
 	__u32 mtu; /* uplink: largest frame the tunnel carries (0: not checked) */
-	__u32 reserved[14];
+	/* Uplink only (zero for other kinds), in what layout 2 reserved. */
+	__u32 local[4]; /* uplink: local tunnel endpoint, network order; IPv4 in local[0] */
+	__u16 dstport; /* uplink: UDP port of the tunnel, host order */
+	__u8 tun_flags; /* uplink: XBR_PEER_F_V6 for an IPv6 underlay */
+	__u8 pad1;
+	__u32 underlay; /* uplink: ifindex of the underlay device given with `dev` (0: any) */
+	__u32 reserved[8];
 };
 
 /*
@@ -129,7 +141,7 @@ struct xbr_port_meta {
 };
 
 /* A VXLAN peer (remote tunnel endpoint) for head-end replication: xbr_peers,
- * slots [0, config.npeers) valid. */
+ * slots [0, config.npeers) valid. An uplink takes frames from its peers only. */
 enum { XBR_PEER_F_V6 = 1 << 0 };
 
 struct xbr_peer {
@@ -210,6 +222,8 @@ enum xbr_ctl_op {
 enum {
 	XBR_FLUSH_DYNAMIC = 1 << 0,
 	XBR_FLUSH_STATIC = 1 << 1,
+	/* only entries behind the tunnel endpoint req.remote (peer removal) */
+	XBR_FLUSH_REMOTE = 1 << 2,
 };
 
 struct xbr_ctl_req {
@@ -314,8 +328,9 @@ struct xbr_dp_saved {
 	__u32 known; /* XBR_FEAT_* that could be read */
 };
 
-/* Which devmap an XDP flood went through (test trace, xbr_xdp_decision). */
-enum { XBR_XDP_FLOOD_ALL = 1, XBR_XDP_FLOOD_ISO = 2 };
+/* Which devmap an XDP flood went through (test trace, xbr_xdp_decision);
+ * XBR_XDP_TO_TC: none, the frame was handed to tc (it needs an uplink). */
+enum { XBR_XDP_FLOOD_ALL = 1, XBR_XDP_FLOOD_ISO = 2, XBR_XDP_TO_TC = 3 };
 
 /* The XDP program's last decision, recorded only for tests (xbr_xdp_trace). */
 struct xbr_xdp_decision {
@@ -345,6 +360,7 @@ enum xbr_drop_reason {
 	XBR_DROP_REDIRECT, /* redirect helper failed */
 	XBR_DROP_SPOOF, /* spoof-check: source MAC/IP not the station's own */
 	XBR_DROP_TOO_BIG, /* larger than the egress tunnel carries */
+	XBR_DROP_TUNNEL, /* from an uplink: no tunnel key, another VNI, or not from a peer */
 	XBR_DROP__MAX,
 };
 

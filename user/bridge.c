@@ -572,7 +572,7 @@ int br_set_mode(struct xbr_bridge *br, int mode)
 {
 	struct xbr_port *v = NULL;
 	struct dp_port *d = NULL;
-	size_t n = 0, i;
+	size_t n = 0, i, k;
 	int err;
 
 	err = port_list(br, &v, &n);
@@ -583,13 +583,17 @@ int br_set_mode(struct xbr_bridge *br, int mode)
 		free(v);
 		return -ENOMEM;
 	}
-	for (i = 0; i < n; i++) {
-		d[i].ifindex = v[i].ifindex;
-		snprintf(d[i].ifname, sizeof(d[i].ifname), "%s", v[i].ifname);
-		d[i].rx_err = port_rx_open(br, &v[i], &d[i].rx_nsfd, d[i].rx_ifname);
+	for (i = 0, k = 0; i < n; i++) {
+		/* An uplink (a VXLAN device) runs tc in both modes. */
+		if (v[i].flags & XBR_PORT_F_TUNNEL)
+			continue;
+		d[k].ifindex = v[i].ifindex;
+		snprintf(d[k].ifname, sizeof(d[k].ifname), "%s", v[i].ifname);
+		d[k].rx_err = port_rx_open(br, &v[i], &d[k].rx_nsfd, d[k].rx_ifname);
+		k++;
 	}
-	err = dp_set_mode(br, mode, d, n);
-	for (i = 0; i < n; i++)
+	err = dp_set_mode(br, mode, d, k);
+	for (i = 0; i < k; i++)
 		if (d[i].rx_nsfd >= 0)
 			close(d[i].rx_nsfd);
 	free(d);
@@ -620,11 +624,17 @@ int br_port_add(struct xbr_bridge *br, const struct xbr_ns_spec *in)
 	free(used);
 	if (err)
 		return err;
+	spec.mtu = (uint32_t)br_uplink_mtu(br, 0); /* the tunnel's, with an uplink */
 	return port_add(br, &spec);
 }
 
 int br_port_del(struct xbr_bridge *br, const char *name)
 {
+	struct xbr_port p;
+
+	/* An uplink takes its peers and the other ports' MTU with it. */
+	if (port_find(br, name, &p) == 0 && p.kind == XBR_KIND_UPLINK)
+		return br_uplink_del(br, name);
 	nat_port_del(br, name);
 	return port_del(br, name);
 }

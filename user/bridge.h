@@ -84,9 +84,41 @@ struct xbr_fdb_row {
 	char ifname[XBR_IFNAMSIZ];
 	char netns[XBR_NSNAMSIZ]; /* the port's name */
 	char owner[80]; /* the port's owner (a CNI container ID), "" */
+	uint32_t remote[4]; /* XBR_FDB_F_REMOTE: the tunnel endpoint (dst) */
+	uint8_t kind; /* the port's kind */
 };
 /* Live (unexpired) FDB entries, sorted by port then MAC; caller frees *out. */
 int br_fdb_rows(struct xbr_bridge *br, struct xbr_fdb_row **out, size_t *n);
+
+/* ---- VXLAN uplinks (uplink.c) ---- */
+
+/* Add uplink @spec (kind set here) with its first peers @peers[0..n) (their
+ * ifindex ignored); the bridge's other ports get the tunnel's MTU. */
+int br_uplink_add(struct xbr_bridge *br, const struct xbr_ns_spec *spec,
+		  const struct xbr_peer *peers, size_t n);
+/* Remove an uplink, its peers, its device and entries; MTUs back. */
+int br_uplink_del(struct xbr_bridge *br, const char *name);
+/* Add or remove a peer (remote and flags of @peer; its ifindex ignored).
+ * A removed peer's frames are refused and its fdb entries flushed. */
+int br_uplink_peer_add(struct xbr_bridge *br, const char *name, const struct xbr_peer *peer);
+int br_uplink_peer_del(struct xbr_bridge *br, const char *name, const struct xbr_peer *peer);
+/* True when @peer (with its uplink's ifindex) is a peer. */
+int br_uplink_has_peer(struct xbr_bridge *br, const struct xbr_peer *peer);
+/* The smallest MTU of the bridge's uplinks but @skip_ifindex (0: none), 0
+ * when there is none: what its other ports get. */
+int br_uplink_mtu(struct xbr_bridge *br, uint32_t skip_ifindex);
+/* A peer's address as text. */
+const char *uplink_addr_str(const struct xbr_peer *p, char *buf, size_t len);
+
+struct xbr_uplink_row {
+	struct xbr_port port;
+	char dev[XBR_IFNAMSIZ]; /* the underlay device given with `dev`, "" */
+	struct xbr_peer *peers;
+	uint32_t npeers;
+};
+/* Every uplink with its peers; free with br_uplinks_free(). */
+int br_uplinks(struct xbr_bridge *br, struct xbr_uplink_row **out, size_t *n);
+void br_uplinks_free(struct xbr_uplink_row *rows, size_t n);
 
 /* Run a control request (xbr_ctl.bpf.c): its result, 0 or a negative errno. */
 int br_ctl(struct xbr_bridge *br, struct xbr_ctl_req *c);

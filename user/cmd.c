@@ -51,7 +51,8 @@ const struct xbr_cmd xbr_objects[] = {
 	{ .name = "stats", .summary = "counters per port and for the bridge", .fn = do_stats,
 	  .help = "Per port: rx/tx packets and bytes, flooded frames, entries learned, drops by\n"
 		  "reason (runt, no-port, same-port, bad-src, locked, isolated, redirect, spoof,\n"
-		  "too-big). Bridge-wide: learned, moved, aged, evicted, refused (table full),\n"
+		  "too-big, tunnel: from an uplink without the uplink's VNI or not from one of\n"
+		  "its peers). Bridge-wide: learned, moved, aged, evicted, refused (table full),\n"
 		  "refused-port (port at max-learned), deleted, ev-lost (events not published).",
 	  .flags = XBR_CMD_JSON },
 	{ .name = "reload", .summary = "swap in this build's datapath, keeping table and counters",
@@ -62,6 +63,8 @@ const struct xbr_cmd xbr_objects[] = {
 	{ .name = "set", .summary = "change a live bridge", .cmds = xbr_set_cmds },
 	{ .name = "publish", .summary = "the host's ports published to stations (DNAT, no proxy)",
 	  .cmds = xbr_publish_cmds, .dflt = "show" },
+	{ .name = "uplink", .summary = "VXLAN uplinks: one segment across hosts",
+	  .cmds = xbr_uplink_cmds, .dflt = "show" },
 	{ .name = "monitor", .summary = "forwarding-table events as they happen",
 	  .help = "learned, moved, aged, evicted, deleted, added: one line each (one JSON object\n"
 		  "a line with -j), until interrupted, N events were printed or SEC seconds passed.",
@@ -193,7 +196,7 @@ int cmd_parse_args(const struct xbr_cmd *c, const char *path, int argc, char **a
 		}
 		if (k >= XBR_MAX_OPTS)
 			return -E2BIG; /* a table bigger than XBR_MAX_OPTS: caught by the unit tests */
-		if (a->val[k]) {
+		if (a->val[k] && !(c->opts[k].flags & XBR_OPT_REPEAT)) {
 			pr_warn("%s: option \"%s\" given twice", who, c->opts[k].name);
 			return -EINVAL;
 		}
@@ -225,6 +228,14 @@ int cmd_parse_args(const struct xbr_cmd *c, const char *path, int argc, char **a
 					return -EINVAL;
 				}
 			}
+		}
+		if (c->opts[k].flags & XBR_OPT_REPEAT) {
+			if (a->nrep >= XBR_MAX_REPEAT) {
+				pr_warn("%s: option \"%s\" given more than %d times", who,
+					c->opts[k].name, XBR_MAX_REPEAT);
+				return -EINVAL;
+			}
+			a->rep[a->nrep++] = val;
 		}
 		a->val[k] = val;
 	}

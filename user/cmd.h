@@ -41,6 +41,10 @@ enum xbr_compl {
 
 /* Option flags. */
 #define XBR_OPT_REQUIRED (1u << 0) /* must be given (shown without brackets) */
+/* May be given again ("remote ADDR [remote ADDR]..."): every value, in order,
+ * in xbr_args.rep[]; at most one such option per command. */
+#define XBR_OPT_REPEAT (1u << 1)
+#define XBR_MAX_REPEAT 64
 
 /*
  * An option of a command: "--subnet CIDR", or a keyword as iproute2 has them
@@ -74,6 +78,8 @@ struct xbr_args {
 	const char *val[XBR_MAX_OPTS]; /* per option: its value, "" for a flag, NULL absent */
 	char **pos; /* positional arguments, in order */
 	int npos;
+	const char *rep[XBR_MAX_REPEAT]; /* the XBR_OPT_REPEAT option's values, in order */
+	int nrep;
 };
 
 struct xbr_cmd {
@@ -101,6 +107,7 @@ extern const char xbr_global_short[];
 /* Each object's commands, defined in its cmd_<object>.c. */
 extern const struct xbr_cmd xbr_fdb_cmds[];
 extern const struct xbr_cmd xbr_port_cmds[];
+extern const struct xbr_cmd xbr_uplink_cmds[];
 extern const struct xbr_cmd xbr_set_cmds[];
 extern const struct xbr_cmd xbr_publish_cmds[];
 extern const struct xbr_opt xbr_up_opts[];

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
 #include <bpf/bpf.h>
 #include "bridge.h"
 #include "cmd.h"
@@ -87,6 +88,57 @@ static int opt_mac(const char *cmd, const char *s, __u8 mac[6], int station)
 	return 0;
 }
 
+/*
+ * A station behind an uplink: "uplink NAME dst ADDR" (or "port NAME dst
+ * ADDR"); dst must be one of the uplink's peers. Fills @c's port, REMOTE
+ * flags and endpoint. One line and -EINVAL when it does not hold.
+ */
+static int opt_remote(struct xbr_bridge *br, const struct xbr_args *a, const char *mac,
+		      struct xbr_ctl_req *c)
+{
+	const char *up = arg_val(a, "uplink"), *port = up ? up : arg_val(a, "port");
+	const char *dst = arg_val(a, "dst");
+	struct xbr_peer p = {};
+	struct xbr_port rec;
+	struct in6_addr a6;
+
+	if (br_port_lookup(br, port, &rec)) {
+		pr_warn("%s \"%s\" is not a%s port of bridge \"%s\"", up ? "uplink" : "port", port,
+			up ? "n uplink" : "", br->name);
+		return -ENOENT;
+	}
+	if (!(rec.flags & XBR_PORT_F_TUNNEL)) {
+		if (!up && !dst)
+			return 0; /* a station on a local port */
+		pr_warn("port \"%s\" is not an uplink: dst is for stations behind one", port);
+		return -EINVAL;
+	}
+	if (!dst) {
+		pr_warn("fdb entry %s: on uplink \"%s\" it needs dst ADDR (the peer it is behind)", mac,
+			port);
+		return -EINVAL;
+	}
+	if (inet_pton(AF_INET, dst, p.remote) == 1) {
+		p.flags = 0;
+	} else if (inet_pton(AF_INET6, dst, &a6) == 1) {
+		memcpy(p.remote, &a6, 16);
+		p.flags = XBR_PEER_F_V6;
+	} else {
+		pr_warn("fdb entry %s: dst \"%s\" is not an IPv4 or IPv6 address", mac, dst);
+		return -EINVAL;
+	}
+	p.ifindex = rec.ifindex;
+	if (!br_uplink_has_peer(br, &p)) {
+		pr_warn("fdb entry %s: dst %s is not a peer of uplink \"%s\" (xbr uplink peer add %s %s)",
+			mac, dst, port, port, dst);
+		return -EINVAL;
+	}
+	c->ifindex = rec.ifindex;
+	c->flags |= XBR_FDB_F_REMOTE | (p.flags & XBR_PEER_F_V6 ? XBR_FDB_F_REMOTE6 : 0);
+	memcpy(c->remote, p.remote, sizeof(c->remote));
+	return 0;
+}
+
 static int fdb_addrep(const struct xbr_args *a, int replace)
 {
 	const char *cmd = replace ? "replace" : "add", *mac = a->pos[0];
@@ -97,11 +149,17 @@ static int fdb_addrep(const struct xbr_args *a, int replace)
 	err = opt_mac(cmd, mac, c.mac, 1);
 	if (err)
 		return err;
+	if (arg_has(a, "port") == arg_has(a, "uplink")) {
+		pr_warn("fdb %s \"%s\": give either port PORT or uplink NAME dst ADDR", cmd, mac);
+		return -EINVAL;
+	}
 	c.flags = arg_has(a, "sticky") ? XBR_FDB_F_STICKY :
 		  arg_has(a, "dynamic") ? 0 : XBR_FDB_F_STATIC;
 	err = cmd_open_bridge(&br);
 	if (!err)
 		err = opt_port(&br, a, &c.ifindex);
+	if (!err)
+		err = opt_remote(&br, a, mac, &c);
 	if (!err) {
 		err = br_ctl(&br, &c);
 		if (err == -EEXIST)
@@ -197,7 +255,11 @@ static const struct xbr_opt fdb_filter_opts[] = {
 
 static const struct xbr_opt fdb_add_opts[] = {
 	{ .name = "port", .alias = "dev", .arg = "PORT", .compl = XBR_C_PORT,
-	  .flags = XBR_OPT_REQUIRED, .help = "the port the station sits behind" },
+	  .help = "the port the station sits behind (this or uplink)" },
+	{ .name = "uplink", .arg = "NAME", .compl = XBR_C_PORTNAME,
+	  .help = "the station is on another host, behind uplink NAME" },
+	{ .name = "dst", .arg = "ADDR",
+	  .help = "behind an uplink: the peer (tunnel endpoint) it is behind" },
 	{ .name = "static", .group = 1, .help = "never ages, learning never changes it (default)" },
 	{ .name = "sticky", .group = 1, .help = "ages, but never moves to another port" },
 	{ .name = "dynamic", .group = 1, .help = "ages and moves like a learned entry" },

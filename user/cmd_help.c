@@ -66,6 +66,11 @@ static void syn_opts(struct syn *s, const struct xbr_cmd *c, int long_opts)
 			syn_add(s, "[%s]", buf);
 		} else if (o->flags & XBR_OPT_REQUIRED) {
 			syn_add(s, "%s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+			if (o->flags & XBR_OPT_REPEAT)
+				syn_add(s, "[%s%s%s]...", o->name, o->arg ? " " : "",
+					o->arg ? o->arg : "");
+		} else if (o->flags & XBR_OPT_REPEAT) {
+			syn_add(s, "[%s%s%s]...", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
 		} else {
 			syn_add(s, "[%s%s%s]", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
 		}
@@ -349,6 +354,8 @@ static void json_opts(struct xbr_json *j, const char *key, const struct xbr_opt 
 		if (opts[i].arg)
 			json_kv_string(j, "arg", opts[i].arg);
 		json_kv_bool(j, "required", opts[i].flags & XBR_OPT_REQUIRED);
+		if (opts[i].flags & XBR_OPT_REPEAT)
+			json_kv_bool(j, "repeat", true);
 		json_kv_string(j, "help", opts[i].help);
 		json_close_object(j);
 	}

@@ -164,6 +164,11 @@ static int port_set(const struct xbr_args *a)
 			port);
 		err = -EINVAL;
 	}
+	if (!err && (set & XBR_PORT_F_SPOOFCHK) && (p.flags & XBR_PORT_F_TUNNEL)) {
+		pr_warn("port \"%s\": spoof-check is for station ports; an uplink carries other hosts' stations",
+			port);
+		err = -EINVAL;
+	}
 	if (!err) {
 		p.flags = (p.flags | set) & ~clear;
 		if (v)

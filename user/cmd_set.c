@@ -78,6 +78,8 @@ static int set_neigh_suppress(struct xbr_bridge *br, const char *val)
 	if (!err)
 		err = br_ports(br, &ports, &n);
 	for (i = 0; !err && i < n; i++) {
+		if (ports[i].kind == XBR_KIND_UPLINK)
+			continue; /* answered by their own hosts */
 		if (on)
 			ports[i].flags |= XBR_PORT_F_NEIGH_SUPPRESS;
 		else

@@ -19,6 +19,7 @@ static const char *const drop_names[] = {
 	[XBR_DROP_BAD_SRC] = "bad-src",	  [XBR_DROP_LOCKED] = "locked",
 	[XBR_DROP_ISOLATED] = "isolated", [XBR_DROP_REDIRECT] = "redirect",
 	[XBR_DROP_SPOOF] = "spoof",	  [XBR_DROP_TOO_BIG] = "too-big",
+	[XBR_DROP_TUNNEL] = "tunnel",
 };
 _Static_assert(sizeof(drop_names) / sizeof(drop_names[0]) == XBR_DROP__MAX,
 	       "a drop reason has no name in drop_names");

@@ -100,6 +100,14 @@ int dp_devmaps_sync(int tx_fd, int flood_fd, int flood_iso_fd, int egress_prog_f
 	int open = xbr_may_flood(XBR_PORT_F_ISOLATED, p->flags);
 	__u32 key = p->ifindex;
 
+	/* An uplink takes no XDP frames: the XDP program hands what is bound
+	 * for one to tc (bpf/xbr_xdp.bpf.c). */
+	if (p->flags & XBR_PORT_F_TUNNEL) {
+		bpf_map_delete_elem(tx_fd, &key);
+		bpf_map_delete_elem(flood_fd, &key);
+		bpf_map_delete_elem(flood_iso_fd, &key);
+		return 0;
+	}
 	if (bpf_map_update_elem(tx_fd, &key, &val, BPF_ANY) < 0)
 		return -errno;
 	if (flood ? bpf_map_update_elem(flood_fd, &key, &val, BPF_ANY) < 0 :
@@ -250,9 +258,11 @@ int dp_port_attach(struct xbr_bridge *br, int ifindex, int nsfd, const char *rx_
 	int err;
 
 	dp_why[0] = '\0';
-	/* tc in both modes: under XDP it handles what XDP passes. */
+	/* tc in both modes: under XDP it handles what XDP passes. A port
+	 * without a receiving end (an uplink: a VXLAN device, whose tunnel keys
+	 * are skb metadata) runs tc only. */
 	err = tc_attach(br->prog[XBR_P_TC], ifindex);
-	if (err || br->cfg.mode != XBR_MODE_XDP)
+	if (err || br->cfg.mode != XBR_MODE_XDP || !rx_ifname || !rx_ifname[0])
 		return err;
 	err = rx_prepare(br, (__u32)ifindex, nsfd, rx_ifname);
 	if (!err)
@@ -392,7 +402,7 @@ int dp_swap(struct xbr_bridge *br, const struct xbr_loadset *ls, const struct xb
 				strerror(-err));
 			break;
 		}
-		if (br->cfg.mode == XBR_MODE_XDP) {
+		if (br->cfg.mode == XBR_MODE_XDP && !(v[i].flags & XBR_PORT_F_TUNNEL)) {
 			LIBBPF_OPTS(bpf_xdp_attach_opts, o, .old_prog_fd = br->prog[XBR_P_XDP]);
 
 			err = bpf_xdp_attach((int)v[i].ifindex, ls->prog[XBR_P_XDP],
@@ -410,7 +420,7 @@ int dp_swap(struct xbr_bridge *br, const struct xbr_loadset *ls, const struct xb
 			LIBBPF_OPTS(bpf_xdp_attach_opts, o, .old_prog_fd = ls->prog[XBR_P_XDP]);
 
 			tc_attach(br->prog[XBR_P_TC], (int)v[k].ifindex);
-			if (br->cfg.mode == XBR_MODE_XDP)
+			if (br->cfg.mode == XBR_MODE_XDP && !(v[k].flags & XBR_PORT_F_TUNNEL))
 				bpf_xdp_attach((int)v[k].ifindex, br->prog[XBR_P_XDP],
 					       XDP_FLAGS_DRV_MODE | XDP_FLAGS_REPLACE, &o);
 		}

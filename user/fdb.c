@@ -67,11 +67,13 @@ int br_fdb_rows(struct xbr_bridge *br, struct xbr_fdb_row **out, size_t *n)
 		rows[cnt].vlan = key.vlan;
 		rows[cnt].ifindex = val.ifindex;
 		rows[cnt].flags = val.flags;
+		memcpy(rows[cnt].remote, val.remote, sizeof(rows[cnt].remote));
 		rows[cnt].age_sec = now > val.updated_ns ? (now - val.updated_ns) / 1000000000ULL : 0;
 		for (i = 0; i < np; i++) {
 			if (ports[i].ifindex == val.ifindex) {
 				memcpy(rows[cnt].ifname, ports[i].ifname, XBR_IFNAMSIZ);
 				memcpy(rows[cnt].netns, ports[i].name, XBR_NSNAMSIZ);
+				rows[cnt].kind = ports[i].kind;
 				if (port_meta_get(br, val.ifindex, &meta) == 0)
 					memcpy(rows[cnt].owner, meta.owner, sizeof(rows[cnt].owner));
 				break;

@@ -6,6 +6,15 @@
 #include "json.h"
 #include "nat.h"
 
+/* The tunnel endpoint of a remote entry as text, "" for a local one. */
+static const char *fdb_dst(const struct xbr_fdb_row *r, char *buf, size_t len)
+{
+	if (!(r->flags & XBR_FDB_F_REMOTE))
+		return "";
+	return inet_ntop(r->flags & XBR_FDB_F_REMOTE6 ? AF_INET6 : AF_INET, r->remote, buf,
+			 (socklen_t)len);
+}
+
 /* `bridge fdb show`'s state: "static", or nothing for entries that age. */
 static const char *fdb_state(uint32_t flags)
 {
@@ -20,12 +29,12 @@ static const char *fdb_origin(uint32_t flags)
 
 /*
  * As `bridge fdb show`, then xbr's own fields:
- * aa:bb:cc:dd:ee:ff dev xbr0-ns1 [vlan N] [sticky] master xbr0 [static] [netns ns1]
- *   [owner ID] [age 3]
+ * aa:bb:cc:dd:ee:ff dev xbr0-ns1 [vlan N] [dst ADDR] [sticky] master xbr0 [static]
+ *   [netns ns1 | uplink NAME] [owner ID] [age 3]
  */
 void fdb_print_text(FILE *f, const char *bridge, const struct xbr_fdb_row *rows, size_t n)
 {
-	char mac[XBR_MAC_STRLEN];
+	char mac[XBR_MAC_STRLEN], dst[INET6_ADDRSTRLEN];
 	size_t i;
 
 	for (i = 0; i < n; i++) {
@@ -35,12 +44,16 @@ void fdb_print_text(FILE *f, const char *bridge, const struct xbr_fdb_row *rows,
 		fprintf(f, "%s dev %s", mac, r->ifname);
 		if (r->vlan)
 			fprintf(f, " vlan %u", r->vlan);
+		if (r->flags & XBR_FDB_F_REMOTE) /* where `bridge fdb` puts it */
+			fprintf(f, " dst %s", fdb_dst(r, dst, sizeof(dst)));
 		if (r->flags & XBR_FDB_F_STICKY)
 			fprintf(f, " sticky");
 		fprintf(f, " master %s", bridge);
 		if (r->flags & XBR_FDB_F_STATIC)
 			fprintf(f, " static");
-		if (r->netns[0])
+		if (r->kind == XBR_KIND_UPLINK)
+			fprintf(f, " uplink %s", r->netns);
+		else if (r->netns[0])
 			fprintf(f, " netns %s", r->netns);
 		if (r->owner[0])
 			fprintf(f, " owner %s", r->owner);
@@ -57,7 +70,7 @@ void fdb_print_json(FILE *f, const char *bridge, const struct xbr_fdb_row *rows,
 		    bool pretty)
 {
 	struct xbr_json j;
-	char mac[XBR_MAC_STRLEN];
+	char mac[XBR_MAC_STRLEN], dst[INET6_ADDRSTRLEN];
 	size_t i;
 
 	json_init(&j, f, pretty);
@@ -71,6 +84,8 @@ void fdb_print_json(FILE *f, const char *bridge, const struct xbr_fdb_row *rows,
 		json_kv_string(&j, "ifname", r->ifname);
 		if (r->vlan)
 			json_kv_uint(&j, "vlan", r->vlan);
+		if (r->flags & XBR_FDB_F_REMOTE)
+			json_kv_string(&j, "dst", fdb_dst(r, dst, sizeof(dst)));
 		json_key(&j, "flags");
 		json_open_array(&j);
 		if (r->flags & XBR_FDB_F_STICKY)
@@ -79,6 +94,8 @@ void fdb_print_json(FILE *f, const char *bridge, const struct xbr_fdb_row *rows,
 		json_kv_string(&j, "master", bridge);
 		json_kv_string(&j, "state", fdb_state(r->flags));
 		json_kv_string(&j, "netns", r->netns);
+		if (r->kind == XBR_KIND_UPLINK)
+			json_kv_string(&j, "uplink", r->netns);
 		if (r->owner[0])
 			json_kv_string(&j, "owner", r->owner);
 		if (!(r->flags & XBR_FDB_F_STATIC))
@@ -97,7 +114,8 @@ static const struct {
 	{ XBR_PORT_F_GATEWAY, "gateway" },   { XBR_PORT_F_LEARNING, "learning" },
 	{ XBR_PORT_F_FLOOD, "flood" },       { XBR_PORT_F_ISOLATED, "isolated" },
 	{ XBR_PORT_F_HAIRPIN, "hairpin" },   { XBR_PORT_F_LOCKED, "locked" },
-	{ XBR_PORT_F_SPOOFCHK, "spoof-check" }, { XBR_PORT_F_NEIGH_SUPPRESS, "neigh-suppress" },
+	{ XBR_PORT_F_SPOOFCHK, "spoof-check" }, { XBR_PORT_F_TUNNEL, "tunnel" },
+	{ XBR_PORT_F_NEIGH_SUPPRESS, "neigh-suppress" },
 };
 
 size_t port_flag_words(uint32_t flags, const char **words, size_t max)
@@ -149,10 +167,13 @@ void ports_print_text(FILE *f, const char *bridge, const struct xbr_config *cfg,
 
 		xbr_format_mac(p->mac, mac);
 		inet_ntop(AF_INET, &p->addr, addr, sizeof(addr));
-		fprintf(f, "%u: %s netns %s %s %s %s/%u", p->ifindex, p->ifname,
-			p->name[0] ? p->name : "-",
-			p->kind == XBR_KIND_GATEWAY ? "station" : kind_word(p->kind), mac, addr, p->plen);
-		if (cfg->plen6) {
+		fprintf(f, "%u: %s netns %s %s %s", p->ifindex, p->ifname, p->name[0] ? p->name : "-",
+			p->kind == XBR_KIND_GATEWAY ? "station" : kind_word(p->kind), mac);
+		if (p->kind == XBR_KIND_UPLINK) /* no address: a tunnel (xbr uplink show) */
+			fprintf(f, " vni %u mtu %u", p->vni, p->mtu);
+		else
+			fprintf(f, " %s/%u", addr, p->plen);
+		if (cfg->plen6 && p->kind != XBR_KIND_UPLINK) {
 			uint8_t a6[16];
 			char s6[INET6_ADDRSTRLEN];
 
@@ -195,9 +216,14 @@ static void port_json(struct xbr_json *j, const struct xbr_config *cfg, const st
 	if (meta && meta->owner[0])
 		json_kv_string(j, "owner", meta->owner);
 	json_kv_string(j, "mac", mac);
-	json_kv_string(j, "addr", addr);
-	json_kv_uint(j, "prefixlen", p->plen);
-	if (cfg->plen6) {
+	if (p->kind == XBR_KIND_UPLINK) { /* no address: a tunnel (xbr uplink show) */
+		json_kv_uint(j, "vni", p->vni);
+		json_kv_uint(j, "mtu", p->mtu);
+	} else {
+		json_kv_string(j, "addr", addr);
+		json_kv_uint(j, "prefixlen", p->plen);
+	}
+	if (cfg->plen6 && p->kind != XBR_KIND_UPLINK) {
 		uint8_t a6[16];
 		char s6[INET6_ADDRSTRLEN];
 

@@ -294,6 +294,15 @@ int nl_link_get(struct xbr_nl *nl, const char *name, struct xbr_link *out)
 	return err;
 }
 
+int nl_link_get_index(struct xbr_nl *nl, int ifindex, struct xbr_link *out)
+{
+	char buf[NL_REQ_SIZE] = { 0 }; /* no uninitialised padding on the wire */
+	struct nlmsghdr *nlh = link_msg(buf, RTM_GETLINK, 0, ifindex);
+
+	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+	return nl_talk(nl, nlh, link_get_cb, out);
+}
+
 struct dump_ctx {
 	int (*cb)(const struct xbr_link *l, void *data);
 	void *data;
@@ -412,6 +421,36 @@ int nl_link_set_up(struct xbr_nl *nl, int ifindex)
 
 	ifm->ifi_flags = IFF_UP;
 	ifm->ifi_change = IFF_UP;
+	return nl_talk(nl, nlh, NULL, NULL);
+}
+
+int nl_vxlan_add(struct xbr_nl *nl, const struct nl_vxlan *v)
+{
+	char buf[NL_REQ_SIZE] = { 0 }; /* no uninitialised padding on the wire */
+	struct nlmsghdr *nlh = link_msg(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, 0);
+	struct nlattr *linkinfo, *data;
+
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, v->name);
+	if (v->alias)
+		mnl_attr_put_strz(nlh, IFLA_IFALIAS, v->alias);
+	if (v->mtu)
+		mnl_attr_put_u32(nlh, IFLA_MTU, v->mtu);
+	linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "vxlan");
+	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+	/* External: no VNI or remote of its own, keys from BPF. */
+	mnl_attr_put_u8(nlh, IFLA_VXLAN_COLLECT_METADATA, 1);
+	/* Its own forwarding table stays unused: xbr's is the one. */
+	mnl_attr_put_u8(nlh, IFLA_VXLAN_LEARNING, 0);
+	mnl_attr_put_u16(nlh, IFLA_VXLAN_PORT, htons(v->dstport));
+	if (v->family == AF_INET6)
+		mnl_attr_put(nlh, IFLA_VXLAN_LOCAL6, 16, v->local);
+	else
+		mnl_attr_put(nlh, IFLA_VXLAN_LOCAL, 4, v->local);
+	if (v->link)
+		mnl_attr_put_u32(nlh, IFLA_VXLAN_LINK, (uint32_t)v->link);
+	mnl_attr_nest_end(nlh, data);
+	mnl_attr_nest_end(nlh, linkinfo);
 	return nl_talk(nl, nlh, NULL, NULL);
 }
 
@@ -681,4 +720,19 @@ int nl_route_dump(struct xbr_nl *nl, int family, struct xbr_route **out, size_t 
 	*out = c.v;
 	*n = c.n;
 	return 0;
+}
+
+int nl_addr_ifindex(struct xbr_nl *nl, int family, const void *addr)
+{
+	size_t alen = family == AF_INET6 ? 16 : 4, n = 0, i;
+	struct xbr_addr *v = NULL;
+	int err = nl_addr_dump(nl, family, 0, &v, &n), ifindex = -EADDRNOTAVAIL;
+
+	if (err)
+		return err;
+	for (i = 0; i < n && ifindex < 0; i++)
+		if (v[i].family == family && !memcmp(v[i].addr, addr, alen))
+			ifindex = v[i].ifindex;
+	free(v);
+	return ifindex;
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * rtnetlink operations xbr needs, over libmnl: links (veth pairs, up, alias,
- * MTU, delete, lookup, dump), addresses and routes (add, dump). Each socket is
+ * rtnetlink operations xbr needs, over libmnl: links (veth pairs, VXLAN
+ * devices, up, alias, MTU, delete, lookup, dump), addresses and routes (add, dump). Each socket is
  * bound to the network namespace it was opened in; nl_open_netns() opens one
  * inside a named namespace without moving the process. A refused request
  * keeps the kernel's extended-ACK text on its socket (nl_errmsg()).
@@ -71,6 +71,8 @@ const char *nl_strerror(const struct xbr_nl *nl, int err);
 
 /* Look a link up by name: 0 and *out filled, -ENODEV if absent. */
 int nl_link_get(struct xbr_nl *nl, const char *name, struct xbr_link *out);
+/* The same by ifindex. */
+int nl_link_get_index(struct xbr_nl *nl, int ifindex, struct xbr_link *out);
 /* Call @cb for every link; stops early when @cb returns non-zero. */
 int nl_link_dump(struct xbr_nl *nl, int (*cb)(const struct xbr_link *l, void *data), void *data);
 
@@ -105,6 +107,23 @@ int nl_route_add_default(struct xbr_nl *nl, int ifindex, uint32_t gw);
 int nl_route_add(struct xbr_nl *nl, int ifindex, int family, const void *dst, uint8_t dst_len,
 		 const void *gw);
 int nl_link_set_mtu(struct xbr_nl *nl, int ifindex, uint32_t mtu);
+
+/* A VXLAN device in external (collect_md) mode: the tunnel key of every
+ * frame comes from (and goes to) skb metadata, set by BPF. */
+struct nl_vxlan {
+	const char *name;
+	const char *alias; /* NULL: none */
+	int family; /* AF_INET or AF_INET6: of @local */
+	uint8_t local[16]; /* the local endpoint (IPv4 in the first 4 bytes) */
+	uint16_t dstport; /* UDP port, host order */
+	int link; /* ifindex of the underlay device, 0: any */
+	uint32_t mtu; /* 0: the kernel's choice */
+};
+/* Create it (down). */
+int nl_vxlan_add(struct xbr_nl *nl, const struct nl_vxlan *v);
+/* The ifindex of the interface holding address @addr (@family AF_INET: 4
+ * bytes, AF_INET6: 16), or -EADDRNOTAVAIL. */
+int nl_addr_ifindex(struct xbr_nl *nl, int family, const void *addr);
 
 /* Addresses of @family (AF_UNSPEC: all) on @ifindex (0: all links); caller frees *out. */
 int nl_addr_dump(struct xbr_nl *nl, int family, int ifindex, struct xbr_addr **out, size_t *n);

@@ -47,6 +47,14 @@ struct xbr_ns_spec {
 	char nspath[224]; /* attached: the namespace (bind mount or /proc/PID/ns/net) */
 	char ifname_in[16]; /* attached: interface name inside ("" = eth0) */
 	char owner[80]; /* attached: who the port belongs to (CNI container ID), shown */
+	uint32_t mtu; /* not uplink: MTU of both veth ends (0: the kernel's 1500),
+		       * set by the bridge when it has an uplink */
+	/* uplink: the VXLAN tunnel (user/port_uplink.c) */
+	uint32_t vni;
+	uint16_t dstport; /* host order */
+	uint8_t family; /* AF_INET or AF_INET6: of local */
+	uint8_t local[16]; /* the local endpoint, IPv4 in the first 4 bytes */
+	char dev[16]; /* the underlay device ("": any) */
 };
 int xbr_parse_ns_spec(const char *s, struct xbr_ns_spec *spec);
 

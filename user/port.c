@@ -23,7 +23,7 @@ static const struct port_kind *const port_kinds[XBR_KIND__MAX] = {
 	[XBR_KIND_STATION] = &port_station,
 	[XBR_KIND_GATEWAY] = &port_gateway,
 	[XBR_KIND_ATTACHED] = &port_attached,
-	/* [XBR_KIND_UPLINK]: the VXLAN uplink (not in this build) */
+	[XBR_KIND_UPLINK] = &port_uplink,
 };
 
 static const char *const kind_names[XBR_KIND__MAX] = {
@@ -157,6 +157,51 @@ int port_configure_inside(struct xbr_bridge *br, int nsfd, const char *ifname,
 	return err;
 }
 
+/* MTU @mtu on host-side end @ifindex and on receiving end @rx_ifname in
+ * namespace @nsfd (-1: the host). */
+static int mtu_set_ends(struct xbr_bridge *br, uint32_t ifindex, int nsfd, const char *rx_ifname,
+			unsigned int mtu, const char **step)
+{
+	struct xbr_nl nsnl, *nl = &br->nl;
+	struct xbr_link l;
+	int err;
+
+	*step = "set the MTU of the host-side end";
+	err = nl_link_set_mtu(&br->nl, (int)ifindex, mtu);
+	if (err)
+		return err;
+	*step = "set the MTU inside";
+	if (nsfd >= 0) {
+		err = nl_open_netns(&nsnl, nsfd);
+		if (err)
+			return err;
+		nl = &nsnl;
+	}
+	err = nl_link_get(nl, rx_ifname, &l);
+	if (!err)
+		err = nl_link_set_mtu(nl, l.ifindex, mtu);
+	if (nl != &br->nl)
+		nl_close(nl);
+	return err;
+}
+
+int port_set_mtu(struct xbr_bridge *br, const struct xbr_port *p, unsigned int mtu)
+{
+	char ifname[XBR_IFNAMSIZ];
+	const char *step = "open its namespace";
+	int nsfd = -1, err;
+
+	err = port_rx_open(br, p, &nsfd, ifname);
+	if (!err)
+		err = mtu_set_ends(br, p->ifindex, nsfd, ifname, mtu, &step);
+	if (nsfd >= 0)
+		close(nsfd);
+	if (err)
+		pr_warn("port \"%s\": cannot %s to %u: %s", p->kind == XBR_KIND_GATEWAY ? "gateway" : p->name, step,
+			mtu, strerror(-err));
+	return err;
+}
+
 /* ---- addresses ---- */
 
 int port_used_addrs(struct xbr_bridge *br, uint32_t **out, size_t *n)
@@ -285,6 +330,13 @@ int port_make(struct xbr_bridge *br, const struct xbr_ns_spec *spec, struct port
 	if (err)
 		goto undo; /* the kind said what failed */
 
+	/* A bridge with an uplink gives its ports the tunnel's MTU. */
+	if (spec->mtu && spec->kind != XBR_KIND_UPLINK) {
+		err = mtu_set_ends(br, p->ifindex, nsfd, pm->m.ifname_in, spec->mtu, &step);
+		if (err)
+			goto fail;
+	}
+
 	step = "attach the datapath";
 	err = xbr_fault("port-attach");
 	if (!err)
@@ -321,7 +373,8 @@ int port_commit(struct xbr_bridge *br, const struct xbr_ns_spec *spec, struct po
 
 	if ((br->cfg.flags & XBR_CFG_F_NO_ICC) && p->kind != XBR_KIND_GATEWAY)
 		p->flags |= XBR_PORT_F_ISOLATED;
-	if (br->cfg.flags & XBR_CFG_F_NEIGH_SUPPRESS)
+	/* Not on an uplink: its stations' answers come from their own hosts. */
+	if ((br->cfg.flags & XBR_CFG_F_NEIGH_SUPPRESS) && p->kind != XBR_KIND_UPLINK)
 		p->flags |= XBR_PORT_F_NEIGH_SUPPRESS;
 	err = xbr_fault("port-record");
 	if (!err)

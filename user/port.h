@@ -7,7 +7,7 @@
  * where its receiving end is, who owns it) and the links its kind made. What
  * differs between kinds is only what they make and remove, so a kind is a
  * struct port_kind in its own file (port_station.c, port_gateway.c,
- * port_attached.c) and an entry in port_kinds[] (port.c); port.c does the
+ * port_attached.c, port_uplink.c) and an entry in port_kinds[] (port.c); port.c does the
  * rest for all of them: the crash journal, the datapath attachment, the
  * records, the flood list, removal.
  */
@@ -39,7 +39,7 @@ struct port_kind {
 	void (*teardown)(struct xbr_bridge *br, const char *name, const char *ifname);
 };
 
-extern const struct port_kind port_station, port_gateway, port_attached;
+extern const struct port_kind port_station, port_gateway, port_attached, port_uplink;
 /* The kind's operations, NULL for a kind this build does not know. */
 const struct port_kind *port_kind_of(unsigned int kind);
 const char *port_kind_name(unsigned int kind);
@@ -98,6 +98,9 @@ int port_cleanup_intents(struct xbr_bridge *br, int ports_only);
 int port_spec_resolve(struct xbr_bridge *br, struct xbr_ns_spec *s, const uint32_t *used,
 		      size_t nused);
 int port_used_addrs(struct xbr_bridge *br, uint32_t **out, size_t *n);
+
+/* MTU @mtu on both ends of port @p (not an uplink); one line on failure. */
+int port_set_mtu(struct xbr_bridge *br, const struct xbr_port *p, unsigned int mtu);
 
 /* The receiving end of a port (XDP offloads): its namespace fd (-1: host,
  * else to be closed by the caller) and interface name. */

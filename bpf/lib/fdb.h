@@ -142,17 +142,41 @@ static __always_inline void xbr_fdb_remove(void *map, const struct xbr_fdb_key *
 }
 
 /*
- * xbr_learn - record that @mac was seen on port @in.
+ * The tunnel endpoint a frame from an uplink came from (lib/tunnel.h):
+ * @flags XBR_FDB_F_REMOTE, with XBR_FDB_F_REMOTE6 when @addr is IPv6.
+ */
+struct xbr_remote {
+	__u32 addr[4]; /* network byte order; IPv4 in addr[0] */
+	__u32 flags;
+};
+
+#define XBR_FDB_F_REMOTE_MASK (XBR_FDB_F_REMOTE | XBR_FDB_F_REMOTE6)
+
+/* Is entry @v behind the same tunnel endpoint as @rem? */
+static __always_inline int xbr_remote_same(const struct xbr_fdb_val *v, const struct xbr_remote *rem)
+{
+	return (v->flags & XBR_FDB_F_REMOTE_MASK) == rem->flags &&
+	       !((v->remote[0] ^ rem->addr[0]) | (v->remote[1] ^ rem->addr[1]) |
+		 (v->remote[2] ^ rem->addr[2]) | (v->remote[3] ^ rem->addr[3]));
+}
+
+/*
+ * xbr_learn - record that @mac was seen on port @in; @rem: the tunnel
+ * endpoint when @in is an uplink, NULL for every other port (a constant
+ * there: the compiler drops the remote handling from those paths).
  * - Unknown (or expired) station: inserted, unless the port is at its
  *   max-learned cap or the table is full; both refusals are counted. A full
  *   table never evicts: stations already in it keep working. A learned entry
- *   is local: flags 0, no remote endpoint.
- * - Known station on another port: moves, unless the entry is static or sticky.
+ *   has flags 0 (but its port's XBR_FDB_F_OUT* copy), and behind an uplink
+ *   REMOTE[6] with its endpoint.
+ * - Known station on another port, or behind another endpoint of the same
+ *   uplink: moves, unless the entry is static or sticky.
  * - Known station on this port: its timestamp is rewritten only when stale by
  *   XBR_REFRESH_NS, so a steady flow costs no map write per packet.
  */
 static __always_inline void xbr_learn(const __u8 *mac, const struct xbr_port *in,
-				      const struct xbr_config *cfg, __u64 now)
+				      const struct xbr_config *cfg, __u64 now,
+				      const struct xbr_remote *rem)
 {
 	struct xbr_fdb_key key = {};
 	struct xbr_fdb_val *v;
@@ -168,6 +192,11 @@ static __always_inline void xbr_learn(const __u8 *mac, const struct xbr_port *in
 			.updated_ns = now,
 			.remote = { 0, 0, 0, 0 },
 		};
+
+		if (rem) {
+			nv.flags |= rem->flags;
+			__builtin_memcpy(nv.remote, rem->addr, sizeof(nv.remote));
+		}
 
 		/* It aged while nobody swept: account for that first. */
 		if (v)
@@ -186,16 +215,25 @@ static __always_inline void xbr_learn(const __u8 *mac, const struct xbr_port *in
 		if (cnt)
 			__sync_fetch_and_add(cnt, 1);
 		XBR_BR_INC(learned);
-		xbr_event(XBR_EV_LEARNED, mac, 0, in->ifindex, 0, 0, now);
+		xbr_event(XBR_EV_LEARNED, mac, 0, in->ifindex, 0, nv.flags, now);
 		return;
 	}
 	if (v->flags & XBR_FDB_F_STATIC)
 		return;
-	if (v->ifindex != in->ifindex) {
+	if (v->ifindex != in->ifindex || (rem && !xbr_remote_same(v, rem))) {
 		__u32 old = v->ifindex;
 
 		if (v->flags & XBR_FDB_F_STICKY)
 			return;
+		/* The endpoint first, the port last: a reader that sees the new
+		 * port sees its endpoint (an IPv6 one may read torn meanwhile). */
+		if (rem) {
+			__builtin_memcpy(v->remote, rem->addr, sizeof(v->remote));
+			v->flags = (v->flags & ~XBR_FDB_F_REMOTE_MASK) | rem->flags;
+		} else if (v->flags & XBR_FDB_F_REMOTE_MASK) { /* back from an uplink */
+			v->flags &= ~XBR_FDB_F_REMOTE_MASK;
+			__builtin_memset(v->remote, 0, sizeof(v->remote));
+		}
 		v->ifindex = in->ifindex;
 		v->flags = (v->flags & ~XBR_FDB_F_OUT_MASK) | xbr_fdb_out(in->flags, in->idx);
 		v->updated_ns = now;
@@ -216,13 +254,15 @@ static __always_inline void xbr_learn(const __u8 *mac, const struct xbr_port *in
 /* Where a unicast leaves: what xbr_decide() tells the hook. */
 struct xbr_out {
 	__u32 ifindex;
-	__u32 flags; /* XBR_PORT_F_PEER of the egress port (and what the lookup gave) */
+	__u32 flags; /* XBR_PORT_F_PEER of the egress port (all its flags when looked up) */
 	__u32 idx; /* its stats index */
+	struct xbr_port *port; /* its record when looked up (always for an uplink), else NULL */
 };
 
 /*
  * xbr_decide - learn from @eth's source and choose where the frame goes.
- * @in: the ingress port's record; @cfg: bridge configuration.
+ * @in: the ingress port's record; @cfg: bridge configuration; @rem: the
+ * tunnel endpoint the frame came from when @in is an uplink, else NULL.
  * Returns XBR_V_DROP (with *reason set), XBR_V_FLOOD, or XBR_V_UNICAST with
  * *out set to the egress port.
  *
@@ -233,7 +273,8 @@ struct xbr_out {
  */
 static __always_inline int xbr_decide(const struct ethhdr *eth, const struct xbr_port *in,
 				      const struct xbr_config *cfg, __u64 now,
-				      struct xbr_out *out, __u32 *reason)
+				      const struct xbr_remote *rem, struct xbr_out *out,
+				      __u32 *reason)
 {
 	struct xbr_fdb_key key = {};
 	struct xbr_fdb_val *v;
@@ -253,7 +294,7 @@ static __always_inline int xbr_decide(const struct ethhdr *eth, const struct xbr
 			return XBR_V_DROP;
 		}
 	} else if (in->flags & XBR_PORT_F_LEARNING) {
-		xbr_learn(eth->h_source, in, cfg, now);
+		xbr_learn(eth->h_source, in, cfg, now, rem);
 	}
 
 	if (xbr_mac_is_group(eth->h_dest))
@@ -271,6 +312,7 @@ static __always_inline int xbr_decide(const struct ethhdr *eth, const struct xbr
 
 	vflags = v->flags;
 	out->ifindex = v->ifindex;
+	out->port = NULL;
 	if ((vflags & (XBR_FDB_F_OUT | XBR_FDB_F_REMOTE)) == XBR_FDB_F_OUT &&
 	    !(in->flags & XBR_PORT_F_ISOLATED)) {
 		out->flags = (vflags & XBR_FDB_F_OUT_PEER) ? XBR_PORT_F_PEER : 0;
@@ -289,6 +331,7 @@ static __always_inline int xbr_decide(const struct ethhdr *eth, const struct xbr
 
 	out->flags = op->flags;
 	out->idx = op->idx;
+	out->port = op;
 	return XBR_V_UNICAST;
 }
 

@@ -103,7 +103,7 @@ static __always_inline int xbr_spoof_ok(void *data, void *data_end, const struct
 struct xbr_ingress {
 	struct xbr_port *in; /* the ingress port; NULL: the device is no port (or no config) */
 	struct xbr_out out; /* XBR_V_UNICAST: the egress port */
-	struct xbr_reply rep; /* XBR_V_REPLY: the answer (lib/neigh.h) */
+	struct xbr_neigh_ans ans; /* XBR_V_REPLY: whose station to answer for (lib/neigh.h) */
 	struct xbr_config *cfg;
 	__u32 reason; /* XBR_V_DROP: enum xbr_drop_reason (XBR_DROP_NOPORT when !in) */
 };
@@ -112,6 +112,9 @@ struct xbr_ingress {
  * xbr_ingress - the shared part of an ingress hook for a frame of @len bytes
  * (as counted) at [@data, @data_end) entering device @ifindex. @tag_outside:
  * the hook already took a VLAN tag out of the frame (tc; see xbr_spoof_ok).
+ * @ctx: the hook's context; the tc program, which includes lib/tunnel.h
+ * (XBR_HAVE_TUNNEL), reads the tunnel key of a frame from an uplink from it.
+ * XDP never runs on an uplink (a VXLAN device) and has no such branch.
  * Returns the verdict (enum xbr_verdict) and fills @r:
  *   XBR_V_DROP    r->reason; counted (rx and drops[reason]) unless r->in is
  *                 NULL: not a port of this bridge, nothing counted;
@@ -120,11 +123,12 @@ struct xbr_ingress {
  *                 the tx (or a redirect drop);
  *   XBR_V_REPLY   a frame that would flood is an ARP request or neighbour
  *                 solicitation the bridge answers (lib/neigh.h): counted as
- *                 rx (not rx_flood); the hook writes r->rep over the frame,
- *                 sends it back out of r->in and counts the tx there.
+ *                 rx (not rx_flood); the hook writes the answer for r->ans
+ *                 over the frame (xbr_neigh_build()), sends it back out of
+ *                 r->in and counts the tx there.
  */
-static __always_inline int xbr_ingress(void *data, void *data_end, __u32 ifindex, __u32 len,
-				       int tag_outside, struct xbr_ingress *r)
+static __always_inline int xbr_ingress(void *ctx, void *data, void *data_end, __u32 ifindex,
+				       __u32 len, int tag_outside, struct xbr_ingress *r)
 {
 	struct xbr_port *in;
 	struct xbr_config *cfg;
@@ -152,11 +156,17 @@ static __always_inline int xbr_ingress(void *data, void *data_end, __u32 ifindex
 	else if ((in->flags & XBR_PORT_F_SPOOFCHK) &&
 		 !xbr_spoof_ok(data, data_end, in, cfg, tag_outside))
 		r->reason = XBR_DROP_SPOOF;
+#ifdef XBR_HAVE_TUNNEL
+	else if (in->flags & XBR_PORT_F_TUNNEL) { /* from an uplink: lib/tunnel.h */
+		now = xbr_now_cfg(cfg);
+		verdict = xbr_tunnel_decide(ctx, eth, in, cfg, now, &r->out, &r->reason);
+	}
+#endif
 	else {
 		now = xbr_now_cfg(cfg);
-		verdict = xbr_decide(eth, in, cfg, now, &r->out, &r->reason);
+		verdict = xbr_decide(eth, in, cfg, now, NULL, &r->out, &r->reason);
 		if (verdict == XBR_V_FLOOD && !tag_outside)
-			verdict = xbr_neigh(data, data_end, in, cfg, now, &r->rep);
+			verdict = xbr_neigh(data, data_end, in, cfg, now, &r->ans);
 	}
 	xbr_count_in(in, len, verdict, r->reason);
 	return verdict;

@@ -102,14 +102,18 @@ static __always_inline void xbr_station_mac_of(__u32 addr, __u8 mac[6])
 	__builtin_memcpy(mac + 2, &addr, 4);
 }
 
-/* ARP: a request for a known station? Then *rep is the reply. 1 or 0. */
+/* What xbr_neigh() found: the port whose station is asked for. */
+struct xbr_neigh_ans {
+	struct xbr_port *port;
+	__u32 nd; /* 0: ARP, 1: neighbour solicitation */
+};
+
+/* ARP: a request for a known station? Then a->port. 1 or 0. */
 static __always_inline int xbr_neigh_arp(void *data, void *data_end, const struct xbr_port *in,
 					 const struct xbr_config *cfg, __u64 now,
-					 struct xbr_reply *rep)
+					 struct xbr_neigh_ans *a)
 {
 	struct xbr_arp_frame *q = data;
-	struct xbr_arp_frame *a = &rep->f.arp;
-	struct xbr_port *p;
 	__u8 mac[6];
 	__u32 tip;
 
@@ -123,27 +127,13 @@ static __always_inline int xbr_neigh_arp(void *data, void *data_end, const struc
 	if (!q->arp.sip || q->arp.sip == tip || !tip)
 		return 0;
 	xbr_station_mac_of(tip, mac);
-	p = xbr_neigh_port(mac, tip, in, cfg, now, 0);
-	if (!p)
-		return 0;
-	__builtin_memcpy(a->eth.h_dest, q->arp.sha, ETH_ALEN);
-	__builtin_memcpy(a->eth.h_source, p->mac, ETH_ALEN);
-	a->eth.h_proto = __builtin_bswap16(ETH_P_ARP);
-	a->arp.hrd = __builtin_bswap16(1);
-	a->arp.pro = __builtin_bswap16(ETH_P_IP);
-	a->arp.hln = 6;
-	a->arp.pln = 4;
-	a->arp.op = __builtin_bswap16(2);
-	__builtin_memcpy(a->arp.sha, p->mac, ETH_ALEN);
-	a->arp.sip = tip;
-	__builtin_memcpy(a->arp.tha, q->arp.sha, ETH_ALEN);
-	a->arp.tip = q->arp.sip;
-	rep->len = XBR_ARP_LEN;
-	return 1;
+	a->port = xbr_neigh_port(mac, tip, in, cfg, now, 0);
+	a->nd = 0;
+	return a->port != NULL;
 }
 
 /*
- * xbr_csum16 - the Internet checksum of the IPv6 pseudo-header (@na's
+ * xbr_na_csum - the Internet checksum of the IPv6 pseudo-header (@na's
  * addresses, upper-layer length 32, next header 58) and @na's ICMPv6 message
  * (its checksum field 0), ready to store.
  */
@@ -163,15 +153,13 @@ static __always_inline __u16 xbr_na_csum(const struct xbr_nd_frame *na)
 	return (__u16)~sum;
 }
 
-/* ND: a solicitation for a known station? Then *rep is the advertisement. */
+/* ND: a solicitation for a known station? Then a->port. 1 or 0. */
 static __always_inline int xbr_neigh_nd(void *data, void *data_end, const struct xbr_port *in,
 					const struct xbr_config *cfg, __u64 now,
-					struct xbr_reply *rep)
+					struct xbr_neigh_ans *a)
 {
 	struct xbr_nd_frame *q = data;
-	struct xbr_nd_frame *a = &rep->f.na;
 	const __u8 *t;
-	struct xbr_port *p;
 	__u8 mac[6];
 	__u32 addr = 0;
 
@@ -206,56 +194,99 @@ static __always_inline int xbr_neigh_nd(void *data, void *data_end, const struct
 	} else {
 		return 0;
 	}
-	p = xbr_neigh_port(mac, addr, in, cfg, now, 1);
-	if (!p)
-		return 0;
-	__builtin_memcpy(a->eth.h_dest, q->eth.h_source, ETH_ALEN);
-	__builtin_memcpy(a->eth.h_source, p->mac, ETH_ALEN);
-	a->eth.h_proto = __builtin_bswap16(ETH_P_IPV6);
-	a->ip6.ver_tc_flow = __builtin_bswap32(0x60000000);
-	a->ip6.payload_len = __builtin_bswap16(32);
-	a->ip6.nexthdr = 58;
-	a->ip6.hop_limit = 255;
-	__builtin_memcpy(a->ip6.saddr, q->nd.target, 16);
-	__builtin_memcpy(a->ip6.daddr, q->ip6.saddr, 16);
-	a->nd.type = 136;
-	a->nd.code = 0;
-	a->nd.csum = 0;
-	a->nd.flags = __builtin_bswap32(0x60000000); /* solicited, override; not a router */
-	__builtin_memcpy(a->nd.target, q->nd.target, 16);
-	a->nd.opt_type = 2;
-	a->nd.opt_len = 1;
-	__builtin_memcpy(a->nd.opt_mac, p->mac, ETH_ALEN);
-	a->nd.csum = xbr_na_csum(a);
-	rep->len = XBR_NA_LEN;
-	return 1;
+	a->port = xbr_neigh_port(mac, addr, in, cfg, now, 1);
+	a->nd = 1;
+	return a->port != NULL;
 }
 
 /*
  * xbr_neigh - for a frame that would flood, entering @in: answer it instead?
- * Returns XBR_V_REPLY with *rep filled and the bridge counter bumped
- * (arp_replied, nd_replied), or XBR_V_FLOOD.
+ * Returns XBR_V_REPLY with *a filled and the bridge counter bumped
+ * (arp_replied, nd_replied), or XBR_V_FLOOD. The hook then writes the
+ * answer with xbr_neigh_build(), in a subprogram of its own: the 88-byte
+ * reply then lives on that frame's stack, not on the one the flood loop
+ * (and an uplink's per-peer loop) nests under.
  */
 static __always_inline int xbr_neigh(void *data, void *data_end, const struct xbr_port *in,
-				     const struct xbr_config *cfg, __u64 now, struct xbr_reply *rep)
+				     const struct xbr_config *cfg, __u64 now,
+				     struct xbr_neigh_ans *a)
 {
 	struct ethhdr *eth = data;
 
 	if ((void *)(eth + 1) > data_end)
 		return XBR_V_FLOOD;
 	if (eth->h_proto == __builtin_bswap16(ETH_P_ARP)) {
-		if (!xbr_neigh_arp(data, data_end, in, cfg, now, rep))
+		if (!xbr_neigh_arp(data, data_end, in, cfg, now, a))
 			return XBR_V_FLOOD;
 		XBR_BR_INC(arp_replied);
 		return XBR_V_REPLY;
 	}
 	if (eth->h_proto == __builtin_bswap16(ETH_P_IPV6)) {
-		if (!xbr_neigh_nd(data, data_end, in, cfg, now, rep))
+		if (!xbr_neigh_nd(data, data_end, in, cfg, now, a))
 			return XBR_V_FLOOD;
 		XBR_BR_INC(nd_replied);
 		return XBR_V_REPLY;
 	}
 	return XBR_V_FLOOD;
+}
+
+/*
+ * xbr_neigh_build - the answer to the request at [@data, @data_end) (which
+ * xbr_neigh() took) for the station of port @p, into *rep: an ARP reply or
+ * a neighbour advertisement (solicited, override, not a router, with the
+ * target link-layer address). Returns 0, or -1 if the frame is not the one
+ * parsed (cannot happen: the hook hands the same bytes).
+ */
+static __always_inline int xbr_neigh_build(void *data, void *data_end, const struct xbr_port *p,
+					   __u32 nd, struct xbr_reply *rep)
+{
+	if (!nd) {
+		struct xbr_arp_frame *q = data;
+		struct xbr_arp_frame *a = &rep->f.arp;
+
+		if ((void *)(q + 1) > data_end)
+			return -1;
+		__builtin_memcpy(a->eth.h_dest, q->arp.sha, ETH_ALEN);
+		__builtin_memcpy(a->eth.h_source, p->mac, ETH_ALEN);
+		a->eth.h_proto = __builtin_bswap16(ETH_P_ARP);
+		a->arp.hrd = __builtin_bswap16(1);
+		a->arp.pro = __builtin_bswap16(ETH_P_IP);
+		a->arp.hln = 6;
+		a->arp.pln = 4;
+		a->arp.op = __builtin_bswap16(2);
+		__builtin_memcpy(a->arp.sha, p->mac, ETH_ALEN);
+		a->arp.sip = q->arp.tip;
+		__builtin_memcpy(a->arp.tha, q->arp.sha, ETH_ALEN);
+		a->arp.tip = q->arp.sip;
+		rep->len = XBR_ARP_LEN;
+		return 0;
+	} else {
+		struct xbr_nd_frame *q = data;
+		struct xbr_nd_frame *a = &rep->f.na;
+
+		if ((void *)(q + 1) > data_end)
+			return -1;
+		__builtin_memcpy(a->eth.h_dest, q->eth.h_source, ETH_ALEN);
+		__builtin_memcpy(a->eth.h_source, p->mac, ETH_ALEN);
+		a->eth.h_proto = __builtin_bswap16(ETH_P_IPV6);
+		a->ip6.ver_tc_flow = __builtin_bswap32(0x60000000);
+		a->ip6.payload_len = __builtin_bswap16(32);
+		a->ip6.nexthdr = 58;
+		a->ip6.hop_limit = 255;
+		__builtin_memcpy(a->ip6.saddr, q->nd.target, 16);
+		__builtin_memcpy(a->ip6.daddr, q->ip6.saddr, 16);
+		a->nd.type = 136;
+		a->nd.code = 0;
+		a->nd.csum = 0;
+		a->nd.flags = __builtin_bswap32(0x60000000); /* solicited, override; not a router */
+		__builtin_memcpy(a->nd.target, q->nd.target, 16);
+		a->nd.opt_type = 2;
+		a->nd.opt_len = 1;
+		__builtin_memcpy(a->nd.opt_mac, p->mac, ETH_ALEN);
+		a->nd.csum = xbr_na_csum(a);
+		rep->len = XBR_NA_LEN;
+		return 0;
+	}
 }
 
 #endif /* XBR_BPF_NEIGH_H */

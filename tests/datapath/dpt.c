@@ -33,6 +33,7 @@
 #include "port.h"
 
 struct dpt_env dpt_env;
+bool dpt_test_tunnel;
 
 static int write_file(const char *path, const char *s)
 {
@@ -327,6 +328,7 @@ int dpt_open_ring(struct dpt *d, int hook, uint32_t fdb_size, bool real_clock,
 	/* Private maps: never touch (or reuse) a running bridge's pins. */
 	unpin_all(d->tc->obj);
 	d->tc->rodata->xbr_test_clock = !real_clock;
+	d->tc->rodata->xbr_test_tunnel = dpt_test_tunnel;
 	d->fdb_size = fdb_size ? fdb_size : XBR_FDB_DEFAULT_SIZE;
 	err = bpf_map__set_max_entries(d->tc->maps.xbr_fdb, d->fdb_size);
 	if (!err && ring_size)
@@ -557,6 +559,51 @@ int dpt_port_add(struct dpt *d, int pos, uint32_t flags, uint32_t max_learned)
 	d->present[pos] = true;
 	d->cfg.nports++;
 	memset(&d->snap[pos], 0, sizeof(d->snap[pos]));
+	return config_write(d);
+}
+
+int dpt_uplink_add(struct dpt *d, int pos, uint32_t ifindex, uint32_t vni, uint32_t mtu,
+		   const uint32_t local[4], int v6)
+{
+	struct xbr_port *p = &d->port[pos];
+	int err = dpt_port_add(d, pos, XBR_PORT_F_DEFAULT | XBR_PORT_F_TUNNEL, 0);
+
+	if (err)
+		return err;
+	/* Moved to the device: its record under the new ifindex, same slot. */
+	if (bpf_map_delete_elem(d->ports_fd, &p->ifindex) < 0)
+		return -errno;
+	if (d->hook == DPT_XDP) {
+		bpf_map_delete_elem(d->xtx_fd, &p->ifindex);
+		bpf_map_delete_elem(d->xflood_fd, &p->ifindex);
+		bpf_map_delete_elem(d->xiso_fd, &p->ifindex);
+	}
+	p->ifindex = ifindex;
+	p->kind = XBR_KIND_UPLINK;
+	p->addr = 0;
+	p->vni = vni;
+	p->mtu = mtu;
+	memcpy(p->local, local, sizeof(p->local));
+	p->tun_flags = v6 ? XBR_PEER_F_V6 : 0;
+	if (bpf_map_update_elem(d->ports_fd, &p->ifindex, p, BPF_NOEXIST) < 0)
+		return -errno;
+	if (d->hook == DPT_XDP) {
+		err = dp_devmaps_sync(d->xtx_fd, d->xflood_fd, d->xiso_fd, d->xegress_fd, p);
+		if (err)
+			return err;
+	}
+	return flood_write(d, p->slot, p);
+}
+
+int dpt_peers_set(struct dpt *d, const struct xbr_peer *v, uint32_t n)
+{
+	int fd = bpf_map__fd(d->tc->maps.xbr_peers);
+	__u32 i;
+
+	for (i = 0; i < n; i++)
+		if (bpf_map_update_elem(fd, &i, &v[i], BPF_ANY) < 0)
+			return -errno;
+	d->cfg.npeers = n;
 	return config_write(d);
 }
 

@@ -150,6 +150,21 @@ int dpt_set_ageing(struct dpt *d, uint64_t ageing_ns);
 /* The bridge's IPv6 prefix (plen6 0: no IPv6). */
 int dpt_set_prefix6(struct dpt *d, const uint8_t prefix[16], uint8_t plen6);
 
+/*
+ * Set before dpt_open*(): the tc program takes the tunnel key of a frame from
+ * an uplink from its .bss (xbr_test_rx_key, xbr_test_rx_err) and records the
+ * key it sets (xbr_test_tx_key/flags): lib/tunnel.h's test knob.
+ */
+extern bool dpt_test_tunnel;
+
+/* Make the port at @pos an uplink on device @ifindex (a VXLAN device made by
+ * the test): flags default + TUNNEL, VNI @vni, MTU @mtu, local endpoint
+ * @local (IPv6 with @v6). Counters by position as for any port. */
+int dpt_uplink_add(struct dpt *d, int pos, uint32_t ifindex, uint32_t vni, uint32_t mtu,
+		   const uint32_t local[4], int v6);
+/* The bridge's peers: xbr_peers slots [0, n) and config.npeers. */
+int dpt_peers_set(struct dpt *d, const struct xbr_peer *v, uint32_t n);
+
 /* Add the port at @pos (flood-list slot at the end, counters zeroed), as the
  * loader does; update the flags of a present one; remove one as the loader
  * does (record, dense flood list, then a FLUSH of its entries through ctl).

@@ -11,10 +11,14 @@
  *              programs do (test_rules.c);
  *   events   - the event ring past its room (loss counted in ev_lost), and
  *              entries without a remote endpoint (test_events.c);
+ *   tunnel   - VXLAN uplinks: learning behind an endpoint, the VNI and peer
+ *              checks, split horizon, keys of unicasts, real encapsulated
+ *              flood copies per peer, too-big, XDP's hand-over to tc
+ *              (test_tunnel.c);
  *   fuzz     - hostile frames (runts, cut and stacked tags, odd EtherTypes, bad
  *              sources, maximum sizes) through both hooks against the model
  *              (test_fuzz.c). XBR_FUZZ_FRAMES=N per hook, XBR_FUZZ_SEED=S.
- * Usage: test_datapath [fixtures|model|xdp|rules|events|fuzz]...  (none: every group)
+ * Usage: test_datapath [fixtures|model|xdp|rules|events|tunnel|fuzz]...  (none: every group)
  * XBR_DP_VERBOSE=1 shows libbpf's debug output.
  * Needs root; enters a private network namespace for its veth ports.
  * Exit status: number of failed tests (0: all passed).
@@ -61,17 +65,19 @@ static int group(const char *name)
 
 int main(int argc, char **argv)
 {
-	static const char *const known[] = { "fixtures", "model", "xdp",  "rules",
-					       "events",   "fuzz",  "neigh", "cost" };
+	static const char *const known[] = { "fixtures", "model", "xdp",   "rules", "events",
+					     "tunnel",   "fuzz",  "neigh", "cost" };
+	const int nknown = (int)(sizeof(known) / sizeof(known[0]));
 	int failed = 0, err, i, k;
 
 	g_argc = argc;
 	g_argv = argv;
 	for (i = 1; i < argc; i++) {
-		for (k = 0; k < 8 && strcmp(argv[i], known[k]); k++)
+		for (k = 0; k < nknown && strcmp(argv[i], known[k]); k++)
 			;
-		if (k == 8) {
-			fprintf(stderr, "usage: test_datapath [fixtures|model|xdp|rules|events|fuzz|neigh|cost]...\n");
+		if (k == nknown) {
+			fprintf(stderr,
+				"usage: test_datapath [fixtures|model|xdp|rules|events|tunnel|fuzz|neigh|cost]...\n");
 			return 2;
 		}
 	}
@@ -100,6 +106,8 @@ int main(int argc, char **argv)
 		failed += run_event_tests();
 	if (group("neigh"))
 		failed += run_neigh_tests();
+	if (group("tunnel"))
+		failed += run_tunnel_tests();
 	if (group("fuzz"))
 		failed += run_fuzz_tests();
 	/* Not a test: per-frame costs, printed only when asked for by name. */

@@ -9,6 +9,7 @@ int run_xdp_tests(void); /* test_xdp.c: devmaps, flood-map choice, non-port pass
 int run_fuzz_tests(void); /* test_fuzz.c: hostile frames against the model */
 int run_rule_tests(void); /* test_rules.c: xbr_rules.h in user space agrees with the programs */
 int run_event_tests(void); /* test_events.c: the event ring past its room, local entries */
+int run_tunnel_tests(void); /* test_tunnel.c: VXLAN uplinks: keys, learning, replication */
 
 int run_neigh_tests(void); /* test_neigh.c: neigh-suppress case by case, reply bytes */
 int run_cost(void); /* cost.c: ns per frame (make bench-dp), never asserted */

@@ -5,7 +5,8 @@
 # as printing prints exactly one JSON document, an object or an array
 # (monitor: one object a line), and each other command prints nothing on
 # success. Also: `fdb add|replace|del ... dev IFNAME` as `bridge fdb` has it,
-# and fdb flush tells its count.
+# and fdb flush tells its count. The uplink commands run over an underlay veth
+# in the test's namespace.
 T_BR=xjson
 . "$(dirname "$0")/lib.sh"
 
@@ -31,6 +32,11 @@ declare -A inv=(
 	["publish show"]="publish show"
 	["publish add"]="publish add 8080 ns1:80"
 	["publish del"]="publish del 8080"
+	["uplink add"]="uplink add vx vxlan id 5 local 198.51.100.1 remote 198.51.100.2"
+	["uplink show"]="uplink show"
+	["uplink peer add"]="uplink peer add vx 198.51.100.3"
+	["uplink peer del"]="uplink peer del vx 198.51.100.3"
+	["uplink del"]="uplink del vx"
 	[monitor]="monitor count 1 timeout 10"
 	[help]="help"
 	[version]="version"
@@ -38,7 +44,12 @@ declare -A inv=(
 )
 order=(up show "fdb show" "fdb add" "fdb replace" "fdb del" "fdb flush" "port show" "port add"
 	"port set" "port del" stats reload "set ageing" "set icc" "set neigh-suppress" "set mode" "set nat"
-	"publish add" "publish show" "publish del" monitor help version down)
+	"publish add" "publish show" "publish del" "uplink add" "uplink show" "uplink peer add"
+	"uplink peer del" "uplink del" monitor help version down)
+# The uplink's local address: an underlay veth here.
+ip link add ul0 type veth peer name ul1 && ip link set ul0 up && ip link set ul1 up &&
+	ip addr add 198.51.100.1/24 dev ul0 || t_fail "cannot make the underlay veth"
+
 
 t_run "$XBR" -j help
 table=$T_OUT
@@ -86,7 +97,8 @@ for path in "${order[@]}"; do
 		one_doc "$T_OUT" || t_fail "xbr -j ${inv[$path]}: not one JSON object or array: $T_OUT"
 		# -p: the same document, indented
 		if [ "$path" != up ] && [ "$path" != "port add" ] && [ "$path" != "fdb flush" ] &&
-			[ "$path" != "publish add" ] && [ "$path" != "publish del" ]; then
+			[ "$path" != "publish add" ] && [ "$path" != "publish del" ] &&
+			[ "$path" != "uplink add" ]; then
 			p=$(timeout 30 "$XBR" -b "$T_BR" -p "$@" 2>&1) || t_fail "xbr -p ${inv[$path]} failed: $p"
 			[ "$(jq -cS 'del(.. | .age?, .ts_ns?, .rx_packets?, .tx_packets?, .rx_bytes?, .tx_bytes?)' <<<"$p")" = \
 				"$(jq -cS 'del(.. | .age?, .ts_ns?, .rx_packets?, .tx_packets?, .rx_bytes?, .tx_bytes?)' <<<"$T_OUT")" ] ||
@@ -113,6 +125,8 @@ for path in "${order[@]}"; do
 	"publish add") jq_ok "$T_OUT" '.host_port == 8080 and .station == "ns1" and .station_port == 80 and .rules == 2' "publish add -j" ;;
 	"publish show") jq_ok "$T_OUT" 'length == 1 and .[0].host_port == 8080 and .[0].rules == 2' "publish show -j" ;;
 	"publish del") jq_ok "$T_OUT" '.host_port == 8080 and .rules == 2' "publish del -j" ;;
+	"uplink add") jq_ok "$T_OUT" '.name == "vx" and .id == 5 and .mtu == 1450 and .peers == ["198.51.100.2"]' "uplink add -j" ;;
+	"uplink show") jq_ok "$T_OUT" 'length == 1 and .[0].local == "198.51.100.1"' "uplink show -j" ;;
 	version) jq_ok "$T_OUT" '.xbr and (.libbpf | startswith("v")) and (.datapath | length == 16)' "version -j" ;;
 	esac
 	n=$((n + 1))

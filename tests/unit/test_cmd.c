@@ -199,8 +199,9 @@ static void test_args(void **state)
 	assert_int_equal(parse("port add", "", &a, store, argv), -EINVAL);
 	assert_int_equal(parse("port del", "a b", &a, store, argv), -EINVAL);
 	assert_int_equal(parse("down", "x", &a, store, argv), -EINVAL);
-	/* a required keyword, and its alias */
-	assert_int_equal(parse("fdb add", "02:00:00:00:00:01", &a, store, argv), -EINVAL);
+	/* a required keyword, a keyword's alias */
+	assert_int_equal(parse("uplink add", "u1 vxlan id 1 local 198.51.100.1", &a, store, argv),
+			 -EINVAL);
 	assert_int_equal(parse("fdb add", "02:00:00:00:00:01 dev xbr0-ns1 sticky", &a, store, argv),
 			 0);
 	assert_string_equal(arg_val(&a, "port"), "xbr0-ns1");
@@ -209,6 +210,15 @@ static void test_args(void **state)
 	assert_int_equal(parse("fdb add", "02:00:00:00:00:01 port a static dynamic", &a, store,
 			       argv), -EINVAL);
 	assert_int_equal(parse("fdb flush", "dynamic static", &a, store, argv), -EINVAL);
+	/* a repeatable keyword: every value in order; others still once */
+	assert_int_equal(parse("uplink add",
+			       "u1 vxlan id 1 remote 198.51.100.2 local 198.51.100.1 remote 2001:db8::2",
+			       &a, store, argv), 0);
+	assert_int_equal(a.nrep, 2);
+	assert_string_equal(a.rep[0], "198.51.100.2");
+	assert_string_equal(a.rep[1], "2001:db8::2");
+	assert_int_equal(parse("uplink add", "u1 vxlan id 1 id 2 local a remote b", &a, store, argv),
+			 -EINVAL);
 	/* keyword pairs */
 	assert_int_equal(parse("port set", "ns1 learning off max_learned 5", &a, store, argv), 0);
 	assert_string_equal(arg_val(&a, "learning"), "off");
@@ -277,7 +287,11 @@ static void test_synopsis(void **state)
 
 	(void)state;
 	help_synopsis(buf, sizeof(buf), "fdb add", find("fdb add"));
-	assert_string_equal(buf, "fdb add MAC port PORT [static|sticky|dynamic]");
+	assert_string_equal(buf,
+			    "fdb add MAC [port PORT] [uplink NAME] [dst ADDR] [static|sticky|dynamic]");
+	help_synopsis(buf, sizeof(buf), "uplink add", find("uplink add"));
+	assert_string_equal(buf, "uplink add NAME vxlan id VNI local ADDR remote ADDR [remote ADDR]... "
+				 "[dstport PORT] [dev IFNAME]");
 	help_synopsis(buf, sizeof(buf), "port add", find("port add"));
 	assert_string_equal(buf, "port add NAME [ADDR/PLEN] [netns PATH] [ifname IF]");
 	help_synopsis(buf, sizeof(buf), "set icc", find("set icc"));

@@ -295,7 +295,7 @@ static void test_port_flag_words(void **state)
 		{ XBR_PORT_F_GATEWAY, "gateway" },   { XBR_PORT_F_LEARNING, "learning" },
 		{ XBR_PORT_F_FLOOD, "flood" },       { XBR_PORT_F_ISOLATED, "isolated" },
 		{ XBR_PORT_F_HAIRPIN, "hairpin" },   { XBR_PORT_F_LOCKED, "locked" },
-		{ XBR_PORT_F_SPOOFCHK, "spoof-check" },
+		{ XBR_PORT_F_SPOOFCHK, "spoof-check" }, { XBR_PORT_F_TUNNEL, "tunnel" },
 		{ XBR_PORT_F_NEIGH_SUPPRESS, "neigh-suppress" },
 	};
 	const char *w[32];

@@ -105,6 +105,13 @@ if has nat; then
 	table nat "$(cases nat gbps ' stream(s)')" 1 >"$P/nat.dat"
 	histogram nat "TCP from a station to the outside through NAT (iperf3), median, bars min..max" "Gbit/s" "$P/nat.dat"
 fi
+if has vxlan; then
+	{
+		table vxlan '[["tcp P=1", "gbps", "TCP, Gbit/s"]]' 1
+		table vxlan '[["pps 64B", "pps", "64-byte frames, 100 kpps"]]' 1e5
+	} >"$P/vxlan.dat"
+	histogram vxlan "Two hosts over VXLAN, station to station, median, bars min..max" "Gbit/s | 100 kpps" "$P/vxlan.dat"
+fi
 if has setup; then
 	table setup "$(cases setup up_s)" 1 | sed 's/^N=//' >"$P/setup-up.dat"
 	table setup "$(cases setup down_s)" 1 | sed 's/^N=//' >"$P/setup-down.dat"

@@ -61,7 +61,8 @@ fmt_md() {
 	    ["setup", "Setup / teardown of N namespaces (xbr up/down vs classic ip(8) lab script)"],
 	    ["flood", "Flood: unknown-unicast 64-byte frames, counted at one receiver"],
 	    ["fdb", "Unicast 64-byte rate with N learned MACs in the FDB"],
-	    ["nat", "TCP from a station to the outside namespace through NAT (iperf3; kbr: Docker'"'"'s MASQUERADE rule, xbr: its own masquerade)"]
+	    ["nat", "TCP from a station to the outside namespace through NAT (iperf3; kbr: Docker'"'"'s MASQUERADE rule, xbr: its own masquerade)"],
+	    ["vxlan", "Two hosts, one segment over VXLAN: TCP (iperf3, 1 stream) and 64-byte frames (trafgen) from a station on host A to one on host B (kbr: a kernel bridge with a VXLAN port on each host; xbr: xbr uplink add)"]
 	  ) as [$m, $title]
 	  | ($r.summary | map(select(.metric == $m))) as $rows
 	  | ($r.notes | map(select(.metric == $m))) as $notes
@@ -97,7 +98,7 @@ fmt_md() {
 	if [[ $PLOTS == 1 ]]; then
 		echo "## Plots"
 		echo
-		for p in tcp pps lat setup flood fdb nat; do
+		for p in tcp pps lat setup flood fdb nat vxlan; do
 			[[ $(jq --arg m "$p" '[.summary[] | select(.metric == $m)] | length' "$R") -gt 0 ]] &&
 				echo "![$p](plots/$p.png)"
 		done

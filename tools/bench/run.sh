@@ -2,7 +2,7 @@
 # xbr benchmark harness: kernel bridge vs xbr (tc, xdp) on the same lab topology.
 #
 # Usage: tools/bench/run.sh [options]
-#   --metrics LIST     comma list of tcp,pps,lat,setup,flood,fdb,nat (default: all;
+#   --metrics LIST     comma list of tcp,pps,lat,setup,flood,fdb,nat,vxlan (default: all;
 #                      "none" with --profile runs only the profile)
 #   --modes LIST       comma list of kbr,xbr-tc,xbr-xdp            (default: all)
 #   --reps N           measured repetitions per case               (default: 5)
@@ -39,11 +39,13 @@ source "$BENCH_DIR/lib/common.sh"
 source "$BENCH_DIR/lib/topo.sh"
 # shellcheck source=lib/metrics.sh
 source "$BENCH_DIR/lib/metrics.sh"
+# shellcheck source=lib/vxlan.sh
+source "$BENCH_DIR/lib/vxlan.sh"
 
 usage() { sed -n '2,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 
 # ---- defaults (standard set, sized for < 15 min on 2 cores) ----
-METRICS_CSV=tcp,pps,lat,setup,flood,fdb,nat
+METRICS_CSV=tcp,pps,lat,setup,flood,fdb,nat,vxlan
 MODES_CSV=kbr,xbr-tc,xbr-xdp
 REPS=5 WARMUP=1 QUICK=0 PROFILE=0 PLOTS=1 OUT=""
 SETUP_CSV=1,10,100,500 FLOOD_CSV=2,8,32,128 FDB_CSV=10,100000 STREAMS_CSV=1,4
@@ -103,7 +105,7 @@ mapfile -t FDB_SIZES < <(split_csv "$FDB_CSV")
 CPU_GEN=${CPUS_CSV%%,*} CPU_SINK=${CPUS_CSV#*,}
 (( $(nproc) >= 2 )) || { CPU_GEN=0 CPU_SINK=0; }
 for m in "${METRICS[@]}"; do
-	[[ $m =~ ^(tcp|pps|lat|setup|flood|fdb|nat)$ ]] || die "unknown metric '$m'"
+	[[ $m =~ ^(tcp|pps|lat|setup|flood|fdb|nat|vxlan)$ ]] || die "unknown metric '$m'"
 done
 [[ ${#METRICS[@]} -gt 0 || $PROFILE == 1 ]] || die "nothing to do (no metrics, no --profile)"
 [[ ${#MODES[@]} -gt 0 && ${MODES[0]} == kbr ]] || die "--modes must start with kbr (the baseline)"
@@ -252,6 +254,7 @@ count_samples() {
 	if has_metric fdb; then
 		for i in "${!FDB_SIZES[@]}"; do n=$((n + ROUNDS - $(first_round "$i") + 1)); done
 	fi
+	if has_metric vxlan; then n=$((n + 2 * ROUNDS)); fi
 	echo $((n * ${#ACTIVE[@]}))
 }
 PROGRESS_TOTAL=$(count_samples)
@@ -263,6 +266,7 @@ if has_metric tcp || has_metric pps || has_metric lat || has_metric nat; then ru
 if has_metric setup; then run_setup; fi
 if has_metric flood; then run_scaled flood - "${FLOOD_PORTS[@]}"; fi
 if has_metric fdb; then run_scaled fdb 3 "${FDB_SIZES[@]}"; fi
+if has_metric vxlan; then run_vxlan; fi
 if (( PROFILE )); then
 	command -v perf >/dev/null || die "--profile needs perf (linux-perf)"
 	for mode in "${ACTIVE[@]}"; do
@@ -318,6 +322,7 @@ jq -n --arg cmd "$BENCH_CMDLINE" --arg started "$STARTED" \
 	   setup:"xbr / kbr-lab.sh pinned to CPU \($gen)",
 	   flood:"trafgen in ns1 on CPU \($gen); counted at ns2 rx_packets",
 	   fdb:"FDB filled by trafgen in ns3 (distinct source MACs); trafgen ns1->ns2 on CPU \($gen)",
+	   vxlan:"two hosts (net + mount namespaces) joined by a veth underlay; iperf3 client / trafgen in host A'"'"'s station on CPU \($gen), iperf3 server in host B'"'"'s station on CPU \($sink); station MTU 1450 in every mode",
 	   profile:"perf record -a -g -F 999 (all CPUs), same pinning as tcp/pps"}}' >"$OUT/meta.json"
 
 log "measurements done in ${ELAPSED}s; writing report"

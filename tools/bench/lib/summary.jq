@@ -1,6 +1,6 @@
 # jq library for the benchmark report. Input (slurped): {meta, samples, notes}.
 
-def metric_order: {"tcp":0, "pps":1, "lat":2, "setup":3, "flood":4, "fdb":5, "nat":6};
+def metric_order: {"tcp":0, "pps":1, "lat":2, "setup":3, "flood":4, "fdb":5, "nat":6, "vxlan":7};
 def case_num: ([capture("(?<n>[0-9]+)")][0].n // "0") | tonumber;
 
 # field descriptions: unit, direction (higher|lower|info), label
@@ -25,7 +25,12 @@ def field_info:
     "fdb.loss_pct":      {order:17, unit:"%", better:"lower", label:"loss"},
     "fdb.fdb_entries":   {order:16, unit:"entries", better:"info", label:"FDB entries after fill"},
     "nat.gbps":          {order:18, unit:"Gbit/s", better:"higher", label:"throughput to the outside"},
-    "nat.retransmits":   {order:19, unit:"segments", better:"lower", label:"retransmits"} };
+    "nat.retransmits":   {order:19, unit:"segments", better:"lower", label:"retransmits"},
+    "vxlan.gbps":        {order:20, unit:"Gbit/s", better:"higher", label:"throughput across the overlay"},
+    "vxlan.retransmits": {order:21, unit:"segments", better:"lower", label:"retransmits"},
+    "vxlan.pps":         {order:22, unit:"pps", better:"higher", label:"forwarded across (sink rx)"},
+    "vxlan.offered_pps": {order:23, unit:"pps", better:"info", label:"offered (generator tx)"},
+    "vxlan.loss_pct":    {order:24, unit:"%", better:"lower", label:"loss"} };
 
 def median: sort | if length == 0 then null
   elif length % 2 == 1 then .[(length - 1) / 2]
