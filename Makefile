@@ -45,7 +45,7 @@ override CFLAGS += -Werror
 BPF_CFLAGS += -Werror
 endif
 # Only what xbr calls: libbpf's own libelf and zlib come with libbpf.so.
-LDLIBS   := $(shell $(PKG_CONFIG) --libs libbpf libmnl libnftables 2>/dev/null || echo -lbpf -lmnl -lnftables)
+LDLIBS   := $(shell $(PKG_CONFIG) --libs libbpf libmnl libnftables 2>/dev/null || echo -lbpf -lmnl -lnftables) -pthread
 
 ifeq ($(V),1)
 Q :=
@@ -77,7 +77,7 @@ DP_BIN    := $(BUILD)/tests/test_datapath
 .DELETE_ON_ERROR:
 # The BPF objects are kept: they are what the skeletons embed.
 .SECONDARY: $(BPF_OBJS)
-.PHONY: all deps run test check san fuzz unit datapath integration bench bench-smoke clean \
+.PHONY: all deps run test check san fuzz unit datapath integration bench bench-dp bench-smoke clean \
 	lab-down install uninstall man
 
 all: $(XBR) $(XBR_CNI)
@@ -181,6 +181,13 @@ fuzz:
 	@tools/deps.sh test
 	@$(MAKE) --no-print-directory $(DP_BIN)
 	@XBR_FUZZ_FRAMES=$${XBR_FUZZ_FRAMES:-1000000} $(DP_BIN) fuzz
+
+# xbr's own work per frame in ns (BPF_PROG_TEST_RUN on the real programs,
+# beside a redirect-only floor); tests/datapath/cost.c. Never asserted.
+bench-dp:
+	@tools/deps.sh test
+	@$(MAKE) --no-print-directory $(DP_BIN)
+	@$(DP_BIN) cost
 
 # Kernel bridge vs xbr tc vs xbr XDP, one run (tools/bench/run.sh --help
 # for options, e.g. make bench BENCH_ARGS="--metrics tcp,pps --reps 7").

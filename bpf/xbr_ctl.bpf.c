@@ -128,6 +128,7 @@ static __always_inline int ctl_add(struct xbr_ctl_req *c, __u64 now, int replace
 		return -22; /* EINVAL */
 	if (nv.flags & XBR_FDB_F_REMOTE)
 		__builtin_memcpy(nv.remote, c->remote, sizeof(nv.remote));
+	nv.flags |= xbr_fdb_out(p->flags, p->idx);
 	__builtin_memcpy(key.mac, c->mac, ETH_ALEN);
 	v = bpf_map_lookup_elem(&xbr_fdb, &key);
 	if (v) {
@@ -187,6 +188,21 @@ int xbr_ctl(struct xbr_ctl_req *ctx)
 		bpf_timer_set_callback(&tm->t, sweep_timer_cb);
 		c->result = (int)bpf_timer_start(&tm->t, XBR_SWEEP_NS, 0);
 		break;
+	case XBR_OP_CLOCK: {
+		/* One instant on both clocks, for xbr_clock_calibrate(). */
+		__u64 j = bpf_jiffies64(), t = bpf_ktime_get_ns();
+
+		c->remote[0] = (__u32)j;
+		c->remote[1] = (__u32)(j >> 32);
+		c->remote[2] = (__u32)t;
+		c->remote[3] = (__u32)(t >> 32);
+		c->result = 0;
+		ctx->remote[0] = c->remote[0];
+		ctx->remote[1] = c->remote[1];
+		ctx->remote[2] = c->remote[2];
+		ctx->remote[3] = c->remote[3];
+		break;
+	}
 	default:
 		c->result = -22; /* EINVAL */
 	}

@@ -9,8 +9,11 @@
  *                    namespace (bpf_redirect() for the host's gateway port;
  *                    the endpoint's tunnel key, then bpf_redirect(), for a
  *                    station behind an uplink: lib/tunnel.h),
- *   flood         -> one bpf_clone_redirect() per allowed port (bpf_loop),
- *                    one per peer for an uplink,
+ *   flood         -> one bpf_clone_redirect() per allowed port (bpf_loop) but
+ *                    the last, which gets the frame itself (as unicast); one
+ *                    clone per peer for an uplink,
+ *   reply         -> an ARP/ND answer made by the bridge (lib/neigh.h) written
+ *                    over the request and sent back to the asking station,
  *   drop          -> TC_ACT_SHOT, counted by reason.
  * The same program runs on uplinks (VXLAN devices), where the ingress
  * prologue reads the tunnel key of each frame (lib/tunnel.h).
@@ -30,7 +33,25 @@ struct flood_ctx {
 	const struct xbr_port *in;
 	__u32 len;
 	__u32 sent;
+	/* The last port found that may receive the flood: it gets the original
+	 * frame once the loop is done (no clone), the others a clone each.
+	 * Never an uplink: those take a clone per peer, with its tunnel key. */
+	__u32 last_ifindex;
+	__u16 last_flags;
+	__u16 last_idx;
 };
+
+/* Send a clone out of the port @ifindex (stats index @idx), counted. */
+static __always_inline void flood_clone(struct flood_ctx *fc, __u32 ifindex, __u32 idx)
+{
+	if (bpf_clone_redirect(fc->skb, ifindex, 0) == 0) {
+		xbr_count_tx(idx, fc->len);
+		fc->sent++;
+	} else {
+		/* The copy could not leave (port down or gone): counted, not lost. */
+		xbr_count_drop(fc->in, XBR_DROP_REDIRECT);
+	}
+}
 
 static long flood_one(__u32 slot, struct flood_ctx *fc)
 {
@@ -46,14 +67,67 @@ static long flood_one(__u32 slot, struct flood_ctx *fc)
 		fc->sent += xbr_tunnel_flood(fc->skb, fc->in, fe->ifindex, fc->len);
 		return 0;
 	}
-	if (bpf_clone_redirect(fc->skb, fe->ifindex, 0) == 0) {
-		xbr_count_tx(fe->idx, fc->len);
-		fc->sent++;
-	} else {
-		/* The copy could not leave (port down or gone): counted, not lost. */
-		xbr_count_drop(fc->in, XBR_DROP_REDIRECT);
-	}
+	/* The port found before this one gets its clone now; this one waits. */
+	if (fc->last_ifindex)
+		flood_clone(fc, fc->last_ifindex, fc->last_idx);
+	fc->last_ifindex = fe->ifindex;
+	fc->last_flags = fe->flags;
+	fc->last_idx = fe->idx;
 	return 0;
+}
+
+/*
+ * xbr_send - send the frame itself out of port @ifindex (flags @flags, stats
+ * index @idx): into the namespace's end with bpf_redirect_peer() when the
+ * port's peer is in another namespace, else out of the port (bpf_redirect()).
+ * Counts tx, or a redirect drop on the ingress port @in. Returns the verdict.
+ */
+static __always_inline int xbr_send(const struct xbr_port *in, __u32 ifindex, __u32 flags,
+				    __u32 idx, __u32 len)
+{
+	long ret;
+
+	if (flags & XBR_PORT_F_PEER)
+		ret = bpf_redirect_peer(ifindex, 0);
+	else
+		ret = bpf_redirect(ifindex, 0);
+	/* The helpers fail only on bad flags; a redirect that fails later
+	 * (destination down) shows in the kernel's device drop counters. */
+	if (ret == TC_ACT_REDIRECT)
+		xbr_count_tx(idx, len);
+	else
+		xbr_count_drop(in, XBR_DROP_REDIRECT);
+	return (int)ret;
+}
+
+/*
+ * tc_reply - write the answer for the station of port @p over the request in
+ * @skb (lib/neigh.h) and send it back to the station that asked, on @in. A
+ * subprogram of its own (not inlined): the reply is built on its stack.
+ */
+static __noinline int tc_reply(struct __sk_buff *skb, const struct xbr_port *in,
+			       const struct xbr_port *p, __u32 nd, __u32 len)
+{
+	void *data = (void *)(long)skb->data;
+	void *data_end = (void *)(long)skb->data_end;
+	struct xbr_reply rep;
+	__u32 n;
+
+	if (!in || !p || xbr_neigh_build(data, data_end, p, nd, &rep))
+		goto drop;
+	/* The answer over the request (the frame is at least that long). */
+	n = rep.len == XBR_NA_LEN ? XBR_NA_LEN : XBR_ARP_LEN;
+	if (bpf_skb_store_bytes(skb, 0, rep.f.b, n, BPF_F_RECOMPUTE_CSUM))
+		goto drop;
+	/* The request was broadcast or multicast; the answer is for the asker
+	 * alone (redirect_peer does not look at the MACs again, and ARP takes
+	 * a broadcast reply as less sure, NUD_STALE). */
+	bpf_skb_change_type(skb, 0 /* PACKET_HOST */);
+	return xbr_send(in, in->ifindex, in->flags, in->idx, len);
+drop:
+	if (in)
+		xbr_count_drop(in, XBR_DROP_REDIRECT);
+	return TC_ACT_SHOT;
 }
 
 SEC("tc")
@@ -64,26 +138,17 @@ int xbr_tc_ingress(struct __sk_buff *skb)
 	/* A VLAN tag taken into skb metadata still counts, as in XDP. */
 	__u32 len = skb->len + (skb->vlan_present ? 4 : 0);
 	struct xbr_ingress r;
-	long ret;
 	int verdict;
 
 	/* At tc ingress a VLAN tag is already in skb metadata, not the frame. */
 	verdict = xbr_ingress(skb, data, data_end, skb->ifindex, len, skb->vlan_present, &r);
-	if (verdict == XBR_V_UNICAST && r.out) {
-		if (r.out->flags & XBR_PORT_F_PEER)
-			ret = bpf_redirect_peer(r.out->ifindex, 0);
-		else if (r.out->flags & XBR_PORT_F_TUNNEL)
-			return xbr_tunnel_unicast(skb, r.in, r.out, len); /* counts */
-		else
-			ret = bpf_redirect(r.out->ifindex, 0);
-		/* The helpers fail only on bad flags; a redirect that fails later
-		 * (destination down) shows in the kernel's device drop counters. */
-		if (ret == TC_ACT_REDIRECT)
-			xbr_count_tx(r.out->idx, len);
-		else
-			xbr_count_drop(r.in, XBR_DROP_REDIRECT);
-		return (int)ret;
+	if (verdict == XBR_V_UNICAST) {
+		if ((r.out.flags & XBR_PORT_F_TUNNEL) && r.out.port) /* an uplink: looked up */
+			return xbr_tunnel_unicast(skb, r.in, r.out.port, len); /* counts */
+		return xbr_send(r.in, r.out.ifindex, r.out.flags, r.out.idx, len);
 	}
+	if (verdict == XBR_V_REPLY)
+		return tc_reply(skb, r.in, r.ans.port, r.ans.nd, len);
 	if (verdict == XBR_V_FLOOD) {
 		struct flood_ctx fc = { .skb = skb, .in = r.in, .len = len };
 		__u32 n = r.cfg->nports;
@@ -91,7 +156,11 @@ int xbr_tc_ingress(struct __sk_buff *skb)
 		if (n > XBR_MAX_PORTS)
 			n = XBR_MAX_PORTS;
 		bpf_loop(n, flood_one, &fc, 0);
-		return TC_ACT_SHOT; /* every copy has left; the original is done */
+		/* As the kernel bridge: n - 1 clones, and the frame itself to
+		 * the last port (by redirect_peer into a namespace: no backlog). */
+		if (fc.last_ifindex)
+			return xbr_send(r.in, fc.last_ifindex, fc.last_flags, fc.last_idx, len);
+		return TC_ACT_SHOT; /* no port but uplinks (or none) may receive it */
 	}
 	/* Dropped (counted by reason), or not (or no longer) a port of this bridge. */
 	return TC_ACT_SHOT;

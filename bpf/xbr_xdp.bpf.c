@@ -9,6 +9,9 @@
  *                    a flood from this ingress port (the loader keeps two: one
  *                    for non-isolated and one for isolated ingress ports,
  *                    filled by the rule xbr_may_flood() of xbr_rules.h),
+ *   reply         -> an ARP/ND answer made by the bridge (lib/neigh.h) written
+ *                    over the request, redirected back out of the ingress port
+ *                    through xbr_xdp_tx (not XDP_TX: see there),
  *   drop          -> XDP_DROP, counted by reason.
  * Every devmap entry carries xbr_xdp_egress, which runs once per copy with the
  * egress ifindex and counts it as tx on that port, broadcast copies included.
@@ -99,6 +102,46 @@ static __always_inline int xbr_xdp_to_tc(const struct xbr_port *in, __u32 len, i
 	return XDP_PASS;
 }
 
+/*
+ * xdp_reply - write the answer for the station of port @p over the request
+ * (lib/neigh.h) and send it back out of the ingress port @in. Not XDP_TX: a
+ * veth flushes an XDP_TX only into a peer that runs an XDP program itself
+ * (veth_xdp_flush()), and the station's end has GRO, not a program, so the
+ * reply would wait in its ring for the next frame. A devmap redirect to the
+ * port itself is flushed (ndo_xdp_xmit); its egress program counts the tx, as
+ * for any unicast. A subprogram of its own: the reply is built on its stack.
+ */
+static __noinline int xdp_reply(struct xdp_md *ctx, const struct xbr_port *in,
+				const struct xbr_port *p, __u32 nd)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct xbr_reply rep;
+	long ret;
+
+	if (!in || !p || xbr_neigh_build(data, data_end, p, nd, &rep))
+		goto drop;
+	if (rep.len == XBR_NA_LEN) {
+		if (data + XBR_NA_LEN > data_end)
+			goto drop;
+		__builtin_memcpy(data, rep.f.b, XBR_NA_LEN);
+	} else {
+		if (data + XBR_ARP_LEN > data_end)
+			goto drop;
+		__builtin_memcpy(data, rep.f.b, XBR_ARP_LEN);
+	}
+	ret = bpf_redirect_map(&xbr_xdp_tx, in->ifindex, XDP_DROP);
+	if (ret != XDP_REDIRECT)
+		goto drop;
+	trace(XBR_V_REPLY, in->ifindex, 0, XBR_DROP_NONE);
+	return (int)ret;
+drop: /* not a port in xbr_xdp_tx (being removed) */
+	if (in)
+		xbr_count_drop(in, XBR_DROP_REDIRECT);
+	trace(XBR_V_DROP, 0, 0, XBR_DROP_REDIRECT);
+	return XDP_DROP;
+}
+
 SEC("xdp")
 int xbr_xdp_ingress(struct xdp_md *ctx)
 {
@@ -111,18 +154,20 @@ int xbr_xdp_ingress(struct xdp_md *ctx)
 	/* XDP sees a VLAN tag in the frame: nothing was taken out of it. */
 	verdict = xbr_ingress(ctx, data, data_end, ctx->ingress_ifindex, (__u32)(data_end - data),
 			      0, &r);
-	if (verdict == XBR_V_UNICAST && r.out) {
-		if (r.out->flags & XBR_PORT_F_TUNNEL)
+	if (verdict == XBR_V_UNICAST) {
+		if (r.out.flags & XBR_PORT_F_TUNNEL)
 			return xbr_xdp_to_tc(r.in, (__u32)(data_end - data), verdict,
-					     r.out->ifindex);
+					     r.out.ifindex);
 		/* tx is counted by xbr_xdp_egress once the devmap hands the frame on. */
-		ret = bpf_redirect_map(&xbr_xdp_tx, r.out->ifindex, XDP_DROP);
+		ret = bpf_redirect_map(&xbr_xdp_tx, r.out.ifindex, XDP_DROP);
 		if (ret != XDP_REDIRECT)
 			xbr_count_drop(r.in, XBR_DROP_REDIRECT);
-		trace(XBR_V_UNICAST, r.out->ifindex, 0,
+		trace(XBR_V_UNICAST, r.out.ifindex, 0,
 		      ret == XDP_REDIRECT ? XBR_DROP_NONE : XBR_DROP_REDIRECT);
 		return (int)ret;
 	}
+	if (verdict == XBR_V_REPLY)
+		return xdp_reply(ctx, r.in, r.ans.port, r.ans.nd);
 	if (verdict == XBR_V_FLOOD) {
 		if (r.cfg->npeers) /* copies for VXLAN peers: tc makes them */
 			return xbr_xdp_to_tc(r.in, (__u32)(data_end - data), verdict, 0);

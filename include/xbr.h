@@ -52,7 +52,22 @@ enum {
 	XBR_FDB_F_USER = 1 << 2, /* added by hand: not counted against max-learned */
 	XBR_FDB_F_REMOTE = 1 << 3, /* behind a tunnel endpoint: remote[] holds its address */
 	XBR_FDB_F_REMOTE6 = 1 << 4, /* with REMOTE: remote[] is IPv6 (else IPv4 in remote[0]) */
+	/*
+	 * What a known unicast needs of its egress port, carried in the entry
+	 * (as the kernel bridge's entry points at its port), so that the
+	 * datapath need not look the port up: written with the entry by
+	 * learning, moves and the control programs (xbr_fdb_out() in
+	 * xbr_rules.h). XBR_FDB_F_OUT: the bits are there (an entry written by
+	 * an older build lacks them, and the datapath looks the port up);
+	 * XBR_FDB_F_OUT_PEER: the port redirects into a peer namespace; bits
+	 * 16-31: the port's stats index. Never shown, never in events. A port's
+	 * index and PEER flag are fixed for its life, and its entries go with it.
+	 */
+	XBR_FDB_F_OUT = 1 << 14,
+	XBR_FDB_F_OUT_PEER = 1 << 15,
 };
+#define XBR_FDB_OUT_IDX_SHIFT 16
+#define XBR_FDB_F_OUT_MASK 0xffffc000u
 
 struct xbr_fdb_val {
 	__u32 ifindex; /* host-side port the station sits behind (an uplink for remote ones) */
@@ -72,7 +87,9 @@ enum {
 	XBR_PORT_F_GATEWAY = 1 << 6, /* the port facing the host's gateway interface */
 	XBR_PORT_F_SPOOFCHK = 1 << 7, /* accept only the station's own MAC and addresses */
 	XBR_PORT_F_TUNNEL = 1 << 8, /* an uplink: frames leave with a tunnel key per peer */
-	XBR_PORT_F_NEIGH_SUPPRESS = 1 << 9, /* answer ARP/ND for known stations */
+	/* ARP requests and neighbour solicitations for this port's station are
+	 * answered by the bridge (when it knows the station), not flooded. */
+	XBR_PORT_F_NEIGH_SUPPRESS = 1 << 9,
 };
 
 /*
@@ -163,7 +180,9 @@ struct xbr_br_stats {
 	__u64 deleted; /* removed by hand or with their port */
 	__u64 evicted; /* always 0: a full table refuses, never evicts */
 	__u64 ev_lost; /* events not published: the ring was full (nobody drained it) */
-	__u64 reserved[8];
+	__u64 arp_replied; /* ARP requests the bridge answered itself (neigh-suppress) */
+	__u64 nd_replied; /* neighbour solicitations the bridge answered itself */
+	__u64 reserved[6];
 };
 
 /* FDB events, from the datapath and the control programs, via a ring buffer. */
@@ -197,6 +216,7 @@ enum xbr_ctl_op {
 	XBR_OP_DEL, /* -ENOENT if absent */
 	XBR_OP_FLUSH, /* by port (ifindex, 0 = all) and kind (flags) */
 	XBR_OP_TIMER_START, /* arm the ageing sweep */
+	XBR_OP_CLOCK, /* out: remote[0..1] jiffies64, remote[2..3] CLOCK_MONOTONIC ns */
 };
 
 enum {
@@ -249,7 +269,18 @@ struct xbr_config {
 	__u64 dp_version; /* hash of the loaded BPF objects: `up` after an upgrade reloads */
 	/* layout 2 */
 	__u32 npeers; /* valid entries in xbr_peers */
-	__u32 reserved[15];
+	/*
+	 * The datapath's clock (CLOCK_MONOTONIC, ns) read from jiffies, a plain
+	 * load, instead of bpf_ktime_get_coarse_ns() (a helper call, ~20 ns a
+	 * frame here): now = clk_ns + (jiffies64 - clk_jiffies) * clk_tick_ns.
+	 * Calibrated by the loader at `up` and `reload` (xbr_clock_calibrate());
+	 * clk_tick_ns 0 (a bridge of an older build): the helper. Same
+	 * resolution as the coarse clock (a tick).
+	 */
+	__u32 clk_tick_ns;
+	__u64 clk_jiffies;
+	__u64 clk_ns;
+	__u32 reserved[10];
 };
 
 enum {
@@ -270,6 +301,9 @@ enum {
 	XBR_CFG_F_FWD_SET = 1 << 4,
 	/* The same for net.ipv6.conf.all.forwarding. */
 	XBR_CFG_F_FWD6_SET = 1 << 5,
+	/* The bridge default for XBR_PORT_F_NEIGH_SUPPRESS: new ports get it.
+	 * Read by the loader only. */
+	XBR_CFG_F_NEIGH_SUPPRESS = 1 << 6,
 };
 
 enum xbr_mode {
@@ -311,6 +345,7 @@ enum xbr_verdict {
 	XBR_V_DROP = 0,
 	XBR_V_UNICAST = 1, /* out of exactly one port */
 	XBR_V_FLOOD = 2, /* every port allowed to receive, except ingress */
+	XBR_V_REPLY = 3, /* answered by the bridge: the reply goes back out of ingress */
 };
 
 /* Drop reasons (counted per port). */
@@ -344,5 +379,6 @@ _Static_assert(sizeof(struct xbr_intent) == 20, "intent must be 20 bytes");
 _Static_assert(sizeof(struct xbr_event) == 40, "event must be 40 bytes");
 _Static_assert(sizeof(struct xbr_ctl_req) == 44, "ctl must be 44 bytes");
 _Static_assert(XBR_DROP__MAX <= XBR_DROP_SLOTS, "drop reasons must fit xbr_port_stats.drops");
+_Static_assert(XBR_MAX_PORTS <= (1u << (32 - XBR_FDB_OUT_IDX_SHIFT)), "stats index must fit the fdb flags");
 
 #endif /* XBR_H */

@@ -56,6 +56,20 @@ XBR_RULE int xbr_fdb_refresh_due(__u64 updated_ns, __u64 now)
 }
 
 /*
+ * xbr_fdb_out - the XBR_FDB_F_OUT* bits of an entry on a port with flags
+ * @port_flags and stats index @idx (see include/xbr.h): every writer of an
+ * entry replaces the entry's bits with these. None for an uplink: a frame
+ * for a station behind one needs the uplink's record (VNI, MTU) anyway.
+ */
+XBR_RULE __u32 xbr_fdb_out(__u32 port_flags, __u32 idx)
+{
+	if (port_flags & XBR_PORT_F_TUNNEL)
+		return 0;
+	return XBR_FDB_F_OUT | ((port_flags & XBR_PORT_F_PEER) ? XBR_FDB_F_OUT_PEER : 0) |
+	       (idx << XBR_FDB_OUT_IDX_SHIFT);
+}
+
+/*
  * xbr_fdb_flush_kind - which XBR_FLUSH_* kind an entry with @flags belongs to
  * (static entries to XBR_FLUSH_STATIC, every other to XBR_FLUSH_DYNAMIC).
  */

@@ -242,6 +242,8 @@ int br_up(struct xbr_bridge *br, const struct xbr_up_opts *o)
 	br->cfg.dp_version = xbr_dp_version();
 	if (o->no_icc)
 		br->cfg.flags |= XBR_CFG_F_NO_ICC;
+	if (!o->no_neigh_suppress)
+		br->cfg.flags |= XBR_CFG_F_NEIGH_SUPPRESS;
 	err = subnet_overlap_check(br);
 	if (err)
 		return err;
@@ -303,6 +305,9 @@ int br_up(struct xbr_bridge *br, const struct xbr_up_opts *o)
 		pins_remove(br);
 		goto out;
 	}
+	if (xbr_clock_calibrate(br->prog[XBR_P_CTL], &br->cfg))
+		pr_debug("bridge \"%s\": jiffies clock not calibrated: the datapath calls the coarse clock",
+			 br->name);
 	err = pins_config_write(br);
 	if (!err) {
 		struct xbr_ctl_req c = { .op = XBR_OP_TIMER_START };
@@ -315,11 +320,8 @@ int br_up(struct xbr_bridge *br, const struct xbr_up_opts *o)
 	/* The gateway's crash-journal entry marks `up` in progress until the end. */
 	if (!err)
 		err = port_add(br, &gw);
-	for (i = 0; !err && i < o->nns; i++) {
-		xbr_progress("up: namespace", i + 1, o->nns);
-		err = port_add(br, &specs[i]);
-	}
-	xbr_progress(NULL, 0, 0);
+	if (!err) /* many at once by a few threads (port_batch.c) */
+		err = port_add_batch(br, specs, o->nns);
 	if (!err)
 		err = nat_up(br, o->nat);
 	if (!err) {
@@ -546,6 +548,8 @@ int br_reload(struct xbr_bridge *br)
 
 		if (bpf_map_lookup_elem(ls.map[XBR_M_CONFIG], &zero, &cfg) == 0) {
 			cfg.dp_version = xbr_dp_version();
+			/* Bridges of older builds get the jiffies clock too. */
+			xbr_clock_calibrate(ls.prog[XBR_P_CTL], &cfg);
 			bpf_map_update_elem(ls.map[XBR_M_CONFIG], &zero, &cfg, BPF_ANY);
 		}
 		err = pins_commit(br, &ls);

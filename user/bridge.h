@@ -32,6 +32,7 @@ struct xbr_up_opts {
 	uint32_t fdb_size;
 	uint8_t mode; /* enum xbr_mode */
 	int no_icc; /* namespace ports isolated from one another */
+	int no_neigh_suppress; /* new ports without XBR_PORT_F_NEIGH_SUPPRESS */
 	uint8_t nat; /* enum xbr_nat_mode (nat.h): masquerade, off, internal */
 	const struct xbr_ns_spec *ns;
 	size_t nns;

@@ -27,6 +27,8 @@ const struct xbr_opt xbr_up_opts[] = {
 	{ .name = "--no-nat", .group = 1,
 	  .help = "stations' traffic leaves untranslated (default: masqueraded)" },
 	{ .name = "--internal", .group = 1, .help = "no way out, no way in (Docker's internal network)" },
+	{ .name = "--neigh-suppress", .arg = "on|off", .compl = XBR_C_WORDS,
+	  .help = "answer ARP/ND for known stations (default on)" },
 	{ .name = NULL },
 };
 
@@ -112,6 +114,15 @@ static int up_opts(const struct xbr_args *a, struct xbr_up_opts *o)
 		if (is_auto)
 			pr_info("mode auto: %s (TCP between namespaces is faster on tc)",
 				dp_mode_name(mode));
+	}
+	if ((v = arg_val(a, "--neigh-suppress"))) {
+		int on = xbr_parse_onoff(v);
+
+		if (on < 0) {
+			pr_warn("neigh-suppress \"%s\": not on or off", v);
+			return -EINVAL;
+		}
+		o->no_neigh_suppress = !on;
 	}
 	o->no_icc = arg_has(a, "--no-icc");
 	o->nat = arg_has(a, "--internal") ? XBR_NAT_INTERNAL :

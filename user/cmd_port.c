@@ -114,7 +114,8 @@ static const struct {
 } policy_words[] = {
 	{ "learning", XBR_PORT_F_LEARNING }, { "flood", XBR_PORT_F_FLOOD },
 	{ "isolated", XBR_PORT_F_ISOLATED }, { "hairpin", XBR_PORT_F_HAIRPIN },
-	{ "locked", XBR_PORT_F_LOCKED },     { "spoof-check", XBR_PORT_F_SPOOFCHK },
+	{ "locked", XBR_PORT_F_LOCKED },	     { "spoof-check", XBR_PORT_F_SPOOFCHK },
+	{ "neigh-suppress", XBR_PORT_F_NEIGH_SUPPRESS },
 };
 
 static int port_set(const struct xbr_args *a)
@@ -200,6 +201,8 @@ static const struct xbr_opt port_set_opts[] = {
 	  .help = "drop frames whose source MAC has no static entry on the port" },
 	{ .name = "spoof-check", .arg = "on|off", .compl = XBR_C_WORDS,
 	  .help = "only the station's own MAC and addresses (ARP, IPv4, IPv6)" },
+	{ .name = "neigh-suppress", .arg = "on|off", .compl = XBR_C_WORDS,
+	  .help = "the bridge answers ARP/ND for this port's station (once seen)" },
 	{ .name = "max-learned", .alias = "max_learned", .arg = "N",
 	  .help = "cap on entries learned here (0: no cap)" },
 	{ .name = NULL },

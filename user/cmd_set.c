@@ -78,6 +78,39 @@ static void print_change(const struct xbr_bridge *br, const char *key, const cha
 	json_finish(&j);
 }
 
+/* neigh-suppress on|off: the bridge default for new ports, and every port now. */
+static int set_neigh_suppress(struct xbr_bridge *br, const char *val)
+{
+	struct xbr_port *ports = NULL;
+	size_t n = 0, i;
+	int on = xbr_parse_onoff(val), err;
+
+	if (on < 0) {
+		pr_warn("neigh-suppress \"%s\": not on or off", val);
+		return -EINVAL;
+	}
+	if (on)
+		br->cfg.flags |= XBR_CFG_F_NEIGH_SUPPRESS;
+	else
+		br->cfg.flags &= (__u16)~XBR_CFG_F_NEIGH_SUPPRESS;
+	err = br_config_write(br);
+	if (!err)
+		err = br_ports(br, &ports, &n);
+	for (i = 0; !err && i < n; i++) {
+		if (ports[i].kind == XBR_KIND_UPLINK)
+			continue; /* answered by their own hosts */
+		if (on)
+			ports[i].flags |= XBR_PORT_F_NEIGH_SUPPRESS;
+		else
+			ports[i].flags &= ~(__u32)XBR_PORT_F_NEIGH_SUPPRESS;
+		err = br_port_update(br, &ports[i]);
+	}
+	if (err)
+		pr_warn("bridge \"%s\": cannot set neigh-suppress: %s", br->name, strerror(-err));
+	free(ports);
+	return err;
+}
+
 /* mode tc|xdp|auto: switch the datapath of the live bridge (datapath.c). */
 static int set_mode(struct xbr_bridge *br, const char *val)
 {
@@ -132,6 +165,11 @@ static int do_set_icc(const struct xbr_args *a)
 	return with_bridge(a, set_icc);
 }
 
+static int do_set_neigh_suppress(const struct xbr_args *a)
+{
+	return with_bridge(a, set_neigh_suppress);
+}
+
 static int do_set_mode(const struct xbr_args *a)
 {
 	return with_bridge(a, set_mode);
@@ -152,6 +190,12 @@ const struct xbr_cmd xbr_set_cmds[] = {
 		  "future (each still reaches the gateway); on clears isolation on\n"
 		  "every namespace port.",
 	  .fn = do_set_icc },
+	{ .name = "neigh-suppress", .args = "on|off", .min_args = 1, .max_args = 1,
+	  .args_compl = XBR_C_WORDS,
+	  .summary = "the bridge answers ARP/ND for the stations it knows (default on)",
+	  .help = "The bridge default for new ports, and the setting of every port\n"
+		  "now (`xbr port set PORT neigh-suppress` for one).",
+	  .fn = do_set_neigh_suppress },
 	{ .name = "mode", .args = "tc|xdp|auto", .min_args = 1, .max_args = 1,
 	  .args_compl = XBR_C_WORDS, .summary = "switch the datapath of the live bridge",
 	  .help = "The forwarding table, counters and established connections stay.",

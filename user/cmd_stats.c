@@ -100,16 +100,19 @@ int do_stats(const struct xbr_args *a)
 		json_kv_uint(&j, "refused_port", bs.refused_port);
 		json_kv_uint(&j, "deleted", bs.deleted);
 		json_kv_uint(&j, "ev_lost", bs.ev_lost);
+		json_kv_uint(&j, "arp_replied", bs.arp_replied);
+		json_kv_uint(&j, "nd_replied", bs.nd_replied);
 		json_close_object(&j);
 		json_key(&j, "ports");
 		json_open_array(&j);
 	} else {
 		printf("bridge %s fdb: learned %llu moved %llu aged %llu evicted %llu refused %llu "
-		       "refused-port %llu deleted %llu ev-lost %llu\n",
+		       "refused-port %llu deleted %llu ev-lost %llu arp-replied %llu nd-replied %llu\n",
 		       br.name, (unsigned long long)bs.learned, (unsigned long long)bs.moved,
 		       (unsigned long long)bs.aged, (unsigned long long)bs.evicted,
 		       (unsigned long long)bs.refused, (unsigned long long)bs.refused_port,
-		       (unsigned long long)bs.deleted, (unsigned long long)bs.ev_lost);
+		       (unsigned long long)bs.deleted, (unsigned long long)bs.ev_lost,
+		       (unsigned long long)bs.arp_replied, (unsigned long long)bs.nd_replied);
 	}
 	for (i = 0; i < n; i++) {
 		const struct xbr_port *p = &ports[i];

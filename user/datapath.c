@@ -46,7 +46,7 @@
  * The first cause of a failed operation, for its one-line message: the inner
  * steps note what failed, the entry point prints it once.
  */
-static char dp_why[256];
+static __thread char dp_why[256]; /* per thread: port_batch.c attaches from several */
 
 __attribute__((format(printf, 1, 2))) static void dp_note(const char *fmt, ...)
 {
@@ -147,35 +147,40 @@ static __u32 prog_id(int fd)
 	return info.id;
 }
 
-/* Attach xbr_xdp_ingress in native mode; refuse to replace another program. */
+/*
+ * Attach xbr_xdp_ingress in native mode; refuse to replace another program.
+ * XDP_FLAGS_UPDATE_IF_NOEXIST lets the kernel refuse (-EBUSY) when a program
+ * is there; only then is it looked up (libbpf's bpf_xdp_query() dumps every
+ * link of the namespace: a query per port made `up` quadratic in ports).
+ */
 static int xdp_attach(struct xbr_bridge *br, int ifindex)
 {
 	__u32 id = 0;
 	int err;
 
-	if (bpf_xdp_query_id(ifindex, XDP_FLAGS_DRV_MODE, &id) == 0 && id) {
-		if (id == prog_id(br->prog[XBR_P_XDP]))
-			return 0;
-		dp_note("port ifindex %d: another XDP program (id %u) is attached", ifindex, id);
-		return -EBUSY;
-	}
 	err = xbr_fault("xdp-attach");
-	if (!err)
-		err = bpf_xdp_attach(ifindex, br->prog[XBR_P_XDP], XDP_FLAGS_DRV_MODE, NULL);
-	return err;
+	if (err)
+		return err;
+	err = bpf_xdp_attach(ifindex, br->prog[XBR_P_XDP],
+			     XDP_FLAGS_DRV_MODE | XDP_FLAGS_UPDATE_IF_NOEXIST, NULL);
+	if (err != -EBUSY && err != -EEXIST)
+		return err;
+	if (bpf_xdp_query_id(ifindex, XDP_FLAGS_DRV_MODE, &id) == 0 && id &&
+	    id == prog_id(br->prog[XBR_P_XDP]))
+		return 0; /* ours already */
+	dp_note("port ifindex %d: another XDP program (id %u) is attached", ifindex, id);
+	return -EBUSY;
 }
 
-/* Detach our XDP program (and only ours); 0 when none is attached. */
+/* Detach our XDP program (and only ours); 0 when none is attached. The
+ * kernel compares the attached program with ours (XDP_FLAGS_REPLACE). */
 static int xdp_detach(struct xbr_bridge *br, int ifindex)
 {
 	LIBBPF_OPTS(bpf_xdp_attach_opts, o, .old_prog_fd = br->prog[XBR_P_XDP]);
-	__u32 id = 0;
 	int err;
 
-	if (bpf_xdp_query_id(ifindex, XDP_FLAGS_DRV_MODE, &id) || !id)
-		return 0;
 	err = bpf_xdp_detach(ifindex, XDP_FLAGS_DRV_MODE | XDP_FLAGS_REPLACE, &o);
-	return err == -EEXIST ? 0 : err; /* -EEXIST: not ours, leave it */
+	return err == -EEXIST ? 0 : err; /* -EEXIST: none, or not ours: leave it */
 }
 
 /*

@@ -115,6 +115,7 @@ static const struct {
 	{ XBR_PORT_F_FLOOD, "flood" },       { XBR_PORT_F_ISOLATED, "isolated" },
 	{ XBR_PORT_F_HAIRPIN, "hairpin" },   { XBR_PORT_F_LOCKED, "locked" },
 	{ XBR_PORT_F_SPOOFCHK, "spoof-check" }, { XBR_PORT_F_TUNNEL, "tunnel" },
+	{ XBR_PORT_F_NEIGH_SUPPRESS, "neigh-suppress" },
 };
 
 size_t port_flag_words(uint32_t flags, const char **words, size_t max)
@@ -144,7 +145,7 @@ void ports_print_text(FILE *f, const char *bridge, const struct xbr_config *cfg,
 {
 	char sub[INET_ADDRSTRLEN], gw[INET_ADDRSTRLEN], addr[INET_ADDRSTRLEN];
 	char mac[XBR_MAC_STRLEN];
-	const char *words[10];
+	const char *words[12];
 	size_t i, k, nw;
 
 	inet_ntop(AF_INET, &cfg->subnet, sub, sizeof(sub));
@@ -158,8 +159,9 @@ void ports_print_text(FILE *f, const char *bridge, const struct xbr_config *cfg,
 		fprintf(f, " subnet6 %s/%u", s6, cfg->plen6);
 	}
 	fprintf(f, " nat %s", nat_mode_name(cfg->flags));
-	fprintf(f, " ageing %llu fdb-size %u ports %zu\n",
-		(unsigned long long)(cfg->ageing_ns / 1000000000ULL), cfg->fdb_size, n);
+	fprintf(f, " ageing %llu fdb-size %u neigh-suppress %s ports %zu\n",
+		(unsigned long long)(cfg->ageing_ns / 1000000000ULL), cfg->fdb_size,
+		(cfg->flags & XBR_CFG_F_NEIGH_SUPPRESS) ? "on" : "off", n);
 	for (i = 0; i < n; i++) {
 		const struct xbr_port *p = &ports[i];
 
@@ -180,7 +182,7 @@ void ports_print_text(FILE *f, const char *bridge, const struct xbr_config *cfg,
 			fprintf(f, " %s/%u", s6, cfg->plen6);
 		}
 		fprintf(f, " <");
-		nw = port_flag_words(p->flags, words, 10);
+		nw = port_flag_words(p->flags, words, 12);
 		for (k = 0; k < nw; k++)
 			fprintf(f, "%s%s", k ? "," : "", words[k]);
 		fprintf(f, ">");
@@ -197,7 +199,7 @@ static void port_json(struct xbr_json *j, const struct xbr_config *cfg, const st
 		      const struct xbr_port_meta *meta)
 {
 	char mac[XBR_MAC_STRLEN], addr[INET_ADDRSTRLEN];
-	const char *words[10];
+	const char *words[12];
 	size_t k, nw;
 
 	xbr_format_mac(p->mac, mac);
@@ -231,7 +233,7 @@ static void port_json(struct xbr_json *j, const struct xbr_config *cfg, const st
 	}
 	json_key(j, "flags");
 	json_open_array(j);
-	nw = port_flag_words(p->flags, words, 10);
+	nw = port_flag_words(p->flags, words, 12);
 	for (k = 0; k < nw; k++)
 		json_string(j, words[k]);
 	json_close_array(j);
@@ -275,6 +277,7 @@ void ports_print_json(FILE *f, const char *bridge, const struct xbr_config *cfg,
 	json_kv_string(&j, "nat", nat_mode_name(cfg->flags));
 	json_kv_uint(&j, "ageing", cfg->ageing_ns / 1000000000ULL);
 	json_kv_uint(&j, "fdb_size", cfg->fdb_size);
+	json_kv_bool(&j, "neigh_suppress", !!(cfg->flags & XBR_CFG_F_NEIGH_SUPPRESS));
 	json_key(&j, "ports");
 	json_open_array(&j);
 	for (i = 0; i < n; i++)

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
-/* Messages on standard error: see log.h. */
+/* Messages on standard error: see log.h (and per-thread capture of warnings). */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -25,12 +25,41 @@ static void progress_erase(void)
 	}
 }
 
+/* A thread's captured warnings (xbr_log_capture()). */
+static __thread char *cap_buf;
+static __thread size_t cap_size, cap_len;
+
+void xbr_log_capture(char *buf, size_t size)
+{
+	cap_buf = size ? buf : NULL;
+	cap_size = size;
+	cap_len = 0;
+	if (cap_buf)
+		cap_buf[0] = '\0';
+}
+
 void xbr_log(enum xbr_log_level level, const char *fmt, ...)
 {
 	va_list ap;
 
+	if (cap_buf && level == XBR_LOG_WARN) {
+		/* Kept for the caller to say (or drop): counted when said. */
+		int n;
+
+		if (cap_len + 2 >= cap_size)
+			return;
+		va_start(ap, fmt);
+		n = vsnprintf(cap_buf + cap_len, cap_size - cap_len, fmt, ap);
+		va_end(ap);
+		cap_len = n < 0 ? cap_len : cap_len + (size_t)n;
+		if (cap_len + 2 > cap_size)
+			cap_len = cap_size - 2;
+		cap_buf[cap_len++] = '\n';
+		cap_buf[cap_len] = '\0';
+		return;
+	}
 	if (level == XBR_LOG_WARN)
-		xbr_warnings++;
+		__atomic_fetch_add(&xbr_warnings, 1, __ATOMIC_RELAXED); /* port_batch.c threads */
 	if ((int)level > xbr_verbosity)
 		return;
 	if (log_sink) {

@@ -18,6 +18,10 @@ extern unsigned int xbr_warnings;
 void xbr_log(enum xbr_log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void xbr_log_setup_libbpf(void);
+/* Warnings of the calling thread go into @buf (size @size, NUL-terminated,
+ * one line each, without the "xbr: " prefix) instead of being said and
+ * counted, until called with @size 0 (port_batch.c says the one it keeps). */
+void xbr_log_capture(char *buf, size_t size);
 /*
  * Send messages to @sink instead of stderr (NULL: back to stderr). The CNI
  * plugin collects them for its error object: its stdout is the protocol.

@@ -18,7 +18,7 @@
 
 /* Make /run/netns a shared mount point, as iproute2 does, so that unmounting
  * a namespace here unmounts it in every mount namespace that shares it. */
-static int netns_dir_prepare(void)
+int netns_prepare(void)
 {
 	static int done;
 	int made_mount = 0;
@@ -98,7 +98,7 @@ int netns_create(const char *name)
 	char path[PATH_MAX];
 	int self, fd, err = 0;
 
-	err = netns_dir_prepare();
+	err = netns_prepare();
 	if (err)
 		return err;
 	netns_path(name, path, sizeof(path));

@@ -9,6 +9,9 @@
 
 #define XBR_NETNS_DIR "/run/netns"
 
+/* Make /run/netns a shared mount point (once per process; netns_create()
+ * does it too, but threads creating namespaces call it first). 0 or -errno. */
+int netns_prepare(void);
 /* Create @name and return an fd to it (O_CLOEXEC), or a negative errno.
  * -EEXIST when the name is taken. Leaves nothing behind on failure. */
 int netns_create(const char *name);

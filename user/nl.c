@@ -72,7 +72,7 @@ const char *nl_errmsg(const struct xbr_nl *nl)
 
 const char *nl_strerror(const struct xbr_nl *nl, int err)
 {
-	static char buf[64 + XBR_NL_ERRMSG_LEN];
+	static __thread char buf[64 + XBR_NL_ERRMSG_LEN]; /* per thread (port_batch.c) */
 	const char *what = strerror(err < 0 ? -err : err);
 
 	if (!nl || !nl->errmsg[0])
@@ -341,15 +341,22 @@ int nl_link_dump(struct xbr_nl *nl, int (*cb)(const struct xbr_link *l, void *da
 	return err;
 }
 
-int nl_veth_add(struct xbr_nl *nl, const char *name, const uint8_t *mac, const char *peer,
-		int peer_nsfd, const uint8_t *peer_mac)
+/* Build the veth request; @up: the end @name is created up (see below). */
+static struct nlmsghdr *veth_msg(char *buf, const char *name, const uint8_t *mac, const char *peer,
+				 int peer_nsfd, const uint8_t *peer_mac, int up)
 {
-	char buf[NL_REQ_SIZE] = { 0 }; /* no uninitialised padding on the wire */
-	struct nlmsghdr *nlh = link_msg(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, 0);
-	struct ifinfomsg *pifm;
+	struct nlmsghdr *nlh = link_msg(buf, RTM_NEWLINK,
+					NLM_F_CREATE | NLM_F_EXCL | (up ? NLM_F_ECHO : 0), 0);
+	struct ifinfomsg *pifm, *ifm = mnl_nlmsg_get_payload(nlh);
 	struct nlattr *linkinfo, *data, *peerinfo;
 
-	/* Created down: veth refuses to open before its peer exists (ENOTCONN). */
+	/* The peer is created down: veth refuses to open before its peer
+	 * exists (ENOTCONN), and the kernel configures the peer first. @name
+	 * is configured after both exist, so it can come up at once. */
+	if (up) {
+		ifm->ifi_flags = IFF_UP;
+		ifm->ifi_change = IFF_UP;
+	}
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
 	if (mac)
 		mnl_attr_put(nlh, IFLA_ADDRESS, 6, mac);
@@ -369,7 +376,32 @@ int nl_veth_add(struct xbr_nl *nl, const char *name, const uint8_t *mac, const c
 	mnl_attr_nest_end(nlh, peerinfo);
 	mnl_attr_nest_end(nlh, data);
 	mnl_attr_nest_end(nlh, linkinfo);
-	return nl_talk(nl, nlh, NULL, NULL);
+	return nlh;
+}
+
+int nl_veth_add(struct xbr_nl *nl, const char *name, const uint8_t *mac, const char *peer,
+		int peer_nsfd, const uint8_t *peer_mac)
+{
+	char buf[NL_REQ_SIZE] = { 0 }; /* no uninitialised padding on the wire */
+
+	return nl_talk(nl, veth_msg(buf, name, mac, peer, peer_nsfd, peer_mac, 0), NULL, NULL);
+}
+
+int nl_veth_add_up(struct xbr_nl *nl, const char *name, const char *peer, int peer_nsfd,
+		   const uint8_t *peer_mac, int *ifindex)
+{
+	char buf[NL_REQ_SIZE] = { 0 }; /* no uninitialised padding on the wire */
+	struct xbr_link l = { .ifindex = 0 };
+	int err;
+
+	/* NLM_F_ECHO: the kernel sends the new link back (since 6.2). */
+	err = nl_talk(nl, veth_msg(buf, name, NULL, peer, peer_nsfd, peer_mac, 1), link_get_cb,
+		      &l);
+	if (!err && (l.ifindex <= 0 || strcmp(l.ifname, name)))
+		err = nl_link_get(nl, name, &l); /* an older kernel: no echo */
+	if (!err)
+		*ifindex = l.ifindex;
+	return err;
 }
 
 int nl_link_set_alias(struct xbr_nl *nl, int ifindex, const char *alias)

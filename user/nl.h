@@ -80,6 +80,10 @@ int nl_link_dump(struct xbr_nl *nl, int (*cb)(const struct xbr_link *l, void *da
  * Create a veth pair: @name here, @peer inside the netns @peer_nsfd (-1: here).
  * @mac / @peer_mac may be NULL (kernel picks). Both ends are created down.
  */
+/* The same with the end @name created up (the peer stays down until set up
+ * inside), and its ifindex in *ifindex: one request instead of three. */
+int nl_veth_add_up(struct xbr_nl *nl, const char *name, const char *peer, int peer_nsfd,
+		   const uint8_t *peer_mac, int *ifindex);
 int nl_veth_add(struct xbr_nl *nl, const char *name, const uint8_t *mac, const char *peer,
 		int peer_nsfd, const uint8_t *peer_mac);
 int nl_link_set_alias(struct xbr_nl *nl, int ifindex, const char *alias);

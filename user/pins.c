@@ -183,6 +183,42 @@ int ctl_run(int prog_fd, struct xbr_ctl_req *c)
 	return c->result;
 }
 
+int xbr_clock_calibrate(int ctl_fd, struct xbr_config *cfg)
+{
+	static const uint64_t hz[] = { 100, 250, 300, 1000 };
+	struct xbr_ctl_req c = { .op = XBR_OP_CLOCK };
+	uint64_t j, t, best_res = UINT64_MAX, best = 0, pred, res;
+	size_t i;
+	int err;
+
+	cfg->clk_tick_ns = 0;
+	err = ctl_run(ctl_fd, &c);
+	if (err)
+		return err;
+	j = (uint64_t)c.remote[1] << 32 | c.remote[0];
+	t = (uint64_t)c.remote[3] << 32 | c.remote[2];
+	/*
+	 * HZ is the kernel's build constant. Since boot, jiffies count ticks
+	 * from INITIAL_JIFFIES (2^32 - 300 HZ, include/linux/jiffies.h) while
+	 * CLOCK_MONOTONIC counts ns from about the same instant: the HZ that
+	 * predicts j from t best is it, within a second or two of boot.
+	 */
+	for (i = 0; i < sizeof(hz) / sizeof(hz[0]); i++) {
+		pred = (uint64_t)(uint32_t)(-(int64_t)(300 * hz[i])) + t / (1000000000ULL / hz[i]);
+		res = pred > j ? pred - j : j - pred;
+		if (res < best_res) {
+			best_res = res;
+			best = hz[i];
+		}
+	}
+	if (!best || best_res > 2 * best)
+		return -ERANGE; /* no HZ fits: the datapath keeps the helper */
+	cfg->clk_tick_ns = (uint32_t)((1000000000ULL + best / 2) / best); /* TICK_NSEC */
+	cfg->clk_jiffies = j;
+	cfg->clk_ns = t;
+	return 0;
+}
+
 /* ---- loading ---- */
 
 static int map_id(const char *name)

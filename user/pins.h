@@ -125,6 +125,10 @@ uint64_t xbr_dp_version(void);
 
 /* Run a control request (xbr_ctl.bpf.c) with program @prog_fd. */
 int ctl_run(int prog_fd, struct xbr_ctl_req *c);
+/* Fill cfg->clk_* (the datapath's jiffies clock) through the control program
+ * @ctl_fd; 0, or a negative errno with clk_tick_ns 0 (the datapath then calls
+ * the coarse-clock helper, as before). */
+int xbr_clock_calibrate(int ctl_fd, struct xbr_config *cfg);
 
 /* Test hook: fail with -EIO at step @step when XBR_FAULT names it. */
 int xbr_fault(const char *step);

@@ -107,7 +107,7 @@ int port_configure_inside(struct xbr_bridge *br, int nsfd, const char *ifname,
 			  const struct xbr_ns_spec *spec, int lo_up)
 {
 	struct xbr_nl nsnl;
-	struct xbr_link lo, in;
+	struct xbr_link in;
 	const char *step = "open rtnetlink inside";
 	int err;
 
@@ -118,11 +118,8 @@ int port_configure_inside(struct xbr_bridge *br, int nsfd, const char *ifname,
 		return err;
 	}
 	step = "bring lo up";
-	if (lo_up) {
-		err = nl_link_get(&nsnl, "lo", &lo);
-		if (!err)
-			err = nl_link_set_up(&nsnl, lo.ifindex);
-	}
+	if (lo_up) /* the loopback is ifindex 1 in every namespace (LOOPBACK_IFINDEX) */
+		err = nl_link_set_up(&nsnl, 1);
 	if (!err) {
 		step = "bring the inside interface up";
 		err = nl_link_get(&nsnl, ifname, &in);
@@ -208,35 +205,30 @@ int port_set_mtu(struct xbr_bridge *br, const struct xbr_port *p, unsigned int m
 int port_veth_make(struct xbr_bridge *br, const struct xbr_ns_spec *s, struct xbr_port *p,
 		   int nsfd, const char *in, int lo_up, struct journal *j)
 {
-	struct xbr_link host;
 	char alias[64];
 	const char *step;
-	int err;
+	int err, ifindex = 0;
 
+	/* The host end is made up, its ifindex echoed back: nothing answers on
+	 * it until the datapath is attached (no address, nobody's port yet). */
 	step = "create the veth pair";
 	err = xbr_fault("port-veth");
 	if (!err)
-		err = nl_veth_add(&br->nl, p->ifname, NULL, in, nsfd, p->mac);
+		err = nl_veth_add_up(&br->nl, p->ifname, in, nsfd, p->mac, &ifindex);
 	if (err)
 		goto fail;
 	journal_add(j, UNDO_LINK, p->ifname, 0); /* its peer inside goes with it */
 
 	step = "set up the host-side veth";
 	port_alias(br, s->kind, s->name, alias, sizeof(alias));
-	err = nl_link_get(&br->nl, p->ifname, &host);
-	if (!err)
-		err = nl_link_set_alias(&br->nl, host.ifindex, alias);
+	err = nl_link_set_alias(&br->nl, ifindex, alias);
 	if (err)
 		goto fail;
-	p->ifindex = (uint32_t)host.ifindex;
+	p->ifindex = (uint32_t)ifindex;
 
 	err = port_configure_inside(br, nsfd, in, s, lo_up);
 	if (err)
 		return err;
-	step = "bring the host-side veth up";
-	err = nl_link_set_up(&br->nl, host.ifindex);
-	if (err)
-		goto fail;
 	p->flags |= XBR_PORT_F_PEER; /* its peer is in another namespace */
 	return 0;
 fail:
@@ -327,17 +319,16 @@ static int common_precheck(struct xbr_bridge *br, const struct xbr_ns_spec *s, c
 	return 0;
 }
 
-int port_add(struct xbr_bridge *br, const struct xbr_ns_spec *spec)
+int port_make(struct xbr_bridge *br, const struct xbr_ns_spec *spec, struct port_made *pm)
 {
 	const struct port_kind *k = port_kind_of(spec->kind);
-	struct journal j = { .n = 0 };
-	struct xbr_port p = {};
-	struct xbr_port_meta m = {};
+	struct xbr_port *p = &pm->p;
 	struct xbr_intent in;
 	char ifname[XBR_IFNAMSIZ];
 	const char *step;
 	int nsfd = -1, err;
 
+	memset(pm, 0, sizeof(*pm));
 	if (!k) {
 		pr_warn("port \"%s\": kind %u is not known to this xbr", spec->name, spec->kind);
 		return -EINVAL;
@@ -362,21 +353,21 @@ int port_add(struct xbr_bridge *br, const struct xbr_ns_spec *spec)
 	if (err)
 		goto fail;
 	if (spec->kind != XBR_KIND_GATEWAY) /* the gateway's marks `up` in progress */
-		journal_add(&j, UNDO_INTENT, spec->name, 0); /* undone last */
+		journal_add(&pm->j, UNDO_INTENT, spec->name, 0); /* undone last */
 
-	p.kind = spec->kind;
-	p.addr = spec->addr;
-	p.plen = spec->plen;
-	p.flags = XBR_PORT_F_DEFAULT;
-	snprintf(p.name, sizeof(p.name), "%s", spec->name);
-	snprintf(p.ifname, sizeof(p.ifname), "%s", ifname);
-	err = k->create(br, spec, &p, &m, &j, &nsfd);
+	p->kind = spec->kind;
+	p->addr = spec->addr;
+	p->plen = spec->plen;
+	p->flags = XBR_PORT_F_DEFAULT;
+	snprintf(p->name, sizeof(p->name), "%s", spec->name);
+	snprintf(p->ifname, sizeof(p->ifname), "%s", ifname);
+	err = k->create(br, spec, p, &pm->m, &pm->j, &nsfd);
 	if (err)
 		goto undo; /* the kind said what failed */
 
 	/* A bridge with an uplink gives its ports the tunnel's MTU. */
 	if (spec->mtu && spec->kind != XBR_KIND_UPLINK) {
-		err = mtu_set_ends(br, p.ifindex, nsfd, m.ifname_in, spec->mtu, &step);
+		err = mtu_set_ends(br, p->ifindex, nsfd, pm->m.ifname_in, spec->mtu, &step);
 		if (err)
 			goto fail;
 	}
@@ -384,36 +375,62 @@ int port_add(struct xbr_bridge *br, const struct xbr_ns_spec *spec)
 	step = "attach the datapath";
 	err = xbr_fault("port-attach");
 	if (!err)
-		err = dp_port_attach(br, (int)p.ifindex, nsfd, m.ifname_in);
+		err = dp_port_attach(br, (int)p->ifindex, nsfd, pm->m.ifname_in);
 	if (err)
 		goto fail;
-
-	step = "record the port";
-	if ((br->cfg.flags & XBR_CFG_F_NO_ICC) && p.kind != XBR_KIND_GATEWAY)
-		p.flags |= XBR_PORT_F_ISOLATED;
-	err = xbr_fault("port-record");
-	if (!err)
-		err = port_record_add(br, &p, &m);
-	if (err)
-		goto fail;
-	if (spec->kind != XBR_KIND_GATEWAY)
-		intent_del(br, spec->name);
 	if (nsfd >= 0)
 		close(nsfd);
-	pr_info("port %s: %s \"%s\"", p.ifname, port_kind_name(p.kind), p.name);
 	return 0;
 
 fail:
+	port_add_failed(br, spec, step, err);
+undo:
+	if (nsfd >= 0)
+		close(nsfd);
+	journal_undo(br, &pm->j);
+	return err;
+}
+
+void port_add_failed(struct xbr_bridge *br, const struct xbr_ns_spec *spec, const char *step,
+		     int err)
+{
 	if (spec->kind == XBR_KIND_GATEWAY)
 		pr_warn("bridge \"%s\": cannot %s for the gateway: %s", br->name, step,
 			strerror(-err));
 	else
 		pr_warn("port \"%s\": cannot %s: %s", spec->name, step, strerror(-err));
-undo:
-	if (nsfd >= 0)
-		close(nsfd);
-	journal_undo(br, &j);
-	return err;
+}
+
+int port_commit(struct xbr_bridge *br, const struct xbr_ns_spec *spec, struct port_made *pm)
+{
+	struct xbr_port *p = &pm->p;
+	int err;
+
+	if ((br->cfg.flags & XBR_CFG_F_NO_ICC) && p->kind != XBR_KIND_GATEWAY)
+		p->flags |= XBR_PORT_F_ISOLATED;
+	/* Not on an uplink: its stations' answers come from their own hosts. */
+	if ((br->cfg.flags & XBR_CFG_F_NEIGH_SUPPRESS) && p->kind != XBR_KIND_UPLINK)
+		p->flags |= XBR_PORT_F_NEIGH_SUPPRESS;
+	err = xbr_fault("port-record");
+	if (!err)
+		err = port_record_add(br, p, &pm->m);
+	if (err) {
+		port_add_failed(br, spec, "record the port", err);
+		journal_undo(br, &pm->j);
+		return err;
+	}
+	if (spec->kind != XBR_KIND_GATEWAY)
+		intent_del(br, spec->name);
+	pr_info("port %s: %s \"%s\"", p->ifname, port_kind_name(p->kind), p->name);
+	return 0;
+}
+
+int port_add(struct xbr_bridge *br, const struct xbr_ns_spec *spec)
+{
+	struct port_made pm;
+	int err = port_make(br, spec, &pm);
+
+	return err ? err : port_commit(br, spec, &pm);
 }
 
 int port_del(struct xbr_bridge *br, const char *name)

@@ -59,8 +59,36 @@ void xbr_station_mac(uint32_t addr, uint8_t mac[6]);
 
 /* ---- port.c: the life of a port ---- */
 
-/* Add a port of any kind (spec->kind); 0 or a negative errno, nothing left. */
+/* Add a port of any kind (spec->kind); 0 or a negative errno, nothing left.
+ * It is port_make() then port_commit(). */
 int port_add(struct xbr_bridge *br, const struct xbr_ns_spec *spec);
+
+/* A port made in the kernel but not yet recorded. */
+struct port_made {
+	struct xbr_port p; /* the record to write (no stats index nor slot yet) */
+	struct xbr_port_meta m;
+	struct journal j; /* how to undo what was made */
+};
+
+/*
+ * port_make - the kernel side of adding a port: the crash-journal entry, what
+ * the kind makes, the datapath attachment. Touches no shared state of @br but
+ * its maps (each a syscall) and @br->nl, so threads may run it at once, each
+ * with its own copy of @br and netlink socket (port_batch.c). 0 (then
+ * port_commit() or journal_undo(&pm->j)) or a negative errno, said in one
+ * line, nothing left.
+ */
+int port_make(struct xbr_bridge *br, const struct xbr_ns_spec *spec, struct port_made *pm);
+/* port_commit - record a made port (stats index, flood slot, config: one
+ * thread at a time) and clear its crash-journal entry; on failure undo it. */
+int port_commit(struct xbr_bridge *br, const struct xbr_ns_spec *spec, struct port_made *pm);
+/* The one-line message of a failed step of adding @spec. */
+void port_add_failed(struct xbr_bridge *br, const struct xbr_ns_spec *spec, const char *step,
+		     int err);
+/* Add many stations (up): port_make() by a few threads at once, then
+ * port_commit() in @specs order. 0 or the first failure's errno (said once);
+ * on failure the ports made are undone (recorded ones stay: the caller's). */
+int port_add_batch(struct xbr_bridge *br, const struct xbr_ns_spec *specs, size_t n);
 /* Remove a port by name and what its kind made; -ENOENT. */
 int port_del(struct xbr_bridge *br, const char *name);
 /* Remove what interrupted commands left (crash journal); @ports_only keeps

@@ -37,6 +37,21 @@ static __always_inline __u64 xbr_now(void)
 #endif
 }
 
+/*
+ * xbr_now_cfg - the same for the per-frame path, from jiffies when the loader
+ * calibrated the bridge (struct xbr_config, clk_*): a load and a multiply
+ * instead of a helper call. The result may be a tick ahead of or behind the
+ * coarse clock; xbr_fdb_expired() and xbr_fdb_refresh_due() take both.
+ */
+static __always_inline __u64 xbr_now_cfg(const struct xbr_config *cfg)
+{
+#ifndef XBR_CLOCK_PRECISE
+	if (!xbr_test_clock && cfg->clk_tick_ns)
+		return cfg->clk_ns + (bpf_jiffies64() - cfg->clk_jiffies) * cfg->clk_tick_ns;
+#endif
+	return xbr_now();
+}
+
 static __always_inline struct xbr_br_stats *xbr_get_br_stats(void)
 {
 	__u32 k = 0;
@@ -76,7 +91,7 @@ static __always_inline void xbr_event(__u32 type, const __u8 *mac, __u16 vlan, _
 	e->type = type;
 	e->ifindex = ifindex;
 	e->old_ifindex = old_ifindex;
-	e->flags = flags;
+	e->flags = flags & ~XBR_FDB_F_OUT_MASK;
 	__builtin_memcpy(e->mac, mac, ETH_ALEN);
 	e->vlan = vlan;
 	e->pad = 0;
@@ -152,7 +167,8 @@ static __always_inline int xbr_remote_same(const struct xbr_fdb_val *v, const st
  * - Unknown (or expired) station: inserted, unless the port is at its
  *   max-learned cap or the table is full; both refusals are counted. A full
  *   table never evicts: stations already in it keep working. A learned entry
- *   has flags 0, and behind an uplink REMOTE[6] with its endpoint.
+ *   has flags 0 (but its port's XBR_FDB_F_OUT* copy), and behind an uplink
+ *   REMOTE[6] with its endpoint.
  * - Known station on another port, or behind another endpoint of the same
  *   uplink: moves, unless the entry is static or sticky.
  * - Known station on this port: its timestamp is rewritten only when stale by
@@ -172,13 +188,13 @@ static __always_inline void xbr_learn(const __u8 *mac, const struct xbr_port *in
 	if (!v || xbr_fdb_expired(v->flags, v->updated_ns, cfg->ageing_ns, now)) {
 		struct xbr_fdb_val nv = {
 			.ifindex = in->ifindex,
-			.flags = 0,
+			.flags = xbr_fdb_out(in->flags, in->idx),
 			.updated_ns = now,
 			.remote = { 0, 0, 0, 0 },
 		};
 
 		if (rem) {
-			nv.flags = rem->flags;
+			nv.flags |= rem->flags;
 			__builtin_memcpy(nv.remote, rem->addr, sizeof(nv.remote));
 		}
 
@@ -219,6 +235,7 @@ static __always_inline void xbr_learn(const __u8 *mac, const struct xbr_port *in
 			__builtin_memset(v->remote, 0, sizeof(v->remote));
 		}
 		v->ifindex = in->ifindex;
+		v->flags = (v->flags & ~XBR_FDB_F_OUT_MASK) | xbr_fdb_out(in->flags, in->idx);
 		v->updated_ns = now;
 		if (xbr_fdb_counted(v->flags)) {
 			xbr_learned_adjust(old, 0);
@@ -234,21 +251,35 @@ static __always_inline void xbr_learn(const __u8 *mac, const struct xbr_port *in
 		v->updated_ns = now;
 }
 
+/* Where a unicast leaves: what xbr_decide() tells the hook. */
+struct xbr_out {
+	__u32 ifindex;
+	__u32 flags; /* XBR_PORT_F_PEER of the egress port (all its flags when looked up) */
+	__u32 idx; /* its stats index */
+	struct xbr_port *port; /* its record when looked up (always for an uplink), else NULL */
+};
+
 /*
  * xbr_decide - learn from @eth's source and choose where the frame goes.
  * @in: the ingress port's record; @cfg: bridge configuration; @rem: the
  * tunnel endpoint the frame came from when @in is an uplink, else NULL.
  * Returns XBR_V_DROP (with *reason set), XBR_V_FLOOD, or XBR_V_UNICAST with
- * *out set to the egress port's record.
+ * *out set to the egress port.
+ *
+ * The egress port's record is looked up only when the entry does not carry
+ * what the hook needs (XBR_FDB_F_OUT: written by an older build, or a remote
+ * entry), or for the isolation rule when the ingress port is isolated. A
+ * known unicast from an ordinary port costs the two table lookups.
  */
 static __always_inline int xbr_decide(const struct ethhdr *eth, const struct xbr_port *in,
 				      const struct xbr_config *cfg, __u64 now,
-				      const struct xbr_remote *rem, struct xbr_port **out,
+				      const struct xbr_remote *rem, struct xbr_out *out,
 				      __u32 *reason)
 {
 	struct xbr_fdb_key key = {};
 	struct xbr_fdb_val *v;
 	struct xbr_port *op;
+	__u32 vflags;
 
 	if (xbr_mac_is_group(eth->h_source) || xbr_mac_is_zero(eth->h_source)) {
 		*reason = XBR_DROP_BAD_SRC;
@@ -279,7 +310,17 @@ static __always_inline int xbr_decide(const struct ethhdr *eth, const struct xbr
 		return XBR_V_DROP;
 	}
 
-	op = bpf_map_lookup_elem(&xbr_ports, &v->ifindex);
+	vflags = v->flags;
+	out->ifindex = v->ifindex;
+	out->port = NULL;
+	if ((vflags & (XBR_FDB_F_OUT | XBR_FDB_F_REMOTE)) == XBR_FDB_F_OUT &&
+	    !(in->flags & XBR_PORT_F_ISOLATED)) {
+		out->flags = (vflags & XBR_FDB_F_OUT_PEER) ? XBR_PORT_F_PEER : 0;
+		out->idx = vflags >> XBR_FDB_OUT_IDX_SHIFT;
+		return XBR_V_UNICAST;
+	}
+
+	op = bpf_map_lookup_elem(&xbr_ports, &out->ifindex);
 	if (!op) /* entry points at a port that is gone: unknown destination */
 		return XBR_V_FLOOD;
 
@@ -288,7 +329,9 @@ static __always_inline int xbr_decide(const struct ethhdr *eth, const struct xbr
 		return XBR_V_DROP;
 	}
 
-	*out = op;
+	out->flags = op->flags;
+	out->idx = op->idx;
+	out->port = op;
 	return XBR_V_UNICAST;
 }
 

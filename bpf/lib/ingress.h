@@ -17,6 +17,7 @@
 #include "../maps.h"
 #include "parse.h"
 #include "fdb.h"
+#include "neigh.h"
 
 /*
  * xbr_spoof_ok - on a spoof-checked port, may this frame enter?
@@ -101,7 +102,8 @@ static __always_inline int xbr_spoof_ok(void *data, void *data_end, const struct
 /* What xbr_ingress() found out about a frame. */
 struct xbr_ingress {
 	struct xbr_port *in; /* the ingress port; NULL: the device is no port (or no config) */
-	struct xbr_port *out; /* XBR_V_UNICAST: the egress port */
+	struct xbr_out out; /* XBR_V_UNICAST: the egress port */
+	struct xbr_neigh_ans ans; /* XBR_V_REPLY: whose station to answer for (lib/neigh.h) */
 	struct xbr_config *cfg;
 	__u32 reason; /* XBR_V_DROP: enum xbr_drop_reason (XBR_DROP_NOPORT when !in) */
 };
@@ -118,7 +120,12 @@ struct xbr_ingress {
  *                 NULL: not a port of this bridge, nothing counted;
  *   XBR_V_FLOOD   counted as rx and rx_flood; the hook floods (r->in, r->cfg);
  *   XBR_V_UNICAST counted as rx; the hook sends it out of r->out and counts
- *                 the tx (or a redirect drop).
+ *                 the tx (or a redirect drop);
+ *   XBR_V_REPLY   a frame that would flood is an ARP request or neighbour
+ *                 solicitation the bridge answers (lib/neigh.h): counted as
+ *                 rx (not rx_flood); the hook writes the answer for r->ans
+ *                 over the frame (xbr_neigh_build()), sends it back out of
+ *                 r->in and counts the tx there.
  */
 static __always_inline int xbr_ingress(void *ctx, void *data, void *data_end, __u32 ifindex,
 				       __u32 len, int tag_outside, struct xbr_ingress *r)
@@ -126,10 +133,10 @@ static __always_inline int xbr_ingress(void *ctx, void *data, void *data_end, __
 	struct xbr_port *in;
 	struct xbr_config *cfg;
 	struct ethhdr *eth;
+	__u64 now;
 	__u32 zero = 0;
 	int verdict = XBR_V_DROP;
 
-	r->out = NULL;
 	r->reason = XBR_DROP_NONE;
 	in = bpf_map_lookup_elem(&xbr_ports, &ifindex);
 	cfg = bpf_map_lookup_elem(&xbr_config, &zero);
@@ -150,11 +157,17 @@ static __always_inline int xbr_ingress(void *ctx, void *data, void *data_end, __
 		 !xbr_spoof_ok(data, data_end, in, cfg, tag_outside))
 		r->reason = XBR_DROP_SPOOF;
 #ifdef XBR_HAVE_TUNNEL
-	else if (in->flags & XBR_PORT_F_TUNNEL) /* from an uplink: lib/tunnel.h */
-		verdict = xbr_tunnel_decide(ctx, eth, in, cfg, xbr_now(), &r->out, &r->reason);
+	else if (in->flags & XBR_PORT_F_TUNNEL) { /* from an uplink: lib/tunnel.h */
+		now = xbr_now_cfg(cfg);
+		verdict = xbr_tunnel_decide(ctx, eth, in, cfg, now, &r->out, &r->reason);
+	}
 #endif
-	else
-		verdict = xbr_decide(eth, in, cfg, xbr_now(), NULL, &r->out, &r->reason);
+	else {
+		now = xbr_now_cfg(cfg);
+		verdict = xbr_decide(eth, in, cfg, now, NULL, &r->out, &r->reason);
+		if (verdict == XBR_V_FLOOD && !tag_outside)
+			verdict = xbr_neigh(data, data_end, in, cfg, now, &r->ans);
+	}
 	xbr_count_in(in, len, verdict, r->reason);
 	return verdict;
 }

@@ -44,6 +44,19 @@ struct xbr_ipv6_min {
 	__u32 daddr[4];
 };
 
+/* ICMPv6 neighbour solicitation / advertisement (RFC 4861) with one
+ * link-layer address option, as on the wire after the IPv6 header. */
+struct xbr_nd_msg {
+	__u8 type; /* 135 solicitation, 136 advertisement */
+	__u8 code;
+	__u16 csum;
+	__u32 flags; /* advertisement: R S O in the top bits (network order) */
+	__u32 target[4];
+	__u8 opt_type; /* 1 source, 2 target link-layer address */
+	__u8 opt_len; /* in units of 8 bytes: 1 */
+	__u8 opt_mac[6];
+} __attribute__((packed));
+
 /* Byte-wise equality of two MACs (no memcmp in BPF). */
 static __always_inline int xbr_mac_eq(const __u8 *a, const __u8 *b)
 {

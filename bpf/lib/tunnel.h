@@ -133,7 +133,7 @@ static long xbr_peer_match(__u32 slot, struct xbr_peer_scan *ps)
 static __always_inline int xbr_tunnel_decide(struct __sk_buff *skb, const struct ethhdr *eth,
 					     const struct xbr_port *in,
 					     const struct xbr_config *cfg, __u64 now,
-					     struct xbr_port **out, __u32 *reason)
+					     struct xbr_out *out, __u32 *reason)
 {
 	struct bpf_tunnel_key key = {};
 	struct xbr_remote rem = {};

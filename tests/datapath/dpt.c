@@ -24,6 +24,7 @@
 #include <bpf/libbpf.h>
 
 #include "dpt.h"
+#include "xbr_rules.h"
 #include "xbr_tc.skel.h"
 #include "xbr_ctl.skel.h"
 #include "xbr_xdp.skel.h"
@@ -461,11 +462,8 @@ int dpt_set_prefix6(struct dpt *d, const uint8_t prefix[16], uint8_t plen6)
 
 void dpt_station(int pos, uint8_t mac[6], uint32_t *addr)
 {
-	static const uint8_t base[6] = { 0x02, 0x00, 0x5e, 0x10, 0x00, 0x00 };
-
-	memcpy(mac, base, 6);
-	mac[5] = (uint8_t)pos;
 	*addr = htonl(0x0a000000u | (uint32_t)(10 + pos));
+	xbr_station_mac(*addr, mac);
 }
 
 int dpt_pos_of(const struct dpt *d, uint32_t ifindex)
@@ -615,7 +613,9 @@ int dpt_port_set(struct dpt *d, int pos, uint32_t flags, uint32_t max_learned)
 
 	if (!d->present[pos])
 		return -ENOENT;
-	p->flags = flags;
+	/* PEER comes with the port's kind and is fixed for its life, as in xbr
+	 * (`port set` has no word for it; the entries on it carry it). */
+	p->flags = (flags & ~(uint32_t)XBR_PORT_F_PEER) | (p->flags & XBR_PORT_F_PEER);
 	p->max_learned = max_learned;
 	if (bpf_map_update_elem(d->ports_fd, &p->ifindex, p, BPF_EXIST) < 0)
 		return -errno;
@@ -690,12 +690,38 @@ int dpt_fdb_put(struct dpt *d, const uint8_t mac[6], uint32_t ifindex, uint32_t 
 	return 0;
 }
 
+/*
+ * An entry as the rules see it: the egress-port bits (XBR_FDB_F_OUT*) are the
+ * datapath's copy of its port's record, not a rule the model states. They
+ * must agree with the record of the port the entry is on (when present and
+ * not remote), or the entry is reported as corrupt (-EBADMSG); then they are
+ * taken off.
+ */
+static int fdb_val_check(const struct dpt *d, struct xbr_fdb_val *v)
+{
+	int pos = dpt_pos_of(d, v->ifindex);
+	uint32_t want;
+
+	if ((v->flags & XBR_FDB_F_OUT) && pos >= 0 && !(v->flags & XBR_FDB_F_REMOTE)) {
+		want = xbr_fdb_out(d->port[pos].flags, d->port[pos].idx);
+		if ((v->flags & XBR_FDB_F_OUT_MASK) != want) {
+			fprintf(stderr, "dpt: entry on port %d carries out bits %#x, its port %#x\n",
+				pos, v->flags & XBR_FDB_F_OUT_MASK, want);
+			return -EBADMSG;
+		}
+	}
+	v->flags &= ~XBR_FDB_F_OUT_MASK;
+	return 0;
+}
+
 int dpt_fdb_get(struct dpt *d, const uint8_t mac[6], struct xbr_fdb_val *v)
 {
 	struct xbr_fdb_key k = {};
 
 	memcpy(k.mac, mac, 6);
-	return bpf_map_lookup_elem(d->fdb_fd, &k, v) < 0 ? -errno : 0;
+	if (bpf_map_lookup_elem(d->fdb_fd, &k, v) < 0)
+		return -errno;
+	return fdb_val_check(d, v);
 }
 
 struct kv {
@@ -731,6 +757,10 @@ int dpt_fdb_dump(struct dpt *d, struct xbr_fdb_key **keys, struct xbr_fdb_val **
 		a[n].k = k;
 		if (bpf_map_lookup_elem(d->fdb_fd, &k, &a[n].v) < 0)
 			continue;
+		if (fdb_val_check(d, &a[n].v)) {
+			free(a);
+			return -EBADMSG;
+		}
 		n++;
 	}
 	if (n)
@@ -791,6 +821,8 @@ int dpt_br_stats(struct dpt *d, struct xbr_br_stats *out)
 		out->deleted += v[c].deleted;
 		out->evicted += v[c].evicted;
 		out->ev_lost += v[c].ev_lost;
+		out->arp_replied += v[c].arp_replied;
+		out->nd_replied += v[c].nd_replied;
 	}
 	free(v);
 	return 0;
@@ -809,16 +841,23 @@ int dpt_events_drain(struct dpt *d)
 	return n < 0 ? n : 0;
 }
 
+/* Room for any frame test_run takes (data_out must hold all of it). */
+#define MRUN_OUT_MAX 16384
+
 static int run_tc(struct dpt *d, uint32_t ifindex, const void *frame, uint32_t len,
 		  struct dpt_obs *o)
 {
 	struct __sk_buff ctx = { .ifindex = ifindex };
+	static uint8_t out[MRUN_OUT_MAX];
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame, .data_size_in = len,
-		    .ctx_in = &ctx, .ctx_size_in = sizeof(ctx));
+		    .data_out = out, .data_size_out = sizeof(out), .ctx_in = &ctx,
+		    .ctx_size_in = sizeof(ctx));
 
-	if (bpf_prog_test_run_opts(d->prog_fd, &opts) < 0)
+	if (bpf_prog_test_run_opts(d->prog_fd, &opts) < 0 && errno != ENOSPC)
 		return -errno;
 	o->retval = (int)opts.retval;
+	o->out_len = opts.data_size_out < sizeof(o->out) ? opts.data_size_out : sizeof(o->out);
+	memcpy(o->out, out, o->out_len);
 	return 0;
 }
 
@@ -845,11 +884,27 @@ static int run_xdp(struct dpt *d, uint32_t ifindex, const void *frame, uint32_t 
 	return 0;
 }
 
+int dpt_resync(struct dpt *d)
+{
+	struct xbr_br_stats bs;
+	int pos, err;
+
+	for (pos = 0; pos < DPT_NPOS; pos++) {
+		err = snap_read(d, pos, &d->snap[pos]);
+		if (err)
+			return err;
+	}
+	err = dpt_br_stats(d, &bs);
+	if (!err)
+		d->replied_snap = bs.arp_replied + bs.nd_replied;
+	return err;
+}
+
 /* Decode one test_run from the counter deltas of every position. */
 int dpt_frame(struct dpt *d, uint32_t ifindex, const void *frame, uint32_t len, struct dpt_obs *o)
 {
 	struct dpt_port_snap now[DPT_NPOS];
-	int in = -1, pos, r, nrx = 0, ndrop = 0, nflood = 0, ntx = 0, err, kind;
+	int in = -1, pos, r, nrx = 0, ndrop = 0, nflood = 0, ntx = 0, nreplied, err, kind;
 	uint32_t reason = XBR_DROP_NONE;
 
 	memset(o, 0, sizeof(*o));
@@ -893,6 +948,15 @@ int dpt_frame(struct dpt *d, uint32_t ifindex, const void *frame, uint32_t len, 
 		}
 	}
 	memcpy(d->snap, now, sizeof(now));
+	{
+		struct xbr_br_stats bs;
+
+		err = dpt_br_stats(d, &bs);
+		if (err)
+			return err;
+		nreplied = (int)(bs.arp_replied + bs.nd_replied - d->replied_snap);
+		d->replied_snap = bs.arp_replied + bs.nd_replied;
+	}
 	err = dpt_events_drain(d);
 	if (err)
 		return err;
@@ -911,6 +975,13 @@ int dpt_frame(struct dpt *d, uint32_t ifindex, const void *frame, uint32_t len, 
 		}
 		kind = DPT_DROP;
 		reason = XBR_DROP_NOPORT;
+	} else if (nreplied) {
+		if (nreplied != 1 || ndrop || ntx != 1 || o->txmask != 1u << in) {
+			snprintf(o->why, sizeof(o->why), "reply with %d replied, %d drops, tx %#x",
+				 nreplied, ndrop, o->txmask);
+			return 0;
+		}
+		kind = DPT_REPLY;
 	} else if (nflood) {
 		if (nflood != 1 || ndrop) {
 			snprintf(o->why, sizeof(o->why), "flood with %d rx_flood, %d drops", nflood,
@@ -934,7 +1005,11 @@ int dpt_frame(struct dpt *d, uint32_t ifindex, const void *frame, uint32_t len, 
 
 	/* What the program says must agree. */
 	if (d->hook == DPT_TC) {
-		int want = kind == DPT_UNICAST ? TC_ACT_REDIRECT : TC_ACT_SHOT;
+		/* A flood sends the frame itself to its last port. */
+		int want = kind == DPT_UNICAST || kind == DPT_REPLY ||
+					   (kind == DPT_FLOOD && o->txmask) ?
+				   TC_ACT_REDIRECT :
+				   TC_ACT_SHOT;
 
 		if (o->retval != want) {
 			snprintf(o->why, sizeof(o->why), "counters say %s, verdict %d",
@@ -949,7 +1024,7 @@ int dpt_frame(struct dpt *d, uint32_t ifindex, const void *frame, uint32_t len, 
 			bad |= t->reason != reason;
 		else
 			bad |= t->reason != XBR_DROP_NONE;
-		if (kind == DPT_UNICAST)
+		if (kind == DPT_UNICAST || kind == DPT_REPLY)
 			bad |= (int)t->out_ifindex != dpt_env.ifindex[ffs((int)o->txmask) - 1];
 		if (kind == DPT_FLOOD)
 			bad |= t->flood_map != ((d->port[in].flags & XBR_PORT_F_ISOLATED) ?
@@ -1000,6 +1075,8 @@ const char *dpt_kind_str(int kind)
 		return "unicast";
 	case DPT_FLOOD:
 		return "flood";
+	case DPT_REPLY:
+		return "reply";
 	default:
 		return "inconsistent";
 	}

@@ -56,8 +56,9 @@ static inline uint32_t dpt_idx(int pos)
 /* Drop-reason slots of the per-port counters, whatever their number. */
 #define DPT_NDROPS (sizeof(((struct xbr_port_stats *)0)->drops) / sizeof(__u64))
 
-/* The station behind the port at @pos: MAC 02:00:5e:10:00:<pos>, IPv4
- * 10.0.0.<10+pos> (network order). The bridge's IPv6 prefix is DPT_PREFIX6. */
+/* The station behind the port at @pos: IPv4 10.0.0.<10+pos> (network order)
+ * and the MAC xbr gives it, 0a:58:<IPv4> (user/port.c xbr_station_mac), so
+ * that neigh-suppress finds it. The bridge's IPv6 prefix is DPT_PREFIX6. */
 void dpt_station(int pos, uint8_t mac[6], uint32_t *addr);
 #define DPT_PREFIX6 "fd00:db8:1:2::"
 #define DPT_PLEN6 64
@@ -92,6 +93,7 @@ struct dpt {
 	bool present[DPT_NPOS];
 	int slot_pos[DPT_NPOS]; /* flood-list slot -> position */
 	struct dpt_port_snap snap[DPT_NPOS];
+	uint64_t replied_snap; /* xbr_br_stats arp_replied + nd_replied */
 	/* Events drained from the ring buffer since the last dpt_events_reset():
 	 * as many as came (the array grows); ev_overflow only when memory ran out. */
 	struct xbr_event *ev;
@@ -108,6 +110,7 @@ enum dpt_kind {
 	DPT_DROP = XBR_V_DROP,
 	DPT_UNICAST = XBR_V_UNICAST,
 	DPT_FLOOD = XBR_V_FLOOD,
+	DPT_REPLY = XBR_V_REPLY, /* answered by the bridge (neigh-suppress) */
 	DPT_BAD, /* counters and verdict disagree: see why */
 };
 
@@ -118,6 +121,11 @@ struct dpt_obs {
 	uint32_t reason; /* enum xbr_drop_reason for DPT_DROP (NOPORT: nothing counted) */
 	uint32_t txmask; /* positions that got a tx count */
 	struct xbr_xdp_decision xdp; /* XDP: the program's test trace */
+	/* tc: the frame as the program left it (test_run's data_out), e.g. a
+	 * reply written over a request; out_len 0 for XDP (live frames have no
+	 * data_out). */
+	uint8_t out[256];
+	uint32_t out_len;
 	char why[160]; /* for DPT_BAD */
 };
 
@@ -163,6 +171,7 @@ int dpt_peers_set(struct dpt *d, const struct xbr_peer *v, uint32_t n);
  * With the XDP hook, the devmaps follow through the loader's own
  * dp_devmaps_sync() (user/datapath.c). */
 int dpt_port_add(struct dpt *d, int pos, uint32_t flags, uint32_t max_learned);
+/* dpt_port_set keeps the port's XBR_PORT_F_PEER (fixed by its kind in xbr). */
 int dpt_port_set(struct dpt *d, int pos, uint32_t flags, uint32_t max_learned);
 int dpt_port_del(struct dpt *d, int pos);
 
@@ -185,6 +194,10 @@ uint32_t dpt_learned(struct dpt *d, int pos);
 int dpt_br_stats(struct dpt *d, struct xbr_br_stats *out);
 /* Summed per-CPU counters of the port at @pos. */
 int dpt_port_stats(struct dpt *d, int pos, struct dpt_port_snap *out);
+
+/* Take the counters as they are as the baseline of the next dpt_frame() (after
+ * a test_run of the test's own). 0 or -errno. */
+int dpt_resync(struct dpt *d);
 
 /* Run one frame entering on @ifindex (0: none given, test_run uses lo). */
 int dpt_frame(struct dpt *d, uint32_t ifindex, const void *frame, uint32_t len, struct dpt_obs *o);

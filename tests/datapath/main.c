@@ -65,8 +65,8 @@ static int group(const char *name)
 
 int main(int argc, char **argv)
 {
-	static const char *const known[] = { "fixtures", "model", "xdp",   "rules",
-					     "events",	 "tunnel", "fuzz" };
+	static const char *const known[] = { "fixtures", "model", "xdp",   "rules", "events",
+					     "tunnel",   "fuzz",  "neigh", "cost" };
 	const int nknown = (int)(sizeof(known) / sizeof(known[0]));
 	int failed = 0, err, i, k;
 
@@ -77,7 +77,7 @@ int main(int argc, char **argv)
 			;
 		if (k == nknown) {
 			fprintf(stderr,
-				"usage: test_datapath [fixtures|model|xdp|rules|events|tunnel|fuzz]...\n");
+				"usage: test_datapath [fixtures|model|xdp|rules|events|tunnel|fuzz|neigh|cost]...\n");
 			return 2;
 		}
 	}
@@ -104,9 +104,15 @@ int main(int argc, char **argv)
 		failed += run_rule_tests();
 	if (group("events"))
 		failed += run_event_tests();
+	if (group("neigh"))
+		failed += run_neigh_tests();
 	if (group("tunnel"))
 		failed += run_tunnel_tests();
 	if (group("fuzz"))
 		failed += run_fuzz_tests();
+	/* Not a test: per-frame costs, printed only when asked for by name. */
+	for (i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "cost"))
+			failed += run_cost();
 	return failed > 255 ? 255 : failed;
 }

@@ -353,7 +353,7 @@ void model_frame(struct model *m, uint64_t now, uint32_t in_ifindex, const uint8
 		return;
 	}
 	decide(m, now, in, frame, frame + 6, d);
-	if (d->kind != XBR_V_FLOOD)
+	if (d->kind != XBR_V_FLOOD || model_neigh(m, now, in, frame, len, d))
 		return;
 	for (i = 0; i < m->nport; i++) {
 		const struct m_port *q = &m->port[i];

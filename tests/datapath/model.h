@@ -25,6 +25,10 @@
  *  5. D's entry on P and P not hairpin: drop SAME_PORT.
  *  6. D's entry on a port that has no record: flood.
  *  7. P and D's port both isolated: drop ISOLATED. Else unicast to D's port.
+ *  4n. A frame that would flood (4 or 6) and is an ARP request or IPv6
+ *     neighbour solicitation for a station the bridge knows is answered:
+ *     the reply written over it goes back out of P (model_neigh.c says which
+ *     and what exactly). Counted arp_replied / nd_replied, tx on P.
  *  Flood set: every port of the flood list but P, with FLOOD, not both isolated.
  * Learning S on P:
  *  - absent, or present but expired: an expired entry is removed first (counted
@@ -71,6 +75,7 @@ struct m_entry {
 struct m_stats {
 	uint64_t learned, moved, aged, refused, refused_port, deleted;
 	uint64_t ev_lost; /* events past the ring's room in one step */
+	uint64_t arp_replied, nd_replied; /* rule 4n */
 };
 
 struct m_event {
@@ -102,7 +107,9 @@ struct model {
 struct m_decision {
 	int kind; /* XBR_V_* */
 	uint32_t reason; /* XBR_DROP_* for a drop */
-	uint32_t out; /* ifindex for unicast */
+	uint32_t out; /* ifindex for unicast (and a reply: the ingress port) */
+	uint8_t reply[96]; /* a reply: written over the frame's first reply_len bytes */
+	uint32_t reply_len;
 	uint32_t flood[MODEL_MAX_PORTS]; /* ifindexes for a flood */
 	int nflood;
 };
@@ -134,5 +141,10 @@ bool model_expired(const struct model *m, const struct m_entry *e, uint64_t now)
 void model_sort(struct model *m);
 
 void model_events_reset(struct model *m);
+
+/* Rule 4n for a frame that floods from @in: true with d (kind, out, reply)
+ * filled and the counter bumped when the bridge answers it. */
+bool model_neigh(struct model *m, uint64_t now, const struct m_port *in, const uint8_t *f,
+		 uint32_t len, struct m_decision *d);
 
 #endif

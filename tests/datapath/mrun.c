@@ -70,6 +70,8 @@ uint32_t mrun_port_flags(struct rng *r, int spoof_pct, uint32_t *max_learned)
 		f |= XBR_PORT_F_PEER;
 	if (pct(r, spoof_pct))
 		f |= XBR_PORT_F_SPOOFCHK;
+	if (pct(r, 60))
+		f |= XBR_PORT_F_NEIGH_SUPPRESS;
 	*max_learned = pct(r, 70) ? 0 : 1 + (uint32_t)below(r, 6);
 	return f;
 }
@@ -80,10 +82,11 @@ const char *mrun_flags_str(uint32_t f)
 	static int n;
 	char *b = buf[n++ & 3];
 
-	snprintf(b, 32, "%s%s%s%s%s%s%s", f & XBR_PORT_F_LEARNING ? "L" : "-",
+	snprintf(b, 32, "%s%s%s%s%s%s%s%s", f & XBR_PORT_F_LEARNING ? "L" : "-",
 		 f & XBR_PORT_F_FLOOD ? "F" : "-", f & XBR_PORT_F_ISOLATED ? "I" : "-",
 		 f & XBR_PORT_F_HAIRPIN ? "H" : "-", f & XBR_PORT_F_LOCKED ? "K" : "-",
-		 f & XBR_PORT_F_PEER ? "P" : "-", f & XBR_PORT_F_SPOOFCHK ? "S" : "-");
+		 f & XBR_PORT_F_PEER ? "P" : "-", f & XBR_PORT_F_SPOOFCHK ? "S" : "-",
+		 f & XBR_PORT_F_NEIGH_SUPPRESS ? "N" : "-");
 	return b;
 }
 
@@ -164,6 +167,8 @@ static void decision_str(char *buf, size_t n, int kind, uint32_t reason, uint32_
 		snprintf(buf, n, "unicast -> port %s", ports);
 	else if (kind == DPT_FLOOD)
 		snprintf(buf, n, "flood -> {%s}", ports);
+	else if (kind == DPT_REPLY)
+		snprintf(buf, n, "reply -> port %s", ports);
 	else
 		snprintf(buf, n, "inconsistent");
 }
@@ -353,7 +358,8 @@ static int check_state(struct run *R, int *live)
 		return -1;
 	if (bs.learned != m->st.learned || bs.moved != m->st.moved || bs.aged != m->st.aged ||
 	    bs.refused != m->st.refused || bs.refused_port != m->st.refused_port ||
-	    bs.deleted != m->st.deleted || bs.evicted || bs.ev_lost != m->st.ev_lost) {
+	    bs.deleted != m->st.deleted || bs.evicted || bs.ev_lost != m->st.ev_lost ||
+	    bs.arp_replied != m->st.arp_replied || bs.nd_replied != m->st.nd_replied) {
 		print_message("  bridge counters learned/moved/aged/refused/refused_port/deleted/"
 			      "evicted/ev_lost: bpf %llu/%llu/%llu/%llu/%llu/%llu/%llu/%llu, model "
 			      "%" PRIu64 "/%" PRIu64 "/%" PRIu64 "/%" PRIu64 "/%" PRIu64
@@ -364,6 +370,9 @@ static int check_state(struct run *R, int *live)
 			      (unsigned long long)bs.evicted, (unsigned long long)bs.ev_lost,
 			      m->st.learned, m->st.moved, m->st.aged, m->st.refused,
 			      m->st.refused_port, m->st.deleted, m->st.ev_lost);
+		print_message("  arp/nd replied: bpf %llu/%llu, model %" PRIu64 "/%" PRIu64 "\n",
+			      (unsigned long long)bs.arp_replied, (unsigned long long)bs.nd_replied,
+			      m->st.arp_replied, m->st.nd_replied);
 		return -1;
 	}
 	return 0;
@@ -478,7 +487,7 @@ static uint32_t mask_of(const struct dpt *d, const struct m_decision *md)
 	uint32_t mask = 0;
 	int i, pos;
 
-	if (md->kind == XBR_V_UNICAST) {
+	if (md->kind == XBR_V_UNICAST || md->kind == XBR_V_REPLY) {
 		pos = dpt_pos_of(d, md->out);
 		return pos >= 0 ? 1u << pos : 0x80000000u;
 	}
@@ -545,16 +554,76 @@ uint32_t mrun_l3_arp(struct run *R, uint8_t *l3, const uint8_t src[6], uint32_t 
 {
 	struct rng *r = &R->r;
 	struct arp_eth_ipv4 *arp = (void *)l3;
+	uint8_t mac[6];
 
 	arp->hrd = htons(pct(r, 95) ? 1 : 6);
 	arp->pro = htons(pct(r, 95) ? ETH_P_IP : ETH_P_IPV6);
 	arp->hln = pct(r, 97) ? 6 : 8;
 	arp->pln = pct(r, 97) ? 4 : 16;
-	arp->op = htons(1);
+	arp->op = htons(pct(r, 90) ? 1 : 2);
 	memcpy(arp->sha, pct(r, 75) ? src : R->pool[below(r, (uint64_t)R->ph->pool)], 6);
 	arp->sip = mrun_ip4(R, own);
-	arp->tip = (uint32_t)rnd(r);
+	/* Mostly a station's address (what neigh-suppress answers), now and
+	 * then the sender's own (gratuitous) or anything. */
+	if (pct(r, 70)) {
+		uint32_t a;
+
+		dpt_station((int)below(r, MRUN_NPORTPOS), mac, &a);
+		arp->tip = a;
+	} else if (pct(r, 30))
+		arp->tip = arp->sip;
+	else
+		arp->tip = (uint32_t)rnd(r);
 	return sizeof(*arp);
+}
+
+/*
+ * Make the IPv6 header at @l3 carry a neighbour solicitation (mostly well
+ * formed: hop limit 255, the source link-layer option with @src) for a
+ * station's address, a station's link-local address, or anything; now and
+ * then an advertisement, a wrong hop limit or option. Returns the 32 bytes
+ * of the message written after the header.
+ */
+static uint32_t mrun_nd(struct run *R, uint8_t *l3, const uint8_t src[6])
+{
+	struct rng *r = &R->r;
+	struct ipv6hdr *ip6 = (void *)l3;
+	uint8_t *m = l3 + sizeof(*ip6), *t = m + 8, mac[6];
+	uint32_t a;
+	int c = (int)below(r, 100), i;
+
+	ip6->nexthdr = pct(r, 95) ? 58 : 0;
+	ip6->hop_limit = pct(r, 92) ? 255 : 64;
+	ip6->payload_len = htons(pct(r, 95) ? 32 : 24);
+	memset(m, 0, 32);
+	m[0] = pct(r, 92) ? 135 : 136;
+	m[1] = pct(r, 97) ? 0 : 1;
+	dpt_station((int)below(r, MRUN_NPORTPOS), mac, &a);
+	if (c < 50) {
+		xbr_station_addr6(R->m->prefix6, R->m->plen6, a, t);
+	} else if (c < 85) {
+		t[0] = 0xfe;
+		t[1] = 0x80;
+		t[8] = mac[0] ^ 2;
+		t[9] = mac[1];
+		t[10] = mac[2];
+		t[11] = 0xff;
+		t[12] = 0xfe;
+		t[13] = mac[3];
+		t[14] = mac[4];
+		t[15] = mac[5];
+		if (pct(r, 10))
+			t[8] = mac[0]; /* U/L bit not flipped: another MAC */
+	} else {
+		for (i = 0; i < 16; i++)
+			t[i] = (uint8_t)rnd(r);
+	}
+	m[24] = pct(r, 95) ? 1 : 2;
+	m[25] = pct(r, 97) ? 1 : 2;
+	memcpy(m + 26, src, 6);
+	m[2] = (uint8_t)rnd(r); /* the checksum is not checked */
+	m[3] = (uint8_t)rnd(r);
+	return 32;
 }
 
 /* An IPv6 header at @l3 with a source the spoof check of the station
@@ -599,6 +668,8 @@ uint32_t mrun_l3_ip6(struct run *R, uint8_t *l3, const uint8_t own_mac[6], const
 		for (i = 0; i < 16; i++)
 			ip6->saddr.s6_addr[i] = (uint8_t)rnd(r);
 	}
+	if (pct(r, 40))
+		return sizeof(*ip6) + mrun_nd(R, l3, src);
 	return sizeof(*ip6);
 }
 
@@ -674,6 +745,34 @@ static void hexdump(const uint8_t *b, uint32_t len)
 		print_message("    ... %u bytes in all\n", len);
 }
 
+/* tc: the frame the program left is the model's reply over the request (or
+ * the request untouched when not a reply). XDP live frames show nothing. */
+static bool reply_ok(const struct mrun_frame *f, const struct m_decision *md,
+		     const struct dpt_obs *o)
+{
+	uint32_t n;
+
+	if (!o->out_len)
+		return true;
+	n = f->len < o->out_len ? f->len : o->out_len;
+	if (md->kind != XBR_V_REPLY)
+		return !memcmp(o->out, f->b, n);
+	if (n < md->reply_len) {
+		print_message("  reply: %u bytes out, model wrote %u\n", o->out_len,
+			      md->reply_len);
+		return false;
+	}
+	if (memcmp(o->out, md->reply, md->reply_len) ||
+	    memcmp(o->out + md->reply_len, f->b + md->reply_len, n - md->reply_len)) {
+		print_message("  reply bytes differ; bpf wrote:\n");
+		hexdump(o->out, n);
+		print_message("  model:\n");
+		hexdump(md->reply, md->reply_len);
+		return false;
+	}
+	return true;
+}
+
 static int do_frame(struct run *R, const struct mrun_ops *ops)
 {
 	struct dpt *d = R->d;
@@ -714,8 +813,12 @@ static int do_frame(struct run *R, const struct mrun_ops *ops)
 	if (o.kind == DPT_BAD || o.kind != md.kind ||
 	    (o.kind == DPT_DROP && o.reason != md.reason) || o.txmask != want_mask ||
 	    (d->hook == DPT_TC &&
-	     o.retval != (md.kind == XBR_V_UNICAST ? TC_ACT_REDIRECT : TC_ACT_SHOT)) ||
-	    (d->hook == DPT_XDP && md.kind == XBR_V_UNICAST && o.xdp.out_ifindex != md.out)) {
+	     o.retval != (md.kind == XBR_V_UNICAST || md.kind == XBR_V_REPLY ||
+					  (md.kind == XBR_V_FLOOD && want_mask) ?
+				  TC_ACT_REDIRECT :
+				  TC_ACT_SHOT)) ||
+	    (d->hook == DPT_XDP && md.kind == XBR_V_UNICAST && o.xdp.out_ifindex != md.out) ||
+	    !reply_ok(f, &md, &o)) {
 		print_message("  MISMATCH at %s\n  model: %s\n  bpf:   %s (verdict %d)%s%s\n",
 			      R->what, a, b, o.retval, o.why[0] ? ": " : "", o.why);
 		hexdump(f->b, f->len);
@@ -902,9 +1005,10 @@ struct run *mrun_phase(const struct phase *ph, const struct mrun_ops *ops)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	R->secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	print_message("  %s %s: %ld frames compared in %.1f s (%ld steps): %ld flood, %ld "
-		      "unicast, %ld drop (by reason:",
+		      "unicast, %ld reply, %ld drop (by reason:",
 		      dpt_hook_name(ph->hook), ph->name, R->frame, R->secs, R->step,
-		      R->kinds[XBR_V_FLOOD], R->kinds[XBR_V_UNICAST], R->kinds[XBR_V_DROP]);
+		      R->kinds[XBR_V_FLOOD], R->kinds[XBR_V_UNICAST], R->kinds[XBR_V_REPLY],
+		      R->kinds[XBR_V_DROP]);
 	for (i = 0; i < XBR_DROP__MAX; i++)
 		if (R->reasons[i])
 			print_message(" %s %ld", dpt_reason_str((uint32_t)i), R->reasons[i]);

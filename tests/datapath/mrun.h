@@ -77,7 +77,7 @@ struct run {
 	long step, frame;
 	/* What the current step was, for a mismatch report. */
 	char what[256];
-	long kinds[3]; /* decisions seen: XBR_V_* */
+	long kinds[4]; /* decisions seen: XBR_V_* */
 	long reasons[XBR_DROP__MAX]; /* drops by reason (NOPORT: not a port) */
 	long nctl, nportchg;
 	long refused; /* frames test_run refused (not deliverable) */

@@ -115,17 +115,19 @@ enum { L3_RAW = 0, L3_IP4, L3_IP6, L3_ARP, L3_VLAN };
 #define HOOK_XDP (1u << DPT_XDP)
 
 #define STD { PD, PD, PD, PD }
-#define FLOOD_(o) .verdict = TC_ACT_SHOT, .kind = DPT_FLOOD, .out = (o)
+/* tc: a flood sends the frame itself to its last port (redirect), a flood
+ * that no port may receive is dropped. */
+#define FLOOD_(o) .verdict = (o) ? TC_ACT_REDIRECT : TC_ACT_SHOT, .kind = DPT_FLOOD, .out = (o)
 #define UNI_(o) .verdict = TC_ACT_REDIRECT, .kind = DPT_UNICAST, .out = (o)
 #define DROP_(r) .verdict = TC_ACT_SHOT, .kind = DPT_DROP, .reason = (r)
 #define LEARNED1 .st = { .learned = 1 }, .events = "L"
 
 /* Spoof-checked port 0 with station S0 (dpt_station(0)), port 1's S1. */
 #define PS XBR_PORT_F_SPOOFCHK
-#define S0 "02:00:5e:10:00:00"
+#define S0 "0a:58:0a:00:00:0a" /* 0a:58:<S0_IP> */
 #define S0_IP "10.0.0.10"
 #define S1_IP "10.0.0.11"
-#define S0_LL "fe80::5eff:fe10:0" /* modified EUI-64 of S0 */
+#define S0_LL "fe80::858:aff:fe00:a" /* modified EUI-64 of S0 */
 #define S0_IP6 "fd00:db8:1:2::a00:a" /* DPT_PREFIX6 + 10.0.0.10 */
 #define SPF { PD | PS, PD, PD, PD }
 #define SPOOFED DROP_(XBR_DROP_SPOOF), .events = ""
@@ -874,7 +876,11 @@ static void test_delivery(void **state)
 	}
 	for (pos = 0; pos < 4; pos++) {
 		after = dpt_dev_rx_packets(dpt_env.peer[pos]);
-		want = (pos == 1 || pos == 2 ? n : 0) + (pos == 2 ? nuni : 0);
+		/* tc sends clones to every port but the last (port 2), which
+		 * gets the frame itself through the verdict (TC_ACT_REDIRECT,
+		 * checked by dpt_frame()): test_run does not carry that out. */
+		want = (pos == 1 || (pos == 2 && hook == DPT_XDP) ? n : 0) +
+		       (pos == 2 ? nuni : 0);
 		if (after - before[pos] != want)
 			fail_msg("peer of port%d received %lld frames, expected %lld", pos,
 				 after - before[pos], want);

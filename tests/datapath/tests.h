@@ -11,4 +11,7 @@ int run_rule_tests(void); /* test_rules.c: xbr_rules.h in user space agrees with
 int run_event_tests(void); /* test_events.c: the event ring past its room, local entries */
 int run_tunnel_tests(void); /* test_tunnel.c: VXLAN uplinks: keys, learning, replication */
 
+int run_neigh_tests(void); /* test_neigh.c: neigh-suppress case by case, reply bytes */
+int run_cost(void); /* cost.c: ns per frame (make bench-dp), never asserted */
+
 #endif

@@ -174,7 +174,7 @@ refuse "port add: name with an escape sequence" 'ns' "${X[@]}" port add $'ns\e[2
 
 # After all that, the bridge is exactly as it was and forwards.
 xjson show
-jq_ok "$J" '[.ports[].netns] == ["", "ns1", "ns2"] and ([.ports[] | select(.netns != "") | .flags] == [["learning","flood"],["learning","flood"]]) and .ageing == 300' "the bridge changed"
+jq_ok "$J" '[.ports[].netns] == ["", "ns1", "ns2"] and ([.ports[] | select(.netns != "") | .flags] == [["learning","flood","neigh-suppress"],["learning","flood","neigh-suppress"]]) and .ageing == 300' "the bridge changed"
 assert_ping ns1 10.1.1.2 2
 assert_ping ns1 fd00:10:1::a01:102 2
 [ "$(ls /run/netns | tr '\n' ' ')" = "ns1 ns2 " ] || t_fail "namespaces: $(ls /run/netns | tr '\n' ' ')"

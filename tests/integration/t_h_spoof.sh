@@ -21,7 +21,9 @@ T_BR=xhspoof
 need_scapy
 need_tcpdump
 
-must timeout 30 "$XBR" -b "$T_BR" up ns1=172.16.1.1/16 ns2=172.16.1.2/16 ns3=172.16.1.3/16
+# neigh-suppress off: the victims must see what a forger sends, ARP requests
+# included (with it on, the bridge answers those itself: t_neigh).
+must timeout 30 "$XBR" -b "$T_BR" up --neigh-suppress off ns1=172.16.1.1/16 ns2=172.16.1.2/16 ns3=172.16.1.3/16
 m1=$(station_mac 172.16.1.1) m2=$(station_mac 172.16.1.2) m3=$(station_mac 172.16.1.3)
 P6=fd00:172:16:: FORGED=02:de:ad:be:ef:01
 ll2=fe80::858:acff:fe10:102 # ns2's EUI-64 link-local address

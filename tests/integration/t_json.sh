@@ -26,6 +26,7 @@ declare -A inv=(
 	[reload]="reload"
 	["set ageing"]="set ageing 120"
 	["set icc"]="set icc on"
+	["set neigh-suppress"]="set neigh-suppress on"
 	["set mode"]="set mode $XBR_MODE"
 	["set nat"]="set nat on"
 	["publish show"]="publish show"
@@ -42,7 +43,7 @@ declare -A inv=(
 	[down]="down"
 )
 order=(up show "fdb show" "fdb add" "fdb replace" "fdb del" "fdb flush" "port show" "port add"
-	"port set" "port del" stats reload "set ageing" "set icc" "set mode" "set nat"
+	"port set" "port del" stats reload "set ageing" "set icc" "set neigh-suppress" "set mode" "set nat"
 	"publish add" "publish show" "publish del" "uplink add" "uplink show" "uplink peer add"
 	"uplink peer del" "uplink del" monitor help version down)
 # The uplink's local address: an underlay veth here.
@@ -132,7 +133,7 @@ for path in "${order[@]}"; do
 done
 # Help is JSON too with -j, at every level: the command's entry of the table.
 xjson up help
-jq_ok "$J" '.path == "up" and (.options | length) == 9' "-j up help: not up's entry"
+jq_ok "$J" '.path == "up" and (.options | length) == 10' "-j up help: not up's entry"
 xjson fdb help
 jq_ok "$J" '.path == "fdb" and (.commands | length) == 5' "-j fdb help: not fdb's entry"
 xjson -h

@@ -22,6 +22,10 @@ jq_ok "$J" "[.[] | select(.mac == \"$(station_mac 172.16.1.1)\" or .mac == \"$(s
 # A new station behind ns1's port, born after the loader exited.
 mv=02:00:00:00:00:aa
 ip -n ns1 link add link eth0 name mv0 address $mv type macvlan mode bridge || t_skip "cannot create a macvlan in ns1"
+# Two interfaces of ns1 on one subnet: only mv0 may answer ARP for its address
+# (else eth0 answers too, and ns2's replies to the macvlan's pings reach eth0,
+# which the ping bound to mv0 never sees; with neigh-suppress ns2 has to ask).
+ip netns exec ns1 sysctl -qw net.ipv4.conf.all.arp_ignore=1
 ip -n ns1 addr add 172.16.1.50/16 dev mv0
 ip -n ns1 link set mv0 up
 timeout 10 ip netns exec ns1 ping -n -q -c 2 -i 0.2 -W 2 -I mv0 172.16.1.2 >"$T_TMP/mvping" 2>&1 ||

@@ -46,7 +46,7 @@ xjson show
 jq_ok "$J" ".bridge == \"$T_BR\" and .mode == \"$XBR_MODE\" and .subnet == \"172.16.0.0/16\" and .gateway == \"172.16.1.254\" and .ageing == 300 and .fdb_size == 65536" "show: bridge fields"
 jq_ok "$J" '.ports | length == 3' "show: three ports"
 jq_ok "$J" ".ports[0] | .ifname == \"$T_BR-gw\" and .netns == \"\" and .addr == \"172.16.1.254\" and (.flags | index(\"gateway\") != null)" "show: gateway port first"
-jq_ok "$J" ".ports[1] | .ifname == \"$T_BR-ns1\" and .netns == \"ns1\" and .addr == \"172.16.1.1\" and .prefixlen == 16 and .mac == \"0a:58:ac:10:01:01\" and .flags == [\"learning\",\"flood\"]" "show: ns1 port"
+jq_ok "$J" ".ports[1] | .ifname == \"$T_BR-ns1\" and .netns == \"ns1\" and .addr == \"172.16.1.1\" and .prefixlen == 16 and .mac == \"0a:58:ac:10:01:01\" and .flags == [\"learning\",\"flood\",\"neigh-suppress\"]" "show: ns1 port"
 jq_ok "$J" ".ports[2] | .ifname == \"$T_BR-ns2\" and .netns == \"ns2\" and .addr == \"172.16.1.2\" and .mac == \"0a:58:ac:10:01:02\"" "show: ns2 port"
 jq_ok "$J" "[.ports[].ifindex] == [$(cat /sys/class/net/$T_BR-gw/ifindex),$(cat /sys/class/net/$T_BR-ns1/ifindex),$(cat /sys/class/net/$T_BR-ns2/ifindex)]" "show: ifindexes match the links"
 

@@ -299,7 +299,7 @@ static void test_synopsis(void **state)
 	help_synopsis(buf, sizeof(buf), "up", find("up"));
 	assert_string_equal(buf, "up [--subnet CIDR] [--gateway IP] [--subnet6 CIDR6] [--ageing SEC] "
 				 "[--fdb-size N] [--no-icc] [--mode tc|xdp|auto] [--no-nat|--internal] "
-				 "[NS[=ADDR/PLEN]]...");
+				 "[--neigh-suppress on|off] [NS[=ADDR/PLEN]]...");
 }
 
 int main(void)

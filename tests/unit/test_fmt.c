@@ -295,6 +295,8 @@ static void test_port_flag_words(void **state)
 		{ XBR_PORT_F_GATEWAY, "gateway" },   { XBR_PORT_F_LEARNING, "learning" },
 		{ XBR_PORT_F_FLOOD, "flood" },       { XBR_PORT_F_ISOLATED, "isolated" },
 		{ XBR_PORT_F_HAIRPIN, "hairpin" },   { XBR_PORT_F_LOCKED, "locked" },
+		{ XBR_PORT_F_SPOOFCHK, "spoof-check" }, { XBR_PORT_F_TUNNEL, "tunnel" },
+		{ XBR_PORT_F_NEIGH_SUPPRESS, "neigh-suppress" },
 	};
 	const char *w[32];
 	size_t n, i;
@@ -312,10 +314,10 @@ static void test_port_flag_words(void **state)
 	assert_string_equal(w[0], "gateway");
 	assert_string_equal(w[1], "learning");
 	assert_string_equal(w[2], "flood");
-	/* Every bit: the six above lead (later flags may follow). */
+	/* Every bit: the ones above lead (later flags may follow). */
 	n = port_flag_words(0xffffffffu, w, 32);
-	assert_true(n >= 6);
-	for (i = 0; i < 6; i++)
+	assert_true(n >= sizeof(known) / sizeof(known[0]));
+	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
 		assert_string_equal(w[i], known[i].word);
 	/* Never more than asked for. */
 	assert_int_equal(port_flag_words(0xffffffffu, w, 2), 2);
@@ -337,7 +339,7 @@ static void test_ports_text_lab(void **state)
 	assert_output(&b,
 		      "bridge xbr0 mode tc subnet 172.16.0.0/16 gateway 172.16.1.254 nat masquerade "
 		      "ageing 300 "
-		      "fdb-size 65536 ports 3\n"
+		      "fdb-size 65536 neigh-suppress off ports 3\n"
 		      "2: xbr0-gw netns - station 0a:58:ac:10:01:fe 172.16.1.254/16 "
 		      "<gateway,learning,flood>\n"
 		      "4: xbr0-ns1 netns ns1 station 0a:58:ac:10:01:01 172.16.1.1/16 <learning,flood>\n"
@@ -357,20 +359,21 @@ static void test_ports_text_other(void **state)
 	cfg.gateway = ip("10.9.8.1");
 	cfg.ageing_ns = 1999999999ULL; /* shown in whole seconds, rounded down */
 	cfg.fdb_size = 16;
+	cfg.flags = XBR_CFG_F_NEIGH_SUPPRESS;
 	cfg.flags |= XBR_CFG_F_NO_NAT;
 	p[0] = port(7, XBR_PORT_F_ISOLATED | XBR_PORT_F_HAIRPIN | XBR_PORT_F_LOCKED, "10.9.8.2",
 		    24, "a.b_c-d", "x-a.b_c-d");
 	p[1] = port(1000000, 0, "10.9.8.3", 24, "n", "x-n");
 	ports_print_text(mb_open(&b), "x", &cfg, p, NULL, 2);
 	assert_output(&b, "bridge x mode xdp subnet 10.9.8.0/24 gateway 10.9.8.1 nat off ageing 1 "
-			  "fdb-size 16 ports 2\n"
+			  "fdb-size 16 neigh-suppress on ports 2\n"
 			  "7: x-a.b_c-d netns a.b_c-d station 0a:58:0a:09:08:02 10.9.8.2/24 "
 			  "<isolated,hairpin,locked>\n"
 			  "1000000: x-n netns n station 0a:58:0a:09:08:03 10.9.8.3/24 <>\n");
 	cfg.flags |= XBR_CFG_F_INTERNAL; /* internal wins */
 	ports_print_text(mb_open(&b), "x", &cfg, NULL, NULL, 0);
 	assert_output(&b, "bridge x mode xdp subnet 10.9.8.0/24 gateway 10.9.8.1 nat internal ageing 1 "
-			  "fdb-size 16 ports 0\n");
+			  "fdb-size 16 neigh-suppress on ports 0\n");
 }
 
 static void test_ports_json_lab(void **state)
@@ -385,7 +388,7 @@ static void test_ports_json_lab(void **state)
 	assert_output(&b,
 		      "{\"bridge\":\"xbr0\",\"mode\":\"tc\",\"subnet\":\"172.16.0.0/16\","
 		      "\"gateway\":\"172.16.1.254\",\"nat\":\"masquerade\",\"ageing\":300,"
-		      "\"fdb_size\":65536,\"ports\":["
+		      "\"fdb_size\":65536,\"neigh_suppress\":false,\"ports\":["
 		      "{\"ifindex\":2,\"ifname\":\"xbr0-gw\",\"netns\":\"\",\"kind\":\"station\",\"mac\":\"0a:58:ac:10:01:fe\","
 		      "\"addr\":\"172.16.1.254\",\"prefixlen\":16,"
 		      "\"flags\":[\"gateway\",\"learning\",\"flood\"]},"
@@ -408,7 +411,7 @@ static void test_ports_json_empty(void **state)
 	ports_print_json(mb_open(&b), "xbr0", &cfg, NULL, NULL, 0, false);
 	assert_output(&b, "{\"bridge\":\"xbr0\",\"mode\":\"xdp\",\"subnet\":\"172.16.0.0/16\","
 			  "\"gateway\":\"172.16.1.254\",\"nat\":\"internal\",\"ageing\":300,"
-			  "\"fdb_size\":65536,"
+			  "\"fdb_size\":65536,\"neigh_suppress\":false,"
 			  "\"ports\":[]}\n");
 }
 
@@ -430,6 +433,7 @@ static void test_ports_json_pretty(void **state)
 			  "    \"nat\": \"masquerade\",\n"
 			  "    \"ageing\": 300,\n"
 			  "    \"fdb_size\": 65536,\n"
+			  "    \"neigh_suppress\": false,\n"
 			  "    \"ports\": [\n"
 			  "        {\n"
 			  "            \"ifindex\": 2,\n"
