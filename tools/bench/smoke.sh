@@ -38,8 +38,19 @@ check "every mode is ok or skipped with a reason" \
 	jq -e 'all(.modes[]; .status == "ok" or (.status == "skipped" and (.reason | length > 0)))' "$R"
 check "summary rows carry median/min/max and ratio" \
 	jq -e '(.summary | length > 0) and all(.summary[]; has("median") and has("min") and has("max") and has("ratio_vs_kbr"))' "$R"
+check "summary rows carry the ratios to the wire and the floor" \
+	jq -e 'all(.summary[]; has("ratio_vs_wire") and has("ratio_vs_floor"))' "$R"
+for m in wire floor; do
+	if jq -e --arg m "$m" '.modes[$m].status == "ok"' "$R" >/dev/null 2>&1; then
+		check "$m: samples for tcp, pps and lat" \
+			jq -e --arg m "$m" '[.samples[] | select(.mode == $m) | .metric] | unique == ["lat", "pps", "tcp"]' "$R"
+		check "pps rows of the other modes have a ratio to $m" \
+			jq -e --arg m "$m" 'all(.summary[] | select(.metric == "pps" and .field == "pps"); .["ratio_vs_" + $m] != null)' "$R"
+	fi
+done
 check "targets are MET, MISSED or n/a" \
-	jq -e '(.targets | length == 5) and all(.targets[]; .status | test("^(MET|MISSED|n/a)"))' "$R"
+	jq -e '(.targets | length == 12) and all(.targets[]; .status | test("^(MET|MISSED|n/a)"))' "$R"
+check "the run's log has no progress lines (terminal only)" bash -c "! grep -q 'sample [0-9]* of [0-9]*' '$out/logs/run.log'"
 check "summary.md exists with a Markdown table" grep -q '^| --- |' "$out/summary.md"
 check "summary.md lists the targets" grep -q '^## Targets' "$out/summary.md"
 if command -v gnuplot >/dev/null; then
@@ -49,7 +60,7 @@ if command -v gnuplot >/dev/null; then
 else
 	skip=$((skip + 1)); echo "skip - gnuplot not installed: plots not checked"
 fi
-check "no namespace left behind on the host" bash -c "! ip netns list 2>/dev/null | grep -Eq '^(kb|xt|xx|pr)[0-9]'"
+check "no namespace left behind on the host" bash -c "! ip netns list 2>/dev/null | grep -Eq '^(kb|xt|xx|wi|fl|pr)[0-9]'"
 (( fail == 0 )) && rm -rf "$out"
 (( skip > 0 )) || skip=""
 finish

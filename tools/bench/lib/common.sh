@@ -115,3 +115,34 @@ wait_quiet() {
 	done
 	return 1
 }
+
+# --- progress (terminal only) -------------------------------------------------
+# run.sh walks its loops twice: the first pass calls progress_plan COST for
+# every unit of work (COST: a guess in seconds), the second progress_step COST
+# before running each one, which prints "sample N of M, ~T left" on the
+# terminal the run started from (file descriptor PROGRESS_FD, unset when
+# stderr was not a terminal: nothing is printed then, and nothing is logged).
+# T scales the remaining guesses by how the finished ones held up.
+PROG_M=0 PROG_N=0 PROG_TOTAL=0 PROG_DONE=0 PROG_T0=""
+progress_plan() {
+	PROG_M=$((PROG_M + 1))
+	PROG_TOTAL=$(awk -v a="$PROG_TOTAL" -v b="$1" 'BEGIN { print a + b }')
+}
+progress_start() { PROG_T0=$(now); }
+# fmt_secs S -> "45 s", "12 min", "1 h 05 min"
+fmt_secs() {
+	awk -v s="$1" 'BEGIN { s = int(s + 0.5)
+		if (s < 90) printf "%d s", s
+		else if (s < 5400) printf "%d min", int((s + 30) / 60)
+		else printf "%d h %02d min", int(s / 3600), int((s % 3600) / 60) }'
+}
+progress_step() {
+	local left
+	PROG_N=$((PROG_N + 1))
+	if [[ -n ${PROGRESS_FD:-} ]]; then
+		left=$(awk -v t="$PROG_TOTAL" -v d="$PROG_DONE" -v el="$(fsub "$(now)" "$PROG_T0")" \
+			'BEGIN { r = (d > 0 && el > 0) ? el / d : 1; x = (t - d) * r; print (x > 0) ? x : 0 }')
+		printf '[bench] sample %d of %d, ~%s left\n' "$PROG_N" "$PROG_M" "$(fmt_secs "$left")" >&"$PROGRESS_FD"
+	fi
+	PROG_DONE=$(awk -v a="$PROG_DONE" -v b="$1" 'BEGIN { print a + b }')
+}
