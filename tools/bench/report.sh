@@ -80,10 +80,11 @@ fmt_md() {
 	  | def info($f): $rows | map(select(.field == $f)) | first;
 	  "## \($title)",
 	    "",
-	    "| case | mode | "
-	      + ([ $prim[] as $f | info($f) | select(. != null) | "\(.label)\(unit_of)", ($bases[] | "x \(.)") ] + [ $extra[] | info(.) | "\(.label)\(unit_of)" ] | join(" | ")) + " |",
+	  (if $m == "pps" and ($bases | index("floor")) then ["ns per frame over the floor"] else [] end) as $derived
+	  | "| case | mode | "
+	      + ([ $prim[] as $f | info($f) | select(. != null) | "\(.label)\(unit_of)", ($bases[] | "x \(.)") ] + [ $extra[] | info(.) | "\(.label)\(unit_of)" ] + $derived | join(" | ")) + " |",
 	    "| --- | --- | "
-	      + ([ $prim[] as $f | info($f) | select(. != null) | "---", ($bases[] | "---") ] + [ $extra[] | "---" ] | join(" | ")) + " |",
+	      + ([ $prim[] as $f | info($f) | select(. != null) | "---", ($bases[] | "---") ] + [ $extra[] | "---" ] + ($derived | map("---")) | join(" | ")) + " |",
 	    ( $rows | map(.case) | unique | sort_by(case_num) [] as $c
 	      | $mm[] as $mode
 	      | ($rows | map(select(.case == $c and .mode == $mode))) as $cell
@@ -94,6 +95,11 @@ fmt_md() {
 	             | (if $x == null then "-" else "\($x.median | num) [\($x.min | num) - \($x.max | num)]" end),
 	               ($bases[] as $b | if $x == null or $mode == $b then "-" else ($x["ratio_vs_" + $b] | ratio) end) ]
 	           + [ $extra[] as $f | get($f) | if . == null then "-" else (.median | num) end ]
+	           + (if $m == "pps" and ($bases | index("floor")) then
+	                [ (get("ns_per_frame") | .median?) as $x
+	                  | ($rows | map(select(.case == $c and .mode == "floor" and .field == "ns_per_frame")) | first | .median?) as $f
+	                  | if $x == null or $f == null then "-" else "\($x - $f | . * 10 | round / 10)" end ]
+	              else [] end)
 	           | join(" | ")) + " |" ),
 	    ( if ($notes | length) > 0 then "", ($notes[] | "- note: \(.case) \(.mode): \(.reason)") else empty end ),
 	    ""

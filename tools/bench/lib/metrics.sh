@@ -151,6 +151,7 @@ m_pps() {
 		return 0
 	fi
 	record_sample pps 60B "$mode" "$round" "$warm" pps="$TG_RX" offered_pps="$TG_OFF" \
+		ns_per_frame="$(awk -v r="$TG_RX" 'BEGIN { if (r > 0) printf "%.1f", 1e9 / r; else print "null" }')" \
 		lost_pps="$(awk -v o="$TG_OFF" -v l="$TG_LOSS" 'BEGIN{printf "%.1f", o * l}')" \
 		loss_pct="$(awk -v l="$TG_LOSS" 'BEGIN{printf "%.4f", 100 * l}')" gen_exits="$TG_EXITS"
 }

@@ -11,6 +11,7 @@ def field_info:
     "tcp.retransmits":   {order:0, unit:"segments", better:"lower", label:"retransmits"},
     "pps.pps":           {order:1, unit:"pps", better:"higher", label:"forwarded (sink rx)"},
     "pps.offered_pps":   {order:2, unit:"pps", better:"info", label:"offered (generator tx)"},
+    "pps.ns_per_frame":  {order:1.5, unit:"ns", better:"lower", label:"CPU time per frame (1 / rate)"},
     "pps.lost_pps":      {order:3, unit:"pps", better:"lower", label:"lost"},
     "pps.loss_pct":      {order:4, unit:"%", better:"lower", label:"loss"},
     "lat.p50_us":        {order:5, unit:"us", better:"lower", label:"p50"},
