@@ -18,6 +18,9 @@
 #   --fdb-sizes L      learned MACs for the unicast run (default: 10,100000)
 #   --port-sizes L     namespaces on the bridge for the known-unicast run
 #                      (default: 2,4095: with the gateway, 4,096 ports)
+#   --big-modes L      modes that build the bridges of 500+ namespaces of the
+#                      ports run (default: kbr,xbr-tc; xbr up --mode xdp of
+#                      4,095 namespaces takes ~15 min here)
 #   --tcp-streams L    iperf3 parallel streams          (default: 1,4)
 #   --duration S       measured seconds per tcp/pps/lat/ports sample (default: 2)
 #   --big-reps N       repetitions for setup sizes >= 500 (default: 3, to keep
@@ -27,6 +30,8 @@
 #   --wait-quiet S     before measuring, wait up to S seconds for the machine
 #                      to be idle for 10 s (other load distorts every figure)
 #   --no-plots         skip gnuplot
+#   --plan             print how many samples the options give and a time
+#                      estimate, then exit (nothing is measured)
 #   -h, --help
 # Environment: XBR=path/to/xbr (default: build/xbr of this repo).
 #
@@ -50,8 +55,9 @@ usage() { sed -n '2,/^set -euo/{/^#/s/^# \{0,1\}//p}' "${BASH_SOURCE[0]}" | sed 
 # ---- defaults (standard set, sized for < 30 min on 2 cores) ----
 METRICS_CSV=tcp,pps,lat,setup,flood,fdb,ports
 MODES_CSV=kbr,xbr-tc,xbr-xdp,wire,floor
-REPS=5 WARMUP=1 QUICK=0 PROFILE=0 PLOTS=1 OUT=""
+REPS=5 WARMUP=1 QUICK=0 PROFILE=0 PLOTS=1 OUT="" PLAN_ONLY=0
 SETUP_CSV=1,10,100,1000 FLOOD_CSV=2,8,32,128 FDB_CSV=10,100000 STREAMS_CSV=1,4 PORTS_CSV=2,4095
+BIG_MODES_CSV=kbr,xbr-tc
 DUR=2 CPUS_CSV=0,1 BIG_REPS=3 WAIT_QUIET=0
 declare -A SET=()
 
@@ -68,6 +74,7 @@ while [[ $# -gt 0 ]]; do
 	--flood-ports) FLOOD_CSV=$2; SET[flood]=1; shift 2 ;;
 	--fdb-sizes) FDB_CSV=$2; SET[fdb]=1; shift 2 ;;
 	--port-sizes) PORTS_CSV=$2; SET[ports]=1; shift 2 ;;
+	--big-modes) BIG_MODES_CSV=$2; shift 2 ;;
 	--tcp-streams) STREAMS_CSV=$2; SET[streams]=1; shift 2 ;;
 	--duration) DUR=$2; SET[dur]=1; shift 2 ;;
 	--big-reps) BIG_REPS=$2; shift 2 ;;
@@ -75,6 +82,7 @@ while [[ $# -gt 0 ]]; do
 	--profile) PROFILE=1; shift ;;
 	--wait-quiet) WAIT_QUIET=$2; shift 2 ;;
 	--no-plots) PLOTS=0; shift ;;
+	--plan) PLAN_ONLY=1; shift ;;
 	-h|--help) usage 0 ;;
 	*) echo "run.sh: unknown option $1" >&2; usage 2 ;;
 	esac
@@ -133,6 +141,8 @@ done
 XBR=${XBR:-$REPO/build/xbr}
 [[ $XBR == /* ]] || XBR=$PWD/$XBR
 OUT=${OUT:-$REPO/build/bench/$(date -u +%Y%m%dT%H%M%SZ)}
+# --plan measures nothing: its scratch files go to a directory of its own
+if (( PLAN_ONLY )) && [[ -z ${XBR_BENCH_SANDBOX:-} ]]; then OUT=$(mktemp -d /tmp/xbr-bench-plan.XXXXXX); fi
 [[ $OUT == /* ]] || OUT=$PWD/$OUT
 
 # ---- enter the sandbox ----
@@ -147,6 +157,7 @@ if [[ -z ${XBR_BENCH_SANDBOX:-} ]]; then
 	rc=0
 	timeout -k 10 "$MAX_RUNTIME" unshare -n -m -- bash "${BASH_SOURCE[0]}" "${ORIG_ARGS[@]}" || rc=$?
 	(( rc == 124 )) && warn "run exceeded BENCH_MAX_RUNTIME=${MAX_RUNTIME}s and was stopped"
+	(( PLAN_ONLY )) && rm -rf "$OUT"
 	exit "$rc"
 fi
 
@@ -325,6 +336,10 @@ run_ports() {
 		if (( n >= BIG_NS )); then
 			for mode in "${ACTIVE_BR[@]}"; do
 				[[ $mode == kbr ]] && (( n > 1024 )) && continue
+				if [[ ",$BIG_MODES_CSV," != *",$mode,"* ]]; then
+					(( PLANNING )) || record_note ports "ns=$n" "$mode" "not measured: not in --big-modes ($BIG_MODES_CSV)"
+					continue
+				fi
 				c=$(awk -v a="$(ns_cost "$mode" "$n")" -v w="$(win_cost "$PPS_DUR")" -v k="$REPS" 'BEGIN { printf "%.2f", a + k * w }')
 				unit "$c" ports_big_unit "$mode" "$n"
 			done
@@ -363,6 +378,7 @@ run_all() {
 PLANNING=1; run_all; PLANNING=0
 progress_start
 log "plan: $PROG_M samples, about $(fmt_secs "$PROG_TOTAL") by the cost guesses"
+(( PLAN_ONLY )) && exit 0
 run_all
 
 # ---- metadata for the report ----
@@ -385,7 +401,7 @@ jq -n --arg cmd "$BENCH_CMDLINE" --arg started "$STARTED" \
 	--argjson profile "$PROFILE" \
 	--arg metrics "${METRICS[*]}" --arg streams "${TCP_STREAMS[*]}" \
 	--arg setup "${SETUP_SIZES[*]}" --arg flood "${FLOOD_PORTS[*]}" --arg fdb "${FDB_SIZES[*]}" \
-	--arg ports "${PORT_SIZES[*]}" --argjson big_ns "$BIG_NS" \
+	--arg ports "${PORT_SIZES[*]}" --argjson big_ns "$BIG_NS" --arg big_modes "$BIG_MODES_CSV" \
 	--arg load_start "$LOAD_START" --arg load_end "$(cut -d' ' -f1-3 /proc/loadavg)" \
 	--argjson tcp_dur "$TCP_DUR" --argjson tcp_omit "$TCP_OMIT" --argjson pps_dur "$PPS_DUR" \
 	--argjson lat_dur "$LAT_DUR" --argjson scale_dur "$SCALE_DUR" --arg fill_rate "$FILL_RATE" \
@@ -399,7 +415,7 @@ jq -n --arg cmd "$BENCH_CMDLINE" --arg started "$STARTED" \
 	   big_reps:$big_reps, idle_wait:($quick==0),
 	   warmup_rule:"tcp/pps/lat: warm-up round(s) before the measured rounds; setup/flood/fdb/ports: warm-up only at the smallest size; setup sizes >= \($big_ns): big_reps measured rounds; ports sizes >= \($big_ns): one topology per mode, reps windows in it",
 	   quick:($quick==1), profile:($profile==1), tcp_streams:($streams|nums),
-	   setup_sizes:($setup|nums), flood_ports:($flood|nums), fdb_sizes:($fdb|nums), port_sizes:($ports|nums),
+	   setup_sizes:($setup|nums), flood_ports:($flood|nums), fdb_sizes:($fdb|nums), port_sizes:($ports|nums), big_modes:($big_modes|split(",")),
 	   tcp_duration_s:$tcp_dur, tcp_omit_s:$tcp_omit, pps_duration_s:$pps_dur,
 	   lat_duration_s:$lat_dur, scale_duration_s:$scale_dur, fdb_fill_rate:$fill_rate,
 	   xbr_fdb_size:"default (65536); --fdb-size 2*MACS in the fdb metric when MACS+1024 > 65536",
