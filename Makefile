@@ -1,25 +1,51 @@
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 # xbr: `make` builds build/xbr; `make run` brings up the default lab;
-# `make test` runs every test; `make bench` compares with the kernel bridge.
-# V=1 shows full commands. CI=true turns warnings into errors.
+# `make test` runs every test; `make bench` compares with the kernel bridge;
+# `make install` / `make uninstall` (PREFIX, DESTDIR, BINDIR, MANDIR,
+# BASHCOMPDIR, CNIDIR); `make man` regenerates the man page's synopsis.
+# build/xbr-cni is the CNI plugin (cni/, docs/cni.md), installed as CNIDIR/xbr.
+# V=1 shows full commands. CI=true turns warnings into errors. CC, CFLAGS,
+# CPPFLAGS, LDFLAGS (Debian's hardening flags among them) are honoured.
 
 BUILD   ?= build
-CC      ?= gcc
+# make's own default for CC is cc: gcc unless CC was given (environment,
+# command line).
+ifeq ($(origin CC),default)
+CC      := gcc
+endif
 CLANG   ?= clang
+LLVM_STRIP ?= llvm-strip
 BPFTOOL ?= bpftool
+PKG_CONFIG ?= pkg-config
+INSTALL ?= install
 XBR     := $(BUILD)/xbr
+XBR_CNI := $(BUILD)/xbr-cni
+XBR_VERSION ?= 0.1.0
+
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/sbin
+MANDIR  ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+# Where container runtimes look for CNI plugins (Debian's; upstream /opt/cni/bin).
+CNIDIR  ?= /usr/lib/cni
 
 ARCH_INC := /usr/include/$(shell $(CC) -dumpmachine 2>/dev/null)
 
+# Build paths never reach the outputs (reproducible builds): debug info and
+# the BPF objects' BTF line info name files relative to the tree.
+PREFIX_MAP := -ffile-prefix-map=$(CURDIR)=.
 CFLAGS   ?= -O2 -g
-override CFLAGS += -std=gnu11 -Wall -Wextra -Iinclude -Iuser -I$(BUILD) -MMD -MP
+override CPPFLAGS += -Iinclude -Iuser -I$(BUILD) -DXBR_VERSION=\"$(XBR_VERSION)\"
+override CFLAGS += -std=gnu11 -Wall -Wextra -MMD -MP $(PREFIX_MAP)
+# -g for BTF; the DWARF is stripped after compiling (BTF stays).
 BPF_CFLAGS := -g -O2 -target bpf -Wall -Wextra -Wno-unused-parameter \
-	      -Iinclude -Ibpf -I$(ARCH_INC) -MMD -MP
+	      -Iinclude -Ibpf -I$(ARCH_INC) -MMD -MP $(PREFIX_MAP)
 ifeq ($(CI),true)
 override CFLAGS += -Werror
 BPF_CFLAGS += -Werror
 endif
-LDLIBS   := -lbpf -lmnl -lelf -lz
+# Only what xbr calls: libbpf's own libelf and zlib come with libbpf.so.
+LDLIBS   := $(shell $(PKG_CONFIG) --libs libbpf libmnl libnftables 2>/dev/null || echo -lbpf -lmnl -lnftables)
 
 ifeq ($(V),1)
 Q :=
@@ -35,6 +61,13 @@ SKELS     := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
 USER_SRCS := $(wildcard user/*.c)
 USER_OBJS := $(patsubst user/%.c,$(BUILD)/user/%.o,$(USER_SRCS))
 LIB_OBJS  := $(filter-out $(BUILD)/user/main.o,$(USER_OBJS))
+# The CNI plugin: its own main over the same library objects, plus jansson,
+# less the CLI's (cmd*, its JSON writer, whose json_* names are jansson's too).
+CNI_LIB_OBJS := $(filter-out $(BUILD)/user/cmd%.o $(BUILD)/user/json.o $(BUILD)/user/fdb_fmt.o,$(LIB_OBJS))
+CNI_SRCS  := $(wildcard cni/*.c)
+CNI_OBJS  := $(patsubst cni/%.c,$(BUILD)/cni/%.o,$(CNI_SRCS))
+CNI_PURE  := $(BUILD)/cni/conf.o $(BUILD)/cni/result.o
+CNI_LIBS  := $(shell $(PKG_CONFIG) --libs jansson 2>/dev/null || echo -ljansson)
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
@@ -42,9 +75,12 @@ DP_SRCS   := $(wildcard tests/datapath/*.c)
 DP_BIN    := $(BUILD)/tests/test_datapath
 
 .DELETE_ON_ERROR:
-.PHONY: all deps run test check san fuzz unit datapath integration bench bench-smoke clean lab-down
+# The BPF objects are kept: they are what the skeletons embed.
+.SECONDARY: $(BPF_OBJS)
+.PHONY: all deps run test check san fuzz unit datapath integration bench bench-smoke clean \
+	lab-down install uninstall man
 
-all: $(XBR)
+all: $(XBR) $(XBR_CNI)
 
 deps:
 	@tools/deps.sh build
@@ -52,6 +88,7 @@ deps:
 $(BUILD)/%.bpf.o: bpf/%.bpf.c | $(BUILD)
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+	$(Q)$(LLVM_STRIP) -g $@
 
 $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
@@ -59,26 +96,60 @@ $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 
 $(BUILD)/user/%.o: user/%.c | $(SKELS) $(BUILD)/user
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
 $(XBR): $(USER_OBJS)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(BUILD)/cni/%.o: cni/%.c | $(SKELS) $(BUILD)/cni
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -Icni -c $< -o $@
+
+$(XBR_CNI): $(CNI_OBJS) $(CNI_LIB_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) $(CNI_LIBS) -o $@
+
+# The CNI plugin's pure half (configuration, results) has its own unit test.
+$(BUILD)/tests/test_cni: tests/unit/test_cni.c $(CNI_PURE) $(CNI_LIB_OBJS) | $(BUILD)/tests
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -Icni $< $(CNI_PURE) $(CNI_LIB_OBJS) \
+		$(LDLIBS) $(CNI_LIBS) -lcmocka -o $@
 
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB_OBJS) | $(BUILD)/tests
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $< $(LIB_OBJS) $(LDLIBS) -lcmocka -o $@
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $< $(LIB_OBJS) $(LDLIBS) -lcmocka -o $@
 
 $(DP_BIN): $(DP_SRCS) $(LIB_OBJS) $(SKELS) | $(BUILD)/tests
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -Itests/datapath $(DP_SRCS) $(LIB_OBJS) $(LDLIBS) -lcmocka -o $@
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -Itests/datapath $(DP_SRCS) $(LIB_OBJS) \
+		$(LDLIBS) -lcmocka -o $@
 
-$(BUILD) $(BUILD)/user $(BUILD)/tests:
+$(BUILD) $(BUILD)/user $(BUILD)/tests $(BUILD)/cni:
 	$(Q)mkdir -p $@
+
+# The binary, its man page, its bash completion and the CNI plugin. Debian's
+# packaging sets DESTDIR and PREFIX=/usr; nothing else is installed.
+install: all
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(BASHCOMPDIR) \
+		$(DESTDIR)$(CNIDIR)
+	$(INSTALL) -m 0755 $(XBR) $(DESTDIR)$(BINDIR)/xbr
+	$(INSTALL) -m 0644 docs/xbr.8 $(DESTDIR)$(MANDIR)/man8/xbr.8
+	$(INSTALL) -m 0644 completion/xbr $(DESTDIR)$(BASHCOMPDIR)/xbr
+	$(INSTALL) -m 0755 $(XBR_CNI) $(DESTDIR)$(CNIDIR)/xbr
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/xbr $(DESTDIR)$(MANDIR)/man8/xbr.8 $(DESTDIR)$(BASHCOMPDIR)/xbr \
+		$(DESTDIR)$(CNIDIR)/xbr
+
+# The SYNOPSIS section of docs/xbr.8, generated from the command table
+# (tests/build/t_man.sh fails when the two differ).
+man: $(XBR)
+	@tools/man-synopsis.sh $(XBR) docs/xbr.8
 
 # The default lab, shown working. `make lab-down` (or `build/xbr down`) removes it.
 run:
-	@tools/deps.sh build
+	@tools/deps.sh run
 	@$(MAKE) --no-print-directory all
 	@tools/run-lab.sh $(XBR)
 
@@ -96,7 +167,7 @@ SAN_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-s
 
 san:
 	@$(MAKE) --no-print-directory BUILD=$(BUILD)/san CFLAGS="$(SAN_CFLAGS)" \
-		$(BUILD)/san/xbr $(patsubst $(BUILD)/%,$(BUILD)/san/%,$(UNIT_BINS))
+		$(BUILD)/san/xbr $(BUILD)/san/xbr-cni $(patsubst $(BUILD)/%,$(BUILD)/san/%,$(UNIT_BINS))
 
 check:
 	@tools/deps.sh test
@@ -127,4 +198,4 @@ bench-smoke:
 clean:
 	rm -rf $(BUILD)
 
--include $(wildcard $(BUILD)/*.d $(BUILD)/user/*.d $(BUILD)/tests/*.d)
+-include $(wildcard $(BUILD)/*.d $(BUILD)/user/*.d $(BUILD)/cni/*.d $(BUILD)/tests/*.d)

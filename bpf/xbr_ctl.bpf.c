@@ -45,14 +45,9 @@ struct sweep_ctx {
 static long sweep_one(struct bpf_map *map, struct xbr_fdb_key *key, struct xbr_fdb_val *v,
 		      struct sweep_ctx *sc)
 {
-
-	if (!xbr_fdb_expired(v, sc->ageing_ns, sc->now))
+	if (!xbr_fdb_expired(v->flags, v->updated_ns, sc->ageing_ns, sc->now))
 		return 0;
-	if (xbr_fdb_counted(v))
-		xbr_learned_adjust(v->ifindex, 0);
-	xbr_event(XBR_EV_AGED, key->mac, key->vlan, v->ifindex, 0, v->flags, sc->now);
-	XBR_BR_INC(aged);
-	bpf_map_delete_elem(map, key);
+	xbr_fdb_remove(map, key, v, XBR_EV_AGED, sc->now);
 	sc->count++;
 	return 0;
 }
@@ -75,17 +70,9 @@ static int sweep_timer_cb(void *map, int *key, struct xbr_timer *tm)
 static long flush_one(struct bpf_map *map, struct xbr_fdb_key *key, struct xbr_fdb_val *v,
 		      struct sweep_ctx *sc)
 {
-	__u32 kind = (v->flags & XBR_FDB_F_STATIC) ? XBR_FLUSH_STATIC : XBR_FLUSH_DYNAMIC;
-
-	if (sc->ifindex && v->ifindex != sc->ifindex)
+	if (!xbr_fdb_flush_match(v->ifindex, v->flags, sc->ifindex, sc->kinds))
 		return 0;
-	if (!(sc->kinds & kind))
-		return 0;
-	if (xbr_fdb_counted(v))
-		xbr_learned_adjust(v->ifindex, 0);
-	xbr_event(XBR_EV_DELETED, key->mac, key->vlan, v->ifindex, 0, v->flags, sc->now);
-	XBR_BR_INC(deleted);
-	bpf_map_delete_elem(map, key);
+	xbr_fdb_remove(map, key, v, XBR_EV_DELETED, sc->now);
 	sc->count++;
 	return 0;
 }
@@ -94,19 +81,12 @@ static __always_inline int ctl_del(struct xbr_ctl_req *c, __u64 now)
 {
 	struct xbr_fdb_key key = { .vlan = c->vlan };
 	struct xbr_fdb_val *v;
-	__u32 ifindex, flags;
 
 	__builtin_memcpy(key.mac, c->mac, ETH_ALEN);
 	v = bpf_map_lookup_elem(&xbr_fdb, &key);
 	if (!v)
 		return -2; /* ENOENT */
-	ifindex = v->ifindex;
-	flags = v->flags;
-	if (xbr_fdb_counted(v))
-		xbr_learned_adjust(ifindex, 0);
-	bpf_map_delete_elem(&xbr_fdb, &key);
-	xbr_event(XBR_EV_DELETED, c->mac, c->vlan, ifindex, 0, flags, now);
-	XBR_BR_INC(deleted);
+	xbr_fdb_remove(&xbr_fdb, &key, v, XBR_EV_DELETED, now);
 	c->count = 1;
 	return 0;
 }
@@ -114,10 +94,13 @@ static __always_inline int ctl_del(struct xbr_ctl_req *c, __u64 now)
 static __always_inline int ctl_add(struct xbr_ctl_req *c, __u64 now, int replace)
 {
 	struct xbr_fdb_key key = { .vlan = c->vlan };
+	/* Local entries only, no remote endpoint: what REMOTE entries need
+	 * (c->remote, an uplink port) comes with the VXLAN uplink. */
 	struct xbr_fdb_val nv = {
 		.ifindex = c->ifindex,
 		.flags = (c->flags & (XBR_FDB_F_STATIC | XBR_FDB_F_STICKY)) | XBR_FDB_F_USER,
 		.updated_ns = now,
+		.remote = { 0, 0, 0, 0 },
 	};
 	struct xbr_fdb_val *v;
 	__u32 ifindex = c->ifindex;
@@ -130,7 +113,7 @@ static __always_inline int ctl_add(struct xbr_ctl_req *c, __u64 now, int replace
 	if (v) {
 		if (!replace)
 			return -17; /* EEXIST */
-		if (xbr_fdb_counted(v))
+		if (xbr_fdb_counted(v->flags))
 			xbr_learned_adjust(v->ifindex, 0);
 	}
 	err = bpf_map_update_elem(&xbr_fdb, &key, &nv, BPF_ANY);

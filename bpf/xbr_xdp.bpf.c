@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * xbr XDP datapath: the same forwarding decision as xbr_tc.bpf.c (the shared
- * xbr_decide() in lib/fdb.h, over the same pinned maps), carried out with
- * devmaps instead of skb redirect helpers:
+ * xbr XDP datapath: the same ingress prologue and forwarding decision as
+ * xbr_tc.bpf.c (the shared xbr_ingress() in lib/ingress.h, over the same
+ * pinned maps), carried out with devmaps instead of skb redirect helpers:
  *   known unicast -> bpf_redirect_map() into xbr_xdp_tx, keyed by ifindex,
  *   flood         -> one bpf_redirect_map(BPF_F_BROADCAST | BPF_F_EXCLUDE_INGRESS)
  *                    over the devmap holding exactly the ports that may receive
  *                    a flood from this ingress port (the loader keeps two: one
- *                    for non-isolated and one for isolated ingress ports),
+ *                    for non-isolated and one for isolated ingress ports,
+ *                    filled by the rule xbr_may_flood() of xbr_rules.h),
  *   drop          -> XDP_DROP, counted by reason.
  * Every devmap entry carries xbr_xdp_egress, which runs once per copy with the
  * egress ifindex and counts it as tx on that port, broadcast copies included.
@@ -16,8 +17,7 @@
 #include <bpf/bpf_helpers.h>
 #include "xbr.h"
 #include "maps.h"
-#include "lib/parse.h"
-#include "lib/fdb.h"
+#include "lib/ingress.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -77,51 +77,24 @@ int xbr_xdp_ingress(struct xdp_md *ctx)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
-	struct xbr_port *in, *out = NULL;
-	struct xbr_config *cfg;
-	struct ethhdr *eth;
-	__u32 ifindex = ctx->ingress_ifindex, len = (__u32)(data_end - data);
-	__u32 reason = XBR_DROP_NONE, zero = 0;
+	struct xbr_ingress r;
 	long ret;
 	int verdict;
 
-	in = bpf_map_lookup_elem(&xbr_ports, &ifindex);
-	cfg = bpf_map_lookup_elem(&xbr_config, &zero);
-	if (!in || !cfg) {
-		/* Not (yet, or any more) a port: the tc program below decides. */
-		trace(XBR_V_DROP, 0, 0, XBR_DROP_NOPORT);
-		return XDP_PASS;
-	}
-
-	eth = xbr_parse_eth(data, data_end);
-	if (!eth) {
-		xbr_count_rx(in, len, 0);
-		xbr_count_drop(in, XBR_DROP_RUNT);
-		trace(XBR_V_DROP, 0, 0, XBR_DROP_RUNT);
-		return XDP_DROP;
-	}
-
-	/* Same order as the tc program: spoof check, then the shared decision. */
-	if ((in->flags & XBR_PORT_F_SPOOFCHK) && !xbr_spoof_ok(data, data_end, in, cfg, 0)) {
-		xbr_count_rx(in, len, 0);
-		xbr_count_drop(in, XBR_DROP_SPOOF);
-		trace(XBR_V_DROP, 0, 0, XBR_DROP_SPOOF);
-		return XDP_DROP;
-	}
-
-	verdict = xbr_decide(eth, in, cfg, xbr_now(), &out, &reason);
-	xbr_count_rx(in, len, verdict == XBR_V_FLOOD);
-	if (verdict == XBR_V_UNICAST && out) {
+	/* XDP sees a VLAN tag in the frame: nothing was taken out of it. */
+	verdict = xbr_ingress(data, data_end, ctx->ingress_ifindex, (__u32)(data_end - data), 0,
+			      &r);
+	if (verdict == XBR_V_UNICAST && r.out) {
 		/* tx is counted by xbr_xdp_egress once the devmap hands the frame on. */
-		ret = bpf_redirect_map(&xbr_xdp_tx, out->ifindex, XDP_DROP);
+		ret = bpf_redirect_map(&xbr_xdp_tx, r.out->ifindex, XDP_DROP);
 		if (ret != XDP_REDIRECT)
-			xbr_count_drop(in, XBR_DROP_REDIRECT);
-		trace(XBR_V_UNICAST, out->ifindex, 0,
+			xbr_count_drop(r.in, XBR_DROP_REDIRECT);
+		trace(XBR_V_UNICAST, r.out->ifindex, 0,
 		      ret == XDP_REDIRECT ? XBR_DROP_NONE : XBR_DROP_REDIRECT);
 		return (int)ret;
 	}
 	if (verdict == XBR_V_FLOOD) {
-		if (in->flags & XBR_PORT_F_ISOLATED) {
+		if (r.in->flags & XBR_PORT_F_ISOLATED) {
 			trace(XBR_V_FLOOD, 0, XBR_XDP_FLOOD_ISO, XBR_DROP_NONE);
 			return (int)bpf_redirect_map(&xbr_xdp_flood_iso, 0,
 						     BPF_F_BROADCAST | BPF_F_EXCLUDE_INGRESS);
@@ -130,9 +103,11 @@ int xbr_xdp_ingress(struct xdp_md *ctx)
 		return (int)bpf_redirect_map(&xbr_xdp_flood, 0,
 					     BPF_F_BROADCAST | BPF_F_EXCLUDE_INGRESS);
 	}
-	xbr_count_drop(in, reason);
-	trace(XBR_V_DROP, 0, 0, reason);
-	return XDP_DROP;
+	trace(XBR_V_DROP, 0, 0, r.reason);
+	/* Not (yet, or any more) a port: the tc program below decides. */
+	if (!r.in)
+		return XDP_PASS;
+	return XDP_DROP; /* counted by reason */
 }
 
 /*

@@ -246,6 +246,16 @@ enum {
 	/* Set as the last step of `up`: without it the bridge is half-made (an
 	 * interrupted `up`) and the next `up` removes it and starts over. */
 	XBR_CFG_F_UP_DONE = 1 << 1,
+	/* `up --no-nat` / `set nat off`: stations' traffic to the outside is
+	 * forwarded untranslated (user/nat.c). */
+	XBR_CFG_F_NO_NAT = 1 << 2,
+	/* `up --internal`: no way out and no way in (Docker's internal network). */
+	XBR_CFG_F_INTERNAL = 1 << 3,
+	/* xbr switched net.ipv4.ip_forward on: `down` switches it back off (or
+	 * hands the flag to another bridge that still needs it). */
+	XBR_CFG_F_FWD_SET = 1 << 4,
+	/* The same for net.ipv6.conf.all.forwarding. */
+	XBR_CFG_F_FWD6_SET = 1 << 5,
 };
 
 enum xbr_mode {

@@ -1,6 +1,15 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * Forwarding rules both the BPF programs and the loader apply, written once.
+ * Forwarding rules that both sides apply, written once: the BPF programs
+ * (bpf/lib/fdb.h, bpf/xbr_tc.bpf.c, bpf/xbr_ctl.bpf.c) and the loader
+ * (user/: fdb listing, XDP flood devmaps, fdb filters) include this header.
+ * Pure functions of their arguments, no maps, no helpers: it compiles with
+ * `clang -target bpf` and with gcc for user space. Only <linux/types.h> and
+ * xbr.h.
+ *
+ * The reference model of the datapath tests (tests/datapath/model.c) keeps
+ * its own statement of these rules on purpose: it is the independent
+ * oracle the programs are compared against.
  */
 #ifndef XBR_RULES_H
 #define XBR_RULES_H
@@ -8,29 +17,90 @@
 #include <linux/types.h>
 #include "xbr.h"
 
-/* True when a non-static entry has outlived the ageing time. An entry
- * stamped ahead of @now (the control programs read the precise clock, the
- * datapath the coarse one, up to a tick behind) is fresh. */
-static inline int xbr_fdb_expired(__u32 flags, __u64 updated_ns, __u64 ageing_ns, __u64 now)
+/* Inlined on both sides (the BPF programs must not call them). */
+#define XBR_RULE static inline __attribute__((always_inline))
+
+/*
+ * xbr_fdb_expired - has an entry outlived the ageing time at @now?
+ * Static entries never expire. An entry stamped ahead of @now is fresh: the
+ * control programs stamp with the precise clock, the datapath reads the
+ * coarse one (up to a tick behind), and user space reads CLOCK_MONOTONIC.
+ * Returns 1 when expired (the datapath ignores it, the sweep removes it).
+ */
+XBR_RULE int xbr_fdb_expired(__u32 flags, __u64 updated_ns, __u64 ageing_ns, __u64 now)
 {
 	if (flags & XBR_FDB_F_STATIC)
 		return 0;
 	return now > updated_ns && now - updated_ns > ageing_ns;
 }
 
-/* Entries that count against a port's max-learned: the learned ones. */
-static inline int xbr_fdb_counted(__u32 flags)
+/*
+ * xbr_fdb_counted - does an entry count against its port's max-learned?
+ * The learned ones do; hand-added ones (XBR_FDB_F_USER) never.
+ */
+XBR_RULE int xbr_fdb_counted(__u32 flags)
 {
 	return !(flags & XBR_FDB_F_USER);
 }
 
-/* May a flood from a port with @in_flags leave through a port with
- * @out_flags? Only to flood ports, and never between two isolated ports. */
-static inline int xbr_may_flood(__u32 in_flags, __u32 out_flags)
+/*
+ * xbr_fdb_refresh_due - should a known station's fresh entry get a new
+ * timestamp? Only when the old one is at least XBR_REFRESH_NS old, so that a
+ * steady flow costs no map write per frame. An entry stamped ahead of @now
+ * (by the control programs' precise clock, less than a tick) is due too: the
+ * difference wraps, and it is restamped with @now.
+ */
+XBR_RULE int xbr_fdb_refresh_due(__u64 updated_ns, __u64 now)
+{
+	return now - updated_ns >= XBR_REFRESH_NS;
+}
+
+/*
+ * xbr_fdb_flush_kind - which XBR_FLUSH_* kind an entry with @flags belongs to
+ * (static entries to XBR_FLUSH_STATIC, every other to XBR_FLUSH_DYNAMIC).
+ */
+XBR_RULE __u32 xbr_fdb_flush_kind(__u32 flags)
+{
+	return (flags & XBR_FDB_F_STATIC) ? XBR_FLUSH_STATIC : XBR_FLUSH_DYNAMIC;
+}
+
+/*
+ * xbr_fdb_flush_match - does a flush (or an `fdb show` filter) of port
+ * @want_ifindex (0: every port) and kinds @kinds (XBR_FLUSH_*) take an entry
+ * on @ifindex with @flags?
+ */
+XBR_RULE int xbr_fdb_flush_match(__u32 ifindex, __u32 flags, __u32 want_ifindex, __u32 kinds)
+{
+	if (want_ifindex && ifindex != want_ifindex)
+		return 0;
+	return !!(kinds & xbr_fdb_flush_kind(flags));
+}
+
+/*
+ * xbr_may_flood - may a flood entering a port with flags @in_flags leave
+ * through a port with flags @out_flags? The out port must take floods
+ * (XBR_PORT_F_FLOOD), and the two may not both be isolated. (Never back out
+ * of the ingress port: tc checks the ifindex, XDP's broadcast excludes it.)
+ * XDP's flood devmaps are this rule evaluated by the loader per port:
+ *   xbr_xdp_flood     holds p when xbr_may_flood(0, p.flags),
+ *   xbr_xdp_flood_iso holds p when xbr_may_flood(XBR_PORT_F_ISOLATED, p.flags).
+ */
+XBR_RULE int xbr_may_flood(__u32 in_flags, __u32 out_flags)
 {
 	if (!(out_flags & XBR_PORT_F_FLOOD))
 		return 0;
-	return !((in_flags & out_flags) & XBR_PORT_F_ISOLATED);
+	return !(in_flags & out_flags & XBR_PORT_F_ISOLATED);
 }
 
-#endif
+/*
+ * xbr_may_unicast - may a known unicast from a port with @in_flags go out of
+ * a port with @out_flags? Not between two isolated ports.
+ */
+XBR_RULE int xbr_may_unicast(__u32 in_flags, __u32 out_flags)
+{
+	return !(in_flags & out_flags & XBR_PORT_F_ISOLATED);
+}
+
+#undef XBR_RULE
+
+#endif /* XBR_RULES_H */

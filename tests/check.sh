@@ -48,7 +48,8 @@ for t in tests/integration/t_*.sh; do
 	result "san:$(basename "$t" .sh)" $rc "$line"
 done
 
-# 3. Valgrind: no leak and no error in up, fdb, show, stats, port add/del, down.
+# 3. Valgrind: no leak and no error in up, fdb, show, stats, port add/del,
+#    publish, set nat, down.
 if command -v valgrind >/dev/null; then
 	vg_script=$(mktemp)
 	cat >"$vg_script" <<'INNER'
@@ -58,7 +59,7 @@ mkdir -p /run/netns && mount -t tmpfs tmpfs /run/netns
 mount -t bpf bpf /sys/fs/bpf
 VG="valgrind -q --suppressions=$SUPP --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect --error-exitcode=99"
 rc=0
-for cmd in "up" "fdb" "-j fdb" "show" "-j stats" "port add ns3" "fdb add 02:00:00:00:00:09 port ns3" "fdb flush" "port del ns3" "down" "down"; do
+for cmd in "up" "fdb" "-j fdb" "show" "-j stats" "port add ns3" "fdb add 02:00:00:00:00:09 port ns3" "fdb flush" "publish add 8080 ns3:80" "-j publish show" "set nat off" "publish del 8080" "port del ns3" "down" "down"; do
 	# shellcheck disable=SC2086
 	$VG "$XBR" -b vg $cmd >/dev/null 2>"$LOG" || { echo "valgrind: xbr $cmd: $(head -20 "$LOG")"; rc=1; }
 	if [ "$cmd" = up ]; then ip netns exec ns1 ping -c1 -W1 172.16.1.2 >/dev/null; fi

@@ -5,12 +5,14 @@
 #   datapath     build/tests/test_datapath, when it was built
 #   integration  every tests/integration/t_*.sh (root; each in its own
 #                network + mount namespace, see tests/integration/lib.sh)
+#   build        every tests/build/t_*.sh, once (the build and install
+#                themselves: make install, reproducibility, man page)
 #   bench        tools/bench/smoke.sh, when it exists
 # and prints one line per test, "PASS|FAIL|SKIP <name> <reason> (<secs>s)",
 # the tail of the log under a failed one, and last the summary line
 # "N passed, N failed, N skipped". Exit status 1 when any test failed.
 #
-# Usage: tests/run.sh [unit|datapath|integration|bench|NAME...]
+# Usage: tests/run.sh [unit|datapath|integration|build|bench|NAME...]
 #   NAME is a test's name: test_parse, t_ping, t_ping.sh, smoke, ...
 # Environment:
 #   BUILD=dir         build directory (default build)
@@ -64,8 +66,14 @@ integration_tests() {
 		done
 	done
 }
+build_tests() {
+	local f
+	for f in "$REPO"/tests/build/t_*.sh; do
+		[ -f "$f" ] && echo "build $f"
+	done
+}
 bench_tests() { [ -f "$REPO/tools/bench/smoke.sh" ] && echo "bench $REPO/tools/bench/smoke.sh"; }
-all_tests() { unit_tests; datapath_tests; integration_tests; bench_tests; }
+all_tests() { unit_tests; datapath_tests; integration_tests; build_tests; bench_tests; }
 
 # ---- selection ----
 selected=()
@@ -85,13 +93,14 @@ else
 		unit) add_lines < <(unit_tests) ;;
 		datapath) add_lines < <(datapath_tests) ;;
 		integration) add_lines < <(integration_tests) ;;
+		build) add_lines < <(build_tests) ;;
 		bench) add_lines < <(bench_tests) ;;
 		*)
 			want=${arg%.sh}
 			want=${want##*/}
 			match=$(all_tests | awk -v w="$want" '{ n = $2; sub(/.*\//, "", n); sub(/\.sh$/, "", n); if (n == w) print }')
 			if [ -z "$match" ]; then
-				echo "tests/run.sh: no test named '$arg' (try: unit, datapath, integration, bench, or a name from: $(all_tests | awk '{ n = $2; sub(/.*\//, "", n); sub(/\.sh$/, "", n); printf "%s ", n }'))" >&2
+				echo "tests/run.sh: no test named '$arg' (try: unit, datapath, integration, build, bench, or a name from: $(all_tests | awk '{ n = $2; sub(/.*\//, "", n); sub(/\.sh$/, "", n); printf "%s ", n }'))" >&2
 				exit 2
 			fi
 			add_lines <<<"$match"
@@ -119,7 +128,7 @@ reason_of() { # KIND NAME LOG RC
 		fi
 		[ -z "$r" ] && r=$(grep -E "^(PASS|FAIL|SKIP)" "$log" | tail -1 | sed -E 's/^(PASS|FAIL|SKIP):? *//')
 		;;
-	integration*)
+	integration* | build)
 		r=$(grep -E "^(PASS|FAIL|SKIP) ${name%@*}(: |$)" "$log" | tail -1 | sed -E "s/^(PASS|FAIL|SKIP) ${name%@*}:? ?//")
 		;;
 	esac

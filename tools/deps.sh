@@ -2,18 +2,25 @@
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 # Install the Debian packages xbr needs to build, test and benchmark, if any
 # is missing. Quiet and quick when everything is there already.
-#   tools/deps.sh [build|test|bench]   (default: test)
+#   tools/deps.sh [build|run|test|bench]   (default: test)
+# run: what `make run` needs besides the build (the lab script runs ip and ping).
 set -euo pipefail
 
-build_pkgs="clang llvm make gcc pkg-config libbpf-dev bpftool libelf-dev zlib1g-dev libmnl-dev"
-test_pkgs="$build_pkgs libcmocka-dev iproute2 iputils-ping jq iperf3 tcpdump util-linux procps valgrind ethtool strace python3-scapy"
+# libjansson-dev: JSON parsing for the CNI plugin (build/xbr-cni).
+build_pkgs="clang llvm make gcc pkg-config libbpf-dev bpftool libelf-dev zlib1g-dev libmnl-dev libjansson-dev libnftables-dev"
+run_pkgs="$build_pkgs iproute2 iputils-ping"
+# containernetworking-plugins (host-local, tuning, portmap, firewall for the
+# CNI tests; the last two run iptables), podman + runc + busybox-static (a
+# real runtime and a local image).
+test_pkgs="$run_pkgs groff-base libcmocka-dev jq iperf3 tcpdump util-linux procps valgrind ethtool strace python3-scapy nftables containernetworking-plugins iptables podman runc busybox-static"
 bench_pkgs="$test_pkgs sockperf netsniff-ng gnuplot-nox bc linux-perf"
 
 case "${1:-test}" in
 build) want=$build_pkgs ;;
+run) want=$run_pkgs ;;
 test) want=$bench_pkgs ;; # make test runs the bench smoke test too
 bench) want=$bench_pkgs ;;
-*) echo "usage: $0 [build|test|bench]" >&2; exit 2 ;;
+*) echo "usage: $0 [build|run|test|bench]" >&2; exit 2 ;;
 esac
 
 missing=()

@@ -22,6 +22,7 @@
 #include "datapath.h"
 #include "log.h"
 #include "migrate.h"
+#include "nat.h"
 #include "netns.h"
 #include "port.h"
 
@@ -314,8 +315,13 @@ int br_up(struct xbr_bridge *br, const struct xbr_up_opts *o)
 	/* The gateway's crash-journal entry marks `up` in progress until the end. */
 	if (!err)
 		err = port_add(br, &gw);
-	for (i = 0; !err && i < o->nns; i++)
+	for (i = 0; !err && i < o->nns; i++) {
+		xbr_progress("up: namespace", i + 1, o->nns);
 		err = port_add(br, &specs[i]);
+	}
+	xbr_progress(NULL, 0, 0);
+	if (!err)
+		err = nat_up(br, o->nat);
 	if (!err) {
 		err = xbr_fault("up-end");
 		if (err)
@@ -388,17 +394,30 @@ static void teardown_kind(struct xbr_bridge *br, unsigned int kind, const char *
 		nl_link_del_name(&br->nl, ifname);
 }
 
+/* Append ", WHAT NAME" to the list of what `down` left behind. */
+static void down_left(char *buf, size_t len, const char *what, const char *name)
+{
+	size_t n = strlen(buf);
+
+	if (n + 40 < len)
+		snprintf(buf + n, len - n, "%s%s %s", n ? ", " : "", what, name);
+	else if (n + 6 < len && strcmp(buf + n - 3, "..."))
+		snprintf(buf + n, len - n, ", ...");
+}
+
 int br_down(struct xbr_bridge *br)
 {
 	struct down_ctx *c;
 	struct xbr_port *v = NULL;
-	size_t n = 0, i;
-	int tries;
+	size_t n = 0, i, nscan, nwait;
+	char left[512] = "";
+	int tries, err = 0;
 
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return -ENOMEM;
 	c->br = br;
+	nat_down(br);
 
 	/*
 	 * 1. The stations' namespaces first, those the pinned table knows and
@@ -411,35 +430,54 @@ int br_down(struct xbr_bridge *br)
 		br->map[XBR_M_PORTS] = pin_get(br, "xbr_ports");
 	/* Layout 1's port record is a prefix of this one's (kind 0: station). */
 	if (br->map[XBR_M_PORTS] >= 0 && port_list(br, &v, &n) == 0) {
-		for (i = 0; i < n; i++)
+		for (i = 0; i < n; i++) {
+			xbr_progress("down: namespace", i + 1, n);
 			if (v[i].kind == XBR_KIND_STATION && v[i].name[0])
 				netns_delete(v[i].name);
+		}
 	}
-	down_scan(br, c);
+	nwait = down_scan(br, c);
 	for (i = 0; i < c->n; i++)
 		if (c->ns[i][0])
 			netns_delete(c->ns[i]);
 
 	/* 2. Wait (bounded) for the host-side ends to go with their namespaces. */
-	for (tries = 0; tries < 500 && down_scan(br, c) > 0; tries++)
+	for (tries = 0; tries < 500 && (nscan = down_scan(br, c)) > 0; tries++) {
+		xbr_progress("down: ports gone", nwait > nscan ? nwait - nscan : 0, nwait);
 		usleep(10000);
+	}
+	xbr_progress(NULL, 0, 0);
 
 	/* 3. Whatever is left (the gateway, attached ports, a crash between
 	 * steps): removed one by one, as each kind says. */
 	for (i = 0; i < n; i++)
 		teardown_kind(br, v[i].kind, v[i].name, v[i].ifname);
-	free(v);
 	down_scan(br, c);
 	for (i = 0; i < c->n; i++)
 		teardown_kind(br, c->kind[i], c->ns[i], c->names[i]);
-	free(c);
 
 	/* 4. Whatever interrupted commands journaled, then the pins. */
 	if (br->map[XBR_M_INTENT] < 0 && pins_layout(br) == XBR_LAYOUT_VERSION)
 		br->map[XBR_M_INTENT] = pin_get(br, "xbr_intent");
 	port_cleanup_intents(br, 0);
 	pins_remove(br);
-	return 0;
+
+	/* 5. What is still there fails the command, named in one line. */
+	down_scan(br, c);
+	for (i = 0; i < c->n; i++)
+		down_left(left, sizeof(left), "interface", c->names[i]);
+	for (i = 0; i < n; i++)
+		if (v[i].kind == XBR_KIND_STATION && v[i].name[0] && netns_exists(v[i].name))
+			down_left(left, sizeof(left), "namespace", v[i].name);
+	if (br_is_up(br))
+		down_left(left, sizeof(left), "pin directory", br->dir);
+	if (left[0]) {
+		pr_warn("bridge \"%s\": down could not remove %s", br->name, left);
+		err = -EBUSY;
+	}
+	free(v);
+	free(c);
+	return err;
 }
 
 /* ---- reload ---- */
@@ -583,6 +621,7 @@ int br_port_add(struct xbr_bridge *br, const struct xbr_ns_spec *in)
 
 int br_port_del(struct xbr_bridge *br, const char *name)
 {
+	nat_port_del(br, name);
 	return port_del(br, name);
 }
 

@@ -32,6 +32,7 @@ struct xbr_up_opts {
 	uint32_t fdb_size;
 	uint8_t mode; /* enum xbr_mode */
 	int no_icc; /* namespace ports isolated from one another */
+	uint8_t nat; /* enum xbr_nat_mode (nat.h): masquerade, off, internal */
 	const struct xbr_ns_spec *ns;
 	size_t nns;
 };
@@ -52,7 +53,8 @@ int br_up(struct xbr_bridge *br, const struct xbr_up_opts *opts);
 /* This build's programs (and, when the pinned layout is older, its maps,
  * migrated live) take the running bridge's place; table and counters kept. */
 int br_reload(struct xbr_bridge *br);
-/* Remove every trace of the bridge; 0 also when nothing was there. */
+/* Remove every trace of the bridge; 0 also when nothing was there, -EBUSY
+ * after one line naming what could not be removed. */
 int br_down(struct xbr_bridge *br);
 /* Switch the datapath mode (XBR_MODE_*) of a running bridge. */
 int br_set_mode(struct xbr_bridge *br, int mode);

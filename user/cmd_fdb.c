@@ -3,78 +3,57 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <bpf/bpf.h>
 #include "bridge.h"
 #include "cmd.h"
 #include "fdb_fmt.h"
+#include "json.h"
 #include "log.h"
 
-void usage_fdb(FILE *f)
+/* The port named by "port PORT" (or "dev PORT"), if given: its ifindex. */
+static int opt_port(struct xbr_bridge *br, const struct xbr_args *a, __u32 *ifindex)
 {
-	fprintf(f, "Usage: xbr [-b NAME] [-j [-p]] fdb [show] [port PORT] [dynamic|static]\n"
-		   "       xbr [-b NAME] fdb add MAC port PORT [static|sticky|dynamic]\n"
-		   "       xbr [-b NAME] fdb replace MAC port PORT [static|sticky|dynamic]\n"
-		   "       xbr [-b NAME] fdb del MAC\n"
-		   "       xbr [-b NAME] fdb flush [port PORT] [dynamic|static]\n"
-		   "PORT is a namespace name, a host-side interface name, or \"gateway\".\n"
-		   "show:    one line per live entry: MAC, port (dev), namespace, age, state.\n"
-		   "add:     a hand-made entry; static (the default) never ages and learning\n"
-		   "         never changes it; sticky ages but never moves; dynamic ages and\n"
-		   "         moves like a learned entry. Fails if the MAC is present.\n"
-		   "replace: add, or overwrite an existing entry.\n"
-		   "del:     remove the entry for MAC.\n"
-		   "flush:   remove entries, all or those of one port and/or one kind.\n");
-}
-
-/* Parse "[port PORT] [dynamic|static]" into a port ifindex and kinds mask. */
-static int parse_filter(struct xbr_bridge *br, int argc, char **argv, __u32 *ifindex,
-			__u32 *kinds, int need_br)
-{
-	const char *port = NULL;
+	const char *port = arg_val(a, "port");
 	struct xbr_port p;
-	int i, err;
 
 	*ifindex = 0;
-	*kinds = XBR_FLUSH_DYNAMIC | XBR_FLUSH_STATIC;
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "port") || !strcmp(argv[i], "dev")) {
-			if (++i >= argc) {
-				pr_warn("fdb: \"port\" needs a namespace or interface name");
-				return -EINVAL;
-			}
-			port = argv[i];
-		} else if (!strcmp(argv[i], "dynamic")) {
-			*kinds = XBR_FLUSH_DYNAMIC;
-		} else if (!strcmp(argv[i], "static")) {
-			*kinds = XBR_FLUSH_STATIC;
-		} else {
-			pr_warn("fdb: unexpected argument \"%s\", try \"xbr fdb help\"", argv[i]);
-			return -EINVAL;
-		}
+	if (!port)
+		return 0;
+	if (br_port_lookup(br, port, &p)) {
+		pr_warn("port \"%s\" is not a port of bridge \"%s\"", port, br->name);
+		return -ENOENT;
 	}
-	if (port && need_br) {
-		err = br_port_lookup(br, port, &p);
-		if (err) {
-			pr_warn("port \"%s\" is not a port of bridge \"%s\"", port, br->name);
-			return -ENOENT;
-		}
-		*ifindex = p.ifindex;
-	}
+	*ifindex = p.ifindex;
 	return 0;
 }
 
-static int fdb_show(int argc, char **argv)
+/* "dynamic" or "static": the kinds of entries a filter keeps. */
+static __u32 opt_kinds(const struct xbr_args *a)
+{
+	if (arg_has(a, "dynamic"))
+		return XBR_FLUSH_DYNAMIC;
+	if (arg_has(a, "static"))
+		return XBR_FLUSH_STATIC;
+	return XBR_FLUSH_DYNAMIC | XBR_FLUSH_STATIC;
+}
+
+static int fdb_show(const struct xbr_args *a)
 {
 	struct xbr_fdb_row *rows = NULL;
+	__u32 ifindex = 0, kinds = opt_kinds(a);
 	struct xbr_bridge br;
-	__u32 ifindex, kinds;
 	size_t n = 0, i, k;
 	int err;
 
 	err = cmd_open_bridge(&br);
 	if (!err)
-		err = parse_filter(&br, argc, argv, &ifindex, &kinds, 1);
-	if (!err)
+		err = opt_port(&br, a, &ifindex);
+	if (!err) {
 		err = br_fdb_rows(&br, &rows, &n);
+		if (err)
+			pr_warn("bridge \"%s\": cannot read the forwarding table: %s", br.name,
+				strerror(-err));
+	}
 	if (!err) {
 		for (i = 0, k = 0; i < n; i++) {
 			__u32 kind = (rows[i].flags & XBR_FDB_F_STATIC) ? XBR_FLUSH_STATIC :
@@ -94,147 +73,159 @@ static int fdb_show(int argc, char **argv)
 	return err;
 }
 
-static int fdb_addrep(int argc, char **argv, int replace)
+/* A station MAC from the command line into @mac; one line if it is not. */
+static int opt_mac(const char *cmd, const char *s, __u8 mac[6], int station)
 {
-	const char *cmd = replace ? "replace" : "add";
+	if (xbr_parse_mac(s, mac)) {
+		pr_warn("fdb %s: MAC \"%s\" is not aa:bb:cc:dd:ee:ff", cmd, s);
+		return -EINVAL;
+	}
+	if (station && (mac[0] & 1 || !(mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]))) {
+		pr_warn("fdb %s: MAC %s is a group or zero address, not a station", cmd, s);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int fdb_addrep(const struct xbr_args *a, int replace)
+{
+	const char *cmd = replace ? "replace" : "add", *mac = a->pos[0];
 	struct xbr_ctl_req c = { .op = replace ? XBR_OP_REPLACE : XBR_OP_ADD };
 	struct xbr_bridge br;
-	struct xbr_port p;
-	__u32 flags = XBR_FDB_F_STATIC;
 	int err;
 
-	if (argc < 4 || argc > 5 || strcmp(argv[2], "port")) {
-		pr_warn("fdb %s: expected MAC port PORT [static|sticky|dynamic]", cmd);
-		return -EINVAL;
-	}
-	if (xbr_parse_mac(argv[1], c.mac)) {
-		pr_warn("fdb %s: MAC \"%s\" is not aa:bb:cc:dd:ee:ff", cmd, argv[1]);
-		return -EINVAL;
-	}
-	if (c.mac[0] & 1 || !(c.mac[0] | c.mac[1] | c.mac[2] | c.mac[3] | c.mac[4] | c.mac[5])) {
-		pr_warn("fdb %s: MAC %s is a group or zero address, not a station", cmd, argv[1]);
-		return -EINVAL;
-	}
-	if (argc == 5) {
-		if (!strcmp(argv[4], "static"))
-			flags = XBR_FDB_F_STATIC;
-		else if (!strcmp(argv[4], "sticky"))
-			flags = XBR_FDB_F_STICKY;
-		else if (!strcmp(argv[4], "dynamic"))
-			flags = 0;
-		else {
-			pr_warn("fdb %s: \"%s\" is not static, sticky or dynamic", cmd, argv[4]);
-			return -EINVAL;
-		}
-	}
-	c.flags = flags;
+	err = opt_mac(cmd, mac, c.mac, 1);
+	if (err)
+		return err;
+	c.flags = arg_has(a, "sticky") ? XBR_FDB_F_STICKY :
+		  arg_has(a, "dynamic") ? 0 : XBR_FDB_F_STATIC;
 	err = cmd_open_bridge(&br);
+	if (!err)
+		err = opt_port(&br, a, &c.ifindex);
 	if (!err) {
-		err = br_port_lookup(&br, argv[3], &p);
-		if (err)
-			pr_warn("port \"%s\" is not a port of bridge \"%s\"", argv[3], br.name);
-	}
-	if (!err) {
-		c.ifindex = p.ifindex;
 		err = br_ctl(&br, &c);
 		if (err == -EEXIST)
-			pr_warn("fdb entry %s already exists (use \"xbr fdb replace\")", argv[1]);
+			pr_warn("fdb entry %s already exists (use \"xbr fdb replace\")", mac);
 		else if (err == -E2BIG)
-			pr_warn("fdb entry %s: the table is full (%u entries)", argv[1],
-				br.cfg.fdb_size);
+			pr_warn("fdb entry %s: the table is full (%u entries)", mac, br.cfg.fdb_size);
 		else if (err)
-			pr_warn("fdb entry %s: cannot %s: %s", argv[1], cmd, strerror(-err));
+			pr_warn("fdb entry %s: cannot %s: %s", mac, cmd, strerror(-err));
 	}
 	br_close(&br);
 	return err;
 }
 
-static int fdb_add(int argc, char **argv)
+static int fdb_add(const struct xbr_args *a)
 {
-	return fdb_addrep(argc, argv, 0);
+	return fdb_addrep(a, 0);
 }
 
-static int fdb_replace(int argc, char **argv)
+static int fdb_replace(const struct xbr_args *a)
 {
-	return fdb_addrep(argc, argv, 1);
+	return fdb_addrep(a, 1);
 }
 
-static int fdb_del(int argc, char **argv)
+static int fdb_del(const struct xbr_args *a)
 {
 	struct xbr_ctl_req c = { .op = XBR_OP_DEL };
+	const char *mac = a->pos[0];
+	struct xbr_fdb_key key = {};
+	struct xbr_fdb_val val;
 	struct xbr_bridge br;
+	__u32 ifindex = 0;
 	int err;
 
-	if (argc != 2) {
-		pr_warn("fdb del: expected MAC");
-		return -EINVAL;
-	}
-	if (xbr_parse_mac(argv[1], c.mac)) {
-		pr_warn("fdb del: MAC \"%s\" is not aa:bb:cc:dd:ee:ff", argv[1]);
-		return -EINVAL;
-	}
+	err = opt_mac("del", mac, c.mac, 0);
+	if (err)
+		return err;
 	err = cmd_open_bridge(&br);
+	if (!err)
+		err = opt_port(&br, a, &ifindex);
+	/* With "port PORT" (as `bridge fdb del MAC dev X`), only the entry on it. */
+	memcpy(key.mac, c.mac, 6);
+	if (!err && ifindex && bpf_map_lookup_elem(br.map[XBR_M_FDB], &key, &val) == 0 &&
+	    val.ifindex != ifindex) {
+		pr_warn("fdb entry %s is not on port \"%s\"", mac, arg_val(a, "port"));
+		err = -ENOENT;
+	}
 	if (!err) {
 		err = br_ctl(&br, &c);
 		if (err == -ENOENT)
-			pr_warn("fdb entry %s does not exist on bridge \"%s\"", argv[1], br.name);
+			pr_warn("fdb entry %s does not exist on bridge \"%s\"", mac, br.name);
 		else if (err)
-			pr_warn("fdb entry %s: cannot delete: %s", argv[1], strerror(-err));
+			pr_warn("fdb entry %s: cannot delete: %s", mac, strerror(-err));
 	}
 	br_close(&br);
 	return err;
 }
 
-static int fdb_flush(int argc, char **argv)
+static int fdb_flush(const struct xbr_args *a)
 {
-	struct xbr_ctl_req c = { .op = XBR_OP_FLUSH };
+	struct xbr_ctl_req c = { .op = XBR_OP_FLUSH, .flags = opt_kinds(a) };
 	struct xbr_bridge br;
+	struct xbr_json j;
 	int err;
 
 	err = cmd_open_bridge(&br);
 	if (!err)
-		err = parse_filter(&br, argc, argv, &c.ifindex, &c.flags, 1);
+		err = opt_port(&br, a, &c.ifindex);
 	if (!err) {
 		err = br_ctl(&br, &c);
 		if (err)
-			pr_warn("fdb flush: %s", strerror(-err));
-		else
-			pr_info("fdb flush: %u entries removed", c.count);
+			pr_warn("bridge \"%s\": fdb flush: %s", br.name, strerror(-err));
+	}
+	if (!err && g.json) {
+		json_init(&j, stdout, g.pretty);
+		json_open_object(&j);
+		json_kv_uint(&j, "removed", c.count);
+		json_close_object(&j);
+		json_finish(&j);
+	} else if (!err) {
+		printf("fdb flush: %u entr%s removed\n", c.count, c.count == 1 ? "y" : "ies");
 	}
 	br_close(&br);
 	return err;
 }
 
-static int fdb_help(int argc, char **argv)
-{
-	(void)argc;
-	(void)argv;
-	usage_fdb(stdout);
-	return 0;
-}
-
-static const struct xbr_cmd fdb_cmds[] = {
-	{ "show", fdb_show, NULL },	  { "list", fdb_show, NULL },
-	{ "add", fdb_add, NULL },	  { "replace", fdb_replace, NULL },
-	{ "del", fdb_del, NULL },	  { "delete", fdb_del, NULL },
-	{ "flush", fdb_flush, NULL },	  { "help", fdb_help, NULL },
-	{ NULL, NULL, NULL },
+static const struct xbr_opt fdb_filter_opts[] = {
+	{ .name = "port", .alias = "dev", .arg = "PORT", .compl = XBR_C_PORT,
+	  .help = "only the entries on PORT" },
+	{ .name = "dynamic", .group = 1, .help = "only entries that age (learned, dynamic, sticky)" },
+	{ .name = "static", .group = 1, .help = "only static entries" },
+	{ .name = NULL },
 };
 
-int do_fdb(int argc, char **argv)
-{
-	const struct xbr_cmd *c;
+static const struct xbr_opt fdb_add_opts[] = {
+	{ .name = "port", .alias = "dev", .arg = "PORT", .compl = XBR_C_PORT,
+	  .flags = XBR_OPT_REQUIRED, .help = "the port the station sits behind" },
+	{ .name = "static", .group = 1, .help = "never ages, learning never changes it (default)" },
+	{ .name = "sticky", .group = 1, .help = "ages, but never moves to another port" },
+	{ .name = "dynamic", .group = 1, .help = "ages and moves like a learned entry" },
+	{ .name = NULL },
+};
 
-	if (argc < 2)
-		return fdb_show(1, argv);
-	c = cmd_lookup(fdb_cmds, argv[1]);
-	if (!c) {
-		/* `xbr fdb port ns1` reads as `xbr fdb show port ns1` */
-		if (!strcmp(argv[1], "port") || !strcmp(argv[1], "dynamic") ||
-		    !strcmp(argv[1], "static"))
-			return fdb_show(argc, argv);
-		pr_warn("fdb: unknown command \"%s\", try \"xbr fdb help\"", argv[1]);
-		return -EINVAL;
-	}
-	return c->fn(argc - 1, argv + 1);
-}
+static const struct xbr_opt fdb_del_opts[] = {
+	{ .name = "port", .alias = "dev", .arg = "PORT", .compl = XBR_C_PORT,
+	  .help = "only if the entry is on PORT" },
+	{ .name = NULL },
+};
+
+const struct xbr_cmd xbr_fdb_cmds[] = {
+	{ .name = "show", .alias = "list",
+	  .summary = "the live entries, one a line, as `bridge fdb show`",
+	  .help = "PORT is a port name, a host-side interface name, or \"gateway\".",
+	  .opts = fdb_filter_opts, .fn = fdb_show, .flags = XBR_CMD_JSON },
+	{ .name = "add", .args = "MAC", .min_args = 1, .max_args = 1,
+	  .summary = "add an entry by hand; fails if MAC is present",
+	  .help = "Hand-made entries do not count against max-learned.",
+	  .opts = fdb_add_opts, .fn = fdb_add },
+	{ .name = "replace", .args = "MAC", .min_args = 1, .max_args = 1,
+	  .summary = "add an entry, or overwrite the entry for MAC", .opts = fdb_add_opts,
+	  .fn = fdb_replace },
+	{ .name = "del", .alias = "delete", .args = "MAC", .min_args = 1, .max_args = 1,
+	  .args_compl = XBR_C_MAC, .summary = "remove the entry for MAC", .opts = fdb_del_opts,
+	  .fn = fdb_del },
+	{ .name = "flush", .summary = "remove entries: all, or of one port and/or kind",
+	  .opts = fdb_filter_opts, .fn = fdb_flush, .flags = XBR_CMD_JSON },
+	{ .name = NULL },
+};

@@ -12,13 +12,11 @@
 #include "json.h"
 #include "log.h"
 
-void usage_monitor(FILE *f)
-{
-	fprintf(f, "Usage: xbr [-b NAME] [-j] monitor [count N] [timeout SEC]\n"
-		   "Print FDB events (learned, moved, aged, evicted, deleted, added) as they\n"
-		   "happen, one line each (one JSON object per line with -j), until\n"
-		   "interrupted, N events were printed, or SEC seconds passed.\n");
-}
+const struct xbr_opt xbr_monitor_opts[] = {
+	{ .name = "count", .arg = "N", .help = "stop after N events" },
+	{ .name = "timeout", .arg = "SEC", .help = "stop after SEC seconds" },
+	{ .name = NULL },
+};
 
 static volatile sig_atomic_t stop;
 
@@ -38,6 +36,7 @@ struct mon {
 	struct xbr_port *ports;
 	size_t nports;
 	unsigned long printed, max;
+	__u64 since_ns; /* events older than the monitor (left in the ring) are not news */
 };
 
 static void port_names(struct mon *m, __u32 ifindex, const char **ifname, const char **netns)
@@ -71,7 +70,7 @@ static int on_event(void *ctx, void *data, size_t len)
 	const char *type = "unknown";
 	char mac[XBR_MAC_STRLEN];
 
-	if (len < sizeof(*e))
+	if (len < sizeof(*e) || e->ts_ns < m->since_ns || (m->max && m->printed >= m->max))
 		return 0;
 	if (e->type < sizeof(ev_names) / sizeof(ev_names[0]) && ev_names[e->type])
 		type = ev_names[e->type];
@@ -113,30 +112,23 @@ static int on_event(void *ctx, void *data, size_t len)
 	return 0;
 }
 
-int do_monitor(int argc, char **argv)
+int do_monitor(const struct xbr_args *a)
 {
 	struct ring_buffer *rb = NULL;
 	struct mon m = { 0 };
 	struct xbr_bridge br;
 	struct timespec t0, t;
+	const char *v;
 	__u32 timeout = 0, count = 0;
-	int i, err;
+	int err;
 
-	for (i = 1; i < argc; i++) {
-		if (i + 1 < argc && !strcmp(argv[i], "count")) {
-			if (xbr_parse_u32(argv[++i], 1, 1u << 31, &count)) {
-				pr_warn("monitor: count \"%s\" is not a positive number", argv[i]);
-				return -EINVAL;
-			}
-		} else if (i + 1 < argc && !strcmp(argv[i], "timeout")) {
-			if (xbr_parse_u32(argv[++i], 1, 1u << 31, &timeout)) {
-				pr_warn("monitor: timeout \"%s\" is not a positive number", argv[i]);
-				return -EINVAL;
-			}
-		} else {
-			pr_warn("monitor: unexpected argument \"%s\"", argv[i]);
-			return -EINVAL;
-		}
+	if ((v = arg_val(a, "count")) && xbr_parse_u32(v, 1, 1u << 31, &count)) {
+		pr_warn("monitor: count \"%s\" is not a positive number", v);
+		return -EINVAL;
+	}
+	if ((v = arg_val(a, "timeout")) && xbr_parse_u32(v, 1, 1u << 31, &timeout)) {
+		pr_warn("monitor: timeout \"%s\" is not a positive number", v);
+		return -EINVAL;
 	}
 	err = cmd_open_bridge(&br);
 	if (err)
@@ -147,6 +139,9 @@ int do_monitor(int argc, char **argv)
 	m.br = &br;
 	m.max = count;
 	refresh_ports(&m);
+	/* The datapath stamps events with the coarse monotonic clock. */
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &t0);
+	m.since_ns = (__u64)t0.tv_sec * 1000000000ULL + (__u64)t0.tv_nsec;
 	rb = ring_buffer__new(br.map[XBR_M_EVENTS], on_event, &m, NULL);
 	if (!rb) {
 		err = -errno;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
-/* xbr port add | del | show */
+/* xbr port show | add | del | set */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,102 +9,60 @@
 #include "fdb_fmt.h"
 #include "log.h"
 
-void usage_port(FILE *f)
+static int port_show(const struct xbr_args *a)
 {
-	fprintf(f, "Usage: xbr [-b NAME] port add NS [ADDR/PLEN]\n"
-		   "       xbr [-b NAME] port add NAME netns PATH [ADDR/PLEN] [ifname IF]\n"
-		   "       xbr [-b NAME] port del NAME\n"
-		   "       xbr [-b NAME] [-j [-p]] port show\n"
-		   "       xbr [-b NAME] port set PORT [learning on|off] [flood on|off]\n"
-		   "              [isolated on|off] [hairpin on|off] [locked on|off]\n"
-		   "              [spoof-check on|off] [max-learned N]\n"
-		   "add: create namespace NS with eth0 (ADDR/PLEN, or the next free address)\n"
-		   "     and a default route via the gateway, and bridge it.\n"
-		   "add NAME netns PATH: attach a namespace someone else made (a bind-mounted\n"
-		   "     namespace file or /proc/PID/ns/net): xbr makes only the veth pair,\n"
-		   "     IF (default eth0) inside with ADDR/PLEN and a default route.\n"
-		   "del: remove the port, its veth pair and its forwarding entries, and the\n"
-		   "     namespace when xbr made it (an attached namespace stays).\n"
-		   "set: port policy, as `bridge link set` has it. PORT is a namespace name,\n"
-		   "     a host-side interface name or \"gateway\".\n"
-		   "  learning   learn source MACs seen on the port\n"
-		   "  flood      receive flooded unknown-unicast, broadcast and multicast\n"
-		   "  isolated   cannot reach other isolated ports (reaches all others)\n"
-		   "  hairpin    may send a frame back out of the port it came in on\n"
-		   "  locked     drop frames whose source MAC has no static entry on the port\n"
-		   "  spoof-check  accept only the station's own source MAC, and for ARP,\n"
-		   "             IPv4 and IPv6 only its own addresses; other EtherTypes dropped\n"
-		   "  max-learned N  cap on entries learned on the port (0: no cap)\n");
+	return do_show(a);
 }
 
-/* port add NAME netns PATH [ADDR/PLEN] [ifname IF]: an attached port. */
-static int parse_attached(int argc, char **argv, struct xbr_ns_spec *spec)
+static int port_add(const struct xbr_args *a)
 {
-	int i;
-
-	spec->kind = XBR_KIND_ATTACHED;
-	if (argc < 4 || !argv[3][0]) {
-		pr_warn("port \"%s\": netns needs a path (a bind-mounted namespace or /proc/PID/ns/net)",
-			spec->name);
-		return -EINVAL;
-	}
-	if (strlen(argv[3]) >= sizeof(spec->nspath)) {
-		pr_warn("port \"%s\": namespace path longer than %zu characters", spec->name,
-			sizeof(spec->nspath) - 1);
-		return -EINVAL;
-	}
-	snprintf(spec->nspath, sizeof(spec->nspath), "%s", argv[3]);
-	for (i = 4; i < argc; i++) {
-		if (!strcmp(argv[i], "ifname")) {
-			if (i + 1 >= argc || xbr_check_name(argv[i + 1])) {
-				pr_warn("port \"%s\": ifname needs an interface name of 1-15 letters, digits, '_', '-', '.'",
-					spec->name);
-				return -EINVAL;
-			}
-			snprintf(spec->ifname_in, sizeof(spec->ifname_in), "%s", argv[++i]);
-		} else if (!spec->has_addr && !xbr_parse_cidr(argv[i], &spec->addr, &spec->plen)) {
-			spec->has_addr = 1;
-		} else {
-			pr_warn("port \"%s\": unexpected \"%s\" (expected ADDR/PLEN or ifname IF)",
-				spec->name, argv[i]);
-			return -EINVAL;
-		}
-	}
-	return 0;
-}
-
-static int port_add(int argc, char **argv)
-{
+	const char *name = a->pos[0], *nspath = arg_val(a, "netns"), *ifn = arg_val(a, "ifname");
+	char abuf[INET_ADDRSTRLEN];
 	struct xbr_ns_spec spec;
 	struct xbr_bridge br;
-	char abuf[INET_ADDRSTRLEN];
 	int err;
 
-	if (argc < 2) {
-		pr_warn("port add: expected NS [ADDR/PLEN] or NAME netns PATH [ADDR/PLEN] [ifname IF], try \"xbr port help\"");
-		return -EINVAL;
-	}
-	err = xbr_parse_ns_spec(argv[1], &spec);
-	if (err || strchr(argv[1], '=')) {
-		pr_warn("port \"%s\": %s", argv[1],
+	err = xbr_parse_ns_spec(name, &spec);
+	if (err || strchr(name, '=')) {
+		pr_warn("port \"%s\": %s", name,
 			err == -ENAMETOOLONG ? "name longer than 15 characters" :
 					       "name must be letters, digits, '_', '-', '.'");
 		return -EINVAL;
 	}
-	if (argc >= 3 && !strcmp(argv[2], "netns")) {
-		err = parse_attached(argc, argv, &spec);
-		if (err)
-			return err;
-	} else if (argc > 3) {
-		pr_warn("port add: expected NS [ADDR/PLEN], try \"xbr port help\"");
-		return -EINVAL;
-	} else if (argc == 3) {
-		if (xbr_parse_cidr(argv[2], &spec.addr, &spec.plen)) {
-			pr_warn("namespace \"%s\": address \"%s\" is not A.B.C.D/PLEN", spec.name,
-				argv[2]);
+	if (a->npos == 2) {
+		if (xbr_parse_cidr(a->pos[1], &spec.addr, &spec.plen)) {
+			pr_warn("%s \"%s\": address \"%s\" is not A.B.C.D/PLEN",
+				nspath ? "port" : "namespace", spec.name, a->pos[1]);
 			return -EINVAL;
 		}
 		spec.has_addr = 1;
+	}
+	if (ifn && !nspath) {
+		pr_warn("port add: \"ifname\" is for a namespace given with \"netns PATH\"");
+		return -EINVAL;
+	}
+	if (nspath) {
+		/* A namespace someone else made: xbr makes only the veth pair. */
+		spec.kind = XBR_KIND_ATTACHED;
+		if (!nspath[0]) {
+			pr_warn("port \"%s\": netns needs a path (a bind-mounted namespace or /proc/PID/ns/net)",
+				spec.name);
+			return -EINVAL;
+		}
+		if (strlen(nspath) >= sizeof(spec.nspath)) {
+			pr_warn("port \"%s\": namespace path longer than %zu characters", spec.name,
+				sizeof(spec.nspath) - 1);
+			return -EINVAL;
+		}
+		snprintf(spec.nspath, sizeof(spec.nspath), "%s", nspath);
+		if (ifn) {
+			if (xbr_check_name(ifn)) {
+				pr_warn("port \"%s\": ifname needs an interface name of 1-15 letters, digits, '_', '-', '.'",
+					spec.name);
+				return -EINVAL;
+			}
+			snprintf(spec.ifname_in, sizeof(spec.ifname_in), "%s", ifn);
+		}
 	}
 	err = cmd_open_bridge(&br);
 	if (!err)
@@ -113,149 +71,151 @@ static int port_add(int argc, char **argv)
 		struct xbr_port p;
 
 		if (br_port_find(&br, spec.name, &p) == 0) {
-			inet_ntop(AF_INET, &p.addr, abuf, sizeof(abuf));
-			if (spec.kind == XBR_KIND_ATTACHED)
-				printf("port %s: attached %s %s %s/%u\n", p.ifname, spec.nspath,
-				       spec.ifname_in[0] ? spec.ifname_in : "eth0", abuf, p.plen);
-			else
-				printf("port %s: namespace %s eth0 %s/%u\n", p.ifname, p.name, abuf,
-				       p.plen);
+			if (g.json) {
+				struct xbr_port_meta meta = {};
+
+				br_port_meta(&br, p.ifindex, &meta);
+				port_print_json(stdout, &br.cfg, &p, &meta, g.pretty);
+			} else {
+				inet_ntop(AF_INET, &p.addr, abuf, sizeof(abuf));
+				if (nspath)
+					printf("port %s: attached %s %s %s/%u\n", p.ifname, nspath,
+					       ifn ? ifn : "eth0", abuf, p.plen);
+				else
+					printf("port %s: namespace %s eth0 %s/%u\n", p.ifname,
+					       p.name, abuf, p.plen);
+			}
 		}
 	}
 	br_close(&br);
 	return err;
 }
 
-static int port_del(int argc, char **argv)
+static int port_del(const struct xbr_args *a)
 {
 	struct xbr_bridge br;
 	int err;
 
-	if (argc != 2) {
-		pr_warn("port del: expected NS, try \"xbr port help\"");
-		return -EINVAL;
-	}
-	if (xbr_check_name(argv[1])) {
-		pr_warn("namespace \"%s\": not a valid name", argv[1]);
+	if (xbr_check_name(a->pos[0])) {
+		pr_warn("namespace \"%s\": not a valid name", a->pos[0]);
 		return -EINVAL;
 	}
 	err = cmd_open_bridge(&br);
 	if (!err)
-		err = br_port_del(&br, argv[1]);
+		err = br_port_del(&br, a->pos[0]);
 	br_close(&br);
 	return err;
 }
 
+/* The on|off settings of `port set`, by their option names. */
 static const struct {
 	const char *word;
 	__u32 bit;
 } policy_words[] = {
 	{ "learning", XBR_PORT_F_LEARNING }, { "flood", XBR_PORT_F_FLOOD },
 	{ "isolated", XBR_PORT_F_ISOLATED }, { "hairpin", XBR_PORT_F_HAIRPIN },
-	{ "locked", XBR_PORT_F_LOCKED },	     { "spoof-check", XBR_PORT_F_SPOOFCHK },
+	{ "locked", XBR_PORT_F_LOCKED },     { "spoof-check", XBR_PORT_F_SPOOFCHK },
 };
 
-static int port_set(int argc, char **argv)
+static int port_set(const struct xbr_args *a)
 {
+	const char *port = a->pos[0], *v;
 	struct xbr_bridge br;
 	struct xbr_port p;
 	__u32 set = 0, clear = 0, max = 0;
-	int i, k, err, have_max = 0;
+	int err, any = 0;
+	size_t k;
 
-	if (argc < 4 || argc % 2) {
-		pr_warn("port set: expected PORT followed by KEY VALUE pairs, try \"xbr port help\"");
-		return -EINVAL;
-	}
-	for (i = 2; i + 1 < argc; i += 2) {
-		const char *key = argv[i], *val = argv[i + 1];
-		int found = 0;
+	for (k = 0; k < sizeof(policy_words) / sizeof(policy_words[0]); k++) {
+		int on;
 
-		if (!strcmp(key, "max-learned") || !strcmp(key, "max_learned")) {
-			if (xbr_parse_u32(val, 0, 16777216, &max)) {
-				pr_warn("port set: max-learned \"%s\" is not a number", val);
-				return -EINVAL;
-			}
-			have_max = 1;
+		v = arg_val(a, policy_words[k].word);
+		if (!v)
 			continue;
-		}
-		for (k = 0; k < (int)(sizeof(policy_words) / sizeof(policy_words[0])); k++) {
-			int on;
-
-			if (strcmp(key, policy_words[k].word))
-				continue;
-			on = xbr_parse_onoff(val);
-			if (on < 0) {
-				pr_warn("port set: %s \"%s\" is not on or off", key, val);
-				return -EINVAL;
-			}
-			if (on)
-				set |= policy_words[k].bit;
-			else
-				clear |= policy_words[k].bit;
-			found = 1;
-		}
-		if (!found) {
-			pr_warn("port set: unknown setting \"%s\", try \"xbr port help\"", key);
+		on = xbr_parse_onoff(v);
+		if (on < 0) {
+			pr_warn("port set: %s \"%s\" is not on or off", policy_words[k].word, v);
 			return -EINVAL;
 		}
+		if (on)
+			set |= policy_words[k].bit;
+		else
+			clear |= policy_words[k].bit;
+		any = 1;
+	}
+	v = arg_val(a, "max-learned");
+	if (v && xbr_parse_u32(v, 0, 16777216, &max)) {
+		pr_warn("port set: max-learned \"%s\" is not a number in 0..16777216", v);
+		return -EINVAL;
+	}
+	if (!any && !v) {
+		pr_warn("port set: nothing to set for \"%s\", try \"xbr port set help\"", port);
+		return -EINVAL;
 	}
 	err = cmd_open_bridge(&br);
 	if (!err) {
-		err = br_port_lookup(&br, argv[1], &p);
+		err = br_port_lookup(&br, port, &p);
 		if (err)
-			pr_warn("port \"%s\" is not a port of bridge \"%s\"", argv[1], br.name);
+			pr_warn("port \"%s\" is not a port of bridge \"%s\"", port, br.name);
 	}
 	if (!err && (set & XBR_PORT_F_SPOOFCHK) && (p.flags & XBR_PORT_F_GATEWAY)) {
 		pr_warn("port \"%s\": spoof-check is for station ports; the gateway routes other sources",
-			argv[1]);
+			port);
 		err = -EINVAL;
 	}
 	if (!err) {
 		p.flags = (p.flags | set) & ~clear;
-		if (have_max)
+		if (v)
 			p.max_learned = max;
 		err = br_port_update(&br, &p);
 		if (err)
-			pr_warn("port \"%s\": cannot update: %s", argv[1], strerror(-err));
+			pr_warn("port \"%s\": cannot update: %s", port, strerror(-err));
 	}
 	br_close(&br);
 	return err;
 }
 
-static int port_show(int argc, char **argv)
-{
-	(void)argc;
-	return do_show(1, argv);
-}
-
-static int port_help(int argc, char **argv)
-{
-	(void)argc;
-	(void)argv;
-	usage_port(stdout);
-	return 0;
-}
-
-static const struct xbr_cmd port_cmds[] = {
-	{ "add", port_add, NULL },
-	{ "del", port_del, NULL },
-	{ "delete", port_del, NULL },
-	{ "show", port_show, NULL },
-	{ "set", port_set, NULL },
-	{ "help", port_help, NULL },
-	{ NULL, NULL, NULL },
+static const struct xbr_opt port_add_opts[] = {
+	{ .name = "netns", .arg = "PATH", .compl = XBR_C_FILE,
+	  .help = "attach a runtime's namespace (bind mount, /proc/PID/ns/net)" },
+	{ .name = "ifname", .arg = "IF", .help = "with netns: the interface inside (default eth0)" },
+	{ .name = NULL },
 };
 
-int do_port(int argc, char **argv)
-{
-	const struct xbr_cmd *c;
+static const struct xbr_opt port_set_opts[] = {
+	{ .name = "learning", .arg = "on|off", .compl = XBR_C_WORDS,
+	  .help = "learn source MACs seen on the port" },
+	{ .name = "flood", .arg = "on|off", .compl = XBR_C_WORDS,
+	  .help = "receive flooded unknown-unicast, broadcast and multicast" },
+	{ .name = "isolated", .arg = "on|off", .compl = XBR_C_WORDS,
+	  .help = "cannot reach other isolated ports (reaches all others)" },
+	{ .name = "hairpin", .arg = "on|off", .compl = XBR_C_WORDS,
+	  .help = "may send a frame back out of the port it came in on" },
+	{ .name = "locked", .arg = "on|off", .compl = XBR_C_WORDS,
+	  .help = "drop frames whose source MAC has no static entry on the port" },
+	{ .name = "spoof-check", .arg = "on|off", .compl = XBR_C_WORDS,
+	  .help = "only the station's own MAC and addresses (ARP, IPv4, IPv6)" },
+	{ .name = "max-learned", .alias = "max_learned", .arg = "N",
+	  .help = "cap on entries learned here (0: no cap)" },
+	{ .name = NULL },
+};
 
-	if (argc < 2)
-		return port_show(1, argv);
-	c = cmd_lookup(port_cmds, argv[1]);
-	if (!c) {
-		pr_warn("port: unknown command \"%s\", try \"xbr port help\"", argv[1]);
-		return -EINVAL;
-	}
-	return c->fn(argc - 1, argv + 1);
-}
+const struct xbr_cmd xbr_port_cmds[] = {
+	{ .name = "show", .alias = "list", .summary = "the bridge and its ports (as xbr show)",
+	  .fn = port_show, .flags = XBR_CMD_JSON },
+	{ .name = "add", .args = "NAME [ADDR/PLEN]", .min_args = 1, .max_args = 2,
+	  .summary = "create namespace NAME with eth0, routes via the gateway, and bridge it",
+	  .help = "ADDR/PLEN: eth0's address (default: the next free one). With\n"
+		  "netns PATH the namespace exists already: xbr makes only the veth\n"
+		  "pair, and NAME names the port.",
+	  .opts = port_add_opts, .fn = port_add, .flags = XBR_CMD_JSON },
+	{ .name = "del", .alias = "delete", .args = "NAME", .min_args = 1, .max_args = 1,
+	  .args_compl = XBR_C_PORTNAME,
+	  .summary = "remove the port, its namespace (if xbr made it) and its entries",
+	  .fn = port_del },
+	{ .name = "set", .args = "PORT", .min_args = 1, .max_args = 1, .args_compl = XBR_C_PORT,
+	  .summary = "port policy, as `bridge link set` has it",
+	  .help = "PORT is a port name, a host-side interface name or \"gateway\".",
+	  .opts = port_set_opts, .fn = port_set },
+	{ .name = NULL },
+};

@@ -1,17 +1,28 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/* Output of `xbr fdb show` and `xbr show`: text like iproute2's, or JSON. */
 #include <arpa/inet.h>
 #include <string.h>
 #include "fdb_fmt.h"
 #include "json.h"
+#include "nat.h"
 
+/* `bridge fdb show`'s state: "static", or nothing for entries that age. */
 static const char *fdb_state(uint32_t flags)
 {
-	if (flags & XBR_FDB_F_STATIC)
-		return "static";
-	return (flags & XBR_FDB_F_USER) ? "dynamic" : "learned"; /* hand-added, ages */
+	return (flags & XBR_FDB_F_STATIC) ? "static" : "";
 }
 
-/* aa:bb:cc:dd:ee:ff dev xbr0-ns1 netns ns1 master xbr0 age 3 learned [sticky] */
+/* xbr's own: who made the entry. */
+static const char *fdb_origin(uint32_t flags)
+{
+	return (flags & XBR_FDB_F_USER) ? "user" : "learned";
+}
+
+/*
+ * As `bridge fdb show`, then xbr's own fields:
+ * aa:bb:cc:dd:ee:ff dev xbr0-ns1 [vlan N] [sticky] master xbr0 [static] [netns ns1]
+ *   [owner ID] [age 3]
+ */
 void fdb_print_text(FILE *f, const char *bridge, const struct xbr_fdb_row *rows, size_t n)
 {
 	char mac[XBR_MAC_STRLEN];
@@ -24,24 +35,24 @@ void fdb_print_text(FILE *f, const char *bridge, const struct xbr_fdb_row *rows,
 		fprintf(f, "%s dev %s", mac, r->ifname);
 		if (r->vlan)
 			fprintf(f, " vlan %u", r->vlan);
-		if (r->netns[0])
-			fprintf(f, " netns %s", r->netns);
-		else
-			fprintf(f, " gateway");
-		if (r->owner[0])
-			fprintf(f, " owner %s", r->owner);
-		fprintf(f, " master %s", bridge);
-		if (!(r->flags & XBR_FDB_F_STATIC))
-			fprintf(f, " age %llu", (unsigned long long)r->age_sec);
-		fprintf(f, " %s", fdb_state(r->flags));
 		if (r->flags & XBR_FDB_F_STICKY)
 			fprintf(f, " sticky");
+		fprintf(f, " master %s", bridge);
+		if (r->flags & XBR_FDB_F_STATIC)
+			fprintf(f, " static");
+		if (r->netns[0])
+			fprintf(f, " netns %s", r->netns);
+		if (r->owner[0])
+			fprintf(f, " owner %s", r->owner);
+		if (!(r->flags & XBR_FDB_F_STATIC))
+			fprintf(f, " age %llu", (unsigned long long)r->age_sec);
 		fputc('\n', f);
 	}
 }
 
-/* Keys follow `bridge -j fdb show` where it has them (mac, ifname, vlan,
- * flags, master, state, updated); netns and age are xbr's own. */
+/* Keys and their order as `bridge -j fdb show` (mac, ifname, vlan, flags,
+ * master, state), then xbr's own: netns, age (seconds since the entry was
+ * last refreshed; not for static entries), origin (learned or user). */
 void fdb_print_json(FILE *f, const char *bridge, const struct xbr_fdb_row *rows, size_t n,
 		    bool pretty)
 {
@@ -66,14 +77,13 @@ void fdb_print_json(FILE *f, const char *bridge, const struct xbr_fdb_row *rows,
 			json_string(&j, "sticky");
 		json_close_array(&j);
 		json_kv_string(&j, "master", bridge);
+		json_kv_string(&j, "state", fdb_state(r->flags));
 		json_kv_string(&j, "netns", r->netns);
 		if (r->owner[0])
 			json_kv_string(&j, "owner", r->owner);
-		json_kv_string(&j, "state", fdb_state(r->flags));
-		if (!(r->flags & XBR_FDB_F_STATIC)) {
+		if (!(r->flags & XBR_FDB_F_STATIC))
 			json_kv_uint(&j, "age", r->age_sec);
-			json_kv_uint(&j, "updated", r->age_sec);
-		}
+		json_kv_string(&j, "origin", fdb_origin(r->flags));
 		json_close_object(&j);
 	}
 	json_close_array(&j);
@@ -130,6 +140,7 @@ void ports_print_text(FILE *f, const char *bridge, const struct xbr_config *cfg,
 		inet_ntop(AF_INET6, cfg->subnet6, s6, sizeof(s6));
 		fprintf(f, " subnet6 %s/%u", s6, cfg->plen6);
 	}
+	fprintf(f, " nat %s", nat_mode_name(cfg->flags));
 	fprintf(f, " ageing %llu fdb-size %u ports %zu\n",
 		(unsigned long long)(cfg->ageing_ns / 1000000000ULL), cfg->fdb_size, n);
 	for (i = 0; i < n; i++) {
@@ -161,15 +172,64 @@ void ports_print_text(FILE *f, const char *bridge, const struct xbr_config *cfg,
 	}
 }
 
+/* One port; @meta (may be NULL) what the loader alone knows of it. */
+static void port_json(struct xbr_json *j, const struct xbr_config *cfg, const struct xbr_port *p,
+		      const struct xbr_port_meta *meta)
+{
+	char mac[XBR_MAC_STRLEN], addr[INET_ADDRSTRLEN];
+	const char *words[8];
+	size_t k, nw;
+
+	xbr_format_mac(p->mac, mac);
+	inet_ntop(AF_INET, &p->addr, addr, sizeof(addr));
+	json_open_object(j);
+	json_kv_uint(j, "ifindex", p->ifindex);
+	json_kv_string(j, "ifname", p->ifname);
+	json_kv_string(j, "netns", p->name);
+	json_kv_string(j, "kind", kind_word(p->kind));
+	if (meta && p->kind == XBR_KIND_ATTACHED) {
+		json_kv_string(j, "nspath", meta->nspath);
+		json_kv_string(j, "dev", meta->ifname_in);
+	}
+	if (meta && meta->owner[0])
+		json_kv_string(j, "owner", meta->owner);
+	json_kv_string(j, "mac", mac);
+	json_kv_string(j, "addr", addr);
+	json_kv_uint(j, "prefixlen", p->plen);
+	if (cfg->plen6) {
+		uint8_t a6[16];
+		char s6[INET6_ADDRSTRLEN];
+
+		xbr_station_addr6(cfg->subnet6, cfg->plen6, p->addr, a6);
+		inet_ntop(AF_INET6, a6, s6, sizeof(s6));
+		json_kv_string(j, "addr6", s6);
+	}
+	json_key(j, "flags");
+	json_open_array(j);
+	nw = port_flag_words(p->flags, words, 8);
+	for (k = 0; k < nw; k++)
+		json_string(j, words[k]);
+	json_close_array(j);
+	json_close_object(j);
+}
+
+void port_print_json(FILE *f, const struct xbr_config *cfg, const struct xbr_port *p,
+		     const struct xbr_port_meta *meta, bool pretty)
+{
+	struct xbr_json j;
+
+	json_init(&j, f, pretty);
+	port_json(&j, cfg, p, meta);
+	json_finish(&j);
+}
+
 void ports_print_json(FILE *f, const char *bridge, const struct xbr_config *cfg,
 		      const struct xbr_port *ports, const struct xbr_port_meta *meta, size_t n,
 		      bool pretty)
 {
-	char sub[INET_ADDRSTRLEN + 4], gw[INET_ADDRSTRLEN], addr[INET_ADDRSTRLEN];
-	char mac[XBR_MAC_STRLEN];
-	const char *words[8];
+	char sub[INET_ADDRSTRLEN + 4], gw[INET_ADDRSTRLEN];
 	struct xbr_json j;
-	size_t i, k, nw;
+	size_t i;
 
 	inet_ntop(AF_INET, &cfg->subnet, sub, sizeof(sub));
 	snprintf(sub + strlen(sub), sizeof(sub) - strlen(sub), "/%u", (unsigned int)(cfg->plen & 63));
@@ -187,45 +247,13 @@ void ports_print_json(FILE *f, const char *bridge, const struct xbr_config *cfg,
 		snprintf(s6 + strlen(s6), sizeof(s6) - strlen(s6), "/%u", cfg->plen6 & 255u);
 		json_kv_string(&j, "subnet6", s6);
 	}
+	json_kv_string(&j, "nat", nat_mode_name(cfg->flags));
 	json_kv_uint(&j, "ageing", cfg->ageing_ns / 1000000000ULL);
 	json_kv_uint(&j, "fdb_size", cfg->fdb_size);
 	json_key(&j, "ports");
 	json_open_array(&j);
-	for (i = 0; i < n; i++) {
-		const struct xbr_port *p = &ports[i];
-
-		xbr_format_mac(p->mac, mac);
-		inet_ntop(AF_INET, &p->addr, addr, sizeof(addr));
-		json_open_object(&j);
-		json_kv_uint(&j, "ifindex", p->ifindex);
-		json_kv_string(&j, "ifname", p->ifname);
-		json_kv_string(&j, "netns", p->name);
-		json_kv_string(&j, "kind", kind_word(p->kind));
-		if (meta && p->kind == XBR_KIND_ATTACHED) {
-			json_kv_string(&j, "nspath", meta[i].nspath);
-			json_kv_string(&j, "dev", meta[i].ifname_in);
-		}
-		if (meta && meta[i].owner[0])
-			json_kv_string(&j, "owner", meta[i].owner);
-		json_kv_string(&j, "mac", mac);
-		json_kv_string(&j, "addr", addr);
-		json_kv_uint(&j, "prefixlen", p->plen);
-		if (cfg->plen6) {
-			uint8_t a6[16];
-			char s6[INET6_ADDRSTRLEN];
-
-			xbr_station_addr6(cfg->subnet6, cfg->plen6, p->addr, a6);
-			inet_ntop(AF_INET6, a6, s6, sizeof(s6));
-			json_kv_string(&j, "addr6", s6);
-		}
-		json_key(&j, "flags");
-		json_open_array(&j);
-		nw = port_flag_words(p->flags, words, 8);
-		for (k = 0; k < nw; k++)
-			json_string(&j, words[k]);
-		json_close_array(&j);
-		json_close_object(&j);
-	}
+	for (i = 0; i < n; i++)
+		port_json(&j, cfg, &ports[i], meta ? &meta[i] : NULL);
 	json_close_array(&j);
 	json_close_object(&j);
 	json_finish(&j);

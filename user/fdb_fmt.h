@@ -16,6 +16,9 @@ size_t port_flag_words(uint32_t flags, const char **words, size_t max);
 
 void ports_print_text(FILE *f, const char *bridge, const struct xbr_config *cfg,
 		      const struct xbr_port *ports, const struct xbr_port_meta *meta, size_t n);
+/* One port as `xbr -j show` lists it (`xbr -j port add` prints the new one). */
+void port_print_json(FILE *f, const struct xbr_config *cfg, const struct xbr_port *p,
+		     const struct xbr_port_meta *meta, bool pretty);
 void ports_print_json(FILE *f, const char *bridge, const struct xbr_config *cfg,
 		      const struct xbr_port *ports, const struct xbr_port_meta *meta, size_t n,
 		      bool pretty);

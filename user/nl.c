@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -268,6 +269,10 @@ static void link_parse(const struct nlmsghdr *nlh, struct xbr_link *l)
 		strncpy(l->alias, mnl_attr_get_str(tb[IFLA_IFALIAS]), sizeof(l->alias) - 1);
 	if (tb[IFLA_ADDRESS] && mnl_attr_get_payload_len(tb[IFLA_ADDRESS]) == 6)
 		memcpy(l->mac, mnl_attr_get_payload(tb[IFLA_ADDRESS]), 6);
+	if (tb[IFLA_MTU])
+		l->mtu = mnl_attr_get_u32(tb[IFLA_MTU]);
+	if (tb[IFLA_LINK])
+		l->link = (int)mnl_attr_get_u32(tb[IFLA_LINK]);
 }
 
 static int link_get_cb(const struct nlmsghdr *nlh, void *data)
@@ -425,26 +430,36 @@ static int addr_add(struct xbr_nl *nl, int ifindex, int family, const void *addr
 	return nl_talk(nl, nlh, NULL, NULL);
 }
 
-/* Default route of @family via @gw (@alen bytes) out of @ifindex. */
-static int route_add_default(struct xbr_nl *nl, int ifindex, int family, const void *gw,
-			     size_t alen)
+int nl_route_add(struct xbr_nl *nl, int ifindex, int family, const void *dst, uint8_t dst_len,
+		 const void *gw)
 {
 	char buf[NL_REQ_SIZE] = { 0 }; /* no uninitialised padding on the wire */
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	size_t alen = family == AF_INET6 ? 16 : 4;
 	struct rtmsg *rtm;
 
 	nlh->nlmsg_type = RTM_NEWROUTE;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_CREATE | NLM_F_EXCL;
 	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
 	rtm->rtm_family = (unsigned char)family;
-	rtm->rtm_dst_len = 0;
+	rtm->rtm_dst_len = dst_len;
 	rtm->rtm_table = RT_TABLE_MAIN;
 	rtm->rtm_protocol = RTPROT_BOOT;
-	rtm->rtm_scope = RT_SCOPE_UNIVERSE;
+	/* Without a gateway the destination is on the link. */
+	rtm->rtm_scope = gw ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
 	rtm->rtm_type = RTN_UNICAST;
-	mnl_attr_put(nlh, RTA_GATEWAY, alen, gw);
+	if (dst_len)
+		mnl_attr_put(nlh, RTA_DST, alen, dst);
+	if (gw)
+		mnl_attr_put(nlh, RTA_GATEWAY, alen, gw);
 	mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)ifindex);
 	return nl_talk(nl, nlh, NULL, NULL);
+}
+
+/* Default route of @family via @gw out of @ifindex. */
+static int route_add_default(struct xbr_nl *nl, int ifindex, int family, const void *gw)
+{
+	return nl_route_add(nl, ifindex, family, NULL, 0, gw);
 }
 
 int nl_addr_add(struct xbr_nl *nl, int ifindex, uint32_t addr, uint8_t plen)
@@ -454,7 +469,7 @@ int nl_addr_add(struct xbr_nl *nl, int ifindex, uint32_t addr, uint8_t plen)
 
 int nl_route_add_default(struct xbr_nl *nl, int ifindex, uint32_t gw)
 {
-	return route_add_default(nl, ifindex, AF_INET, &gw, 4);
+	return route_add_default(nl, ifindex, AF_INET, &gw);
 }
 
 int nl_addr6_add(struct xbr_nl *nl, int ifindex, const uint8_t addr[16], uint8_t plen)
@@ -464,5 +479,174 @@ int nl_addr6_add(struct xbr_nl *nl, int ifindex, const uint8_t addr[16], uint8_t
 
 int nl_route6_add_default(struct xbr_nl *nl, int ifindex, const uint8_t gw[16])
 {
-	return route_add_default(nl, ifindex, AF_INET6, gw, 16);
+	return route_add_default(nl, ifindex, AF_INET6, gw);
+}
+
+int nl_link_set_mtu(struct xbr_nl *nl, int ifindex, uint32_t mtu)
+{
+	char buf[NL_REQ_SIZE] = { 0 }; /* no uninitialised padding on the wire */
+	struct nlmsghdr *nlh = link_msg(buf, RTM_NEWLINK, 0, ifindex);
+
+	mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
+	return nl_talk(nl, nlh, NULL, NULL);
+}
+
+/* ---- address and route dumps ---- */
+
+struct vec_ctx {
+	void *v;
+	size_t n, cap, size;
+	int err;
+	int family, ifindex; /* filters: 0 = any */
+};
+
+/* Room for one more element of @c, zeroed; NULL (and c->err) when out of memory. */
+static void *vec_push(struct vec_ctx *c)
+{
+	void *e;
+
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 8;
+		void *nv = realloc(c->v, cap * c->size);
+
+		if (!nv) {
+			c->err = -ENOMEM;
+			return NULL;
+		}
+		c->v = nv;
+		c->cap = cap;
+	}
+	e = (char *)c->v + c->n++ * c->size;
+	memset(e, 0, c->size);
+	return e;
+}
+
+static int addr_attr_cb(const struct nlattr *attr, void *data)
+{
+	const struct nlattr **tb = data;
+
+	if (mnl_attr_type_valid(attr, IFA_MAX) >= 0)
+		tb[mnl_attr_get_type(attr)] = attr;
+	return MNL_CB_OK;
+}
+
+static int addr_dump_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[IFA_MAX + 1] = {};
+	struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
+	struct vec_ctx *c = data;
+	const struct nlattr *a;
+	struct xbr_addr *e;
+	size_t alen = ifa->ifa_family == AF_INET6 ? 16 : 4;
+
+	if (nlh->nlmsg_type != RTM_NEWADDR || (c->ifindex && (int)ifa->ifa_index != c->ifindex))
+		return MNL_CB_OK;
+	mnl_attr_parse(nlh, sizeof(*ifa), addr_attr_cb, tb);
+	a = tb[IFA_LOCAL] ? tb[IFA_LOCAL] : tb[IFA_ADDRESS];
+	if (!a || mnl_attr_get_payload_len(a) != alen)
+		return MNL_CB_OK;
+	e = vec_push(c);
+	if (!e)
+		return MNL_CB_ERROR;
+	e->family = ifa->ifa_family;
+	e->ifindex = (int)ifa->ifa_index;
+	e->plen = ifa->ifa_prefixlen;
+	e->flags = tb[IFA_FLAGS] ? mnl_attr_get_u32(tb[IFA_FLAGS]) : ifa->ifa_flags;
+	memcpy(e->addr, mnl_attr_get_payload(a), alen);
+	return MNL_CB_OK;
+}
+
+int nl_addr_dump(struct xbr_nl *nl, int family, int ifindex, struct xbr_addr **out, size_t *n)
+{
+	char buf[NL_REQ_SIZE] = { 0 }; /* no uninitialised padding on the wire */
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct vec_ctx c = { .size = sizeof(struct xbr_addr), .ifindex = ifindex };
+	struct ifaddrmsg *ifa;
+	int err, tries;
+
+	nlh->nlmsg_type = RTM_GETADDR;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	ifa->ifa_family = (unsigned char)family;
+	for (tries = 0; tries < 5; tries++) {
+		c.n = 0;
+		err = nl_talk(nl, nlh, addr_dump_cb, &c);
+		if (err != -EINTR)
+			break;
+	}
+	if (!err)
+		err = c.err;
+	if (err) {
+		free(c.v);
+		return err;
+	}
+	*out = c.v;
+	*n = c.n;
+	return 0;
+}
+
+static int route_attr_cb(const struct nlattr *attr, void *data)
+{
+	const struct nlattr **tb = data;
+
+	if (mnl_attr_type_valid(attr, RTA_MAX) >= 0)
+		tb[mnl_attr_get_type(attr)] = attr;
+	return MNL_CB_OK;
+}
+
+static int route_dump_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[RTA_MAX + 1] = {};
+	struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+	struct vec_ctx *c = data;
+	struct xbr_route *e;
+	size_t alen = rtm->rtm_family == AF_INET6 ? 16 : 4;
+
+	if (nlh->nlmsg_type != RTM_NEWROUTE || rtm->rtm_table != RT_TABLE_MAIN ||
+	    rtm->rtm_type != RTN_UNICAST)
+		return MNL_CB_OK;
+	mnl_attr_parse(nlh, sizeof(*rtm), route_attr_cb, tb);
+	e = vec_push(c);
+	if (!e)
+		return MNL_CB_ERROR;
+	e->family = rtm->rtm_family;
+	e->dst_len = rtm->rtm_dst_len;
+	if (tb[RTA_DST] && mnl_attr_get_payload_len(tb[RTA_DST]) == alen)
+		memcpy(e->dst, mnl_attr_get_payload(tb[RTA_DST]), alen);
+	if (tb[RTA_GATEWAY] && mnl_attr_get_payload_len(tb[RTA_GATEWAY]) == alen) {
+		memcpy(e->gw, mnl_attr_get_payload(tb[RTA_GATEWAY]), alen);
+		e->has_gw = 1;
+	}
+	if (tb[RTA_OIF])
+		e->oif = (int)mnl_attr_get_u32(tb[RTA_OIF]);
+	return MNL_CB_OK;
+}
+
+int nl_route_dump(struct xbr_nl *nl, int family, struct xbr_route **out, size_t *n)
+{
+	char buf[NL_REQ_SIZE] = { 0 }; /* no uninitialised padding on the wire */
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct vec_ctx c = { .size = sizeof(struct xbr_route) };
+	struct rtmsg *rtm;
+	int err, tries;
+
+	nlh->nlmsg_type = RTM_GETROUTE;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = (unsigned char)family;
+	for (tries = 0; tries < 5; tries++) {
+		c.n = 0;
+		err = nl_talk(nl, nlh, route_dump_cb, &c);
+		if (err != -EINTR)
+			break;
+	}
+	if (!err)
+		err = c.err;
+	if (err) {
+		free(c.v);
+		return err;
+	}
+	*out = c.v;
+	*n = c.n;
+	return 0;
 }

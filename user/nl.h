@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * rtnetlink operations xbr needs, over libmnl: links (veth pairs, up, alias,
- * delete, lookup, dump), IPv4 addresses and the default route. Each socket is
+ * MTU, delete, lookup, dump), addresses and routes (add, dump). Each socket is
  * bound to the network namespace it was opened in; nl_open_netns() opens one
  * inside a named namespace without moving the process. A refused request
  * keeps the kernel's extended-ACK text on its socket (nl_errmsg()).
@@ -28,6 +28,25 @@ struct xbr_link {
 	char alias[64];
 	uint8_t mac[6];
 	unsigned int flags; /* IFF_* */
+	uint32_t mtu;
+	int link; /* IFLA_LINK: a veth's peer ifindex (in the peer's namespace), else 0 */
+};
+
+struct xbr_addr {
+	int family; /* AF_INET, AF_INET6 */
+	int ifindex;
+	uint8_t addr[16]; /* network order; IPv4 in the first 4 bytes */
+	uint8_t plen;
+	uint32_t flags; /* IFA_F_* (IFA_F_TENTATIVE: IPv6 DAD not done yet) */
+};
+
+struct xbr_route {
+	int family;
+	int oif;
+	uint8_t dst[16]; /* zero for a default route */
+	uint8_t dst_len;
+	uint8_t has_gw;
+	uint8_t gw[16];
 };
 
 int nl_open(struct xbr_nl *nl);
@@ -75,5 +94,17 @@ int nl_addr6_add(struct xbr_nl *nl, int ifindex, const uint8_t addr[16], uint8_t
 int nl_route6_add_default(struct xbr_nl *nl, int ifindex, const uint8_t gw[16]);
 /* Default route via @gw (network order) out of @ifindex. */
 int nl_route_add_default(struct xbr_nl *nl, int ifindex, uint32_t gw);
+/*
+ * Route of @family (AF_INET, AF_INET6) to @dst/@dst_len (dst NULL and 0: the
+ * default route) out of @ifindex, via @gw (NULL: on-link), main table.
+ */
+int nl_route_add(struct xbr_nl *nl, int ifindex, int family, const void *dst, uint8_t dst_len,
+		 const void *gw);
+int nl_link_set_mtu(struct xbr_nl *nl, int ifindex, uint32_t mtu);
+
+/* Addresses of @family (AF_UNSPEC: all) on @ifindex (0: all links); caller frees *out. */
+int nl_addr_dump(struct xbr_nl *nl, int family, int ifindex, struct xbr_addr **out, size_t *n);
+/* Unicast routes of @family in the main table; caller frees *out. */
+int nl_route_dump(struct xbr_nl *nl, int family, struct xbr_route **out, size_t *n);
 
 #endif

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/* Pure parsers and checks of user input (see parse.h). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -230,6 +231,15 @@ const char *xbr_addr_strerror(int code)
 		return "its prefix does not contain the gateway";
 	}
 	return "invalid";
+}
+
+uint32_t xbr_default_gateway(uint32_t subnet, uint8_t plen)
+{
+	uint32_t m = ntohl(xbr_plen_mask(plen)), net = ntohl(subnet) & m;
+
+	if (plen < 24)
+		return htonl(net + 256 + 254);
+	return htonl((net | ~m) - 1);
 }
 
 static int addr_used(uint32_t a, const uint32_t *used, size_t n)

@@ -90,6 +90,14 @@ int xbr_check_station_addr(uint32_t addr, uint8_t plen, uint32_t subnet, uint8_t
 const char *xbr_addr_strerror(int code);
 
 /*
+ * The gateway of a subnet given without --gateway (network byte order):
+ * address 254 of the subnet's second /24 when the subnet holds more than one
+ * /24 (A.B.1.254 for A.B.0.0/16: the lab's 172.16.1.254), else the last
+ * address before the broadcast address (A.B.C.254 for a /24). @plen 8..30.
+ */
+uint32_t xbr_default_gateway(uint32_t subnet, uint8_t plen);
+
+/*
  * Next free station address: counting up from the first address of the
  * gateway's /24 (172.16.1.1 for gateway 172.16.1.254), wrapping inside the
  * subnet, skipping the network and broadcast addresses, the gateway and the

@@ -319,6 +319,8 @@ static int prepare(struct xbr_bridge *br, struct xbr_loadset *ls, uint32_t fdb_s
 	xdp = xbr_xdp__open();
 	if (!tc || !ctl || !xdp) {
 		err = -errno;
+		pr_warn("bridge \"%s\": cannot open the datapath objects: %s", br->name,
+			strerror(-err));
 		goto out;
 	}
 	/* One object after the other, so that each reuses what the previous created. */

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * The forwarding decision, written once for both hooks: source checks,
- * learning, destination lookup, counters and events. tc and XDP differ only
- * in how they carry out the verdict (redirect helpers, flood mechanism).
+ * The forwarding table and the forwarding decision, written once for both
+ * hooks and the control programs: the clock, counters, events, learning,
+ * removing an entry with its accounting, and the destination lookup. The
+ * rules user space applies too (expiry, what counts against max-learned, the
+ * flood rule) are in include/xbr_rules.h; the ingress prologue that calls
+ * xbr_decide() is lib/ingress.h.
  */
 #ifndef XBR_BPF_FDB_H
 #define XBR_BPF_FDB_H
@@ -11,6 +14,7 @@
 #include <linux/if_ether.h>
 #include <bpf/bpf_helpers.h>
 #include "xbr.h"
+#include "xbr_rules.h"
 #include "../maps.h"
 #include "parse.h"
 
@@ -31,23 +35,6 @@ static __always_inline __u64 xbr_now(void)
 #else
 	return bpf_ktime_get_coarse_ns();
 #endif
-}
-
-/* True when a non-static entry has outlived the ageing time. */
-static __always_inline int xbr_fdb_expired(const struct xbr_fdb_val *v, __u64 ageing_ns,
-					   __u64 now)
-{
-	if (v->flags & XBR_FDB_F_STATIC)
-		return 0;
-	/* An entry stamped ahead of @now (the control programs read the precise
-	 * clock, the datapath the coarse one, up to a tick behind) is fresh. */
-	return now > v->updated_ns && now - v->updated_ns > ageing_ns;
-}
-
-/* Entries that count against a port's max-learned: the learned ones. */
-static __always_inline int xbr_fdb_counted(const struct xbr_fdb_val *v)
-{
-	return !(v->flags & XBR_FDB_F_USER);
 }
 
 static __always_inline struct xbr_br_stats *xbr_get_br_stats(void)
@@ -71,14 +58,20 @@ static __always_inline struct xbr_port_stats *xbr_get_port_stats(__u32 idx)
 	return bpf_map_lookup_elem(&xbr_port_stats, &idx);
 }
 
-/* xbr_event - publish an FDB event; silently lost when nobody drains the ring. */
+/*
+ * xbr_event - publish an FDB event. When the ring is full (nobody drains it,
+ * or not fast enough) the event is lost and counted in xbr_br_stats.ev_lost:
+ * the counters are looked up on that path only.
+ */
 static __always_inline void xbr_event(__u32 type, const __u8 *mac, __u16 vlan, __u32 ifindex,
 				      __u32 old_ifindex, __u32 flags, __u64 now)
 {
 	struct xbr_event *e = bpf_ringbuf_reserve(&xbr_events, sizeof(*e), 0);
 
-	if (!e)
+	if (!e) {
+		XBR_BR_INC(ev_lost);
 		return;
+	}
 	e->ts_ns = now;
 	e->type = type;
 	e->ifindex = ifindex;
@@ -109,10 +102,36 @@ static __always_inline void xbr_learned_adjust(__u32 ifindex, int up)
 }
 
 /*
+ * xbr_fdb_remove - remove the entry @key (value @v) from @map with its
+ * accounting: the learned count of its port (when the entry counts against
+ * max-learned), the bridge counter and event of @ev (XBR_EV_AGED: aged, an
+ * expired entry; XBR_EV_DELETED: deleted, by hand or with its port), then the
+ * delete. @map is xbr_fdb, or the map a bpf_for_each_map_elem() callback was
+ * handed. @v is read before the delete frees it. Every removal of an entry
+ * goes through here: the learn path (an entry that expired before the sweep
+ * saw it), the ageing sweep, flush and delete.
+ */
+static __always_inline void xbr_fdb_remove(void *map, const struct xbr_fdb_key *key,
+					   const struct xbr_fdb_val *v, __u32 ev, __u64 now)
+{
+	__u32 ifindex = v->ifindex, flags = v->flags;
+
+	if (xbr_fdb_counted(flags))
+		xbr_learned_adjust(ifindex, 0);
+	if (ev == XBR_EV_AGED)
+		XBR_BR_INC(aged);
+	else
+		XBR_BR_INC(deleted);
+	xbr_event(ev, key->mac, key->vlan, ifindex, 0, flags, now);
+	bpf_map_delete_elem(map, key);
+}
+
+/*
  * xbr_learn - record that @mac was seen on port @in.
  * - Unknown (or expired) station: inserted, unless the port is at its
  *   max-learned cap or the table is full; both refusals are counted. A full
- *   table never evicts: stations already in it keep working.
+ *   table never evicts: stations already in it keep working. A learned entry
+ *   is local: flags 0, no remote endpoint.
  * - Known station on another port: moves, unless the entry is static or sticky.
  * - Known station on this port: its timestamp is rewritten only when stale by
  *   XBR_REFRESH_NS, so a steady flow costs no map write per packet.
@@ -127,21 +146,17 @@ static __always_inline void xbr_learn(const __u8 *mac, const struct xbr_port *in
 
 	__builtin_memcpy(key.mac, mac, ETH_ALEN);
 	v = bpf_map_lookup_elem(&xbr_fdb, &key);
-	if (!v || xbr_fdb_expired(v, cfg->ageing_ns, now)) {
+	if (!v || xbr_fdb_expired(v->flags, v->updated_ns, cfg->ageing_ns, now)) {
 		struct xbr_fdb_val nv = {
 			.ifindex = in->ifindex,
 			.flags = 0,
 			.updated_ns = now,
+			.remote = { 0, 0, 0, 0 },
 		};
 
-		if (v) {
-			/* It aged while nobody swept: account for that first. */
-			if (xbr_fdb_counted(v))
-				xbr_learned_adjust(v->ifindex, 0);
-			XBR_BR_INC(aged);
-			xbr_event(XBR_EV_AGED, mac, 0, v->ifindex, 0, v->flags, now);
-			bpf_map_delete_elem(&xbr_fdb, &key);
-		}
+		/* It aged while nobody swept: account for that first. */
+		if (v)
+			xbr_fdb_remove(&xbr_fdb, &key, v, XBR_EV_AGED, now);
 		cnt = bpf_map_lookup_elem(&xbr_learned, &idx);
 		if (in->max_learned && cnt && *cnt >= in->max_learned) {
 			XBR_BR_INC(refused_port);
@@ -168,7 +183,7 @@ static __always_inline void xbr_learn(const __u8 *mac, const struct xbr_port *in
 			return;
 		v->ifindex = in->ifindex;
 		v->updated_ns = now;
-		if (xbr_fdb_counted(v)) {
+		if (xbr_fdb_counted(v->flags)) {
 			xbr_learned_adjust(old, 0);
 			cnt = bpf_map_lookup_elem(&xbr_learned, &idx);
 			if (cnt)
@@ -178,7 +193,7 @@ static __always_inline void xbr_learn(const __u8 *mac, const struct xbr_port *in
 		xbr_event(XBR_EV_MOVED, mac, 0, in->ifindex, old, v->flags, now);
 		return;
 	}
-	if (now - v->updated_ns >= XBR_REFRESH_NS)
+	if (xbr_fdb_refresh_due(v->updated_ns, now))
 		v->updated_ns = now;
 }
 
@@ -217,7 +232,7 @@ static __always_inline int xbr_decide(const struct ethhdr *eth, const struct xbr
 
 	__builtin_memcpy(key.mac, eth->h_dest, ETH_ALEN);
 	v = bpf_map_lookup_elem(&xbr_fdb, &key);
-	if (!v || xbr_fdb_expired(v, cfg->ageing_ns, now))
+	if (!v || xbr_fdb_expired(v->flags, v->updated_ns, cfg->ageing_ns, now))
 		return XBR_V_FLOOD;
 
 	if (v->ifindex == in->ifindex && !(in->flags & XBR_PORT_F_HAIRPIN)) {
@@ -229,7 +244,7 @@ static __always_inline int xbr_decide(const struct ethhdr *eth, const struct xbr
 	if (!op) /* entry points at a port that is gone: unknown destination */
 		return XBR_V_FLOOD;
 
-	if ((in->flags & op->flags) & XBR_PORT_F_ISOLATED) {
+	if (!xbr_may_unicast(in->flags, op->flags)) {
 		*reason = XBR_DROP_ISOLATED;
 		return XBR_V_DROP;
 	}
@@ -239,24 +254,12 @@ static __always_inline int xbr_decide(const struct ethhdr *eth, const struct xbr
 }
 
 /*
- * xbr_flood_allowed - may a flood from @in leave through flood entry @fe?
- * Not back out of the ingress port, not to flood-off ports, and not between
- * two isolated ports.
+ * Counters. xbr_count_in - the ingress side of one frame, with one lookup of
+ * the ingress port's counters: rx, and rx_flood for a flood or drops[@reason]
+ * for a drop (@verdict: enum xbr_verdict).
  */
-static __always_inline int xbr_flood_allowed(const struct xbr_port *in,
-					     const struct xbr_flood_ent *fe)
-{
-	if (fe->ifindex == in->ifindex || !fe->ifindex)
-		return 0;
-	if (!(fe->flags & XBR_PORT_F_FLOOD))
-		return 0;
-	if ((in->flags & fe->flags) & XBR_PORT_F_ISOLATED)
-		return 0;
-	return 1;
-}
-
-/* Counters: rx on the ingress port, tx on an egress port, drops by reason. */
-static __always_inline void xbr_count_rx(const struct xbr_port *in, __u32 len, int flood)
+static __always_inline void xbr_count_in(const struct xbr_port *in, __u32 len, int verdict,
+					 __u32 reason)
 {
 	struct xbr_port_stats *s = xbr_get_port_stats(in->idx);
 
@@ -264,10 +267,13 @@ static __always_inline void xbr_count_rx(const struct xbr_port *in, __u32 len, i
 		return;
 	s->rx_packets++;
 	s->rx_bytes += len;
-	if (flood)
+	if (verdict == XBR_V_FLOOD)
 		s->rx_flood++;
+	else if (verdict == XBR_V_DROP && reason < XBR_DROP_SLOTS)
+		s->drops[reason]++;
 }
 
+/* A copy that left through the port with stats index @idx. */
 static __always_inline void xbr_count_tx(__u32 idx, __u32 len)
 {
 	struct xbr_port_stats *s = xbr_get_port_stats(idx);
@@ -278,6 +284,7 @@ static __always_inline void xbr_count_tx(__u32 idx, __u32 len)
 	s->tx_bytes += len;
 }
 
+/* A drop after the decision (a redirect that failed), on the ingress port. */
 static __always_inline void xbr_count_drop(const struct xbr_port *in, __u32 reason)
 {
 	struct xbr_port_stats *s = xbr_get_port_stats(in->idx);
@@ -286,86 +293,6 @@ static __always_inline void xbr_count_drop(const struct xbr_port *in, __u32 reas
 		return;
 	if (reason < XBR_DROP_SLOTS)
 		s->drops[reason]++;
-}
-
-/*
- * xbr_spoof_ok - on a spoof-checked port, may this frame enter?
- * The source MAC must be the station's; ARP must carry the station's MAC and
- * IPv4 address (or 0.0.0.0, a probe); IPv4 the station's address (or 0.0.0.0,
- * DHCP); IPv6 the station's address, its EUI-64 link-local address, or ::
- * (duplicate address detection). Other EtherTypes, VLAN tags included, are
- * refused: nothing else can be checked. @tag_outside: the hook already took a
- * VLAN tag out of the frame into metadata (tc does; XDP sees it in the frame).
- * Returns 1 when the frame may enter, 0 when it must be dropped.
- */
-static __always_inline int xbr_spoof_ok(void *data, void *data_end, const struct xbr_port *in,
-					const struct xbr_config *cfg, int tag_outside)
-{
-	struct ethhdr *eth = data;
-	__u8 *l3 = (void *)(eth + 1);
-	__u16 proto;
-
-	if (tag_outside || (void *)(eth + 1) > data_end)
-		return 0;
-	if (!xbr_mac_eq(eth->h_source, in->mac))
-		return 0;
-	proto = eth->h_proto;
-	if (proto == __builtin_bswap16(ETH_P_ARP)) {
-		struct xbr_arp_ipv4 *arp = (void *)l3;
-
-		if ((void *)(arp + 1) > data_end)
-			return 0;
-		if (arp->hrd != __builtin_bswap16(1) || arp->pro != __builtin_bswap16(ETH_P_IP) ||
-		    arp->hln != 6 || arp->pln != 4)
-			return 0;
-		if (!xbr_mac_eq(arp->sha, in->mac))
-			return 0;
-		return arp->sip == in->addr || arp->sip == 0;
-	}
-	if (proto == __builtin_bswap16(ETH_P_IP)) {
-		struct xbr_ipv4_min *ip = (void *)l3;
-
-		if ((void *)(ip + 1) > data_end)
-			return 0;
-		return ip->saddr == in->addr || ip->saddr == 0;
-	}
-	if (proto == __builtin_bswap16(ETH_P_IPV6)) {
-		struct xbr_ipv6_min *ip6 = (void *)l3;
-		union {
-			__u8 b[16];
-			__u32 w[4];
-		} want;
-		int i;
-
-		if ((void *)(ip6 + 1) > data_end)
-			return 0;
-		/* :: (DAD) */
-		if (!(ip6->saddr[0] | ip6->saddr[1] | ip6->saddr[2] | ip6->saddr[3]))
-			return 1;
-		/* fe80::/64 with the EUI-64 of the station MAC */
-		want.b[0] = 0xfe;
-		want.b[1] = 0x80;
-		for (i = 2; i < 8; i++)
-			want.b[i] = 0;
-		want.b[8] = in->mac[0] ^ 2;
-		want.b[9] = in->mac[1];
-		want.b[10] = in->mac[2];
-		want.b[11] = 0xff;
-		want.b[12] = 0xfe;
-		want.b[13] = in->mac[3];
-		want.b[14] = in->mac[4];
-		want.b[15] = in->mac[5];
-		if (xbr_in6_eq(ip6->saddr, want.w))
-			return 1;
-		/* the bridge prefix (stored with its host bits cleared, and at most
-		 * 96 bits long) + the station's IPv4 address (user/parse.c) */
-		if (!cfg->plen6)
-			return 0;
-		__builtin_memcpy(want.b, cfg->subnet6, 12);
-		want.w[3] = in->addr;
-		return xbr_in6_eq(ip6->saddr, want.w);
-	}
-	return 0;
 }
 
 #endif /* XBR_BPF_FDB_H */

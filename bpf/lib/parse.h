@@ -1,24 +1,11 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
-/* Frame parsing helpers shared by the tc and XDP programs. */
+/* Frame layouts and byte comparisons shared by the tc and XDP programs. */
 #ifndef XBR_BPF_PARSE_H
 #define XBR_BPF_PARSE_H
 
 #include <linux/types.h>
 #include <linux/if_ether.h>
 #include <bpf/bpf_helpers.h>
-
-/*
- * xbr_parse_eth - bounds-check the Ethernet header at @data.
- * Returns the header, or NULL when the frame is shorter than ETH_HLEN.
- */
-static __always_inline struct ethhdr *xbr_parse_eth(void *data, void *data_end)
-{
-	struct ethhdr *eth = data;
-
-	if ((void *)(eth + 1) > data_end)
-		return NULL;
-	return eth;
-}
 
 /* ARP for IPv4 over Ethernet (RFC 826), packed as on the wire. */
 struct xbr_arp_ipv4 {

@@ -29,6 +29,7 @@
 #include "xbr_xdp.skel.h"
 #include "datapath.h"
 #include "parse.h"
+#include "port.h"
 
 struct dpt_env dpt_env;
 
@@ -206,12 +207,26 @@ static int on_event(void *ctx, void *data, size_t size)
 
 	if (size < sizeof(struct xbr_event))
 		return 0;
-	if (d->nev >= DPT_MAX_EVENTS) {
-		d->ev_overflow = true;
-		return 0;
+	if (d->nev >= d->ev_cap) {
+		int cap = d->ev_cap ? 2 * d->ev_cap : 1024;
+		struct xbr_event *ev = realloc(d->ev, (size_t)cap * sizeof(*ev));
+
+		if (!ev) {
+			d->ev_overflow = true;
+			return 0;
+		}
+		d->ev = ev;
+		d->ev_cap = cap;
 	}
 	memcpy(&d->ev[d->nev++], data, sizeof(struct xbr_event));
 	return 0;
+}
+
+uint32_t dpt_ring_room(uint32_t ring_size)
+{
+	uint32_t rec = (BPF_RINGBUF_HDR_SZ + (uint32_t)sizeof(struct xbr_event) + 7) & ~7u;
+
+	return ring_size ? (ring_size - 1) / rec : 0;
 }
 
 static void unpin_all(struct bpf_object *obj)
@@ -292,6 +307,12 @@ static int share_maps(struct bpf_object *obj, struct bpf_object *tc)
 
 int dpt_open_hook(struct dpt *d, int hook, uint32_t fdb_size, bool real_clock)
 {
+	return dpt_open_ring(d, hook, fdb_size, real_clock, 0);
+}
+
+int dpt_open_ring(struct dpt *d, int hook, uint32_t fdb_size, bool real_clock,
+		  uint32_t ring_size)
+{
 	int err, i;
 
 	memset(d, 0, sizeof(*d));
@@ -307,6 +328,10 @@ int dpt_open_hook(struct dpt *d, int hook, uint32_t fdb_size, bool real_clock)
 	d->tc->rodata->xbr_test_clock = !real_clock;
 	d->fdb_size = fdb_size ? fdb_size : XBR_FDB_DEFAULT_SIZE;
 	err = bpf_map__set_max_entries(d->tc->maps.xbr_fdb, d->fdb_size);
+	if (!err && ring_size)
+		err = bpf_map__set_max_entries(d->tc->maps.xbr_events, ring_size);
+	d->ring_size = bpf_map__max_entries(d->tc->maps.xbr_events);
+	d->ev_room = dpt_ring_room(d->ring_size);
 	if (!err)
 		err = xbr_tc__load(d->tc);
 	if (err)
@@ -390,6 +415,9 @@ void dpt_close(struct dpt *d)
 {
 	ring_buffer__free(d->rb);
 	d->rb = NULL;
+	free(d->ev);
+	d->ev = NULL;
+	d->nev = d->ev_cap = 0;
 	xbr_xdp__destroy(d->xdp);
 	d->xdp = NULL;
 	xbr_ctl__destroy(d->ctl);
@@ -566,23 +594,18 @@ int dpt_port_del(struct dpt *d, int pos)
 
 	if (!d->present[pos])
 		return -ENOENT;
+	/* The loader's swap-remove (user/port_table.c), then the mirror here. */
 	last = d->cfg.nports - 1;
+	mpos = d->slot_pos[last];
+	err = flood_list_remove(d->flood_fd, d->ports_fd, &d->cfg.nports, p->slot);
+	if (err)
+		return err;
 	if (p->slot != last) {
-		mpos = d->slot_pos[last];
 		d->port[mpos].slot = p->slot;
 		d->slot_pos[p->slot] = mpos;
-		err = flood_write(d, p->slot, &d->port[mpos]);
-		if (!err && bpf_map_update_elem(d->ports_fd, &d->port[mpos].ifindex, &d->port[mpos],
-						BPF_EXIST) < 0)
-			err = -errno;
-		if (err)
-			return err;
 	}
 	d->slot_pos[last] = -1;
-	d->cfg.nports--;
-	err = flood_write(d, last, NULL);
-	if (!err)
-		err = config_write(d);
+	err = config_write(d);
 	if (!err && bpf_map_delete_elem(d->ports_fd, &p->ifindex) < 0)
 		err = -errno;
 	if (!err && d->hook == DPT_XDP) {
@@ -720,6 +743,7 @@ int dpt_br_stats(struct dpt *d, struct xbr_br_stats *out)
 		out->refused_port += v[c].refused_port;
 		out->deleted += v[c].deleted;
 		out->evicted += v[c].evicted;
+		out->ev_lost += v[c].ev_lost;
 	}
 	free(v);
 	return 0;
@@ -941,7 +965,7 @@ const char *dpt_reason_str(uint32_t reason)
 		[XBR_DROP_NOPORT] = "noport",	  [XBR_DROP_SAME_PORT] = "same-port",
 		[XBR_DROP_BAD_SRC] = "bad-src",	  [XBR_DROP_LOCKED] = "locked",
 		[XBR_DROP_ISOLATED] = "isolated", [XBR_DROP_REDIRECT] = "redirect",
-		[XBR_DROP_SPOOF] = "spoof",
+		[XBR_DROP_SPOOF] = "spoof",	  [XBR_DROP_TOO_BIG] = "too-big",
 	};
 
 	return reason < sizeof(n) / sizeof(n[0]) && n[reason] ? n[reason] : "?";

@@ -29,7 +29,6 @@
 #define DPT_NPOS 8
 /* Port position whose ifindex is never made a port (a "foreign" device). */
 #define DPT_POS_FOREIGN (DPT_NPOS - 1)
-#define DPT_MAX_EVENTS 8192
 
 struct dpt_env {
 	int ifindex[DPT_NPOS]; /* host-side ends: the bridge ports */
@@ -93,10 +92,15 @@ struct dpt {
 	bool present[DPT_NPOS];
 	int slot_pos[DPT_NPOS]; /* flood-list slot -> position */
 	struct dpt_port_snap snap[DPT_NPOS];
-	/* Events drained from the ring buffer since the last dpt_events_reset(). */
-	struct xbr_event ev[DPT_MAX_EVENTS];
-	int nev;
+	/* Events drained from the ring buffer since the last dpt_events_reset():
+	 * as many as came (the array grows); ev_overflow only when memory ran out. */
+	struct xbr_event *ev;
+	int nev, ev_cap;
 	bool ev_overflow;
+	/* Size of the event ring (bytes), and how many events it holds when
+	 * drained (the harness drains it after every test_run and request):
+	 * more in one run are lost, counted in xbr_br_stats.ev_lost. */
+	uint32_t ring_size, ev_room;
 };
 
 /* Verdict kinds as observed (and as the model decides). */
@@ -122,6 +126,10 @@ struct dpt_obs {
  * clocks as in production. 0 or -errno. */
 int dpt_open(struct dpt *d, uint32_t fdb_size);
 int dpt_open_hook(struct dpt *d, int hook, uint32_t fdb_size, bool real_clock);
+/* The same with an event ring of @ring_size bytes (0: the product's size, as
+ * bpf/maps.h declares it; else a power of 2, at least a page). */
+int dpt_open_ring(struct dpt *d, int hook, uint32_t fdb_size, bool real_clock,
+		  uint32_t ring_size);
 const char *dpt_hook_name(int hook);
 /* NULL when the kernel can run @hook's tests, else why not (a missing kernel
  * feature, probed with a trivial program, not with xbr's). */
@@ -166,9 +174,14 @@ int dpt_port_stats(struct dpt *d, int pos, struct dpt_port_snap *out);
 /* Run one frame entering on @ifindex (0: none given, test_run uses lo). */
 int dpt_frame(struct dpt *d, uint32_t ifindex, const void *frame, uint32_t len, struct dpt_obs *o);
 
-/* Events. */
+/* Events: forget those drained so far; drain the ring into d->ev. */
 void dpt_events_reset(struct dpt *d);
 int dpt_events_drain(struct dpt *d);
+/* How many events a drained ring of @ring_size bytes holds: the kernel's
+ * bpf_ringbuf_reserve() refuses a record that would put the producer more than
+ * size - 1 bytes ahead of the consumer; each takes its 8-byte header plus the
+ * event, rounded up to 8 bytes. */
+uint32_t dpt_ring_room(uint32_t ring_size);
 
 /* "aa:bb:cc:dd:ee:ff" for messages (static buffer rotation of 8). */
 const char *dpt_mac_str(const uint8_t mac[6]);

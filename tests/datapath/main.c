@@ -7,10 +7,14 @@
  *   model    - long random frame sequences run through each hook's program and
  *              a reference model of the rules, compared decision by decision
  *              (test_model.c). XBR_MODEL_FRAMES=N, XBR_MODEL_SEED=S.
+ *   rules    - include/xbr_rules.h compiled for user space agrees with what the
+ *              programs do (test_rules.c);
+ *   events   - the event ring past its room (loss counted in ev_lost), and
+ *              entries without a remote endpoint (test_events.c);
  *   fuzz     - hostile frames (runts, cut and stacked tags, odd EtherTypes, bad
  *              sources, maximum sizes) through both hooks against the model
  *              (test_fuzz.c). XBR_FUZZ_FRAMES=N per hook, XBR_FUZZ_SEED=S.
- * Usage: test_datapath [fixtures|model|xdp|fuzz]...  (none: every group)
+ * Usage: test_datapath [fixtures|model|xdp|rules|events|fuzz]...  (none: every group)
  * XBR_DP_VERBOSE=1 shows libbpf's debug output.
  * Needs root; enters a private network namespace for its veth ports.
  * Exit status: number of failed tests (0: all passed).
@@ -57,16 +61,16 @@ static int group(const char *name)
 
 int main(int argc, char **argv)
 {
-	static const char *const known[] = { "fixtures", "model", "xdp", "fuzz" };
+	static const char *const known[] = { "fixtures", "model", "xdp", "rules", "events", "fuzz" };
 	int failed = 0, err, i, k;
 
 	g_argc = argc;
 	g_argv = argv;
 	for (i = 1; i < argc; i++) {
-		for (k = 0; k < 4 && strcmp(argv[i], known[k]); k++)
+		for (k = 0; k < 6 && strcmp(argv[i], known[k]); k++)
 			;
-		if (k == 4) {
-			fprintf(stderr, "usage: test_datapath [fixtures|model|xdp|fuzz]...\n");
+		if (k == 6) {
+			fprintf(stderr, "usage: test_datapath [fixtures|model|xdp|rules|events|fuzz]...\n");
 			return 2;
 		}
 	}
@@ -89,6 +93,10 @@ int main(int argc, char **argv)
 		failed += run_model_tests();
 	if (group("xdp"))
 		failed += run_xdp_tests();
+	if (group("rules"))
+		failed += run_rule_tests();
+	if (group("events"))
+		failed += run_event_tests();
 	if (group("fuzz"))
 		failed += run_fuzz_tests();
 	return failed > 255 ? 255 : failed;

@@ -20,6 +20,9 @@ void model_free(struct model *m)
 {
 	free(m->fdb);
 	m->fdb = NULL;
+	free(m->ev);
+	m->ev = NULL;
+	m->nev = m->ev_cap = 0;
 }
 
 void model_events_reset(struct model *m)
@@ -32,8 +35,19 @@ static void emit(struct model *m, uint32_t type, const uint8_t mac[6], uint32_t 
 {
 	struct m_event *e;
 
-	if (m->nev >= MODEL_MAX_EVENTS)
-		return;
+	if (m->nev >= m->ev_cap) {
+		int cap = m->ev_cap ? 2 * m->ev_cap : 1024;
+
+		e = realloc(m->ev, (size_t)cap * sizeof(*e));
+		if (!e) {
+			m->ev_nomem = true;
+			return;
+		}
+		m->ev = e;
+		m->ev_cap = cap;
+	}
+	if (m->ev_room && (size_t)m->nev >= m->ev_room)
+		m->st.ev_lost++; /* the ring is full: emitted, not published */
 	e = &m->ev[m->nev++];
 	e->type = type;
 	memcpy(e->mac, mac, 6);
@@ -191,6 +205,7 @@ static void learn(struct model *m, uint64_t now, const struct m_port *p, const u
 		e->ifindex = p->ifindex;
 		e->flags = 0;
 		e->updated = now;
+		memset(e->remote, 0, sizeof(e->remote));
 		m->st.learned++;
 		emit(m, XBR_EV_LEARNED, mac, p->ifindex, 0, 0, now);
 		return;
@@ -373,6 +388,7 @@ int model_ctl(struct model *m, uint64_t now, const struct xbr_ctl_req *req, uint
 		e->ifindex = req->ifindex;
 		e->flags = (req->flags & (XBR_FDB_F_STATIC | XBR_FDB_F_STICKY)) | XBR_FDB_F_USER;
 		e->updated = now;
+		memset(e->remote, 0, sizeof(e->remote));
 		emit(m, XBR_EV_ADDED, e->mac, e->ifindex, 0, e->flags, now);
 		*count = 1;
 		return 0;

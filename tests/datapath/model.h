@@ -37,6 +37,10 @@
  * now is fresh: the control program's clock runs ahead of the datapath's
  * coarse one). Counted against a cap: every
  * entry without XBR_FDB_F_USER (hand-added ones carry it).
+ * Entries (learned or added by hand) are local: no remote endpoint.
+ * Events: every learn, move, ageing, addition and deletion emits one. The
+ * event ring holds ev_room events when a step starts (the harness drains it
+ * after each): the ones past that in a step are lost, and counted (ev_lost).
  */
 #ifndef XBR_TEST_MODEL_H
 #define XBR_TEST_MODEL_H
@@ -47,7 +51,6 @@
 #include "xbr.h"
 
 #define MODEL_MAX_PORTS 32
-#define MODEL_MAX_EVENTS 8192
 
 struct m_port {
 	uint32_t ifindex;
@@ -62,10 +65,12 @@ struct m_entry {
 	uint32_t ifindex;
 	uint32_t flags; /* XBR_FDB_F_* */
 	uint64_t updated;
+	uint32_t remote[4]; /* the remote endpoint: none (all zero) */
 };
 
 struct m_stats {
 	uint64_t learned, moved, aged, refused, refused_port, deleted;
+	uint64_t ev_lost; /* events past the ring's room in one step */
 };
 
 struct m_event {
@@ -86,9 +91,12 @@ struct model {
 	struct m_entry *fdb;
 	size_t n;
 	struct m_stats st;
-	/* Events of the current step (model_events_reset() clears). */
-	struct m_event ev[MODEL_MAX_EVENTS];
-	int nev;
+	/* Events of the current step (model_events_reset() clears), lost ones
+	 * included: the first ev_room of them are published. The array grows. */
+	struct m_event *ev;
+	int nev, ev_cap;
+	size_t ev_room; /* events the ring holds at the start of a step; 0: no limit */
+	bool ev_nomem; /* the array could not grow: the comparison must fail */
 };
 
 struct m_decision {

@@ -168,6 +168,7 @@ static void decision_str(char *buf, size_t n, int kind, uint32_t reason, uint32_
 		snprintf(buf, n, "inconsistent");
 }
 
+/* Every field, MAC first: a flush walks the hash in its own order. */
 static int ev_cmp(const void *a, const void *b)
 {
 	const struct m_event *x = a, *y = b;
@@ -175,8 +176,15 @@ static int ev_cmp(const void *a, const void *b)
 
 	if (c)
 		return c;
-	if (x->type != y->type)
-		return x->type < y->type ? -1 : 1;
+#define EV_CMP_FIELD(f)                         \
+	if (x->f != y->f)                       \
+		return x->f < y->f ? -1 : 1;
+	EV_CMP_FIELD(type)
+	EV_CMP_FIELD(ifindex)
+	EV_CMP_FIELD(old_ifindex)
+	EV_CMP_FIELD(flags)
+	EV_CMP_FIELD(ts)
+#undef EV_CMP_FIELD
 	return 0;
 }
 
@@ -190,63 +198,99 @@ static int check_entry(struct run *R, const uint8_t mac[6])
 	if (!e && err == -ENOENT)
 		return 0;
 	if (e && !err && v.ifindex == e->ifindex && v.flags == e->flags &&
-	    v.updated_ns == e->updated)
+	    v.updated_ns == e->updated && !memcmp(v.remote, e->remote, sizeof(v.remote)))
 		return 0;
 	print_message("  entry of %s differs:\n", dpt_mac_str(mac));
 	return -1;
 }
 
-/* Compare the events of this step: as multisets (a flush walks the hash in
- * its own order), every field. */
+static void print_events(const char *who, const struct m_event *ev, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		print_message("    %s type %u %s port %d old %d flags %#x ts %" PRIu64 "\n", who,
+			      ev[i].type, dpt_mac_str(ev[i].mac), mrun_pos_of_ifindex(ev[i].ifindex),
+			      mrun_pos_of_ifindex(ev[i].old_ifindex), ev[i].flags, ev[i].ts);
+}
+
+/*
+ * Compare the events of this step, every field, as multisets (a flush walks
+ * the hash in its own order), however many there are. The ring, drained
+ * before the step, holds d->ev_room of them: when the model emitted more,
+ * exactly that many must have come, each one the model emitted (which ones
+ * depends on the walk), and the bridge's ev_lost must have counted the rest.
+ */
 static int check_events(struct run *R)
 {
 	struct dpt *d = R->d;
 	struct model *m = R->m;
-	struct m_event got[512];
-	int n = d->nev, i;
+	struct xbr_br_stats bs;
+	struct m_event *got;
+	int n = d->nev, want = m->nev, i, j, ok = 0;
 
-	if (d->ev_overflow || n > 512) {
-		print_message("  event buffer overflow (%d events)\n", n);
+	if (d->ev_overflow || m->ev_nomem) {
+		print_message("  out of memory holding this step's events (bpf %d, model %d)\n", n,
+			      m->nev);
+		return -1;
+	}
+	got = calloc((size_t)n + 1, sizeof(*got));
+	if (!got) {
+		print_message("  out of memory holding this step's %d events\n", n);
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
-		memset(&got[i], 0, sizeof(got[i]));
 		got[i].type = d->ev[i].type;
 		memcpy(got[i].mac, d->ev[i].mac, 6);
 		got[i].ifindex = d->ev[i].ifindex;
 		got[i].old_ifindex = d->ev[i].old_ifindex;
 		got[i].flags = d->ev[i].flags;
 		got[i].ts = d->ev[i].ts_ns;
-		if (d->ev[i].vlan || d->ev[i].pad)
-			n = -1;
-	}
-	if (n < 0) {
-		print_message("  event with vlan/pad set\n");
-		return -1;
-	}
-	qsort(got, (size_t)n, sizeof(got[0]), ev_cmp);
-	qsort(m->ev, (size_t)m->nev, sizeof(m->ev[0]), ev_cmp);
-	if (n == m->nev) {
-		for (i = 0; i < n; i++) {
-			if (got[i].type != m->ev[i].type || memcmp(got[i].mac, m->ev[i].mac, 6) ||
-			    got[i].ifindex != m->ev[i].ifindex ||
-			    got[i].old_ifindex != m->ev[i].old_ifindex ||
-			    got[i].flags != m->ev[i].flags || got[i].ts != m->ev[i].ts)
-				break;
+		if (d->ev[i].vlan || d->ev[i].pad) {
+			print_message("  event with vlan/pad set\n");
+			free(got);
+			return -1;
 		}
-		if (i == n)
-			return 0;
 	}
-	print_message("  events differ: bpf %d, model %d\n", n, m->nev);
-	for (i = 0; i < n; i++)
-		print_message("    bpf   type %u %s port %d old %d flags %#x ts %" PRIu64 "\n",
-			      got[i].type, dpt_mac_str(got[i].mac), mrun_pos_of_ifindex(got[i].ifindex),
-			      mrun_pos_of_ifindex(got[i].old_ifindex), got[i].flags, got[i].ts);
-	for (i = 0; i < m->nev; i++)
-		print_message("    model type %u %s port %d old %d flags %#x ts %" PRIu64 "\n",
-			      m->ev[i].type, dpt_mac_str(m->ev[i].mac),
-			      mrun_pos_of_ifindex(m->ev[i].ifindex), mrun_pos_of_ifindex(m->ev[i].old_ifindex),
-			      m->ev[i].flags, m->ev[i].ts);
+	if (n > 1)
+		qsort(got, (size_t)n, sizeof(got[0]), ev_cmp);
+	if (m->nev > 1)
+		qsort(m->ev, (size_t)m->nev, sizeof(m->ev[0]), ev_cmp);
+	if (m->ev_room && (size_t)want > m->ev_room)
+		want = (int)m->ev_room;
+	if (n == want) {
+		/* got, sorted, must be a sub-multiset of the model's, sorted. */
+		for (i = 0, j = 0; i < n && j < m->nev; j++) {
+			int c = ev_cmp(&got[i], &m->ev[j]);
+
+			if (c == 0)
+				i++;
+			else if (c < 0)
+				break; /* got[i] is not among the model's */
+		}
+		ok = i == n;
+	}
+	if (ok && want < m->nev) {
+		/* Some were lost: counted, the same number. */
+		if (dpt_br_stats(d, &bs) || bs.ev_lost != m->st.ev_lost) {
+			print_message("  %d events, the ring holds %zu: ev_lost bpf %llu, model %" PRIu64
+				      "\n",
+				      m->nev, m->ev_room, (unsigned long long)bs.ev_lost,
+				      m->st.ev_lost);
+			free(got);
+			return -1;
+		}
+		R->ev_lost_steps++;
+	}
+	if (ok) {
+		free(got);
+		return 0;
+	}
+	print_message("  events differ: bpf %d, model %d (%d expected: the ring holds %zu)\n", n,
+		      m->nev, want, m->ev_room);
+	print_events("bpf  ", got, n);
+	print_events("model", m->ev, m->nev);
+	free(got);
 	return -1;
 }
 
@@ -273,7 +317,8 @@ static int check_state(struct run *R, int *live)
 		const struct m_entry *e = &m->fdb[i];
 
 		if (memcmp(k[i].mac, e->mac, 6) || k[i].vlan || v[i].ifindex != e->ifindex ||
-		    v[i].flags != e->flags || v[i].updated_ns != e->updated)
+		    v[i].flags != e->flags || v[i].updated_ns != e->updated ||
+		    memcmp(v[i].remote, e->remote, sizeof(v[i].remote)))
 			bad = 1;
 		else if (!model_expired(m, e, d->now))
 			(*live)++;
@@ -281,9 +326,10 @@ static int check_state(struct run *R, int *live)
 	if (bad) {
 		print_message("  table differs: bpf %d entries, model %zu\n", n, m->n);
 		for (i = 0; i < n; i++)
-			print_message("    bpf   %s port %d flags %#x updated %llu\n",
+			print_message("    bpf   %s port %d flags %#x updated %llu remote %08x%08x%08x%08x\n",
 				      dpt_mac_str(k[i].mac), mrun_pos_of_ifindex(v[i].ifindex), v[i].flags,
-				      (unsigned long long)v[i].updated_ns);
+				      (unsigned long long)v[i].updated_ns, v[i].remote[0], v[i].remote[1],
+				      v[i].remote[2], v[i].remote[3]);
 		for (j = 0; j < m->n; j++)
 			print_message("    model %s port %d flags %#x updated %" PRIu64 "%s\n",
 				      dpt_mac_str(m->fdb[j].mac), mrun_pos_of_ifindex(m->fdb[j].ifindex),
@@ -307,16 +353,17 @@ static int check_state(struct run *R, int *live)
 		return -1;
 	if (bs.learned != m->st.learned || bs.moved != m->st.moved || bs.aged != m->st.aged ||
 	    bs.refused != m->st.refused || bs.refused_port != m->st.refused_port ||
-	    bs.deleted != m->st.deleted || bs.evicted) {
+	    bs.deleted != m->st.deleted || bs.evicted || bs.ev_lost != m->st.ev_lost) {
 		print_message("  bridge counters learned/moved/aged/refused/refused_port/deleted/"
-			      "evicted: bpf %llu/%llu/%llu/%llu/%llu/%llu/%llu, model "
+			      "evicted/ev_lost: bpf %llu/%llu/%llu/%llu/%llu/%llu/%llu/%llu, model "
 			      "%" PRIu64 "/%" PRIu64 "/%" PRIu64 "/%" PRIu64 "/%" PRIu64
-			      "/%" PRIu64 "/0\n",
+			      "/%" PRIu64 "/0/%" PRIu64 "\n",
 			      (unsigned long long)bs.learned, (unsigned long long)bs.moved,
 			      (unsigned long long)bs.aged, (unsigned long long)bs.refused,
 			      (unsigned long long)bs.refused_port, (unsigned long long)bs.deleted,
-			      (unsigned long long)bs.evicted, m->st.learned, m->st.moved,
-			      m->st.aged, m->st.refused, m->st.refused_port, m->st.deleted);
+			      (unsigned long long)bs.evicted, (unsigned long long)bs.ev_lost,
+			      m->st.learned, m->st.moved, m->st.aged, m->st.refused,
+			      m->st.refused_port, m->st.deleted, m->st.ev_lost);
 		return -1;
 	}
 	return 0;
@@ -811,10 +858,11 @@ struct run *mrun_phase(const struct phase *ph, const struct mrun_ops *ops)
 	R->m = calloc(1, sizeof(*R->m));
 	assert_non_null(R->d);
 	assert_non_null(R->m);
-	err = dpt_open_hook(R->d, ph->hook, ph->cap, false);
+	err = dpt_open_ring(R->d, ph->hook, ph->cap, false, ph->ring_size);
 	if (err)
 		fail_msg("loading the programs: %s", strerror(-err));
 	assert_int_equal(model_init(R->m, ph->cap, ph->ageing_ns), 0);
+	R->m->ev_room = R->d->ev_room;
 	assert_int_equal(dpt_set_ageing(R->d, ph->ageing_ns), 0);
 	memcpy(R->m->prefix6, R->d->cfg.subnet6, 16);
 	R->m->plen6 = R->d->cfg.plen6;
@@ -862,10 +910,11 @@ struct run *mrun_phase(const struct phase *ph, const struct mrun_ops *ops)
 			print_message(" %s %ld", dpt_reason_str((uint32_t)i), R->reasons[i]);
 	print_message(" ); %ld control requests, %ld port changes; table %zu entries (%d live) "
 		      "of %u; learned %" PRIu64 " moved %" PRIu64 " aged %" PRIu64
-		      " refused %" PRIu64 " refused_port %" PRIu64 " deleted %" PRIu64 "\n",
+		      " refused %" PRIu64 " refused_port %" PRIu64 " deleted %" PRIu64
+		      "; events lost %" PRIu64 " in %ld steps (ring of %u events)\n",
 		      R->nctl, R->nportchg, R->m->n, R->live, ph->cap, R->m->st.learned,
 		      R->m->st.moved, R->m->st.aged, R->m->st.refused, R->m->st.refused_port,
-		      R->m->st.deleted);
+		      R->m->st.deleted, R->m->st.ev_lost, R->ev_lost_steps, R->d->ev_room);
 	dpt_close(R->d);
 	return R;
 }

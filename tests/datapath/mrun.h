@@ -4,9 +4,11 @@
  * reference model (model.c) driven side by side through one long random
  * sequence of clock steps, control requests, port changes, IPv6 prefix
  * changes and frames, every frame's decision compared (drop and its reason /
- * unicast port / flood set from the tx counters), every step's events, the
- * entries the frame touched, and every MRUN_CHECK_EVERY steps the whole table,
- * the per-port learned counts and the bridge counters.
+ * unicast port / flood set from the tx counters), every step's events (as
+ * many as it emits; those past what the event ring holds against the
+ * bridge's ev_lost counter), the entries the frame touched (every field of
+ * the value), and every MRUN_CHECK_EVERY steps the whole table, the per-port
+ * learned counts and the bridge counters.
  *
  * What differs between users is where the frames come from: test_model.c
  * makes mostly well-formed ones, test_fuzz.c hostile ones. Each passes its
@@ -48,6 +50,7 @@ struct phase {
 	long frames;
 	uint64_t seed;
 	int spoof_pct; /* share of ports made spoof-checked */
+	uint32_t ring_size; /* event ring in bytes; 0: the product's (bpf/maps.h) */
 	const char *replay; /* how to replay the whole run, shown on a mismatch */
 };
 
@@ -78,6 +81,7 @@ struct run {
 	long reasons[XBR_DROP__MAX]; /* drops by reason (NOPORT: not a port) */
 	long nctl, nportchg;
 	long refused; /* frames test_run refused (not deliverable) */
+	long ev_lost_steps; /* steps that emitted more events than the ring holds */
 	/* Station whose refresh/ageing edge the clock was just set to: the next
 	 * frame is likely to come from it, on its port, or go to it. */
 	bool focus;

@@ -750,12 +750,14 @@ static void run_fixture(void **state)
 
 	assert_int_equal(dpt_br_stats(d, &bs), 0);
 	if (bs.learned != f->st.learned || bs.moved != f->st.moved || bs.aged != f->st.aged ||
-	    bs.refused != f->st.refused || bs.refused_port != f->st.refused_port || bs.evicted)
-		fail_msg("bridge counters learned/moved/aged/refused/refused_port/evicted "
-			 "%llu/%llu/%llu/%llu/%llu/%llu, expected %llu/%llu/%llu/%llu/%llu/0",
+	    bs.refused != f->st.refused || bs.refused_port != f->st.refused_port || bs.evicted ||
+	    bs.ev_lost)
+		fail_msg("bridge counters learned/moved/aged/refused/refused_port/evicted/ev_lost "
+			 "%llu/%llu/%llu/%llu/%llu/%llu/%llu, expected %llu/%llu/%llu/%llu/%llu/0/0",
 			 (unsigned long long)bs.learned, (unsigned long long)bs.moved,
 			 (unsigned long long)bs.aged, (unsigned long long)bs.refused,
 			 (unsigned long long)bs.refused_port, (unsigned long long)bs.evicted,
+			 (unsigned long long)bs.ev_lost,
 			 (unsigned long long)f->st.learned, (unsigned long long)f->st.moved,
 			 (unsigned long long)f->st.aged, (unsigned long long)f->st.refused,
 			 (unsigned long long)f->st.refused_port);

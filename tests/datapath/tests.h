@@ -7,5 +7,7 @@ int run_fixture_tests(void);
 int run_model_tests(void);
 int run_xdp_tests(void); /* test_xdp.c: devmaps, flood-map choice, non-port pass */
 int run_fuzz_tests(void); /* test_fuzz.c: hostile frames against the model */
+int run_rule_tests(void); /* test_rules.c: xbr_rules.h in user space agrees with the programs */
+int run_event_tests(void); /* test_events.c: the event ring past its room, local entries */
 
 #endif

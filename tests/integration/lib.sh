@@ -19,7 +19,9 @@
 # 0 pass, 1 fail, 77 skip.
 #
 # Knobs: XBR=path of the binary (default build/xbr of this tree),
-# T_NO_BPFFS=1 (before sourcing) leaves /sys/fs/bpf as inherited.
+# T_NO_BPFFS=1 (before sourcing) leaves /sys/fs/bpf as inherited,
+# T_KEEP_CGROUP=1 keeps the host's /sys/fs/cgroup under the fresh sysfs (for
+# a container runtime), T_CLEANUP_HOOK=FUNCTION runs first in the cleanup.
 
 set -uo pipefail
 
@@ -54,7 +56,17 @@ fi
 mount --make-rprivate / || t_fail "mount --make-rprivate / failed"
 mkdir -p /run/netns
 mount -t tmpfs -o size=4m,mode=755 xbr-test-netns /run/netns || t_fail "cannot mount tmpfs on /run/netns"
+if [ "${T_KEEP_CGROUP:-0}" = 1 ]; then
+	# The cgroup hierarchies live under /sys/fs/cgroup: a container runtime
+	# (runc) needs them, and a fresh sysfs would hide them. Moved over it.
+	mkdir /run/netns/.cgroup && mount --rbind /sys/fs/cgroup /run/netns/.cgroup ||
+		t_fail "cannot keep /sys/fs/cgroup"
+fi
 mount -t sysfs sysfs /sys || t_fail "cannot mount sysfs"
+if [ "${T_KEEP_CGROUP:-0}" = 1 ]; then
+	mount --move /run/netns/.cgroup /sys/fs/cgroup && rmdir /run/netns/.cgroup ||
+		t_fail "cannot put /sys/fs/cgroup back"
+fi
 if [ "${T_NO_BPFFS:-0}" != 1 ]; then
 	mount -t bpf bpf /sys/fs/bpf || t_fail "cannot mount a fresh bpffs on /sys/fs/bpf"
 fi
@@ -92,6 +104,9 @@ T_BG_PIDS=()
 t_cleanup() {
 	local rc=$? p br
 	trap - EXIT
+	if [ -n "${T_CLEANUP_HOOK:-}" ]; then
+		"$T_CLEANUP_HOOK"
+	fi
 	for p in "${T_BG_PIDS[@]}"; do
 		kill -TERM "$p" 2>/dev/null
 	done
@@ -108,6 +123,24 @@ t_cleanup() {
 }
 trap t_cleanup EXIT
 trap 't_fail "interrupted by a signal (timeout?)"' TERM INT HUP
+
+# t_overlay DIR...: from here on, what this test's processes write under each
+# DIR (e.g. /run, /var/lib: container runtimes, CNI plugins and iptables
+# write there) lands in $T_TMP and never reaches the host; they still read
+# the host's files. /run keeps this test's own tmpfs on /run/netns.
+t_overlay() {
+	local d up
+	for d in "$@"; do
+		up=$T_TMP/overlay${d//\//_}
+		mkdir -p "$up/up" "$up/work" &&
+			mount -t overlay "xbr-test-overlay" -o "lowerdir=$d,upperdir=$up/up,workdir=$up/work" "$d" ||
+			t_fail "cannot put an overlay on $d"
+		if [ "$d" = /run ]; then
+			mount -t tmpfs -o size=4m,mode=755 xbr-test-netns /run/netns ||
+				t_fail "cannot mount tmpfs on /run/netns"
+		fi
+	done
+}
 
 # ---- running commands ----
 
@@ -195,7 +228,7 @@ ping_ok() {
 	local -a pre=()
 	[ -n "$ns" ] && pre=(ip netns exec "$ns")
 	out=$(timeout $((count + 10)) "${pre[@]}" ping -n -q -c "$count" -i 0.2 -W 2 "$dst" 2>&1)
-	[ $? -eq 0 ] && printf '%s' "$out" | grep -q ' 0% packet loss'
+	[ $? -eq 0 ] && [[ $out == *' 0% packet loss'* ]]
 }
 
 assert_ping() {
@@ -204,7 +237,7 @@ assert_ping() {
 	[ -n "$ns" ] && pre=(ip netns exec "$ns")
 	out=$(timeout $((count + 10)) "${pre[@]}" ping -n -q -c "$count" -i 0.2 -W 2 "$dst" 2>&1)
 	local rc=$?
-	if [ $rc -ne 0 ] || ! printf '%s' "$out" | grep -q ' 0% packet loss'; then
+	if [ $rc -ne 0 ] || [[ $out != *' 0% packet loss'* ]]; then
 		t_fail "ping ${ns:-host} -> $dst (exit $rc): not 0% loss: $(printf '%s' "$out" | grep -v -e '^PING' -e '^---' -e '^rtt' -e '^$' | head -4 | tr '\n' '|')"
 	fi
 }

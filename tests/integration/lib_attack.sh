@@ -119,9 +119,17 @@ fdb_stat() { jq_val "$1" ".fdb.$2"; }
 
 # clean_state: nothing of any bridge left - no named namespace, no link but
 # lo, no pin under /sys/fs/bpf/xbr, no route but the local table's lo
-# routes, no IPv6 route at all. Prints what is left; status 1 when something is.
+# routes, no IPv6 route at all, no nf_tables rule (the test's namespace has
+# none of its own) and IP forwarding as the test found it. Prints what is
+# left; status 1 when something is.
+A_FWD0="$(cat /proc/sys/net/ipv4/ip_forward 2>/dev/null) $(cat /proc/sys/net/ipv6/conf/all/forwarding 2>/dev/null)"
 clean_state() {
-	local left=""
+	local left="" fwd
+	if command -v nft >/dev/null 2>&1; then
+		[ -z "$(nft list ruleset 2>&1)" ] || left+="nft: $(nft list tables 2>&1 | tr '\n' ' '); "
+	fi
+	fwd="$(cat /proc/sys/net/ipv4/ip_forward 2>/dev/null) $(cat /proc/sys/net/ipv6/conf/all/forwarding 2>/dev/null)"
+	[ "$fwd" = "$A_FWD0" ] || left+="forwarding: $fwd (was $A_FWD0); "
 	[ -z "$(ls -A /run/netns 2>/dev/null)" ] || left+="netns: $(ls -A /run/netns | tr '\n' ' '); "
 	[ "$(ip -o link show | awk -F': ' '{ print $2 }' | grep -cv '^lo$')" -eq 0 ] ||
 		left+="links: $(ip -o link show | awk -F': ' '{ print $2 }' | grep -v '^lo$' | tr '\n' ' '); "

@@ -49,6 +49,10 @@ wait_pid $PB 5
 # A holder in B, to look inside it with nsenter -t.
 t_bg nsenter --net="$NSB" sleep 120
 HB=$T_BG_PID
+# nsenter enters, then execs sleep in place: wait until it is inside B.
+NSB_ID="net:[$(stat -L -c %i "$NSB")]"
+wait_until 5 sh -c "[ \"\$(readlink /proc/$HB/ns/net)\" = '$NSB_ID' ]" ||
+	t_fail "the holder of namespace B did not enter it ($NSB_ID)"
 B0=$(inside $HB)
 case $B0 in *'"lo"'*) ;; *) t_fail "cannot read namespace B: $B0" ;; esac
 
@@ -100,8 +104,11 @@ assert_ping ns1 172.16.1.2 1
 # attach again, then down: the namespaces survive, as their owners expect.
 must timeout 20 "$XBR" -b "$T_BR" port add ca netns /proc/$PA/ns/net
 must timeout 30 "$XBR" -b "$T_BR" down
-[ "$(inside $PA)" = "$A0" ] || t_fail "down changed namespace A"
-[ "$(inside $HB)" = "$B0" ] || t_fail "down changed namespace B"
+# same_inside PID WANT: the namespace reads WANT again (the kernel finishes
+# removing a deleted veth's addresses and routes right away; 3 s of grace).
+same_inside() { [ "$(inside "$1")" = "$2" ]; }
+wait_until 3 same_inside $PA "$A0" || t_fail "down changed namespace A: before $A0, after $(inside $PA)"
+wait_until 3 same_inside $HB "$B0" || t_fail "down changed namespace B: before $B0, after $(inside $HB)"
 mountpoint -q "$NSB" || t_fail "down removed the bind mount of namespace B"
 kill -0 $PA 2>/dev/null || t_fail "down killed runtime A's process"
 clean_state >"$T_TMP/left" || t_fail "down left: $(cat "$T_TMP/left")"

@@ -27,7 +27,7 @@ assert_ping ns3 172.16.1.1 2
 must xbr port set ns3 learning on
 assert_ping ns3 172.16.1.1 2
 e=$(entry "$m3")
-jq_ok "$e" ".ifname == \"$T_BR-ns3\" and .state == \"learned\"" "learning on: $m3 not learned on ns3"
+jq_ok "$e" ".ifname == \"$T_BR-ns3\" and .origin == \"learned\"" "learning on: $m3 not learned on ns3"
 
 # ---- flood off: broadcasts (ARP for an absent address) do not reach the port
 # count_bcast NS: ARP broadcasts for 172.16.1.99 seen in NS while ns1 asks for it.
@@ -68,7 +68,7 @@ e=$(entry "$m1")
 jq_ok "$e" ".ifname == \"$T_BR-ns2\" and .state == \"static\"" "static: ns1's own traffic moved the static entry"
 must xbr fdb del "$m1"
 assert_ping ns1 172.16.1.3 2
-jq_ok "$(entry "$m1")" ".ifname == \"$T_BR-ns1\" and .state == \"learned\"" "after fdb del: $m1 not relearned on ns1"
+jq_ok "$(entry "$m1")" ".ifname == \"$T_BR-ns1\" and .origin == \"learned\"" "after fdb del: $m1 not relearned on ns1"
 
 # ---- MAC move: a station seen on another port moves there at once
 mv=02:00:00:00:0a:01
@@ -123,10 +123,10 @@ must xbr fdb flush port ns2 dynamic
 xjson fdb
 jq_ok "$J" "[.[] | select(.ifname == \"$T_BR-ns2\" and .state != \"static\")] | length == 0" "flush port ns2 dynamic: learned entries of ns2 remain"
 jq_ok "$J" "[.[] | select(.mac == \"02:00:00:00:0b:02\")] | length == 1" "flush port ns2 dynamic: removed the static entry"
-jq_ok "$J" "[.[] | select(.ifname == \"$T_BR-ns3\" and .state == \"learned\")] | length >= 1" "flush port ns2 dynamic: touched ns3's learned entries"
+jq_ok "$J" "[.[] | select(.ifname == \"$T_BR-ns3\" and .origin == \"learned\")] | length >= 1" "flush port ns2 dynamic: touched ns3's learned entries"
 must xbr fdb flush static
 xjson fdb
 jq_ok "$J" '[.[] | select(.state == "static")] | length == 0' "flush static: static entries remain"
-jq_ok "$J" "[.[] | select(.ifname == \"$T_BR-ns3\" and .state == \"learned\")] | length >= 1" "flush static: removed learned entries"
+jq_ok "$J" "[.[] | select(.ifname == \"$T_BR-ns3\" and .origin == \"learned\")] | length >= 1" "flush static: removed learned entries"
 
 t_pass "learning off/on, flood off/on, ageing 3 s, static vs learned, MAC move, sticky, locked, isolated, flush by port and kind ($XBR_MODE)"

@@ -136,7 +136,7 @@ expect_error "up after the upgrade back" "already up" "$XBR" -b "$T_BR" up
 stats_get
 aged0=$(fdb_stat "$S" aged)
 xjson fdb
-nlearned=$(jq_val "$J" '[.[] | select(.state == "learned")] | length')
+nlearned=$(jq_val "$J" '[.[] | select(.origin == "learned")] | length')
 [ "$nlearned" -ge 3 ] || t_fail "fewer than 3 learned entries before the ageing check: $J"
 must timeout 20 "$XBR" -b "$T_BR" set ageing 1
 aged_enough() {

@@ -24,7 +24,10 @@ sleep 0.5
 must xbr fdb flush dynamic
 
 ping6_ok() {
-	timeout 15 ip netns exec "$1" ping -6 -n -q -c 3 -i 0.2 -W 2 "$2" 2>&1 | grep -q ' 0% packet loss'
+	# No pipe into grep -q: under pipefail ping's last line can meet a closed pipe.
+	local out
+	out=$(timeout 15 ip netns exec "$1" ping -6 -n -q -c 3 -i 0.2 -W 2 "$2" 2>&1) &&
+		[[ $out == *' 0% packet loss'* ]]
 }
 ping6_ok ns1 fd00:99::ac10:102 || t_fail "ping -6 ns1 -> ns2 lost packets"
 ping6_ok ns2 fd00:99::ac10:101 || t_fail "ping -6 ns2 -> ns1 lost packets"

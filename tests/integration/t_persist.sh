@@ -27,7 +27,7 @@ ip -n ns1 link set mv0 up
 timeout 10 ip netns exec ns1 ping -n -q -c 2 -i 0.2 -W 2 -I mv0 172.16.1.2 >"$T_TMP/mvping" 2>&1 ||
 	t_fail "ping from the macvlan in ns1 to ns2 failed: $(grep -E 'loss|rror' "$T_TMP/mvping")"
 xjson fdb
-jq_ok "$J" ".[] | select(.mac == \"$mv\") | .ifname == \"$T_BR-ns1\" and .netns == \"ns1\" and .state == \"learned\" and .age <= 2" "fdb does not show the new station $mv on $T_BR-ns1"
+jq_ok "$J" ".[] | select(.mac == \"$mv\") | .ifname == \"$T_BR-ns1\" and .netns == \"ns1\" and .origin == \"learned\" and .age <= 2" "fdb does not show the new station $mv on $T_BR-ns1"
 
 # Silence it: after the ageing time it is no longer listed.
 ip -n ns1 link del mv0

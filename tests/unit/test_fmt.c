@@ -140,9 +140,11 @@ static void test_fdb_text_lab(void **state)
 	(void)state;
 	lab_rows(r);
 	fdb_print_text(mb_open(&b), "xbr0", r, 3);
-	assert_output(&b, "0a:58:ac:10:01:fe dev xbr0-gw gateway master xbr0 age 0 learned\n"
-			  "0a:58:ac:10:01:01 dev xbr0-ns1 netns ns1 master xbr0 age 3 learned\n"
-			  "0a:58:ac:10:01:02 dev xbr0-ns2 netns ns2 master xbr0 age 299 learned\n");
+	/* As `bridge fdb show` (a learned entry has no state word), then xbr's
+	 * netns and age. */
+	assert_output(&b, "0a:58:ac:10:01:fe dev xbr0-gw master xbr0 age 0\n"
+			  "0a:58:ac:10:01:01 dev xbr0-ns1 master xbr0 netns ns1 age 3\n"
+			  "0a:58:ac:10:01:02 dev xbr0-ns2 master xbr0 netns ns2 age 299\n");
 }
 
 static void test_fdb_text_empty(void **state)
@@ -167,11 +169,11 @@ static void test_fdb_text_flags_vlan(void **state)
 	r[3] = row("02:00:00:00:00:04", 0, 99, 0, UINT64_MAX, "if99", "");
 	fdb_print_text(mb_open(&b), "br-a", r, 4);
 	assert_output(&b,
-		      /* static: no age */
-		      "02:00:00:00:00:01 dev xbr0-ns1 netns ns1 master br-a static\n"
-		      "02:00:00:00:00:02 dev xbr0-ns2 vlan 10 netns ns2 master br-a age 12 learned sticky\n"
-		      "02:00:00:00:00:03 dev xbr0-ns2 vlan 4094 netns ns2 master br-a static sticky\n"
-		      "02:00:00:00:00:04 dev if99 gateway master br-a age 18446744073709551615 learned\n");
+		      /* static: the state after master, no age; sticky: a flag before master */
+		      "02:00:00:00:00:01 dev xbr0-ns1 master br-a static netns ns1\n"
+		      "02:00:00:00:00:02 dev xbr0-ns2 vlan 10 sticky master br-a netns ns2 age 12\n"
+		      "02:00:00:00:00:03 dev xbr0-ns2 vlan 4094 sticky master br-a static netns ns2\n"
+		      "02:00:00:00:00:04 dev if99 master br-a age 18446744073709551615\n");
 }
 
 /* ---- fdb, JSON ---- */
@@ -185,13 +187,15 @@ static void test_fdb_json_lab(void **state)
 	lab_rows(r);
 	fdb_print_json(mb_open(&b), "xbr0", r, 3, false);
 	assert_output(&b,
+		      /* bridge's keys in bridge's order (state "" when the entry ages), then
+		       * xbr's netns, age and origin */
 		      "[{\"mac\":\"0a:58:ac:10:01:fe\",\"ifname\":\"xbr0-gw\",\"flags\":[],"
-		      "\"master\":\"xbr0\",\"netns\":\"\",\"state\":\"learned\",\"age\":0,\"updated\":0},"
+		      "\"master\":\"xbr0\",\"state\":\"\",\"netns\":\"\",\"age\":0,\"origin\":\"learned\"},"
 		      "{\"mac\":\"0a:58:ac:10:01:01\",\"ifname\":\"xbr0-ns1\",\"flags\":[],"
-		      "\"master\":\"xbr0\",\"netns\":\"ns1\",\"state\":\"learned\",\"age\":3,\"updated\":3},"
+		      "\"master\":\"xbr0\",\"state\":\"\",\"netns\":\"ns1\",\"age\":3,\"origin\":\"learned\"},"
 		      "{\"mac\":\"0a:58:ac:10:01:02\",\"ifname\":\"xbr0-ns2\",\"flags\":[],"
-		      "\"master\":\"xbr0\",\"netns\":\"ns2\",\"state\":\"learned\",\"age\":299,"
-		      "\"updated\":299}]\n");
+		      "\"master\":\"xbr0\",\"state\":\"\",\"netns\":\"ns2\",\"age\":299,"
+		      "\"origin\":\"learned\"}]\n");
 }
 
 static void test_fdb_json_empty(void **state)
@@ -211,21 +215,23 @@ static void test_fdb_json_flags_vlan(void **state)
 	struct mbuf b;
 
 	(void)state;
-	r[0] = row("02:00:00:00:00:01", 0, 4, XBR_FDB_F_STATIC, 77, "xbr0-ns1", "ns1");
-	r[1] = row("02:00:00:00:00:02", 10, 5, XBR_FDB_F_STICKY, 12, "xbr0-ns2", "ns2");
+	r[0] = row("02:00:00:00:00:01", 0, 4, XBR_FDB_F_STATIC | XBR_FDB_F_USER, 77, "xbr0-ns1",
+		   "ns1");
+	r[1] = row("02:00:00:00:00:02", 10, 5, XBR_FDB_F_STICKY | XBR_FDB_F_USER, 12, "xbr0-ns2",
+		   "ns2");
 	r[2] = row("02:00:00:00:00:03", 0, 5, 0, UINT64_MAX, "xbr0-ns2", "ns2");
 	fdb_print_json(mb_open(&b), "xbr0", r, 3, false);
 	assert_output(&b,
-		      /* static: no age, no updated */
+		      /* static: no age; made by hand: origin user */
 		      "[{\"mac\":\"02:00:00:00:00:01\",\"ifname\":\"xbr0-ns1\",\"flags\":[],"
-		      "\"master\":\"xbr0\",\"netns\":\"ns1\",\"state\":\"static\"},"
+		      "\"master\":\"xbr0\",\"state\":\"static\",\"netns\":\"ns1\",\"origin\":\"user\"},"
 		      /* vlan after ifname, sticky in flags */
 		      "{\"mac\":\"02:00:00:00:00:02\",\"ifname\":\"xbr0-ns2\",\"vlan\":10,"
-		      "\"flags\":[\"sticky\"],\"master\":\"xbr0\",\"netns\":\"ns2\","
-		      "\"state\":\"learned\",\"age\":12,\"updated\":12},"
+		      "\"flags\":[\"sticky\"],\"master\":\"xbr0\",\"state\":\"\",\"netns\":\"ns2\","
+		      "\"age\":12,\"origin\":\"user\"},"
 		      "{\"mac\":\"02:00:00:00:00:03\",\"ifname\":\"xbr0-ns2\",\"flags\":[],"
-		      "\"master\":\"xbr0\",\"netns\":\"ns2\",\"state\":\"learned\","
-		      "\"age\":18446744073709551615,\"updated\":18446744073709551615}]\n");
+		      "\"master\":\"xbr0\",\"state\":\"\",\"netns\":\"ns2\","
+		      "\"age\":18446744073709551615,\"origin\":\"learned\"}]\n");
 }
 
 static void test_fdb_json_pretty(void **state)
@@ -243,10 +249,10 @@ static void test_fdb_json_pretty(void **state)
 			  "        \"ifname\": \"xbr0-gw\",\n"
 			  "        \"flags\": [],\n"
 			  "        \"master\": \"xbr0\",\n"
+			  "        \"state\": \"\",\n"
 			  "        \"netns\": \"\",\n"
-			  "        \"state\": \"learned\",\n"
 			  "        \"age\": 0,\n"
-			  "        \"updated\": 0\n"
+			  "        \"origin\": \"learned\"\n"
 			  "    },\n"
 			  "    {\n"
 			  "        \"mac\": \"02:00:00:00:00:02\",\n"
@@ -256,10 +262,10 @@ static void test_fdb_json_pretty(void **state)
 			  "            \"sticky\"\n"
 			  "        ],\n"
 			  "        \"master\": \"xbr0\",\n"
+			  "        \"state\": \"\",\n"
 			  "        \"netns\": \"ns2\",\n"
-			  "        \"state\": \"learned\",\n"
 			  "        \"age\": 12,\n"
-			  "        \"updated\": 12\n"
+			  "        \"origin\": \"learned\"\n"
 			  "    }\n"
 			  "]\n");
 }
@@ -274,7 +280,8 @@ static void test_fdb_json_escapes_names(void **state)
 	r = row("0a:58:ac:10:01:01", 0, 4, XBR_FDB_F_STATIC, 0, "a\"b", "c\\d");
 	fdb_print_json(mb_open(&b), "e\nf", &r, 1, false);
 	assert_output(&b, "[{\"mac\":\"0a:58:ac:10:01:01\",\"ifname\":\"a\\\"b\",\"flags\":[],"
-			  "\"master\":\"e\\nf\",\"netns\":\"c\\\\d\",\"state\":\"static\"}]\n");
+			  "\"master\":\"e\\nf\",\"state\":\"static\",\"netns\":\"c\\\\d\","
+			  "\"origin\":\"learned\"}]\n");
 }
 
 /* ---- ports ---- */
@@ -328,7 +335,8 @@ static void test_ports_text_lab(void **state)
 	lab_ports(p);
 	ports_print_text(mb_open(&b), "xbr0", &cfg, p, NULL, 3);
 	assert_output(&b,
-		      "bridge xbr0 mode tc subnet 172.16.0.0/16 gateway 172.16.1.254 ageing 300 "
+		      "bridge xbr0 mode tc subnet 172.16.0.0/16 gateway 172.16.1.254 nat masquerade "
+		      "ageing 300 "
 		      "fdb-size 65536 ports 3\n"
 		      "2: xbr0-gw netns - station 0a:58:ac:10:01:fe 172.16.1.254/16 "
 		      "<gateway,learning,flood>\n"
@@ -349,17 +357,19 @@ static void test_ports_text_other(void **state)
 	cfg.gateway = ip("10.9.8.1");
 	cfg.ageing_ns = 1999999999ULL; /* shown in whole seconds, rounded down */
 	cfg.fdb_size = 16;
+	cfg.flags |= XBR_CFG_F_NO_NAT;
 	p[0] = port(7, XBR_PORT_F_ISOLATED | XBR_PORT_F_HAIRPIN | XBR_PORT_F_LOCKED, "10.9.8.2",
 		    24, "a.b_c-d", "x-a.b_c-d");
 	p[1] = port(1000000, 0, "10.9.8.3", 24, "n", "x-n");
 	ports_print_text(mb_open(&b), "x", &cfg, p, NULL, 2);
-	assert_output(&b, "bridge x mode xdp subnet 10.9.8.0/24 gateway 10.9.8.1 ageing 1 "
+	assert_output(&b, "bridge x mode xdp subnet 10.9.8.0/24 gateway 10.9.8.1 nat off ageing 1 "
 			  "fdb-size 16 ports 2\n"
 			  "7: x-a.b_c-d netns a.b_c-d station 0a:58:0a:09:08:02 10.9.8.2/24 "
 			  "<isolated,hairpin,locked>\n"
 			  "1000000: x-n netns n station 0a:58:0a:09:08:03 10.9.8.3/24 <>\n");
+	cfg.flags |= XBR_CFG_F_INTERNAL; /* internal wins */
 	ports_print_text(mb_open(&b), "x", &cfg, NULL, NULL, 0);
-	assert_output(&b, "bridge x mode xdp subnet 10.9.8.0/24 gateway 10.9.8.1 ageing 1 "
+	assert_output(&b, "bridge x mode xdp subnet 10.9.8.0/24 gateway 10.9.8.1 nat internal ageing 1 "
 			  "fdb-size 16 ports 0\n");
 }
 
@@ -374,7 +384,8 @@ static void test_ports_json_lab(void **state)
 	ports_print_json(mb_open(&b), "xbr0", &cfg, p, NULL, 3, false);
 	assert_output(&b,
 		      "{\"bridge\":\"xbr0\",\"mode\":\"tc\",\"subnet\":\"172.16.0.0/16\","
-		      "\"gateway\":\"172.16.1.254\",\"ageing\":300,\"fdb_size\":65536,\"ports\":["
+		      "\"gateway\":\"172.16.1.254\",\"nat\":\"masquerade\",\"ageing\":300,"
+		      "\"fdb_size\":65536,\"ports\":["
 		      "{\"ifindex\":2,\"ifname\":\"xbr0-gw\",\"netns\":\"\",\"kind\":\"station\",\"mac\":\"0a:58:ac:10:01:fe\","
 		      "\"addr\":\"172.16.1.254\",\"prefixlen\":16,"
 		      "\"flags\":[\"gateway\",\"learning\",\"flood\"]},"
@@ -393,9 +404,11 @@ static void test_ports_json_empty(void **state)
 
 	(void)state;
 	cfg.mode = XBR_MODE_XDP;
+	cfg.flags |= XBR_CFG_F_INTERNAL;
 	ports_print_json(mb_open(&b), "xbr0", &cfg, NULL, NULL, 0, false);
 	assert_output(&b, "{\"bridge\":\"xbr0\",\"mode\":\"xdp\",\"subnet\":\"172.16.0.0/16\","
-			  "\"gateway\":\"172.16.1.254\",\"ageing\":300,\"fdb_size\":65536,"
+			  "\"gateway\":\"172.16.1.254\",\"nat\":\"internal\",\"ageing\":300,"
+			  "\"fdb_size\":65536,"
 			  "\"ports\":[]}\n");
 }
 
@@ -414,6 +427,7 @@ static void test_ports_json_pretty(void **state)
 			  "    \"mode\": \"tc\",\n"
 			  "    \"subnet\": \"172.16.0.0/16\",\n"
 			  "    \"gateway\": \"172.16.1.254\",\n"
+			  "    \"nat\": \"masquerade\",\n"
 			  "    \"ageing\": 300,\n"
 			  "    \"fdb_size\": 65536,\n"
 			  "    \"ports\": [\n"

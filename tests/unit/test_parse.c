@@ -558,6 +558,35 @@ static void test_addr_strerror(void **state)
 
 /* ---- address allocation ---- */
 
+/* ---- default gateway ---- */
+
+static void test_default_gateway(void **state)
+{
+	uint8_t plen;
+
+	(void)state;
+	/* the lab keeps its gateway; larger subnets: .1.254 of the subnet */
+	assert_ip_equal(xbr_default_gateway(ip("172.16.0.0"), 16), "172.16.1.254");
+	assert_ip_equal(xbr_default_gateway(ip("10.77.0.0"), 16), "10.77.1.254");
+	assert_ip_equal(xbr_default_gateway(ip("10.0.0.0"), 8), "10.0.1.254");
+	assert_ip_equal(xbr_default_gateway(ip("192.168.4.0"), 23), "192.168.5.254");
+	/* host bits of the subnet do not matter */
+	assert_ip_equal(xbr_default_gateway(ip("10.77.3.4"), 16), "10.77.1.254");
+	/* a /24 and smaller: the last address before broadcast */
+	assert_ip_equal(xbr_default_gateway(ip("10.0.5.0"), 24), "10.0.5.254");
+	assert_ip_equal(xbr_default_gateway(ip("10.0.0.8"), 29), "10.0.0.14");
+	assert_ip_equal(xbr_default_gateway(ip("10.0.0.0"), 30), "10.0.0.2");
+	/* always a usable address of the subnet (the check `up` makes of a
+	 * gateway), so `up --subnet` alone works */
+	for (plen = 8; plen <= 30; plen++) {
+		uint32_t net = ip("10.128.0.0") & xbr_plen_mask(plen);
+		int code = xbr_check_station_addr(xbr_default_gateway(net, plen), plen, net, plen, 0);
+
+		assert_int_not_equal(code, XBR_ADDR_OUTSIDE);
+		assert_int_not_equal(code, XBR_ADDR_RESERVED);
+	}
+}
+
 static void test_alloc_first(void **state)
 {
 	uint32_t out = 0;
@@ -709,6 +738,7 @@ int main(void)
 		cmocka_unit_test(test_matches),
 		cmocka_unit_test(test_check_station_addr),
 		cmocka_unit_test(test_addr_strerror),
+		cmocka_unit_test(test_default_gateway),
 		cmocka_unit_test(test_alloc_first),
 		cmocka_unit_test(test_alloc_skips_used),
 		cmocka_unit_test(test_alloc_skips_gateway_and_continues),

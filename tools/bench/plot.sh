@@ -120,6 +120,11 @@ if has flood; then
 	table flood "$(cases flood pps)" 1e3 | sed 's/^ports=//' >"$P/flood.dat"
 	lines flood "Flood (unknown unicast) rate at one receiver vs ports" "kpps at one receiver (log scale)" "ports" "$P/flood.dat" logy
 fi
+if has nat; then
+	for_metric nat
+	table nat "$(cases nat gbps ' stream(s)')" 1 >"$P/nat.dat"
+	histogram nat "TCP from a station to the outside through NAT (iperf3), median, bars min..max" "Gbit/s" "$P/nat.dat"
+fi
 if has setup; then
 	for_metric setup
 	table setup "$(cases setup up_s)" 1 | sed 's/^N=//' >"$P/setup-up.dat"

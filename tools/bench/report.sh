@@ -67,7 +67,8 @@ fmt_md() {
 	    ["setup", "Setup / teardown of N namespaces (xbr up/down vs classic ip(8) lab script)"],
 	    ["flood", "Flood: unknown-unicast 60-byte frames, counted at one receiver"],
 	    ["fdb", "Unicast 60-byte rate with N learned MACs in the FDB"],
-	    ["ports", "Known-unicast 60-byte rate with N namespaces on the bridge (N + 1 ports with the gateway)"]
+	    ["ports", "Known-unicast 60-byte rate with N namespaces on the bridge (N + 1 ports with the gateway)"],
+	    ["nat", "TCP from a station to the outside namespace through NAT (iperf3; kbr: Docker'"'"'s MASQUERADE rule, xbr: its own masquerade)"]
 	  ) as [$m, $title]
 	  | ($r.summary | map(select(.metric == $m))) as $rows
 	  | ($r.notes | map(select(.metric == $m))) as $notes
@@ -123,7 +124,7 @@ fmt_md() {
 	if [[ $PLOTS == 1 ]]; then
 		echo "## Plots"
 		echo
-		for p in tcp pps lat setup flood fdb ports; do
+		for p in tcp pps lat setup flood fdb ports nat; do
 			[[ $(jq --arg m "$p" '[.summary[] | select(.metric == $m)] | length' "$R") -gt 0 ]] &&
 				echo "![$p](plots/$p.png)"
 		done

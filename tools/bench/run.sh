@@ -4,7 +4,7 @@
 # design ("floor").
 #
 # Usage: tools/bench/run.sh [options]
-#   --metrics LIST     comma list of tcp,pps,lat,setup,flood,fdb,ports
+#   --metrics LIST     comma list of tcp,pps,lat,setup,flood,fdb,ports,nat
 #                      (default: all; "none" with --profile runs only the profile)
 #   --modes LIST       comma list of kbr,xbr-tc,xbr-xdp,wire,floor (default: all;
 #                      kbr first; wire and floor run the tcp/pps/lat metrics only)
@@ -30,8 +30,8 @@
 #   --wait-quiet S     before measuring, wait up to S seconds for the machine
 #                      to be idle for 10 s (other load distorts every figure)
 #   --no-plots         skip gnuplot
-#   --plan             print how many samples the options give and a time
-#                      estimate, then exit (nothing is measured)
+#   --plan             print how many samples the options give, then exit
+#                      (nothing is measured)
 #   -h, --help
 # Environment: XBR=path/to/xbr (default: build/xbr of this repo).
 #
@@ -53,7 +53,7 @@ source "$BENCH_DIR/lib/metrics.sh"
 usage() { sed -n '2,/^set -euo/{/^#/s/^# \{0,1\}//p}' "${BASH_SOURCE[0]}" | sed -n '/^Usage/,$p'; exit "${1:-0}"; }
 
 # ---- defaults (standard set, sized for < 30 min on 2 cores) ----
-METRICS_CSV=tcp,pps,lat,setup,flood,fdb,ports
+METRICS_CSV=tcp,pps,lat,setup,flood,fdb,ports,nat
 MODES_CSV=kbr,xbr-tc,xbr-xdp,wire,floor
 REPS=5 WARMUP=1 QUICK=0 PROFILE=0 PLOTS=1 OUT="" PLAN_ONLY=0
 SETUP_CSV=1,10,100,1000 FLOOD_CSV=2,8,32,128 FDB_CSV=10,100000 STREAMS_CSV=1,4 PORTS_CSV=2,4095
@@ -128,7 +128,7 @@ mapfile -t PORT_SIZES < <(split_csv "$PORTS_CSV")
 CPU_GEN=${CPUS_CSV%%,*} CPU_SINK=${CPUS_CSV#*,}
 (( $(nproc) >= 2 )) || { CPU_GEN=0 CPU_SINK=0; }
 for m in "${METRICS[@]}"; do
-	[[ $m =~ ^(tcp|pps|lat|setup|flood|fdb|ports)$ ]] || die "unknown metric '$m'"
+	[[ $m =~ ^(tcp|pps|lat|setup|flood|fdb|ports|nat)$ ]] || die "unknown metric '$m'"
 done
 for n in "${SETUP_SIZES[@]}" "${FLOOD_PORTS[@]}" "${FDB_SIZES[@]}" "${PORT_SIZES[@]}" "${TCP_STREAMS[@]}"; do
 	[[ $n =~ ^[1-9][0-9]*$ ]] || die "sizes and stream counts must be positive integers (got '$n')"
@@ -175,10 +175,9 @@ done
 
 mkdir -p "$OUT"/{raw,tmp,logs}
 : >"$OUT/samples.jsonl"; : >"$OUT/notes.jsonl"; : >"$OUT/busy.log"; : >"$OUT/idle_wait.log"
-# Progress lines go to the terminal only, never to the log: keep the
-# terminal's descriptor before stderr becomes the tee.
-PROGRESS_FD=""
-if [[ -t 2 ]]; then exec 3>&2; PROGRESS_FD=3; fi
+# Progress (sample N of M, time left) goes to the terminal, if there is one,
+# and never to the log: keep the terminal before stderr is teed to the log.
+if [[ -t 2 ]]; then exec {PROGRESS_FD}>&2; fi
 exec 2> >(tee -a "$OUT/logs/run.log" >&2)
 
 cleanup() {
@@ -221,22 +220,27 @@ last_round() { (( $1 >= BIG_NS )) && echo $((WARMUP + (BIG_REPS < REPS ? BIG_REP
 # Modes that build bridges of any size (not wire/floor).
 mapfile -t ACTIVE_BR < <(for m in "${ACTIVE[@]}"; do pair_only "$m" || echo "$m"; done)
 
-# Every unit of work (one topology and its samples) goes through `unit COST
-# FUNCTION ARGS...`: the first pass over the loops only adds up the units and
-# their cost guesses (seconds), the second runs them, with "sample N of M,
-# ~T left" on the terminal.
+# Every unit of work (one topology and its samples) goes through `unit
+# SAMPLES FUNCTION ARGS...`: a first pass over the loops only adds up the
+# samples each unit records (PROGRESS_TOTAL, the M of the progress line
+# "sample N of M", see common.sh), the second runs them.
 PLANNING=0
 unit() {
-	local cost=$1; shift
-	if (( PLANNING )); then progress_plan "$cost"; else progress_step "$cost"; "$@"; fi
+	local n=$1; shift
+	if (( PLANNING )); then PROGRESS_TOTAL=$((PROGRESS_TOTAL + n)); else "$@"; fi
 }
-# Cost guesses: building and removing N namespaces, per mode (seconds per
-# namespace, from this 2-core VM; the ETA rescales them as the run goes).
-ns_cost() { awk -v n="$2" -v m="$1" 'BEGIN { c = (m == "kbr") ? 0.03 : (m == "xbr-xdp") ? 0.025 : 0.012; printf "%.2f", 0.3 + n * c }'; }
-win_cost() { awk -v d="$1" -v r="$RAMP" 'BEGIN { printf "%.2f", d + r + 0.6 }'; }
 
-# Pair metrics (tcp, pps, lat) share a fresh 2-namespace topology per mode and
-# round; rounds alternate the modes: A B C D E A B C D E ...
+# Pair metrics (tcp, pps, lat, nat) share a fresh 2-namespace topology per
+# mode and round; rounds alternate the modes: A B C D E A B C D E ...
+# nat needs the gateway: not in wire and floor.
+pair_metrics() { # MODE -> the pair metrics MODE runs
+	local m
+	for m in tcp pps lat nat; do
+		has_metric "$m" || continue
+		[[ $m == nat ]] && pair_only "$1" && continue
+		echo "$m"
+	done
+}
 pair_unit() { # MODE ROUND
 	local mode=$1 r=$2 warm m
 	warm=$(is_warm "$r")
@@ -244,20 +248,20 @@ pair_unit() { # MODE ROUND
 	if ! topo_up "$mode" 2; then record_note pair all "$mode" "topology up failed (round $r)"; topo_down "$mode" || true; return 0; fi
 	if ! l2_pair "$mode" 1 2; then record_note pair all "$mode" "no L2 reachability ns1<->ns2 (round $r)"; fi
 	quiet_sender "$(ns_name "$mode" 1)"
-	for m in tcp pps lat; do has_metric "$m" && "m_$m" "$mode" "$r" "$warm"; done
+	for m in $(pair_metrics "$mode"); do "m_$m" "$mode" "$r" "$warm"; done
 	topo_down "$mode" || warn "topo_down $mode failed"
 }
-pair_cost() {
-	local c=0.8
-	if has_metric tcp; then for _ in "${TCP_STREAMS[@]}"; do c=$(awk -v c="$c" -v d="$TCP_DUR" -v o="$TCP_OMIT" 'BEGIN { print c + d + o + 0.6 }'); done; fi
-	has_metric pps && c=$(awk -v c="$c" -v w="$(win_cost "$PPS_DUR")" 'BEGIN { print c + w }')
-	has_metric lat && c=$(awk -v c="$c" -v d="$LAT_DUR" 'BEGIN { print c + d + 2.2 }')
-	echo "$c"
+pair_samples() { # MODE -> samples one pair round records
+	local n=0 m
+	for m in $(pair_metrics "$1"); do
+		if [[ $m == tcp || $m == nat ]]; then n=$((n + ${#TCP_STREAMS[@]})); else n=$((n + 1)); fi
+	done
+	echo "$n"
 }
 run_pair_metrics() {
 	local r mode
 	for ((r = 1; r <= ROUNDS; r++)); do
-		for mode in "${ACTIVE[@]}"; do unit "$(pair_cost)" pair_unit "$mode" "$r"; done
+		for mode in "${ACTIVE[@]}"; do unit "$(pair_samples "$mode")" pair_unit "$mode" "$r"; done
 	done
 }
 
@@ -267,7 +271,7 @@ run_setup() {
 		n=${SETUP_SIZES[$i]}
 		for ((r = $(first_round "$i"); r <= $(last_round "$n"); r++)); do
 			for mode in "${ACTIVE_BR[@]}"; do
-				unit "$(ns_cost "$mode" "$n")" setup_unit "$mode" "$r" "$n"
+				unit 1 setup_unit "$mode" "$r" "$n"
 			done
 		done
 	done
@@ -297,14 +301,12 @@ scaled_unit() { # METRIC MODE ROUND SIZE NAMESPACES
 	TOPO_XBR_EXTRA=()
 }
 run_scaled() { # METRIC NS_FOR(size) SIZES...
-	local metric=$1 fixed_ns=$2 size r mode n i=0 c; shift 2
+	local metric=$1 fixed_ns=$2 size r mode n i=0; shift 2
 	for size in "$@"; do
 		n=$size; [[ $fixed_ns != - ]] && n=$fixed_ns
 		for ((r = $(first_round "$i"); r <= ROUNDS; r++)); do
 			for mode in "${ACTIVE_BR[@]}"; do
-				c=$(awk -v a="$(ns_cost "$mode" "$n")" -v w="$(win_cost "$SCALE_DUR")" -v f="$([[ $metric == fdb ]] && echo "$size" || echo 0)" \
-					'BEGIN { printf "%.2f", a + w + f / 100000 }')
-				unit "$c" scaled_unit "$metric" "$mode" "$r" "$size" "$n"
+				unit 1 scaled_unit "$metric" "$mode" "$r" "$size" "$n"
 			done
 		done
 		i=$((i + 1))
@@ -332,7 +334,7 @@ ports_big_unit() { # MODE N
 	topo_down "$mode" || warn "topo_down $mode failed"
 }
 run_ports() {
-	local i n r mode c
+	local i n r mode
 	for i in "${!PORT_SIZES[@]}"; do
 		n=${PORT_SIZES[$i]}
 		if (( PLANNING == 0 )) && (( n > 1024 )) && [[ " ${ACTIVE_BR[*]} " == *" kbr "* ]]; then
@@ -345,16 +347,14 @@ run_ports() {
 					(( PLANNING )) || record_note ports "ns=$n" "$mode" "not measured: not in --big-modes ($BIG_MODES_CSV)"
 					continue
 				fi
-				c=$(awk -v a="$(ns_cost "$mode" "$n")" -v w="$(win_cost "$PPS_DUR")" -v k="$REPS" -v s="$BIG_SETTLE" 'BEGIN { printf "%.2f", a + s + k * w }')
-				unit "$c" ports_big_unit "$mode" "$n"
+				unit "$REPS" ports_big_unit "$mode" "$n"
 			done
 			continue
 		fi
 		for ((r = $(first_round "$i"); r <= ROUNDS; r++)); do
 			for mode in "${ACTIVE_BR[@]}"; do
 				[[ $mode == kbr ]] && (( n > 1024 )) && continue
-				c=$(awk -v a="$(ns_cost "$mode" "$n")" -v w="$(win_cost "$PPS_DUR")" 'BEGIN { printf "%.2f", a + w }')
-				unit "$c" scaled_unit ports "$mode" "$r" "$n" "$n"
+				unit 1 scaled_unit ports "$mode" "$r" "$n" "$n"
 			done
 		done
 	done
@@ -369,21 +369,23 @@ profile_unit() { # MODE
 	topo_down "$mode" || true
 }
 run_all() {
-	if has_metric tcp || has_metric pps || has_metric lat; then run_pair_metrics; fi
+	if has_metric tcp || has_metric pps || has_metric lat || has_metric nat; then run_pair_metrics; fi
 	if has_metric setup; then run_setup; fi
 	if has_metric flood; then run_scaled flood - "${FLOOD_PORTS[@]}"; fi
 	if has_metric fdb; then run_scaled fdb 3 "${FDB_SIZES[@]}"; fi
 	if has_metric ports; then run_ports; fi
 	if (( PROFILE )); then
 		local mode
-		for mode in "${ACTIVE[@]}"; do unit $(( 2 * PROF_DUR + 8 )) profile_unit "$mode"; done
+		for mode in "${ACTIVE[@]}"; do unit 0 profile_unit "$mode"; done
 	fi
 }
 (( PROFILE )) && ! command -v perf >/dev/null && die "--profile needs perf (linux-perf)"
+PROGRESS_TOTAL=0
 PLANNING=1; run_all; PLANNING=0
-progress_start
-log "plan: $PROG_M samples, about $(fmt_secs "$PROG_TOTAL") by the cost guesses"
+log "samples planned: $PROGRESS_TOTAL"
 (( PLAN_ONLY )) && exit 0
+PROGRESS_T0=$(now)
+if has_metric nat; then nat_outside_up || die "cannot make the outside namespace for the nat metric"; fi
 run_all
 
 # ---- metadata for the report ----
@@ -428,6 +430,7 @@ jq -n --arg cmd "$BENCH_CMDLINE" --arg started "$STARTED" \
 	   generator:"trafgen -P 1 --no-sock-mem, qdisc bypass; IPv6 off in the generator namespace; a window whose trafgen exited early is measured again (at most 3 tries; gen_exits counts them)"},
 	 pinning:{
 	   tcp:"iperf3 client in ns1 on CPU \($gen), iperf3 server in ns2 on CPU \($sink) (taskset)",
+	   nat:"iperf3 client in ns1 on CPU \($gen), iperf3 server in the outside namespace (198.51.100.2, behind the host veth carrying its default route) on CPU \($sink); kbr: ip_forward on and Docker'"'"'s rule `iptables -t nat -A POSTROUTING -s 172.16.0.0/16 ! -o kb -j MASQUERADE`; xbr: its own masquerade (the default of xbr up)",
 	   pps:"trafgen (-P 1, qdisc bypass) in ns1 on CPU \($gen); no user-space sink: frames counted from rx_packets of ns2 eth0 (bridge/veth softirq work runs on the sending CPU)",
 	   ports:"as pps, with N namespaces on the bridge",
 	   lat:"sockperf ping-pong client in ns1 on CPU \($gen), sockperf server in ns2 on CPU \($sink)",

@@ -34,6 +34,11 @@ check "every sample has metric, case, mode, round and numeric or null values" \
 for m in $(jq -r '.config.metrics[]' "$R" 2>/dev/null); do
 	check "kernel-bridge samples for metric $m" jq -e --arg m "$m" 'any(.samples[]; .metric == $m and .mode == "kbr")' "$R"
 done
+if jq -e '.config.metrics | index("nat")' "$R" >/dev/null 2>&1; then
+	check "nat (TCP to the outside through NAT) samples for every bridge mode that ran" \
+		jq -e '. as $r | all($r.modes | to_entries[] | select(.value.status == "ok" and .key != "wire" and .key != "floor") | .key;
+			. as $m | any($r.samples[]; .metric == "nat" and .mode == $m))' "$R"
+fi
 check "every mode is ok or skipped with a reason" \
 	jq -e 'all(.modes[]; .status == "ok" or (.status == "skipped" and (.reason | length > 0)))' "$R"
 check "summary rows carry median/min/max and ratio" \
@@ -51,6 +56,11 @@ done
 check "targets are MET, MISSED or n/a" \
 	jq -e '(.targets | length == 12) and all(.targets[]; .status | test("^(MET|MISSED|n/a)"))' "$R"
 check "the run's log has no progress lines (terminal only)" bash -c "! grep -q 'sample [0-9]* of [0-9]*' '$out/logs/run.log'"
+# The progress line's M: every planned sample was taken or noted (notes may add).
+planned=$(sed -n 's/.*samples planned: \([0-9]*\).*/\1/p' "$log" | head -1)
+taken=$(( $(wc -l <"$out/samples.jsonl" 2>/dev/null || echo 0) + $(wc -l <"$out/notes.jsonl" 2>/dev/null || echo 0) ))
+check "samples planned ($planned) = samples taken or noted ($taken)" \
+	bash -c "[ -n '$planned' ] && { [ '$planned' -eq '$taken' ] || { [ -s '$out/notes.jsonl' ] && [ '$taken' -ge '$planned' ]; }; }"
 check "summary.md exists with a Markdown table" grep -q '^| --- |' "$out/summary.md"
 check "summary.md lists the targets" grep -q '^## Targets' "$out/summary.md"
 if command -v gnuplot >/dev/null; then

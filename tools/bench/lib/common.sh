@@ -38,6 +38,7 @@ record_sample() {
 		'{metric:$metric, case:$case, mode:$mode, round:$round, warmup:$warmup, time:$time, values:$values}' \
 		>>"$OUT/samples.jsonl"
 	log "sample $metric [$case] $mode round=$round${warm:+$([[ $warm == true ]] && echo ' (warm-up)')}: $*"
+	progress_step "$metric [$case] $mode"
 }
 
 # record_note METRIC CASE MODE TEXT -> a skipped/failed sample with a reason
@@ -46,6 +47,32 @@ record_note() {
 		'{metric:$metric, case:$case, mode:$mode, skipped:true, reason:$reason}' \
 		>>"$OUT/notes.jsonl"
 	warn "$1 [$2] $3: $4"
+	progress_step "$1 [$2] $3"
+}
+
+# --- progress on a terminal ------------------------------------------------
+# PROGRESS_TOTAL samples are planned (run.sh counts them); each sample or
+# note is one step. On a terminal only (PROGRESS_FD, opened by run.sh when
+# standard error is one), after each step: "sample N of M (WHAT), about T
+# left", T from the mean time per step so far. Never in the logs.
+PROGRESS_TOTAL=${PROGRESS_TOTAL:-0} PROGRESS_DONE=0 PROGRESS_T0=${PROGRESS_T0:-}
+
+# progress_line DONE TOTAL ELAPSED_S WHAT -> the line shown
+progress_line() {
+	awk -v d="$1" -v t="$2" -v e="$3" -v w="$4" 'BEGIN {
+		left = (d > 0 && t > d) ? e / d * (t - d) : 0
+		if (left >= 90) eta = sprintf("about %d min left", int(left / 60 + 0.5))
+		else eta = sprintf("about %d s left", int(left + 0.5))
+		if (d >= t) eta = "done"
+		printf "[bench] sample %d of %d (%s), %s\n", d, t, w, eta }'
+}
+
+progress_step() {
+	PROGRESS_DONE=$((PROGRESS_DONE + 1))
+	[[ -n ${PROGRESS_FD:-} && $PROGRESS_TOTAL -gt 0 ]] || return 0
+	local d=$PROGRESS_DONE
+	(( d > PROGRESS_TOTAL )) && d=$PROGRESS_TOTAL
+	progress_line "$d" "$PROGRESS_TOTAL" "$(fsub "$(now)" "${PROGRESS_T0:-$(now)}")" "$1" >&"$PROGRESS_FD"
 }
 
 # --- machine description ---------------------------------------------------
@@ -120,35 +147,4 @@ wait_quiet() {
 		fi
 	done
 	return 1
-}
-
-# --- progress (terminal only) -------------------------------------------------
-# run.sh walks its loops twice: the first pass calls progress_plan COST for
-# every unit of work (COST: a guess in seconds), the second progress_step COST
-# before running each one, which prints "sample N of M, ~T left" on the
-# terminal the run started from (file descriptor PROGRESS_FD, unset when
-# stderr was not a terminal: nothing is printed then, and nothing is logged).
-# T scales the remaining guesses by how the finished ones held up.
-PROG_M=0 PROG_N=0 PROG_TOTAL=0 PROG_DONE=0 PROG_T0=""
-progress_plan() {
-	PROG_M=$((PROG_M + 1))
-	PROG_TOTAL=$(awk -v a="$PROG_TOTAL" -v b="$1" 'BEGIN { print a + b }')
-}
-progress_start() { PROG_T0=$(now); }
-# fmt_secs S -> "45 s", "12 min", "1 h 05 min"
-fmt_secs() {
-	awk -v s="$1" 'BEGIN { s = int(s + 0.5)
-		if (s < 90) printf "%d s", s
-		else if (s < 5400) printf "%d min", int((s + 30) / 60)
-		else printf "%d h %02d min", int(s / 3600), int((s % 3600) / 60) }'
-}
-progress_step() {
-	local left
-	PROG_N=$((PROG_N + 1))
-	if [[ -n ${PROGRESS_FD:-} ]]; then
-		left=$(awk -v t="$PROG_TOTAL" -v d="$PROG_DONE" -v el="$(fsub "$(now)" "$PROG_T0")" \
-			'BEGIN { r = (d > 0 && el > 0) ? el / d : 1; x = (t - d) * r; print (x > 0) ? x : 0 }')
-		printf '[bench] sample %d of %d, ~%s left\n' "$PROG_N" "$PROG_M" "$(fmt_secs "$left")" >&"$PROGRESS_FD"
-	fi
-	PROG_DONE=$(awk -v a="$PROG_DONE" -v b="$1" 'BEGIN { print a + b }')
 }

@@ -276,6 +276,64 @@ m_ports() {
 		loss_pct="$(awk -v l="$TG_LOSS" 'BEGIN{printf "%.4f", 100 * l}')" gen_exits="$TG_EXITS"
 }
 
+# --- 6. TCP to the outside through NAT --------------------------------------------
+# A namespace plays the outside network (documentation addresses, inside the
+# run's private network namespace); the host's default route points at it.
+# kbr gets what Docker installs for a bridge network's way out: ip_forward on
+# and its MASQUERADE rule (iptables, as Docker does); xbr masquerades by
+# itself (xbr up's default). Untranslated traffic would get no answer (the
+# outside has no route back to the stations), so a sample means NAT worked.
+NAT_OUT_NS=bout NAT_OUT_IP=198.51.100.2 NAT_HOST_IP=198.51.100.1
+nat_outside_up() {
+	ip netns add "$NAT_OUT_NS" &&
+		ip link add bout0 type veth peer name eth0 netns "$NAT_OUT_NS" &&
+		ip addr add "$NAT_HOST_IP/24" dev bout0 && ip link set bout0 up &&
+		ip -n "$NAT_OUT_NS" addr add "$NAT_OUT_IP/24" dev eth0 &&
+		ip -n "$NAT_OUT_NS" link set eth0 up && ip -n "$NAT_OUT_NS" link set lo up &&
+		ip route add default via "$NAT_OUT_IP"
+}
+
+m_nat() {
+	local mode=$1 round=$2 warm=$3 a p spid rc f gbps rtx fwd0=""
+	local -a masq=(POSTROUTING -t nat -s "$BENCH_SUBNET" ! -o "$(mode_bridge kbr)" -j MASQUERADE)
+	a=$(ns_name "$mode" 1)
+	if [[ $mode == kbr ]]; then
+		fwd0=$(cat /proc/sys/net/ipv4/ip_forward)
+		echo 1 >/proc/sys/net/ipv4/ip_forward
+		if ! iptables -A "${masq[@]}" 2>>"$OUT/logs/topo.log"; then
+			echo "$fwd0" >/proc/sys/net/ipv4/ip_forward
+			for p in "${TCP_STREAMS[@]}"; do
+				record_note nat "P=$p" "$mode" "cannot add Docker's MASQUERADE rule (iptables)"
+			done
+			return 0
+		fi
+	fi
+	for p in "${TCP_STREAMS[@]}"; do
+		f="$OUT/raw/nat-$mode-P$p-r$round.json"
+		ip netns exec "$NAT_OUT_NS" taskset -c "$CPU_SINK" timeout -k 2 "$((TCP_DUR + 20))" \
+			iperf3 -s -1 -p "$IPERF_PORT" >/dev/null 2>&1 &
+		spid=$!
+		if ! wait_listen "$NAT_OUT_NS" tcp "$IPERF_PORT"; then
+			stop_pid "$spid"; record_note nat "P=$p" "$mode" "iperf3 server did not start"; continue
+		fi
+		rc=0
+		ip netns exec "$a" taskset -c "$CPU_GEN" timeout -k 2 "$((TCP_DUR + 15))" \
+			iperf3 -c "$NAT_OUT_IP" -p "$IPERF_PORT" -t "$TCP_DUR" -O "$TCP_OMIT" -P "$p" -J >"$f" 2>&1 || rc=$?
+		stop_pid "$spid"
+		if (( rc != 0 )) || ! jq -e '.end.sum_received.bits_per_second' "$f" >/dev/null 2>&1; then
+			record_note nat "P=$p" "$mode" "iperf3 client failed (exit $rc): $(jq -r '.error // empty' "$f" 2>/dev/null | head -c 200)"
+			continue
+		fi
+		gbps=$(jq '.end.sum_received.bits_per_second / 1e9' "$f")
+		rtx=$(jq '.end.sum_sent.retransmits // 0' "$f")
+		record_sample nat "P=$p" "$mode" "$round" "$warm" gbps="$gbps" retransmits="$rtx"
+	done
+	if [[ $mode == kbr ]]; then
+		iptables -D "${masq[@]}" 2>>"$OUT/logs/topo.log" || warn "cannot remove the MASQUERADE rule"
+		echo "$fwd0" >/proc/sys/net/ipv4/ip_forward
+	fi
+}
+
 # --- perf profile ---------------------------------------------------------------------
 # m_profile MODE : 2-namespace topology is up. perf record -a -g during a
 # 1-stream TCP run and during a 60-byte pps run; saves perf report top lists.

@@ -1,6 +1,6 @@
 # jq library for the benchmark report. Input (slurped): {meta, samples, notes}.
 
-def metric_order: {"tcp":0, "pps":1, "lat":2, "setup":3, "flood":4, "fdb":5, "ports":6};
+def metric_order: {"tcp":0, "pps":1, "lat":2, "setup":3, "flood":4, "fdb":5, "ports":6, "nat":7};
 def case_num: ([capture("(?<n>[0-9]+)")][0].n // "0") | tonumber;
 # The baselines every row is compared with, when the run has them.
 def baselines: ["kbr", "wire", "floor"];
@@ -30,6 +30,8 @@ def field_info:
     "ports.pps":         {order:18, unit:"pps", better:"higher", label:"unicast forwarded"},
     "ports.offered_pps": {order:19, unit:"pps", better:"info", label:"offered"},
     "ports.loss_pct":    {order:20, unit:"%", better:"lower", label:"loss"},
+    "nat.gbps":          {order:21, unit:"Gbit/s", better:"higher", label:"throughput to the outside"},
+    "nat.retransmits":   {order:22, unit:"segments", better:"lower", label:"retransmits"},
     "pps.gen_exits":     {order:90, unit:"", better:"info", label:"generator exits (window retried)"},
     "flood.gen_exits":   {order:90, unit:"", better:"info", label:"generator exits (window retried)"},
     "fdb.gen_exits":     {order:90, unit:"", better:"info", label:"generator exits (window retried)"},
@@ -117,4 +119,4 @@ def targets($rows; $modes):
 # Report tables: the fields of each metric that get ratio columns, in order;
 # every other field is an extra column (median only).
 def primary_fields: {"tcp": ["gbps"], "pps": ["pps"], "lat": ["p50_us"], "setup": ["up_s", "down_s"],
-                     "flood": ["pps"], "fdb": ["pps"], "ports": ["pps"]};
+                     "flood": ["pps"], "fdb": ["pps"], "ports": ["pps"], "nat": ["gbps"]};

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * The road out: each bridge's own nf_tables table ("inet xbr-<bridge>"),
+ * written through libnftables in atomic batches of nft script. It holds the
+ * masquerade (or not), the forward policy of --internal, the published
+ * ports (user/publish.c) and the hairpin and loopback rules. Its state lives
+ * in the kernel: nothing of it is pinned, so `reload` leaves it alone, and
+ * `down` deletes the table in one operation. Also here: IP forwarding
+ * switched on when needed and restored by `down`, and the detection of a
+ * host whose forward policy drops.
+ */
+#ifndef XBR_NAT_H
+#define XBR_NAT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "pins.h"
+
+/* How the bridge reaches the outside (`up` options, struct xbr_up_opts.nat). */
+enum xbr_nat_mode {
+	XBR_NAT_MASQ = 0, /* masquerade to the outgoing interface's address (default) */
+	XBR_NAT_OFF = 1, /* forwarded untranslated (routed) */
+	XBR_NAT_INTERNAL = 2, /* no way out, no way in */
+};
+
+/* "xbr-<bridge>": the table's name in family inet. */
+void nat_table_name(const char *bridge, char *buf, size_t len);
+
+/*
+ * Run @script (nft syntax) as one transaction: every command applies or none
+ * does. @out_flags are NFT_CTX_OUTPUT_*; *out (if @out) gets the output, to
+ * be freed. On failure, a negative errno and nft's first error line in @err.
+ */
+int nat_nft(const char *script, unsigned int out_flags, char **out, char *err, size_t errlen);
+
+/*
+ * `up`: record @mode (enum xbr_nat_mode) in br->cfg.flags, build the table
+ * and switch forwarding on as needed. One batch: on failure nothing is left
+ * of it (and `up` rolls back with `down`, which restores forwarding).
+ */
+int nat_up(struct xbr_bridge *br, int mode);
+/*
+ * Make the table's fixed chains match br->cfg (mode, subnets), atomically,
+ * publications untouched; switch forwarding on if needed. Idempotent: any
+ * command that changes NAT runs it first, so it repairs what an interrupted
+ * command left.
+ */
+int nat_sync(struct xbr_bridge *br);
+/* `down`: delete the table (if any) and restore forwarding; never fails. */
+int nat_down(struct xbr_bridge *br);
+/* `set nat on|off` (@on 1|0); -EINVAL on an internal bridge, after one line. */
+int nat_set(struct xbr_bridge *br, int on);
+/* A station leaves (`port del`): its publications go with it. */
+int nat_port_del(struct xbr_bridge *br, const char *station);
+
+/* "masquerade", "off" or "internal" for config flags. */
+const char *nat_mode_name(uint16_t cfg_flags);
+
+/*
+ * Warn (one line each) about base chains of other tables on the forward hook
+ * whose policy drops, or a legacy iptables FORWARD policy DROP, with the
+ * command that lets this bridge through. Returns how many were found.
+ */
+int nat_check_forward(const struct xbr_bridge *br);
+
+#endif
