@@ -26,6 +26,8 @@
 #   --duration S       measured seconds per tcp/pps/lat/ports sample (default: 2)
 #   --big-reps N       repetitions for setup sizes >= 500 (default: 3, to keep
 #                      the standard set under 30 min; --big-reps 5 for all)
+#   --scaled-reps N    repetitions for flood, fdb and ports below 500
+#                      namespaces (default: 3, same reason)
 #   --cpus G,S         CPU of generator/client, CPU of sink/server (default: 0,1)
 #   --profile          also perf-record each mode during a TCP and a pps run
 #   --wait-quiet S     before measuring, wait up to S seconds for the machine
@@ -59,7 +61,7 @@ MODES_CSV=kbr,xbr-tc,xbr-xdp,wire,floor
 REPS=5 WARMUP=1 QUICK=0 PROFILE=0 PLOTS=1 OUT="" PLAN_ONLY=0
 SETUP_CSV=1,10,100,1000 FLOOD_CSV=2,8,32,128 FDB_CSV=10,100000 STREAMS_CSV=1,4 PORTS_CSV=2,4095
 BIG_MODES_CSV=kbr,xbr-tc
-DUR=2 CPUS_CSV=0,1 BIG_REPS=3 WAIT_QUIET=0
+DUR=2 CPUS_CSV=0,1 BIG_REPS=3 SCALED_REPS=3 WAIT_QUIET=0
 declare -A SET=()
 
 ORIG_ARGS=("$@")
@@ -79,6 +81,7 @@ while [[ $# -gt 0 ]]; do
 	--tcp-streams) STREAMS_CSV=$2; SET[streams]=1; shift 2 ;;
 	--duration) DUR=$2; SET[dur]=1; shift 2 ;;
 	--big-reps) BIG_REPS=$2; shift 2 ;;
+	--scaled-reps) SCALED_REPS=$2; shift 2 ;;
 	--cpus) CPUS_CSV=$2; shift 2 ;;
 	--profile) PROFILE=1; shift ;;
 	--wait-quiet) WAIT_QUIET=$2; shift 2 ;;
@@ -100,8 +103,8 @@ if (( QUICK )); then
 	[[ -n ${SET[dur]:-} ]] || DUR=1
 fi
 [[ $METRICS_CSV == none ]] && METRICS_CSV=""
-[[ $REPS =~ ^[1-9][0-9]*$ && $WARMUP =~ ^[0-9]+$ && $DUR =~ ^[1-9][0-9]*$ && $BIG_REPS =~ ^[1-9][0-9]*$ ]] ||
-	die "--reps and --big-reps must be >= 1, --warmup >= 0, --duration >= 1 (integers)"
+[[ $REPS =~ ^[1-9][0-9]*$ && $WARMUP =~ ^[0-9]+$ && $DUR =~ ^[1-9][0-9]*$ && $BIG_REPS =~ ^[1-9][0-9]*$ && $SCALED_REPS =~ ^[1-9][0-9]*$ ]] ||
+	die "--reps, --big-reps and --scaled-reps must be >= 1, --warmup >= 0, --duration >= 1 (integers)"
 
 # durations (seconds)
 TCP_DUR=$DUR TCP_OMIT=1 PPS_DUR=$DUR LAT_DUR=$DUR SCALE_DUR=1
@@ -114,7 +117,7 @@ BIG_SETTLE=15
 # quick: frame-rate windows of 0.3 s (the smoke test checks output,
 # not figures), unless --duration was given
 if (( QUICK )); then
-	TCP_OMIT=0 RAMP=0.15 PROF_DUR=2 BIG_REPS=$REPS IDLE_CAP=0
+	TCP_OMIT=0 RAMP=0.15 PROF_DUR=2 BIG_REPS=$REPS SCALED_REPS=$REPS IDLE_CAP=0
 	[[ -n ${SET[dur]:-} ]] || PPS_DUR=0.3 SCALE_DUR=0.3
 fi
 MAX_RUNTIME=$(( ${BENCH_MAX_RUNTIME:-$(( QUICK ? 300 : 3000 ))} + WAIT_QUIET ))
@@ -213,6 +216,8 @@ log "active modes: ${ACTIVE[*]}"
 
 has_metric() { local m; for m in "${METRICS[@]}"; do [[ $m == "$1" ]] && return 0; done; return 1; }
 ROUNDS=$((WARMUP + REPS))
+# flood, fdb and the small bridges of ports: SCALED_REPS measured rounds
+SROUNDS=$((WARMUP + (SCALED_REPS < REPS ? SCALED_REPS : REPS)))
 is_warm() { (( $1 <= WARMUP )) && echo true || echo false; }
 # Scaled metrics (setup, flood, fdb, ports) run their warm-up round(s) at the
 # first (smallest) size only; setup sizes >= BIG_NS get BIG_REPS measured rounds.
@@ -307,7 +312,7 @@ run_scaled() { # METRIC NS_FOR(size) SIZES...
 	local metric=$1 fixed_ns=$2 size r mode n i=0; shift 2
 	for size in "$@"; do
 		n=$size; [[ $fixed_ns != - ]] && n=$fixed_ns
-		for ((r = $(first_round "$i"); r <= ROUNDS; r++)); do
+		for ((r = $(first_round "$i"); r <= SROUNDS; r++)); do
 			for mode in "${ACTIVE_BR[@]}"; do
 				unit 1 scaled_unit "$metric" "$mode" "$r" "$size" "$n"
 			done
@@ -354,7 +359,7 @@ run_ports() {
 			done
 			continue
 		fi
-		for ((r = $(first_round "$i"); r <= ROUNDS; r++)); do
+		for ((r = $(first_round "$i"); r <= SROUNDS; r++)); do
 			for mode in "${ACTIVE_BR[@]}"; do
 				[[ $mode == kbr ]] && (( n > 1024 )) && continue
 				unit 1 scaled_unit ports "$mode" "$r" "$n" "$n"
@@ -406,7 +411,7 @@ jq -n --arg cmd "$BENCH_CMDLINE" --arg started "$STARTED" \
 	--arg xbr "$XBR_PATH" --arg xbr_base "${XBR_BASE_ARGS[*]}" --arg xbr_sha "$(sha256sum "$XBR" 2>/dev/null | cut -c1-12)" \
 	--arg xbr_ver "$("$XBR" -V 2>/dev/null | head -n 1)" \
 	--argjson reps "$REPS" --argjson warmup "$WARMUP" --argjson quick "$QUICK" \
-	--argjson big_reps "$BIG_REPS" --argjson busy "$(wc -l <"$OUT/busy.log")" \
+	--argjson big_reps "$BIG_REPS" --argjson scaled_reps "$SCALED_REPS" --argjson busy "$(wc -l <"$OUT/busy.log")" \
 	--argjson idle_s "$(awk '{s+=$1} END{printf "%.1f", s}' "$OUT/idle_wait.log")" --argjson quiet "$QUIET" \
 	--argjson profile "$PROFILE" \
 	--arg metrics "${METRICS[*]}" --arg streams "${TCP_STREAMS[*]}" \
@@ -422,8 +427,8 @@ jq -n --arg cmd "$BENCH_CMDLINE" --arg started "$STARTED" \
 	 busy_before_samples:$busy, idle_wait_s:$idle_s, quiet_at_start:$quiet,
 	 load_avg:{start:$load_start, end:$load_end},
 	 config:{metrics:($metrics|split(" ")|map(select(length>0))), reps:$reps, warmup:$warmup,
-	   big_reps:$big_reps, idle_wait:($quick==0),
-	   warmup_rule:"tcp/pps/lat: warm-up round(s) before the measured rounds; setup/flood/fdb/ports: warm-up only at the smallest size; setup sizes >= \($big_ns): big_reps measured rounds; ports sizes >= \($big_ns): one topology per mode, reps windows in it",
+	   big_reps:$big_reps, scaled_reps:$scaled_reps, idle_wait:($quick==0),
+	   warmup_rule:"tcp/pps/lat: warm-up round(s) before the measured rounds; setup/flood/fdb/ports: warm-up only at the smallest size; flood, fdb and ports below \($big_ns): scaled_reps measured rounds; setup sizes >= \($big_ns): big_reps measured rounds; ports sizes >= \($big_ns): one topology per mode, reps windows in it",
 	   quick:($quick==1), profile:($profile==1), tcp_streams:($streams|nums),
 	   setup_sizes:($setup|nums), flood_ports:($flood|nums), fdb_sizes:($fdb|nums), port_sizes:($ports|nums), big_modes:($big_modes|split(",")),
 	   tcp_duration_s:$tcp_dur, tcp_omit_s:$tcp_omit, pps_duration_s:$pps_dur,
