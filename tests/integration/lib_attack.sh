@@ -35,11 +35,11 @@ $code"
 # trafgen_send NS CFGFILE COUNT: send COUNT frames of CFGFILE out of NS's eth0
 # with one generator CPU, at most 60 s. TG_SENT: the count trafgen reports
 # ("N packets outgoing"); fails the test when trafgen fails or reports none.
-# -q (through the qdisc layer): in XDP mode the host-side veth runs NAPI with a
-# 256-frame ring that pushes back when full, and trafgen's default qdisc
-# bypass gives up on that EAGAIN ("Flushing TX_RING failed"). -b 100000pps:
-# even through the qdisc a flat-out blast can still hit it about 1 run in 3
-# (the XDP-on-veth stall in docs/benchmarks.md); 100k frames take ~1 s.
+# -b 100000pps: in XDP mode a flat-out trafgen exits on EAGAIN ("Flushing
+# TX_RING failed") when the host end's NAPI poll moves to the other CPU and
+# its socket's send buffer fills with frames waiting in that veth end's ring
+# (docs/benchmarks.md, "The XDP-mode stall"); paced, the ring drains from
+# either CPU. -q: through the qdisc layer. 100k frames take ~1 s.
 trafgen_send() {
 	local ns=$1 cfg=$2 n=$3 log=$T_TMP/trafgen.log
 	timeout 60 ip netns exec "$ns" trafgen -q -b 100000pps -i "$cfg" -o eth0 -n "$n" -P 1 >"$log" 2>&1

@@ -7,13 +7,21 @@ R="$OUT/results.json"
 P="$OUT/plots"
 mkdir -p "$P"
 
-mapfile -t OK < <(jq -r '.modes | to_entries[] | select(.value.status == "ok") | .key' "$R")
 SKIPPED=$(jq -r '[.modes | to_entries[] | select(.value.status != "ok") | .key] | if length > 0 then "  (skipped: " + join(", ") + ")" else "" end' "$R")
 MACHINE=$(jq -r '.machine | "\(.cpu_model), \(.cores) cores, Linux \(.kernel)"' "$R")
-declare -A COLOR=([kbr]="#7f7f7f" [xbr-tc]="#1f77b4" [xbr-xdp]="#ff7f0e")
-colors=""; for m in "${OK[@]}"; do colors+="${COLOR[$m]:-#2ca02c} "; done
-NM=${#OK[@]}
-modes_json=$(printf '%s\n' "${OK[@]}" | jq -R . | jq -sc .)
+declare -A COLOR=([kbr]="#7f7f7f" [xbr-tc]="#1f77b4" [xbr-xdp]="#ff7f0e" [wire]="#2ca02c" [floor]="#9467bd")
+# for_metric METRIC: the modes that ran and have figures for METRIC (wire and
+# floor only have the pair metrics) -> OK, NM, colors, modes_json
+for_metric() {
+	local m
+	mapfile -t OK < <(jq -r --arg m "$1" '.modes | to_entries[] | select(.value.status == "ok") | .key' "$R" |
+		while read -r m; do
+			jq -e --arg m "$1" --arg mode "$m" 'any(.summary[]; .metric == $m and .mode == $mode)' "$R" >/dev/null && echo "$m"
+		done)
+	colors=""; for m in "${OK[@]}"; do colors+="${COLOR[$m]:-#8c564b} "; done
+	NM=${#OK[@]}
+	modes_json=$(printf '%s\n' "${OK[@]}" | jq -R . | jq -sc .)
+}
 
 # table METRIC SELECTORS_JSON SCALE -> TSV: label, then median/min/max per mode
 # SELECTORS_JSON: [[case, field, label], ...] ; "?" marks missing values
@@ -75,6 +83,7 @@ set output "$P/$1.png"
 set xlabel "$4"
 set logscale x 2
 ${6:+set logscale y}
+$([[ -z ${6:-} ]] && echo 'set yrange [0:*]')
 set offsets graph 0.05, graph 0.05, 0, 0
 plot for [i=0:$NM-1] "$5" using 1:(column(2+3*i)):(column(3+3*i)):(column(4+3*i)) title word(modes, i+1) with yerrorlines lw 2 pt 7 lc rgb word(colors, i+1)
 GP
@@ -82,37 +91,49 @@ GP
 }
 
 if has tcp; then
+	for_metric tcp
 	table tcp "$(cases tcp gbps ' stream(s)')" 1 >"$P/tcp.dat"
 	histogram tcp "TCP throughput (iperf3), median, bars min..max" "Gbit/s" "$P/tcp.dat"
 fi
 if has pps; then
-	table pps '[["64B","pps","64-byte frames"]]' 1e6 >"$P/pps.dat"
-	histogram pps "64-byte UDP forwarding rate at the sink, median, bars min..max" "Mpps" "$P/pps.dat"
+	for_metric pps
+	table pps '[["60B","pps","60-byte frames"]]' 1e6 >"$P/pps.dat"
+	histogram pps "60-byte frame forwarding rate at the sink, median, bars min..max" "Mpps" "$P/pps.dat"
 fi
 if has lat; then
+	for_metric lat
 	table lat '[["64B","p50_us","p50"],["64B","p99_us","p99"],["64B","p999_us","p99.9"]]' 1 >"$P/lat.dat"
 	histogram lat "UDP latency (sockperf ping-pong, RTT/2), median, bars min..max" "microseconds (log scale)" "$P/lat.dat" logy
 fi
 if has fdb; then
+	for_metric fdb
 	table fdb "$(cases fdb pps ' MACs')" 1e6 >"$P/fdb.dat"
-	histogram fdb "Unicast 64-byte rate vs learned MACs, median, bars min..max" "Mpps" "$P/fdb.dat"
+	histogram fdb "Unicast 60-byte rate vs learned MACs, median, bars min..max" "Mpps" "$P/fdb.dat"
+fi
+if has ports; then
+	for_metric ports
+	table ports "$(cases ports pps)" 1e3 | sed 's/^ns=//' >"$P/ports.dat"
+	lines ports "Known-unicast 60-byte rate vs namespaces on the bridge" "kpps" "namespaces on the bridge (+ the gateway port)" "$P/ports.dat"
 fi
 if has flood; then
+	for_metric flood
 	table flood "$(cases flood pps)" 1e3 | sed 's/^ports=//' >"$P/flood.dat"
 	lines flood "Flood (unknown unicast) rate at one receiver vs ports" "kpps at one receiver (log scale)" "ports" "$P/flood.dat" logy
 fi
 if has nat; then
+	for_metric nat
 	table nat "$(cases nat gbps ' stream(s)')" 1 >"$P/nat.dat"
 	histogram nat "TCP from a station to the outside through NAT (iperf3), median, bars min..max" "Gbit/s" "$P/nat.dat"
 fi
 if has vxlan; then
 	{
 		table vxlan '[["tcp P=1", "gbps", "TCP, Gbit/s"]]' 1
-		table vxlan '[["pps 64B", "pps", "64-byte frames, 100 kpps"]]' 1e5
+		table vxlan '[["pps 60B", "pps", "60-byte frames, 100 kpps"]]' 1e5
 	} >"$P/vxlan.dat"
 	histogram vxlan "Two hosts over VXLAN, station to station, median, bars min..max" "Gbit/s | 100 kpps" "$P/vxlan.dat"
 fi
 if has setup; then
+	for_metric setup
 	table setup "$(cases setup up_s)" 1 | sed 's/^N=//' >"$P/setup-up.dat"
 	table setup "$(cases setup down_s)" 1 | sed 's/^N=//' >"$P/setup-down.dat"
 	{

@@ -19,6 +19,10 @@ mv "$OUT/results.json.tmp" "$OUT/results.json"
 R="$OUT/results.json"
 
 # ---- summary.md ----
+# One table per metric, one row per case and mode: the median [min - max] of
+# its main field(s), that median over the kernel bridge's, the wire's and the
+# floor's (when the run has them: "x kbr", "x wire", "x floor"), then the
+# medians of the other fields.
 fmt_md() {
 	jq -r -L "$BENCH_DIR/lib" 'include "summary";
 	def num: if . == null then "-"
@@ -28,6 +32,7 @@ fmt_md() {
 	  elif (. | fabs) >= 1 then "\(. * 100 | round / 100)"
 	  else "\(. * 10000 | round / 10000)" end;
 	def ratio: if . == null then "-" else "\(. * 100 | round / 100)x" end;
+	def unit_of: if .unit == "" then "" else ", \(.unit)" end;
 	. as $r
 	| ($r.modes | keys_unsorted) as $modes
 	| ($modes | map(select($r.modes[.].status == "ok"))) as $ok
@@ -35,9 +40,10 @@ fmt_md() {
 	  "",
 	  "- command: `\($r.command)`",
 	  "- run: \($r.started) .. \($r.finished) (\($r.elapsed_s | round) s, of which \($r.idle_wait_s // 0 | round) s waiting for the machine to go idle between samples), git \($r.git_commit), \($r.xbr.version // "xbr") sha256 \($r.xbr.sha256_12 // "-")",
-	  "- machine: \($r.machine.cpu_model), \($r.machine.cores) cores, kernel \($r.machine.kernel), hypervisor \($r.machine.hypervisor), \($r.machine.memory)",
+	  "- machine: \($r.machine.cpu_model), \($r.machine.cores) cores, kernel \($r.machine.kernel), hypervisor \($r.machine.hypervisor), \($r.machine.memory); load average \($r.load_avg.start // "-") at the start, \($r.load_avg.end // "-") at the end",
 	  "- tools: \($r.machine.tools.iperf3); sockperf \($r.machine.tools.sockperf); \($r.machine.tools.trafgen)",
-	  "- repetitions: \($r.config.reps) measured + \($r.config.warmup) warm-up round(s), modes alternating per round (A B C A B C ...); figures are median [min - max] of the measured rounds (\($r.config.warmup_rule // ""))",
+	  "- repetitions: \($r.config.reps) measured + \($r.config.warmup) warm-up round(s), modes alternating per round (A B C D E A B C D E ...); figures are median [min - max] of the measured rounds (\($r.config.warmup_rule // ""))",
+	  "- frames: \($r.config.frame // "-"); generator: \($r.config.generator // "-")",
 	  (if ($r.config.idle_wait // true) == false then "- idle waits before samples were off (quick mode)"
 	   elif ($r.busy_before_samples // 0) > 0 then "- **caution**: the machine was still busy (> 10% CPU after the bounded idle wait) before \($r.busy_before_samples) sample(s); other load may have disturbed them (see logs/run.log)" else "- the machine was idle (< 10% CPU) before every sample" end),
 	  "",
@@ -51,31 +57,52 @@ fmt_md() {
 	  "",
 	  "## Targets (informational, not assertions)",
 	  "",
-	  "| target | goal | measured | mode | status |",
+	  "| target | mode | goal | measured | status |",
 	  "| --- | --- | --- | --- | --- |",
-	  ($r.targets[] | "| \(.name) | \(.cmp) \(.target)x | \(if .value == null then "-" else "\(.value * 1000 | round / 1000)x" end) | \(.mode // "-") | **\(.status)** |"),
+	  ($r.targets[] | "| \(.name) | \(.mode // "-") | \(.cmp) \(.target) | \(if .value == null then "-" else "\(.value * 1000 | round / 1000)" end) | **\(.status)** |"),
 	  "",
 	  ( ["tcp", "TCP throughput (iperf3, \($r.config.tcp_duration_s) s + \($r.config.tcp_omit_s) s omitted)"],
-	    ["pps", "64-byte UDP forwarding rate (trafgen ns1 -> ns2, counted at ns2 eth0 rx_packets)"],
+	    ["pps", "60-byte frame forwarding rate (trafgen ns1 -> ns2, counted at ns2 eth0 rx_packets)"],
 	    ["lat", "UDP latency (sockperf ping-pong, 64-byte messages; sockperf reports RTT/2)"],
 	    ["setup", "Setup / teardown of N namespaces (xbr up/down vs classic ip(8) lab script)"],
-	    ["flood", "Flood: unknown-unicast 64-byte frames, counted at one receiver"],
-	    ["fdb", "Unicast 64-byte rate with N learned MACs in the FDB"],
+	    ["flood", "Flood: unknown-unicast 60-byte frames, counted at one receiver"],
+	    ["fdb", "Unicast 60-byte rate with N learned MACs in the FDB"],
+	    ["ports", "Known-unicast 60-byte rate with N namespaces on the bridge (N + 1 ports with the gateway)"],
 	    ["nat", "TCP from a station to the outside namespace through NAT (iperf3; kbr: Docker'"'"'s MASQUERADE rule, xbr: its own masquerade)"],
-	    ["vxlan", "Two hosts, one segment over VXLAN: TCP (iperf3, 1 stream) and 64-byte frames (trafgen) from a station on host A to one on host B (kbr: a kernel bridge with a VXLAN port on each host; xbr: xbr uplink add)"]
+	    ["vxlan", "Two hosts, one segment over VXLAN: TCP (iperf3, 1 stream) and 60-byte frames (trafgen) from a station on host A to one on host B (kbr: a kernel bridge with a VXLAN port on each host; xbr: xbr uplink add)"]
 	  ) as [$m, $title]
 	  | ($r.summary | map(select(.metric == $m))) as $rows
 	  | ($r.notes | map(select(.metric == $m))) as $notes
 	  | select(($rows | length) > 0 or ($notes | length) > 0)
-	  | "## \($title)",
+	  | ($ok | map(. as $x | select($rows | any(.mode == $x)))) as $mm
+	  | (baselines | map(. as $b | select($mm | index($b)))) as $bases
+	  | (primary_fields[$m] // []) as $prim
+	  | ($rows | map(.field) | unique | map(select(. as $f | $prim | index($f) | not))
+	     | sort_by(. as $f | $rows | map(select(.field == $f)) | first | .order)) as $extra
+	  | def info($f): $rows | map(select(.field == $f)) | first;
+	  "## \($title)",
 	    "",
-	    "| case | value | unit | better | " + ($ok | map(.) | join(" | ")) + " | " + ($ok[1:] | map("\(.) / kbr") | join(" | ")) + " |",
-	    "| --- | --- | --- | --- | " + ($ok | map("---") | join(" | ")) + " | " + ($ok[1:] | map("---") | join(" | ")) + " |",
-	    ( $rows | unique_by([.case, .field]) | sort_by([(.case | case_num), .order]) [] as $k
-	      | [ $ok[] as $m | ($rows | map(select(.case == $k.case and .field == $k.field and .mode == $m)) | first) ] as $cells
-	      | "| \($k.case) | \($k.label) | \($k.unit) | \($k.better) | "
-	        + ($cells | map(if . == null then "-" else "\(.median | num) [\(.min | num) - \(.max | num)]" end) | join(" | "))
-	        + " | " + ($cells[1:] | map(if . == null then "-" else (.ratio_vs_kbr | ratio) end) | join(" | ")) + " |" ),
+	  (if $m == "pps" and ($bases | index("floor")) then ["ns per frame over the floor"] else [] end) as $derived
+	  | "| case | mode | "
+	      + ([ $prim[] as $f | info($f) | select(. != null) | "\(.label)\(unit_of)", ($bases[] | "x \(.)") ] + [ $extra[] | info(.) | "\(.label)\(unit_of)" ] + $derived | join(" | ")) + " |",
+	    "| --- | --- | "
+	      + ([ $prim[] as $f | info($f) | select(. != null) | "---", ($bases[] | "---") ] + [ $extra[] | "---" ] + ($derived | map("---")) | join(" | ")) + " |",
+	    ( $rows | map(.case) | unique | sort_by(case_num) [] as $c
+	      | $mm[] as $mode
+	      | ($rows | map(select(.case == $c and .mode == $mode))) as $cell
+	      | select(($cell | length) > 0)
+	      | def get($f): $cell | map(select(.field == $f)) | first;
+	      "| \($c) | \($mode) | "
+	        + ([ $prim[] as $f | select(info($f) != null) | get($f) as $x
+	             | (if $x == null then "-" else "\($x.median | num) [\($x.min | num) - \($x.max | num)]" end),
+	               ($bases[] as $b | if $x == null or $mode == $b then "-" else ($x["ratio_vs_" + $b] | ratio) end) ]
+	           + [ $extra[] as $f | get($f) | if . == null then "-" else (.median | num) end ]
+	           + (if $m == "pps" and ($bases | index("floor")) then
+	                [ (get("ns_per_frame") | .median?) as $x
+	                  | ($rows | map(select(.case == $c and .mode == "floor" and .field == "ns_per_frame")) | first | .median?) as $f
+	                  | if $x == null or $f == null then "-" else "\($x - $f | . * 10 | round / 10)" end ]
+	              else [] end)
+	           | join(" | ")) + " |" ),
 	    ( if ($notes | length) > 0 then "", ($notes[] | "- note: \(.case) \(.mode): \(.reason)") else empty end ),
 	    ""
 	' "$R"
@@ -98,7 +125,7 @@ fmt_md() {
 	if [[ $PLOTS == 1 ]]; then
 		echo "## Plots"
 		echo
-		for p in tcp pps lat setup flood fdb nat vxlan; do
+		for p in tcp pps lat setup flood fdb ports nat vxlan; do
 			[[ $(jq --arg m "$p" '[.summary[] | select(.metric == $m)] | length' "$R") -gt 0 ]] &&
 				echo "![$p](plots/$p.png)"
 		done
@@ -113,5 +140,5 @@ fi
 
 # ---- console: targets ----
 echo "bench targets:"
-jq -r '.targets[] | "  \(.status): \(.name): \(if .value == null then "-" else "\(.value * 1000 | round / 1000)x" end) (goal \(.cmp) \(.target)x)\(if .mode then ", " + .mode else "" end)"' "$R"
+jq -r '.targets[] | "  \(.status): \(.name)\(if .mode then " (" + .mode + ")" else "" end): \(if .value == null then "-" else "\(.value * 1000 | round / 1000)" end) (goal \(.cmp) \(.target))"' "$R"
 jq -r '.modes | to_entries[] | select(.value.status != "ok") | "  mode \(.key): skipped: \(.value.reason)"' "$R"

@@ -35,16 +35,27 @@ for m in $(jq -r '.config.metrics[]' "$R" 2>/dev/null); do
 	check "kernel-bridge samples for metric $m" jq -e --arg m "$m" 'any(.samples[]; .metric == $m and .mode == "kbr")' "$R"
 done
 if jq -e '.config.metrics | index("nat")' "$R" >/dev/null 2>&1; then
-	check "nat (TCP to the outside through NAT) samples for every mode that ran" \
-		jq -e '. as $r | all($r.modes | to_entries[] | select(.value.status == "ok") | .key;
+	check "nat (TCP to the outside through NAT) samples for every bridge mode that ran" \
+		jq -e '. as $r | all($r.modes | to_entries[] | select(.value.status == "ok" and .key != "wire" and .key != "floor") | .key;
 			. as $m | any($r.samples[]; .metric == "nat" and .mode == $m))' "$R"
 fi
 check "every mode is ok or skipped with a reason" \
 	jq -e 'all(.modes[]; .status == "ok" or (.status == "skipped" and (.reason | length > 0)))' "$R"
 check "summary rows carry median/min/max and ratio" \
 	jq -e '(.summary | length > 0) and all(.summary[]; has("median") and has("min") and has("max") and has("ratio_vs_kbr"))' "$R"
+check "summary rows carry the ratios to the wire and the floor" \
+	jq -e 'all(.summary[]; has("ratio_vs_wire") and has("ratio_vs_floor"))' "$R"
+for m in wire floor; do
+	if jq -e --arg m "$m" '.modes[$m].status == "ok"' "$R" >/dev/null 2>&1; then
+		check "$m: samples for tcp and pps (lat too outside --quick)" \
+			jq -e --arg m "$m" '[.samples[] | select(.mode == $m) | .metric] | unique | . == ["pps", "tcp"] or . == ["lat", "pps", "tcp"]' "$R"
+		check "pps rows of the other modes have a ratio to $m" \
+			jq -e --arg m "$m" 'all(.summary[] | select(.metric == "pps" and .field == "pps"); .["ratio_vs_" + $m] != null)' "$R"
+	fi
+done
 check "targets are MET, MISSED or n/a" \
-	jq -e '(.targets | length == 5) and all(.targets[]; .status | test("^(MET|MISSED|n/a)"))' "$R"
+	jq -e '(.targets | length == 12) and all(.targets[]; .status | test("^(MET|MISSED|n/a)"))' "$R"
+check "the run's log has no progress lines (terminal only)" bash -c "! grep -q 'sample [0-9]* of [0-9]*' '$out/logs/run.log'"
 # The progress line's M: every planned sample was taken or noted (notes may add).
 planned=$(sed -n 's/.*samples planned: \([0-9]*\).*/\1/p' "$log" | head -1)
 taken=$(( $(wc -l <"$out/samples.jsonl" 2>/dev/null || echo 0) + $(wc -l <"$out/notes.jsonl" 2>/dev/null || echo 0) ))
@@ -59,7 +70,7 @@ if command -v gnuplot >/dev/null; then
 else
 	skip=$((skip + 1)); echo "skip - gnuplot not installed: plots not checked"
 fi
-check "no namespace left behind on the host" bash -c "! ip netns list 2>/dev/null | grep -Eq '^(kb|xt|xx|pr)[0-9]'"
+check "no namespace left behind on the host" bash -c "! ip netns list 2>/dev/null | grep -Eq '^(kb|xt|xx|wi|fl|pr)[0-9]'"
 (( fail == 0 )) && rm -rf "$out"
 (( skip > 0 )) || skip=""
 finish

@@ -108,19 +108,25 @@ cpu_busy_pct() {
 		t=y[2]-x[2]; if (t<=0) {print 0; exit} printf "%d", 100*(y[1]-x[1])/t}'
 }
 # Time spent here is logged to $OUT/idle_wait.log (seconds per call), and
-# each wait that timed out to $OUT/busy.log.
+# each wait that timed out to $OUT/busy.log. After two waits in a row that
+# timed out, the machine is busy with someone else's load, which waiting does
+# not end: the next waits give it 2 s only, until it is found idle again.
+IDLE_MISSES=0
 wait_idle() {
 	local max=${1:-10} t0 busy=0 s0
 	(( max > ${IDLE_CAP:-1000} )) && max=$IDLE_CAP
 	(( max > 0 )) || return 0
+	(( IDLE_MISSES >= 2 && max > 2 )) && max=2
 	t0=$SECONDS s0=$(now)
 	while (( SECONDS - t0 < max )); do
 		busy=$(cpu_busy_pct)
 		if (( busy < 10 )); then
+			IDLE_MISSES=0
 			[[ -n ${OUT:-} && -d $OUT ]] && fsub "$(now)" "$s0" >>"$OUT/idle_wait.log" && echo >>"$OUT/idle_wait.log"
 			return 0
 		fi
 	done
+	IDLE_MISSES=$((IDLE_MISSES + 1))
 	warn "machine still ${busy}% busy after ${max}s; continuing"
 	if [[ -n ${OUT:-} && -d $OUT ]]; then
 		echo "$(date -u +%H:%M:%S) ${busy}%" >>"$OUT/busy.log"

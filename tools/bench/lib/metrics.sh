@@ -6,7 +6,6 @@
 
 IPERF_PORT=5201
 SOCKPERF_PORT=11111
-DISCARD_PORT=9        # UDP port nothing listens on (pps/flood/fdb frames)
 UNKNOWN_MAC=02:00:00:00:ee:01  # never used by any namespace: flooded
 
 # if_counters NS -> "rx_packets tx_packets tx_dropped" of eth0 in NS
@@ -32,14 +31,31 @@ stop_pid() {
 	wait "$1" 2>/dev/null || true
 }
 
-# trafgen_cfg DA SA SRC_IP DST_IP [SA_DINC_MAX] -> trafgen packet config on stdout.
-# 60 bytes handed to the device = a 64-byte Ethernet frame with FCS:
-# 14 Ethernet + 20 IPv4 + 8 UDP + 18 payload.
+# 60 bytes handed to the device (a 64-byte frame on a wire, with its FCS) of a
+# local EtherType (0x88b5, IEEE 802 local experimental): not IP, so the sink's
+# stack drops each frame at once and answers nothing, in every mode alike.
+BENCH_ETHERTYPE=0x88b5
+
+# trafgen_cfg DA SA [SA_DINC_MAX] -> trafgen packet config on stdout: 14 bytes
+# of Ethernet header and 46 of zeros. With SA_DINC_MAX the source MAC counts
+# up through SA_DINC_MAX values (the FDB fill).
 trafgen_cfg() {
 	local sa="sa=$2"
-	[[ -n ${5:-} ]] && sa="sa=$2, sa=dinc(1, $5)"
-	printf '{ eth(da=%s, %s, type=0x0800), ipv4(sa=%s, da=%s, ttl=64), udp(sp=9999, dp=%s), fill(0x00, 18) }\n' \
-		"$1" "$sa" "$3" "$4" "$DISCARD_PORT"
+	[[ -n ${3:-} ]] && sa="sa=$2, sa=dinc(1, $3)"
+	printf '{ eth(da=%s, %s, type=%s), fill(0x00, 46) }\n' "$1" "$sa" "$BENCH_ETHERTYPE"
+}
+
+# quiet_sender NS : no IPv6 in the generator's namespace (every mode alike).
+# Its link-local autoconfiguration (DAD, MLD, router solicitations) sends a
+# few frames in the first seconds after the link comes up, from whichever CPU
+# runs the work. In XDP mode one of them can move the NAPI poll of the host
+# end (the consumer of veth's 256-frame ring) to the other CPU; trafgen then
+# outruns it, its socket's send buffer fills with frames waiting in the ring,
+# the non-blocking flush gets EAGAIN, and trafgen exits ("Flushing TX_RING
+# failed"): the "XDP stall" of docs/benchmarks.md.
+quiet_sender() {
+	ip netns exec "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+		net.ipv6.conf.default.disable_ipv6=1 >/dev/null 2>&1 || true
 }
 
 # trafgen_window TX_NS RX_NS CFG DURATION LOG
@@ -48,29 +64,53 @@ trafgen_cfg() {
 # eth0 (the rate) and offered frames (tx_packets + tx_dropped of TX_NS's eth0).
 # Loss is taken over the whole trafgen run (counters before start and after
 # stop), which avoids the skew of reading two namespaces' counters one after
-# the other. Prints "rx_pps offered_pps loss_fraction".
+# the other. Prints "rx_pps offered_pps loss_fraction exited", exited = 1 when
+# trafgen was gone before the window ended (then the figures mean nothing).
 trafgen_window() {
-	local tx=$1 rx=$2 cfg=$3 dur=$4 log=$5 pid pre_a pre_b a0 b0 a1 b1 post_a post_b t0 t1 el
+	local tx=$1 rx=$2 cfg=$3 dur=$4 log=$5 pid pre_a pre_b a0 b0 a1 b1 post_a post_b t0 t1 el exited=0
 	pre_b=$(if_counters "$rx"); pre_a=$(if_counters "$tx")
-	ip netns exec "$tx" taskset -c "$CPU_GEN" timeout -k 2 "$((dur + 15))" \
+	ip netns exec "$tx" taskset -c "$CPU_GEN" timeout -k 2 "$(awk -v d="$dur" 'BEGIN { printf "%d", d + 15 }')" \
 		trafgen -i "$cfg" -o eth0 -P 1 --no-sock-mem --notouch-irq -C >"$log" 2>&1 &
 	pid=$!
 	sleep "$RAMP"
 	t0=$(now); b0=$(if_counters "$rx"); a0=$(if_counters "$tx")
 	sleep "$dur"
 	t1=$(now); b1=$(if_counters "$rx"); a1=$(if_counters "$tx")
+	kill -0 "$pid" 2>/dev/null || exited=1
 	stop_pid "$pid"
 	sleep 0.1
 	post_b=$(if_counters "$rx"); post_a=$(if_counters "$tx")
 	el=$(fsub "$t1" "$t0")
-	awk -v el="$el" -v b0="$b0" -v b1="$b1" -v a0="$a0" -v a1="$a1" \
+	awk -v el="$el" -v b0="$b0" -v b1="$b1" -v a0="$a0" -v a1="$a1" -v ex="$exited" \
 		-v pb="$pre_b" -v pa="$pre_a" -v qb="$post_b" -v qa="$post_a" 'BEGIN {
 		split(b0, B0, " "); split(b1, B1, " "); split(a0, A0, " "); split(a1, A1, " ")
 		split(pb, PB, " "); split(pa, PA, " "); split(qb, QB, " "); split(qa, QA, " ")
 		rx = (B1[1] - B0[1]) / el; off = (A1[2] + A1[3] - A0[2] - A0[3]) / el
 		toff = QA[2] + QA[3] - PA[2] - PA[3]; trx = QB[1] - PB[1]
 		loss = (toff > 0) ? (toff - trx) / toff : 0; if (loss < 0) loss = 0
-		printf "%.1f %.1f %.6f\n", rx, off, loss }'
+		printf "%.1f %.1f %.6f %d\n", rx, off, loss, ex }'
+}
+
+# tg_measure TX_NS RX_NS CFG DURATION LOG : trafgen_window, tried again (3
+# tries in all) when trafgen exited before the window ended, since such a
+# window measured a dead generator, not the datapath. Sets TG_RX, TG_OFF,
+# TG_LOSS and TG_EXITS (early exits seen, each one retried; the samples
+# record it); returns 1 when all three tries ended that way (TG_WHY: trafgen's
+# last words).
+tg_measure() {
+	local i r exited log=$5
+	TG_EXITS=0 TG_WHY=""
+	for ((i = 1; i <= 3; i++)); do
+		(( i > 1 )) && log="${5%.log}-try$i.log"
+		r=$(trafgen_window "$1" "$2" "$3" "$4" "$log")
+		read -r TG_RX TG_OFF TG_LOSS exited <<<"$r"
+		(( exited )) || return 0
+		TG_EXITS=$((TG_EXITS + 1))
+		TG_WHY=$(grep -v -i 'socket memory' "$log" | grep . | tail -n 1 | cut -c1-160)
+		warn "trafgen in $1 exited before the window ended (${TG_WHY:-no message}); try $i of 3"
+		sleep 0.3
+	done
+	return 1
 }
 
 # --- 1. TCP throughput -------------------------------------------------------
@@ -99,18 +139,21 @@ m_tcp() {
 	done
 }
 
-# --- 2. 64-byte frame forwarding rate ------------------------------------------
+# --- 2. 60-byte frame forwarding rate ----------------------------------------
 m_pps() {
-	local mode=$1 round=$2 warm=$3 a b cfg r rx off loss
+	local mode=$1 round=$2 warm=$3 a b cfg
 	a=$(ns_name "$mode" 1) b=$(ns_name "$mode" 2)
 	cfg="$OUT/tmp/pps-$mode.cfg"
 	# destination MAC: the sink's eth0, already learned by the bridge (l2_pair)
-	trafgen_cfg "$(ns_mac "$b")" "$(ns_mac "$a")" "$(ns_ip 1)" "$(ns_ip 2)" >"$cfg"
-	r=$(trafgen_window "$a" "$b" "$cfg" "$PPS_DUR" "$OUT/raw/pps-$mode-r$round.log")
-	read -r rx off loss <<<"$r"
-	record_sample pps 64B "$mode" "$round" "$warm" pps="$rx" offered_pps="$off" \
-		lost_pps="$(awk -v o="$off" -v l="$loss" 'BEGIN{printf "%.1f", o * l}')" \
-		loss_pct="$(awk -v l="$loss" 'BEGIN{printf "%.4f", 100 * l}')"
+	trafgen_cfg "$(ns_mac "$b")" "$(ns_mac "$a")" >"$cfg"
+	if ! tg_measure "$a" "$b" "$cfg" "$PPS_DUR" "$OUT/raw/pps-$mode-r$round.log"; then
+		record_note pps 60B "$mode" "trafgen exited early in 3 tries (round $round): $TG_WHY"
+		return 0
+	fi
+	record_sample pps 60B "$mode" "$round" "$warm" pps="$TG_RX" offered_pps="$TG_OFF" \
+		ns_per_frame="$(awk -v r="$TG_RX" 'BEGIN { if (r > 0) printf "%.1f", 1e9 / r; else print "null" }')" \
+		lost_pps="$(awk -v o="$TG_OFF" -v l="$TG_LOSS" 'BEGIN{printf "%.1f", o * l}')" \
+		loss_pct="$(awk -v l="$TG_LOSS" 'BEGIN{printf "%.4f", 100 * l}')" gen_exits="$TG_EXITS"
 }
 
 # --- 3. latency ------------------------------------------------------------------
@@ -163,16 +206,18 @@ m_setup() {
 
 # --- 5a. flood scaling ------------------------------------------------------------
 # m_flood MODE ROUND WARMUP PORTS : topology with PORTS namespaces is up;
-# ns1 sends 64-byte frames to an unknown unicast MAC; counted at ns2.
+# ns1 sends 60-byte frames to an unknown unicast MAC; counted at ns2.
 m_flood() {
-	local mode=$1 round=$2 warm=$3 ports=$4 a b cfg r rx off
+	local mode=$1 round=$2 warm=$3 ports=$4 a b cfg
 	a=$(ns_name "$mode" 1) b=$(ns_name "$mode" 2)
 	cfg="$OUT/tmp/flood-$mode.cfg"
-	trafgen_cfg "$UNKNOWN_MAC" "$(ns_mac "$a")" "$(ns_ip 1)" "$(ns_ip 2)" >"$cfg"
-	r=$(trafgen_window "$a" "$b" "$cfg" "$SCALE_DUR" "$OUT/raw/flood-$mode-p$ports-r$round.log")
-	read -r rx off _ <<<"$r"
-	record_sample flood "ports=$ports" "$mode" "$round" "$warm" pps="$rx" offered_pps="$off" \
-		copies_pps="$(awk -v r="$rx" -v p="$ports" 'BEGIN{printf "%.1f", r*(p-1)}')"
+	trafgen_cfg "$UNKNOWN_MAC" "$(ns_mac "$a")" >"$cfg"
+	if ! tg_measure "$a" "$b" "$cfg" "$SCALE_DUR" "$OUT/raw/flood-$mode-p$ports-r$round.log"; then
+		record_note flood "ports=$ports" "$mode" "trafgen exited early in 3 tries (round $round): $TG_WHY"
+		return 0
+	fi
+	record_sample flood "ports=$ports" "$mode" "$round" "$warm" pps="$TG_RX" offered_pps="$TG_OFF" \
+		copies_pps="$(awk -v r="$TG_RX" -v p="$ports" 'BEGIN{printf "%.1f", r*(p-1)}')" gen_exits="$TG_EXITS"
 }
 
 # fdb_count MODE -> number of FDB entries the bridge reports, or "null"
@@ -192,23 +237,43 @@ fdb_count() {
 # m_fdb MODE ROUND WARMUP MACS : topology with 3 namespaces is up. ns3 sends
 # MACS frames with distinct source MACs (02:00:00:xx:xx:xx) addressed to its
 # own MAC, so the bridge learns them all (pointing at ns3's port) and drops
-# the frames. Then ns1 -> ns2 unicast 64-byte rate is measured as for pps.
+# the frames. Then ns1 -> ns2 unicast 60-byte rate is measured as for pps.
 m_fdb() {
-	local mode=$1 round=$2 warm=$3 macs=$4 a b c cfg fill r rx off loss entries rc=0
+	local mode=$1 round=$2 warm=$3 macs=$4 a b c cfg fill entries rc=0
 	a=$(ns_name "$mode" 1) b=$(ns_name "$mode" 2) c=$(ns_name "$mode" 3)
 	fill="$OUT/tmp/fill-$mode.cfg" cfg="$OUT/tmp/fdb-$mode.cfg"
-	trafgen_cfg "$(ns_mac "$c")" 02:00:00:00:00:00 "$(ns_ip 3)" "$(ns_ip 3)" "$macs" >"$fill"
+	trafgen_cfg "$(ns_mac "$c")" 02:00:00:00:00:00 "$macs" >"$fill"
 	ip netns exec "$c" taskset -c "$CPU_GEN" timeout -k 2 "$((macs / 50000 + 15))" \
 		trafgen -i "$fill" -o eth0 -P 1 --no-sock-mem --notouch-irq -C -n "$macs" -b "$FILL_RATE" \
 		>"$OUT/raw/fdbfill-$mode-m$macs-r$round.log" 2>&1 || rc=$?
 	(( rc == 0 )) || record_note fdb "macs=$macs" "$mode" "fill trafgen exited $rc"
 	sleep 0.2
 	entries=$(fdb_count "$mode")
-	trafgen_cfg "$(ns_mac "$b")" "$(ns_mac "$a")" "$(ns_ip 1)" "$(ns_ip 2)" >"$cfg"
-	r=$(trafgen_window "$a" "$b" "$cfg" "$SCALE_DUR" "$OUT/raw/fdb-$mode-m$macs-r$round.log")
-	read -r rx off loss <<<"$r"
-	record_sample fdb "macs=$macs" "$mode" "$round" "$warm" pps="$rx" offered_pps="$off" \
-		loss_pct="$(awk -v l="$loss" 'BEGIN{printf "%.4f", 100 * l}')" fdb_entries="$entries"
+	trafgen_cfg "$(ns_mac "$b")" "$(ns_mac "$a")" >"$cfg"
+	if ! tg_measure "$a" "$b" "$cfg" "$SCALE_DUR" "$OUT/raw/fdb-$mode-m$macs-r$round.log"; then
+		record_note fdb "macs=$macs" "$mode" "trafgen exited early in 3 tries (round $round): $TG_WHY"
+		return 0
+	fi
+	record_sample fdb "macs=$macs" "$mode" "$round" "$warm" pps="$TG_RX" offered_pps="$TG_OFF" \
+		loss_pct="$(awk -v l="$TG_LOSS" 'BEGIN{printf "%.4f", 100 * l}')" fdb_entries="$entries" \
+		gen_exits="$TG_EXITS"
+}
+
+# --- 5c. known unicast vs ports on the bridge ---------------------------------------
+# m_ports MODE ROUND WARMUP NS : topology with NS namespaces is up (NS + 1
+# bridge ports with the gateway); ns1 -> ns2 known-unicast 60-byte rate, as
+# for pps, over PPS_DUR seconds.
+m_ports() {
+	local mode=$1 round=$2 warm=$3 n=$4 a b cfg
+	a=$(ns_name "$mode" 1) b=$(ns_name "$mode" 2)
+	cfg="$OUT/tmp/ports-$mode.cfg"
+	trafgen_cfg "$(ns_mac "$b")" "$(ns_mac "$a")" >"$cfg"
+	if ! tg_measure "$a" "$b" "$cfg" "$PPS_DUR" "$OUT/raw/ports-$mode-n$n-r$round.log"; then
+		record_note ports "ns=$n" "$mode" "trafgen exited early in 3 tries (round $round): $TG_WHY"
+		return 0
+	fi
+	record_sample ports "ns=$n" "$mode" "$round" "$warm" pps="$TG_RX" offered_pps="$TG_OFF" \
+		loss_pct="$(awk -v l="$TG_LOSS" 'BEGIN{printf "%.4f", 100 * l}')" gen_exits="$TG_EXITS"
 }
 
 # --- 6. TCP to the outside through NAT --------------------------------------------
@@ -271,7 +336,7 @@ m_nat() {
 
 # --- perf profile ---------------------------------------------------------------------
 # m_profile MODE : 2-namespace topology is up. perf record -a -g during a
-# 1-stream TCP run and during a 64-byte pps run; saves perf report top lists.
+# 1-stream TCP run and during a 60-byte pps run; saves perf report top lists.
 perf_top() { # DATA OUTFILE
 	local strip='s/[[:space:]]+-[[:space:]]+-[[:space:]]*$//'
 	{
@@ -305,7 +370,7 @@ m_profile() {
 	perf_top "$d/$mode-tcp.perf.data" "$d/$mode-tcp.txt"
 	# pps
 	cfg="$OUT/tmp/prof-$mode.cfg"
-	trafgen_cfg "$(ns_mac "$b")" "$(ns_mac "$a")" "$(ns_ip 1)" "$(ns_ip 2)" >"$cfg"
+	trafgen_cfg "$(ns_mac "$b")" "$(ns_mac "$a")" >"$cfg"
 	ip netns exec "$a" taskset -c "$CPU_GEN" timeout -k 2 "$((PROF_DUR + 20))" \
 		trafgen -i "$cfg" -o eth0 -P 1 --no-sock-mem --notouch-irq -C >"$d/$mode-pps.trafgen.log" 2>&1 &
 	tpid=$!

@@ -3,12 +3,19 @@
 #   kbr      Linux bridge built by kbr-lab.sh (classic ip(8) lab)
 #   xbr-tc   xbr -b BR up --mode tc
 #   xbr-xdp  xbr -b BR up --mode xdp
+#   wire     the two namespaces joined by ONE veth pair, no bridge at all: the
+#            limit of any bridge built on veth (pair metrics only)
+#   floor    a veth pair per namespace whose host end's tc ingress program is a
+#            single bpf_redirect_peer() to the other port (floor.bpf.c): the
+#            limit of xbr's tc design (pair metrics only)
 # Every mode gets the same addressing: namespace i has 172.16.(10+i/250).(i%250+1)/16,
-# gateway 172.16.1.254 on the host side.
+# gateway 172.16.1.254 on the host side (kbr, xbr-*; wire and floor have none).
 
 BENCH_SUBNET=172.16.0.0/16
 BENCH_GW=172.16.1.254
-MODES_ALL=(kbr xbr-tc xbr-xdp)
+MODES_ALL=(kbr xbr-tc xbr-xdp wire floor)
+# Modes that only build the 2-namespace lab of the pair metrics (tcp, pps, lat).
+pair_only() { [[ $1 == wire || $1 == floor ]]; }
 declare -gA MODE_STATUS=() MODE_REASON=() MODE_NOTE=()
 # Arguments selecting the datapath, per mode (decided by probe_modes).
 declare -gA MODE_ARGS=([xbr-tc]="--mode tc" [xbr-xdp]="--mode xdp")
@@ -25,6 +32,8 @@ mode_bridge() {
 	kbr) echo kb ;;
 	xbr-tc) echo xt ;;
 	xbr-xdp) echo xx ;;
+	wire) echo wi ;;
+	floor) echo fl ;;
 	*) die "unknown mode $1" ;;
 	esac
 }
@@ -47,7 +56,51 @@ topo_up() {
 	kbr) "${TOPO_RUN[@]}" "$BENCH_DIR/kbr-lab.sh" -b "$br" up --gateway "$BENCH_GW/16" $(ns_specs "$mode" "$n") ;;
 	xbr-*) "${TOPO_RUN[@]}" "$XBR" -b "$br" up --subnet "$BENCH_SUBNET" --gateway "$BENCH_GW" \
 		"${XBR_BASE_ARGS[@]}" ${MODE_ARGS[$mode]} "${TOPO_XBR_EXTRA[@]}" $(ns_specs "$mode" "$n") ;;
+	wire) (( n == 2 )) && wire_up ;;
+	floor) (( n == 2 )) && floor_up ;;
 	esac >>"$OUT/logs/topo.log" 2>&1
+}
+
+# ns_up NS I : namespace NS exists with eth0; give it lo, the address of
+# namespace I and bring eth0 up (wire and floor labs).
+ns_up() {
+	ip -n "$1" link set lo up &&
+		ip -n "$1" addr add "$(ns_ip "$2")/16" dev eth0 &&
+		ip -n "$1" link set eth0 up
+}
+
+# wire: wi1 eth0 <-> wi2 eth0, one veth pair, default offloads.
+wire_up() {
+	ip netns add wi1 && ip netns add wi2 &&
+		ip link add eth0 netns wi1 type veth peer name eth0 netns wi2 &&
+		ns_up wi1 1 && ns_up wi2 2
+}
+
+# floor_obj IFINDEX -> path of floor.bpf.c compiled to redirect to IFINDEX
+# (built once per ifindex into $OUT/tmp).
+floor_obj() {
+	local o="$OUT/tmp/floor-$1.o" arch
+	if [[ ! -s $o ]]; then
+		arch=$(${CC:-gcc} -dumpmachine 2>/dev/null || echo "$(uname -m)-linux-gnu")
+		"${CLANG:-clang}" -O2 -g -target bpf -Wall -I"/usr/include/$arch" \
+			-DFLOOR_PEER_IFINDEX="$1" -c "$BENCH_DIR/floor.bpf.c" -o "$o.tmp" && mv "$o.tmp" "$o" || return 1
+	fi
+	echo "$o"
+}
+
+# floor: per namespace flI a veth pair fl-pI (host) / eth0 (flI), default
+# offloads; fl-pI's tc ingress redirects every frame to the peer of the other.
+floor_up() {
+	local i o
+	for i in 1 2; do
+		ip netns add "fl$i" && ip link add "fl-p$i" type veth peer name eth0 netns "fl$i" &&
+			ip link set "fl-p$i" up && ns_up "fl$i" "$i" || return 1
+	done
+	for i in 1 2; do
+		o=$(floor_obj "$(cat "/sys/class/net/fl-p$((3 - i))/ifindex")") &&
+			tc qdisc add dev "fl-p$i" clsact &&
+			tc filter add dev "fl-p$i" ingress bpf direct-action obj "$o" sec tc || return 1
+	done
 }
 
 topo_down() {
@@ -56,6 +109,12 @@ topo_down() {
 	case $mode in
 	kbr) "${TOPO_RUN[@]}" "$BENCH_DIR/kbr-lab.sh" -b "$br" down ;;
 	xbr-*) "${TOPO_RUN[@]}" "$XBR" -b "$br" down ;;
+	wire | floor) # the veth pairs go with the namespaces
+		local ns rc=0
+		for ns in "${br}1" "${br}2"; do
+			if ip netns list | grep -q "^$ns\b"; then ip netns del "$ns" || rc=1; fi
+		done
+		return $rc ;;
 	esac >>"$OUT/logs/topo.log" 2>&1
 }
 
@@ -90,7 +149,8 @@ l2_pair() {
 	l2_check "$a" "$b" "$(ns_ip "$3")" && l2_check "$b" "$a" "$(ns_ip "$2")"
 }
 
-# probe_modes : decide which modes run. kbr always; xbr modes only if the
+# probe_modes : decide which modes run. kbr and wire always; floor if tc is
+# there and floor.bpf.c compiles; xbr modes only if the
 # binary exists and `xbr up --mode M` succeeds in a scratch network namespace
 # and two namespaces then reach each other. Fills MODE_STATUS / MODE_REASON.
 # An xbr that does not know --mode yet is used without it for xbr-tc (its
@@ -104,7 +164,16 @@ probe_modes() {
 	for m in "${MODES[@]}"; do
 		MODE_NOTE[$m]=""
 		case $m in
-		kbr) MODE_STATUS[$m]=ok; MODE_REASON[$m]="" ;;
+		kbr | wire) MODE_STATUS[$m]=ok; MODE_REASON[$m]="" ;;
+		floor)
+			MODE_STATUS[$m]=ok; MODE_REASON[$m]=""
+			if ! command -v tc >/dev/null; then
+				MODE_STATUS[$m]=skipped; MODE_REASON[$m]="tc (iproute2) not installed"
+			elif ! floor_obj 1 >/dev/null 2>"$OUT/logs/floor-build.log"; then
+				MODE_STATUS[$m]=skipped
+				MODE_REASON[$m]="cannot compile tools/bench/floor.bpf.c: $(grep -m1 -i error "$OUT/logs/floor-build.log" | cut -c1-200)"
+			fi
+			;;
 		xbr-*)
 			if [[ ! -x $XBR ]]; then
 				MODE_STATUS[$m]=skipped; MODE_REASON[$m]="xbr binary not found at $XBR"
