@@ -32,7 +32,7 @@ diff -u "$T_TMP/syn" "$T_TMP/man.syn" >"$T_TMP/syn.diff" ||
 "$XBR" -j help >"$T_TMP/table.json" || t_fail "xbr -j help failed"
 ncmd=0 nopt=0
 while IFS=$'\t' read -r path names; do
-	sec=$(section ".SS xbr $path")
+	sec=$(section ".SS xbr $(esc "$path")")
 	[ -n "$sec" ] || t_fail "no section \".SS xbr $path\" in docs/xbr.8"
 	for n in $names; do
 		grep -qF -- "$(esc "$n")" <<<"$sec" || t_fail "section \"xbr $path\" does not describe \"$n\""
