@@ -33,6 +33,10 @@ struct flood_ctx {
 	const struct xbr_port *in;
 	__u32 len;
 	__u32 sent;
+	/* The frame is unicast: the gateway port takes it only when it is for
+	 * the host itself (xbr_flood_to_gateway()); @dst is its destination. */
+	__u32 ucast;
+	__u8 dst[ETH_ALEN];
 	/* The last port found that may receive the flood: it gets the original
 	 * frame once the loop is done (no clone), the others a clone each.
 	 * Never an uplink: those take a clone per peer, with its tunnel key. */
@@ -63,6 +67,13 @@ static long flood_one(__u32 slot, struct flood_ctx *fc)
 	if (!fe->ifindex || fe->ifindex == fc->in->ifindex ||
 	    !xbr_may_flood(fc->in->flags, fe->flags))
 		return 0;
+	if ((fe->flags & XBR_PORT_F_GATEWAY) && fc->ucast) {
+		__u32 ifindex = fe->ifindex;
+		struct xbr_port *gw = bpf_map_lookup_elem(&xbr_ports, &ifindex);
+
+		if (!gw || !xbr_flood_to_gateway(fc->dst, gw->mac))
+			return 0;
+	}
 	if (fe->flags & XBR_PORT_F_TUNNEL) { /* an uplink: a copy per peer */
 		fc->sent += xbr_tunnel_flood(fc->skb, fc->in, fe->ifindex, fc->len);
 		return 0;
@@ -151,7 +162,15 @@ int xbr_tc_ingress(struct __sk_buff *skb)
 		return tc_reply(skb, r.in, r.ans.port, r.ans.nd, len);
 	if (verdict == XBR_V_FLOOD) {
 		struct flood_ctx fc = { .skb = skb, .in = r.in, .len = len };
+		struct ethhdr *eth = data; /* xbr_ingress() checked its length */
 		__u32 n = r.cfg->nports;
+
+		if ((void *)(eth + 1) > data_end)
+			return TC_ACT_SHOT;
+		if (!(eth->h_dest[0] & 1)) {
+			fc.ucast = 1;
+			__builtin_memcpy(fc.dst, eth->h_dest, ETH_ALEN);
+		}
 
 		if (n > XBR_MAX_PORTS)
 			n = XBR_MAX_PORTS;

@@ -103,6 +103,27 @@ static __always_inline int xbr_xdp_to_tc(const struct xbr_port *in, __u32 len, i
 }
 
 /*
+ * xdp_mark_ucast_flood - mark a flood of a unicast frame in its metadata
+ * (XBR_XDP_META_UFLOOD, 4 bytes before the frame), which every broadcast copy
+ * carries: the gateway port's egress program (xbr_xdp_egress) leaves its copy
+ * out unless the frame is for the host (xbr_flood_to_gateway()). tc applies
+ * the same rule in its flood loop. A frame without room for it (never on
+ * veth, which gives 256 bytes of headroom) reaches the gateway as before.
+ */
+static __always_inline void xdp_mark_ucast_flood(struct xdp_md *ctx)
+{
+	void *data, *meta;
+
+	if (bpf_xdp_adjust_meta(ctx, -(int)sizeof(__u32)))
+		return;
+	data = (void *)(long)ctx->data;
+	meta = (void *)(long)ctx->data_meta;
+	if (meta + sizeof(__u32) > data)
+		return;
+	*(__u32 *)meta = XBR_XDP_META_UFLOOD;
+}
+
+/*
  * xdp_reply - write the answer for the station of port @p over the request
  * (lib/neigh.h) and send it back out of the ingress port @in. Not XDP_TX: a
  * veth flushes an XDP_TX only into a peer that runs an XDP program itself
@@ -171,6 +192,9 @@ int xbr_xdp_ingress(struct xdp_md *ctx)
 	if (verdict == XBR_V_FLOOD) {
 		if (r.cfg->npeers) /* copies for VXLAN peers: tc makes them */
 			return xbr_xdp_to_tc(r.in, (__u32)(data_end - data), verdict, 0);
+		if ((void *)((struct ethhdr *)data + 1) <= data_end &&
+		    !(((struct ethhdr *)data)->h_dest[0] & 1))
+			xdp_mark_ucast_flood(ctx); /* packet pointers are stale from here */
 		if (r.in->flags & XBR_PORT_F_ISOLATED) {
 			trace(XBR_V_FLOOD, 0, XBR_XDP_FLOOD_ISO, XBR_DROP_NONE);
 			return (int)bpf_redirect_map(&xbr_xdp_flood_iso, 0,
@@ -190,16 +214,26 @@ int xbr_xdp_ingress(struct xdp_md *ctx)
 /*
  * xbr_xdp_egress - devmap program: runs for each frame (and each broadcast
  * copy) about to leave through a port, and counts it as that port's tx.
- * Returns XDP_PASS (send it) always.
+ * Returns XDP_PASS (send it), or XDP_DROP for the gateway port's copy of a
+ * flooded unicast frame that is not for the host (xdp_mark_ucast_flood()).
  */
 SEC("xdp/devmap")
 int xbr_xdp_egress(struct xdp_md *ctx)
 {
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	void *meta = (void *)(long)ctx->data_meta;
 	__u32 ifindex = ctx->egress_ifindex;
-	__u32 len = (__u32)(ctx->data_end - ctx->data);
+	__u32 len = (__u32)(data_end - data);
 	struct xbr_port *p = bpf_map_lookup_elem(&xbr_ports, &ifindex);
+	struct ethhdr *eth = data;
 
-	if (p)
-		xbr_count_tx(p->idx, len);
+	if (!p)
+		return XDP_PASS;
+	if ((p->flags & XBR_PORT_F_GATEWAY) && meta + sizeof(__u32) <= data &&
+	    *(__u32 *)meta == XBR_XDP_META_UFLOOD && (void *)(eth + 1) <= data_end &&
+	    !xbr_flood_to_gateway(eth->h_dest, p->mac))
+		return XDP_DROP;
+	xbr_count_tx(p->idx, len);
 	return XDP_PASS;
 }

@@ -332,6 +332,9 @@ struct xbr_dp_saved {
  * XBR_XDP_TO_TC: none, the frame was handed to tc (it needs an uplink). */
 enum { XBR_XDP_FLOOD_ALL = 1, XBR_XDP_FLOOD_ISO = 2, XBR_XDP_TO_TC = 3 };
 
+/* XDP metadata of a flooded unicast frame (bpf/xbr_xdp.bpf.c). */
+#define XBR_XDP_META_UFLOOD 0x78627566u /* "xbuf" */
+
 /* The XDP program's last decision, recorded only for tests (xbr_xdp_trace). */
 struct xbr_xdp_decision {
 	__u32 verdict; /* enum xbr_verdict */

@@ -107,6 +107,23 @@ XBR_RULE int xbr_may_flood(__u32 in_flags, __u32 out_flags)
 }
 
 /*
+ * xbr_flood_to_gateway - does a flood of a frame for @dst leave through the
+ * gateway port, whose host-side interface has the MAC @gw_mac? As the kernel
+ * bridge passes a flood up to its own device (br_handle_frame_finish()):
+ * broadcast and multicast always, an unknown unicast only when it is for the
+ * host itself (its entry gone). A unicast for another MAC would only be
+ * copied, queued and dropped by the host's stack (PACKET_OTHERHOST). (A
+ * promiscuous bridge device gets those too in the kernel; xbr has none.)
+ */
+XBR_RULE int xbr_flood_to_gateway(const __u8 *dst, const __u8 *gw_mac)
+{
+	if (dst[0] & 1)
+		return 1;
+	return !((dst[0] ^ gw_mac[0]) | (dst[1] ^ gw_mac[1]) | (dst[2] ^ gw_mac[2]) |
+		 (dst[3] ^ gw_mac[3]) | (dst[4] ^ gw_mac[4]) | (dst[5] ^ gw_mac[5]));
+}
+
+/*
  * xbr_may_unicast - may a known unicast from a port with @in_flags go out of
  * a port with @out_flags? Not between two isolated ports.
  */

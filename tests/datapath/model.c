@@ -362,6 +362,10 @@ void model_frame(struct model *m, uint64_t now, uint32_t in_ifindex, const uint8
 			continue;
 		if ((q->flags & XBR_PORT_F_ISOLATED) && (in->flags & XBR_PORT_F_ISOLATED))
 			continue;
+		/* The host behind the gateway port gets broadcast, multicast
+		 * and unicast for its own MAC; not someone else's unicast. */
+		if ((q->flags & XBR_PORT_F_GATEWAY) && !(frame[0] & 1) && memcmp(frame, q->mac, 6))
+			continue;
 		d->flood[d->nflood++] = q->ifindex;
 	}
 }

@@ -72,6 +72,8 @@ uint32_t mrun_port_flags(struct rng *r, int spoof_pct, uint32_t *max_learned)
 		f |= XBR_PORT_F_SPOOFCHK;
 	if (pct(r, 60))
 		f |= XBR_PORT_F_NEIGH_SUPPRESS;
+	if (pct(r, 15))
+		f |= XBR_PORT_F_GATEWAY;
 	*max_learned = pct(r, 70) ? 0 : 1 + (uint32_t)below(r, 6);
 	return f;
 }
@@ -82,11 +84,11 @@ const char *mrun_flags_str(uint32_t f)
 	static int n;
 	char *b = buf[n++ & 3];
 
-	snprintf(b, 32, "%s%s%s%s%s%s%s%s", f & XBR_PORT_F_LEARNING ? "L" : "-",
+	snprintf(b, 32, "%s%s%s%s%s%s%s%s%s", f & XBR_PORT_F_LEARNING ? "L" : "-",
 		 f & XBR_PORT_F_FLOOD ? "F" : "-", f & XBR_PORT_F_ISOLATED ? "I" : "-",
 		 f & XBR_PORT_F_HAIRPIN ? "H" : "-", f & XBR_PORT_F_LOCKED ? "K" : "-",
 		 f & XBR_PORT_F_PEER ? "P" : "-", f & XBR_PORT_F_SPOOFCHK ? "S" : "-",
-		 f & XBR_PORT_F_NEIGH_SUPPRESS ? "N" : "-");
+		 f & XBR_PORT_F_NEIGH_SUPPRESS ? "N" : "-", f & XBR_PORT_F_GATEWAY ? "G" : "-");
 	return b;
 }
 
