@@ -432,15 +432,22 @@ int br_down(struct xbr_bridge *br)
 		br->map[XBR_M_PORTS] = pin_get(br, "xbr_ports");
 	/* Layout 1's port record is a prefix of this one's (kind 0: station). */
 	if (br->map[XBR_M_PORTS] >= 0 && port_list(br, &v, &n) == 0) {
-		for (i = 0; i < n; i++) {
-			xbr_progress("down: namespace", i + 1, n);
+		const char **names = calloc(n ? n : 1, sizeof(*names));
+
+		for (i = 0; names && i < n; i++)
 			if (v[i].kind == XBR_KIND_STATION && v[i].name[0])
-				netns_delete(v[i].name);
-		}
+				names[i] = v[i].name;
+		if (names)
+			netns_delete_many(names, n, "down: namespace");
+		else /* no memory for the list: one at a time */
+			for (i = 0; i < n; i++)
+				if (v[i].kind == XBR_KIND_STATION && v[i].name[0])
+					netns_delete(v[i].name);
+		free(names);
 	}
 	nwait = down_scan(br, c);
-	for (i = 0; i < c->n; i++)
-		if (c->ns[i][0])
+	for (i = 0; i < c->n; i++) /* named by an alias only (a crash before the record) */
+		if (c->ns[i][0] && netns_exists(c->ns[i]))
 			netns_delete(c->ns[i]);
 
 	/* 2. Wait (bounded) for the host-side ends to go with their namespaces. */
@@ -452,8 +459,13 @@ int br_down(struct xbr_bridge *br)
 
 	/* 3. Whatever is left (the gateway, attached ports, a crash between
 	 * steps): removed one by one, as each kind says. */
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		/* A station whose namespace is gone went with it; a link of one
+		 * that stayed behind is in the scan below. */
+		if (v[i].kind == XBR_KIND_STATION && v[i].name[0] && !netns_exists(v[i].name))
+			continue;
 		teardown_kind(br, v[i].kind, v[i].name, v[i].ifname);
+	}
 	down_scan(br, c);
 	for (i = 0; i < c->n; i++)
 		teardown_kind(br, c->kind[i], c->ns[i], c->names[i]);

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
@@ -166,4 +167,43 @@ int netns_delete(const char *name)
 	if (unlink(path) < 0 && errno != ENOENT)
 		return -errno;
 	return 0;
+}
+
+#define NETNS_DEL_WORKERS 8
+
+struct netns_del {
+	const char *const *names;
+	size_t n;
+	size_t next; /* taken with __atomic_fetch_add */
+};
+
+static void *netns_del_worker(void *arg)
+{
+	struct netns_del *d = arg;
+	size_t i;
+
+	while ((i = __atomic_fetch_add(&d->next, 1, __ATOMIC_RELAXED)) < d->n)
+		if (d->names[i])
+			netns_delete(d->names[i]);
+	return NULL;
+}
+
+void netns_delete_many(const char *const *names, size_t n, const char *progress)
+{
+	struct netns_del d = { .names = names, .n = n };
+	pthread_t tid[NETNS_DEL_WORKERS];
+	size_t nw = 0, i;
+
+	/* A handful of names: not worth a thread. */
+	while (n > 16 && nw < NETNS_DEL_WORKERS && pthread_create(&tid[nw], NULL, netns_del_worker, &d) == 0)
+		nw++;
+	/* This thread takes names too, and says how far they are. */
+	while ((i = __atomic_fetch_add(&d.next, 1, __ATOMIC_RELAXED)) < n) {
+		if (names[i])
+			netns_delete(names[i]);
+		if (progress)
+			xbr_progress(progress, i + 1, n);
+	}
+	for (i = 0; i < nw; i++)
+		pthread_join(tid[i], NULL);
 }

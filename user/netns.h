@@ -21,6 +21,15 @@ int netns_open(const char *name);
 int netns_exists(const char *name);
 /* Unmount and remove @name; 0 also when it does not exist. */
 int netns_delete(const char *name);
+/*
+ * netns_delete(), for the @n names @names (NULL entries skipped), by a few
+ * threads at once: every unmount waits for an RCU grace period
+ * (namespace_unlock()), which concurrent unmounts share, so 1,000 take a
+ * fraction of the time one after the other. @progress: label for
+ * xbr_progress(), or NULL. Failures are ignored here: what is left is
+ * found and named by the caller.
+ */
+void netns_delete_many(const char *const *names, size_t n, const char *progress);
 
 /*
  * Run @fn(@arg) with the calling thread inside the network namespace @nsfd
