@@ -188,6 +188,8 @@ m_setup() {
 	local mode=$1 round=$2 warm=$3 n=$4 t0 t1 t2 got rc=0 br
 	br=$(mode_bridge "$mode")
 	local -a TOPO_RUN=(taskset -c "$CPU_GEN")
+	local links i
+	links=$(ip -o link show | wc -l)
 	t0=$(now)
 	topo_up "$mode" "$n" || rc=$?
 	t1=$(now)
@@ -201,6 +203,14 @@ m_setup() {
 	t2=$(now)
 	got=$(ip netns list | grep -c "^${br}[0-9]" || true)
 	(( rc == 0 && got == 0 )) || record_note setup "N=$n" "$mode" "down left $got namespaces (exit $rc)"
+	# The next sample starts on a clean machine: the script's `ip netns del`
+	# returns before the kernel has destroyed the namespaces and their veth
+	# pairs (xbr's down waits for it), and that work, holding the RTNL lock,
+	# would slow whichever `up` comes next. Not timed (at most 60 s).
+	for ((i = 0; i < 600; i++)); do
+		(( $(ip -o link show | wc -l) <= links )) && break
+		sleep 0.1
+	done
 	record_sample setup "N=$n" "$mode" "$round" "$warm" up_s="$(fsub "$t1" "$t0")" down_s="$(fsub "$t2" "$t1")"
 }
 
