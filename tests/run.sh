@@ -17,7 +17,8 @@
 # Environment:
 #   BUILD=dir         build directory (default build)
 #   XBR=path          binary under test (default $BUILD/xbr)
-#   TEST_TIMEOUT=s    per-test limit in seconds (default 120)
+#   TEST_TIMEOUT=s    per-test limit in seconds (default 120; a test may ask
+#                     for more with a line "# test-timeout: SECONDS")
 #   BENCH_TIMEOUT=s   limit for the bench smoke test (default 600)
 #   TEST_LOG_LINES=n  lines of log shown under a failure (default 20)
 #   XBR_MODES=list    datapath modes the integration tests run in (default
@@ -140,7 +141,7 @@ reason_of() { # KIND NAME LOG RC
 }
 
 run_one() { # KIND PATH
-	local kind=$1 path=$2 name limit rc t0 t1 secs status reason log mode=tc
+	local kind=$1 path=$2 name limit rc t0 t1 t secs status reason log mode=tc
 	name=${path##*/}
 	name=${name%.sh}
 	case $kind in integration:*) mode=${kind#integration:} ;; esac
@@ -148,6 +149,11 @@ run_one() { # KIND PATH
 	log=$LOGDIR/$name.log
 	limit=$TEST_TIMEOUT
 	[ "$kind" = bench ] && limit=$BENCH_TIMEOUT
+	# A test that needs longer says so in a line "# test-timeout: SECONDS".
+	case $kind in integration:* | build)
+		t=$(sed -n 's/^# test-timeout: \([0-9][0-9]*\)$/\1/p' "$path" | head -1)
+		[ -n "$t" ] && [ "$t" -gt "$limit" ] && limit=$t ;;
+	esac
 	t0=$(date +%s%N)
 	case $kind in
 	unit | datapath) timeout -k 10 "$limit" "${LINEBUF[@]}" "$path" </dev/null >"$log" 2>&1 ;;

@@ -20,8 +20,7 @@
 #   --port-sizes L     namespaces on the bridge for the known-unicast run
 #                      (default: 2,4095: with the gateway, 4,096 ports)
 #   --big-modes L      modes that build the bridges of 500+ namespaces of the
-#                      ports run (default: kbr,xbr-tc; xbr up --mode xdp of
-#                      4,095 namespaces takes ~15 min here)
+#                      ports run (default: kbr,xbr-tc,xbr-xdp)
 #   --tcp-streams L    iperf3 parallel streams          (default: 1,4)
 #   --duration S       measured seconds per tcp/pps/lat/ports sample (default: 2)
 #   --big-reps N       repetitions for setup sizes >= 500 (default: 3, to keep
@@ -62,7 +61,7 @@ METRICS_CSV=tcp,pps,lat,setup,flood,fdb,ports,nat,vxlan
 MODES_CSV=kbr,xbr-tc,xbr-xdp,wire,floor
 REPS=5 WARMUP=1 QUICK=0 PROFILE=0 PLOTS=1 OUT="" PLAN_ONLY=0
 SETUP_CSV=1,10,100,1000 FLOOD_CSV=2,8,32,128 FDB_CSV=10,100000 STREAMS_CSV=1,4 PORTS_CSV=2,4095
-BIG_MODES_CSV=kbr,xbr-tc
+BIG_MODES_CSV=kbr,xbr-tc,xbr-xdp
 DUR=2 CPUS_CSV=0,1 BIG_REPS=3 SCALED_REPS=3 WAIT_QUIET=0
 declare -A SET=()
 
