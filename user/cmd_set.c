@@ -26,37 +26,49 @@ static int set_ageing(struct xbr_bridge *br, const char *val)
 	return err;
 }
 
-/* icc off: every namespace port isolated (Docker's icc=false); on: none. */
-static int set_icc(struct xbr_bridge *br, const char *val)
+/*
+ * An on|off setting kept as a bridge flag (@cfg_flag, set when the value is
+ * @cfg_on) and carried out as a flag on every port but those with @skip
+ * (@port_flag, set when the value is @port_on).
+ */
+static int set_onoff_ports(struct xbr_bridge *br, const char *key, const char *val,
+			   __u16 cfg_flag, int cfg_on, __u32 port_flag, int port_on, __u32 skip)
 {
 	struct xbr_port *ports = NULL;
 	size_t n = 0, i;
 	int on = xbr_parse_onoff(val), err;
 
 	if (on < 0) {
-		pr_warn("icc \"%s\": not on or off", val);
+		pr_warn("%s \"%s\": not on or off", key, val);
 		return -EINVAL;
 	}
-	if (on)
-		br->cfg.flags &= (__u16)~XBR_CFG_F_NO_ICC;
+	if (on == cfg_on)
+		br->cfg.flags |= cfg_flag;
 	else
-		br->cfg.flags |= XBR_CFG_F_NO_ICC;
+		br->cfg.flags &= (__u16)~cfg_flag;
 	err = br_config_write(br);
 	if (!err)
 		err = br_ports(br, &ports, &n);
 	for (i = 0; !err && i < n; i++) {
-		if (ports[i].flags & XBR_PORT_F_GATEWAY)
+		if (ports[i].flags & skip)
 			continue;
-		if (on)
-			ports[i].flags &= ~(__u32)XBR_PORT_F_ISOLATED;
+		if (on == port_on)
+			ports[i].flags |= port_flag;
 		else
-			ports[i].flags |= XBR_PORT_F_ISOLATED;
+			ports[i].flags &= ~port_flag;
 		err = br_port_update(br, &ports[i]);
 	}
 	if (err)
-		pr_warn("bridge \"%s\": cannot set icc: %s", br->name, strerror(-err));
+		pr_warn("bridge \"%s\": cannot set %s: %s", br->name, key, strerror(-err));
 	free(ports);
 	return err;
+}
+
+/* icc off: every namespace port isolated (Docker's icc=false); on: none. */
+static int set_icc(struct xbr_bridge *br, const char *val)
+{
+	return set_onoff_ports(br, "icc", val, XBR_CFG_F_NO_ICC, 0, XBR_PORT_F_ISOLATED, 0,
+			       XBR_PORT_F_GATEWAY);
 }
 
 /* A setting that changed: "bridge B KEY NOW (was OLD)", or that as JSON. */
@@ -78,37 +90,12 @@ static void print_change(const struct xbr_bridge *br, const char *key, const cha
 	json_finish(&j);
 }
 
-/* neigh-suppress on|off: the bridge default for new ports, and every port now. */
+/* neigh-suppress on|off: the bridge default for new ports, and every port
+ * now but uplinks (their stations are answered by their own hosts). */
 static int set_neigh_suppress(struct xbr_bridge *br, const char *val)
 {
-	struct xbr_port *ports = NULL;
-	size_t n = 0, i;
-	int on = xbr_parse_onoff(val), err;
-
-	if (on < 0) {
-		pr_warn("neigh-suppress \"%s\": not on or off", val);
-		return -EINVAL;
-	}
-	if (on)
-		br->cfg.flags |= XBR_CFG_F_NEIGH_SUPPRESS;
-	else
-		br->cfg.flags &= (__u16)~XBR_CFG_F_NEIGH_SUPPRESS;
-	err = br_config_write(br);
-	if (!err)
-		err = br_ports(br, &ports, &n);
-	for (i = 0; !err && i < n; i++) {
-		if (ports[i].kind == XBR_KIND_UPLINK)
-			continue; /* answered by their own hosts */
-		if (on)
-			ports[i].flags |= XBR_PORT_F_NEIGH_SUPPRESS;
-		else
-			ports[i].flags &= ~(__u32)XBR_PORT_F_NEIGH_SUPPRESS;
-		err = br_port_update(br, &ports[i]);
-	}
-	if (err)
-		pr_warn("bridge \"%s\": cannot set neigh-suppress: %s", br->name, strerror(-err));
-	free(ports);
-	return err;
+	return set_onoff_ports(br, "neigh-suppress", val, XBR_CFG_F_NEIGH_SUPPRESS, 1,
+			       XBR_PORT_F_NEIGH_SUPPRESS, 1, XBR_PORT_F_TUNNEL);
 }
 
 /* mode tc|xdp|auto: switch the datapath of the live bridge (datapath.c). */
