@@ -38,7 +38,11 @@ for t in tests/integration/t_*.sh; do
 		continue
 		;;
 	esac
-	out=$(XBR=$SAN/xbr timeout 180 bash "$t" 2>&1)
+	# 180 s each, or what the test asks for ("# test-timeout: SECONDS", as
+	# tests/run.sh reads it).
+	limit=$(sed -n 's/^# test-timeout: \([0-9][0-9]*\)$/\1/p' "$t" | head -1)
+	[ -n "$limit" ] && [ "$limit" -gt 180 ] || limit=180
+	out=$(XBR=$SAN/xbr timeout "$limit" bash "$t" 2>&1)
 	rc=$?
 	line=$(printf '%s\n' "$out" | grep -E '^(PASS|FAIL|SKIP) ' | tail -1)
 	if printf '%s' "$out" | grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:'; then
