@@ -106,6 +106,18 @@ struct {
 	__type(value, struct xbr_port_meta);
 } xbr_port_meta SEC(".maps");
 
+/*
+ * Published ports as the user set them (layout 3): slot -> record. Loader
+ * only, never read by the datapath: the record the bridge's nf_tables table
+ * is rebuilt from (`xbr restore`, user/publish.c).
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, XBR_MAX_PUBS);
+	__type(key, __u32);
+	__type(value, struct xbr_pub_rec);
+} xbr_pubs SEC(".maps");
+
 /* VXLAN peers for head-end replication: slot -> peer, [0, config.npeers). */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

@@ -17,7 +17,7 @@
  * (user/migrate.c); the running bridge's number is in the pinned xbr_layout
  * map (a bridge without it has layout 1, the 0.1 release).
  */
-#define XBR_LAYOUT_VERSION 2
+#define XBR_LAYOUT_VERSION 3
 
 /* Upper bound of ports on one bridge (flood list size). */
 #define XBR_MAX_PORTS 4096
@@ -249,6 +249,28 @@ struct xbr_intent {
 	__u8 pad[3];
 };
 
+/*
+ * A published port as the user set it (`xbr publish add`): pinned map
+ * xbr_pubs, keyed by a slot number (__u32), read and written by the loader
+ * only (the datapath never sees it). It is the record the bridge's nf_tables
+ * rules are rebuilt from (`xbr restore`), so that a flushed ruleset loses
+ * nothing (layout 3). Ports in host order; addr in network order.
+ */
+#define XBR_MAX_PUBS 1024
+
+struct xbr_pub_rec {
+	__u8 proto; /* IPPROTO_TCP or IPPROTO_UDP */
+	__u8 family; /* AF_UNSPEC (every host address), AF_INET or AF_INET6 */
+	__u8 version; /* XBR_PUB_REC_V: records of another version are not read */
+	__u8 pad;
+	__u16 port, port_end; /* host ports */
+	__u16 sport, sport_end; /* station ports */
+	__u8 addr[16]; /* host address (IPv4 in the first 4 bytes); zero: every one */
+	char station[XBR_NSNAMSIZ]; /* the station's port name */
+	__u32 reserved[5];
+};
+#define XBR_PUB_REC_V 1
+
 /* Ageing sweep period. */
 #define XBR_SWEEP_NS (1000ULL * 1000 * 1000)
 
@@ -368,7 +390,7 @@ enum xbr_drop_reason {
 };
 
 _Static_assert(sizeof(struct xbr_fdb_key) == 8, "fdb key must be 8 bytes");
-/* Layout 2. Changing any of these is a new XBR_LAYOUT_VERSION with its
+/* Layout 3 (layout 2 plus xbr_pubs). Changing any of these is a new XBR_LAYOUT_VERSION with its
  * migration in user/migrate.c. */
 _Static_assert(sizeof(struct xbr_fdb_val) == 32, "fdb value must be 32 bytes");
 _Static_assert(sizeof(struct xbr_port) == 128, "port record must be 128 bytes");
@@ -379,6 +401,7 @@ _Static_assert(sizeof(struct xbr_config) == 128, "config must be 128 bytes");
 _Static_assert(sizeof(struct xbr_port_stats) == 168, "port stats must be 168 bytes");
 _Static_assert(sizeof(struct xbr_br_stats) == 128, "bridge stats must be 128 bytes");
 _Static_assert(sizeof(struct xbr_intent) == 20, "intent must be 20 bytes");
+_Static_assert(sizeof(struct xbr_pub_rec) == 64, "publication record must be 64 bytes");
 _Static_assert(sizeof(struct xbr_event) == 40, "event must be 40 bytes");
 _Static_assert(sizeof(struct xbr_ctl_req) == 44, "ctl must be 44 bytes");
 _Static_assert(XBR_DROP__MAX <= XBR_DROP_SLOTS, "drop reasons must fit xbr_port_stats.drops");

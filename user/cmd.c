@@ -42,8 +42,10 @@ const struct xbr_cmd xbr_objects[] = {
 		  "when something could not be removed.",
 	  .fn = do_down },
 	{ .name = "show", .summary = "the bridge and its ports", .fn = do_show,
-	  .help = "The way out (nat masquerade, off or internal); per port: ifindex,\n"
-		  "host-side ifname, namespace, station MAC, addresses, flags.",
+	  .help = "The way out (nat masquerade, off or internal), and whether the kernel\n"
+		  "still holds its nf_tables rules (\"rules missing: run xbr restore\" when\n"
+		  "not); per port: ifindex, host-side ifname, namespace, station MAC,\n"
+		  "addresses, flags.",
 	  .flags = XBR_CMD_JSON },
 	{ .name = "fdb", .summary = "the forwarding table", .cmds = xbr_fdb_cmds, .dflt = "show" },
 	{ .name = "port", .summary = "ports: namespaces joined to the bridge", .cmds = xbr_port_cmds,
@@ -60,6 +62,13 @@ const struct xbr_cmd xbr_objects[] = {
 		  "counters, ports and mode stay. A bridge an older xbr brought up with another\n"
 		  "layout of pinned maps is migrated live; one of a newer layout is refused.",
 	  .fn = do_reload },
+	{ .name = "restore", .summary = "rebuild the bridge's nf_tables table from what was set",
+	  .help = "After `nft flush ruleset` or a restart of nftables.service: table inet\n"
+		  "xbr-BRIDGE as the pinned config (nat mode, internal) and the record of\n"
+		  "publications say, in one batch; no other table is touched. Nothing is\n"
+		  "written when the table is complete. --all: every bridge that is up\n"
+		  "(what xbr-restore.service runs).",
+	  .opts = xbr_restore_opts, .fn = do_restore, .flags = XBR_CMD_JSON },
 	{ .name = "set", .summary = "change a live bridge", .cmds = xbr_set_cmds },
 	{ .name = "publish", .summary = "the host's ports published to stations (DNAT, no proxy)",
 	  .cmds = xbr_publish_cmds, .dflt = "show" },

@@ -112,11 +112,13 @@ extern const struct xbr_cmd xbr_set_cmds[];
 extern const struct xbr_cmd xbr_publish_cmds[];
 extern const struct xbr_opt xbr_up_opts[];
 extern const struct xbr_opt xbr_monitor_opts[];
+extern const struct xbr_opt xbr_restore_opts[];
 int do_up(const struct xbr_args *a);
 int do_down(const struct xbr_args *a);
 int do_show(const struct xbr_args *a);
 int do_stats(const struct xbr_args *a);
 int do_reload(const struct xbr_args *a);
+int do_restore(const struct xbr_args *a);
 int do_monitor(const struct xbr_args *a);
 
 /*

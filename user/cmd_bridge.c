@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
-/* xbr up | down | show | reload: the bridge as a whole. */
+/* xbr up | down | show | reload | restore: the bridge as a whole. */
+#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,8 +9,10 @@
 #include "cmd.h"
 #include "datapath.h"
 #include "fdb_fmt.h"
+#include "json.h"
 #include "log.h"
 #include "nat.h"
+#include "publish.h"
 
 #define DEFAULT_SUBNET "172.16.0.0/16"
 
@@ -37,6 +40,8 @@ static int print_bridge(struct xbr_bridge *br)
 {
 	struct xbr_port_meta *meta = NULL;
 	struct xbr_port *ports = NULL;
+	struct nat_health h;
+	const char *nat_rules;
 	size_t n = 0, i;
 	int err = br_ports(br, &ports, &n);
 
@@ -52,10 +57,16 @@ static int print_bridge(struct xbr_bridge *br)
 	}
 	for (i = 0; i < n; i++)
 		br_port_meta(br, ports[i].ifindex, &meta[i]);
-	if (g.json)
-		ports_print_json(stdout, br->name, &br->cfg, ports, meta, n, g.pretty);
+	/* What the kernel holds of the way out, against what was set. */
+	if (nat_health(br, &h))
+		nat_rules = "unknown";
 	else
-		ports_print_text(stdout, br->name, &br->cfg, ports, meta, n);
+		nat_rules = h.intact ? "ok" : "missing";
+	if (g.json)
+		ports_print_json_nat(stdout, br->name, &br->cfg, nat_rules, ports, meta, n,
+				     g.pretty);
+	else
+		ports_print_text_nat(stdout, br->name, &br->cfg, nat_rules, ports, meta, n);
 	free(meta);
 	free(ports);
 	return 0;
@@ -235,5 +246,106 @@ int do_show(const struct xbr_args *a)
 	if (!err)
 		err = print_bridge(&br);
 	br_close(&br);
+	return err;
+}
+
+const struct xbr_opt xbr_restore_opts[] = {
+	{ .name = "--all", .help = "every bridge that is up (each one under " XBR_PIN_ROOT ")" },
+	{ .name = NULL },
+};
+
+/* Restore one bridge's table: 0, or a negative errno after one line. */
+static int restore_one(const char *name, struct xbr_json *j)
+{
+	struct xbr_pub *v = NULL;
+	struct xbr_bridge br;
+	char t[64];
+	size_t n = 0;
+	int err;
+
+	err = br_init(&br, name);
+	if (!err)
+		err = br_open(&br);
+	if (!err)
+		err = nat_restore(&br);
+	if (err >= 0 && pub_list(&br, &v, &n))
+		n = 0;
+	nat_table_name(name, t, sizeof(t));
+	if (err >= 0 && j) {
+		json_open_object(j);
+		json_kv_string(j, "bridge", name);
+		json_kv_string(j, "table", t);
+		json_kv_bool(j, "restored", err == 1);
+		json_kv_string(j, "nat", nat_mode_name(br.cfg.flags));
+		json_kv_uint(j, "publications", n);
+		json_close_object(j);
+	} else if (err == 1) {
+		printf("bridge %s: table inet %s restored: nat %s, %zu publication%s\n", name, t,
+		       nat_mode_name(br.cfg.flags), n, n == 1 ? "" : "s");
+	} else if (err == 0) {
+		printf("bridge %s: table inet %s is complete, nothing to restore\n", name, t);
+	}
+	free(v);
+	br_close(&br);
+	return err < 0 ? err : 0;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int do_restore(const struct xbr_args *a)
+{
+	struct xbr_json j;
+	struct dirent *de;
+	char **names = NULL, **nn;
+	size_t n = 0, i;
+	int err = 0, rc;
+	DIR *d;
+
+	if (!arg_has(a, "--all")) {
+		if (g.json)
+			json_init(&j, stdout, g.pretty);
+		err = restore_one(g.bridge, g.json ? &j : NULL);
+		if (g.json)
+			json_finish(&j);
+		return err;
+	}
+	/* Every bridge that is up: a directory under the pin root. None (bpffs
+	 * not mounted yet, at boot) is not an error. */
+	d = opendir(XBR_PIN_ROOT);
+	while (d && (de = readdir(d))) {
+		if (de->d_name[0] == '.' || de->d_type != DT_DIR)
+			continue;
+		nn = realloc(names, (n + 1) * sizeof(*names));
+		if (!nn || !(nn[n] = strdup(de->d_name))) {
+			names = nn ? nn : names;
+			err = -ENOMEM;
+			break;
+		}
+		names = nn;
+		n++;
+	}
+	if (d)
+		closedir(d);
+	if (names)
+		qsort(names, n, sizeof(*names), name_cmp);
+	if (g.json) {
+		json_init(&j, stdout, g.pretty);
+		json_open_array(&j);
+	}
+	for (i = 0; i < n; i++) {
+		/* One that fails says why; the others are restored all the same. */
+		rc = restore_one(names[i], g.json ? &j : NULL);
+		if (rc && !err)
+			err = rc;
+		free(names[i]);
+	}
+	if (g.json) {
+		json_close_array(&j);
+		json_finish(&j);
+	}
+	free(names);
 	return err;
 }

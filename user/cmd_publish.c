@@ -11,16 +11,21 @@
 #include "nat.h"
 #include "publish.h"
 
-/* One publication: a text line, or a JSON object (@rules: of the ruleset). */
-static void pub_print(struct xbr_json *j, const struct xbr_pub *p, unsigned int rules)
+/*
+ * One publication: a text line, or a JSON object (@rules: of the ruleset;
+ * @missing: 1 when fewer than it takes, -1 when not known).
+ */
+static void pub_print(struct xbr_json *j, const struct xbr_pub *p, unsigned int rules,
+		      int missing)
 {
 	char host[80], st[40], addr[INET6_ADDRSTRLEN] = "";
 
 	pub_format_host(p, host, sizeof(host));
 	pub_format_station(p, st, sizeof(st));
 	if (!j) {
-		printf("%s %s -> %s%s\n", pub_proto_name(p), host, st,
-		       pub_is_loopback(p) ? " host-only" : "");
+		printf("%s %s -> %s%s%s\n", pub_proto_name(p), host, st,
+		       pub_is_loopback(p) ? " host-only" : "",
+		       missing == 1 ? " (rules missing: run xbr restore)" : "");
 		return;
 	}
 	if (p->family != AF_UNSPEC)
@@ -35,6 +40,8 @@ static void pub_print(struct xbr_json *j, const struct xbr_pub *p, unsigned int 
 	json_kv_uint(j, "station_port_end", p->sport_end);
 	json_kv_bool(j, "host_only", pub_is_loopback(p));
 	json_kv_uint(j, "rules", rules);
+	if (missing >= 0)
+		json_kv_string(j, "state", missing ? "missing" : "ok");
 	json_close_object(j);
 }
 
@@ -55,8 +62,10 @@ static int publish_show(const struct xbr_args *a)
 			json_init(&j, stdout, g.pretty);
 			json_open_array(&j);
 		}
+		/* The record, and whether the ruleset still holds each one's rules. */
 		for (i = 0; i < n; i++)
-			pub_print(g.json ? &j : NULL, &v[i], v[i].rules);
+			pub_print(g.json ? &j : NULL, &v[i], v[i].rules,
+				  v[i].rules < pub_rules_expected(&br, &v[i]));
 		if (g.json) {
 			json_close_array(&j);
 			json_finish(&j);
@@ -89,7 +98,7 @@ static int publish_change(const struct xbr_args *a, int add)
 		return rc;
 	if (g.json) {
 		json_init(&j, stdout, g.pretty);
-		pub_print(&j, &p, (unsigned int)rc);
+		pub_print(&j, &p, (unsigned int)rc, -1);
 		json_finish(&j);
 	} else {
 		char host[80], st[40];
@@ -116,6 +125,9 @@ static int publish_del(const struct xbr_args *a)
 
 const struct xbr_cmd xbr_publish_cmds[] = {
 	{ .name = "show", .alias = "list", .summary = "the publications and the rules each takes",
+	  .help = "Read from the bridge's record (pinned), not from the ruleset; one whose\n"
+		  "rules the ruleset lacks (flushed) is marked \"rules missing: run xbr\n"
+		  "restore\" (JSON: \"state\": \"missing\").",
 	  .fn = publish_show, .flags = XBR_CMD_JSON },
 	{ .name = "add", .args = "[HOSTADDR:]PORT[-PORT] STATION[:PORT[-PORT]] [tcp|udp]",
 	  .min_args = 2, .max_args = 3,

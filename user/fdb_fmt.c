@@ -143,6 +143,13 @@ static const char *kind_word(unsigned int kind)
 void ports_print_text(FILE *f, const char *bridge, const struct xbr_config *cfg,
 		      const struct xbr_port *ports, const struct xbr_port_meta *meta, size_t n)
 {
+	ports_print_text_nat(f, bridge, cfg, NULL, ports, meta, n);
+}
+
+void ports_print_text_nat(FILE *f, const char *bridge, const struct xbr_config *cfg,
+			  const char *nat_rules, const struct xbr_port *ports,
+			  const struct xbr_port_meta *meta, size_t n)
+{
 	char sub[INET_ADDRSTRLEN], gw[INET_ADDRSTRLEN], addr[INET_ADDRSTRLEN];
 	char mac[XBR_MAC_STRLEN];
 	const char *words[12];
@@ -159,6 +166,10 @@ void ports_print_text(FILE *f, const char *bridge, const struct xbr_config *cfg,
 		fprintf(f, " subnet6 %s/%u", s6, cfg->plen6);
 	}
 	fprintf(f, " nat %s", nat_mode_name(cfg->flags));
+	if (nat_rules && !strcmp(nat_rules, "missing"))
+		fprintf(f, " (rules missing: run xbr restore)");
+	else if (nat_rules && strcmp(nat_rules, "ok"))
+		fprintf(f, " (rules %s)", nat_rules);
 	fprintf(f, " ageing %llu fdb-size %u neigh-suppress %s ports %zu\n",
 		(unsigned long long)(cfg->ageing_ns / 1000000000ULL), cfg->fdb_size,
 		(cfg->flags & XBR_CFG_F_NEIGH_SUPPRESS) ? "on" : "off", n);
@@ -254,6 +265,13 @@ void ports_print_json(FILE *f, const char *bridge, const struct xbr_config *cfg,
 		      const struct xbr_port *ports, const struct xbr_port_meta *meta, size_t n,
 		      bool pretty)
 {
+	ports_print_json_nat(f, bridge, cfg, NULL, ports, meta, n, pretty);
+}
+
+void ports_print_json_nat(FILE *f, const char *bridge, const struct xbr_config *cfg,
+			  const char *nat_rules, const struct xbr_port *ports,
+			  const struct xbr_port_meta *meta, size_t n, bool pretty)
+{
 	char sub[INET_ADDRSTRLEN + 4], gw[INET_ADDRSTRLEN];
 	struct xbr_json j;
 	size_t i;
@@ -275,6 +293,8 @@ void ports_print_json(FILE *f, const char *bridge, const struct xbr_config *cfg,
 		json_kv_string(&j, "subnet6", s6);
 	}
 	json_kv_string(&j, "nat", nat_mode_name(cfg->flags));
+	if (nat_rules)
+		json_kv_string(&j, "nat_rules", nat_rules);
 	json_kv_uint(&j, "ageing", cfg->ageing_ns / 1000000000ULL);
 	json_kv_uint(&j, "fdb_size", cfg->fdb_size);
 	json_kv_bool(&j, "neigh_suppress", !!(cfg->flags & XBR_CFG_F_NEIGH_SUPPRESS));

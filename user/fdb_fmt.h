@@ -22,5 +22,16 @@ void port_print_json(FILE *f, const struct xbr_config *cfg, const struct xbr_por
 void ports_print_json(FILE *f, const char *bridge, const struct xbr_config *cfg,
 		      const struct xbr_port *ports, const struct xbr_port_meta *meta, size_t n,
 		      bool pretty);
+/*
+ * The same, with the state of the bridge's nf_tables rules (@nat_rules:
+ * "ok", "missing" or "unknown"; NULL: not shown): text "nat masquerade
+ * (rules missing: run xbr restore)", JSON "nat_rules".
+ */
+void ports_print_text_nat(FILE *f, const char *bridge, const struct xbr_config *cfg,
+			  const char *nat_rules, const struct xbr_port *ports,
+			  const struct xbr_port_meta *meta, size_t n);
+void ports_print_json_nat(FILE *f, const char *bridge, const struct xbr_config *cfg,
+			  const char *nat_rules, const struct xbr_port *ports,
+			  const struct xbr_port_meta *meta, size_t n, bool pretty);
 
 #endif

@@ -4,7 +4,8 @@
  * sequence). Each map whose shape changed has one conversion per older
  * layout in convs[]; a map whose key and value kept their size (only its
  * capacity grew) is copied as it is; the XDP devmaps are derived from the
- * port table by the datapath and need no copy.
+ * port table by the datapath and need no copy. A map new in a layout starts
+ * empty, except xbr_pubs (layout 3), filled from the bridge's ruleset.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -18,6 +19,7 @@
 #include "log.h"
 #include "migrate.h"
 #include "netns.h"
+#include "publish.h"
 
 struct map_shape {
 	__u32 type, key_size, value_size, max_entries;
@@ -280,6 +282,21 @@ static int meta_from_v1(struct xbr_bridge *br, struct xbr_loadset *ls)
 	return 0;
 }
 
+/*
+ * Before layout 3 the ruleset was the only record of publications: the new
+ * record (a fresh xbr_pubs, also when an interrupted reload left it unpinned)
+ * starts as the bridge's table has them now.
+ */
+static int pubs_from_rules(struct xbr_bridge *br, struct xbr_loadset *ls)
+{
+	int n = pub_record_from_rules(br, ls->map[XBR_M_PUBS]);
+
+	if (n > 0)
+		pr_info("bridge \"%s\": %d publication%s recorded from its nf_tables rules", br->name,
+			n, n == 1 ? "" : "s");
+	return n < 0 ? n : 0;
+}
+
 int migrate_copy(struct xbr_bridge *br, struct xbr_loadset *ls, struct xbr_migration *m)
 {
 	int i, err = 0;
@@ -291,6 +308,8 @@ int migrate_copy(struct xbr_bridge *br, struct xbr_loadset *ls, struct xbr_migra
 	}
 	if (!err && ls->layout == 1)
 		err = meta_from_v1(br, ls);
+	if (!err && ls->fresh[XBR_M_PUBS])
+		err = pubs_from_rules(br, ls);
 	return err;
 }
 

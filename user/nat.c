@@ -353,23 +353,46 @@ static void emit_base(FILE *f, const struct xbr_bridge *br, const char *t)
 	fprintf(f, "add rule inet %s forward oifname \"%s\" iifname != \"%s\" drop\n", t, b, b);
 }
 
+/*
+ * The whole table as the pinned config and the record of publications say,
+ * as one nft script: fixed chains, then every publication's rules. @prune:
+ * publications of stations that are gone leave the record.
+ */
+static int nat_script(struct xbr_bridge *br, const char *t, int prune, char **script)
+{
+	size_t len = 0;
+	FILE *f;
+	int rc = 0;
+
+	*script = NULL;
+	f = open_memstream(script, &len);
+	if (!f)
+		return -ENOMEM;
+	emit_base(f, br, t);
+	fprintf(f, "flush chain inet %s " XBR_PUB_CHAIN "\n", t);
+	fprintf(f, "flush chain inet %s " XBR_PUB_LO_CHAIN "\n", t);
+	if (!(br->cfg.flags & XBR_CFG_F_INTERNAL))
+		rc = pub_emit_all(f, br, t, prune);
+	if (fclose(f) && rc >= 0)
+		rc = -ENOMEM;
+	if (rc < 0) {
+		free(*script);
+		*script = NULL;
+		return rc;
+	}
+	return 0;
+}
+
 int nat_sync(struct xbr_bridge *br)
 {
 	char t[64], err[256], path[PATH_MAX];
 	char *script = NULL;
-	size_t len = 0;
-	FILE *f;
 	int rc;
 
 	nat_table_name(br->name, t, sizeof(t));
-	f = open_memstream(&script, &len);
-	if (!f)
-		return -ENOMEM;
-	emit_base(f, br, t);
-	if (fclose(f)) {
-		free(script);
-		return -ENOMEM;
-	}
+	rc = nat_script(br, t, 1, &script);
+	if (rc)
+		return rc;
 	rc = xbr_fault("nat-table");
 	if (rc)
 		snprintf(err, sizeof(err), "fault injected");
@@ -391,6 +414,196 @@ int nat_sync(struct xbr_bridge *br)
 				br->name, path, strerror(-rc));
 	}
 	return fwd_enable(br);
+}
+
+/* ---- is the table as the record says? ---- */
+
+/* The chains of the bridge's table; others (someone else's) are not counted. */
+static const char *const nat_chains[] = {
+	XBR_PUB_CHAIN, XBR_PUB_LO_CHAIN, "prerouting", "output", "postrouting", "forward", "guard",
+};
+#define NAT_NCHAINS (sizeof(nat_chains) / sizeof(nat_chains[0]))
+
+/* What a table holds: its chains, the rules of each, the publications' comments. */
+struct census {
+	int chain[NAT_NCHAINS]; /* present */
+	unsigned int rules[NAT_NCHAINS];
+	char **pub; /* comments of the rules in the publication chains, sorted */
+	size_t npub, cap;
+};
+
+static int chain_index(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NAT_NCHAINS; i++)
+		if (!strcmp(nat_chains[i], name))
+			return (int)i;
+	return -1;
+}
+
+/* Count one rule of chain @c (index, or -1) with the text @rule. */
+static int census_rule(struct census *cs, int c, const char *rule, const char *end)
+{
+	const char *q;
+	char **v;
+
+	if (c < 0)
+		return 0;
+	cs->rules[c]++;
+	if (strcmp(nat_chains[c], XBR_PUB_CHAIN) && strcmp(nat_chains[c], XBR_PUB_LO_CHAIN))
+		return 0;
+	q = strstr(rule, "comment \"");
+	if (!q || q >= end)
+		return 0;
+	q += strlen("comment \"");
+	if (cs->npub == cs->cap) {
+		cs->cap = cs->cap ? cs->cap * 2 : 16;
+		v = realloc(cs->pub, cs->cap * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		cs->pub = v;
+	}
+	cs->pub[cs->npub] = strndup(q, strcspn(q, "\"\n"));
+	if (!cs->pub[cs->npub])
+		return -ENOMEM;
+	cs->npub++;
+	return 0;
+}
+
+static void census_free(struct census *cs)
+{
+	size_t i;
+
+	for (i = 0; i < cs->npub; i++)
+		free(cs->pub[i]);
+	free(cs->pub);
+	memset(cs, 0, sizeof(*cs));
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* From the script that would build the table (nat_script()). */
+static int census_script(const char *script, struct census *cs)
+{
+	char chain[32];
+	const char *p, *nl;
+	int c, rc = 0;
+
+	for (p = script; p && *p && !rc; p = nl) {
+		nl = strchr(p, '\n');
+		nl = nl ? nl + 1 : p + strlen(p);
+		if (sscanf(p, "add chain inet %*s %31s", chain) == 1) {
+			if ((c = chain_index(chain)) >= 0)
+				cs->chain[c] = 1;
+		} else if (sscanf(p, "add rule inet %*s %31s", chain) == 1) {
+			rc = census_rule(cs, chain_index(chain), p, nl);
+		}
+	}
+	qsort(cs->pub, cs->npub, sizeof(*cs->pub), cmp_str);
+	return rc;
+}
+
+/* From `list table` output with handles: a rule is a line of a chain's body
+ * that carries a handle (a base chain's type line carries none). */
+static int census_list(const char *out, struct census *cs)
+{
+	char chain[32];
+	const char *p, *nl, *h;
+	int c = -1, rc = 0;
+
+	for (p = out; p && *p && !rc; p = nl) {
+		nl = strchr(p, '\n');
+		nl = nl ? nl + 1 : p + strlen(p);
+		if (sscanf(p, "\tchain %31s", chain) == 1 && p[1] == 'c') {
+			c = chain_index(chain);
+			if (c >= 0)
+				cs->chain[c] = 1;
+			continue;
+		}
+		h = strstr(p, " # handle ");
+		if (!strncmp(p, "\t\t", 2) && h && h < nl)
+			rc = census_rule(cs, c, p, h);
+	}
+	qsort(cs->pub, cs->npub, sizeof(*cs->pub), cmp_str);
+	return rc;
+}
+
+/* Is table inet @t there? 1, 0, or a negative errno after one line. */
+static int table_present(const char *t)
+{
+	char err[256], want[80];
+	char *out = NULL;
+	const char *p;
+	size_t len;
+	int rc, found = 0;
+
+	rc = nat_nft("list tables inet", 0, &out, err, sizeof(err));
+	if (rc) {
+		pr_warn("cannot list nf_tables tables: %s", err);
+		return rc;
+	}
+	len = (size_t)snprintf(want, sizeof(want), "table inet %s", t);
+	for (p = out; p && (p = strstr(p, want)) && !found; p += len)
+		found = (p == out || p[-1] == '\n') && (p[len] == '\n' || p[len] == '\0');
+	free(out);
+	return found;
+}
+
+int nat_health(struct xbr_bridge *br, struct nat_health *h)
+{
+	struct census want = { 0 }, got = { 0 };
+	char t[64], err[256], cmd[96];
+	char *script = NULL, *out = NULL;
+	size_t i;
+	int rc;
+
+	memset(h, 0, sizeof(*h));
+	nat_table_name(br->name, t, sizeof(t));
+	rc = nat_script(br, t, 0, &script);
+	if (!rc)
+		rc = census_script(script, &want);
+	free(script);
+	if (!rc)
+		rc = table_present(t);
+	if (rc > 0) {
+		h->table = 1;
+		snprintf(cmd, sizeof(cmd), "list table inet %s", t);
+		rc = nat_nft(cmd, NFT_CTX_OUTPUT_HANDLE, &out, err, sizeof(err));
+		if (rc)
+			pr_warn("bridge \"%s\": cannot read nf_tables table inet %s: %s", br->name, t,
+				err);
+		else
+			rc = census_list(out, &got);
+		free(out);
+	}
+	if (rc >= 0) {
+		rc = 0;
+		h->intact = h->table && want.npub == got.npub;
+		for (i = 0; h->intact && i < NAT_NCHAINS; i++)
+			h->intact = want.chain[i] == got.chain[i] && want.rules[i] == got.rules[i];
+		for (i = 0; h->intact && i < want.npub; i++)
+			h->intact = !strcmp(want.pub[i], got.pub[i]);
+	}
+	census_free(&want);
+	census_free(&got);
+	return rc;
+}
+
+int nat_restore(struct xbr_bridge *br)
+{
+	struct nat_health h;
+	int rc = nat_health(br, &h);
+
+	if (rc)
+		return rc;
+	if (h.intact)
+		return 0;
+	rc = nat_sync(br);
+	return rc ? rc : 1;
 }
 
 int nat_up(struct xbr_bridge *br, int mode)

@@ -3,11 +3,14 @@
  * The road out: each bridge's own nf_tables table ("inet xbr-<bridge>"),
  * written through libnftables in atomic batches of nft script. It holds the
  * masquerade (or not), the forward policy of --internal, the published
- * ports (user/publish.c) and the hairpin and loopback rules. Its state lives
- * in the kernel: nothing of it is pinned, so `reload` leaves it alone, and
- * `down` deletes the table in one operation. Also here: IP forwarding
- * switched on when needed and restored by `down`, and the detection of a
- * host whose forward policy drops.
+ * ports (user/publish.c) and the hairpin and loopback rules. The table is
+ * derived state: what the user set is pinned (the NAT mode in the config's
+ * flags, the publications in xbr_pubs), and the table is rebuilt from that
+ * whole, in one batch, by every NAT or publish command and by `xbr restore`
+ * (after `nft flush ruleset`, or a restart of nftables.service). `reload`
+ * leaves it alone; `down` deletes it in one operation. Also here: IP
+ * forwarding switched on when needed and restored by `down`, and the
+ * detection of a host whose forward policy drops.
  */
 #ifndef XBR_NAT_H
 #define XBR_NAT_H
@@ -40,12 +43,28 @@ int nat_nft(const char *script, unsigned int out_flags, char **out, char *err, s
  */
 int nat_up(struct xbr_bridge *br, int mode);
 /*
- * Make the table's fixed chains match br->cfg (mode, subnets), atomically,
- * publications untouched; switch forwarding on if needed. Idempotent: any
- * command that changes NAT runs it first, so it repairs what an interrupted
- * command left.
+ * Rebuild the whole table from br->cfg (mode, subnets) and the record of
+ * publications, in one batch (every chain flushed and refilled: a missing
+ * table, chain or rule comes back, a stray rule in its chains goes); switch
+ * forwarding on if needed. Never touches another table. Every command that
+ * changes NAT or publications runs it, so it also repairs what a flush or an
+ * interrupted command left.
  */
 int nat_sync(struct xbr_bridge *br);
+
+/* The table against what the config and the record ask for. */
+struct nat_health {
+	int table; /* table inet xbr-<bridge> exists */
+	int intact; /* every chain and every rule is there, none of ours extra */
+};
+/* 0 (with @h filled) or a negative errno after one line. Reads only. */
+int nat_health(struct xbr_bridge *br, struct nat_health *h);
+/*
+ * `xbr restore`: nat_sync() when the table is not intact. 0 when it was
+ * (nothing written: restoring twice changes nothing), 1 when it was
+ * rebuilt, or a negative errno after one line (then nothing changed).
+ */
+int nat_restore(struct xbr_bridge *br);
 /* `down`: delete the table (if any) and restore forwarding; never fails. */
 int nat_down(struct xbr_bridge *br);
 /* `set nat on|off` (@on 1|0); -EINVAL on an internal bridge, after one line. */

@@ -37,7 +37,8 @@
 	X(XDP_TX, xbr_xdp_tx)                \
 	X(XDP_FLOOD, xbr_xdp_flood)          \
 	X(XDP_FLOOD_ISO, xbr_xdp_flood_iso)  \
-	X(DP_SAVED, xbr_dp_saved)
+	X(DP_SAVED, xbr_dp_saved)            \
+	X(PUBS, xbr_pubs)
 
 /* Every pinned program: (tag, pin name). */
 #define XBR_PROGS(X)               \

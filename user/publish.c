@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * Published ports (see publish.h): the DNAT rules in the bridge's nf_tables
- * table, read back from it and written in one batch each. The pure part
- * (parsing, text forms, comments) is publish_parse.c.
+ * Published ports (see publish.h): the record (pinned map xbr_pubs) and the
+ * DNAT rules built from it in the bridge's nf_tables table, rebuilt in one
+ * batch (nat_sync()) at every change. The pure part (parsing, text forms,
+ * comments, the record's encoding) is publish_parse.c.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -13,6 +14,9 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <sys/socket.h>
+#include <dirent.h>
+#include <limits.h>
+#include <bpf/bpf.h>
 #include <nftables/libnftables.h>
 #include "log.h"
 #include "nat.h"
@@ -126,37 +130,6 @@ static int rules_read(const char *only, struct pub_rules *r)
 	return rc;
 }
 
-/* Delete the rules of r->v[] selected by @sel (all when NULL) in one batch. */
-static int rules_delete(const struct pub_rules *r, const char *table,
-			int (*sel)(const struct xbr_pub *p, const void *arg), const void *arg)
-{
-	char err[256];
-	char *script = NULL;
-	size_t len = 0, i, n = 0;
-	FILE *f = open_memstream(&script, &len);
-	int rc = 0;
-
-	if (!f)
-		return -ENOMEM;
-	for (i = 0; i < r->n; i++) {
-		if (strcmp(r->v[i].table, table) || (sel && !sel(&r->v[i].p, arg)))
-			continue;
-		fprintf(f, "delete rule inet %s %s handle %llu\n", table, r->v[i].chain,
-			r->v[i].handle);
-		n++;
-	}
-	if (fclose(f)) {
-		free(script);
-		return -ENOMEM;
-	}
-	if (n)
-		rc = nat_nft(script, 0, NULL, err, sizeof(err));
-	free(script);
-	if (rc)
-		pr_warn("publish: cannot delete rules from table inet %s: %s", table, err);
-	return rc;
-}
-
 static int pub_cmp(const void *a, const void *b)
 {
 	const struct xbr_pub *x = a, *y = b;
@@ -176,36 +149,157 @@ static int same_pub(const struct xbr_pub *a, const struct xbr_pub *b)
 	       a->port == b->port && a->port_end == b->port_end;
 }
 
+/* ---- the record (pinned map xbr_pubs) ---- */
+
+struct rec_ent {
+	__u32 id;
+	struct xbr_pub p;
+};
+
+/* Every valid record of map @fd; caller frees *out. */
+static int rec_read_fd(int fd, struct rec_ent **out, size_t *n)
+{
+	__u32 k, next, *prev = NULL;
+	struct xbr_pub_rec r;
+	struct rec_ent *v = NULL, *nv;
+	size_t cap = 0;
+
+	*out = NULL;
+	*n = 0;
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		k = next;
+		prev = &k;
+		if (bpf_map_lookup_elem(fd, &k, &r) < 0)
+			continue;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			nv = realloc(v, cap * sizeof(*v));
+			if (!nv) {
+				free(v);
+				return -ENOMEM;
+			}
+			v = nv;
+		}
+		if (pub_from_rec(&r, &v[*n].p))
+			continue; /* not a record this build can read: left alone */
+		v[*n].id = k;
+		(*n)++;
+	}
+	*out = v;
+	return 0;
+}
+
+static int rec_read(struct xbr_bridge *br, struct rec_ent **out, size_t *n)
+{
+	int rc = rec_read_fd(br->map[XBR_M_PUBS], out, n);
+
+	if (rc)
+		pr_warn("bridge \"%s\": cannot read its publications: %s", br->name, strerror(-rc));
+	return rc;
+}
+
+/* Record @p in a free slot of map @fd (its number in *id). */
+static int rec_write(int fd, const struct xbr_pub *p, __u32 *id)
+{
+	struct xbr_pub_rec r;
+	__u32 k;
+
+	pub_to_rec(p, &r);
+	for (k = 0; k < XBR_MAX_PUBS; k++) {
+		if (bpf_map_update_elem(fd, &k, &r, BPF_NOEXIST) == 0) {
+			*id = k;
+			return 0;
+		}
+		if (errno != EEXIST)
+			return -errno;
+	}
+	return -ENOSPC;
+}
+
+static int rec_put_back(int fd, const struct rec_ent *e)
+{
+	struct xbr_pub_rec r;
+
+	pub_to_rec(&e->p, &r);
+	return bpf_map_update_elem(fd, &e->id, &r, BPF_ANY) < 0 ? -errno : 0;
+}
+
+static int same_target(const struct xbr_pub *a, const struct xbr_pub *b)
+{
+	return same_pub(a, b) && !strcmp(a->station, b->station) && a->sport == b->sport &&
+	       a->sport_end == b->sport_end;
+}
+
+unsigned int pub_rules_expected(const struct xbr_bridge *br, const struct xbr_pub *p)
+{
+	if (p->family == AF_UNSPEC)
+		return br->cfg.plen6 ? 2 : 1;
+	return 1;
+}
+
 int pub_list(struct xbr_bridge *br, struct xbr_pub **out, size_t *n)
 {
-	struct pub_rules r;
+	struct pub_rules r = { 0 };
+	struct rec_ent *e = NULL;
 	struct xbr_pub *v;
 	char t[64];
-	size_t i, k;
+	size_t i, k, ne = 0;
 	int rc;
 
 	*out = NULL;
 	*n = 0;
+	rc = rec_read(br, &e, &ne);
+	if (rc)
+		return rc;
+	v = calloc(ne + 1, sizeof(*v));
+	if (!v) {
+		free(e);
+		return -ENOMEM;
+	}
+	/* How many of each one's rules the ruleset holds now (the table may
+	 * have been flushed: then none, and `xbr show` says so). */
+	nat_table_name(br->name, t, sizeof(t));
+	if (rules_read(t, &r))
+		memset(&r, 0, sizeof(r));
+	for (i = 0; i < ne; i++) {
+		v[i] = e[i].p;
+		v[i].rules = 0;
+		for (k = 0; k < r.n; k++)
+			v[i].rules += same_target(&r.v[k].p, &v[i]);
+	}
+	*n = ne;
+	free(r.v);
+	free(e);
+	qsort(v, *n, sizeof(*v), pub_cmp);
+	*out = v;
+	return 0;
+}
+
+int pub_record_from_rules(struct xbr_bridge *br, int fd)
+{
+	struct pub_rules r;
+	char t[64];
+	size_t i, k;
+	__u32 id;
+	int rc, n = 0;
+
 	nat_table_name(br->name, t, sizeof(t));
 	rc = rules_read(t, &r);
 	if (rc)
 		return rc;
-	v = calloc(r.n + 1, sizeof(*v));
-	if (!v) {
-		free(r.v);
-		return -ENOMEM;
-	}
-	for (i = 0; i < r.n; i++) {
-		for (k = 0; k < *n && !same_pub(&v[k], &r.v[i].p); k++)
+	for (i = 0; i < r.n && !rc; i++) {
+		for (k = 0; k < i && !same_target(&r.v[k].p, &r.v[i].p); k++)
 			;
-		if (k == *n)
-			v[(*n)++] = r.v[i].p;
-		v[k].rules++;
+		if (k < i)
+			continue; /* the other family's rule of one publication */
+		rc = rec_write(fd, &r.v[i].p, &id);
+		n += !rc;
 	}
 	free(r.v);
-	qsort(v, *n, sizeof(*v), pub_cmp);
-	*out = v;
-	return 0;
+	if (rc)
+		pr_warn("bridge \"%s\": cannot record its publications: %s", br->name,
+			strerror(-rc));
+	return rc ? rc : n;
 }
 
 /*
@@ -319,39 +413,114 @@ static int sel_same(const struct xbr_pub *p, const void *arg)
 	return same_pub(p, want) && (!want->station[0] || !strcmp(p->station, want->station));
 }
 
-/* Publications whose station is no longer a port (a `port del` killed half-way). */
-static void prune_gone(struct xbr_bridge *br, struct pub_rules *r, const char *t)
+/* Take out of the record the publications whose station is no longer a
+ * port (a `port del` killed half-way); the next rebuild drops their rules. */
+static void prune_gone(struct xbr_bridge *br, struct rec_ent *e, size_t *n)
 {
 	struct xbr_port port;
-	size_t i;
+	size_t i, k;
 
-	for (i = 0; i < r->n; i++) {
-		if (strcmp(r->v[i].table, t) ||
-		    port_find(br, r->v[i].p.station, &port) != -ENOENT)
+	for (i = 0, k = 0; i < *n; i++) {
+		if (port_find(br, e[i].p.station, &port) == -ENOENT) {
+			pr_info("publish: station \"%s\" is gone, removing its publications",
+				e[i].p.station);
+			bpf_map_delete_elem(br->map[XBR_M_PUBS], &e[i].id);
 			continue;
-		pr_info("publish: station \"%s\" is gone, removing its publications",
-			r->v[i].p.station);
-		rules_delete(r, t, sel_station, r->v[i].p.station);
-		free(r->v);
-		if (rules_read(t, r))
-			memset(r, 0, sizeof(*r));
-		i = (size_t)-1;
+		}
+		e[k++] = e[i];
 	}
+	*n = k;
+}
+
+int pub_emit_all(FILE *f, struct xbr_bridge *br, const char *t, int prune)
+{
+	struct rec_ent *e = NULL;
+	struct xbr_port port;
+	uint8_t a6[16];
+	size_t i, n = 0;
+	int rc, done = 0;
+
+	rc = rec_read(br, &e, &n);
+	if (rc)
+		return rc;
+	if (prune)
+		prune_gone(br, e, &n);
+	for (i = 0; i < n; i++) {
+		if (port_find(br, e[i].p.station, &port) || !port.addr)
+			continue;
+		if (e[i].p.family != AF_INET6)
+			emit_rule(f, t, &e[i].p, AF_INET, (const uint8_t *)&port.addr);
+		if (e[i].p.family != AF_INET && br->cfg.plen6) {
+			xbr_station_addr6(br->cfg.subnet6, br->cfg.plen6, port.addr, a6);
+			emit_rule(f, t, &e[i].p, AF_INET6, a6);
+		}
+		done++;
+	}
+	free(e);
+	return done;
+}
+
+/* Is @p claimed by a publication of another bridge (its record, or the
+ * rules of its table for a bridge of an older layout)? One line if so. */
+static int other_bridges_overlap(struct xbr_bridge *br, const struct xbr_pub *p,
+				 const char *host)
+{
+	char path[PATH_MAX], other[80];
+	struct pub_rules r;
+	struct rec_ent *e;
+	struct dirent *de;
+	size_t i, n;
+	int fd, rc = 0;
+	DIR *d;
+
+	if (rules_read("", &r) == 0) {
+		for (i = 0; i < r.n && !rc; i++) {
+			if (!strncmp(r.v[i].table, "xbr-", 4) &&
+			    strcmp(r.v[i].table + 4, br->name) && pub_overlap(&r.v[i].p, p)) {
+				pub_format_host(&r.v[i].p, other, sizeof(other));
+				pr_warn("publish %s: %s %s is already published by bridge \"%s\"",
+					host, pub_proto_name(p), other, r.v[i].table + 4);
+				rc = -EADDRINUSE;
+			}
+		}
+		free(r.v);
+	}
+	d = opendir(XBR_PIN_ROOT);
+	while (d && !rc && (de = readdir(d))) {
+		if (de->d_name[0] == '.' || !strcmp(de->d_name, br->name))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/xbr_pubs", XBR_PIN_ROOT, de->d_name);
+		fd = bpf_obj_get(path);
+		if (fd < 0)
+			continue;
+		if (rec_read_fd(fd, &e, &n) == 0) {
+			for (i = 0; i < n && !rc; i++) {
+				if (!pub_overlap(&e[i].p, p))
+					continue;
+				pub_format_host(&e[i].p, other, sizeof(other));
+				pr_warn("publish %s: %s %s is already published by bridge \"%s\"",
+					host, pub_proto_name(p), other, de->d_name);
+				rc = -EADDRINUSE;
+			}
+			free(e);
+		}
+		close(fd);
+	}
+	if (d)
+		closedir(d);
+	return rc;
 }
 
 int pub_add(struct xbr_bridge *br, const struct xbr_pub *p)
 {
-	char t[64], err[256], host[80], st[40];
-	uint8_t a6[16];
+	char host[80], st[40], other[80];
 	struct xbr_port port;
-	struct pub_rules r = { 0 };
-	char *script = NULL;
-	size_t len = 0, i;
-	FILE *f;
-	int rc, nrules = 0;
+	struct rec_ent *e = NULL;
+	size_t i, n = 0;
+	__u32 id;
+	int rc;
 
 	pub_format_host(p, host, sizeof(host));
-	nat_table_name(br->name, t, sizeof(t));
 	if (br->cfg.flags & XBR_CFG_F_INTERNAL) {
 		pr_warn("publish %s: bridge \"%s\" is internal (up --internal): nothing enters it",
 			host, br->name);
@@ -366,103 +535,116 @@ int pub_add(struct xbr_bridge *br, const struct xbr_pub *p)
 		pr_warn("publish %s: bridge \"%s\" has no IPv6 (up --subnet6 none)", host, br->name);
 		return -EINVAL;
 	}
-	rc = host_side_check(p);
+	rc = rec_read(br, &e, &n);
 	if (rc)
 		return rc;
-	/* The fixed chains as the config says (repairs an interrupted command). */
-	rc = nat_sync(br);
-	if (rc)
-		return rc;
-	rc = rules_read("", &r);
-	if (rc)
-		return rc;
-	prune_gone(br, &r, t);
-	for (i = 0; i < r.n; i++) {
-		char other[80];
-
-		if (!pub_overlap(&r.v[i].p, p))
+	prune_gone(br, e, &n);
+	for (i = 0; i < n; i++) {
+		if (same_target(&e[i].p, p)) {
+			/* Recorded already (an earlier add killed before its rules
+			 * were written, or a flushed ruleset): put its rules back. */
+			free(e);
+			rc = nat_restore(br);
+			if (rc < 0)
+				return rc;
+			if (rc == 0) {
+				pub_format_station(p, st, sizeof(st));
+				pr_warn("publish %s: %s %s is already published to %s on bridge \"%s\"",
+					host, pub_proto_name(p), host, st, br->name);
+				return -EEXIST;
+			}
+			return (int)pub_rules_expected(br, p);
+		}
+		if (!pub_overlap(&e[i].p, p))
 			continue;
-		pub_format_host(&r.v[i].p, other, sizeof(other));
-		if (!strcmp(r.v[i].table, t)) {
-			pub_format_station(&r.v[i].p, st, sizeof(st));
-			pr_warn("publish %s: %s %s is already published to %s on bridge \"%s\"",
-				host, pub_proto_name(p), other, st, br->name);
-		} else
-			pr_warn("publish %s: %s %s is already published by bridge \"%s\"", host,
-				pub_proto_name(p), other, r.v[i].table + strlen("xbr-"));
-		free(r.v);
+		pub_format_host(&e[i].p, other, sizeof(other));
+		pub_format_station(&e[i].p, st, sizeof(st));
+		pr_warn("publish %s: %s %s is already published to %s on bridge \"%s\"", host,
+			pub_proto_name(p), other, st, br->name);
+		free(e);
 		return -EADDRINUSE;
 	}
-	free(r.v);
+	free(e);
+	rc = host_side_check(p);
+	if (!rc)
+		rc = other_bridges_overlap(br, p, host);
+	if (rc)
+		return rc;
 
-	f = open_memstream(&script, &len);
-	if (!f)
-		return -ENOMEM;
-	if (p->family != AF_INET6) {
-		emit_rule(f, t, p, AF_INET, (const uint8_t *)&port.addr);
-		nrules++;
+	/* The record first, then the table rebuilt from it in one batch: a
+	 * killed add leaves the record with every rule or none (and `show`
+	 * says which); a failed one takes the record back. */
+	rc = rec_write(br->map[XBR_M_PUBS], p, &id);
+	if (rc) {
+		if (rc == -ENOSPC)
+			pr_warn("publish %s: bridge \"%s\" has %d publications, the most it records",
+				host, br->name, XBR_MAX_PUBS);
+		else
+			pr_warn("publish %s: cannot record it: %s", host, strerror(-rc));
+		return rc;
 	}
-	if (p->family != AF_INET && br->cfg.plen6) {
-		xbr_station_addr6(br->cfg.subnet6, br->cfg.plen6, port.addr, a6);
-		emit_rule(f, t, p, AF_INET6, a6);
-		nrules++;
-	}
-	if (fclose(f)) {
-		free(script);
-		return -ENOMEM;
-	}
-	/* One batch: a killed or failed add leaves every rule of it or none. */
 	rc = xbr_fault("publish-add");
 	if (rc)
-		snprintf(err, sizeof(err), "fault injected");
+		pr_warn("publish %s: cannot add the rule to table inet xbr-%s: fault injected", host,
+			br->name);
 	else
-		rc = nat_nft(script, 0, NULL, err, sizeof(err));
-	free(script);
+		rc = nat_sync(br);
 	if (rc) {
-		pr_warn("publish %s: cannot add the rule to table inet %s: %s", host, t, err);
+		bpf_map_delete_elem(br->map[XBR_M_PUBS], &id);
 		return rc;
 	}
 	nat_check_forward(br);
-	return nrules;
+	return (int)pub_rules_expected(br, p);
+}
+
+/* Take the records selected by @sel out and rebuild the table without
+ * them; on failure put them back. The number of rules they took. */
+static int rec_remove(struct xbr_bridge *br, int (*sel)(const struct xbr_pub *p, const void *arg),
+		      const void *arg, int *found)
+{
+	struct rec_ent *e = NULL;
+	size_t i, n = 0;
+	int rc, rules = 0;
+
+	*found = 0;
+	rc = rec_read(br, &e, &n);
+	if (rc)
+		return rc;
+	for (i = 0; i < n; i++) {
+		if (!sel(&e[i].p, arg))
+			continue;
+		(*found)++;
+		rules += (int)pub_rules_expected(br, &e[i].p);
+		bpf_map_delete_elem(br->map[XBR_M_PUBS], &e[i].id);
+	}
+	if (*found) {
+		rc = nat_sync(br);
+		for (i = 0; rc && i < n; i++)
+			if (sel(&e[i].p, arg))
+				rec_put_back(br->map[XBR_M_PUBS], &e[i]);
+	}
+	free(e);
+	return rc ? rc : rules;
 }
 
 int pub_del(struct xbr_bridge *br, const struct xbr_pub *p)
 {
-	struct pub_rules r;
-	char t[64], host[80];
-	size_t i;
-	int rc, found = 0, n;
+	char host[80];
+	int rc, found;
 
 	pub_format_host(p, host, sizeof(host));
-	nat_table_name(br->name, t, sizeof(t));
-	rc = rules_read(t, &r);
-	if (rc)
-		return rc;
-	for (i = 0; i < r.n && !found; i++)
-		found = sel_same(&r.v[i].p, p);
-	if (!found) {
+	rc = rec_remove(br, sel_same, p, &found);
+	if (rc >= 0 && !found) {
 		pr_warn("publish %s %s%s%s: not published on bridge \"%s\"", pub_proto_name(p),
 			host, p->station[0] ? " to station " : "", p->station, br->name);
-		free(r.v);
 		return -ENOENT;
 	}
-	for (i = 0, n = 0; i < r.n; i++)
-		n += strcmp(r.v[i].table, t) == 0 && sel_same(&r.v[i].p, p);
-	rc = rules_delete(&r, t, sel_same, p);
-	free(r.v);
-	return rc ? rc : n;
+	return rc;
 }
 
 int pub_del_station(struct xbr_bridge *br, const char *station)
 {
-	struct pub_rules r;
-	char t[64];
-	int rc;
+	int found, rc = rec_remove(br, sel_station, station, &found);
 
-	nat_table_name(br->name, t, sizeof(t));
-	rc = rules_read(t, &r);
-	if (!rc)
-		rc = rules_delete(&r, t, sel_station, station);
-	free(r.v);
-	return rc;
+	return rc < 0 ? rc : 0;
 }

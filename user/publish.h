@@ -2,16 +2,20 @@
 /*
  * Published ports: a host port (or range) translated to a station's port (or
  * range) by one DNAT rule per address family in the bridge's nf_tables table
- * (nat.h), no proxy process. Each rule carries the publication in its
- * comment, so the ruleset itself is the record: `publish show` reads it back,
- * `publish del` finds the rules by it, and a killed command leaves the whole
- * batch or nothing.
+ * (nat.h), no proxy process. What the user published is recorded in the
+ * bridge's pinned map xbr_pubs (struct xbr_pub_rec), not only in the
+ * ruleset: `publish show` reads the record, and the table is rebuilt from it
+ * (`xbr restore`, nat_sync()) after anyone flushed the ruleset. Each rule
+ * still carries its publication in its comment, so that a rule can be told
+ * from the record (and a bridge of layout 2, whose ruleset was the only
+ * record, is migrated from its rules).
  */
 #ifndef XBR_PUBLISH_H
 #define XBR_PUBLISH_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include "xbr.h"
 
 struct xbr_bridge;
@@ -55,14 +59,40 @@ int pub_addr_any(const struct xbr_pub *p);
 /* True when @p is on a loopback address (IPv4 127/8). */
 int pub_is_loopback(const struct xbr_pub *p);
 
-/* The bridge's publications, sorted; caller frees *out. */
+/* The record's form of a publication, and back (-EINVAL: not a valid record). */
+void pub_to_rec(const struct xbr_pub *p, struct xbr_pub_rec *r);
+int pub_from_rec(const struct xbr_pub_rec *r, struct xbr_pub *p);
+
+/*
+ * The bridge's publications as recorded, sorted; caller frees *out. Each
+ * one's `rules` is how many rules of the ruleset carry it now (fewer than
+ * pub_rules_expected(): a rule is missing, `xbr restore` puts it back).
+ */
 int pub_list(struct xbr_bridge *br, struct xbr_pub **out, size_t *n);
-/* The number of rules added, or a negative errno after one line. */
+/* How many rules @p takes on @br (one per address family). */
+unsigned int pub_rules_expected(const struct xbr_bridge *br, const struct xbr_pub *p);
+/*
+ * Write the rules of every recorded publication of @br into @f (nft script
+ * for table @t). @prune: remove from the record the publications whose
+ * station is no longer a port (else they are skipped). The number of
+ * publications written, or a negative errno.
+ */
+int pub_emit_all(FILE *f, struct xbr_bridge *br, const char *t, int prune);
+/*
+ * Migration from layout 2 (the ruleset was the record): write the
+ * publications found in the rules of @br's table into the record map @fd.
+ * Their number, or a negative errno.
+ */
+int pub_record_from_rules(struct xbr_bridge *br, int fd);
+/* Record @p and rebuild the table with it. The number of rules it takes, or
+ * a negative errno after one line (then nothing changed). Adding what is
+ * recorded already puts back its rules if they are missing. */
 int pub_add(struct xbr_bridge *br, const struct xbr_pub *p);
-/* @p->station "" matches any station. The number of rules removed, or a
- * negative errno after one line. */
+/* @p->station "" matches any station. Taken out of the record, the table
+ * rebuilt without it. The number of rules it took, or a negative errno
+ * after one line (then nothing changed). */
 int pub_del(struct xbr_bridge *br, const struct xbr_pub *p);
-/* Delete every publication of @station (it leaves the bridge). */
+/* Delete every publication of @station (it leaves the bridge): record and rules. */
 int pub_del_station(struct xbr_bridge *br, const char *station);
 
 #endif

@@ -266,3 +266,40 @@ int pub_overlap(const struct xbr_pub *a, const struct xbr_pub *b)
 	/* Every address of a family includes its loopback (host connections). */
 	return pub_addr_any(a) || pub_addr_any(b) || !memcmp(a->addr, b->addr, 16);
 }
+
+/* ---- the pinned record (struct xbr_pub_rec) ---- */
+
+void pub_to_rec(const struct xbr_pub *p, struct xbr_pub_rec *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->proto = p->proto;
+	r->family = p->family;
+	r->version = XBR_PUB_REC_V;
+	r->port = p->port;
+	r->port_end = p->port_end;
+	r->sport = p->sport;
+	r->sport_end = p->sport_end;
+	memcpy(r->addr, p->addr, sizeof(r->addr));
+	memcpy(r->station, p->station, sizeof(r->station));
+	r->station[sizeof(r->station) - 1] = '\0';
+}
+
+int pub_from_rec(const struct xbr_pub_rec *r, struct xbr_pub *p)
+{
+	memset(p, 0, sizeof(*p));
+	if (r->version != XBR_PUB_REC_V || (r->proto != IPPROTO_TCP && r->proto != IPPROTO_UDP) ||
+	    (r->family != AF_UNSPEC && r->family != AF_INET && r->family != AF_INET6) ||
+	    r->port < 1 || r->port > r->port_end || r->sport < 1 || r->sport > r->sport_end ||
+	    r->sport_end - r->sport != r->port_end - r->port ||
+	    !memchr(r->station, '\0', sizeof(r->station)) || !r->station[0])
+		return -EINVAL;
+	p->proto = r->proto;
+	p->family = r->family;
+	memcpy(p->addr, r->addr, sizeof(p->addr));
+	p->port = r->port;
+	p->port_end = r->port_end;
+	p->sport = r->sport;
+	p->sport_end = r->sport_end;
+	memcpy(p->station, r->station, sizeof(p->station));
+	return 0;
+}
