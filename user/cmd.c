@@ -76,7 +76,9 @@ const struct xbr_cmd xbr_objects[] = {
 	  .cmds = xbr_uplink_cmds, .dflt = "show" },
 	{ .name = "monitor", .summary = "forwarding-table events as they happen",
 	  .help = "learned, moved, aged, evicted, deleted, added: one line each (one JSON object\n"
-		  "a line with -j), until interrupted, N events were printed or SEC seconds passed.",
+		  "a line with -j), until interrupted, N events were printed or SEC seconds passed.\n"
+		  "--restore: also put the bridge's nf_tables table back (as `xbr restore`) each\n"
+		  "time someone flushes or changes it, one line per restore.",
 	  .opts = xbr_monitor_opts, .fn = do_monitor, .flags = XBR_CMD_JSON },
 	{ .name = "help", .args = "[OBJECT [COMMAND]]", .max_args = 2, .args_compl = XBR_C_CMD,
 	  .summary = "usage of xbr, an object or a command (-j: the command table as JSON)",

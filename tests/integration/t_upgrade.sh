@@ -4,7 +4,7 @@
 # migration"). The last release (tag v0.1.0, pinned layout 1; its commit is
 # in tests/integration/releases) is built from git history; it brings a
 # bridge up with static, sticky and learned entries, port flags and traffic.
-# Then this build's `xbr reload` migrates the pinned maps to layout 2 while
+# Then this build's `xbr reload` migrates the pinned maps to its layout while
 # a 100/s ping and a TCP stream run: the ping loses nothing, TCP completes,
 # the table keeps every entry with its flags, port policy stays, counters
 # only grow, and the layout is recorded. The reverse is refused cleanly: the
@@ -41,6 +41,8 @@ OLD=$OLD_DIR/build/xbr
 t_log "old release $REL_TAG ($commit) at $OLD"
 
 old() { "$OLD" -b "$T_BR" "$@"; }
+# This build's pinned layout.
+LAYOUT=$(awk '$2 == "XBR_LAYOUT_VERSION" { print $3 }' "$T_REPO/include/xbr.h")
 layout() { bpftool -j map dump pinned "/sys/fs/bpf/xbr/$1/xbr_layout" 2>/dev/null | jq -r '.[0].formatted.value // empty'; }
 # entries OUT: mac, port name and kind of every entry, from either build's fdb -j.
 entries() { jq -c 'map({mac, netns, static: (.state == "static"), sticky: ((.flags // []) | index("sticky") != null)}) | sort_by(.mac)'; }
@@ -71,7 +73,7 @@ PING=$T_BG_PID
 sleep 1.5
 t_run timeout 30 "$XBR" -b "$T_BR" reload
 [ "$T_RC" -eq 0 ] || t_fail "reload of the $REL_TAG bridge failed (exit $T_RC): $T_ERR"
-[ "$(layout "$T_BR")" = 2 ] || t_fail "after the reload the pinned layout is '$(layout "$T_BR")', not 2"
+[ "$(layout "$T_BR")" = "$LAYOUT" ] || t_fail "after the reload the pinned layout is '$(layout "$T_BR")', not $LAYOUT"
 wait_pid $PING $((PINGS / 100 + 30))
 ping_check "$T_TMP/ping" $PINGS "ping ns1 -> ns2 at 100/s across the migration"
 wait_pid $IPERF 40
@@ -107,8 +109,8 @@ assert_ping ns5 172.16.1.1 2
 xjson fdb
 F2=$(entries <<<"$J")
 t_run timeout 30 "$OLD" -b "$T_BR" reload
-[ "$T_RC" -ne 0 ] || t_fail "the old release reloaded a layout-2 bridge (exit 0)"
-[ "$(layout "$T_BR")" = 2 ] || t_fail "the old release's refused reload changed the layout"
+[ "$T_RC" -ne 0 ] || t_fail "the old release reloaded a layout-$LAYOUT bridge (exit 0)"
+[ "$(layout "$T_BR")" = "$LAYOUT" ] || t_fail "the old release's refused reload changed the layout"
 assert_ping ns1 172.16.1.2 2
 xjson fdb
 F3=$(entries <<<"$J")
@@ -125,7 +127,7 @@ case $T_ERR in *"$T_BR"*"layout 99"*) ;; *) t_fail "refusal of layout 99 does no
 t_run timeout 30 "$XBR" -b "$T_BR" show
 [ "$T_RC" -ne 0 ] && [ "$(t_nlines "$T_ERR")" -eq 1 ] || t_fail "show of a layout-99 bridge: exit $T_RC: $T_ERR"
 assert_ping ns1 172.16.1.2 2
-bpftool map update pinned "/sys/fs/bpf/xbr/$T_BR/xbr_layout" key 0 0 0 0 value 2 0 0 0
+bpftool map update pinned "/sys/fs/bpf/xbr/$T_BR/xbr_layout" key 0 0 0 0 value "$LAYOUT" 0 0 0
 must timeout 30 "$XBR" -b "$T_BR" down
 clean_state >"$T_TMP/left" || t_fail "down after the upgrade left: $(cat "$T_TMP/left")"
 
@@ -137,4 +139,4 @@ case $T_ERR in *reload*) ;; *) t_fail "show of a layout-1 bridge does not say to
 must timeout 30 "$XBR" -b "$T_BR" down
 clean_state >"$T_TMP/left" || t_fail "down of a $REL_TAG bridge left: $(cat "$T_TMP/left")"
 
-t_pass "$REL_TAG bridge migrated live to layout 2 ($PINGS pings at 100/s lost 0, TCP completed, $(jq length <<<"$F0") entries, flags and counters kept); old reload and layout 99 refused, bridge untouched; down of a $REL_TAG bridge clean"
+t_pass "$REL_TAG bridge migrated live to layout $LAYOUT ($PINGS pings at 100/s lost 0, TCP completed, $(jq length <<<"$F0") entries, flags and counters kept); old reload and layout 99 refused, bridge untouched; down of a $REL_TAG bridge clean"

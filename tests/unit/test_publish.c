@@ -2,8 +2,8 @@
 /*
  * Unit tests of the pure part of user/publish.c: parsing
  * `[HOSTADDR:]PORT[-PORT] STATION[:PORT[-PORT]] [tcp|udp]`, the text forms,
- * the rule comment that records a publication and its round trip, and the
- * overlap rule that keeps two publications from claiming one packet.
+ * the rule comment that records a publication and its round trip, the
+ * pinned record's encoding (struct xbr_pub_rec), and the overlap rule that keeps two publications from claiming one packet.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -176,6 +176,94 @@ static void test_comment_round_trip(void **state)
 	assert_string_equal(c, "xbr-pub tcp 127.0.0.1 9000-9001 ns1 10000-10001");
 }
 
+/* The pinned record (struct xbr_pub_rec, map xbr_pubs): every field round
+ * trips, the layout is fixed (64 bytes, fields where layout 3 put them). */
+static void test_record_round_trip(void **state)
+{
+	static const char *const lines[] = {
+		"8080 ns1:80",
+		"0.0.0.0:8000-8999 ns2 udp",
+		"[2001:db8::5]:443 web:8443",
+		"127.0.0.1:9000-9001 ns1:10000-10001",
+		"65535 abcdefghijklmno:1",
+	};
+	struct xbr_pub_rec r;
+	struct xbr_pub p, q;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(sizeof(r), 64);
+	assert_int_equal(offsetof(struct xbr_pub_rec, port), 4);
+	assert_int_equal(offsetof(struct xbr_pub_rec, addr), 12);
+	assert_int_equal(offsetof(struct xbr_pub_rec, station), 28);
+	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		assert_int_equal(parse(lines[i], 1, &p), 0);
+		memset(&r, 0xa5, sizeof(r));
+		pub_to_rec(&p, &r);
+		assert_int_equal(r.version, XBR_PUB_REC_V);
+		assert_int_equal(r.pad, 0);
+		for (size_t k = 0; k < sizeof(r.reserved) / sizeof(r.reserved[0]); k++)
+			assert_int_equal(r.reserved[k], 0);
+		assert_int_equal(pub_from_rec(&r, &q), 0);
+		assert_int_equal(q.proto, p.proto);
+		assert_int_equal(q.family, p.family);
+		assert_memory_equal(q.addr, p.addr, 16);
+		assert_int_equal(q.port, p.port);
+		assert_int_equal(q.port_end, p.port_end);
+		assert_string_equal(q.station, p.station);
+		assert_int_equal(q.sport, p.sport);
+		assert_int_equal(q.sport_end, p.sport_end);
+	}
+	/* "8080-8081 ns1:80-81" as bytes: the encoding is the pinned layout. */
+	assert_int_equal(parse("8080-8081 ns1:80-81", 1, &p), 0);
+	pub_to_rec(&p, &r);
+	assert_int_equal(r.proto, IPPROTO_TCP);
+	assert_int_equal(r.family, AF_UNSPEC);
+	assert_int_equal(r.port, 8080);
+	assert_int_equal(r.port_end, 8081);
+	assert_int_equal(r.sport, 80);
+	assert_int_equal(r.sport_end, 81);
+	assert_string_equal(r.station, "ns1");
+}
+
+/* What no command writes is not read as a publication. */
+static void test_record_refusals(void **state)
+{
+	struct xbr_pub_rec r, good;
+	struct xbr_pub p;
+
+	(void)state;
+	assert_int_equal(parse("8080-8081 ns1:80-81", 1, &p), 0);
+	pub_to_rec(&p, &good);
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(pub_from_rec(&r, &p), -EINVAL); /* all zero */
+	r = good;
+	r.version = XBR_PUB_REC_V + 1;
+	assert_int_equal(pub_from_rec(&r, &p), -EINVAL);
+	r = good;
+	r.proto = IPPROTO_SCTP;
+	assert_int_equal(pub_from_rec(&r, &p), -EINVAL);
+	r = good;
+	r.family = 99;
+	assert_int_equal(pub_from_rec(&r, &p), -EINVAL);
+	r = good;
+	r.port = 0;
+	assert_int_equal(pub_from_rec(&r, &p), -EINVAL);
+	r = good;
+	r.port_end = 8079; /* below port */
+	assert_int_equal(pub_from_rec(&r, &p), -EINVAL);
+	r = good;
+	r.sport_end = 90; /* uneven ranges */
+	assert_int_equal(pub_from_rec(&r, &p), -EINVAL);
+	r = good;
+	memset(r.station, 'x', sizeof(r.station)); /* not terminated */
+	assert_int_equal(pub_from_rec(&r, &p), -EINVAL);
+	r = good;
+	r.station[0] = '\0';
+	assert_int_equal(pub_from_rec(&r, &p), -EINVAL);
+	assert_int_equal(pub_from_rec(&good, &p), 0);
+}
+
 static void test_comment_refusals(void **state)
 {
 	struct xbr_pub p;
@@ -217,6 +305,7 @@ int main(void)
 		cmocka_unit_test(test_parse_ipv6),	 cmocka_unit_test(test_parse_refusals),
 		cmocka_unit_test(test_parse_del),	 cmocka_unit_test(test_comment_round_trip),
 		cmocka_unit_test(test_comment_refusals), cmocka_unit_test(test_overlap),
+		cmocka_unit_test(test_record_round_trip), cmocka_unit_test(test_record_refusals),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
