@@ -266,6 +266,12 @@ static int restore_one(const char *name, struct xbr_json *j)
 	err = br_init(&br, name);
 	if (!err)
 		err = br_open(&br);
+	if (!err && !(br.cfg.flags & XBR_CFG_F_UP_DONE)) {
+		/* An `up` that was interrupted: the next `up` or `down` removes it. */
+		pr_warn("bridge \"%s\" is half-made (an interrupted up): run `xbr -b %s up` or `down`; not restored",
+			name, name);
+		err = -ENOENT;
+	}
 	if (!err)
 		err = nat_restore(&br);
 	if (err >= 0 && pub_list(&br, &v, &n))

@@ -355,7 +355,7 @@ int do_monitor(const struct xbr_args *a)
 			break;
 		}
 		err = 0;
-		if (w.nl && (pfd[1].revents & POLLIN)) {
+		if (w.nl && (pfd[1].revents & (POLLIN | POLLERR))) {
 			watch_drain(&w);
 		} else if (w.dirty && !stop && watch_check(&w, br.name)) {
 			break;

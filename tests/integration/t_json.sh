@@ -32,6 +32,7 @@ declare -A inv=(
 	["publish show"]="publish show"
 	["publish add"]="publish add 8080 ns1:80"
 	["publish del"]="publish del 8080"
+	[restore]="restore"
 	["uplink add"]="uplink add vx vxlan id 5 local 198.51.100.1 remote 198.51.100.2"
 	["uplink show"]="uplink show"
 	["uplink peer add"]="uplink peer add vx 198.51.100.3"
@@ -44,7 +45,7 @@ declare -A inv=(
 )
 order=(up show "fdb show" "fdb add" "fdb replace" "fdb del" "fdb flush" "port show" "port add"
 	"port set" "port del" stats reload "set ageing" "set icc" "set neigh-suppress" "set mode" "set nat"
-	"publish add" "publish show" "publish del" "uplink add" "uplink show" "uplink peer add"
+	"publish add" "publish show" "publish del" restore "uplink add" "uplink show" "uplink peer add"
 	"uplink peer del" "uplink del" monitor help version down)
 # The uplink's local address: an underlay veth here.
 ip link add ul0 type veth peer name ul1 && ip link set ul0 up && ip link set ul1 up &&

@@ -106,6 +106,30 @@ xjson restore --all
 jq_ok "$J" 'length == 1 and .[0].bridge == "'"$T_BR"'" and .[0].restored == true' "restore --all -j"
 nat_rules_are ok
 
+# ---- the other ways out: --no-nat and --internal (and IPv4 only) ----
+B2=xnrnonat B3=xnrint
+T_BRIDGES+=("$B2" "$B3")
+must timeout 30 "$XBR" -b "$B2" up --no-nat --subnet 172.18.0.0/16 --subnet6 none n2a
+must timeout 30 "$XBR" -b "$B3" up --internal --subnet 172.19.0.0/16 n3a
+for b in "$B2" "$B3"; do
+	xjson_b "$b" show
+	jq_ok "$J" '.nat_rules == "ok"' "bridge $b: show -j after up"
+done
+nft flush ruleset || t_fail "nft flush ruleset failed"
+for b in "$B2" "$B3"; do
+	xjson_b "$b" show
+	jq_ok "$J" '.nat_rules == "missing"' "bridge $b: show -j after the flush"
+done
+xjson restore --all
+jq_ok "$J" 'length == 3 and all(.[]; .restored == true) and (map(.nat) | sort) == ["internal", "masquerade", "off"]' "restore --all -j of three bridges"
+for b in "$B2" "$B3"; do
+	xjson_b "$b" show
+	jq_ok "$J" '.nat_rules == "ok"' "bridge $b: show -j after restore --all"
+done
+must timeout 30 "$XBR" -b "$B2" down
+must timeout 30 "$XBR" -b "$B3" down
+nat_rules_are ok
+
 # ---- the watcher: a flush is undone with no command typed ----
 t_bg "${X[@]}" monitor --restore >"$T_TMP/mon" 2>"$T_TMP/mon.err"
 MON=$T_BG_PID
