@@ -254,9 +254,12 @@ const struct xbr_opt xbr_restore_opts[] = {
 	{ .name = NULL },
 };
 
-/* Restore one bridge's table: 0, or a negative errno after one line. */
+/* Restore one bridge's table: 0, or a negative errno after one line. With
+ * -j, its object goes into @j (an array being written), or is a document of
+ * its own when @j is NULL. */
 static int restore_one(const char *name, struct xbr_json *j)
 {
+	struct xbr_json own;
 	struct xbr_pub *v = NULL;
 	struct xbr_bridge br;
 	char t[64];
@@ -277,7 +280,11 @@ static int restore_one(const char *name, struct xbr_json *j)
 	if (err >= 0 && pub_list(&br, &v, &n))
 		n = 0;
 	nat_table_name(name, t, sizeof(t));
-	if (err >= 0 && j) {
+	if (err >= 0 && g.json) {
+		if (!j) {
+			j = &own;
+			json_init(j, stdout, g.pretty);
+		}
 		json_open_object(j);
 		json_kv_string(j, "bridge", name);
 		json_kv_string(j, "table", t);
@@ -285,6 +292,8 @@ static int restore_one(const char *name, struct xbr_json *j)
 		json_kv_string(j, "nat", nat_mode_name(br.cfg.flags));
 		json_kv_uint(j, "publications", n);
 		json_close_object(j);
+		if (j == &own)
+			json_finish(j);
 	} else if (err == 1) {
 		printf("bridge %s: table inet %s restored: nat %s, %zu publication%s\n", name, t,
 		       nat_mode_name(br.cfg.flags), n, n == 1 ? "" : "s");
@@ -310,14 +319,8 @@ int do_restore(const struct xbr_args *a)
 	int err = 0, rc;
 	DIR *d;
 
-	if (!arg_has(a, "--all")) {
-		if (g.json)
-			json_init(&j, stdout, g.pretty);
-		err = restore_one(g.bridge, g.json ? &j : NULL);
-		if (g.json)
-			json_finish(&j);
-		return err;
-	}
+	if (!arg_has(a, "--all"))
+		return restore_one(g.bridge, NULL);
 	/* Every bridge that is up: a directory under the pin root. None (bpffs
 	 * not mounted yet, at boot) is not an error. */
 	d = opendir(XBR_PIN_ROOT);

@@ -97,6 +97,7 @@ must "${X[@]}" publish del 8081
 # ---- bad input: one line, nothing changed ----
 r0=$(ruleset)
 expect_error "bridge not up" '"nosuch"' "$XBR" -b nosuch restore
+expect_error "bridge not up, -j" '"nosuch"' "$XBR" -j -b nosuch restore
 expect_error "unknown option" '"--bogus"' "${X[@]}" restore --bogus
 [ "$(ruleset)" = "$r0" ] || t_fail "a refused restore changed the ruleset"
 
