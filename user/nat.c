@@ -503,7 +503,8 @@ static int census_script(const char *script, struct census *cs)
 			rc = census_rule(cs, chain_index(chain), p, nl);
 		}
 	}
-	qsort(cs->pub, cs->npub, sizeof(*cs->pub), cmp_str);
+	if (cs->npub)
+		qsort(cs->pub, cs->npub, sizeof(*cs->pub), cmp_str);
 	return rc;
 }
 
@@ -528,7 +529,8 @@ static int census_list(const char *out, struct census *cs)
 		if (!strncmp(p, "\t\t", 2) && h && h < nl)
 			rc = census_rule(cs, c, p, h);
 	}
-	qsort(cs->pub, cs->npub, sizeof(*cs->pub), cmp_str);
+	if (cs->npub)
+		qsort(cs->pub, cs->npub, sizeof(*cs->pub), cmp_str);
 	return rc;
 }
 
