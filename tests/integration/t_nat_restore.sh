@@ -12,7 +12,8 @@
 # input is one line and changes nothing; `restore --all`; then the watcher
 # (`xbr monitor --restore`) puts the table back after another flush with no
 # command typed (the delay is measured and reported; bounded wait), logs one
-# line per restore, and stops cleanly.
+# line per restore, and stops cleanly (on SIGTERM, and by itself when the
+# bridge goes down).
 T_BR=xnatrest
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_nat.sh"
@@ -171,6 +172,16 @@ rc=$?
 [ "$rc" -eq 0 ] || t_fail "monitor --restore exited $rc on SIGTERM: $(cat "$T_TMP/mon.err")"
 [ ! -s "$T_TMP/mon.err" ] || t_fail "monitor --restore wrote errors: $(cat "$T_TMP/mon.err")"
 
+# A watcher stops by itself when its bridge goes down (and does not bring
+# the table back).
+t_bg "${X[@]}" monitor --restore >"$T_TMP/mon2" 2>&1
+MON2=$T_BG_PID
+wait_until 10 grep -q "^watching table inet $T" "$T_TMP/mon2" || t_fail "second monitor --restore did not start: $(cat "$T_TMP/mon2")"
 must timeout 30 "${X[@]}" down
+wait_until 10 sh -c "! kill -0 $MON2" || t_fail "the watcher did not stop when the bridge went down: $(cat "$T_TMP/mon2")"
+wait "$MON2"
+rc=$?
+[ "$rc" -eq 0 ] || t_fail "the watcher exited $rc when the bridge went down: $(cat "$T_TMP/mon2")"
+grep -q "^bridge down: stopped watching table inet $T" "$T_TMP/mon2" || t_fail "the watcher did not say it stopped: $(cat "$T_TMP/mon2")"
 nft list table inet "$T" >/dev/null 2>&1 && t_fail "down left table inet $T"
 t_pass "flush shown as missing (text, -j), restore brings masquerade + publication back (traffic), foreign table untouched, idempotent, publish repairs on the way; watcher restored 3 flushes, slowest $worst ms after the flush as polled (watcher's own: <= $own ms)"
