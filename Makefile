@@ -150,15 +150,18 @@ man: $(XBR)
 # The default lab, shown working. `make lab-down` (or `build/xbr down`) removes it.
 run:
 	@tools/deps.sh run
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory $(JOBS) all
 	@tools/run-lab.sh $(XBR)
 
 lab-down: all
 	$(XBR) down
 
+# The build is parallel (one job per CPU) unless make was given -j itself.
+JOBS := $(if $(findstring -j,$(MAKEFLAGS)),,-j$(shell nproc 2>/dev/null || echo 2))
+
 test:
 	@tools/deps.sh test
-	@$(MAKE) --no-print-directory all $(UNIT_BINS) $(DP_BIN)
+	@$(MAKE) --no-print-directory $(JOBS) all $(UNIT_BINS) $(DP_BIN)
 	@tests/run.sh
 
 # Sanitizers: user space and tests rebuilt with ASan+UBSan in build/san, then
@@ -171,7 +174,7 @@ san:
 
 check:
 	@tools/deps.sh test
-	@$(MAKE) --no-print-directory all san
+	@$(MAKE) --no-print-directory $(JOBS) all san
 	@tests/check.sh
 
 # Hostile frames through the tc and XDP programs against the reference model
@@ -193,13 +196,13 @@ bench-dp:
 # for options, e.g. make bench BENCH_ARGS="--metrics tcp,pps --reps 7").
 bench:
 	@tools/deps.sh bench
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory $(JOBS) all
 	@tools/bench/run.sh $(BENCH_ARGS)
 
 # The harness's own smoke test (quick mode, output checks only; also in make test).
 bench-smoke:
 	@tools/deps.sh bench
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory $(JOBS) all
 	@tools/bench/smoke.sh
 
 clean:

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+# test-modes: tc
 # -j for every command of the table (`xbr -j help` lists them; a command
 # missing from the list below fails the test): each command the table marks
 # as printing prints exactly one JSON document, an object or an array
