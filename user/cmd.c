@@ -65,6 +65,13 @@ const struct xbr_cmd xbr_objects[] = {
 	  .cmds = xbr_publish_cmds, .dflt = "show" },
 	{ .name = "uplink", .summary = "VXLAN uplinks: one segment across hosts",
 	  .cmds = xbr_uplink_cmds, .dflt = "show" },
+	{ .name = "save", .args = "[FILE]", .max_args = 1, .args_compl = XBR_C_FILE,
+	  .summary = "write the bridge's configuration as xbr command lines (`up -f` reads it)",
+	  .help = "To FILE (written whole or not at all, mode 0644), or standard output when\n"
+		  "FILE is absent or -. Settings, stations and their addresses, port flags,\n"
+		  "static and sticky entries, publications, uplinks and peers; attached and\n"
+		  "CNI ports are their owners' to bring back (a comment line says so).",
+	  .fn = do_save },
 	{ .name = "monitor", .summary = "forwarding-table events as they happen",
 	  .help = "learned, moved, aged, evicted, deleted, added: one line each (one JSON object\n"
 		  "a line with -j), until interrupted, N events were printed or SEC seconds passed.",
@@ -182,7 +189,7 @@ int cmd_parse_args(const struct xbr_cmd *c, const char *path, int argc, char **a
 			return -EINVAL;
 		}
 		if (k < 0) {
-			if (w[0] == '-') {
+			if (w[0] == '-' && w[1]) { /* "-" alone: a name (stdout) */
 				pr_warn("%s: unknown option \"%s\", try \"xbr %s help\"", who, w, path);
 				return -EINVAL;
 			}
@@ -264,6 +271,7 @@ static int global_set(int i, const char *val)
 	switch (xbr_global_short[i]) {
 	case 'b':
 		g.bridge = val;
+		g.bridge_given = true;
 		break;
 	case 'j':
 		g.json = true;
