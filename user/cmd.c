@@ -35,7 +35,8 @@ const struct xbr_cmd xbr_objects[] = {
 	  .summary = "create the bridge, its gateway and one namespace per NS",
 	  .help = "Without NS: the lab, ns1 and ns2. A name without an address gets the next\n"
 		  "free one, counting up from the first address of the gateway's /24.\n"
-		  "On a bridge that is up with another build's datapath: `xbr reload`.",
+		  "On a bridge that is up with another build's datapath: `xbr reload`.\n"
+		  "-f FILE: the bridge `xbr save` wrote, brought back (DIR: each *.conf).",
 	  .opts = xbr_up_opts, .fn = do_up, .flags = XBR_CMD_JSON },
 	{ .name = "down", .summary = "remove the bridge: namespaces, veth pairs, gateway, pins",
 	  .help = "Succeeds when the bridge is already gone; fails, naming what is left,\n"
