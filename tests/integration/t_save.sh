@@ -11,7 +11,9 @@
 # sticky entries of `fdb -j`, `publish show -j` and `uplink show -j` are
 # identical, and the stations ping one another and the gateway over IPv4 and
 # IPv6. Saving twice gives the same file but the date line; the file is 0644,
-# stdout's copy is the same; -b brings the file up under another name.
+# stdout's copy is the same; -b brings the file up under another name; `up -f
+# DIR` brings up each *.conf on its own (a bad one leaves nothing, one that is
+# up is skipped).
 # Refusals: save of a bridge that is not up; `up -f` of a bridge that is up
 # (untouched); a file whose line 3 is bad - at run time (after `up` made the
 # bridge) and at the check before anything (a `down` line): one line naming
@@ -23,7 +25,7 @@ T_BR=xsave
 X=("$XBR" -b "$T_BR")
 # `up -f` takes the mode from the file: the real binary, not the --mode wrapper.
 XR=("$XBR_REAL" -b "$T_BR")
-T_BRIDGES+=(xsave2)
+T_BRIDGES+=(xsave2 xsave3)
 F=$T_TMP/xsave.conf
 
 ip link add ul0 type veth peer name ul1 && ip link set ul0 up && ip link set ul1 up &&
@@ -124,6 +126,24 @@ state xsave2 | sed 's/xsave2/xsave/g' >"$T_TMP/other2.json"
 diff -u "$T_TMP/before.json" "$T_TMP/other2.json" >"$T_TMP/diff" ||
 	t_fail "the file under -b xsave2 differs: $(grep '^[-+] ' "$T_TMP/diff" | head -6 | tr '\n' ' ')"
 must timeout 60 "$XBR_REAL" -b xsave2 down
+
+# ---- up -f DIR: every *.conf on its own; a bad one leaves no trace, an up one is skipped ----
+D=$T_TMP/etc-xbr
+mkdir "$D" && cp "$F" "$D/b-xsave.conf" && echo "not a saved file" >"$D/README" || t_fail "cannot make $D"
+printf 'xbr -b xsave3 up --subnet 10.62.0.0/16 --empty\nxbr -b xsave3 fdb add 02:00:00:cc:00:01 port nosuch\n' >"$D/a-bad.conf"
+t_run timeout 90 "$XBR_REAL" up -f "$D"
+[ "$T_RC" -ne 0 ] || t_fail "up -f DIR with a bad file exited 0"
+grep -qF "$D/a-bad.conf:2:" <<<"$T_ERR" || t_fail "up -f DIR: the bad file's line not named: $T_ERR"
+ip link show xsave3 >/dev/null 2>&1 && t_fail "up -f DIR: the bad file's bridge xsave3 is left"
+state "$T_BR" >"$T_TMP/dir.json"
+diff -u "$T_TMP/before.json" "$T_TMP/dir.json" >"$T_TMP/diff" ||
+	t_fail "up -f DIR: the good file's bridge differs: $(grep '^[-+] ' "$T_TMP/diff" | head -6 | tr '\n' ' ')"
+rm "$D/a-bad.conf"
+must timeout 60 "$XBR_REAL" up -f "$D"
+grep -q 'already up' <<<"$T_ERR" || t_fail "up -f DIR again: the bridge that is up not said skipped: $T_ERR"
+t_run timeout 30 "$XBR_REAL" -b "$T_BR" up -f "$D"
+[ "$T_RC" -ne 0 ] && [ "$(t_nlines "$T_ERR")" -eq 1 ] || t_fail "up -f DIR with -b: not refused in one line: $T_ERR"
+must timeout 60 "${X[@]}" down
 
 # ---- refusals ----
 t_run timeout 30 "${X[@]}" save "$T_TMP/none.conf"
