@@ -164,10 +164,7 @@ int do_up(const struct xbr_args *a)
 				a->pos[0]);
 			return -EINVAL;
 		}
-		err = up_from_file(file);
-		if (!err && g.json)
-			err = do_show(a);
-		return err;
+		return up_from_file(file);
 	}
 	if (arg_has(a, "--empty") && a->npos) {
 		pr_warn("up: --empty and namespace \"%s\" exclude each other", a->pos[0]);

@@ -547,11 +547,12 @@ static int file_read(struct saved_file *sf)
 static int in_file;
 
 /*
- * Apply @path to its bridge (@bridge: -b's, or NULL for the file's). 0;
+ * Apply @path to its bridge (@bridge: -b's, or NULL for the file's); with
+ * -j and @show, print the bridge as `up -j` does. 0;
  * -EEXIST when the bridge is up already (nothing done); another negative
  * errno after one line "FILE:LINE: cause" with the bridge taken down again.
  */
-static int apply_file(const char *path, const char *bridge)
+static int apply_file(const char *path, const char *bridge, int show)
 {
 	struct saved_file sf = { .path = path };
 	struct xbr_globals saved = g;
@@ -627,6 +628,14 @@ cleanup:
 	if (!err && !g.json)
 		printf("bridge %s up from %s: %zu command%s\n", sf.bridge, path, sf.n,
 		       sf.n == 1 ? "" : "s");
+	if (!err && g.json && show) {
+		/* -j: the bridge, as `up` prints it */
+		const char *b = g.bridge;
+
+		g.bridge = sf.bridge;
+		err = do_show(NULL);
+		g.bridge = b;
+	}
 	file_free(&sf);
 	return err;
 }
@@ -655,7 +664,7 @@ int up_from_file(const char *path)
 		return err;
 	}
 	if (!S_ISDIR(st.st_mode))
-		return apply_file(path, g.bridge_given ? g.bridge : NULL);
+		return apply_file(path, g.bridge_given ? g.bridge : NULL, 1);
 	if (g.bridge_given) {
 		pr_warn("up -f %s: a directory's files name their bridges; -b is for one FILE", path);
 		return -EINVAL;
@@ -675,7 +684,7 @@ int up_from_file(const char *path)
 			failed++;
 			err = -ENOMEM;
 		} else {
-			err = apply_file(file, NULL);
+			err = apply_file(file, NULL, 0);
 			if (err && err != -EEXIST)
 				failed++;
 			free(file);

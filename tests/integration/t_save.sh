@@ -105,7 +105,7 @@ cmp -s "$T_TMP/before.json" "$T_TMP/still.json" || t_fail "refused up -f changed
 # ---- down, up -f: the same bridge ----
 must timeout 60 "${X[@]}" port del a1
 must timeout 60 "${X[@]}" down
-must timeout 60 "${XR[@]}" up -f "$F"
+must timeout 60 "$XBR_REAL" up -f "$F" # the bridge is the file's
 grep -q "^bridge $T_BR up from $F" <<<"$T_OUT" || t_fail "up -f said: $T_OUT"
 state "$T_BR" >"$T_TMP/after.json"
 diff -u "$T_TMP/before.json" "$T_TMP/after.json" >"$T_TMP/diff" ||
@@ -121,7 +121,8 @@ diff <(grep -v '^# saved ' "$F" | grep -v 'a1') <(grep -v '^# saved ' "$T_TMP/th
 
 # ---- -b: the same file under another bridge name ----
 must timeout 60 "${X[@]}" down
-must timeout 60 "$XBR_REAL" -b xsave2 up -f "$F"
+must timeout 60 "$XBR_REAL" -b xsave2 -j up -f "$F"
+jq_ok "$T_OUT" '.bridge == "xsave2" and (.ports | length) == 5' "up -j -f: not the bridge as up -j prints it"
 state xsave2 | sed 's/xsave2/xsave/g' >"$T_TMP/other2.json"
 diff -u "$T_TMP/before.json" "$T_TMP/other2.json" >"$T_TMP/diff" ||
 	t_fail "the file under -b xsave2 differs: $(grep '^[-+] ' "$T_TMP/diff" | head -6 | tr '\n' ' ')"
