@@ -475,11 +475,21 @@ static int file_read(struct saved_file *sf)
 	ssize_t len;
 	int no = 0, err = 0;
 	FILE *f = fopen(sf->path, "re");
+	struct stat st;
 
 	if (!f) {
 		err = -errno;
 		pr_warn("file \"%s\": %s", sf->path, strerror(errno));
 		return err;
+	}
+	/* Its lines run as root: a file someone else may write is refused (as
+	 * sshd's StrictModes refuses such an authorized_keys). */
+	if (fstat(fileno(f), &st) == 0 &&
+	    (st.st_uid != geteuid() || (st.st_mode & (S_IWGRP | S_IWOTH)))) {
+		pr_warn("file \"%s\": writable by others than root (owner %u, mode %04o): refused",
+			sf->path, (unsigned int)st.st_uid, (unsigned int)(st.st_mode & 07777));
+		fclose(f);
+		return -EPERM;
 	}
 	while ((len = getline(&line, &cap, f)) >= 0) {
 		struct file_line l = { .no = ++no };

@@ -10,7 +10,7 @@
 # `show -j` (less ifindexes and the uplink's random MAC), the static and
 # sticky entries of `fdb -j`, `publish show -j` and `uplink show -j` are
 # identical, and the stations ping one another and the gateway over IPv4 and
-# IPv6. Saving twice gives the same file but the date line; the file is 0644,
+# IPv6, with the uplink's MTU. Saving twice gives the same file but the date line; the file is 0644,
 # stdout's copy is the same; -b brings the file up under another name; `up -f
 # DIR` brings up each *.conf on its own (a bad one leaves nothing, one that is
 # up is skipped).
@@ -18,7 +18,7 @@
 # (untouched); a file whose line 3 is bad - at run time (after `up` made the
 # bridge) and at the check before anything (a `down` line): one line naming
 # FILE:3, exit non-zero, and links, namespaces, pins, routes, addresses, the
-# ruleset and forwarding exactly as before.
+# ruleset and forwarding exactly as before; a file others may write.
 T_BR=xsave
 . "$(dirname "$0")/lib.sh"
 
@@ -66,11 +66,14 @@ state() {
 		.ports |= map(del(.ifindex) | if .kind == "uplink" then del(.mac) else . end)' <<<"$J"
 	xjson_b "$1" fdb
 	jq -S 'map(select(.state == "static" or (.flags | index("sticky"))) |
-		select(.netns != "a1") | del(.age, .ifname))' <<<"$J"
+		select(.netns != "a1") | del(.age))' <<<"$J"
 	xjson_b "$1" publish show
 	jq -S 'map(select(.station != "a1"))' <<<"$J"
 	xjson_b "$1" uplink show
-	jq -S 'map(del(.ifname))' <<<"$J"
+	jq -S . <<<"$J"
+	for ns in s1 s2 s3; do
+		echo "$ns mtu $(ip -n "$ns" -j link show eth0 | jq '.[0].mtu')"
+	done
 }
 state "$T_BR" >"$T_TMP/before.json"
 grep -q '"sticky"' "$T_TMP/before.json" && grep -q '"static"' "$T_TMP/before.json" ||
@@ -189,4 +192,11 @@ bad_file "xbr -b $T_BR fdb add 02:00:00:aa:00:09 port nosuch" "unknown port on l
 bad_file "xbr -b $T_BR down" "down on line 3"
 bad_file "xbr -b other port set s2 hairpin on" "another bridge on line 3"
 bad_file "ip link del ul0" "not an xbr line on line 3"
+# A file others may write is refused: its lines run as root.
+cp "$F" "$T_TMP/open.conf" && chmod 0666 "$T_TMP/open.conf"
+t_run timeout 30 "$XBR_REAL" up -f "$T_TMP/open.conf"
+[ "$T_RC" -ne 0 ] && [ "$(t_nlines "$T_ERR")" -eq 1 ] && grep -q 'writable by others' <<<"$T_ERR" ||
+	t_fail "a world-writable file was not refused in one line: $T_ERR"
+snap >"$T_TMP/snap1"
+cmp -s "$T_TMP/snap0" "$T_TMP/snap1" || t_fail "refused world-writable file changed something"
 t_pass "every setting saved and brought back identical in mode $XBR_MODE (show, static/sticky fdb, publications, uplink); stations ping again; save is stable, 0644, atomic; attached port skipped with a comment; bad line 3 named, nothing left"
