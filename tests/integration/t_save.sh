@@ -89,7 +89,9 @@ grep -q "^xbr -b $T_BR up .*--subnet 10.61.0.0/16 .*--no-nat" "$F" || t_fail "no
 grep -q '^# port "a1" not saved' "$F" || t_fail "no comment line for the attached port a1"
 grep -q '^# publication .*a1:60 not saved' "$F" || t_fail "no comment line for a1's publication"
 grep -v '^#' "$F" | grep -q 'a1' && t_fail "attached port a1 saved: $(grep a1 "$F" | grep -v '^#')"
-ls "$T_TMP" | grep -q 'xsave.conf.' && t_fail "save left a temporary file: $(ls "$T_TMP")"
+for tmp in "$F".*; do
+	[ -e "$tmp" ] && t_fail "save left a temporary file: $tmp"
+done
 must timeout 30 "${X[@]}" save "$T_TMP/again.conf"
 diff <(grep -v '^# saved ' "$F") <(grep -v '^# saved ' "$T_TMP/again.conf") >/dev/null ||
 	t_fail "save twice differs: $(diff <(grep -v '^# saved ' "$F") <(grep -v '^# saved ' "$T_TMP/again.conf") | head -4)"
