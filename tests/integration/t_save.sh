@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+# test-timeout: 240
 # `xbr save` and `xbr up -f` (issue 17): a bridge with every kind of setting
 # (non-default subnet, gateway, IPv6 prefix, ageing, table size, NAT off,
 # neigh-suppress off, `set ageing`; three stations with IPv4 and IPv6
