@@ -2,7 +2,7 @@
 # xbr: `make` builds build/xbr; `make run` brings up the default lab;
 # `make test` runs every test; `make bench` compares with the kernel bridge;
 # `make install` / `make uninstall` (PREFIX, DESTDIR, BINDIR, MANDIR,
-# BASHCOMPDIR, CNIDIR); `make man` regenerates the man page's synopsis.
+# BASHCOMPDIR, CNIDIR, SYSTEMDDIR); `make man` regenerates the man page's synopsis.
 # build/xbr-cni is the CNI plugin (cni/, docs/cni.md), installed as CNIDIR/xbr.
 # V=1 shows full commands. CI=true turns warnings into errors. CC, CFLAGS,
 # CPPFLAGS, LDFLAGS (Debian's hardening flags among them) are honoured.
@@ -28,6 +28,8 @@ MANDIR  ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 # Where container runtimes look for CNI plugins (Debian's; upstream /opt/cni/bin).
 CNIDIR  ?= /usr/lib/cni
+# systemd units (systemd/): xbr-boot.service brings back /etc/xbr/*.conf at boot.
+SYSTEMDDIR ?= $(PREFIX)/lib/systemd/system
 
 ARCH_INC := /usr/include/$(shell $(CC) -dumpmachine 2>/dev/null)
 
@@ -128,7 +130,8 @@ $(DP_BIN): $(DP_SRCS) $(LIB_OBJS) $(SKELS) | $(BUILD)/tests
 $(BUILD) $(BUILD)/user $(BUILD)/tests $(BUILD)/cni:
 	$(Q)mkdir -p $@
 
-# The binary, its man page, its bash completion and the CNI plugin. Debian's
+# The binary, its man page, its bash completion, the CNI plugin and the boot
+# unit (its ExecStart gets BINDIR). Debian's
 # packaging sets DESTDIR and PREFIX=/usr; nothing else is installed.
 install: all
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(BASHCOMPDIR) \
@@ -137,10 +140,14 @@ install: all
 	$(INSTALL) -m 0644 docs/xbr.8 $(DESTDIR)$(MANDIR)/man8/xbr.8
 	$(INSTALL) -m 0644 completion/xbr $(DESTDIR)$(BASHCOMPDIR)/xbr
 	$(INSTALL) -m 0755 $(XBR_CNI) $(DESTDIR)$(CNIDIR)/xbr
+	$(INSTALL) -d $(DESTDIR)$(SYSTEMDDIR)
+	sed 's|@BINDIR@|$(BINDIR)|g' systemd/xbr-boot.service >$(DESTDIR)$(SYSTEMDDIR)/xbr-boot.service
+	chmod 0644 $(DESTDIR)$(SYSTEMDDIR)/xbr-boot.service
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/xbr $(DESTDIR)$(MANDIR)/man8/xbr.8 $(DESTDIR)$(BASHCOMPDIR)/xbr \
 		$(DESTDIR)$(CNIDIR)/xbr
+	rm -f $(DESTDIR)$(SYSTEMDDIR)/xbr-boot.service
 
 # The SYNOPSIS section of docs/xbr.8, generated from the command table
 # (tests/build/t_man.sh fails when the two differ).
