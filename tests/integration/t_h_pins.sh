@@ -56,6 +56,7 @@ pins_cleanup() {
 	[ -n "${ctl:-}" ] && umount "$ctl" 2>/dev/null
 	rm -rf "$bindir" ${ctl:+"$ctl"}
 }
+# shellcheck disable=SC2034 # read by lib.sh's t_cleanup
 T_CLEANUP_HOOK=pins_cleanup
 NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups)
 "${NOBODY[@]}" true || t_fail "setpriv cannot switch to uid 65534"
@@ -65,6 +66,7 @@ for cmd in "fdb" "show" "stats" "fdb add 02:00:00:00:00:01 port ns1" "port add n
 	case $T_ERR in *root*) ;; *) t_fail "uid 65534: xbr $cmd: the error does not say root is needed: $T_ERR" ;; esac
 done
 # With CAP_BPF (and CAP_PERFMON) but not root: the modes alone keep it out.
+# shellcheck disable=SC2054 # setpriv takes comma lists
 CAPS=(--inh-caps=+bpf,+perfmon --ambient-caps=+bpf,+perfmon)
 "${NOBODY[@]}" "${CAPS[@]}" true 2>/dev/null || t_fail "setpriv cannot keep CAP_BPF for uid 65534"
 # open_pin PATH: uid 65534 with CAP_BPF opens a pin (BPF_OBJ_GET, as

@@ -20,7 +20,8 @@ ip link del xpv0
 # of its named ones (/run/netns): whatever `xbr up` started there and left
 # running, daemonized or not, whatever its name. One "PID: CMDLINE" a line.
 leftovers() {
-	local nets=" $(readlink /proc/$$/ns/net) " f d pid net ppid
+	local nets f d pid net ppid
+	nets=" $(readlink /proc/$$/ns/net) "
 	for f in /run/netns/*; do
 		[ -e "$f" ] && nets+="net:[$(stat -L -c %i "$f")] "
 	done
@@ -43,6 +44,7 @@ ip netns exec xpcheck setsid -f sleep 61.5 </dev/null >/dev/null 2>&1 || t_fail 
 wait_until 5 control_seen || t_fail "positive control: a daemonized sleep in namespace xpcheck is not found: $(leftovers)"
 l=$(leftovers)
 ctlpids=$(awk -F: '/sleep 61.5/ { print $1 }' <<<"$l")
+# shellcheck disable=SC2086 # one pid a word
 [ -z "$ctlpids" ] || kill $ctlpids
 wait_until 5 no_leftovers || t_fail "the control sleep does not stop: $(leftovers)"
 ip netns del xpcheck
