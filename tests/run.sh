@@ -127,6 +127,11 @@ else
 fi
 
 # ---- running ----
+# cmocka_skipped <LOG: the names of the cases cmocka skipped, once each
+# (cmocka prints a skipped case's line again in its group's summary).
+cmocka_skipped() {
+	sed -n -E '/^\[  SKIPPED \] [0-9]+ test\(s\)/d; s/^\[  SKIPPED \] (.+)$/\1/p' | sort -u
+}
 mkdir -p "$LOGDIR"
 passed=0 failed=0 skipped=0
 failed_names=()
@@ -189,14 +194,15 @@ run_one() { # KIND PATH
 	# cmocka cases skipped inside a binary that passed: each a skip, with
 	# the reason the case printed ("SKIP <case>: <reason>").
 	case $kind in unit | datapath)
-		local c why
+		local c why n=0
 		while IFS= read -r c; do
 			[ -n "$c" ] || continue
-			why=$(grep -E "^SKIP $c: " "$log" | tail -1 | sed -E "s/^SKIP $c: //")
-			skip_lines+=("$name/$c: ${why:-no reason printed}")
-			skipped=$((skipped + 1))
-			reason="$reason${reason:+, }skipped $c"
-		done < <(sed -n -E 's/^\[  SKIPPED \] ([A-Za-z_][A-Za-z0-9_]*)$/\1/p' "$log" | sort -u)
+			why=$(grep -F "SKIP $c: " "$log" | tail -1)
+			why=${why#"SKIP $c: "}
+			skip_lines+=("$name/${c// /_}: ${why:-no reason printed}")
+			skipped=$((skipped + 1)) n=$((n + 1))
+		done < <(cmocka_skipped <"$log")
+		[ "$n" -eq 0 ] || reason="$reason${reason:+, }$n skipped"
 		;;
 	esac
 	[ "$status" = FAIL ] && [ "$rc" -ne 1 ] && [ "$rc" -ne 124 ] && [ "$rc" -ne 137 ] && reason="exit $rc${reason:+: $reason}"
