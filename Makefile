@@ -29,7 +29,9 @@ MANDIR  ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 # Where container runtimes look for CNI plugins (Debian's; upstream /opt/cni/bin).
 CNIDIR  ?= /usr/lib/cni
-# systemd units (systemd/): xbr-restore.service.
+# systemd units (systemd/): xbr-boot.service brings back /etc/xbr/*.conf at
+# boot, xbr-restore.service puts the bridges' nf_tables tables back after
+# nftables.service.
 SYSTEMDDIR ?= $(PREFIX)/lib/systemd/system
 
 ARCH_INC := /usr/include/$(shell $(CC) -dumpmachine 2>/dev/null)
@@ -132,7 +134,7 @@ $(BUILD) $(BUILD)/user $(BUILD)/tests $(BUILD)/cni:
 	$(Q)mkdir -p $@
 
 # The binary, its man page, its bash completion, the CNI plugin and the
-# systemd unit (its ExecStart names BINDIR). Debian's packaging sets DESTDIR
+# systemd units (their ExecStart gets BINDIR). Debian's packaging sets DESTDIR
 # and PREFIX=/usr; nothing else is installed.
 install: all
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(BASHCOMPDIR) \
@@ -141,12 +143,15 @@ install: all
 	$(INSTALL) -m 0644 docs/xbr.8 $(DESTDIR)$(MANDIR)/man8/xbr.8
 	$(INSTALL) -m 0644 completion/xbr $(DESTDIR)$(BASHCOMPDIR)/xbr
 	$(INSTALL) -m 0755 $(XBR_CNI) $(DESTDIR)$(CNIDIR)/xbr
-	sed 's|@BINDIR@|$(BINDIR)|g' systemd/xbr-restore.service >$(DESTDIR)$(SYSTEMDDIR)/xbr-restore.service
-	chmod 0644 $(DESTDIR)$(SYSTEMDDIR)/xbr-restore.service
+	for u in xbr-boot.service xbr-restore.service; do \
+		sed 's|@BINDIR@|$(BINDIR)|g' systemd/$$u >$(DESTDIR)$(SYSTEMDDIR)/$$u && \
+		chmod 0644 $(DESTDIR)$(SYSTEMDDIR)/$$u || exit 1; \
+	done
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/xbr $(DESTDIR)$(MANDIR)/man8/xbr.8 $(DESTDIR)$(BASHCOMPDIR)/xbr \
-		$(DESTDIR)$(CNIDIR)/xbr $(DESTDIR)$(SYSTEMDDIR)/xbr-restore.service
+		$(DESTDIR)$(CNIDIR)/xbr $(DESTDIR)$(SYSTEMDDIR)/xbr-boot.service \
+		$(DESTDIR)$(SYSTEMDDIR)/xbr-restore.service
 
 # The SYNOPSIS section of docs/xbr.8, generated from the command table
 # (tests/build/t_man.sh fails when the two differ).
@@ -156,15 +161,18 @@ man: $(XBR)
 # The default lab, shown working. `make lab-down` (or `build/xbr down`) removes it.
 run:
 	@tools/deps.sh run
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory $(JOBS) all
 	@tools/run-lab.sh $(XBR)
 
 lab-down: all
 	$(XBR) down
 
+# The build is parallel (one job per CPU) unless make was given -j itself.
+JOBS := $(if $(findstring -j,$(MAKEFLAGS)),,-j$(shell nproc 2>/dev/null || echo 2))
+
 test:
 	@tools/deps.sh test
-	@$(MAKE) --no-print-directory all $(UNIT_BINS) $(DP_BIN)
+	@$(MAKE) --no-print-directory $(JOBS) all $(UNIT_BINS) $(DP_BIN)
 	@tests/run.sh
 
 # Sanitizers: user space and tests rebuilt with ASan+UBSan in build/san, then
@@ -177,7 +185,7 @@ san:
 
 check:
 	@tools/deps.sh test
-	@$(MAKE) --no-print-directory all san
+	@$(MAKE) --no-print-directory $(JOBS) all san
 	@tests/check.sh
 
 # Hostile frames through the tc and XDP programs against the reference model
@@ -199,13 +207,13 @@ bench-dp:
 # for options, e.g. make bench BENCH_ARGS="--metrics tcp,pps --reps 7").
 bench:
 	@tools/deps.sh bench
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory $(JOBS) all
 	@tools/bench/run.sh $(BENCH_ARGS)
 
 # The harness's own smoke test (quick mode, output checks only; also in make test).
 bench-smoke:
 	@tools/deps.sh bench
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory $(JOBS) all
 	@tools/bench/smoke.sh
 
 clean:

@@ -2,21 +2,48 @@
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 # `make check`: the unit and integration suites on the AddressSanitizer +
 # UndefinedBehaviorSanitizer build (build/san), then Valgrind on up/fdb/down
-# with the normal build. Any sanitizer report or leak fails the run.
+# with the normal build. Any sanitizer report or leak fails the run. Every
+# skip is listed at the end with its reason; with CI=true one that is not in
+# tests/expected-skips fails the run (as in tests/run.sh).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 REPO=$PWD
 SAN=$REPO/build/san
+EXPECTED_SKIPS=${EXPECTED_SKIPS:-$REPO/tests/expected-skips}
 export ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=0:exitcode=86
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:exitcode=87
 pass=0 fail=0 skip=0
+skip_lines=()
+T0=$SECONDS
 
 result() { # name rc reason
+	local secs=$((SECONDS - T0))
+	T0=$SECONDS
 	case $2 in
-	0) echo "PASS $1"; pass=$((pass + 1)) ;;
-	77) echo "SKIP $1: $3"; skip=$((skip + 1)) ;;
-	*) echo "FAIL $1 (exit $2) $3"; fail=$((fail + 1)) ;;
+	0) echo "PASS $1 (${secs}s)"; pass=$((pass + 1)) ;;
+	77) echo "SKIP $1: $3 (${secs}s)"; skip=$((skip + 1)); skip_lines+=("$1: $3") ;;
+	*) echo "FAIL $1 (exit $2) $3 (${secs}s)"; fail=$((fail + 1)) ;;
 	esac
+}
+# cmocka cases skipped inside a unit binary (OUT is its output): each a skip.
+cmocka_skips() { # NAME OUT
+	local c why
+	while IFS= read -r c; do
+		[ -n "$c" ] || continue
+		why=$(printf '%s\n' "$2" | grep -F "SKIP $c: " | tail -1)
+		why=${why#"SKIP $c: "}
+		echo "SKIP $1/${c// /_}: ${why:-no reason printed}"
+		skip=$((skip + 1))
+		skip_lines+=("$1/${c// /_}: ${why:-no reason printed}")
+	done < <(printf '%s\n' "$2" | cmocka_skipped)
+}
+# cmocka_skipped <LOG: the names of the cases cmocka skipped, once each
+# (cmocka prints a skipped case's line again in its group's summary).
+cmocka_skipped() {
+	sed -n -E '/^\[  SKIPPED \] [0-9]+ test\(s\)/d; s/^\[  SKIPPED \] (.+)$/\1/p' | sort -u
+}
+expected_skip() {
+	[ -f "$EXPECTED_SKIPS" ] && awk -v n="$1" '!/^#/ && $1 == n { f = 1 } END { exit !f }' "$EXPECTED_SKIPS"
 }
 
 # 1. unit tests under the sanitizers
@@ -25,6 +52,7 @@ for t in "$SAN"/tests/test_*; do
 	out=$("$t" 2>&1)
 	rc=$?
 	result "san:unit:$(basename "$t")" $rc "$(printf '%s' "$out" | grep -m3 -E 'ERROR|runtime error|FAILED' | tr '\n' ' ')"
+	cmocka_skips "san:unit:$(basename "$t")" "$out"
 done
 
 # 2. integration tests with the sanitized binary: any report makes xbr exit
@@ -42,8 +70,10 @@ for t in tests/integration/t_*.sh; do
 	# tests/run.sh reads it).
 	limit=$(sed -n 's/^# test-timeout: \([0-9][0-9]*\)$/\1/p' "$t" | head -1)
 	[ -n "$limit" ] && [ "$limit" -gt 180 ] || limit=180
+	# A test of "# test-modes: M..." runs in its first mode (tc otherwise).
+	mode=$(sed -n 's/^# test-modes: *\([a-z]*\).*$/\1/p' "$t" | head -1)
 	# t_big: 1,023 stations under the sanitizers (4,095 run in make test).
-	out=$(XBR=$SAN/xbr XBR_BIG=${XBR_BIG:-1023} timeout "$limit" bash "$t" 2>&1)
+	out=$(XBR=$SAN/xbr XBR_MODE=${mode:-tc} XBR_BIG=${XBR_BIG:-1023} timeout "$limit" bash "$t" 2>&1)
 	rc=$?
 	line=$(printf '%s\n' "$out" | grep -E '^(PASS|FAIL|SKIP) ' | tail -1)
 	if printf '%s' "$out" | grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:'; then
@@ -79,5 +109,15 @@ else
 	result "valgrind:up-fdb-down" 77 "valgrind not installed"
 fi
 
+if [ "${#skip_lines[@]}" -gt 0 ]; then
+	echo "skipped:"
+	for l in "${skip_lines[@]}"; do
+		echo "  $l"
+		if [ "${CI:-}" = true ] && ! expected_skip "${l%%: *}"; then
+			echo "FAIL ${l%%: *} skipped, and the skip is not in ${EXPECTED_SKIPS#$REPO/}: ${l#*: }"
+			fail=$((fail + 1))
+		fi
+	done
+fi
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" -eq 0 ]

@@ -9,8 +9,15 @@
 #                themselves: make install, reproducibility, man page)
 #   bench        tools/bench/smoke.sh, when it exists
 # and prints one line per test, "PASS|FAIL|SKIP <name> <reason> (<secs>s)",
-# the tail of the log under a failed one, and last the summary line
-# "N passed, N failed, N skipped". Exit status 1 when any test failed.
+# the tail of the log under a failed one, then every skip with its reason
+# (a cmocka case skipped inside a binary counts as a skip of its own,
+# "test_datapath/<case>") and last the summary line "N passed, N failed,
+# N skipped". Exit status 1 when any test failed. With CI=true a skip that is
+# not listed in tests/expected-skips (with why it is expected on this
+# machine kind) is a failure: a check cannot vanish silently.
+#
+# An integration test that means the same in every datapath mode says so in
+# a line "# test-modes: tc" (the modes it runs in); it then runs once.
 #
 # Usage: tests/run.sh [unit|datapath|integration|build|bench|NAME...]
 #   NAME is a test's name: test_parse, t_ping, t_ping.sh, smoke, ...
@@ -23,6 +30,7 @@
 #   TEST_LOG_LINES=n  lines of log shown under a failure (default 20)
 #   XBR_MODES=list    datapath modes the integration tests run in (default
 #                     "tc xdp"; the datapath binary covers both by itself)
+#   EXPECTED_SKIPS=f  the expected skips (default tests/expected-skips)
 # Exit codes of a test: 0 pass, 77 skip, anything else fail (124: timeout).
 # Full logs: $BUILD/tests/logs/<name>.log
 set -uo pipefail
@@ -37,6 +45,7 @@ TEST_TIMEOUT=${TEST_TIMEOUT:-120}
 BENCH_TIMEOUT=${BENCH_TIMEOUT:-600}
 TEST_LOG_LINES=${TEST_LOG_LINES:-20}
 XBR_MODES=${XBR_MODES:-tc xdp}
+EXPECTED_SKIPS=${EXPECTED_SKIPS:-$REPO/tests/expected-skips}
 LOGDIR=$BUILD/tests/logs
 # cmocka writes results to stdout and errors to stderr: line-buffer both so
 # the log keeps them in order.
@@ -57,13 +66,20 @@ unit_tests() {
 	done
 }
 datapath_tests() { [ -x "$BUILD/tests/test_datapath" ] && echo "datapath $BUILD/tests/test_datapath"; }
-# Each integration test runs once per datapath mode (XBR_MODE, lib.sh);
-# a mode other than tc shows in the name: t_ping@xdp.
+# Each integration test runs once per datapath mode (XBR_MODE, lib.sh),
+# or in the modes of its "# test-modes:" line only; a mode other than tc
+# shows in the name: t_ping@xdp.
+test_modes() { # FILE: the modes the test runs in, "" for every mode
+	sed -n 's/^# test-modes: *\([a-z ]*\)$/\1/p' "$1" | head -1
+}
 integration_tests() {
-	local f m
+	local f m only
 	for m in $XBR_MODES; do
 		for f in "$REPO"/tests/integration/t_*.sh; do
-			[ -f "$f" ] && echo "integration:$m $f"
+			[ -f "$f" ] || continue
+			only=$(test_modes "$f")
+			[ -z "$only" ] || [[ " $only " == *" $m "* ]] || continue
+			echo "integration:$m $f"
 		done
 	done
 }
@@ -111,9 +127,15 @@ else
 fi
 
 # ---- running ----
+# cmocka_skipped <LOG: the names of the cases cmocka skipped, once each
+# (cmocka prints a skipped case's line again in its group's summary).
+cmocka_skipped() {
+	sed -n -E '/^\[  SKIPPED \] [0-9]+ test\(s\)/d; s/^\[  SKIPPED \] (.+)$/\1/p' | sort -u
+}
 mkdir -p "$LOGDIR"
 passed=0 failed=0 skipped=0
 failed_names=()
+skip_lines=() # "NAME: reason", every skip of the run
 
 # The reason shown on a test's line, from its log.
 reason_of() { # KIND NAME LOG RC
@@ -168,6 +190,21 @@ run_one() { # KIND PATH
 	*) status=FAIL failed=$((failed + 1)) failed_names+=("$name") ;;
 	esac
 	reason=$(reason_of "$kind" "$name" "$log" "$rc" "$limit")
+	[ "$status" = SKIP ] && skip_lines+=("$name: $reason")
+	# cmocka cases skipped inside a binary that passed: each a skip, with
+	# the reason the case printed ("SKIP <case>: <reason>").
+	case $kind in unit | datapath)
+		local c why n=0
+		while IFS= read -r c; do
+			[ -n "$c" ] || continue
+			why=$(grep -F "SKIP $c: " "$log" | tail -1)
+			why=${why#"SKIP $c: "}
+			skip_lines+=("$name/${c// /_}: ${why:-no reason printed}")
+			skipped=$((skipped + 1)) n=$((n + 1))
+		done < <(cmocka_skipped <"$log")
+		[ "$n" -eq 0 ] || reason="$reason${reason:+, }$n skipped"
+		;;
+	esac
 	[ "$status" = FAIL ] && [ "$rc" -ne 1 ] && [ "$rc" -ne 124 ] && [ "$rc" -ne 137 ] && reason="exit $rc${reason:+: $reason}"
 	printf '%s %s %s (%ss)\n' "$status" "$name" "${reason:-}" "$secs"
 	if [ "$status" = FAIL ] && [ "$TEST_LOG_LINES" -gt 0 ]; then
@@ -189,6 +226,12 @@ if [ -z "$(unit_tests)" ] && [ $# -eq 0 ]; then
 	failed=$((failed + 1))
 fi
 
+# expected_skip NAME: NAME (t_dummy, t_ping@xdp, test_datapath/case,
+# san:t_x) is listed in the expected skips (first word of a line).
+expected_skip() {
+	[ -f "$EXPECTED_SKIPS" ] && awk -v n="$1" '!/^#/ && $1 == n { f = 1 } END { exit !f }' "$EXPECTED_SKIPS"
+}
+
 declare -A seen=()
 for t in "${selected[@]}"; do
 	[ -n "${seen[$t]:-}" ] && continue
@@ -196,6 +239,17 @@ for t in "${selected[@]}"; do
 	run_one ${t%% *} "${t#* }"
 done
 
+# Every skip, with its reason; under CI, one not in the expected list fails.
+if [ "${#skip_lines[@]}" -gt 0 ]; then
+	echo "skipped:"
+	for l in "${skip_lines[@]}"; do
+		echo "  $l"
+		if [ "${CI:-}" = true ] && ! expected_skip "${l%%: *}"; then
+			echo "FAIL ${l%%: *} skipped, and the skip is not in ${EXPECTED_SKIPS#$REPO/}: ${l#*: }"
+			failed=$((failed + 1)) failed_names+=("${l%%: *}(skip)")
+		fi
+	done
+fi
 [ "$failed" -eq 0 ] || echo "failed: ${failed_names[*]} (logs in $LOGDIR)"
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

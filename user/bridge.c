@@ -42,6 +42,48 @@ static int bpffs_ensure(void)
 	return 0;
 }
 
+/* The lock taken once for many commands (br_lock_hold()), -1 when none. */
+static int held_lock_fd = -1;
+
+/* Open and lock the bpffs root (the one lock of all xbr commands). */
+static int lock_take(const char *name, int *fd)
+{
+	int err;
+
+	*fd = open(XBR_BPFFS, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (*fd < 0 || flock(*fd, LOCK_EX) < 0) {
+		err = -errno;
+		pr_warn("bridge \"%s\": cannot lock %s: %s", name, XBR_BPFFS, strerror(errno));
+		if (*fd >= 0)
+			close(*fd);
+		*fd = -1;
+		return err;
+	}
+	return 0;
+}
+
+int br_lock_hold(const char *name)
+{
+	int err;
+
+	if (geteuid() != 0) {
+		pr_warn("bridge \"%s\": must run as root (needs CAP_NET_ADMIN, CAP_SYS_ADMIN, CAP_BPF)",
+			name);
+		return -EPERM;
+	}
+	if (held_lock_fd >= 0)
+		return 0;
+	err = bpffs_ensure();
+	return err ? err : lock_take(name, &held_lock_fd);
+}
+
+void br_lock_release(void)
+{
+	if (held_lock_fd >= 0)
+		close(held_lock_fd);
+	held_lock_fd = -1;
+}
+
 int br_init(struct xbr_bridge *br, const char *name)
 {
 	int err;
@@ -60,12 +102,12 @@ int br_init(struct xbr_bridge *br, const char *name)
 	err = bpffs_ensure();
 	if (err)
 		return err;
-	/* One lock for all xbr commands on this bpffs: commands are short. */
-	br->lock_fd = open(XBR_BPFFS, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (br->lock_fd < 0 || flock(br->lock_fd, LOCK_EX) < 0) {
-		err = -errno;
-		pr_warn("bridge \"%s\": cannot lock %s: %s", name, XBR_BPFFS, strerror(errno));
-		return err;
+	/* One lock for all xbr commands on this bpffs: commands are short.
+	 * Held already when this command is one line of `up -f`. */
+	if (held_lock_fd < 0) {
+		err = lock_take(name, &br->lock_fd);
+		if (err)
+			return err;
 	}
 	err = nl_open(&br->nl);
 	if (err) {

@@ -41,6 +41,11 @@ struct xbr_up_opts {
 /* Set up @br for @name and take the bridge lock (serializes all commands). */
 int br_init(struct xbr_bridge *br, const char *name);
 void br_close(struct xbr_bridge *br);
+/* Take the bridge lock for this process until br_lock_release(): the
+ * br_init()s in between do not lock again (the lines of `up -f` run as one
+ * command for every other xbr). 0 or a negative errno after one line. */
+int br_lock_hold(const char *name);
+void br_lock_release(void);
 /* Open the pinned objects of a running bridge; -ENOENT when it is not up,
  * -EPROTO when its pinned layout is not this build's (said: reload). */
 int br_open(struct xbr_bridge *br);

@@ -35,7 +35,8 @@ const struct xbr_cmd xbr_objects[] = {
 	  .summary = "create the bridge, its gateway and one namespace per NS",
 	  .help = "Without NS: the lab, ns1 and ns2. A name without an address gets the next\n"
 		  "free one, counting up from the first address of the gateway's /24.\n"
-		  "On a bridge that is up with another build's datapath: `xbr reload`.",
+		  "On a bridge that is up with another build's datapath: `xbr reload`.\n"
+		  "-f FILE: the bridge `xbr save` wrote, brought back (DIR: each *.conf).",
 	  .opts = xbr_up_opts, .fn = do_up, .flags = XBR_CMD_JSON },
 	{ .name = "down", .summary = "remove the bridge: namespaces, veth pairs, gateway, pins",
 	  .help = "Succeeds when the bridge is already gone; fails, naming what is left,\n"
@@ -74,6 +75,13 @@ const struct xbr_cmd xbr_objects[] = {
 	  .cmds = xbr_publish_cmds, .dflt = "show" },
 	{ .name = "uplink", .summary = "VXLAN uplinks: one segment across hosts",
 	  .cmds = xbr_uplink_cmds, .dflt = "show" },
+	{ .name = "save", .args = "[FILE]", .max_args = 1, .args_compl = XBR_C_FILE,
+	  .summary = "write the bridge's configuration as xbr command lines (`up -f` reads it)",
+	  .help = "To FILE (written whole or not at all, mode 0644), or standard output when\n"
+		  "FILE is absent or -. Settings, stations and their addresses, port flags,\n"
+		  "static and sticky entries, publications, uplinks and peers; attached and\n"
+		  "CNI ports are their owners' to bring back (a comment line says so).",
+	  .fn = do_save },
 	{ .name = "monitor", .summary = "forwarding-table events as they happen",
 	  .help = "learned, moved, aged, evicted, deleted, added: one line each (one JSON object\n"
 		  "a line with -j), until interrupted, N events were printed or SEC seconds passed.\n"
@@ -193,7 +201,7 @@ int cmd_parse_args(const struct xbr_cmd *c, const char *path, int argc, char **a
 			return -EINVAL;
 		}
 		if (k < 0) {
-			if (w[0] == '-') {
+			if (w[0] == '-' && w[1]) { /* "-" alone: a name (stdout) */
 				pr_warn("%s: unknown option \"%s\", try \"xbr %s help\"", who, w, path);
 				return -EINVAL;
 			}
@@ -275,6 +283,7 @@ static int global_set(int i, const char *val)
 	switch (xbr_global_short[i]) {
 	case 'b':
 		g.bridge = val;
+		g.bridge_given = true;
 		break;
 	case 'j':
 		g.json = true;

@@ -20,6 +20,7 @@
 
 struct xbr_globals {
 	const char *bridge;
+	bool bridge_given; /* -b was on the command line */
 	bool json;
 	bool pretty;
 	bool help;
@@ -120,6 +121,17 @@ int do_stats(const struct xbr_args *a);
 int do_reload(const struct xbr_args *a);
 int do_restore(const struct xbr_args *a);
 int do_monitor(const struct xbr_args *a);
+/* The on|off port settings of `port set` (cmd_port.c), ended by { NULL }. */
+struct xbr_port_word {
+	const char *word;
+	unsigned int bit; /* XBR_PORT_F_* */
+};
+extern const struct xbr_port_word xbr_port_words[];
+
+/* ---- save and up -f (cmd_save.c) ---- */
+int do_save(const struct xbr_args *a);
+/* `xbr up -f PATH`: apply a saved file, or every *.conf of a directory. */
+int up_from_file(const char *path);
 
 /*
  * Look @word up in @table: exact name or alias, else an unambiguous prefix.

@@ -32,6 +32,9 @@ const struct xbr_opt xbr_up_opts[] = {
 	{ .name = "--internal", .group = 1, .help = "no way out, no way in (Docker's internal network)" },
 	{ .name = "--neigh-suppress", .arg = "on|off", .compl = XBR_C_WORDS,
 	  .help = "answer ARP/ND for known stations (default on)" },
+	{ .name = "--empty", .help = "no namespace at all (without NS: the lab, ns1 and ns2)" },
+	{ .name = "--file", .alias = "-f", .arg = "FILE|DIR", .compl = XBR_C_FILE,
+	  .help = "bring back what `xbr save` wrote (DIR: each *.conf in it)" },
 	{ .name = NULL },
 };
 
@@ -155,6 +158,29 @@ int do_up(const struct xbr_args *a)
 	size_t n = 0, i;
 	int err, k;
 
+	if (arg_has(a, "--file")) {
+		const char *file = arg_val(a, "--file");
+		int k2;
+
+		/* Everything else is in the file. */
+		for (k2 = 0; xbr_up_opts[k2].name; k2++) {
+			if (a->val[k2] && strcmp(xbr_up_opts[k2].name, "--file")) {
+				pr_warn("up -f: \"%s\" comes from the file, not the command line",
+					xbr_up_opts[k2].name);
+				return -EINVAL;
+			}
+		}
+		if (a->npos) {
+			pr_warn("up -f: namespace \"%s\" comes from the file, not the command line",
+				a->pos[0]);
+			return -EINVAL;
+		}
+		return up_from_file(file);
+	}
+	if (arg_has(a, "--empty") && a->npos) {
+		pr_warn("up: --empty and namespace \"%s\" exclude each other", a->pos[0]);
+		return -EINVAL;
+	}
 	specs = calloc((size_t)a->npos + 2, sizeof(*specs));
 	if (!specs)
 		return -ENOMEM;
@@ -177,7 +203,7 @@ int do_up(const struct xbr_args *a)
 		goto out;
 	/* Without names, the lab: ns1 and ns2 on the first free addresses
 	 * (172.16.1.1 and .2 with the default subnet and gateway). */
-	if (n == 0) {
+	if (n == 0 && !arg_has(a, "--empty")) {
 		for (i = 0; i < 2; i++)
 			xbr_parse_ns_spec(defaults[i], &specs[n++]);
 	}

@@ -107,15 +107,12 @@ static int port_del(const struct xbr_args *a)
 	return err;
 }
 
-/* The on|off settings of `port set`, by their option names. */
-static const struct {
-	const char *word;
-	__u32 bit;
-} policy_words[] = {
+/* The on|off settings of `port set`, by their option names (also `save`'s). */
+const struct xbr_port_word xbr_port_words[] = {
 	{ "learning", XBR_PORT_F_LEARNING }, { "flood", XBR_PORT_F_FLOOD },
 	{ "isolated", XBR_PORT_F_ISOLATED }, { "hairpin", XBR_PORT_F_HAIRPIN },
 	{ "locked", XBR_PORT_F_LOCKED },	     { "spoof-check", XBR_PORT_F_SPOOFCHK },
-	{ "neigh-suppress", XBR_PORT_F_NEIGH_SUPPRESS },
+	{ "neigh-suppress", XBR_PORT_F_NEIGH_SUPPRESS }, { NULL, 0 },
 };
 
 static int port_set(const struct xbr_args *a)
@@ -127,21 +124,21 @@ static int port_set(const struct xbr_args *a)
 	int err, any = 0;
 	size_t k;
 
-	for (k = 0; k < sizeof(policy_words) / sizeof(policy_words[0]); k++) {
+	for (k = 0; xbr_port_words[k].word; k++) {
 		int on;
 
-		v = arg_val(a, policy_words[k].word);
+		v = arg_val(a, xbr_port_words[k].word);
 		if (!v)
 			continue;
 		on = xbr_parse_onoff(v);
 		if (on < 0) {
-			pr_warn("port set: %s \"%s\" is not on or off", policy_words[k].word, v);
+			pr_warn("port set: %s \"%s\" is not on or off", xbr_port_words[k].word, v);
 			return -EINVAL;
 		}
 		if (on)
-			set |= policy_words[k].bit;
+			set |= xbr_port_words[k].bit;
 		else
-			clear |= policy_words[k].bit;
+			clear |= xbr_port_words[k].bit;
 		any = 1;
 	}
 	v = arg_val(a, "max-learned");

@@ -3,11 +3,11 @@
 # make install / make uninstall as Debian's packaging runs them: with DESTDIR
 # and PREFIX=/usr the tree is exactly the binary in sbin, the man page in
 # man8, the bash completion, the CNI plugin as /usr/lib/cni/xbr and the
-# systemd unit xbr-restore.service (its ExecStart the installed binary's
-# path); the installed binaries run; uninstall leaves no file. BINDIR,
-# MANDIR, BASHCOMPDIR, CNIDIR and SYSTEMDDIR move each piece; the default
-# PREFIX is /usr/local (the CNI plugin stays where runtimes look,
-# /usr/lib/cni).
+# systemd units xbr-boot.service and xbr-restore.service (their ExecStart
+# the installed binary's path); the installed binaries run; uninstall leaves
+# no file. BINDIR, MANDIR, BASHCOMPDIR, CNIDIR and SYSTEMDDIR move each
+# piece; the default PREFIX is /usr/local (the CNI plugin stays where
+# runtimes look, /usr/lib/cni).
 . "$(dirname "$0")/lib.sh"
 
 B=$T_TMP/build
@@ -21,7 +21,8 @@ files() { (cd "$1" && find . -type f -printf '%m %p\n' | sort); }
 
 root=$T_TMP/root
 mk "$root" PREFIX=/usr install || t_fail "make install failed: $(tail -5 "$T_TMP/make.log")"
-want="644 ./usr/lib/systemd/system/xbr-restore.service
+want="644 ./usr/lib/systemd/system/xbr-boot.service
+644 ./usr/lib/systemd/system/xbr-restore.service
 644 ./usr/share/bash-completion/completions/xbr
 644 ./usr/share/man/man8/xbr.8
 755 ./usr/lib/cni/xbr
@@ -34,6 +35,12 @@ v=$(echo '{"cniVersion":"1.0.0"}' | CNI_COMMAND=VERSION "$root/usr/lib/cni/xbr" 
 cmp -s "$root/usr/share/man/man8/xbr.8" "$T_REPO/docs/xbr.8" || t_fail "installed man page differs from docs/xbr.8"
 cmp -s "$root/usr/share/bash-completion/completions/xbr" "$T_REPO/completion/xbr" ||
 	t_fail "installed completion differs from completion/xbr"
+unit=$root/usr/lib/systemd/system/xbr-boot.service
+grep -qx 'ExecStart=/usr/sbin/xbr up -f /etc/xbr' "$unit" ||
+	t_fail "xbr-boot.service does not run /usr/sbin/xbr up -f /etc/xbr: $(grep ExecStart "$unit")"
+grep -qx 'Type=oneshot' "$unit" && grep -qx 'RemainAfterExit=yes' "$unit" &&
+	grep -qx 'After=network-pre.target' "$unit" && grep -qx 'WantedBy=multi-user.target' "$unit" ||
+	t_fail "xbr-boot.service is not a oneshot after network-pre.target wanted by multi-user.target"
 unit=$root/usr/lib/systemd/system/xbr-restore.service
 for l in "ExecStart=/usr/sbin/xbr restore --all" "Type=oneshot" "PartOf=nftables.service" \
 	"After=nftables.service" "WantedBy=nftables.service"; do
@@ -52,16 +59,19 @@ mk "$root" PREFIX=/usr uninstall || t_fail "make uninstall failed: $(tail -5 "$T
 # Each directory on its own.
 root2=$T_TMP/root2
 vars=(PREFIX=/opt/xbr BINDIR=/opt/xbr/bin MANDIR=/opt/man BASHCOMPDIR=/etc/bash_completion.d
-	CNIDIR=/opt/cni/bin SYSTEMDDIR=/etc/systemd/system)
+	CNIDIR=/opt/cni/bin SYSTEMDDIR=/opt/systemd)
 mk "$root2" "${vars[@]}" install || t_fail "make install with BINDIR/MANDIR/BASHCOMPDIR/CNIDIR failed: $(tail -5 "$T_TMP/make.log")"
 want="644 ./etc/bash_completion.d/xbr
-644 ./etc/systemd/system/xbr-restore.service
 644 ./opt/man/man8/xbr.8
+644 ./opt/systemd/xbr-boot.service
+644 ./opt/systemd/xbr-restore.service
 755 ./opt/cni/bin/xbr
 755 ./opt/xbr/bin/xbr"
 got=$(files "$root2")
 [ "$got" = "$want" ] || t_fail "BINDIR/MANDIR/BASHCOMPDIR/CNIDIR/SYSTEMDDIR not followed: $(echo "$got" | tr '\n' ';')"
-grep -qx "ExecStart=/opt/xbr/bin/xbr restore --all" "$root2/etc/systemd/system/xbr-restore.service" ||
+grep -qx 'ExecStart=/opt/xbr/bin/xbr up -f /etc/xbr' "$root2/opt/systemd/xbr-boot.service" ||
+	t_fail "xbr-boot.service does not follow BINDIR: $(grep ExecStart "$root2/opt/systemd/xbr-boot.service")"
+grep -qx "ExecStart=/opt/xbr/bin/xbr restore --all" "$root2/opt/systemd/xbr-restore.service" ||
 	t_fail "xbr-restore.service does not follow BINDIR"
 mk "$root2" "${vars[@]}" uninstall || t_fail "make uninstall with BINDIR/MANDIR failed"
 [ -z "$(files "$root2")" ] || t_fail "make uninstall (BINDIR/MANDIR) left: $(files "$root2" | tr '\n' ';')"
@@ -70,9 +80,9 @@ mk "$root2" "${vars[@]}" uninstall || t_fail "make uninstall with BINDIR/MANDIR 
 root3=$T_TMP/root3
 mk "$root3" install || t_fail "make install (default PREFIX) failed: $(tail -5 "$T_TMP/make.log")"
 [ -x "$root3/usr/local/sbin/xbr" ] && [ -f "$root3/usr/local/share/man/man8/xbr.8" ] &&
-	[ -f "$root3/usr/local/lib/systemd/system/xbr-restore.service" ] &&
-	[ -x "$root3/usr/lib/cni/xbr" ] ||
+	[ -x "$root3/usr/lib/cni/xbr" ] && [ -f "$root3/usr/local/lib/systemd/system/xbr-boot.service" ] &&
+	[ -f "$root3/usr/local/lib/systemd/system/xbr-restore.service" ] ||
 	t_fail "default PREFIX is not /usr/local: $(files "$root3" | tr '\n' ';')"
 mk "$root3" uninstall && [ -z "$(files "$root3")" ] || t_fail "make uninstall (default PREFIX) left files"
 
-t_pass "DESTDIR+PREFIX=/usr: sbin/xbr, man8/xbr.8, completions/xbr, lib/cni/xbr, lib/systemd/system/xbr-restore.service, nothing else; BINDIR/MANDIR/BASHCOMPDIR/CNIDIR/SYSTEMDDIR followed; uninstall removes every file"
+t_pass "DESTDIR+PREFIX=/usr: sbin/xbr, man8/xbr.8, completions/xbr, lib/cni/xbr, lib/systemd/system/xbr-boot.service and xbr-restore.service, nothing else; BINDIR/MANDIR/BASHCOMPDIR/CNIDIR/SYSTEMDDIR followed; uninstall removes every file"

@@ -24,6 +24,9 @@
 #include <bpf/libbpf.h>
 
 #include "dpt.h"
+
+/* The kernel's ENOTSUPP (include/linux/errno.h), not in user headers. */
+#define ENOTSUPP_DPT 524
 #include "xbr_rules.h"
 #include "xbr_tc.skel.h"
 #include "xbr_ctl.skel.h"
@@ -249,6 +252,24 @@ const char *dpt_hook_name(int hook)
 	return hook == DPT_XDP ? "xdp" : "tc";
 }
 
+/* Only a kernel without the feature makes a test skip: these are the errors
+ * such a kernel gives (an unknown program type or test_run flag). */
+static int feature_errno(int e)
+{
+	return e == EINVAL || e == EOPNOTSUPP || e == ENOTSUPP_DPT;
+}
+
+/* Anything else (no permission, a bad interface of the test's own set-up,
+ * no memory) is a broken test environment: said, and the run fails. */
+static void probe_broken(const char *what, int e)
+{
+	fprintf(stderr, "test_datapath: the XDP probe failed (%s: %s), which is not a missing kernel feature: failing, not skipping\n",
+		what, strerror(e));
+	printf("FAIL XDP probe: %s: %s\n", what, strerror(e));
+	fflush(stdout);
+	exit(1);
+}
+
 const char *dpt_hook_missing(int hook)
 {
 	static int probed = -1;
@@ -273,10 +294,14 @@ const char *dpt_hook_missing(int hook)
 	ctx.ingress_ifindex = (__u32)dpt_env.ifindex[0];
 	fd = bpf_prog_load(BPF_PROG_TYPE_XDP, "dpt_probe", "GPL", prog, 2, NULL);
 	if (fd < 0) {
+		if (!feature_errno(errno))
+			probe_broken("loading a two-instruction XDP program", errno);
 		snprintf(why, sizeof(why), "cannot load an XDP program: %s", strerror(errno));
 		return why;
 	}
 	if (bpf_prog_test_run_opts(fd, &opts) < 0) {
+		if (!feature_errno(errno))
+			probe_broken("BPF_PROG_TEST_RUN of it with BPF_F_TEST_XDP_LIVE_FRAMES", errno);
 		snprintf(why, sizeof(why),
 			 "BPF_PROG_TEST_RUN with BPF_F_TEST_XDP_LIVE_FRAMES fails: %s (kernel < 5.18?)",
 			 strerror(errno));

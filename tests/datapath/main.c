@@ -47,6 +47,70 @@ static int quiet_libbpf(enum libbpf_print_level level, const char *fmt, va_list 
 	return vfprintf(stderr, fmt, ap);
 }
 
+/*
+ * dpt_run_group: cmocka's group runner, with the name of the running case
+ * kept in dpt_case_name for DPT_SKIP (tests.h). Each case gets a setup that
+ * notes its name, hands the case its own initial state (or the group's, as
+ * cmocka would) and runs the case's own setup, if any.
+ */
+const char *dpt_case_name;
+
+struct dpt_case {
+	const char *name;
+	void *state;
+	CMFixtureFunction setup;
+};
+
+static CMFixtureFunction g_group_setup;
+static void *g_group_state;
+
+static int case_group_setup(void **state)
+{
+	int rc = g_group_setup(state);
+
+	g_group_state = *state;
+	return rc;
+}
+
+static int case_setup(void **state)
+{
+	const struct dpt_case *c = *state;
+
+	dpt_case_name = c->name;
+	*state = c->state ? c->state : g_group_state;
+	return c->setup ? c->setup(state) : 0;
+}
+
+int dpt_run_group(const char *group, const struct CMUnitTest *tests, size_t n,
+		  CMFixtureFunction group_setup, CMFixtureFunction group_teardown)
+{
+	struct CMUnitTest *t = calloc(n ? n : 1, sizeof(*t));
+	struct dpt_case *c = calloc(n ? n : 1, sizeof(*c));
+	size_t i;
+	int failed;
+
+	if (!t || !c) {
+		free(t);
+		free(c);
+		fprintf(stderr, "test_datapath: %s: out of memory\n", group);
+		return 1;
+	}
+	for (i = 0; i < n; i++) {
+		c[i] = (struct dpt_case){ tests[i].name, tests[i].initial_state, tests[i].setup_func };
+		t[i] = tests[i];
+		t[i].setup_func = case_setup;
+		t[i].initial_state = &c[i];
+	}
+	g_group_setup = group_setup;
+	g_group_state = NULL;
+	failed = _cmocka_run_group_tests(group, t, n, group_setup ? case_group_setup : NULL,
+					 group_teardown);
+	dpt_case_name = NULL;
+	free(t);
+	free(c);
+	return failed;
+}
+
 static int g_argc;
 static char **g_argv;
 

@@ -150,8 +150,7 @@ static void test_learn_ring_full(void **state)
 	const char *why = dpt_hook_missing(hook);
 
 	if (why) {
-		print_message("  skipped: %s\n", why);
-		skip();
+		DPT_SKIP(why);
 	}
 	assert_non_null(d);
 	/* A one-page ring: filled by one flush of as many entries as it holds. */
@@ -220,8 +219,7 @@ static void test_local_entries(void **state)
 	const char *why = dpt_hook_missing(hook);
 
 	if (why) {
-		print_message("  skipped: %s\n", why);
-		skip();
+		DPT_SKIP(why);
 	}
 	assert_non_null(d);
 	assert_int_equal(dpt_open_hook(d, hook, 0, false), 0);
@@ -279,5 +277,5 @@ int run_event_tests(void)
 		  NULL, NULL, (void *)(long)DPT_XDP },
 	};
 
-	return _cmocka_run_group_tests("datapath_events", t, sizeof(t) / sizeof(t[0]), NULL, NULL);
+	return dpt_run_group("datapath_events", t, sizeof(t) / sizeof(t[0]), NULL, NULL);
 }

@@ -711,8 +711,7 @@ static void need_hook(int hook)
 	const char *why = dpt_hook_missing(hook);
 
 	if (why) {
-		print_message("  skipped: %s\n", why);
-		skip();
+		DPT_SKIP(why);
 	}
 }
 
@@ -1076,7 +1075,7 @@ int run_fixture_tests(void)
 				      test_real_clock_fresh_entry, NULL, NULL, (void *)(long)DPT_TC };
 	t[n++] = (struct CMUnitTest){ "xdp fresh hand-added entries with the kernel clocks",
 				      test_real_clock_fresh_entry, NULL, NULL, (void *)(long)DPT_XDP };
-	failed = _cmocka_run_group_tests("datapath_fixtures", t, n, NULL, NULL);
+	failed = dpt_run_group("datapath_fixtures", t, n, NULL, NULL);
 	free(t);
 	return failed;
 }

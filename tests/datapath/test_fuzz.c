@@ -175,8 +175,7 @@ static void test_fuzz_limits(void **state)
 	int err;
 
 	if (why) {
-		print_message("  skipped: %s\n", why);
-		skip();
+		DPT_SKIP(why);
 	}
 	d = calloc(1, sizeof(*d));
 	buf = calloc(1, 65536 + 1);
@@ -557,8 +556,7 @@ static void test_tagged_live(void **state)
 	int ntags, i, err;
 
 	if (why) {
-		print_message("  skipped: %s\n", why);
-		skip();
+		DPT_SKIP(why);
 	}
 	/* veth takes XDP only with an MTU that fits a page. */
 	assert_int_equal(dpt_env_set_mtu(ETH_DATA_LEN), 0);
@@ -639,8 +637,7 @@ static void test_fuzz_phase(void **state)
 	int i, err;
 
 	if (why) {
-		print_message("  skipped: %s\n", why);
-		skip();
+		DPT_SKIP(why);
 	}
 	if (!g_lim[ph->hook].ok)
 		fail_msg("test_run's limits for %s were not measured", dpt_hook_name(ph->hook));
@@ -741,7 +738,7 @@ int run_fuzz_tests(void)
 		tests[4 + i] = (struct CMUnitTest){ names[i], test_fuzz_phase, NULL, NULL,
 						    &phases[i] };
 	}
-	failed = _cmocka_run_group_tests("datapath_fuzz", tests, 4 + NPHASES, NULL,
+	failed = dpt_run_group("datapath_fuzz", tests, 4 + NPHASES, NULL,
 					 group_teardown);
 	total = g_done[DPT_TC] + g_done[DPT_XDP];
 	refused = g_refused[DPT_TC] + g_refused[DPT_XDP];

@@ -102,8 +102,7 @@ static void test_model_phase(void **state)
 	struct run *R;
 
 	if (why) {
-		print_message("  skipped: %s\n", why);
-		skip();
+		DPT_SKIP(why);
 	}
 	R = mrun_phase(ph, &ops);
 	g_frames_done += R->frame;
@@ -157,7 +156,7 @@ int run_model_tests(void)
 			 phases[i].name);
 		tests[i] = (struct CMUnitTest){ names[i], test_model_phase, NULL, NULL, &phases[i] };
 	}
-	failed = _cmocka_run_group_tests("datapath_model", tests, NPHASES, NULL, NULL);
+	failed = dpt_run_group("datapath_model", tests, NPHASES, NULL, NULL);
 	printf("[ MODEL    ] %ld frames compared\n", g_frames_done);
 	return failed;
 }

@@ -233,8 +233,10 @@ static void test_arp(void **state)
 	uint8_t out[128];
 
 	assert_non_null(c);
-	if (dpt_hook_missing(hook))
-		skip();
+	if (dpt_hook_missing(hook)) {
+		free(c);
+		DPT_SKIP(dpt_hook_missing(hook));
+	}
 	setup(c, hook, fl);
 	/* A station on a suppressing port that has spoken: answered. */
 	arp_req(c, 0, c->addr[0], c->addr[1]);
@@ -294,8 +296,10 @@ static void test_arp_policy(void **state)
 	uint8_t out[128];
 
 	assert_non_null(c);
-	if (dpt_hook_missing(hook))
-		skip();
+	if (dpt_hook_missing(hook)) {
+		free(c);
+		DPT_SKIP(dpt_hook_missing(hook));
+	}
 	setup(c, hook, fl);
 	/* Isolated to isolated: no unicast, so no answer either. */
 	arp_req(c, 0, c->addr[0], c->addr[1]);
@@ -321,8 +325,10 @@ static void test_nd(void **state)
 	uint8_t a[16];
 
 	assert_non_null(c);
-	if (dpt_hook_missing(hook))
-		skip();
+	if (dpt_hook_missing(hook)) {
+		free(c);
+		DPT_SKIP(dpt_hook_missing(hook));
+	}
 	setup(c, hook, fl);
 	assert_int_equal(inet_pton(AF_INET6, DPT_PREFIX6, a), 1);
 	memcpy(a + 12, &c->addr[0], 4);
@@ -399,5 +405,5 @@ int run_neigh_tests(void)
 	};
 #undef T
 
-	return cmocka_run_group_tests_name("datapath_neigh", t, NULL, NULL);
+	return dpt_run_group("datapath_neigh", t, sizeof(t) / sizeof(t[0]), NULL, NULL);
 }

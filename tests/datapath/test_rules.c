@@ -41,8 +41,7 @@ static void need_hook(int hook)
 	const char *why = dpt_hook_missing(hook);
 
 	if (why) {
-		print_message("  skipped: %s\n", why);
-		skip();
+		DPT_SKIP(why);
 	}
 }
 
@@ -233,5 +232,5 @@ int run_rule_tests(void)
 		  NULL, NULL },
 	};
 
-	return _cmocka_run_group_tests("datapath_rules", t, sizeof(t) / sizeof(t[0]), NULL, NULL);
+	return dpt_run_group("datapath_rules", t, sizeof(t) / sizeof(t[0]), NULL, NULL);
 }

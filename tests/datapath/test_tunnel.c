@@ -559,8 +559,7 @@ static void test_xdp_to_tc(void **state)
 
 	(void)state;
 	if (why) {
-		print_message("  skipped: %s\n", why);
-		skip();
+		DPT_SKIP(why);
 	}
 	d = bridge(DPT_XDP);
 	dpt_station(0, m0, &a0);
@@ -602,5 +601,5 @@ int run_tunnel_tests(void)
 		cmocka_unit_test(test_xdp_to_tc),
 	};
 
-	return cmocka_run_group_tests_name("datapath_tunnel", t, NULL, NULL);
+	return dpt_run_group("datapath_tunnel", t, sizeof(t) / sizeof(t[0]), NULL, NULL);
 }

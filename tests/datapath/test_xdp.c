@@ -178,5 +178,5 @@ int run_xdp_tests(void)
 		cmocka_unit_test(test_flood_map_choice),
 	};
 
-	return cmocka_run_group_tests_name("datapath_xdp", t, NULL, NULL);
+	return dpt_run_group("datapath_xdp", t, sizeof(t) / sizeof(t[0]), NULL, NULL);
 }

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+# test-modes: tc
 # Address allocation: namespaces given without an address get the next free
 # one from the gateway's /24, skipping the gateway and addresses given
 # explicitly (even later on the command line); `port add` continues from

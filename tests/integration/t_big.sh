@@ -13,7 +13,10 @@
 # middle of a threaded `up` leaves no trace. No timing is asserted.
 T_BR=xbig
 . "$(dirname "$0")/lib.sh"
-command -v tcpdump >/dev/null || t_skip "tcpdump not installed"
+# Every tool this test needs, before any check runs (never a half-run).
+for tool in tcpdump bpftool; do
+	command -v "$tool" >/dev/null 2>&1 || t_skip "tool '$tool' not installed (tools/deps.sh test)"
+done
 
 if [ "$XBR_MODE" = tc ]; then N=${XBR_BIG:-4095}; else N=${XBR_BIG:-1023}; fi
 [[ $N =~ ^[0-9]+$ ]] && [ "$N" -ge 8 ] && [ "$N" -le 4095 ] || t_fail "XBR_BIG=$N: want 8..4095 stations"
@@ -49,7 +52,6 @@ n_ns=$(ip netns list | grep -c '^s[0-9]')
 [ "$n_ns" -eq "$N" ] || t_fail "$n_ns namespaces, expected $N"
 # Records (struct xbr_port, dumped as bytes): distinct stats indexes (bytes
 # 60-61) and flood slots 0..N (bytes 12-13), whichever thread made the port.
-command -v bpftool >/dev/null || t_skip "bpftool not installed"
 ports=$(bpftool -j map dump pinned /sys/fs/bpf/xbr/$T_BR/xbr_ports 2>/dev/null) ||
 	t_fail "cannot dump xbr_ports"
 HEX='def hex: ltrimstr("0x") | explode | reduce .[] as $c (0; . * 16 + (if $c >= 97 then $c - 87 else $c - 48 end));

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+# test-modes: tc
 # A fresh boot has no bpffs on /sys/fs/bpf. `xbr up` mounts it itself, pins
 # there, and later processes find the bridge through it; `down` cleans up.
 # (The harness gives this test a fresh sysfs and no bpffs.)

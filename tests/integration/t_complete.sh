@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+# test-modes: tc
 # Bash completion (completion/xbr), sourced in bash as bash-completion does:
 # it offers every object, every command of every object, every option of
 # every command (all from `xbr -j help`: nothing of the table is missing), the

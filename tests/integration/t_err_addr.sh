@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+# test-modes: tc
 # Bad addresses, for `up` and for `port add` on a live bridge: outside the
 # subnet, malformed, equal to the gateway, the subnet's network or broadcast
 # address, a prefix that does not contain the gateway, an address already

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+# test-modes: tc
 # An explicit address 0.0.0.0/N is outside every bridge subnet and must be
 # refused like any other outside address, for `up NS=0.0.0.0/N` and for
 # `port add NS 0.0.0.0/N`: non-zero exit, one line naming it, nothing made.

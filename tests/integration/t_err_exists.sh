@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+# test-modes: tc
 # Objects xbr did not create block it, and it leaves them alone:
 #  - an existing namespace (ip netns add) given to `up` or `port add`,
 #  - an existing interface with the port's name (<bridge>-<ns>),

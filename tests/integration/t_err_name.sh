@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+# test-modes: tc
 # Bad names: a namespace (for `up`, `port add`, `port del`) or a bridge (-b)
 # with '/', "..", ".", more than 15 characters (bridge: more than 12),
 # empty, a leading '-', spaces or other characters. Each: non-zero exit,

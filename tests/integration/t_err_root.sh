@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+# test-modes: tc
 # Not root: every command that touches the system (up, down, show, fdb,
 # port add, port del) fails with exactly one line on stderr naming the
 # bridge, and leaves nothing behind - both with no bridge and with a live

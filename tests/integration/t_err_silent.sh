@@ -13,6 +13,9 @@
 T_BR=xsilent
 . "$(dirname "$0")/lib.sh"
 
+# Every tool this test needs, before any check runs (never a half-run).
+command -v bpftool >/dev/null 2>&1 || t_skip "tool 'bpftool' not installed (tools/deps.sh build)"
+
 X=("$XBR" -b "$T_BR")
 
 # Bridge names, refused before anything is touched.
@@ -45,7 +48,6 @@ mv "$D/saved_br_stats" "$D/xbr_br_stats" || t_fail "cannot put xbr_br_stats back
 must timeout 20 "${X[@]}" stats
 
 # down that cannot remove the pin directory (someone pinned a map in it).
-command -v bpftool >/dev/null || t_skip "bpftool not installed (tools/deps.sh build)"
 bpftool map create "$D/foreign" type array key 4 value 4 entries 1 name foreign ||
 	t_fail "cannot pin a foreign map in $D"
 t_run timeout 30 "${X[@]}" down

@@ -5,7 +5,9 @@
 # namespace, master the bridge, learned (state "" as `bridge -j fdb show`
 # gives an entry that ages, origin learned), a small age; the gateway's MAC
 # on the gateway port. The keys come in `bridge -j fdb show`'s order, xbr's
-# own after them. Text, -j and -p outputs agree.
+# own after them. Text, -j and -p outputs agree. The `fdb show` filters
+# (port NAME, dev IFNAME, port gateway, static, dynamic, combined) keep
+# exactly the matching entries and leave out the others.
 T_BR=xfdb
 . "$(dirname "$0")/lib.sh"
 
@@ -52,4 +54,42 @@ grep -Eq "^$m1 dev $T_BR-ns1 master $T_BR netns ns1 age [0-9]+$" <<<"$text" || t
 grep -Eq "^$m2 dev $T_BR-ns2 master $T_BR netns ns2 age [0-9]+$" <<<"$text" || t_fail "text fdb line for ns2 wrong: $text"
 grep -Eq "^$mg dev $T_BR-gw master $T_BR age [0-9]+$" <<<"$text" || t_fail "text fdb line for the gateway wrong: $text"
 
-t_pass "fdb lists $m1 on $T_BR-ns1/ns1, $m2 on $T_BR-ns2/ns2, $mg on $T_BR-gw; text, -j, -p agree"
+# ---- filters (docs/xbr.8, fdb show): each keeps exactly the matching
+# entries of the whole table and leaves out the others, which exist.
+must "$XBR" -b "$T_BR" fdb add 02:00:00:00:00:a1 port ns1 static
+must "$XBR" -b "$T_BR" fdb add 02:00:00:00:00:a2 port ns2 static
+must "$XBR" -b "$T_BR" fdb add 02:00:00:00:00:a3 port ns2 sticky
+# filter_ok WHAT PRED MUST-IN MUST-OUT ARGS...: `fdb show ARGS` lists the MACs
+# of the whole table that PRED (jq) keeps, MUST-IN among them, and none of
+# MUST-OUT (space-separated MACs, all in the whole table).
+filter_ok() {
+	local what=$1 pred=$2 in=$3 out=$4 full want got m
+	shift 4
+	xjson fdb
+	full=$J
+	xjson fdb show "$@"
+	want=$(jq -c "[.[] | select($pred) | .mac] | sort" <<<"$full")
+	got=$(jq -c '[.[].mac] | sort' <<<"$J")
+	[ "$got" = "$want" ] || t_fail "fdb show $*: lists $got, expected $want ($what)"
+	for m in $in; do
+		jq -e --arg m "$m" 'index($m) != null' <<<"$got" >/dev/null || t_fail "fdb show $*: $m missing ($what)"
+	done
+	for m in $out; do
+		jq -e --arg m "$m" 'any(.[]; .mac == $m)' <<<"$full" >/dev/null ||
+			t_fail "fdb: $m is not in the whole table (the filter check needs it)"
+		jq -e --arg m "$m" 'index($m) == null' <<<"$got" >/dev/null || t_fail "fdb show $*: $m listed, it does not match ($what)"
+	done
+}
+a1=02:00:00:00:00:a1 a2=02:00:00:00:00:a2 a3=02:00:00:00:00:a3
+filter_ok "port ns1" ".ifname == \"$T_BR-ns1\"" "$m1 $a1" "$m2 $mg $a2 $a3" port ns1
+filter_ok "dev IFNAME" ".ifname == \"$T_BR-ns2\"" "$m2 $a2 $a3" "$m1 $mg $a1" dev "$T_BR-ns2"
+filter_ok "port gateway" ".ifname == \"$T_BR-gw\"" "$mg" "$m1 $m2 $a1 $a2 $a3" port gateway
+filter_ok "static" '.state == "static"' "$a1 $a2" "$m1 $m2 $mg $a3" static
+filter_ok "dynamic" '.state != "static"' "$m1 $m2 $mg $a3" "$a1 $a2" dynamic
+filter_ok "port ns2 static" ".ifname == \"$T_BR-ns2\" and .state == \"static\"" "$a2" "$m1 $m2 $mg $a1 $a3" port ns2 static
+filter_ok "port ns2 dynamic" ".ifname == \"$T_BR-ns2\" and .state != \"static\"" "$m2 $a3" "$m1 $mg $a1 $a2" port ns2 dynamic
+# The text form filters the same way.
+must timeout 20 "$XBR" -b "$T_BR" fdb show port ns2 static
+[ "$T_OUT" = "$a2 dev $T_BR-ns2 master $T_BR static netns ns2" ] || t_fail "text fdb show port ns2 static: $T_OUT"
+
+t_pass "fdb lists $m1 on $T_BR-ns1/ns1, $m2 on $T_BR-ns2/ns2, $mg on $T_BR-gw; text, -j, -p agree; port/dev/gateway/static/dynamic filters keep the matching entries and leave out the rest"

@@ -29,24 +29,37 @@ assert_ping ns3 172.16.1.1 2
 e=$(entry "$m3")
 jq_ok "$e" ".ifname == \"$T_BR-ns3\" and .origin == \"learned\"" "learning on: $m3 not learned on ns3"
 
-# ---- flood off: broadcasts (ARP for an absent address) do not reach the port
-# count_bcast NS: ARP broadcasts for 172.16.1.99 seen in NS while ns1 asks for it.
-count_bcast() {
-	timeout 4 ip netns exec "$1" tcpdump -i eth0 -n -l 'arp and ether broadcast and arp[24:4] = 0xac100163' \
-		>"$T_TMP/bc.$1" 2>/dev/null &
-	local pid=$!
-	sleep 0.7
-	ip netns exec ns1 ping -c 2 -i 0.3 -W 1 172.16.1.99 >/dev/null 2>&1
-	sleep 0.3
-	kill "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
-	grep -c . "$T_TMP/bc.$1"
+# ---- flood off: broadcasts (ARP for an absent address) do not reach the port.
+# Captures in ns3 (flood off) and ns2 (flood on) both listen ("listening on")
+# before ns1 sends; in the same window ns2 sees ns1's broadcasts (the
+# control), and ns3's own capture sees ns3's own request, sent after ns1's
+# (it was capturing all along): so "0 seen in ns3" means what it says.
+bcast_filter='arp and ether broadcast and arp[24:4] = 0xac100163'
+declare -A cap_pid
+cap_start() { # NS: capture in NS into $T_TMP/bc.NS, return once it listens
+	t_bg timeout 30 ip netns exec "$1" tcpdump -i eth0 -nn -e -l --immediate-mode "$bcast_filter" \
+		>"$T_TMP/bc.$1" 2>"$T_TMP/bc.$1.err"
+	cap_pid[$1]=$T_BG_PID
+	wait_until 10 grep -q 'listening on' "$T_TMP/bc.$1.err" ||
+		t_fail "tcpdump in $1 did not start: $(cat "$T_TMP/bc.$1.err")"
 }
+seen() { grep -c "^[^ ]* $2 > ff:ff:ff:ff:ff:ff" "$T_TMP/bc.$1"; } # NS SRCMAC: broadcasts seen
+seen_some() { [ "$(seen "$1" "$2")" -gt 0 ]; }
 must xbr port set ns3 flood off
-n=$(count_bcast ns3)
-[ "$n" -eq 0 ] || t_fail "flood off: ns3 received $n of ns1's ARP broadcasts"
-n=$(count_bcast ns2)
-[ "$n" -gt 0 ] || t_fail "flood on: ns2 did not receive ns1's ARP broadcasts (control)"
+cap_start ns3
+cap_start ns2
+ip netns exec ns1 ping -c 2 -i 0.3 -W 1 172.16.1.99 >/dev/null 2>&1
+ip netns exec ns3 ping -c 1 -W 1 172.16.1.99 >/dev/null 2>&1
+wait_until 5 seen_some ns2 "$m1" ||
+	t_fail "flood on: ns2 did not receive ns1's ARP broadcasts (control): $(head -c 300 "$T_TMP/bc.ns2")"
+wait_until 5 seen_some ns3 "$m3" ||
+	t_fail "ns3's capture did not see ns3's own ARP request: it was not capturing (control): $(cat "$T_TMP/bc.ns3.err")"
+for ns in ns2 ns3; do
+	kill "${cap_pid[$ns]}" 2>/dev/null
+	wait "${cap_pid[$ns]}" 2>/dev/null
+done
+n=$(seen ns3 "$m1")
+[ "$n" -eq 0 ] || t_fail "flood off: ns3 received $n of ns1's ARP broadcasts (ns2, flood on, received $(seen ns2 "$m1"))"
 must xbr port set ns3 flood on
 
 # ---- ageing: with --ageing 3, a silent station disappears and the sweep counts it

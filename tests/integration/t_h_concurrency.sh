@@ -6,12 +6,16 @@
 #      exist, `xbr -j show` has exactly 16 ports + the gateway, addresses,
 #      MACs, ifnames and ifindexes are distinct and match the links, each
 #      namespace pings the gateway and its neighbour n(i+1).
-#   2. `fdb add` of static entries (a bounded loop, round-robin over ports
-#      that are being deleted) while 8 `port del` run one after another,
-#      with `stats`/`fdb` readers alongside: afterwards no fdb entry points
-#      at a deleted port (every .ifname in `xbr -j fdb` is in `xbr -j show`),
-#      no namespace or link of a deleted port is left, the remaining 8
-#      still reach the gateway and each other.
+#   2. `fdb add` of static entries (a bounded loop, round-robin over the 8
+#      ports that are being deleted and the 8 that stay) while 8 `port del`
+#      run one after another, with `stats`/`fdb` readers alongside; each add
+#      that succeeded is recorded. Afterwards: adds to the staying ports all
+#      succeeded, and at least one to a port being deleted did (the race ran);
+#      every successful add to a staying port is in `xbr -j fdb` (static, on
+#      its port) and the table holds exactly that many of the test's entries;
+#      no fdb entry points at a deleted port (every .ifname in `xbr -j fdb`
+#      is in `xbr -j show`), no namespace or link of a deleted port is left,
+#      the remaining 8 still reach the gateway and each other.
 T_BR=xhconc
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_attack.sh"
@@ -60,11 +64,20 @@ done
 
 # ---- 2. fdb add during port del ----
 DEL=(n9 n10 n11 n12 n13 n14 n15 n16)
-adder() { # bounded: at most 400 adds or 40 s
-	local k=0 end=$((SECONDS + 40)) p
+KEEP=(n1 n2 n3 n4 n5 n6 n7 n8)
+TARGETS=(n9 n1 n10 n2 n11 n3 n12 n4 n13 n5 n14 n6 n15 n7 n16 n8)
+# adder: bounded (at most 400 adds or 40 s); each add's outcome is recorded:
+# "MAC PORT" in add.ok when it exited 0, "MAC PORT: error" in add.fail.
+adder() {
+	local k=0 end=$((SECONDS + 40)) p m
 	while [ $k -lt 400 ] && [ $SECONDS -lt $end ] && [ ! -e "$T_TMP/stop" ]; do
-		p=${DEL[$((k % ${#DEL[@]}))]}
-		timeout 20 "$XBR" -b "$T_BR" fdb add "$(printf '02:00:5e:01:%02x:%02x' $((k / 256)) $((k % 256)))" port "$p" static >/dev/null 2>&1
+		p=${TARGETS[$((k % ${#TARGETS[@]}))]}
+		m=$(printf '02:00:5e:01:%02x:%02x' $((k / 256)) $((k % 256)))
+		if timeout 20 "$XBR" -b "$T_BR" fdb add "$m" port "$p" static >/dev/null 2>"$T_TMP/add.err"; then
+			echo "$m $p" >>"$T_TMP/add.ok"
+		else
+			echo "$m $p: $(head -1 "$T_TMP/add.err")" >>"$T_TMP/add.fail"
+		fi
 		k=$((k + 1))
 	done
 	echo $k >"$T_TMP/adds"
@@ -82,7 +95,8 @@ ADDER=$!
 reader &
 READER=$!
 T_BG_PIDS+=("$ADDER" "$READER")
-sleep 0.3
+# The deletions start once the adder has made its first add.
+wait_until 20 eval '[ -s "$T_TMP/add.ok" ] || [ -s "$T_TMP/add.fail" ]' || t_fail "the fdb adder did not start"
 for p in "${DEL[@]}"; do
 	t_run timeout 30 "$XBR" -b "$T_BR" port del "$p"
 	[ "$T_RC" -eq 0 ] || t_fail "port del $p during fdb adds failed: $T_ERR"
@@ -92,7 +106,19 @@ touch "$T_TMP/stop"
 wait_pid $ADDER 60
 wait_pid $READER 60
 adds=$(cat "$T_TMP/adds" 2>/dev/null || echo 0)
-[ "$adds" -ge 10 ] || t_fail "only $adds fdb adds ran during the deletions"
+touch "$T_TMP/add.ok" "$T_TMP/add.fail"
+is_keep() { [[ " ${KEEP[*]} " == *" $1 "* ]]; }
+ok_keep=0 ok_del=0
+while read -r m p; do
+	if is_keep "$p"; then ok_keep=$((ok_keep + 1)); else ok_del=$((ok_del + 1)); fi
+done <"$T_TMP/add.ok"
+while read -r m p rest; do
+	! is_keep "${p%:}" || t_fail "fdb add $m port ${p%:} (a port that stays) failed: $rest"
+done <"$T_TMP/add.fail"
+[ $((ok_keep + ok_del + $(grep -c . "$T_TMP/add.fail"))) -eq "$adds" ] ||
+	t_fail "the adder ran $adds adds but recorded $ok_keep + $ok_del successes and $(grep -c . "$T_TMP/add.fail") failures"
+[ "$ok_keep" -ge 5 ] || t_fail "only $ok_keep fdb adds to the staying ports succeeded during the deletions"
+[ "$ok_del" -ge 1 ] || t_fail "no fdb add to a port being deleted succeeded: the race did not run"
 [ ! -s "$T_TMP/reader.err" ] || t_fail "readers failed during the deletions: $(head -3 "$T_TMP/reader.err" | tr '\n' '|')"
 
 xjson show
@@ -106,10 +132,19 @@ for p in "${DEL[@]}"; do
 	[ ! -e "/run/netns/$p" ] || t_fail "namespace $p left after port del"
 	! ip link show "$T_BR-$p" >/dev/null 2>&1 || t_fail "link $T_BR-$p left after port del"
 done
-jq_ok "$FDB" '[.[] | select(.mac | startswith("02:00:5e:01:"))] | length == 0' "static entries added to the deleted ports survived them"
+# The table holds exactly the successful adds to the staying ports, each
+# static on its own port; none of those to the deleted ports.
+got=$(jq_val "$FDB" '[.[] | select(.mac | startswith("02:00:5e:01:"))] | length')
+[ "$got" -eq "$ok_keep" ] ||
+	t_fail "fdb holds $got of the test's entries, but $ok_keep adds to the staying ports succeeded (and $ok_del to the deleted ones)"
+while read -r m p; do
+	is_keep "$p" || continue
+	jq_ok "$FDB" "any(.[]; .mac == \"$m\" and .ifname == \"$T_BR-$p\" and .state == \"static\")" \
+		"fdb add $m port $p succeeded, but the entry is not in the table (static, on $T_BR-$p)"
+done <"$T_TMP/add.ok"
 for i in $(seq 1 8); do
 	j=$((i % 8 + 1))
 	assert_ping n$i 172.16.1.254 1
 	assert_ping n$i "$(jq_val "$SHOW" ".ports[] | select(.netns == \"n$j\") | .addr")" 1
 done
-t_pass "$N concurrent port adds all made distinct working ports; $adds fdb adds during ${#DEL[@]} port dels left no orphan entry; 8 survivors work"
+t_pass "$N concurrent port adds all made distinct working ports; $adds fdb adds during ${#DEL[@]} port dels ($ok_keep succeeded on staying ports, all in the table; $ok_del on deleted ports, none left): no orphan entry; 8 survivors work"

@@ -1,5 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+# test-modes: tc
+# test-timeout: 360
 # Hostile input on the control plane (docs/security.md "Hostile input"):
 # names with '/', "..", ".", over 15 characters, empty, a leading '-',
 # unicode (accented, right-to-left override, newline) for up, port add/del,

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+# test-timeout: 420
 # The loader killed with SIGKILL at random points (docs/design.md "Errors
 # leave nothing behind", crash journal):
 #   up:       60 times `xbr up ns1 ns2 ns3` killed after a random 0-150 ms
@@ -27,7 +28,9 @@ T_BR=xhkill
 
 X=("$XBR" -b "$T_BR")
 UP_ITER=60 PA_ITER=30
-T_END=$((SECONDS + 100)) # hard bound on the whole loop work
+# The work is bounded by count (UP_ITER, PA_ITER), never by the clock: on a
+# busy machine the test takes longer, it does not fail (tests/run.sh's
+# per-test limit above is the only clock).
 
 # A first clean cycle: what "clean" looks like here.
 must timeout 30 "${X[@]}" up ns1 ns2 ns3
@@ -63,7 +66,6 @@ must timeout 30 "${X[@]}" down
 # ---- up ----
 mid_up=0 n=0
 for i in $(seq 1 $UP_ITER); do
-	[ $SECONDS -lt $T_END ] || t_fail "up phase: time bound hit at iteration $i"
 	d=$(rand_delay $i $UP_MS)
 	killed_run $d "${X[@]}" up ns1 ns2 ns3
 	mid_up=$((mid_up + KILLED))
@@ -101,7 +103,6 @@ ns3_gone() {
 must timeout 30 "${X[@]}" up ns1 ns2
 mid_pa=0
 for i in $(seq 1 $PA_ITER); do
-	[ $SECONDS -lt $T_END ] || t_fail "port add phase: time bound hit at iteration $i"
 	d=$(rand_delay $i 5)
 	killed_run $d "${X[@]}" port add ns3
 	mid_pa=$((mid_pa + KILLED))

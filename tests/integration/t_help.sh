@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+# test-modes: tc
 # Help at every level, for every object and command of the table
 # (`xbr -j help`): `xbr help OBJ [CMD]`, `xbr OBJ help`, `xbr OBJ CMD help`,
 # `help` after arguments (`xbr up ns1 help`), -h/--help anywhere: exit 0,

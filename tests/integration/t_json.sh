@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+# test-modes: tc
 # -j for every command of the table (`xbr -j help` lists them; a command
 # missing from the list below fails the test): each command the table marks
 # as printing prints exactly one JSON document, an object or an array
@@ -38,6 +39,7 @@ declare -A inv=(
 	["uplink peer add"]="uplink peer add vx 198.51.100.3"
 	["uplink peer del"]="uplink peer del vx 198.51.100.3"
 	["uplink del"]="uplink del vx"
+	[save]="save $T_TMP/saved.conf"
 	[monitor]="monitor count 1 timeout 10"
 	[help]="help"
 	[version]="version"
@@ -46,7 +48,7 @@ declare -A inv=(
 order=(up show "fdb show" "fdb add" "fdb replace" "fdb del" "fdb flush" "port show" "port add"
 	"port set" "port del" stats reload "set ageing" "set icc" "set neigh-suppress" "set mode" "set nat"
 	"publish add" "publish show" "publish del" restore "uplink add" "uplink show" "uplink peer add"
-	"uplink peer del" "uplink del" monitor help version down)
+	"uplink peer del" "uplink del" save monitor help version down)
 # The uplink's local address: an underlay veth here.
 ip link add ul0 type veth peer name ul1 && ip link set ul0 up && ip link set ul1 up &&
 	ip addr add 198.51.100.1/24 dev ul0 || t_fail "cannot make the underlay veth"
@@ -134,7 +136,7 @@ for path in "${order[@]}"; do
 done
 # Help is JSON too with -j, at every level: the command's entry of the table.
 xjson up help
-jq_ok "$J" '.path == "up" and (.options | length) == 10' "-j up help: not up's entry"
+jq_ok "$J" '.path == "up" and (.options | length) == 12' "-j up help: not up's entry"
 xjson fdb help
 jq_ok "$J" '.path == "fdb" and (.commands | length) == 5' "-j fdb help: not fdb's entry"
 xjson -h

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+# test-modes: tc
 # A host whose forward policy drops (issue 12): Docker's (iptables-nft's
 # table ip filter, chain FORWARD policy drop, with DOCKER-USER), a plain nft
 # table's, and legacy iptables' (when iptables-legacy is installed). Each is

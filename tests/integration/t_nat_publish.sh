@@ -16,6 +16,13 @@ T_BR=xnatpub
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_nat.sh"
 
+# Every tool this test needs, before any check runs: a missing one skips the
+# whole test here, never a half-run.
+for tool in strace ss; do
+	command -v "$tool" >/dev/null 2>&1 || t_skip "tool '$tool' not installed (tools/deps.sh test)"
+done
+"$NAT_PY" -c 'import scapy.all' >/dev/null 2>&1 || t_skip "scapy not importable by $NAT_PY (apt-get install python3-scapy)"
+
 X=("$XBR" -b "$T_BR")
 T=xbr-$T_BR
 # pub_rules COMMENT-PART: how many rules of the table carry a publication.
@@ -35,9 +42,21 @@ assert_peer out tcp "$HOST4" 8080 "$OUT4" 80
 assert_peer out tcp "$HOST6" 8080 "$OUT6" 80
 assert_peer out udp "$HOST4" 5353 "$OUT4" 53
 assert_peer out udp "$HOST6" 5353 "$OUT6" 53
-pgrep -f "nat_peer|socat|docker-proxy" | while read -r pid; do
-	case $(tr '\0' ' ' <"/proc/$pid/cmdline") in *"nat_peer.py serve"*) ;; *) t_fail "a proxy process runs: $(tr '\0' ' ' <"/proc/$pid/cmdline")" ;; esac
+# No proxy process: every process of this test's own network namespace (the
+# host side, where a proxy would listen) that looks like one (except the
+# test's own nat_peer.py servers) is collected here, in this shell (not in a
+# pipeline's subshell, where t_fail would end only the subshell), then
+# asserted on.
+proxies=
+for pid in $(pgrep --nslist net --ns $$ -f "nat_peer|socat|docker-proxy|$XBR_REAL"); do
+	[ "$pid" != $$ ] || continue
+	cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || continue
+	case $cmd in *"nat_peer.py serve"* | "") ;; *) proxies+="[$pid] $cmd; " ;; esac
 done
+[ -z "$proxies" ] || t_fail "a proxy process runs: $proxies"
+# ... and nothing on the host listens on the published ports.
+listeners=$(ss -Hltun '( sport = :8080 or sport = :5353 )' 2>&1) || t_fail "ss failed: $listeners"
+[ -z "$listeners" ] || t_fail "a socket listens on a published host port (a proxy): $listeners"
 
 # ---- a range of 1,000 ports is one rule per family; 20 of them work ----
 must "${X[@]}" publish add 10000-10999 ns2
@@ -79,7 +98,6 @@ assert_no_answer out tcp "$HOST4" 9090 "a 127.0.0.1 publication is reachable fro
 assert_no_answer ns2 tcp "$HOST4" 9090 "a 127.0.0.1 publication is reachable from a station"
 # Forged: a SYN to 127.0.0.1 sent to the host's MAC (Docker #45610 style).
 hostmac=$(cat /sys/class/net/xo0/address)
-"$NAT_PY" -c 'import scapy.all' >/dev/null 2>&1 || t_skip "scapy not importable by $NAT_PY (apt-get install python3-scapy)"
 probe=$(timeout 30 ip netns exec out "$NAT_PY" - "$hostmac" <<'EOF' 2>&1
 import sys
 from scapy.all import Ether, IP, TCP, srp1, conf
@@ -129,24 +147,23 @@ xjson publish show
 jq_ok "$J" 'map(.station) | sort == ["ns1","ns1"]' "publish show after port del ns2"
 
 # ---- killed publish add: the rules whole or absent, the next add works ----
-if command -v strace >/dev/null 2>&1; then
-	n=0
-	for sc in sendmsg recvmsg; do
-		total=$(strace -f -o "$T_TMP/trace" -e trace=$sc "${X[@]}" publish add 6000 ns1 >/dev/null 2>&1 && grep -c "^[0-9]* *$sc(" "$T_TMP/trace")
+n=0
+for sc in sendmsg recvmsg; do
+	total=$(strace -f -o "$T_TMP/trace" -e trace=$sc "${X[@]}" publish add 6000 ns1 >/dev/null 2>&1 && grep -c "^[0-9]* *$sc(" "$T_TMP/trace")
+	[ "${total:-0}" -gt 0 ] || t_fail "strace saw no $sc of publish add: cannot kill it at each step"
+	must "${X[@]}" publish del 6000
+	for k in $(seq 1 "${total:-0}"); do
+		strace -f -o /dev/null -e trace=$sc -e inject=$sc:signal=KILL:when=$k "${X[@]}" publish add 6000 ns1 >/dev/null 2>&1
+		got=$(pub_rules "tcp \\* 6000-6000")
+		[ "$got" -eq 0 ] || [ "$got" -eq 2 ] || t_fail "publish add killed at $sc #$k left $got rules (not 0 or 2)"
+		t_run "${X[@]}" publish add 6000 ns1
+		[ "$T_RC" -eq 0 ] || [ "$got" -eq 2 ] || t_fail "publish add after a kill at $sc #$k failed: $T_ERR"
+		[ "$(pub_rules "tcp \\* 6000-6000")" -eq 2 ] || t_fail "after a kill at $sc #$k and a retry: not 2 rules"
 		must "${X[@]}" publish del 6000
-		for k in $(seq 1 "${total:-0}"); do
-			strace -f -o /dev/null -e trace=$sc -e inject=$sc:signal=KILL:when=$k "${X[@]}" publish add 6000 ns1 >/dev/null 2>&1
-			got=$(pub_rules "tcp \\* 6000-6000")
-			[ "$got" -eq 0 ] || [ "$got" -eq 2 ] || t_fail "publish add killed at $sc #$k left $got rules (not 0 or 2)"
-			t_run "${X[@]}" publish add 6000 ns1
-			[ "$T_RC" -eq 0 ] || [ "$got" -eq 2 ] || t_fail "publish add after a kill at $sc #$k failed: $T_ERR"
-			[ "$(pub_rules "tcp \\* 6000-6000")" -eq 2 ] || t_fail "after a kill at $sc #$k and a retry: not 2 rules"
-			must "${X[@]}" publish del 6000
-			n=$((n + 1))
-		done
+		n=$((n + 1))
 	done
-	t_log "publish add killed at $n netlink steps"
-fi
+done
+t_log "publish add killed at $n netlink steps"
 
 must timeout 30 "${X[@]}" down
 [ "$(ruleset)" = "$before" ] || t_fail "down changed the ruleset: $(ruleset | head -5 | tr '\n' '|')"

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+# test-modes: tc
 # Progress on a terminal only: `up` and `down` of several namespaces show
 # "N of M" on standard error when it is a terminal (script(1) gives them
 # one), and print nothing of it when it is not; the progress line is erased,

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+# test-modes: tc
 # Defaults that follow --subnet: without --gateway the gateway is address 254
 # of the subnet's second /24 (10.77.1.254 for 10.77.0.0/16), or the last
 # address before broadcast for a /24; stations count up from the gateway's

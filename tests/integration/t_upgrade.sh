@@ -20,13 +20,14 @@ command -v iperf3 >/dev/null 2>&1 || t_skip "iperf3 not installed"
 command -v bpftool >/dev/null 2>&1 || t_skip "bpftool not installed"
 command -v git >/dev/null 2>&1 || t_skip "git not installed (the old release is built from history)"
 
-# ---- the previous release, built once per build directory ----
+# ---- the previous release, built once per tree (make test and make check,
+# whose binaries live in build/ and build/san/, share it) ----
 REL=$(awk '!/^#/ && NF { print $1, $2; exit }' "$T_LIBDIR/releases")
 REL_TAG=${REL% *} REL_COMMIT=${REL#* }
 commit=$(git -C "$T_REPO" rev-parse -q --verify "$REL_TAG^{commit}" 2>/dev/null ||
 	git -C "$T_REPO" rev-parse -q --verify "$REL_COMMIT^{commit}" 2>/dev/null) ||
 	t_skip "release $REL_TAG ($REL_COMMIT) is not in this clone's history (shallow clone?)"
-OLD_DIR=$(dirname "$XBR")/release-$REL_TAG
+OLD_DIR=$T_REPO/build/release-$REL_TAG
 OLD=$OLD_DIR/build/xbr
 (
 	flock 9
@@ -36,7 +37,7 @@ OLD=$OLD_DIR/build/xbr
 			env -u CI make -C "$OLD_DIR" -j2 build/xbr >"$OLD_DIR.log" 2>&1 &&
 			echo "$commit" >"$OLD_DIR/.commit"
 	fi
-) 9>"$(dirname "$XBR")/.release.lock" || t_fail "cannot build release $REL_TAG: $(tail -3 "$OLD_DIR.log" 2>/dev/null)"
+) 9>"$T_REPO/build/.release.lock" || t_fail "cannot build release $REL_TAG: $(tail -3 "$OLD_DIR.log" 2>/dev/null)"
 [ -x "$OLD" ] || t_fail "release $REL_TAG did not build ($OLD missing)"
 t_log "old release $REL_TAG ($commit) at $OLD"
 

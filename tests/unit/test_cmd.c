@@ -166,6 +166,13 @@ static void test_args(void **state)
 	assert_int_equal(a.npos, 2);
 	assert_string_equal(a.pos[0], "ns1");
 	assert_string_equal(a.pos[1], "ns2=10.0.1.1/16");
+	/* -f: the short spelling of --file; "-" alone is a word (save's stdout) */
+	assert_int_equal(parse("up", "-f /etc/xbr/lab.conf", &a, store, argv), 0);
+	assert_string_equal(arg_val(&a, "--file"), "/etc/xbr/lab.conf");
+	assert_int_equal(parse("save", "-", &a, store, argv), 0);
+	assert_int_equal(a.npos, 1);
+	assert_string_equal(a.pos[0], "-");
+	assert_int_equal(parse("save", "a b", &a, store, argv), -EINVAL);
 	/* an unambiguous prefix of a "--" option */
 	assert_int_equal(parse("up", "--gate 10.0.0.1", &a, store, argv), 0);
 	assert_string_equal(arg_val(&a, "--gateway"), "10.0.0.1");
@@ -299,7 +306,9 @@ static void test_synopsis(void **state)
 	help_synopsis(buf, sizeof(buf), "up", find("up"));
 	assert_string_equal(buf, "up [--subnet CIDR] [--gateway IP] [--subnet6 CIDR6] [--ageing SEC] "
 				 "[--fdb-size N] [--no-icc] [--mode tc|xdp|auto] [--no-nat|--internal] "
-				 "[--neigh-suppress on|off] [NS[=ADDR/PLEN]]...");
+				 "[--neigh-suppress on|off] [--empty] [--file FILE|DIR] [NS[=ADDR/PLEN]]...");
+	help_synopsis(buf, sizeof(buf), "save", find("save"));
+	assert_string_equal(buf, "save [FILE]");
 }
 
 int main(void)
