@@ -4,7 +4,7 @@
 # namespace "out" as the outside network: a bridge with masquerade and a
 # published port; `nft flush ruleset` takes its table; `xbr show` (text and
 # -j) and `publish show` say the rules are missing (exit 0) and still list
-# what was set; `xbr restore` brings masquerade and the publication back
+# what was set (so does `xbr save`); `xbr restore` brings masquerade and the publication back
 # (traffic from outside to the published port, and from a station out,
 # masqueraded), leaves a foreign table alone, and a second restore changes
 # nothing (`nft -j list table` before and after); one deleted rule is found
@@ -58,6 +58,9 @@ jq_ok "$J" 'length == 1 and .[0].host_port == 8080 and .[0].station == "ns1" and
 must "${X[@]}" publish show
 grep -qx 'tcp \*:8080 -> ns1:80 (rules missing: run xbr restore)' <<<"$T_OUT" || t_fail "publish show after the flush: $T_OUT"
 assert_no_answer out tcp "$HOST4" 8080 "published port answers with the table flushed"
+# `xbr save` (a front-end reading pub_list()) still sees the publication.
+must "${X[@]}" save "$T_TMP/saved.conf"
+grep -q "publish add .*8080 ns1:80" "$T_TMP/saved.conf" || t_fail "save after the flush lost the publication: $(cat "$T_TMP/saved.conf")"
 
 # ---- restore: back, a foreign table untouched, twice changes nothing ----
 make_keepme
