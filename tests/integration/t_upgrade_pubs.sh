@@ -61,7 +61,7 @@ sleep 1
 t_run timeout 30 "${X[@]}" reload
 [ "$T_RC" -eq 0 ] || t_fail "reload of the layout-2 bridge failed (exit $T_RC): $T_ERR"
 [ "$(layout)" = "$LAYOUT" ] || t_fail "after the reload the layout is '$(layout)', not $LAYOUT"
-wait_pid $PING $((PINGS / 100 + 30))
+wait_pid "$PING" $((PINGS / 100 + 30))
 ping_check "$T_TMP/ping" $PINGS "ping ns1 -> ns2 at 100/s across the migration"
 [ "$(nft list table inet "$T")" = "$table0" ] || t_fail "the reload changed table inet $T"
 
