@@ -21,7 +21,7 @@ command -v bpftool >/dev/null 2>&1 || t_skip "bpftool not installed"
 L2_COMMIT=00e8e36f833233f27f33272320a688271bd4762d
 git -C "$T_REPO" rev-parse -q --verify "$L2_COMMIT^{commit}" >/dev/null 2>&1 ||
 	t_skip "commit $L2_COMMIT is not in this clone's history (shallow clone?)"
-OLD_DIR=$(dirname "$XBR")/layout2-${L2_COMMIT:0:12}
+OLD_DIR=$T_REPO/build/layout2-${L2_COMMIT:0:12}
 OLD=$OLD_DIR/build/xbr
 (
 	flock 9
@@ -31,7 +31,7 @@ OLD=$OLD_DIR/build/xbr
 			env -u CI make -C "$OLD_DIR" -j2 build/xbr >"$OLD_DIR.log" 2>&1 &&
 			echo "$L2_COMMIT" >"$OLD_DIR/.commit"
 	fi
-) 9>"$(dirname "$XBR")/.release.lock" || t_fail "cannot build layout-2 commit $L2_COMMIT: $(tail -3 "$OLD_DIR.log" 2>/dev/null)"
+) 9>"$T_REPO/build/.release.lock" || t_fail "cannot build layout-2 commit $L2_COMMIT: $(tail -3 "$OLD_DIR.log" 2>/dev/null)"
 [ -x "$OLD" ] || t_fail "layout-2 commit did not build ($OLD missing)"
 
 X=("$XBR" -b "$T_BR")
