@@ -139,7 +139,7 @@ m_vxlan() {
 	mb=$(vx_st "$b" cat /sys/class/net/eth0/address)
 	trafgen_cfg "$mb" "$(vx_st "$a" cat /sys/class/net/eth0/address)" >"$OUT/tmp/vxlan-pps.cfg"
 	pb=$(vx_counters "$b"); pa=$(vx_counters "$a")
-	vx_st "$a" taskset -c "$CPU_GEN" timeout -k 2 "$((PPS_DUR + 15))" \
+	vx_st "$a" taskset -c "$CPU_GEN" timeout -k 2 "$(awk -v d="$PPS_DUR" 'BEGIN { printf "%d", d + 15.5 }')" \
 		trafgen -i "$OUT/tmp/vxlan-pps.cfg" -o eth0 -P 1 --no-sock-mem --notouch-irq -C \
 		>"$OUT/raw/vxlan-pps-$mode-r$round.log" 2>&1 &
 	spid=$!
