@@ -19,6 +19,7 @@
 #include <sys/vfs.h>
 #include <bpf/bpf.h>
 #include "bridge.h"
+#include "directory.h"
 #include "datapath.h"
 #include "log.h"
 #include "migrate.h"
@@ -462,6 +463,8 @@ int br_down(struct xbr_bridge *br)
 		return -ENOMEM;
 	c->br = br;
 	nat_down(br);
+	/* Its directories first: the agent stops serving the bridge. */
+	dir_remove_bridge(br->name);
 
 	/*
 	 * 1. The stations' namespaces first, those the pinned table knows and
