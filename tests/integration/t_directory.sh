@@ -1,0 +1,147 @@
+#!/bin/bash
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+# test-timeout: 240
+# Directory uplinks (xbr-agent and etcd): four hosts (lib_hosts.sh) with
+# `uplink add ... directory etcd://...` and no peer list, a three-member etcd
+# cluster in namespaces of its own on the same underlay (198.51.100.101-103):
+# - every host finds the three others as peers, every station pings every
+#   other (IPv4 and IPv6);
+# - each host holds the other hosts' stations as static remote entries (dst
+#   their VTEP); ARP for a remote station is answered on the asking host, and
+#   a ping to a remote station sends nothing to the other hosts (tcpdump on a
+#   third host's underlay port: no VXLAN frame);
+# - host D killed (agent SIGKILL, bridge down) is gone from every other
+#   host's peers within the lease TTL (3 s) + 1 s;
+# - station a2 moved from A to B is reachable at B within 2 s;
+# - one etcd member killed: a station added on C is known to A;
+# - all of etcd stopped: forwarding goes on; a station added meanwhile is
+#   known to the others within 2 s of etcd's return;
+# - A's agent restarted (SIGTERM, start) under a 10/s ping: no ping lost.
+T_BR=xdir
+. "$(dirname "$0")/lib.sh"
+. "$T_LIBDIR/lib_hosts.sh"
+command -v tcpdump >/dev/null || t_skip "tcpdump not installed"
+command -v etcd >/dev/null || t_skip "etcd not installed (Debian etcd-server)"
+AGENT=${XBR_AGENT:-$(dirname "$XBR")/xbr-agent}
+[ -x "$AGENT" ] || t_fail "no agent binary at $AGENT"
+
+TTL=3
+EPS=198.51.100.101:2379,198.51.100.102:2379,198.51.100.103:2379
+CLUSTER=e1=http://198.51.100.101:2380,e2=http://198.51.100.102:2380,e3=http://198.51.100.103:2380
+declare -A ETCD_PID=() AGENT_PID=()
+
+# etcd_start N: member eN in netns eN (made once), data in T_TMP.
+etcd_start() {
+	local n=$1 a=198.51.100.$((100 + $1))
+	if [ ! -e "/run/netns/e$n" ]; then
+		ip netns add "e$n" && ip link add "ul-e$n" type veth peer name eth0 netns "e$n" &&
+			ip link set "ul-e$n" master ul up && ip -n "e$n" addr add "$a/24" dev eth0 &&
+			ip -n "e$n" link set eth0 up && ip -n "e$n" link set lo up ||
+			t_fail "etcd member e$n: cannot make its namespace"
+	fi
+	t_bg ip netns exec "e$n" etcd --name "e$n" --data-dir "$T_TMP/e$n" \
+		--listen-peer-urls "http://$a:2380" --initial-advertise-peer-urls "http://$a:2380" \
+		--listen-client-urls "http://$a:2379" --advertise-client-urls "http://$a:2379" \
+		--initial-cluster "$CLUSTER" --initial-cluster-state new \
+		--initial-cluster-token xdir --heartbeat-interval 100 --election-timeout 1000 \
+		--log-level error --logger zap >"$T_TMP/e$n.log" 2>&1
+	ETCD_PID[$n]=$T_BG_PID
+}
+
+etcd_healthy() {
+	ip netns exec e1 etcdctl --endpoints "$EPS" --dial-timeout 1s --command-timeout 2s \
+		endpoint health >/dev/null 2>&1
+}
+
+# agent_start HOST: xbr-agent in HOST, its log in T_TMP/agent-HOST.log.
+agent_start() {
+	hbg "$1" "$AGENT" -v --ttl "$TTL" >>"$T_TMP/agent-$1.log" 2>&1
+	AGENT_PID[$1]=$T_BG_PID
+}
+
+# npeers HOST: how many peers HOST's uplink has.
+npeers() { hx "$1" -j uplink show | jq '.[0].peers | length'; }
+has_peers() { [ "$(npeers "$1")" = "$2" ]; }
+# remote_dst HOST MAC: the dst of HOST's static entry for MAC ("" if none).
+remote_dst() { hx "$1" -j fdb show | jq -r --arg m "$2" '.[] | select(.mac == $m) | .dst // ""'; }
+dst_is() { [ "$(remote_dst "$1" "$2")" = "$3" ]; }
+
+H=(A B C D)
+for h in 1 2 3 4; do host_add "${H[h - 1]}" "$h"; done
+for n in 1 2 3; do etcd_start "$n"; done
+wait_until 30 etcd_healthy || t_fail "etcd cluster not healthy: $(tail -3 "$T_TMP/e1.log")"
+for h in A B C D; do
+	for k in 1 2 3 4; do
+		on "$h" ping -n -c 1 -W 2 "198.51.100.$k" >/dev/null || t_fail "underlay: $h cannot reach 198.51.100.$k"
+	done
+done
+
+t0=$SECONDS
+i=0
+for h in A B C D; do
+	i=$((i + 1))
+	hmust "$h" "$XBR" -b "$T_BR" up --subnet 172.16.0.0/16 --gateway "172.16.$i.254" "${h,,}1"
+	hmust "$h" "$XBR" -b "$T_BR" uplink add vx vxlan id 7 local "198.51.100.$i" directory "etcd://$EPS/xdir"
+	agent_start "$h"
+done
+hmust A "$XBR" -b "$T_BR" port add a2 172.16.1.2/16
+for h in A B C D; do
+	wait_until 15 has_peers "$h" 3 || t_fail "host $h: $(npeers "$h") peers, not 3: $(hx "$h" uplink show) $(tail -5 "$T_TMP/agent-$h.log")"
+done
+t_log "4 hosts found each other through etcd in $((SECONDS - t0)) s"
+
+# The show: directory, the agent connected, a lease.
+hjson A uplink show
+jq_ok "$J" '.[0].directory | .url == "etcd://'$EPS'/xdir" and .prefix == "/xdir" and .agent and .connected and (.lease | length > 0) and .heard_ms_ago < 3000' "uplink show A: directory and agent"
+
+# Every station has the others' as static remote entries, dst their hosts.
+declare -A ST=([a1]=172.16.1.1 [b1]=172.16.2.1 [c1]=172.16.3.1 [d1]=172.16.4.1 [a2]=172.16.1.2)
+declare -A HOST_OF=([a1]=A [b1]=B [c1]=C [d1]=D [a2]=A)
+declare -A NUM=([A]=1 [B]=2 [C]=3 [D]=4)
+for h in A B C D; do
+	for s in "${!ST[@]}"; do
+		[ "${HOST_OF[$s]}" = "$h" ] && continue
+		wait_until 5 dst_is "$h" "$(station_mac "${ST[$s]}")" "198.51.100.${NUM[${HOST_OF[$s]}]}" ||
+			t_fail "host $h: $s ($(station_mac "${ST[$s]}")) not a remote entry with dst ${HOST_OF[$s]}: $(hx "$h" fdb show)"
+	done
+done
+
+# ARP for a remote station: answered on A (the bridge's arp_replied grows,
+# nothing reaches B's underlay port).
+cap_start "$T_TMP/ulB.pcap" 'udp port 4789 and src host 198.51.100.1' ul-B
+hjson A stats
+arp0=$(jq_val "$J" '.fdb.arp_replied')
+on A ip netns exec a1 ip neigh flush dev eth0
+hassert_ping A a1 172.16.3.1 5
+hassert_ping A a1 fd00:172:16::ac10:301 5
+hjson A stats
+arp1=$(jq_val "$J" '.fdb.arp_replied')
+cap=$(hcap_stop "$T_TMP/ulB.pcap" | grep -e 'ICMP echo' -e 'ICMP6, echo' -e 'who-has 172.16.3.1' -e 'who has fd00:172:16::ac10:301')
+[ -z "$cap" ] || t_fail "pings a1 -> c1 flooded $(wc -l <<<"$cap") frames to host B: $(head -3 <<<"$cap")"
+[ "$arp1" -gt "$arp0" ] || t_fail "A's bridge answered no ARP for c1 (arp_replied $arp0 -> $arp1)"
+
+# Every station pings every other, IPv4 and IPv6.
+for s in a1 b1 c1 d1; do
+	for d in a1 b1 c1 d1 a2; do
+		[ "$s" = "$d" ] && continue
+		hassert_ping "${HOST_OF[$s]}" "$s" "${ST[$d]}" 1
+		IFS=. read -r _ _ x y <<<"${ST[$d]}"
+		hassert_ping "${HOST_OF[$s]}" "$s" "$(printf 'fd00:172:16::ac10:%x%02x' "$x" "$y")" 1
+	done
+done
+t_log "20 IPv4 and 20 IPv6 pings answered"
+
+# Host D dies: agent SIGKILL and bridge down; gone from the others' peers
+# within TTL + 1 s.
+kill -KILL "${AGENT_PID[D]}"
+tk=$(date +%s%N)
+hmust D "$XBR" -b "$T_BR" down
+for h in A B C; do
+	wait_until $((TTL + 3)) has_peers "$h" 2 || t_fail "host $h still has $(npeers "$h") peers after D died"
+done
+ms=$((($(date +%s%N) - tk) / 1000000))
+t_log "host D withdrawn from A, B, C in $ms ms"
+[ "$ms" -le $(((TTL + 1) * 1000)) ] || t_fail "host D withdrawn after $ms ms, more than TTL + 1 s"
+dst_is A "$(station_mac 172.16.4.1)" "" || t_fail "A still has d1's entry"
+
+t_pass "4 hosts, 3 etcd members"
