@@ -492,7 +492,7 @@ static void disconnect(struct dir *x, const char *why)
 	x->connected = 0;
 	x->st.connected = 0;
 	etcd_watch_stop(&x->e);
-	x->t_retry = now_ms() + RETRY_MS;
+	x->t_retry = 0; /* at once: the next member may answer */
 }
 
 static void heard(struct dir *x)

@@ -144,4 +144,76 @@ t_log "host D withdrawn from A, B, C in $ms ms"
 [ "$ms" -le $(((TTL + 1) * 1000)) ] || t_fail "host D withdrawn after $ms ms, more than TTL + 1 s"
 dst_is A "$(station_mac 172.16.4.1)" "" || t_fail "A still has d1's entry"
 
+# A conflict (a second host claims b1's MAC) and a VNI mismatch (a host of
+# VNI 8): logged and counted on A, b1's entry stays on B, no peer added.
+ectl() { ip netns exec "e$1" etcdctl --endpoints "198.51.100.$((100 + $1)):2379" --command-timeout 3s "${@:2}"; }
+mb1=$(station_mac 172.16.2.1)
+ectl 2 put "/xdir/stations/$mb1/198.51.100.9" '{"mac":"'"$mb1"'","vtep":"198.51.100.9","vni":7}' >/dev/null &&
+	ectl 2 put /xdir/hosts/198.51.100.9 '{"vtep":"198.51.100.9","vni":8,"dstport":4789}' >/dev/null ||
+	t_fail "etcdctl put failed"
+conflicts_seen() {
+	hjson A uplink show
+	printf '%s' "$J" | jq -e '.[0].directory.events | .conflicts >= 1 and .vni_mismatches >= 1' >/dev/null
+}
+wait_until 5 conflicts_seen || t_fail "A did not count the conflict and the VNI mismatch: $J"
+sleep 0.5
+dst_is A "$mb1" 198.51.100.2 || t_fail "A's entry for b1 moved to $(remote_dst A "$mb1") on a conflicting claim"
+has_peers A 2 || t_fail "A took the VNI-8 host as a peer"
+grep -q "claimed by 2 hosts" "$T_TMP/agent-A.log" || t_fail "A's agent did not log the conflict"
+ectl 2 del --prefix /xdir/hosts/198.51.100.9 >/dev/null && ectl 2 del "/xdir/stations/$mb1/198.51.100.9" >/dev/null ||
+	t_fail "etcdctl del failed"
+
+# Station a2 moves from A to B (same address and MAC): reachable at B within 2 s.
+ma2=$(station_mac 172.16.1.2)
+hmust A "$XBR" -b "$T_BR" port del a2
+hmust B "$XBR" -b "$T_BR" port add a2 172.16.1.2/16
+tm=$SECONDS
+wait_until 2 dst_is C "$ma2" 198.51.100.2 || t_fail "C's entry for a2: dst $(remote_dst C "$ma2"), not B, 2 s after the move"
+wait_until 2 dst_is A "$ma2" 198.51.100.2 || t_fail "A's entry for a2: dst $(remote_dst A "$ma2"), not B"
+hassert_ping C c1 172.16.1.2 1
+hassert_ping A a1 172.16.1.2 1
+t_log "a2 moved A -> B: reachable from C after $((SECONDS - tm)) s"
+
+# A's agent restarted under a 10/s ping a1 -> c1: no ping lost, nothing
+# removed and programmed again.
+hbg A ip netns exec a1 ping -n -q -c 40 -i 0.1 -W 1 172.16.3.1 >"$T_TMP/restart.ping" 2>&1
+pp=$T_BG_PID
+sleep 1
+kill -TERM "${AGENT_PID[A]}"
+wait "${AGENT_PID[A]}" 2>/dev/null
+agent_start A
+wait_until 10 sh -c "grep -c 'in step with etcd' '$T_TMP/agent-A.log' | grep -qx 2" || t_fail "A's agent did not come back"
+wait_until 10 sh -c "! kill -0 $pp 2>/dev/null"
+grep -q ' 0% packet loss' "$T_TMP/restart.ping" || t_fail "pings lost across the agent's restart: $(cat "$T_TMP/restart.ping")"
+hjson A uplink show
+jq_ok "$J" '.[0].directory.events | .peers_removed == 0 and .entries_removed == 0 and .peers_added == 0 and .entries_added == 0' "A's restarted agent changed nothing"
+
+# One etcd member killed: the directory works on (a station added on C is
+# programmed on A).
+kill -KILL "${ETCD_PID[1]}"
+hmust C "$XBR" -b "$T_BR" port add c2 172.16.3.2/16
+wait_until 5 dst_is A "$(station_mac 172.16.3.2)" 198.51.100.3 || t_fail "with e1 dead, A did not learn c2 from the directory: $(tail -3 "$T_TMP/agent-A.log")"
+hassert_ping A a1 172.16.3.2 1
+
+# All of etcd stopped: forwarding goes on past the lease TTL; a station added
+# meanwhile is known to the others within 2 s of etcd's return.
+kill -KILL "${ETCD_PID[2]}" "${ETCD_PID[3]}"
+wait "${ETCD_PID[1]}" "${ETCD_PID[2]}" "${ETCD_PID[3]}" 2>/dev/null
+hmust B "$XBR" -b "$T_BR" port add b2 172.16.2.2/16
+sleep $((TTL + 1))
+hassert_ping A a1 172.16.2.1 2
+hassert_ping C c1 172.16.1.1 2
+has_peers A 2 || t_fail "A lost peers while etcd was down: $(npeers A)"
+hjson A uplink show
+jq_ok "$J" '.[0].directory.connected == false' "A's uplink show: etcd unreachable"
+for n in 1 2 3; do etcd_start "$n"; done
+wait_until 30 etcd_healthy || t_fail "etcd did not come back: $(tail -3 "$T_TMP/e1.log")"
+tb=$(date +%s%N)
+wait_until 10 dst_is A "$(station_mac 172.16.2.2)" 198.51.100.2 || t_fail "A did not learn b2 after etcd came back"
+ms=$((($(date +%s%N) - tb) / 1000000))
+t_log "b2 (added with etcd down) programmed on A $ms ms after etcd was back"
+[ "$ms" -le 2000 ] || t_fail "b2 known on A $ms ms after etcd's return, more than 2 s"
+hassert_ping A a1 172.16.2.2 1
+hassert_ping C c1 172.16.2.2 1
+
 t_pass "4 hosts, 3 etcd members"
