@@ -160,6 +160,8 @@ sleep 0.5
 dst_is A "$mb1" 198.51.100.2 || t_fail "A's entry for b1 moved to $(remote_dst A "$mb1") on a conflicting claim"
 has_peers A 2 || t_fail "A took the VNI-8 host as a peer"
 grep -q "claimed by 2 hosts" "$T_TMP/agent-A.log" || t_fail "A's agent did not log the conflict"
+hjson A stats
+jq_ok "$J" '.directory[0] | .uplink == "vx" and .conflicts >= 1 and .vni_mismatches >= 1 and .peers_added == 3 and .events > 0' "A's stats: directory events"
 ectl 2 del --prefix /xdir/hosts/198.51.100.9 >/dev/null && ectl 2 del "/xdir/stations/$mb1/198.51.100.9" >/dev/null ||
 	t_fail "etcdctl del failed"
 
