@@ -22,7 +22,7 @@ T_BR=xdir
 . "$T_LIBDIR/lib_hosts.sh"
 command -v tcpdump >/dev/null || t_skip "tcpdump not installed"
 command -v etcd >/dev/null || t_skip "etcd not installed (Debian etcd-server)"
-AGENT=${XBR_AGENT:-$(dirname "$XBR")/xbr-agent}
+AGENT=${XBR_AGENT:-$(dirname "${XBR_REAL:-$XBR}")/xbr-agent}
 [ -x "$AGENT" ] || t_fail "no agent binary at $AGENT"
 
 TTL=3
@@ -90,6 +90,34 @@ for h in A B C D; do
 done
 t_log "4 hosts found each other through etcd in $((SECONDS - t0)) s"
 
+# Bad input: one line naming the uplink and the cause, exit 1, nothing made.
+bad() {
+	local want=$1
+	shift
+	T_OUT=$(on D "$XBR" -b "$T_BR" uplink add vy vxlan id 7 local 198.51.100.4 dstport 4790 "$@" 2>&1)
+	local rc=$?
+	[ "$rc" -eq 1 ] || t_fail "uplink add $*: exit $rc, not 1: $T_OUT"
+	[ "$(wc -l <<<"$T_OUT")" -eq 1 ] && [[ $T_OUT == *'uplink "vy"'*"$want"* ]] ||
+		t_fail "uplink add $*: not one line naming uplink vy and '$want': $T_OUT"
+}
+bad 'not etcd://' directory http://198.51.100.101:2379
+bad 'not HOST:PORT' directory etcd://198.51.100.101
+bad 'exclude each other' directory "etcd://$EPS" remote 198.51.100.1
+bad 'need directory URL' remote 198.51.100.1 directory-ca /etc/hostname
+bad 'or a directory URL'
+bad 'No such file' directory "etcd://$EPS" directory-ca "$T_TMP/none.pem"
+bad 'go together' directory "etcd://$EPS" directory-cert /etc/hostname
+on D ip link show "$T_BR-vy" >/dev/null 2>&1 && t_fail "a refused uplink add left device $T_BR-vy"
+on D test -e "/run/xbr/$T_BR/vy.directory" && t_fail "a refused uplink add left its directory file"
+has_peers D 3 || t_fail "host D: refused uplink adds changed its peers"
+
+# save writes the uplink with its directory, and neither its peers nor the
+# directory's remote entries.
+T_OUT=$(hx A save)
+grep -qx "xbr -b $T_BR uplink add vx vxlan id 7 local 198.51.100.1 directory etcd://$EPS/xdir dstport 4789" <<<"$T_OUT" ||
+	t_fail "save: no directory uplink line: $(grep uplink <<<"$T_OUT")"
+grep -q -e 'uplink peer add' -e 'dst 198' <<<"$T_OUT" && t_fail "save wrote the directory's peers or entries: $T_OUT"
+
 # The show: directory, the agent connected, a lease.
 hjson A uplink show
 jq_ok "$J" '.[0].directory | .url == "etcd://'$EPS'/xdir" and .prefix == "/xdir" and .agent and .connected and (.lease | length > 0) and .heard_ms_ago < 3000' "uplink show A: directory and agent"
@@ -135,12 +163,13 @@ t_log "20 IPv4 and 20 IPv6 pings answered"
 # within TTL + 1 s.
 kill -KILL "${AGENT_PID[D]}"
 tk=$(date +%s%N)
+t_log "D's agent killed at $(date -u +%T.%3N)"
 hmust D "$XBR" -b "$T_BR" down
 for h in A B C; do
 	wait_until $((TTL + 3)) has_peers "$h" 2 || t_fail "host $h still has $(npeers "$h") peers after D died"
 done
 ms=$((($(date +%s%N) - tk) / 1000000))
-t_log "host D withdrawn from A, B, C in $ms ms"
+t_log "host D withdrawn from A, B, C in $ms ms (as the test saw it); the agents: $(grep -h 'peer 198.51.100.4 removed' "$T_TMP"/agent-[ABC].log | cut -c1-12 | tr '\n' ' ')"
 [ "$ms" -le $(((TTL + 1) * 1000)) ] || t_fail "host D withdrawn after $ms ms, more than TTL + 1 s"
 dst_is A "$(station_mac 172.16.4.1)" "" || t_fail "A still has d1's entry"
 
