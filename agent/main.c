@@ -64,8 +64,10 @@ struct dir {
 	int connected;
 	unsigned int vni;
 	char vtep[INET6_ADDRSTRLEN];
+	uint32_t local[4]; /* the uplink's local endpoint as recorded */
 	int family;
 	uint16_t dstport;
+	int relearn; /* the uplink changed under us: read it and register again */
 	long long lease, rev;
 	long long t_keepalive, t_local, t_retry;
 	struct host *hosts;
@@ -390,6 +392,15 @@ static int reconcile(struct dir *x)
 			up = &rows[i];
 	if (!err && !up)
 		err = -ENOENT;
+	if (!err && (up->port.vni != x->vni || up->port.dstport != x->dstport ||
+		     memcmp(up->port.local, x->local, sizeof(x->local)))) {
+		/* The uplink was made again with other settings since we read
+		 * it: register anew, under a new lease. */
+		pr_warn("bridge \"%s\" uplink \"%s\": made again (VNI %u); registering again",
+			x->bridge, x->uplink, up->port.vni);
+		x->relearn = 1;
+		err = -EAGAIN;
+	}
 	if (!err)
 		err = local_stations(x, &br, &loc, &nloc);
 	if (!err)
@@ -481,6 +492,8 @@ out:
 	br_close(&br);
 	return err;
 }
+
+static int dir_learn(struct dir *x);
 
 /* ---- etcd ---- */
 
@@ -657,6 +670,18 @@ static void dir_tick(struct dir *x)
 	json_t *msg;
 	int err, ttl;
 
+	if (x->relearn) {
+		if (dir_learn(x))
+			return; /* the uplink is gone: the rescan drops it */
+		x->relearn = 0;
+		x->connected = 0;
+		x->st.connected = 0;
+		etcd_watch_stop(&x->e);
+		free(x->pub);
+		x->pub = NULL;
+		x->npub = 0;
+		x->t_retry = 0;
+	}
 	if (!x->connected) {
 		if (t < x->t_retry)
 			return;
@@ -740,6 +765,7 @@ static int dir_learn(struct dir *x)
 		if (strcmp(rows[i].port.name, x->uplink))
 			continue;
 		memcpy(l.remote, rows[i].port.local, 16);
+		memcpy(x->local, rows[i].port.local, sizeof(x->local));
 		uplink_addr_str(&l, x->vtep, sizeof(x->vtep));
 		x->family = l.flags & XBR_PEER_F_V6 ? AF_INET6 : AF_INET;
 		x->vni = rows[i].port.vni;

@@ -16,7 +16,10 @@
 # - one etcd member killed: a station added on C is known to A;
 # - all of etcd stopped: forwarding goes on; a station added meanwhile is
 #   known to the others within 2 s of etcd's return;
-# - A's agent restarted (SIGTERM, start) under a 10/s ping: no ping lost.
+# - A's agent restarted (SIGTERM, start) under a 10/s ping: no ping lost;
+# - a conflicting claim and a VNI mismatch counted, nothing moved; bad input
+#   refused in one line with nothing made; save writes the directory;
+# - C's uplink deleted: withdrawn at once (lease revoked); made again: back.
 T_BR=xdir
 . "$(dirname "$0")/lib.sh"
 . "$T_LIBDIR/lib_hosts.sh"
@@ -246,5 +249,16 @@ t_log "b2 (added with etcd down) programmed on A $ms ms after etcd was back"
 [ "$ms" -le 2000 ] || t_fail "b2 known on A $ms ms after etcd's return, more than 2 s"
 hassert_ping A a1 172.16.2.2 1
 hassert_ping C c1 172.16.2.2 1
+
+# C's uplink deleted: its agent revokes the lease, A drops C at once (not
+# at the TTL's end); made again, C is back.
+hmust C "$XBR" -b "$T_BR" uplink del vx
+td=$(date +%s%N)
+wait_until 3 has_peers A 1 || t_fail "A still has $(npeers A) peers after C's uplink del"
+t_log "C's uplink del: withdrawn from A in $((($(date +%s%N) - td) / 1000000)) ms"
+hmust C "$XBR" -b "$T_BR" uplink add vx vxlan id 7 local 198.51.100.3 directory "etcd://$EPS/xdir"
+wait_until 5 has_peers A 2 || t_fail "C's uplink made again: A has $(npeers A) peers, not 2"
+wait_until 5 has_peers C 2 || t_fail "C's uplink made again: C has $(npeers C) peers, not 2"
+hassert_ping C c1 172.16.1.1 1
 
 t_pass "4 hosts, 3 etcd members"
