@@ -195,7 +195,7 @@ SAN_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-s
 
 san:
 	@$(MAKE) --no-print-directory BUILD=$(BUILD)/san CFLAGS="$(SAN_CFLAGS)" \
-		$(BUILD)/san/xbr $(BUILD)/san/xbr-cni $(patsubst $(BUILD)/%,$(BUILD)/san/%,$(UNIT_BINS))
+		$(BUILD)/san/xbr $(BUILD)/san/xbr-cni $(BUILD)/san/xbr-agent $(patsubst $(BUILD)/%,$(BUILD)/san/%,$(UNIT_BINS))
 
 check:
 	@tools/deps.sh test

@@ -314,14 +314,16 @@ static size_t on_stream(char *p, size_t sz, size_t n, void *arg)
 int etcd_watch_start(struct etcd *e, const char *prefix, long long from)
 {
 	static struct curl_slist *hdr;
-	json_t *cr = key_req(prefix, 1);
+	json_t *cr = key_req(prefix, 1), *req;
 	char url[160], *body;
 
 	etcd_watch_stop(e);
 	if (!hdr)
 		hdr = curl_slist_append(NULL, "Content-Type: application/json");
 	json_object_set_new(cr, "start_revision", json_integer(from));
-	body = json_dumps(json_pack("{s:o}", "create_request", cr), JSON_COMPACT);
+	req = json_pack("{s:o}", "create_request", cr);
+	body = json_dumps(req, JSON_COMPACT);
+	json_decref(req);
 	e->w = curl_easy_init();
 	if (!e->w || !body) {
 		free(body);

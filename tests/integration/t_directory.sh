@@ -261,4 +261,13 @@ wait_until 5 has_peers A 2 || t_fail "C's uplink made again: A has $(npeers A) p
 wait_until 5 has_peers C 2 || t_fail "C's uplink made again: C has $(npeers C) peers, not 2"
 hassert_ping C c1 172.16.1.1 1
 
+# The agents stop on SIGTERM; under the sanitizers (make check) any report
+# is in their logs.
+for h in A B C; do kill -TERM "${AGENT_PID[$h]}"; done
+for h in A B C; do wait "${AGENT_PID[$h]}" 2>/dev/null; done
+for h in A B C D; do
+	grep -q -E 'Sanitizer|runtime error' "$T_TMP/agent-$h.log" &&
+		t_fail "agent $h: $(grep -m12 -E 'Sanitizer|runtime error|#[0-9] ' "$T_TMP/agent-$h.log" | tr '\n' ' ')"
+done
+
 t_pass "4 hosts, 3 etcd members"
