@@ -47,6 +47,7 @@ healthy() {
 wait_until 30 healthy || t_fail "etcd (TLS) not healthy: $(tail -3 "$T_TMP/e1.log")"
 
 URL=etcd://198.51.100.101:2379/xdtls
+declare -A APID=()
 i=0
 for h in A B C; do
 	i=$((i + 1))
@@ -55,6 +56,7 @@ for h in A B C; do
 	[ "$h" = C ] && tls=(directory-ca "$P/ca.pem")
 	hmust "$h" "$XBR" -b "$T_BR" uplink add vx vxlan id 7 local "198.51.100.$i" directory "$URL" "${tls[@]}"
 	hbg "$h" "$AGENT" >"$T_TMP/agent-$h.log" 2>&1
+	APID[$h]=$T_BG_PID
 done
 npeers() { hx "$1" -j uplink show | jq '.[0].peers | length'; }
 has_peers() { [ "$(npeers "$1")" = "$2" ]; }
@@ -70,4 +72,11 @@ wait_until 5 grep -q 'not reachable yet' "$T_TMP/agent-C.log" || t_fail "C's age
 hjson C uplink show
 jq_ok "$J" '.[0].directory | .tls and .agent and (.connected | not) and .events.peers_added == 0' "C: not connected"
 has_peers A 1 || t_fail "A took C (no client certificate) as a peer"
+# Stopped; under the sanitizers (make check) any report is in their logs.
+for h in A B C; do kill -TERM "${APID[$h]}"; done
+for h in A B C; do wait "${APID[$h]}" 2>/dev/null; done
+for h in A B C; do
+	grep -q -E 'Sanitizer|runtime error' "$T_TMP/agent-$h.log" &&
+		t_fail "agent $h: $(grep -m12 -E 'Sanitizer|runtime error|#[0-9] ' "$T_TMP/agent-$h.log" | tr '\n' ' ')"
+done
 t_pass "etcd over TLS with client certificates: A and B in step; C without a certificate refused"
