@@ -230,13 +230,33 @@ static void apply_json_kv(struct dir *x, json_t *kv, int del)
 
 /* ---- the bridge ---- */
 
+/*
+ * The bridge for a moment's work: only when no command holds the lock
+ * (-EAGAIN otherwise, and the work waits for the next tick). Waiting for a
+ * long command (an `up` of thousands of stations) would stop the lease's
+ * keepalives, and the other hosts would withdraw this one. br_close() and
+ * bridge_done() end it.
+ */
 static int bridge_open(struct dir *x, struct xbr_bridge *br)
 {
-	int err = br_init(br, x->bridge);
+	int err;
 
+	memset(br, 0, sizeof(*br)); /* as br_init() leaves it: br_close() is harmless */
+	br->lock_fd = -1;
+	pins_reset(br);
+	err = br_lock_try(x->bridge);
+	if (err)
+		return err;
+	err = br_init(br, x->bridge);
 	if (!err)
 		err = br_open(br);
 	return err;
+}
+
+static void bridge_done(struct xbr_bridge *br)
+{
+	br_close(br);
+	br_lock_release();
 }
 
 /* This host's stations (namespace and attached ports) into @out. */
@@ -489,7 +509,7 @@ out:
 	free(fdb);
 	free(loc);
 	br_uplinks_free(rows, nrows);
-	br_close(&br);
+	bridge_done(&br);
 	return err;
 }
 
@@ -514,7 +534,7 @@ static void heard(struct dir *x)
 }
 
 /* Publish this host's stations: put the new and changed, delete the gone. */
-static int publish(struct dir *x, int all)
+static int publish(struct dir *x)
 {
 	struct xbr_bridge br;
 	struct local *loc = NULL;
@@ -525,13 +545,13 @@ static int publish(struct dir *x, int all)
 	err = bridge_open(x, &br);
 	if (!err)
 		err = local_stations(x, &br, &loc, &nloc);
-	br_close(&br);
+	bridge_done(&br);
 	if (err)
-		return err;
+		return err == -EAGAIN ? 0 : err; /* a command at work: next time */
 	for (i = 0; i < nloc; i++) {
 		const struct local *p = local_find(x->pub, x->npub, loc[i].mac);
 
-		if (!all && p && !strcmp(p->val, loc[i].val))
+		if (p && !strcmp(p->val, loc[i].val))
 			continue;
 		xbr_format_mac(loc[i].mac, m);
 		snprintf(key, sizeof(key), "%s/%s", m, x->vtep);
@@ -543,6 +563,7 @@ static int publish(struct dir *x, int all)
 		}
 		if (err)
 			goto fail;
+		heard(x);
 		x->st.published++;
 		x->dirty = 1; /* a station that became local loses its remote entry */
 	}
@@ -560,10 +581,26 @@ static int publish(struct dir *x, int all)
 		x->st.published++;
 		x->dirty = 1;
 	}
+	/* Claims of this host the directory has but the bridge does not (an
+	 * agent that was down while a port went): withdrawn. */
+	for (i = 0; i < x->nclaims; i++) {
+		char full[300];
+
+		if (strcmp(x->claims[i].vtep, x->vtep) || local_find(loc, nloc, x->claims[i].mac))
+			continue;
+		xbr_format_mac(x->claims[i].mac, m);
+		snprintf(key, sizeof(key), "%s/%s", m, x->vtep);
+		key_of(x, full, sizeof(full), "stations", key);
+		err = etcd_del(&x->e, full); /* its DELETE comes back through the watch */
+		if (err)
+			goto fail;
+		x->claims[i] = x->claims[--x->nclaims]; /* not again before it does */
+		i--;
+		x->st.published++;
+	}
 	free(x->pub);
 	x->pub = loc;
 	x->npub = nloc;
-	heard(x);
 	return 0;
 fail:
 	free(loc);
@@ -588,18 +625,6 @@ static int resync(struct dir *x)
 	json_array_foreach(kvs, i, kv)
 		apply_json_kv(x, kv, 0);
 	json_decref(kvs);
-	/* Our own claims the directory has but this host no longer has (an
-	 * agent that was down while a port went): withdrawn. */
-	for (i = 0; i < x->nclaims; i++) {
-		char key[300], rest[120], m[18];
-
-		if (strcmp(x->claims[i].vtep, x->vtep) || local_find(x->pub, x->npub, x->claims[i].mac))
-			continue;
-		xbr_format_mac(x->claims[i].mac, m);
-		snprintf(rest, sizeof(rest), "%s/%s", m, x->vtep);
-		key_of(x, key, sizeof(key), "stations", rest);
-		etcd_del(&x->e, key); /* its DELETE comes through the watch */
-	}
 	x->rev = rev;
 	x->st.revision = rev;
 	x->st.resyncs++;
@@ -616,6 +641,11 @@ static int connect_dir(struct dir *x)
 	err = etcd_grant(&x->e, ttl_sec, &x->lease);
 	if (err)
 		return err;
+	/* Everything is put again under this lease (a publish that cannot
+	 * read the bridge yet does it at the next tick). */
+	free(x->pub);
+	x->pub = NULL;
+	x->npub = 0;
 	x->st.lease = x->lease;
 	x->st.ttl = ttl_sec;
 	key_of(x, key, sizeof(key), "hosts", x->vtep);
@@ -623,7 +653,7 @@ static int connect_dir(struct dir *x)
 		 x->dstport);
 	err = etcd_put(&x->e, key, val, x->lease);
 	if (!err)
-		err = publish(x, 1);
+		err = publish(x);
 	if (!err)
 		err = resync(x);
 	if (err)
@@ -728,7 +758,7 @@ static void dir_tick(struct dir *x)
 	}
 	if (t >= x->t_local) {
 		x->t_local = t + LOCAL_SCAN_MS;
-		if (publish(x, 0) == -EIO)
+		if (publish(x) == -EIO)
 			disconnect(x, "a put was not answered");
 	}
 	if (x->dirty)
@@ -773,7 +803,7 @@ static int dir_learn(struct dir *x)
 		err = 0;
 	}
 	br_uplinks_free(rows, n);
-	br_close(&br);
+	bridge_done(&br);
 	return err;
 }
 

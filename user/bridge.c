@@ -78,6 +78,32 @@ int br_lock_hold(const char *name)
 	return err ? err : lock_take(name, &held_lock_fd);
 }
 
+int br_lock_try(const char *name)
+{
+	int fd, err;
+
+	if (held_lock_fd >= 0)
+		return 0;
+	err = bpffs_ensure();
+	if (err)
+		return err;
+	fd = open(XBR_BPFFS, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		err = -errno;
+		pr_warn("bridge \"%s\": cannot open %s: %s", name, XBR_BPFFS, strerror(errno));
+		return err;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		err = errno == EWOULDBLOCK ? -EAGAIN : -errno;
+		if (err != -EAGAIN)
+			pr_warn("bridge \"%s\": cannot lock %s: %s", name, XBR_BPFFS, strerror(errno));
+		close(fd);
+		return err;
+	}
+	held_lock_fd = fd;
+	return 0;
+}
+
 void br_lock_release(void)
 {
 	if (held_lock_fd >= 0)

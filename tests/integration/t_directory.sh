@@ -19,6 +19,7 @@
 # - A's agent restarted (SIGTERM, start) under a 10/s ping: no ping lost;
 # - a conflicting claim and a VNI mismatch counted, nothing moved; bad input
 #   refused in one line with nothing made; save writes the directory;
+# - a command holding A's bridge lock past the TTL: A stays everyone's peer;
 # - C's uplink deleted: withdrawn at once (lease revoked); made again: back.
 T_BR=xdir
 . "$(dirname "$0")/lib.sh"
@@ -124,6 +125,13 @@ grep -q -e 'uplink peer add' -e 'dst 198' <<<"$T_OUT" && t_fail "save wrote the 
 # The show: directory, the agent connected, a lease.
 hjson A uplink show
 jq_ok "$J" '.[0].directory | .url == "etcd://'$EPS'/xdir" and .prefix == "/xdir" and .agent and .connected and (.lease | length > 0) and .heard_ms_ago < 3000' "uplink show A: directory and agent"
+
+# A command holding the bridge lock longer than the TTL (here flock on
+# bpffs, as every xbr command takes it) does not stop A's keepalives: B
+# keeps A as a peer; A's agent did its bridge work once the lock was free.
+on A flock /sys/fs/bpf sleep $((TTL + 2)) || t_fail "flock on A's bpffs failed"
+has_peers B 3 || t_fail "B lost A while a command held A's lock: $(npeers B) peers"
+grep -q 'peer 198.51.100.1 removed' "$T_TMP/agent-B.log" && t_fail "B removed A while A's lock was held"
 
 # Every station has the others' as static remote entries, dst their hosts.
 declare -A ST=([a1]=172.16.1.1 [b1]=172.16.2.1 [c1]=172.16.3.1 [d1]=172.16.4.1 [a2]=172.16.1.2)
