@@ -16,6 +16,7 @@
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -24,6 +25,8 @@
 #include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include "bridge.h"
 #include "directory.h"
 #include "etcd.h"
@@ -939,7 +942,7 @@ int main(int argc, char **argv)
 	long long t_rescan = 0, t_status = 0;
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct dir *x;
-	int c, running;
+	int c, running, lock_fd;
 
 	while ((c = getopt_long(argc, argv, "vh", lo, NULL)) != -1) {
 		switch (c) {
@@ -966,6 +969,27 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	xbr_log_set_sink(log_sink);
+	if (geteuid() != 0) {
+		pr_warn("must run as root (it changes the bridges' pinned maps)");
+		return 1;
+	}
+	/* One agent per host: two would undo each other's leases. */
+	if (mkdir(XBR_RUN_DIR, 0755) && errno != EEXIST) {
+		pr_warn("cannot make %s: %s", XBR_RUN_DIR, strerror(errno));
+		return 1;
+	}
+	lock_fd = open(XBR_RUN_DIR "/.agent.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (lock_fd < 0 || flock(lock_fd, LOCK_EX | LOCK_NB) < 0) {
+		char pid[16] = "";
+
+		if (lock_fd >= 0 && read(lock_fd, pid, sizeof(pid) - 1) > 0)
+			pid[strcspn(pid, "\n")] = 0;
+		pr_warn("another xbr-agent runs on this host%s%s (%s/.agent.lock)", pid[0] ? ": pid " : "",
+			pid, XBR_RUN_DIR);
+		return 1;
+	}
+	if (ftruncate(lock_fd, 0) == 0)
+		dprintf(lock_fd, "%d\n", getpid());
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) || !(multi = curl_multi_init())) {
 		pr_warn("cannot start libcurl");
 		return 1;

@@ -122,6 +122,11 @@ grep -qx "xbr -b $T_BR uplink add vx vxlan id 7 local 198.51.100.1 directory etc
 	t_fail "save: no directory uplink line: $(grep uplink <<<"$T_OUT")"
 grep -q -e 'uplink peer add' -e 'dst 198' <<<"$T_OUT" && t_fail "save wrote the directory's peers or entries: $T_OUT"
 
+# One agent per host: a second one refuses, naming the first.
+T_OUT=$(on A timeout 5 "$AGENT" 2>&1)
+[ $? -eq 1 ] && [[ $T_OUT == *"another xbr-agent runs on this host: pid ${AGENT_PID[A]} "* ]] ||
+	t_fail "a second agent on A did not refuse (naming pid ${AGENT_PID[A]}): $T_OUT"
+
 # The show: directory, the agent connected, a lease.
 hjson A uplink show
 jq_ok "$J" '.[0].directory | .url == "etcd://'$EPS'/xdir" and .prefix == "/xdir" and .agent and .connected and (.lease | length > 0) and .heard_ms_ago < 3000' "uplink show A: directory and agent"
