@@ -851,7 +851,7 @@ static void rescan(void)
 			x = calloc(1, sizeof(*x));
 			if (!x)
 				continue;
-			snprintf(x->bridge, sizeof(x->bridge), "%s", b->d_name);
+			memcpy(x->bridge, b->d_name, strlen(b->d_name) + 1); /* < XBR_IFNAMSIZ: checked */
 			memcpy(x->uplink, up, sizeof(up));
 			if (dir_load(x->bridge, x->uplink, &x->d) || dir_learn(x) ||
 			    etcd_init(&x->e, &x->d, multi)) {
