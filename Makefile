@@ -5,6 +5,7 @@
 # BASHCOMPDIR, CNIDIR, SYSTEMDDIR); `make man` regenerates the man page's
 # synopsis.
 # build/xbr-cni is the CNI plugin (cni/, docs/cni.md), installed as CNIDIR/xbr.
+# build/xbr-agent keeps directory uplinks in step with etcd (agent/, docs/multihost.md).
 # V=1 shows full commands. CI=true turns warnings into errors. CC, CFLAGS,
 # CPPFLAGS, LDFLAGS (Debian's hardening flags among them) are honoured.
 
@@ -21,6 +22,7 @@ PKG_CONFIG ?= pkg-config
 INSTALL ?= install
 XBR     := $(BUILD)/xbr
 XBR_CNI := $(BUILD)/xbr-cni
+XBR_AGENT := $(BUILD)/xbr-agent
 XBR_VERSION ?= 0.1.0
 
 PREFIX  ?= /usr/local
@@ -73,6 +75,11 @@ CNI_SRCS  := $(wildcard cni/*.c)
 CNI_OBJS  := $(patsubst cni/%.c,$(BUILD)/cni/%.o,$(CNI_SRCS))
 CNI_PURE  := $(BUILD)/cni/conf.o $(BUILD)/cni/result.o
 CNI_LIBS  := $(shell $(PKG_CONFIG) --libs jansson 2>/dev/null || echo -ljansson)
+# The directory agent: its own main and etcd client over the CNI plugin's
+# library objects, plus libcurl (etcd's JSON gateway) and jansson.
+AGENT_SRCS := $(wildcard agent/*.c)
+AGENT_OBJS := $(patsubst agent/%.c,$(BUILD)/agent/%.o,$(AGENT_SRCS))
+AGENT_LIBS := $(CNI_LIBS) $(shell $(PKG_CONFIG) --libs libcurl 2>/dev/null || echo -lcurl)
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
@@ -85,7 +92,7 @@ DP_BIN    := $(BUILD)/tests/test_datapath
 .PHONY: all deps run test check san fuzz unit datapath integration bench bench-dp bench-smoke clean \
 	lab-down install uninstall man
 
-all: $(XBR) $(XBR_CNI)
+all: $(XBR) $(XBR_CNI) $(XBR_AGENT)
 
 deps:
 	@tools/deps.sh build
@@ -115,6 +122,14 @@ $(XBR_CNI): $(CNI_OBJS) $(CNI_LIB_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) $(CNI_LIBS) -o $@
 
+$(BUILD)/agent/%.o: agent/%.c | $(SKELS) $(BUILD)/agent
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -Iagent -c $< -o $@
+
+$(XBR_AGENT): $(AGENT_OBJS) $(CNI_LIB_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) $(AGENT_LIBS) -o $@
+
 # The CNI plugin's pure half (configuration, results) has its own unit test.
 $(BUILD)/tests/test_cni: tests/unit/test_cni.c $(CNI_PURE) $(CNI_LIB_OBJS) | $(BUILD)/tests
 	$(call msg,CC,$@)
@@ -130,7 +145,7 @@ $(DP_BIN): $(DP_SRCS) $(LIB_OBJS) $(SKELS) | $(BUILD)/tests
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -Itests/datapath $(DP_SRCS) $(LIB_OBJS) \
 		$(LDLIBS) -lcmocka -o $@
 
-$(BUILD) $(BUILD)/user $(BUILD)/tests $(BUILD)/cni:
+$(BUILD) $(BUILD)/user $(BUILD)/tests $(BUILD)/cni $(BUILD)/agent:
 	$(Q)mkdir -p $@
 
 # The binary, its man page, its bash completion, the CNI plugin and the
@@ -143,15 +158,17 @@ install: all
 	$(INSTALL) -m 0644 docs/xbr.8 $(DESTDIR)$(MANDIR)/man8/xbr.8
 	$(INSTALL) -m 0644 completion/xbr $(DESTDIR)$(BASHCOMPDIR)/xbr
 	$(INSTALL) -m 0755 $(XBR_CNI) $(DESTDIR)$(CNIDIR)/xbr
-	for u in xbr-boot.service xbr-restore.service; do \
-		sed 's|@BINDIR@|$(BINDIR)|g' systemd/$$u >$(DESTDIR)$(SYSTEMDDIR)/$$u && \
-		chmod 0644 $(DESTDIR)$(SYSTEMDDIR)/$$u || exit 1; \
+	$(INSTALL) -m 0755 $(XBR_AGENT) $(DESTDIR)$(BINDIR)/xbr-agent
+	for u in xbr-boot xbr-restore xbr-agent; do \
+		sed 's|@BINDIR@|$(BINDIR)|g' systemd/$$u.service >$(DESTDIR)$(SYSTEMDDIR)/$$u.service && \
+		chmod 0644 $(DESTDIR)$(SYSTEMDDIR)/$$u.service || exit 1; \
 	done
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/xbr $(DESTDIR)$(MANDIR)/man8/xbr.8 $(DESTDIR)$(BASHCOMPDIR)/xbr \
-		$(DESTDIR)$(CNIDIR)/xbr $(DESTDIR)$(SYSTEMDDIR)/xbr-boot.service \
-		$(DESTDIR)$(SYSTEMDDIR)/xbr-restore.service
+		$(DESTDIR)$(CNIDIR)/xbr $(DESTDIR)$(BINDIR)/xbr-agent
+	rm -f $(DESTDIR)$(SYSTEMDDIR)/xbr-boot.service $(DESTDIR)$(SYSTEMDDIR)/xbr-restore.service \
+		$(DESTDIR)$(SYSTEMDDIR)/xbr-agent.service
 
 # The SYNOPSIS section of docs/xbr.8, generated from the command table
 # (tests/build/t_man.sh fails when the two differ).
@@ -181,7 +198,7 @@ SAN_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-s
 
 san:
 	@$(MAKE) --no-print-directory BUILD=$(BUILD)/san CFLAGS="$(SAN_CFLAGS)" \
-		$(BUILD)/san/xbr $(BUILD)/san/xbr-cni $(patsubst $(BUILD)/%,$(BUILD)/san/%,$(UNIT_BINS))
+		$(BUILD)/san/xbr $(BUILD)/san/xbr-cni $(BUILD)/san/xbr-agent $(patsubst $(BUILD)/%,$(BUILD)/san/%,$(UNIT_BINS))
 
 check:
 	@tools/deps.sh test
@@ -219,4 +236,4 @@ bench-smoke:
 clean:
 	rm -rf $(BUILD)
 
--include $(wildcard $(BUILD)/*.d $(BUILD)/user/*.d $(BUILD)/cni/*.d $(BUILD)/tests/*.d)
+-include $(wildcard $(BUILD)/*.d $(BUILD)/user/*.d $(BUILD)/cni/*.d $(BUILD)/agent/*.d $(BUILD)/tests/*.d)

@@ -6,13 +6,15 @@
 # run: what `make run` needs besides the build (the lab script runs ip and ping).
 set -euo pipefail
 
-# libjansson-dev: JSON parsing for the CNI plugin (build/xbr-cni).
-build_pkgs="clang llvm make gcc pkg-config libbpf-dev bpftool libelf-dev zlib1g-dev libmnl-dev libjansson-dev libnftables-dev"
+# libjansson-dev: JSON parsing for the CNI plugin (build/xbr-cni) and xbr-agent;
+# libcurl4-openssl-dev: xbr-agent's etcd client (the v3 JSON gateway over HTTP).
+build_pkgs="clang llvm make gcc pkg-config libbpf-dev bpftool libelf-dev zlib1g-dev libmnl-dev libjansson-dev libnftables-dev libcurl4-openssl-dev"
 run_pkgs="$build_pkgs iproute2 iputils-ping"
 # containernetworking-plugins (host-local, tuning, portmap, firewall for the
 # CNI tests; the last two run iptables), podman + runc + busybox-static (a
-# real runtime and a local image).
-test_pkgs="$run_pkgs groff-base libcmocka-dev jq iperf3 tcpdump util-linux procps valgrind ethtool strace python3-scapy nftables containernetworking-plugins iptables podman runc busybox-static"
+# real runtime and a local image); etcd-server + etcd-client + openssl (the
+# directory tests: an etcd cluster, TLS certificates).
+test_pkgs="$run_pkgs groff-base libcmocka-dev jq iperf3 tcpdump util-linux procps valgrind ethtool strace python3-scapy nftables containernetworking-plugins iptables podman runc busybox-static etcd-server etcd-client openssl"
 bench_pkgs="$test_pkgs sockperf netsniff-ng gnuplot-nox bc linux-perf"
 
 case "${1:-test}" in

@@ -19,6 +19,7 @@
 #include <sys/vfs.h>
 #include <bpf/bpf.h>
 #include "bridge.h"
+#include "directory.h"
 #include "datapath.h"
 #include "log.h"
 #include "migrate.h"
@@ -75,6 +76,32 @@ int br_lock_hold(const char *name)
 		return 0;
 	err = bpffs_ensure();
 	return err ? err : lock_take(name, &held_lock_fd);
+}
+
+int br_lock_try(const char *name)
+{
+	int fd, err;
+
+	if (held_lock_fd >= 0)
+		return 0;
+	err = bpffs_ensure();
+	if (err)
+		return err;
+	fd = open(XBR_BPFFS, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		err = -errno;
+		pr_warn("bridge \"%s\": cannot open %s: %s", name, XBR_BPFFS, strerror(errno));
+		return err;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		err = errno == EWOULDBLOCK ? -EAGAIN : -errno;
+		if (err != -EAGAIN)
+			pr_warn("bridge \"%s\": cannot lock %s: %s", name, XBR_BPFFS, strerror(errno));
+		close(fd);
+		return err;
+	}
+	held_lock_fd = fd;
+	return 0;
 }
 
 void br_lock_release(void)
@@ -462,6 +489,8 @@ int br_down(struct xbr_bridge *br)
 		return -ENOMEM;
 	c->br = br;
 	nat_down(br);
+	/* Its directories first: the agent stops serving the bridge. */
+	dir_remove_bridge(br->name);
 
 	/*
 	 * 1. The stations' namespaces first, those the pinned table knows and

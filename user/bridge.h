@@ -46,6 +46,9 @@ void br_close(struct xbr_bridge *br);
  * command for every other xbr). 0 or a negative errno after one line. */
 int br_lock_hold(const char *name);
 void br_lock_release(void);
+/* br_lock_hold() only if no other command holds the lock: -EAGAIN (nothing
+ * said) when one does. For a daemon that must not wait (xbr-agent). */
+int br_lock_try(const char *name);
 /* Open the pinned objects of a running bridge; -ENOENT when it is not up,
  * -EPROTO when its pinned layout is not this build's (said: reload). */
 int br_open(struct xbr_bridge *br);

@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include "bridge.h"
 #include "cmd.h"
+#include "directory.h"
 #include "datapath.h"
 #include "log.h"
 #include "publish.h"
@@ -101,7 +102,24 @@ static void save_uplinks(FILE *f, const char *b, const struct xbr_uplink_row *r,
 
 	for (i = 0; i < n; i++, r++) {
 		struct xbr_peer local = { .flags = r->port.tun_flags };
+		struct xbr_directory d;
 
+		if (dir_load(b, r->port.name, &d) == 0) {
+			/* Its peers are the directory's: xbr-agent brings them back. */
+			memcpy(local.remote, r->port.local, sizeof(local.remote));
+			fprintf(f, "xbr -b %s uplink add %s vxlan id %u local %s directory %s", b,
+				r->port.name, r->port.vni, uplink_addr_str(&local, a, sizeof(a)),
+				d.url);
+			if (d.ca[0])
+				fprintf(f, " directory-ca %s", d.ca);
+			if (d.cert[0])
+				fprintf(f, " directory-cert %s directory-key %s", d.cert, d.key);
+			fprintf(f, " dstport %u", r->port.dstport);
+			if (r->dev[0])
+				fprintf(f, " dev %s", r->dev);
+			fprintf(f, "\n");
+			continue;
+		}
 		if (!r->npeers) {
 			/* `uplink add` needs a peer: the closest is none at all. */
 			fprintf(f, "# uplink \"%s\" not saved: it has no peer (uplink add needs one)\n",
@@ -144,11 +162,15 @@ static void save_port_flags(FILE *f, const char *b, const struct xbr_port *ports
 static void save_fdb(FILE *f, const char *b, const struct xbr_fdb_row *r, size_t n)
 {
 	char mac[XBR_MAC_STRLEN], a[INET6_ADDRSTRLEN];
+	struct xbr_directory d;
 	size_t i;
 
 	for (i = 0; i < n; i++, r++) {
 		if (!(r->flags & (XBR_FDB_F_STATIC | XBR_FDB_F_STICKY)) ||
 		    r->kind == XBR_KIND_ATTACHED)
+			continue;
+		/* Behind a directory uplink: the directory's, not configuration. */
+		if ((r->flags & XBR_FDB_F_REMOTE) && dir_load(b, r->netns, &d) == 0)
 			continue;
 		xbr_format_mac(r->mac, mac);
 		fprintf(f, "xbr -b %s fdb replace %s", b, mac);

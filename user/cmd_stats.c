@@ -8,6 +8,7 @@
 #include "bridge.h"
 #include "cmd.h"
 #include "datapath.h"
+#include "directory.h"
 #include "json.h"
 #include "log.h"
 
@@ -152,8 +153,44 @@ int do_stats(const struct xbr_args *a)
 			printf("\n");
 		}
 	}
-	if (g.json) {
+	if (g.json)
 		json_close_array(&j);
+	/* Directory events, as the uplinks' agent counts them (directory.h). */
+	for (i = 0, d = 0; i < n; i++) {
+		struct xbr_dir_status st;
+
+		if (ports[i].kind != XBR_KIND_UPLINK ||
+		    dir_status_load(br.name, ports[i].name, &st))
+			continue;
+		if (g.json) {
+			if (!d++) {
+				json_key(&j, "directory");
+				json_open_array(&j);
+			}
+			json_open_object(&j);
+			json_kv_string(&j, "uplink", ports[i].name);
+			json_kv_uint(&j, "events", st.events);
+			json_kv_uint(&j, "resyncs", st.resyncs);
+			json_kv_uint(&j, "published", st.published);
+			json_kv_uint(&j, "peers_added", st.peers_added);
+			json_kv_uint(&j, "peers_removed", st.peers_removed);
+			json_kv_uint(&j, "entries_added", st.entries_added);
+			json_kv_uint(&j, "entries_removed", st.entries_removed);
+			json_kv_uint(&j, "conflicts", st.conflicts);
+			json_kv_uint(&j, "vni_mismatches", st.vni_mismatches);
+			json_close_object(&j);
+		} else {
+			printf("uplink %s directory: events %llu resyncs %llu published %llu "
+			       "peers-added %llu peers-removed %llu entries-added %llu "
+			       "entries-removed %llu conflicts %llu vni-mismatches %llu\n",
+			       ports[i].name, st.events, st.resyncs, st.published, st.peers_added,
+			       st.peers_removed, st.entries_added, st.entries_removed, st.conflicts,
+			       st.vni_mismatches);
+		}
+	}
+	if (g.json) {
+		if (d)
+			json_close_array(&j);
 		json_close_object(&j);
 		json_finish(&j);
 	}

@@ -3,9 +3,13 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
+#include <time.h>
+#include <unistd.h>
 #include <arpa/inet.h>
 #include "bridge.h"
 #include "cmd.h"
+#include "directory.h"
 #include "json.h"
 #include "log.h"
 
@@ -64,15 +68,77 @@ static const struct xbr_uplink_row *row_of(const struct xbr_uplink_row *rows, si
 }
 
 static void uplink_json(struct xbr_json *j, const struct xbr_uplink_row *r);
+static const char *show_bridge; /* the bridge whose uplinks are shown */
+
+/* A TLS file of the directory: readable, kept as an absolute path. */
+static int tls_file(const char *up, const char *opt, const char *v, char *out, size_t len)
+{
+	char *abs;
+
+	if (!v)
+		return 0;
+	abs = realpath(v, NULL);
+	if (!abs || access(abs, R_OK) || strlen(abs) >= len) {
+		pr_warn("uplink \"%s\": %s \"%s\": %s", up, opt, v,
+			!abs ? strerror(errno) : strlen(abs) >= len ? "path too long" :
+								      strerror(errno));
+		free(abs);
+		return -EINVAL;
+	}
+	snprintf(out, len, "%s", abs);
+	free(abs);
+	return 0;
+}
+
+/* directory URL and its TLS options into @d; 1 when given, 0 when not. */
+static int opt_directory(const struct xbr_args *a, const char *up, struct xbr_directory *d)
+{
+	const char *url = arg_val(a, "directory");
+	int tls = arg_has(a, "directory-ca") || arg_has(a, "directory-cert") ||
+		  arg_has(a, "directory-key");
+
+	memset(d, 0, sizeof(*d));
+	if (!url) {
+		if (tls) {
+			pr_warn("uplink \"%s\": directory-ca, -cert and -key need directory URL", up);
+			return -EINVAL;
+		}
+		if (!a->nrep) {
+			pr_warn("uplink \"%s\": give its peers (remote ADDR ...) or a directory URL", up);
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (a->nrep) {
+		pr_warn("uplink \"%s\": remote and directory exclude each other (the directory brings the peers)",
+			up);
+		return -EINVAL;
+	}
+	char who[40];
+
+	snprintf(who, sizeof(who), "uplink \"%s\"", up);
+	if (dir_parse_url(who, url, d))
+		return -EINVAL;
+	if (arg_has(a, "directory-cert") != arg_has(a, "directory-key")) {
+		pr_warn("uplink \"%s\": directory-cert and directory-key go together", up);
+		return -EINVAL;
+	}
+	if (tls_file(up, "directory-ca", arg_val(a, "directory-ca"), d->ca, sizeof(d->ca)) ||
+	    tls_file(up, "directory-cert", arg_val(a, "directory-cert"), d->cert, sizeof(d->cert)) ||
+	    tls_file(up, "directory-key", arg_val(a, "directory-key"), d->key, sizeof(d->key)))
+		return -EINVAL;
+	return 1;
+}
 
 static int uplink_add(const struct xbr_args *a)
 {
 	struct xbr_ns_spec spec = { .dstport = XBR_VXLAN_PORT };
 	struct xbr_peer local, peers[XBR_MAX_REPEAT];
+	struct xbr_directory d;
 	const char *v;
 	struct xbr_bridge br;
 	uint32_t n;
-	int i, err;
+	int i, err, has_dir;
 
 	if (check_uplink_name(a->pos[0]))
 		return -EINVAL;
@@ -89,6 +155,9 @@ static int uplink_add(const struct xbr_args *a)
 	for (i = 0; i < a->nrep; i++)
 		if (parse_endpoint("remote", a->rep[i], &peers[i]))
 			return -EINVAL;
+	has_dir = opt_directory(a, spec.name, &d);
+	if (has_dir < 0)
+		return has_dir;
 	v = arg_val(a, "dstport");
 	if (v) {
 		if (xbr_parse_u32(v, 1, 65535, &n)) {
@@ -106,8 +175,18 @@ static int uplink_add(const struct xbr_args *a)
 		snprintf(spec.dev, sizeof(spec.dev), "%s", v);
 	}
 	err = cmd_open_bridge(&br);
+	show_bridge = br.name;
 	if (!err)
 		err = br_uplink_add(&br, &spec, peers, (size_t)a->nrep);
+	if (!err && has_dir) {
+		err = dir_save(br.name, spec.name, &d);
+		if (err) { /* nothing changed: the uplink goes again */
+			pr_warn("uplink \"%s\": cannot record its directory under %s: %s", spec.name,
+				XBR_RUN_DIR, strerror(-err));
+			dir_remove(br.name, spec.name);
+			br_uplink_del(&br, spec.name);
+		}
+	}
 	if (!err) {
 		struct xbr_uplink_row *rows;
 		const struct xbr_uplink_row *r;
@@ -121,8 +200,9 @@ static int uplink_add(const struct xbr_args *a)
 				uplink_json(&j, r);
 				json_finish(&j);
 			} else if (r) {
-				printf("uplink %s: dev %s vxlan id %u mtu %u peers %u\n", spec.name,
-				       r->port.ifname, r->port.vni, r->port.mtu, r->npeers);
+				printf("uplink %s: dev %s vxlan id %u mtu %u peers %u%s%s\n", spec.name,
+				       r->port.ifname, r->port.vni, r->port.mtu, r->npeers,
+				       has_dir ? " directory " : "", has_dir ? d.url : "");
 			}
 			br_uplinks_free(rows, nr);
 		}
@@ -171,6 +251,85 @@ static int peer_del(const struct xbr_args *a)
 	return uplink_peer(a, 0);
 }
 
+
+static double now_real(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The agent is alive when it wrote its status within the last few seconds. */
+static int agent_alive(const struct xbr_dir_status *s)
+{
+	return s->pid > 0 && now_real() - s->written < 5.0;
+}
+
+static void show_directory_text(const char *up)
+{
+	struct xbr_directory d;
+	struct xbr_dir_status s;
+
+	if (dir_load(show_bridge, up, &d))
+		return;
+	printf(" directory %s", d.url);
+	if (dir_status_load(show_bridge, up, &s) || !agent_alive(&s)) {
+		printf(" agent none");
+		return;
+	}
+	printf(" agent %d %s", s.pid, s.connected ? "connected" : "unreachable");
+	if (s.lease)
+		printf(" lease %llx ttl %d", (unsigned long long)s.lease, s.ttl);
+	if (s.last_heard > 0)
+		printf(" heard %.1fs ago revision %lld", now_real() - s.last_heard, s.revision);
+	printf(" events %llu conflicts %llu", s.events, s.conflicts + s.vni_mismatches);
+}
+
+static void show_directory_json(struct xbr_json *j, const char *up)
+{
+	struct xbr_directory d;
+	struct xbr_dir_status s;
+	char b[32];
+
+	if (!show_bridge || dir_load(show_bridge, up, &d))
+		return;
+	json_key(j, "directory");
+	json_open_object(j);
+	json_kv_string(j, "url", d.url);
+	json_kv_string(j, "prefix", d.prefix);
+	json_kv_bool(j, "tls", d.ca[0] || d.cert[0]);
+	if (dir_status_load(show_bridge, up, &s) || !agent_alive(&s)) {
+		json_kv_bool(j, "agent", 0);
+		json_close_object(j);
+		return;
+	}
+	json_kv_bool(j, "agent", 1);
+	json_kv_uint(j, "agent_pid", (uint64_t)s.pid);
+	json_kv_bool(j, "connected", s.connected);
+	json_kv_string(j, "endpoint", s.endpoint);
+	snprintf(b, sizeof(b), "%llx", (unsigned long long)s.lease);
+	json_kv_string(j, "lease", s.lease ? b : "");
+	json_kv_uint(j, "ttl", (uint64_t)s.ttl);
+	json_kv_uint(j, "revision", (uint64_t)s.revision);
+	json_kv_uint(j, "last_heard", (uint64_t)s.last_heard);
+	json_kv_uint(j, "heard_ms_ago",
+		     s.last_heard > 0 ? (uint64_t)((now_real() - s.last_heard) * 1000) : 0);
+	json_key(j, "events");
+	json_open_object(j);
+	json_kv_uint(j, "total", s.events);
+	json_kv_uint(j, "resyncs", s.resyncs);
+	json_kv_uint(j, "published", s.published);
+	json_kv_uint(j, "peers_added", s.peers_added);
+	json_kv_uint(j, "peers_removed", s.peers_removed);
+	json_kv_uint(j, "entries_added", s.entries_added);
+	json_kv_uint(j, "entries_removed", s.entries_removed);
+	json_kv_uint(j, "conflicts", s.conflicts);
+	json_kv_uint(j, "vni_mismatches", s.vni_mismatches);
+	json_close_object(j);
+	json_close_object(j);
+}
+
 static void show_text(const struct xbr_uplink_row *rows, size_t n)
 {
 	char a[INET6_ADDRSTRLEN];
@@ -189,6 +348,7 @@ static void show_text(const struct xbr_uplink_row *rows, size_t n)
 		printf(" mtu %u peers", r->port.mtu);
 		for (k = 0; k < r->npeers; k++)
 			printf(" %s", uplink_addr_str(&r->peers[k], a, sizeof(a)));
+		show_directory_text(r->port.name);
 		printf("\n");
 	}
 }
@@ -215,6 +375,7 @@ static void uplink_json(struct xbr_json *j, const struct xbr_uplink_row *r)
 	for (k = 0; k < r->npeers; k++)
 		json_string(j, uplink_addr_str(&r->peers[k], a, sizeof(a)));
 	json_close_array(j);
+	show_directory_json(j, r->port.name);
 	json_close_object(j);
 }
 
@@ -243,6 +404,7 @@ static int uplink_show(const struct xbr_args *a)
 	if (!err)
 		err = br_uplinks(&br, &rows, &n);
 	if (!err) {
+		show_bridge = br.name;
 		if (g.json)
 			show_json(rows, n);
 		else
@@ -260,8 +422,15 @@ static const struct xbr_opt uplink_add_opts[] = {
 	  .help = "the segment's VXLAN network identifier, 0-16777215" },
 	{ .name = "local", .arg = "ADDR", .flags = XBR_OPT_REQUIRED,
 	  .help = "this host's tunnel endpoint, IPv4 or IPv6, one of its addresses" },
-	{ .name = "remote", .arg = "ADDR", .flags = XBR_OPT_REQUIRED | XBR_OPT_REPEAT,
+	{ .name = "remote", .arg = "ADDR", .flags = XBR_OPT_REPEAT,
 	  .help = "a peer host's endpoint (of local's family); again for more" },
+	{ .name = "directory", .arg = "URL",
+	  .help = "etcd://HOST:PORT[,HOST:PORT...][/PREFIX]: no peer list; xbr-agent\n"
+		  "finds the peers and stations there (instead of remote)" },
+	{ .name = "directory-ca", .arg = "FILE",
+	  .help = "the CA that signed the etcd members' certificates (https)" },
+	{ .name = "directory-cert", .arg = "FILE", .help = "the agent's client certificate" },
+	{ .name = "directory-key", .arg = "FILE", .help = "the client certificate's key" },
 	{ .name = "dstport", .arg = "PORT", .help = "the UDP port (default 4789)" },
 	{ .name = "dev", .arg = "IFNAME",
 	  .help = "the underlay interface (default: the one holding local)" },
@@ -282,7 +451,7 @@ static const struct xbr_cmd uplink_peer_cmds[] = {
 
 const struct xbr_cmd xbr_uplink_cmds[] = {
 	{ .name = "show", .alias = "list",
-	  .summary = "uplinks: VNI, endpoints, UDP port, MTU and peers", .fn = uplink_show,
+	  .summary = "uplinks: VNI, endpoints, UDP port, MTU, peers, directory", .fn = uplink_show,
 	  .flags = XBR_CMD_JSON },
 	{ .name = "add", .args = "NAME", .min_args = 1, .max_args = 1,
 	  .summary = "extend the segment to other hosts over VXLAN",
@@ -290,7 +459,8 @@ const struct xbr_cmd xbr_uplink_cmds[] = {
 		  "broadcasts and unknown unicast go to every peer, frames are taken only\n"
 		  "from peers. The bridge's other ports get the underlay's MTU minus 50\n"
 		  "(IPv4) or 70 (IPv6). The UDP port is the host's: a second bridge's\n"
-		  "uplink needs another dstport.",
+		  "uplink needs another dstport. With directory instead of remote, xbr-agent\n"
+		  "keeps peers and remote stations in step with the etcd directory.",
 	  .opts = uplink_add_opts, .fn = uplink_add, .flags = XBR_CMD_JSON },
 	{ .name = "del", .alias = "delete", .args = "NAME", .min_args = 1, .max_args = 1,
 	  .args_compl = XBR_C_PORTNAME,

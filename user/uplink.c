@@ -23,6 +23,7 @@
 #include <sys/syscall.h>
 #include <bpf/bpf.h>
 #include "bridge.h"
+#include "directory.h"
 #include "log.h"
 #include "port.h"
 
@@ -306,6 +307,7 @@ int br_uplink_del(struct xbr_bridge *br, const char *name)
 		err = port_del(br, name);
 	if (err)
 		return err;
+	dir_remove(br->name, name); /* its directory, if it had one */
 	mtu = (uint32_t)br_uplink_mtu(br, up.ifindex);
 	if (mtu != up.mtu)
 		err = mtu_apply(br, mtu);

@@ -14,7 +14,10 @@
  * must name A and that MAC. So the answer is the station's configured MAC,
  * only while the station is alive in the table (seen within the ageing time),
  * only when its port has XBR_PORT_F_NEIGH_SUPPRESS, never to the port itself,
- * and never where unicast would be refused (isolated to isolated). IPv6
+ * and never where unicast would be refused (isolated to isolated). A station
+ * behind an uplink is answered for when its entry is static and remote (what
+ * xbr-agent programs from the directory) and the bridge suppresses by default
+ * (XBR_CFG_F_NEIGH_SUPPRESS): the MAC is then the one the address implies. IPv6
  * targets: the bridge prefix + a station's IPv4 address, or a station's
  * fe80::EUI-64 link-local address. Not answered (they flood as before): ARP
  * probes (sender 0.0.0.0) and gratuitous ARP, duplicate address detection
@@ -78,13 +81,21 @@ static __always_inline struct xbr_port *xbr_neigh_port(const __u8 *mac, __u32 ad
 
 	__builtin_memcpy(key.mac, mac, ETH_ALEN);
 	v = bpf_map_lookup_elem(&xbr_fdb, &key);
-	if (!v || (v->flags & XBR_FDB_F_REMOTE) ||
-	    xbr_fdb_expired(v->flags, v->updated_ns, cfg->ageing_ns, now))
+	if (!v || xbr_fdb_expired(v->flags, v->updated_ns, cfg->ageing_ns, now))
 		return NULL;
 	ifindex = v->ifindex;
 	if (ifindex == in->ifindex)
 		return NULL;
 	p = bpf_map_lookup_elem(&xbr_ports, &ifindex);
+	if (v->flags & XBR_FDB_F_REMOTE) {
+		/* A station on another host, programmed static (a directory
+		 * uplink's agent, or by hand): answered here when the bridge
+		 * suppresses by default; the reply's MAC is the one asked for. */
+		if (!(v->flags & XBR_FDB_F_STATIC) || !(cfg->flags & XBR_CFG_F_NEIGH_SUPPRESS) ||
+		    !p || p->kind != XBR_KIND_UPLINK || !xbr_may_unicast(in->flags, p->flags))
+			return NULL;
+		return p;
+	}
 	if (!p || !(p->flags & XBR_PORT_F_NEIGH_SUPPRESS) || !xbr_mac_eq(p->mac, mac))
 		return NULL;
 	if ((addr && p->addr != addr) || (nd && p->kind == XBR_KIND_GATEWAY))
@@ -240,21 +251,26 @@ static __always_inline int xbr_neigh(void *data, void *data_end, const struct xb
 static __always_inline int xbr_neigh_build(void *data, void *data_end, const struct xbr_port *p,
 					   __u32 nd, struct xbr_reply *rep)
 {
+	__u8 mac[6];
+
 	if (!nd) {
 		struct xbr_arp_frame *q = data;
 		struct xbr_arp_frame *a = &rep->f.arp;
 
 		if ((void *)(q + 1) > data_end)
 			return -1;
+		/* The MAC the address implies: p->mac for a local station
+		 * (xbr_neigh_port() checked), the remote station's otherwise. */
+		xbr_station_mac_of(q->arp.tip, mac);
 		__builtin_memcpy(a->eth.h_dest, q->arp.sha, ETH_ALEN);
-		__builtin_memcpy(a->eth.h_source, p->mac, ETH_ALEN);
+		__builtin_memcpy(a->eth.h_source, mac, ETH_ALEN);
 		a->eth.h_proto = __builtin_bswap16(ETH_P_ARP);
 		a->arp.hrd = __builtin_bswap16(1);
 		a->arp.pro = __builtin_bswap16(ETH_P_IP);
 		a->arp.hln = 6;
 		a->arp.pln = 4;
 		a->arp.op = __builtin_bswap16(2);
-		__builtin_memcpy(a->arp.sha, p->mac, ETH_ALEN);
+		__builtin_memcpy(a->arp.sha, mac, ETH_ALEN);
 		a->arp.sip = q->arp.tip;
 		__builtin_memcpy(a->arp.tha, q->arp.sha, ETH_ALEN);
 		a->arp.tip = q->arp.sip;
@@ -263,11 +279,23 @@ static __always_inline int xbr_neigh_build(void *data, void *data_end, const str
 	} else {
 		struct xbr_nd_frame *q = data;
 		struct xbr_nd_frame *a = &rep->f.na;
+		const __u8 *t;
 
 		if ((void *)(q + 1) > data_end)
 			return -1;
+		t = (const __u8 *)q->nd.target;
+		if (t[0] == 0xfe && t[1] == 0x80) { /* fe80::EUI-64 (xbr_neigh_nd() checked) */
+			mac[0] = t[8] ^ 2;
+			mac[1] = t[9];
+			mac[2] = t[10];
+			mac[3] = t[13];
+			mac[4] = t[14];
+			mac[5] = t[15];
+		} else { /* the bridge prefix + the station's IPv4 address */
+			xbr_station_mac_of(q->nd.target[3], mac);
+		}
 		__builtin_memcpy(a->eth.h_dest, q->eth.h_source, ETH_ALEN);
-		__builtin_memcpy(a->eth.h_source, p->mac, ETH_ALEN);
+		__builtin_memcpy(a->eth.h_source, mac, ETH_ALEN);
 		a->eth.h_proto = __builtin_bswap16(ETH_P_IPV6);
 		a->ip6.ver_tc_flow = __builtin_bswap32(0x60000000);
 		a->ip6.payload_len = __builtin_bswap16(32);
@@ -282,7 +310,7 @@ static __always_inline int xbr_neigh_build(void *data, void *data_end, const str
 		__builtin_memcpy(a->nd.target, q->nd.target, 16);
 		a->nd.opt_type = 2;
 		a->nd.opt_len = 1;
-		__builtin_memcpy(a->nd.opt_mac, p->mac, ETH_ALEN);
+		__builtin_memcpy(a->nd.opt_mac, mac, ETH_ALEN);
 		a->nd.csum = xbr_na_csum(a);
 		rep->len = XBR_NA_LEN;
 		return 0;

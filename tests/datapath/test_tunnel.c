@@ -590,6 +590,86 @@ static void test_xdp_to_tc(void **state)
 	done(d);
 }
 
+/* An ARP request from a station into @f for @tip; its length. */
+static uint32_t arp_request(uint8_t *f, const uint8_t mac[6], uint32_t sip, uint32_t tip)
+{
+	uint8_t *a = f + ETH_HLEN;
+
+	memset(f, 0, ETH_ZLEN);
+	memset(f, 0xff, 6);
+	memcpy(f + 6, mac, 6);
+	f[12] = 0x08;
+	f[13] = 0x06;
+	a[1] = 1;
+	a[2] = 0x08;
+	a[4] = 6;
+	a[5] = 4;
+	a[7] = 1;
+	memcpy(a + 8, mac, 6);
+	memcpy(a + 14, &sip, 4);
+	memcpy(a + 24, &tip, 4);
+	return ETH_ZLEN;
+}
+
+/* neigh-suppress for a station on another host: answered when its entry is
+ * static and remote (a directory's) and the bridge suppresses by default,
+ * with the MAC its address implies; a learned remote entry, or a bridge
+ * without the default, floods as before. */
+static void test_neigh_remote(void **state)
+{
+	struct dpt *d = bridge(DPT_TC);
+	struct xbr_ctl_req r = { .op = XBR_OP_ADD, .flags = XBR_FDB_F_STATIC | XBR_FDB_F_REMOTE };
+	uint32_t a0, tip = ip4("172.16.9.9"), tip2 = ip4("172.16.9.10");
+	uint8_t f[ETH_FRAME_LEN], m0[6], rm[6] = { 0x0a, 0x58 }, rm2[6] = { 0x0a, 0x58 };
+	struct xbr_peer p;
+	struct dpt_obs o;
+
+	(void)state;
+	/* One peer: a flood then counts one copy on the uplink, as dpt_frame()
+	 * expects of every port. */
+	peer4(&p, "198.51.100.3", (uint32_t)env.vx_ifindex);
+	assert_int_equal(dpt_peers_set(d, &p, 1), 0);
+	dpt_station(0, m0, &a0);
+	memcpy(rm + 2, &tip, 4);
+	memcpy(rm2 + 2, &tip2, 4);
+	memcpy(r.mac, rm, 6);
+	r.ifindex = (uint32_t)env.vx_ifindex;
+	r.remote[0] = ip4("198.51.100.3");
+	assert_int_equal(dpt_ctl(d, &r), 0);
+	assert_int_equal(dpt_set_clock(d, 10 * NS_PER_S), 0);
+	assert_int_equal(dpt_fdb_put(d, rm2, (uint32_t)env.vx_ifindex, XBR_FDB_F_REMOTE,
+				     10 * NS_PER_S),
+			 0);
+
+	/* Without the bridge's default: flooded. */
+	assert_int_equal(dpt_frame(d, (uint32_t)dpt_env.ifindex[0], f, arp_request(f, m0, a0, tip),
+				   &o),
+			 0);
+	if (o.kind != DPT_FLOOD)
+		fail_msg("kind %d: %s", o.kind, o.why);
+
+	d->cfg.flags |= XBR_CFG_F_NEIGH_SUPPRESS;
+	assert_int_equal(dpt_set_ageing(d, d->cfg.ageing_ns), 0);
+	assert_int_equal(dpt_frame(d, (uint32_t)dpt_env.ifindex[0], f, arp_request(f, m0, a0, tip),
+				   &o),
+			 0);
+	assert_int_equal(o.kind, DPT_REPLY);
+	assert_true(o.out_len >= 42);
+	assert_memory_equal(o.out, m0, 6); /* to the asker */
+	assert_memory_equal(o.out + 6, rm, 6); /* from the remote station's MAC */
+	assert_int_equal(o.out[ETH_HLEN + 7], 2); /* an ARP reply */
+	assert_memory_equal(o.out + ETH_HLEN + 8, rm, 6);
+	assert_memory_equal(o.out + ETH_HLEN + 14, &tip, 4);
+	assert_memory_equal(o.out + ETH_HLEN + 24, &a0, 4);
+
+	/* A learned remote entry: not the bridge's to answer for. */
+	assert_int_equal(dpt_frame(d, (uint32_t)dpt_env.ifindex[0], f,
+				   arp_request(f, m0, a0, tip2), &o),
+			 0);
+	assert_int_equal(o.kind, DPT_FLOOD);
+	done(d);
+}
+
 int run_tunnel_tests(void)
 {
 	const struct CMUnitTest t[] = {
@@ -599,6 +679,7 @@ int run_tunnel_tests(void)
 		cmocka_unit_test(test_tx_flood),
 		cmocka_unit_test(test_ctl),
 		cmocka_unit_test(test_xdp_to_tc),
+		cmocka_unit_test(test_neigh_remote),
 	};
 
 	return dpt_run_group("datapath_tunnel", t, sizeof(t) / sizeof(t[0]), NULL, NULL);

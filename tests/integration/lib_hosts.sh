@@ -2,7 +2,8 @@
 # "Hosts" for the multi-host tests (VXLAN uplinks), sourced after lib.sh.
 #
 # A host is what a machine is to xbr: a network namespace with its own
-# /run/netns (where xbr keeps its stations' namespaces), its own sysfs and its
+# /run/netns (where xbr keeps its stations' namespaces), its own /run/xbr
+# (directory uplinks and xbr-agent's status), its own sysfs and its
 # own bpffs on /sys/fs/bpf (pins, and the flock every command takes). `ip netns
 # exec` would not do: it gives the command the caller's /run/netns and bpffs,
 # so every host would share one set of pins. So each host is a holder process
@@ -31,6 +32,7 @@ host_add() {
 	mkfifo "$fifo" || t_fail "mkfifo failed"
 	unshare -n -m --propagation private -- sh -c '
 		mount -t tmpfs -o size=4m,mode=755 xbr-host /run/netns &&
+		mkdir -p /run/xbr && mount -t tmpfs -o size=1m,mode=755 xbr-host-run /run/xbr &&
 		mount -t sysfs sysfs /sys && mount -t bpf bpf /sys/fs/bpf &&
 		ip link set lo up && echo ok >"$1" && exec sleep 3600' host "$fifo" &
 	pid=$!
