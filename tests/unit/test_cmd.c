@@ -207,7 +207,8 @@ static void test_args(void **state)
 	assert_int_equal(parse("port del", "a b", &a, store, argv), -EINVAL);
 	assert_int_equal(parse("down", "x", &a, store, argv), -EINVAL);
 	/* a required keyword, a keyword's alias */
-	assert_int_equal(parse("uplink add", "u1 vxlan id 1 local 198.51.100.1", &a, store, argv),
+	assert_int_equal(parse("uplink add", "u1 vxlan local 198.51.100.1 remote 198.51.100.2", &a,
+			       store, argv),
 			 -EINVAL);
 	assert_int_equal(parse("fdb add", "02:00:00:00:00:01 dev xbr0-ns1 sticky", &a, store, argv),
 			 0);
@@ -297,8 +298,9 @@ static void test_synopsis(void **state)
 	assert_string_equal(buf,
 			    "fdb add MAC [port PORT] [uplink NAME] [dst ADDR] [static|sticky|dynamic]");
 	help_synopsis(buf, sizeof(buf), "uplink add", find("uplink add"));
-	assert_string_equal(buf, "uplink add NAME vxlan id VNI local ADDR remote ADDR [remote ADDR]... "
-				 "[dstport PORT] [dev IFNAME]");
+	assert_string_equal(buf, "uplink add NAME vxlan id VNI local ADDR [remote ADDR]... "
+				 "[directory URL] [directory-ca FILE] [directory-cert FILE] "
+				 "[directory-key FILE] [dstport PORT] [dev IFNAME]");
 	help_synopsis(buf, sizeof(buf), "port add", find("port add"));
 	assert_string_equal(buf, "port add NAME [ADDR/PLEN] [netns PATH] [ifname IF]");
 	help_synopsis(buf, sizeof(buf), "set icc", find("set icc"));
