@@ -4,8 +4,9 @@
 # design ("floor").
 #
 # Usage: tools/bench/run.sh [options]
-#   --metrics LIST     comma list of tcp,pps,lat,setup,flood,fdb,ports,nat,vxlan
-#                      (default: all; "none" with --profile runs only the profile)
+#   --metrics LIST     comma list of tcp,pps,lat,setup,flood,fdb,ports,nat,vxlan,
+#                      directory (default: all but directory, which is opt-in;
+#                      "none" with --profile runs only the profile)
 #   --modes LIST       comma list of kbr,xbr-tc,xbr-xdp,wire,floor (default: all;
 #                      kbr first; wire and floor run the tcp/pps/lat metrics only)
 #   --reps N           measured repetitions per case               (default: 5)
@@ -27,6 +28,9 @@
 #                      the standard set under 30 min; --big-reps 5 for all)
 #   --scaled-reps N    repetitions for flood, fdb and ports below 500
 #                      namespaces (default: 3, same reason)
+#   --dir-hosts N      hosts of the directory row (default: 10; --quick: 4)
+#   --dir-reps N       stations added per variant in the directory row
+#                      (default: 20; --quick: 3)
 #   --cpus G,S         CPU of generator/client, CPU of sink/server (default: 0,1)
 #   --profile          also perf-record each mode during a TCP and a pps run
 #   --wait-quiet S     before measuring, wait up to S seconds for the machine
@@ -53,6 +57,8 @@ source "$BENCH_DIR/lib/topo.sh"
 source "$BENCH_DIR/lib/metrics.sh"
 # shellcheck source=lib/vxlan.sh
 source "$BENCH_DIR/lib/vxlan.sh"
+# shellcheck source=lib/directory.sh
+source "$BENCH_DIR/lib/directory.sh"
 
 usage() { sed -n '2,/^set -euo/{/^#/s/^# \{0,1\}//p}' "${BASH_SOURCE[0]}" | sed -n '/^Usage/,$p'; exit "${1:-0}"; }
 
@@ -63,6 +69,7 @@ REPS=5 WARMUP=1 QUICK=0 PROFILE=0 PLOTS=1 OUT="" PLAN_ONLY=0
 SETUP_CSV=1,10,100,1000 FLOOD_CSV=2,8,32,128 FDB_CSV=10,100000 STREAMS_CSV=1,4 PORTS_CSV=2,4095
 BIG_MODES_CSV=kbr,xbr-tc,xbr-xdp
 DUR=2 CPUS_CSV=0,1 BIG_REPS=3 SCALED_REPS=3 WAIT_QUIET=0
+DIR_HOSTS=10 DIR_REPS=20
 declare -A SET=()
 
 ORIG_ARGS=("$@")
@@ -84,6 +91,8 @@ while [[ $# -gt 0 ]]; do
 	--big-reps) BIG_REPS=$2; shift 2 ;;
 	--scaled-reps) SCALED_REPS=$2; shift 2 ;;
 	--cpus) CPUS_CSV=$2; shift 2 ;;
+	--dir-hosts) DIR_HOSTS=$2; SET[dir_hosts]=1; shift 2 ;;
+	--dir-reps) DIR_REPS=$2; SET[dir_reps]=1; shift 2 ;;
 	--profile) PROFILE=1; shift ;;
 	--wait-quiet) WAIT_QUIET=$2; shift 2 ;;
 	--no-plots) PLOTS=0; shift ;;
@@ -102,6 +111,8 @@ if (( QUICK )); then
 	[[ -n ${SET[ports]:-} ]] || PORTS_CSV=2
 	[[ -n ${SET[streams]:-} ]] || STREAMS_CSV=1
 	[[ -n ${SET[dur]:-} ]] || DUR=1
+	[[ -n ${SET[dir_hosts]:-} ]] || DIR_HOSTS=4
+	[[ -n ${SET[dir_reps]:-} ]] || DIR_REPS=3
 fi
 [[ $METRICS_CSV == none ]] && METRICS_CSV=""
 [[ $REPS =~ ^[1-9][0-9]*$ && $WARMUP =~ ^[0-9]+$ && $DUR =~ ^[1-9][0-9]*$ && $BIG_REPS =~ ^[1-9][0-9]*$ && $SCALED_REPS =~ ^[1-9][0-9]*$ ]] ||
@@ -133,8 +144,10 @@ mapfile -t PORT_SIZES < <(split_csv "$PORTS_CSV")
 CPU_GEN=${CPUS_CSV%%,*} CPU_SINK=${CPUS_CSV#*,}
 (( $(nproc) >= 2 )) || { CPU_GEN=0 CPU_SINK=0; }
 for m in "${METRICS[@]}"; do
-	[[ $m =~ ^(tcp|pps|lat|setup|flood|fdb|ports|nat|vxlan)$ ]] || die "unknown metric '$m'"
+	[[ $m =~ ^(tcp|pps|lat|setup|flood|fdb|ports|nat|vxlan|directory)$ ]] || die "unknown metric '$m'"
 done
+[[ $DIR_HOSTS =~ ^[0-9]+$ ]] && (( DIR_HOSTS >= 2 && DIR_HOSTS <= 99 )) && [[ $DIR_REPS =~ ^[1-9][0-9]*$ ]] && (( DIR_REPS <= 200 )) ||
+	die "--dir-hosts must be 2-99, --dir-reps 1-200"
 for n in "${SETUP_SIZES[@]}" "${FLOOD_PORTS[@]}" "${FDB_SIZES[@]}" "${PORT_SIZES[@]}" "${TCP_STREAMS[@]}"; do
 	[[ $n =~ ^[1-9][0-9]*$ ]] || die "sizes and stream counts must be positive integers (got '$n')"
 done
@@ -203,6 +216,8 @@ LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 # Measure a snapshot of the binary: a rebuild during the run must not swap it.
 XBR_PATH=$XBR
 if [[ -x $XBR ]]; then cp "$XBR" "$OUT/tmp/xbr" && XBR=$OUT/tmp/xbr; fi
+DIR_AGENT_BIN=${XBR_AGENT:-$(dirname "$XBR_PATH")/xbr-agent}
+if [[ -x $DIR_AGENT_BIN ]]; then cp "$DIR_AGENT_BIN" "$OUT/tmp/xbr-agent" && DIR_AGENT_BIN=$OUT/tmp/xbr-agent; fi
 log "output: $OUT"
 log "command: $BENCH_CMDLINE"
 log "load average at start: $LOAD_START"
@@ -406,6 +421,7 @@ run_all() {
 	if has_metric fdb; then run_scaled fdb 3 "${FDB_SIZES[@]}"; fi
 	if has_metric ports; then run_ports; fi
 	if has_metric vxlan; then run_vxlan; fi
+	if has_metric directory; then run_directory; fi
 	if (( PROFILE )); then
 		local mode
 		for mode in "${ACTIVE[@]}"; do unit 0 profile_unit "$mode"; done

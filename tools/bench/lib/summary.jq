@@ -1,6 +1,6 @@
 # jq library for the benchmark report. Input (slurped): {meta, samples, notes}.
 
-def metric_order: {"tcp":0, "pps":1, "lat":2, "setup":3, "flood":4, "fdb":5, "ports":6, "nat":7, "vxlan":8};
+def metric_order: {"tcp":0, "pps":1, "lat":2, "setup":3, "flood":4, "fdb":5, "ports":6, "nat":7, "vxlan":8, "directory":9};
 def case_num: ([capture("(?<n>[0-9]+)")][0].n // "0") | tonumber;
 # The baselines every row is compared with, when the run has them.
 def baselines: ["kbr", "wire", "floor"];
@@ -37,6 +37,13 @@ def field_info:
     "vxlan.pps":         {order:25, unit:"pps", better:"higher", label:"forwarded across (sink rx)"},
     "vxlan.offered_pps": {order:26, unit:"pps", better:"info", label:"offered (generator tx)"},
     "vxlan.loss_pct":    {order:27, unit:"%", better:"lower", label:"loss"},
+    "directory.ms":      {order:28, unit:"ms", better:"lower", label:"port add -> first answered ping"},
+    "directory.frames":  {order:29, unit:"frames", better:"lower", label:"underlay frames meanwhile"},
+    "directory.port_add_ms": {order:30, unit:"ms", better:"info", label:"port add itself"},
+    "directory.p50_ms":  {order:31, unit:"ms", better:"lower", label:"p50 port add -> answer"},
+    "directory.p99_ms":  {order:32, unit:"ms", better:"lower", label:"p99 port add -> answer"},
+    "directory.frames_median": {order:33, unit:"frames", better:"lower", label:"underlay frames per station (median)"},
+    "directory.answered": {order:34, unit:"", better:"info", label:"stations answered"},
     "pps.gen_exits":     {order:90, unit:"", better:"info", label:"generator exits (window retried)"},
     "flood.gen_exits":   {order:90, unit:"", better:"info", label:"generator exits (window retried)"},
     "fdb.gen_exits":     {order:90, unit:"", better:"info", label:"generator exits (window retried)"},
@@ -124,4 +131,4 @@ def targets($rows; $modes):
 # Report tables: the fields of each metric that get ratio columns, in order;
 # every other field is an extra column (median only).
 def primary_fields: {"tcp": ["gbps"], "pps": ["pps"], "lat": ["p50_us"], "setup": ["up_s", "down_s"],
-                     "flood": ["pps"], "fdb": ["pps"], "ports": ["pps"], "nat": ["gbps"]};
+                     "flood": ["pps"], "fdb": ["pps"], "ports": ["pps"], "nat": ["gbps"], "directory": ["ms", "p50_ms", "p99_ms", "frames_median"]};
