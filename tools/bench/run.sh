@@ -202,6 +202,7 @@ cleanup() {
 	local rc=$?
 	trap - EXIT INT TERM
 	local j
+	(( ${#DIR_PID[@]} )) && dir_down
 	for j in $(jobs -p); do kill -TERM "$j" 2>/dev/null || true; done
 	topo_cleanup_all
 	rm -rf "$OUT/tmp"
