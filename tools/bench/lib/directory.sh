@@ -57,6 +57,11 @@ dir_host_up() {
 }
 
 dir_frames() { cat /sys/class/net/dul-*/statistics/rx_packets | awk '{s += $1} END {print s + 0}'; }
+# frames to and from etcd (its underlay port's rx + tx; 0 without etcd)
+dir_etcd_frames() {
+	[[ -e /sys/class/net/dul-e1 ]] || { echo 0; return 0; }
+	echo $(( $(cat /sys/class/net/dul-e1/statistics/rx_packets) + $(cat /sys/class/net/dul-e1/statistics/tx_packets) ))
+}
 dir_npeers() { dir_on "${DIR_PID[$1]}" "$XBR" -b xd -j uplink show 2>/dev/null | jq '.[0].peers | length' 2>/dev/null; }
 
 # dir_wait SECONDS CMD... : poll CMD every 0.2 s, at most SECONDS
@@ -142,11 +147,11 @@ dir_down() {
 
 # m_directory_rep VARIANT I : one station added, timed and counted
 m_directory_rep() {
-	local v=$1 i=$2 k ip f0 f1 t0 ts pp pa0 pa1 ms frames f
+	local v=$1 i=$2 k ip f0 f1 e0 e1 t0 ts pp pa1 ms frames f
 	k=$(( 2 + (i - 1) % (DIR_HOSTS - 1) ))
 	ip=172.16.$k.$((10 + i))
 	f=$OUT/raw/directory-$v-r$i.ping
-	f0=$(dir_frames)
+	f0=$(dir_frames) e0=$(dir_etcd_frames)
 	dir_on "${DIR_PID[1]}" ip netns exec s timeout -k 2 15 ping -D -n -i 0.01 -c 1 -w 10 "$ip" >"$f" 2>&1 &
 	pp=$!
 	sleep 0.05
@@ -155,7 +160,7 @@ m_directory_rep() {
 		{ stop_pid "$pp"; record_note directory "$v" xbr-tc "port add r$i on host $k failed (rep $i)"; return 0; }
 	pa1=$(now)
 	wait "$pp" 2>/dev/null || true
-	f1=$(dir_frames)
+	f1=$(dir_frames) e1=$(dir_etcd_frames)
 	ts=$(awk '/bytes from/ { gsub(/[][]/, "", $1); print $1; exit }' "$f")
 	if [[ -z $ts ]]; then
 		record_note directory "$v" xbr-tc "no answer from r$i ($ip, host $k) within 10 s (rep $i)"
@@ -164,7 +169,7 @@ m_directory_rep() {
 	ms=$(awk -v a="$ts" -v b="$t0" 'BEGIN { printf "%.1f", (a - b) * 1000 }')
 	frames=$((f1 - f0))
 	echo "$ms $frames" >>"$OUT/tmp/dir-$v.vals"
-	record_sample directory "$v" xbr-tc "$i" false ms="$ms" frames="$frames" \
+	record_sample directory "$v" xbr-tc "$i" false ms="$ms" frames="$frames" etcd_frames=$((e1 - e0)) \
 		port_add_ms="$(awk -v a="$pa1" -v b="$t0" 'BEGIN { printf "%.1f", (a - b) * 1000 }')"
 }
 

@@ -39,6 +39,7 @@ def field_info:
     "vxlan.loss_pct":    {order:27, unit:"%", better:"lower", label:"loss"},
     "directory.ms":      {order:28, unit:"ms", better:"lower", label:"port add -> first answered ping"},
     "directory.frames":  {order:29, unit:"frames", better:"lower", label:"underlay frames meanwhile"},
+    "directory.etcd_frames": {order:29.5, unit:"frames", better:"info", label:"of which to or from etcd"},
     "directory.port_add_ms": {order:30, unit:"ms", better:"info", label:"port add itself"},
     "directory.p50_ms":  {order:31, unit:"ms", better:"lower", label:"p50 port add -> answer"},
     "directory.p99_ms":  {order:32, unit:"ms", better:"lower", label:"p99 port add -> answer"},
