@@ -77,7 +77,7 @@ dir_peers_all() {
 
 # dir_up VARIANT : the underlay, DIR_HOSTS hosts, (etcd and agents), bridges
 dir_up() {
-	local v=$1 n k url remotes
+	local v=$1 n k remotes
 	ip link add dul type bridge && ip link set dul up || return 1
 	sysctl -qw net.ipv6.conf.dul.disable_ipv6=1 || true
 	if [[ $v == directory ]]; then
