@@ -113,6 +113,18 @@ static __always_inline void xbr_station_mac_of(__u32 addr, __u8 mac[6])
 	__builtin_memcpy(mac + 2, &addr, 4);
 }
 
+/* The MAC in the modified EUI-64 interface identifier of IPv6 address @t
+ * (bytes 8-15: the MAC with the universal/local bit flipped, ff:fe inside). */
+static __always_inline void xbr_eui64_mac(const __u8 *t, __u8 mac[6])
+{
+	mac[0] = t[8] ^ 2;
+	mac[1] = t[9];
+	mac[2] = t[10];
+	mac[3] = t[13];
+	mac[4] = t[14];
+	mac[5] = t[15];
+}
+
 /* What xbr_neigh() found: the port whose station is asked for. */
 struct xbr_neigh_ans {
 	struct xbr_port *port;
@@ -188,12 +200,7 @@ static __always_inline int xbr_neigh_nd(void *data, void *data_end, const struct
 	if (t[0] == 0xfe && t[1] == 0x80 && !(t[2] | t[3] | t[4] | t[5] | t[6] | t[7]) &&
 	    t[11] == 0xff && t[12] == 0xfe) {
 		/* fe80::/64 with a modified EUI-64: the MAC is in it */
-		mac[0] = t[8] ^ 2;
-		mac[1] = t[9];
-		mac[2] = t[10];
-		mac[3] = t[13];
-		mac[4] = t[14];
-		mac[5] = t[15];
+		xbr_eui64_mac(t, mac);
 	} else if (cfg->plen6 && !((q->nd.target[0] ^ ((const __u32 *)cfg->subnet6)[0]) |
 				   (q->nd.target[1] ^ ((const __u32 *)cfg->subnet6)[1]) |
 				   (q->nd.target[2] ^ ((const __u32 *)cfg->subnet6)[2]))) {
@@ -285,12 +292,7 @@ static __always_inline int xbr_neigh_build(void *data, void *data_end, const str
 			return -1;
 		t = (const __u8 *)q->nd.target;
 		if (t[0] == 0xfe && t[1] == 0x80) { /* fe80::EUI-64 (xbr_neigh_nd() checked) */
-			mac[0] = t[8] ^ 2;
-			mac[1] = t[9];
-			mac[2] = t[10];
-			mac[3] = t[13];
-			mac[4] = t[14];
-			mac[5] = t[15];
+			xbr_eui64_mac(t, mac);
 		} else { /* the bridge prefix + the station's IPv4 address */
 			xbr_station_mac_of(q->nd.target[3], mac);
 		}
