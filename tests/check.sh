@@ -37,14 +37,8 @@ cmocka_skips() { # NAME OUT
 		skip_lines+=("$1/${c// /_}: ${why:-no reason printed}")
 	done < <(printf '%s\n' "$2" | cmocka_skipped)
 }
-# cmocka_skipped <LOG: the names of the cases cmocka skipped, once each
-# (cmocka prints a skipped case's line again in its group's summary).
-cmocka_skipped() {
-	sed -n -E '/^\[  SKIPPED \] [0-9]+ test\(s\)/d; s/^\[  SKIPPED \] (.+)$/\1/p' | sort -u
-}
-expected_skip() {
-	[ -f "$EXPECTED_SKIPS" ] && awk -v n="$1" '!/^#/ && $1 == n { f = 1 } END { exit !f }' "$EXPECTED_SKIPS"
-}
+# shellcheck source=tests/lib_skips.sh
+. "$REPO/tests/lib_skips.sh"
 
 # 1. unit tests under the sanitizers
 for t in "$SAN"/tests/test_*; do
@@ -109,15 +103,7 @@ else
 	result "valgrind:up-fdb-down" 77 "valgrind not installed"
 fi
 
-if [ "${#skip_lines[@]}" -gt 0 ]; then
-	echo "skipped:"
-	for l in "${skip_lines[@]}"; do
-		echo "  $l"
-		if [ "${CI:-}" = true ] && ! expected_skip "${l%%: *}"; then
-			echo "FAIL ${l%%: *} skipped, and the skip is not in ${EXPECTED_SKIPS#$REPO/}: ${l#*: }"
-			fail=$((fail + 1))
-		fi
-	done
-fi
+skips_report "${skip_lines[@]}"
+fail=$((fail + ${#UNEXPECTED_SKIPS[@]}))
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" -eq 0 ]

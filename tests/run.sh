@@ -127,11 +127,8 @@ else
 fi
 
 # ---- running ----
-# cmocka_skipped <LOG: the names of the cases cmocka skipped, once each
-# (cmocka prints a skipped case's line again in its group's summary).
-cmocka_skipped() {
-	sed -n -E '/^\[  SKIPPED \] [0-9]+ test\(s\)/d; s/^\[  SKIPPED \] (.+)$/\1/p' | sort -u
-}
+# shellcheck source=tests/lib_skips.sh
+. "$REPO/tests/lib_skips.sh"
 mkdir -p "$LOGDIR"
 passed=0 failed=0 skipped=0
 failed_names=()
@@ -226,12 +223,6 @@ if [ -z "$(unit_tests)" ] && [ $# -eq 0 ]; then
 	failed=$((failed + 1))
 fi
 
-# expected_skip NAME: NAME (t_dummy, t_ping@xdp, test_datapath/case,
-# san:t_x) is listed in the expected skips (first word of a line).
-expected_skip() {
-	[ -f "$EXPECTED_SKIPS" ] && awk -v n="$1" '!/^#/ && $1 == n { f = 1 } END { exit !f }' "$EXPECTED_SKIPS"
-}
-
 declare -A seen=()
 for t in "${selected[@]}"; do
 	[ -n "${seen[$t]:-}" ] && continue
@@ -240,16 +231,10 @@ for t in "${selected[@]}"; do
 done
 
 # Every skip, with its reason; under CI, one not in the expected list fails.
-if [ "${#skip_lines[@]}" -gt 0 ]; then
-	echo "skipped:"
-	for l in "${skip_lines[@]}"; do
-		echo "  $l"
-		if [ "${CI:-}" = true ] && ! expected_skip "${l%%: *}"; then
-			echo "FAIL ${l%%: *} skipped, and the skip is not in ${EXPECTED_SKIPS#$REPO/}: ${l#*: }"
-			failed=$((failed + 1)) failed_names+=("${l%%: *}(skip)")
-		fi
-	done
-fi
+skips_report "${skip_lines[@]}"
+for n in "${UNEXPECTED_SKIPS[@]}"; do
+	failed=$((failed + 1)) failed_names+=("$n(skip)")
+done
 [ "$failed" -eq 0 ] || echo "failed: ${failed_names[*]} (logs in $LOGDIR)"
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
