@@ -122,6 +122,48 @@ int dir_path(char *buf, size_t len, const char *bridge, const char *uplink, cons
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
+/* Open "@path.tmp" for writing into @tmp; NULL with errno on failure. */
+static FILE *kv_create(const char *path, char *tmp, size_t len)
+{
+	snprintf(tmp, len, "%s.tmp", path);
+	return fopen(tmp, "w");
+}
+
+/* Close @f (written at @tmp), synced when @sync, and rename it over @path:
+ * readers see the old file or the new one, never a part. 0 or -errno. */
+static int kv_commit(FILE *f, const char *tmp, const char *path, int sync)
+{
+	int err;
+
+	if (fflush(f) || (sync && fsync(fileno(f)))) {
+		err = -errno;
+		fclose(f);
+		unlink(tmp);
+		return err;
+	}
+	if (fclose(f) || rename(tmp, path)) {
+		err = -errno;
+		unlink(tmp);
+		return err;
+	}
+	return 0;
+}
+
+/* The next "KEY VALUE" line of @f into @line: 1 with *@val the value, 0 at
+ * the end. Lines without a space are passed over. */
+static int kv_next(FILE *f, char *line, int len, char **val)
+{
+	while (fgets(line, len, f)) {
+		line[strcspn(line, "\n")] = 0;
+		*val = strchr(line, ' ');
+		if (*val) {
+			*(*val)++ = 0;
+			return 1;
+		}
+	}
+	return 0;
+}
+
 int dir_save(const char *bridge, const char *uplink, const struct xbr_directory *d)
 {
 	char path[256], tmp[272];
@@ -138,8 +180,7 @@ int dir_save(const char *bridge, const char *uplink, const struct xbr_directory 
 	err = dir_path(path, sizeof(path), bridge, uplink, "directory");
 	if (err)
 		return err;
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	f = fopen(tmp, "w");
+	f = kv_create(path, tmp, sizeof(tmp));
 	if (!f)
 		return -errno;
 	fprintf(f, "url %s\n", d->url);
@@ -149,18 +190,7 @@ int dir_save(const char *bridge, const char *uplink, const struct xbr_directory 
 		fprintf(f, "cert %s\n", d->cert);
 	if (d->key[0])
 		fprintf(f, "key %s\n", d->key);
-	if (fflush(f) || fsync(fileno(f))) {
-		err = -errno;
-		fclose(f);
-		unlink(tmp);
-		return err;
-	}
-	if (fclose(f) || rename(tmp, path)) {
-		err = -errno;
-		unlink(tmp);
-		return err;
-	}
-	return 0;
+	return kv_commit(f, tmp, path, 1);
 }
 
 int dir_load(const char *bridge, const char *uplink, struct xbr_directory *d)
@@ -176,12 +206,7 @@ int dir_load(const char *bridge, const char *uplink, struct xbr_directory *d)
 	f = fopen(path, "r");
 	if (!f)
 		return -errno;
-	while (fgets(line, sizeof(line), f)) {
-		line[strcspn(line, "\n")] = 0;
-		v = strchr(line, ' ');
-		if (!v)
-			continue;
-		*v++ = 0;
+	while (kv_next(f, line, sizeof(line), &v)) {
 		if (!strcmp(line, "url"))
 			err = dir_parse_url(uplink, v, d);
 		else if (!strcmp(line, "ca"))
@@ -251,8 +276,7 @@ int dir_status_save(const char *bridge, const char *uplink, const struct xbr_dir
 	err = dir_path(path, sizeof(path), bridge, uplink, "status");
 	if (err)
 		return err;
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	f = fopen(tmp, "w");
+	f = kv_create(path, tmp, sizeof(tmp));
 	if (!f)
 		return -errno;
 	fprintf(f, "pid %d\nconnected %d\nlast_heard %.3f\nwritten %.3f\nlease %lld\nttl %d\n"
@@ -262,12 +286,8 @@ int dir_status_save(const char *bridge, const char *uplink, const struct xbr_dir
 #define X(n) fprintf(f, #n " %llu\n", s->n);
 	STATUS_FIELDS(X)
 #undef X
-	if (fclose(f) || rename(tmp, path)) {
-		err = -errno;
-		unlink(tmp);
-		return err;
-	}
-	return 0;
+	/* Rewritten every second by the agent: not synced (it is in /run). */
+	return kv_commit(f, tmp, path, 0);
 }
 
 int dir_status_load(const char *bridge, const char *uplink, struct xbr_dir_status *s)
@@ -283,12 +303,7 @@ int dir_status_load(const char *bridge, const char *uplink, struct xbr_dir_statu
 	f = fopen(path, "r");
 	if (!f)
 		return -errno;
-	while (fgets(line, sizeof(line), f)) {
-		line[strcspn(line, "\n")] = 0;
-		v = strchr(line, ' ');
-		if (!v)
-			continue;
-		*v++ = 0;
+	while (kv_next(f, line, sizeof(line), &v)) {
 		if (!strcmp(line, "pid"))
 			s->pid = atoi(v);
 		else if (!strcmp(line, "connected"))
