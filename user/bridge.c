@@ -718,7 +718,7 @@ int br_port_del(struct xbr_bridge *br, const char *name)
 	/* An uplink takes its peers and the other ports' MTU with it. */
 	if (port_find(br, name, &p) == 0 && p.kind == XBR_KIND_UPLINK)
 		return br_uplink_del(br, name);
-	nat_port_del(br, name);
+	nat_pub_del_station(br, name);
 	return port_del(br, name);
 }
 

@@ -12,6 +12,7 @@
 #include "json.h"
 #include "log.h"
 #include "nat.h"
+#include "nft.h"
 #include "publish.h"
 
 #define DEFAULT_SUBNET "172.16.0.0/16"
@@ -305,7 +306,7 @@ static int restore_one(const char *name, struct xbr_json *j)
 		err = nat_restore(&br);
 	if (err >= 0 && pub_list(&br, &v, &n))
 		n = 0;
-	nat_table_name(name, t, sizeof(t));
+	nft_table_name(name, t, sizeof(t));
 	if (err >= 0 && g.json) {
 		if (!j) {
 			j = &own;

@@ -24,6 +24,7 @@
 #include "json.h"
 #include "log.h"
 #include "nat.h"
+#include "nft.h"
 #include "publish.h"
 
 const struct xbr_opt xbr_monitor_opts[] = {
@@ -172,7 +173,7 @@ static int watch_open(struct watch *w, const char *bridge)
 {
 	int grp = NFNLGRP_NFTABLES;
 
-	nat_table_name(bridge, w->table, sizeof(w->table));
+	nft_table_name(bridge, w->table, sizeof(w->table));
 	w->nl = mnl_socket_open2(NETLINK_NETFILTER, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (!w->nl)
 		return -errno;

@@ -92,7 +92,7 @@ static int publish_change(const struct xbr_args *a, int add)
 	}
 	rc = cmd_open_bridge(&br);
 	if (!rc)
-		rc = add ? pub_add(&br, &p) : pub_del(&br, &p);
+		rc = add ? nat_pub_add(&br, &p) : nat_pub_del(&br, &p);
 	br_close(&br);
 	if (rc < 0)
 		return rc;

@@ -26,76 +26,18 @@
 #include <nftables/libnftables.h>
 #include "log.h"
 #include "nat.h"
+#include "nft.h"
 #include "parse.h"
 #include "publish.h"
 
 #define SYSCTL_FWD4 "/proc/sys/net/ipv4/ip_forward"
 #define SYSCTL_FWD6 "/proc/sys/net/ipv6/conf/all/forwarding"
 
-void nat_table_name(const char *bridge, char *buf, size_t len)
-{
-	snprintf(buf, len, "xbr-%s", bridge);
-}
-
 const char *nat_mode_name(uint16_t cfg_flags)
 {
 	if (cfg_flags & XBR_CFG_F_INTERNAL)
 		return "internal";
 	return (cfg_flags & XBR_CFG_F_NO_NAT) ? "off" : "masquerade";
-}
-
-/* ---- libnftables ---- */
-
-/* The first line of nft's error output that says what is wrong. */
-static void first_error(const char *buf, char *err, size_t len)
-{
-	const char *p = buf ? strstr(buf, "Error: ") : NULL;
-	size_t n;
-
-	if (!p) {
-		snprintf(err, len, "%s", buf && *buf ? buf : "nf_tables refused the change");
-	} else {
-		p += strlen("Error: ");
-		n = strcspn(p, "\n");
-		snprintf(err, len, "%.*s", (int)n, p);
-	}
-	err[strcspn(err, "\n")] = '\0';
-}
-
-int nat_nft(const char *script, unsigned int out_flags, char **out, char *err, size_t errlen)
-{
-	struct nft_ctx *ctx = nft_ctx_new(NFT_CTX_DEFAULT);
-	int rc;
-
-	if (out)
-		*out = NULL;
-	if (!ctx) {
-		snprintf(err, errlen, "cannot start libnftables");
-		return -ENOMEM;
-	}
-	nft_ctx_output_set_flags(ctx, out_flags);
-	if (nft_ctx_buffer_output(ctx) || nft_ctx_buffer_error(ctx)) {
-		nft_ctx_free(ctx);
-		snprintf(err, errlen, "cannot buffer libnftables output");
-		return -ENOMEM;
-	}
-	pr_debug("nft: %s", script);
-	rc = nft_run_cmd_from_buffer(ctx, script);
-	if (rc) {
-		first_error(nft_ctx_get_error_buffer(ctx), err, errlen);
-		nft_ctx_free(ctx);
-		return -EIO;
-	}
-	if (out) {
-		*out = strdup(nft_ctx_get_output_buffer(ctx));
-		if (!*out) {
-			nft_ctx_free(ctx);
-			snprintf(err, errlen, "out of memory");
-			return -ENOMEM;
-		}
-	}
-	nft_ctx_free(ctx);
-	return 0;
 }
 
 /* ---- sysctls ---- */
@@ -389,7 +331,7 @@ int nat_sync(struct xbr_bridge *br)
 	char *script = NULL;
 	int rc;
 
-	nat_table_name(br->name, t, sizeof(t));
+	nft_table_name(br->name, t, sizeof(t));
 	rc = nat_script(br, t, 1, &script);
 	if (rc)
 		return rc;
@@ -397,7 +339,7 @@ int nat_sync(struct xbr_bridge *br)
 	if (rc)
 		snprintf(err, sizeof(err), "fault injected");
 	else
-		rc = nat_nft(script, 0, NULL, err, sizeof(err));
+		rc = nft_run(script, 0, NULL, err, sizeof(err));
 	free(script);
 	if (rc) {
 		pr_warn("bridge \"%s\": cannot write nf_tables table inet %s: %s", br->name, t, err);
@@ -543,7 +485,7 @@ static int table_present(const char *t)
 	size_t len;
 	int rc, found = 0;
 
-	rc = nat_nft("list tables inet", 0, &out, err, sizeof(err));
+	rc = nft_run("list tables inet", 0, &out, err, sizeof(err));
 	if (rc) {
 		pr_warn("cannot list nf_tables tables: %s", err);
 		return rc;
@@ -564,7 +506,7 @@ int nat_health(struct xbr_bridge *br, struct nat_health *h)
 	int rc;
 
 	memset(h, 0, sizeof(*h));
-	nat_table_name(br->name, t, sizeof(t));
+	nft_table_name(br->name, t, sizeof(t));
 	rc = nat_script(br, t, 0, &script);
 	if (!rc)
 		rc = census_script(script, &want);
@@ -574,7 +516,7 @@ int nat_health(struct xbr_bridge *br, struct nat_health *h)
 	if (rc > 0) {
 		h->table = 1;
 		snprintf(cmd, sizeof(cmd), "list table inet %s", t);
-		rc = nat_nft(cmd, NFT_CTX_OUTPUT_HANDLE, &out, err, sizeof(err));
+		rc = nft_run(cmd, NFT_CTX_OUTPUT_HANDLE, &out, err, sizeof(err));
 		if (rc)
 			pr_warn("bridge \"%s\": cannot read nf_tables table inet %s: %s", br->name, t,
 				err);
@@ -632,10 +574,10 @@ int nat_down(struct xbr_bridge *br)
 	__u32 zero = 0;
 	int fd, rc;
 
-	nat_table_name(br->name, t, sizeof(t));
+	nft_table_name(br->name, t, sizeof(t));
 	/* `add` first makes the batch succeed whether the table exists or not. */
 	snprintf(script, sizeof(script), "add table inet %s\ndelete table inet %s\n", t, t);
-	rc = nat_nft(script, 0, NULL, err, sizeof(err));
+	rc = nft_run(script, 0, NULL, err, sizeof(err));
 	if (rc)
 		pr_warn("bridge \"%s\": cannot delete nf_tables table inet %s: %s", br->name, t, err);
 
@@ -689,11 +631,6 @@ int nat_set(struct xbr_bridge *br, int on)
 	}
 	nat_check_forward(br);
 	return 0;
-}
-
-int nat_port_del(struct xbr_bridge *br, const char *station)
-{
-	return pub_del_station(br, station);
 }
 
 /* ---- a host whose forward policy drops ---- */
@@ -767,7 +704,7 @@ int nat_check_forward(const struct xbr_bridge *br)
 	int docker_user = 0, n = 0, v6;
 	const char *b = br->name;
 
-	if (nat_nft("list chains", NFT_CTX_OUTPUT_NUMERIC_PRIO, &out, err, sizeof(err)) == 0) {
+	if (nft_run("list chains", NFT_CTX_OUTPUT_NUMERIC_PRIO, &out, err, sizeof(err)) == 0) {
 		/* Does Docker's DOCKER-USER chain exist (its place for user rules)? */
 		docker_user = strstr(out, "table ip filter {") && strstr(out, "chain DOCKER-USER {");
 		for (p = out; p && *p; p = nl) {

@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "pins.h"
+#include "publish.h"
 
 /* How the bridge reaches the outside (`up` options, struct xbr_up_opts.nat). */
 enum xbr_nat_mode {
@@ -25,16 +26,6 @@ enum xbr_nat_mode {
 	XBR_NAT_OFF = 1, /* forwarded untranslated (routed) */
 	XBR_NAT_INTERNAL = 2, /* no way out, no way in */
 };
-
-/* "xbr-<bridge>": the table's name in family inet. */
-void nat_table_name(const char *bridge, char *buf, size_t len);
-
-/*
- * Run @script (nft syntax) as one transaction: every command applies or none
- * does. @out_flags are NFT_CTX_OUTPUT_*; *out (if @out) gets the output, to
- * be freed. On failure, a negative errno and nft's first error line in @err.
- */
-int nat_nft(const char *script, unsigned int out_flags, char **out, char *err, size_t errlen);
 
 /*
  * `up`: record @mode (enum xbr_nat_mode) in br->cfg.flags, build the table
@@ -69,8 +60,19 @@ int nat_restore(struct xbr_bridge *br);
 int nat_down(struct xbr_bridge *br);
 /* `set nat on|off` (@on 1|0); -EINVAL on an internal bridge, after one line. */
 int nat_set(struct xbr_bridge *br, int on);
-/* A station leaves (`port del`): its publications go with it. */
-int nat_port_del(struct xbr_bridge *br, const char *station);
+/*
+ * Publish @p: recorded (pub_record_add()), then the table rebuilt with it.
+ * The number of rules it takes, or a negative errno after one line (then
+ * nothing changed). Adding what is recorded already puts back its rules if
+ * they are missing (-EEXIST when none was).
+ */
+int nat_pub_add(struct xbr_bridge *br, const struct xbr_pub *p);
+/* @p->station "" matches any station. Taken out of the record, the table
+ * rebuilt without it. The number of rules it took, or a negative errno
+ * after one line (then nothing changed). */
+int nat_pub_del(struct xbr_bridge *br, const struct xbr_pub *p);
+/* A station leaves (`port del`): its publications go with it, record and rules. */
+int nat_pub_del_station(struct xbr_bridge *br, const char *station);
 
 /* "masquerade", "off" or "internal" for config flags. */
 const char *nat_mode_name(uint16_t cfg_flags);

@@ -2,7 +2,7 @@
 /*
  * Published ports (see publish.h): the record (pinned map xbr_pubs) and the
  * DNAT rules built from it in the bridge's nf_tables table, rebuilt in one
- * batch (nat_sync()) at every change. The pure part (parsing, text forms,
+ * batch by the table's owner (nat.c, nat_sync()) at every change. The pure part (parsing, text forms,
  * comments, the record's encoding) is publish_parse.c.
  */
 #define _GNU_SOURCE
@@ -19,7 +19,7 @@
 #include <bpf/bpf.h>
 #include <nftables/libnftables.h>
 #include "log.h"
-#include "nat.h"
+#include "nft.h"
 #include "parse.h"
 #include "port.h"
 #include "publish.h"
@@ -90,7 +90,7 @@ static int rules_read(const char *only, struct pub_rules *r)
 	int rc;
 
 	memset(r, 0, sizeof(*r));
-	rc = nat_nft("list tables inet", 0, &out, err, sizeof(err));
+	rc = nft_run("list tables inet", 0, &out, err, sizeof(err));
 	if (rc) {
 		pr_warn("publish: cannot list nf_tables tables: %s", err);
 		return rc;
@@ -113,7 +113,7 @@ static int rules_read(const char *only, struct pub_rules *r)
 		return -ENOMEM;
 	}
 	if (len) {
-		rc = nat_nft(script, NFT_CTX_OUTPUT_HANDLE | NFT_CTX_OUTPUT_NUMERIC_ALL, &out, err,
+		rc = nft_run(script, NFT_CTX_OUTPUT_HANDLE | NFT_CTX_OUTPUT_NUMERIC_ALL, &out, err,
 			     sizeof(err));
 		if (rc)
 			pr_warn("publish: cannot read nf_tables table: %s", err);
@@ -151,17 +151,12 @@ static int same_pub(const struct xbr_pub *a, const struct xbr_pub *b)
 
 /* ---- the record (pinned map xbr_pubs) ---- */
 
-struct rec_ent {
-	__u32 id;
-	struct xbr_pub p;
-};
-
 /* Every valid record of map @fd; caller frees *out. */
-static int rec_read_fd(int fd, struct rec_ent **out, size_t *n)
+static int rec_read_fd(int fd, struct pub_rec_ent **out, size_t *n)
 {
 	__u32 k, next, *prev = NULL;
 	struct xbr_pub_rec r;
-	struct rec_ent *v = NULL, *nv;
+	struct pub_rec_ent *v = NULL, *nv;
 	size_t cap = 0;
 
 	*out = NULL;
@@ -189,7 +184,7 @@ static int rec_read_fd(int fd, struct rec_ent **out, size_t *n)
 	return 0;
 }
 
-static int rec_read(struct xbr_bridge *br, struct rec_ent **out, size_t *n)
+static int rec_read(struct xbr_bridge *br, struct pub_rec_ent **out, size_t *n)
 {
 	int rc = rec_read_fd(br->map[XBR_M_PUBS], out, n);
 
@@ -216,7 +211,7 @@ static int rec_write(int fd, const struct xbr_pub *p, __u32 *id)
 	return -ENOSPC;
 }
 
-static int rec_put_back(int fd, const struct rec_ent *e)
+static int rec_put_back(int fd, const struct pub_rec_ent *e)
 {
 	struct xbr_pub_rec r;
 
@@ -240,7 +235,7 @@ unsigned int pub_rules_expected(const struct xbr_bridge *br, const struct xbr_pu
 int pub_list(struct xbr_bridge *br, struct xbr_pub **out, size_t *n)
 {
 	struct pub_rules r = { 0 };
-	struct rec_ent *e = NULL;
+	struct pub_rec_ent *e = NULL;
 	struct xbr_pub *v;
 	char t[64];
 	size_t i, k, ne = 0;
@@ -258,7 +253,7 @@ int pub_list(struct xbr_bridge *br, struct xbr_pub **out, size_t *n)
 	}
 	/* How many of each one's rules the ruleset holds now (the table may
 	 * have been flushed: then none, and `xbr show` says so). */
-	nat_table_name(br->name, t, sizeof(t));
+	nft_table_name(br->name, t, sizeof(t));
 	if (rules_read(t, &r))
 		memset(&r, 0, sizeof(r));
 	for (i = 0; i < ne; i++) {
@@ -283,7 +278,7 @@ int pub_record_from_rules(struct xbr_bridge *br, int fd)
 	__u32 id;
 	int rc, n = 0;
 
-	nat_table_name(br->name, t, sizeof(t));
+	nft_table_name(br->name, t, sizeof(t));
 	rc = rules_read(t, &r);
 	if (rc)
 		return rc;
@@ -401,21 +396,9 @@ static void emit_rule(FILE *f, const char *t, const struct xbr_pub *p, int fam,
 	fprintf(f, " comment \"%s\"\n", comment);
 }
 
-static int sel_station(const struct xbr_pub *p, const void *arg)
-{
-	return !strcmp(p->station, arg);
-}
-
-static int sel_same(const struct xbr_pub *p, const void *arg)
-{
-	const struct xbr_pub *want = arg;
-
-	return same_pub(p, want) && (!want->station[0] || !strcmp(p->station, want->station));
-}
-
 /* Take out of the record the publications whose station is no longer a
  * port (a `port del` killed half-way); the next rebuild drops their rules. */
-static void prune_gone(struct xbr_bridge *br, struct rec_ent *e, size_t *n)
+static void prune_gone(struct xbr_bridge *br, struct pub_rec_ent *e, size_t *n)
 {
 	struct xbr_port port;
 	size_t i, k;
@@ -434,7 +417,7 @@ static void prune_gone(struct xbr_bridge *br, struct rec_ent *e, size_t *n)
 
 int pub_emit_all(FILE *f, struct xbr_bridge *br, const char *t, int prune)
 {
-	struct rec_ent *e = NULL;
+	struct pub_rec_ent *e = NULL;
 	struct xbr_port port;
 	uint8_t a6[16];
 	size_t i, n = 0;
@@ -467,7 +450,7 @@ static int other_bridges_overlap(struct xbr_bridge *br, const struct xbr_pub *p,
 {
 	char path[PATH_MAX], other[80];
 	struct pub_rules r;
-	struct rec_ent *e;
+	struct pub_rec_ent *e;
 	struct dirent *de;
 	size_t i, n;
 	int fd, rc = 0;
@@ -511,13 +494,12 @@ static int other_bridges_overlap(struct xbr_bridge *br, const struct xbr_pub *p,
 	return rc;
 }
 
-int pub_add(struct xbr_bridge *br, const struct xbr_pub *p)
+int pub_record_add(struct xbr_bridge *br, const struct xbr_pub *p, __u32 *id)
 {
 	char host[80], st[40], other[80];
 	struct xbr_port port;
-	struct rec_ent *e = NULL;
+	struct pub_rec_ent *e = NULL;
 	size_t i, n = 0;
-	__u32 id;
 	int rc;
 
 	pub_format_host(p, host, sizeof(host));
@@ -541,19 +523,8 @@ int pub_add(struct xbr_bridge *br, const struct xbr_pub *p)
 	prune_gone(br, e, &n);
 	for (i = 0; i < n; i++) {
 		if (same_target(&e[i].p, p)) {
-			/* Recorded already (an earlier add killed before its rules
-			 * were written, or a flushed ruleset): put its rules back. */
 			free(e);
-			rc = nat_restore(br);
-			if (rc < 0)
-				return rc;
-			if (rc == 0) {
-				pub_format_station(p, st, sizeof(st));
-				pr_warn("publish %s: %s %s is already published to %s on bridge \"%s\"",
-					host, pub_proto_name(p), host, st, br->name);
-				return -EEXIST;
-			}
-			return (int)pub_rules_expected(br, p);
+			return 1;
 		}
 		if (!pub_overlap(&e[i].p, p))
 			continue;
@@ -570,81 +541,56 @@ int pub_add(struct xbr_bridge *br, const struct xbr_pub *p)
 		rc = other_bridges_overlap(br, p, host);
 	if (rc)
 		return rc;
-
-	/* The record first, then the table rebuilt from it in one batch: a
-	 * killed add leaves the record with every rule or none (and `show`
-	 * says which); a failed one takes the record back. */
-	rc = rec_write(br->map[XBR_M_PUBS], p, &id);
+	rc = rec_write(br->map[XBR_M_PUBS], p, id);
 	if (rc) {
 		if (rc == -ENOSPC)
 			pr_warn("publish %s: bridge \"%s\" has %d publications, the most it records",
 				host, br->name, XBR_MAX_PUBS);
 		else
 			pr_warn("publish %s: cannot record it: %s", host, strerror(-rc));
-		return rc;
-	}
-	rc = xbr_fault("publish-add");
-	if (rc)
-		pr_warn("publish %s: cannot add the rule to table inet xbr-%s: fault injected", host,
-			br->name);
-	else
-		rc = nat_sync(br);
-	if (rc) {
-		bpf_map_delete_elem(br->map[XBR_M_PUBS], &id);
-		return rc;
-	}
-	nat_check_forward(br);
-	return (int)pub_rules_expected(br, p);
-}
-
-/* Take the records selected by @sel out and rebuild the table without
- * them; on failure put them back. The number of rules they took. */
-static int rec_remove(struct xbr_bridge *br, int (*sel)(const struct xbr_pub *p, const void *arg),
-		      const void *arg, int *found)
-{
-	struct rec_ent *e = NULL;
-	size_t i, n = 0;
-	int rc, rules = 0;
-
-	*found = 0;
-	rc = rec_read(br, &e, &n);
-	if (rc)
-		return rc;
-	for (i = 0; i < n; i++) {
-		if (!sel(&e[i].p, arg))
-			continue;
-		(*found)++;
-		rules += (int)pub_rules_expected(br, &e[i].p);
-		bpf_map_delete_elem(br->map[XBR_M_PUBS], &e[i].id);
-	}
-	if (*found) {
-		rc = nat_sync(br);
-		for (i = 0; rc && i < n; i++)
-			if (sel(&e[i].p, arg))
-				rec_put_back(br->map[XBR_M_PUBS], &e[i]);
-	}
-	free(e);
-	return rc ? rc : rules;
-}
-
-int pub_del(struct xbr_bridge *br, const struct xbr_pub *p)
-{
-	char host[80];
-	int rc, found;
-
-	pub_format_host(p, host, sizeof(host));
-	rc = rec_remove(br, sel_same, p, &found);
-	if (rc >= 0 && !found) {
-		pr_warn("publish %s %s%s%s: not published on bridge \"%s\"", pub_proto_name(p),
-			host, p->station[0] ? " to station " : "", p->station, br->name);
-		return -ENOENT;
 	}
 	return rc;
 }
 
-int pub_del_station(struct xbr_bridge *br, const char *station)
+void pub_record_drop(struct xbr_bridge *br, __u32 id)
 {
-	int found, rc = rec_remove(br, sel_station, station, &found);
+	bpf_map_delete_elem(br->map[XBR_M_PUBS], &id);
+}
 
-	return rc < 0 ? rc : 0;
+static int sel_taken(const struct xbr_pub *p, const struct xbr_pub *match, const char *station)
+{
+	if (!match)
+		return !strcmp(p->station, station);
+	return same_pub(p, match) && (!match->station[0] || !strcmp(p->station, match->station));
+}
+
+int pub_record_take(struct xbr_bridge *br, const struct xbr_pub *match, const char *station,
+		    struct pub_taken *t)
+{
+	struct pub_rec_ent *e = NULL;
+	size_t i, n = 0;
+	int rc, rules = 0;
+
+	t->e = NULL;
+	t->n = 0;
+	rc = rec_read(br, &e, &n);
+	if (rc)
+		return rc;
+	for (i = 0; i < n; i++) {
+		if (!sel_taken(&e[i].p, match, station))
+			continue;
+		rules += (int)pub_rules_expected(br, &e[i].p);
+		bpf_map_delete_elem(br->map[XBR_M_PUBS], &e[i].id);
+		e[t->n++] = e[i];
+	}
+	t->e = e;
+	return rules;
+}
+
+void pub_record_put_back(struct xbr_bridge *br, const struct pub_taken *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		rec_put_back(br->map[XBR_M_PUBS], &t->e[i]);
 }

@@ -5,7 +5,8 @@
  * (nat.h), no proxy process. What the user published is recorded in the
  * bridge's pinned map xbr_pubs (struct xbr_pub_rec), not only in the
  * ruleset: `publish show` reads the record, and the table is rebuilt from it
- * (`xbr restore`, nat_sync()) after anyone flushed the ruleset. Each rule
+ * by its owner (nat.c: `xbr restore`, nat_sync()) after anyone flushed the
+ * ruleset; this file never calls it. Each rule
  * still carries its publication in its comment, so that a rule can be told
  * from the record (and a bridge of layout 2, whose ruleset was the only
  * record, is migrated from its rules).
@@ -84,15 +85,36 @@ int pub_emit_all(FILE *f, struct xbr_bridge *br, const char *t, int prune);
  * Their number, or a negative errno.
  */
 int pub_record_from_rules(struct xbr_bridge *br, int fd);
-/* Record @p and rebuild the table with it. The number of rules it takes, or
- * a negative errno after one line (then nothing changed). Adding what is
- * recorded already puts back its rules if they are missing. */
-int pub_add(struct xbr_bridge *br, const struct xbr_pub *p);
-/* @p->station "" matches any station. Taken out of the record, the table
- * rebuilt without it. The number of rules it took, or a negative errno
- * after one line (then nothing changed). */
-int pub_del(struct xbr_bridge *br, const struct xbr_pub *p);
-/* Delete every publication of @station (it leaves the bridge): record and rules. */
-int pub_del_station(struct xbr_bridge *br, const char *station);
+/* An entry of the record: its slot and the publication. */
+struct pub_rec_ent {
+	__u32 id;
+	struct xbr_pub p;
+};
+/* Publications taken out of the record (pub_record_take), to put back. */
+struct pub_taken {
+	struct pub_rec_ent *e;
+	size_t n;
+};
+/*
+ * Record @p in the bridge's record after every check (the bridge takes
+ * publications, the station is a port, no overlap with a publication of
+ * this bridge or another, no program of the host on the port): 0 with its
+ * slot in *id; 1 if the same publication is recorded already (nothing
+ * written); a negative errno after one line (nothing written). The rules
+ * are the table owner's (nat_pub_add()).
+ */
+int pub_record_add(struct xbr_bridge *br, const struct xbr_pub *p, __u32 *id);
+/* Take the record of slot @id back out (a failed add). */
+void pub_record_drop(struct xbr_bridge *br, __u32 id);
+/*
+ * Take out of the record the publications matching @match (its station ""
+ * matches any) or, with @match NULL, every one of @station; *t gets them
+ * (t->n of them; free(t->e)). The number of rules they took, or a negative
+ * errno after one line.
+ */
+int pub_record_take(struct xbr_bridge *br, const struct xbr_pub *match, const char *station,
+		    struct pub_taken *t);
+/* Put what pub_record_take() took back in its slots. */
+void pub_record_put_back(struct xbr_bridge *br, const struct pub_taken *t);
 
 #endif

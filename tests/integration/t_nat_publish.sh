@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+# test-timeout: 300
 # Published ports (issue 12), with a namespace "out" as the outside network:
 # an outside client reaches a station's TCP and UDP servers through the
 # host's address, IPv4 and IPv6, and the station sees the client's own
