@@ -65,18 +65,25 @@ endif
 BPF_SRCS  := $(wildcard bpf/*.bpf.c)
 BPF_OBJS  := $(patsubst bpf/%.bpf.c,$(BUILD)/%.bpf.o,$(BPF_SRCS))
 SKELS     := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
-USER_SRCS := $(wildcard user/*.c)
-USER_OBJS := $(patsubst user/%.c,$(BUILD)/user/%.o,$(USER_SRCS))
-LIB_OBJS  := $(filter-out $(BUILD)/user/main.o,$(USER_OBJS))
-# The CNI plugin: its own main over the same library objects, plus jansson,
-# less the CLI's (cmd*, its JSON writer, whose json_* names are jansson's too).
-CNI_LIB_OBJS := $(filter-out $(BUILD)/user/cmd%.o $(BUILD)/user/json.o $(BUILD)/user/fdb_fmt.o,$(LIB_OBJS))
+# The library (user/): every object of it in one static archive, linked by
+# each front-end in a folder of its own: the CLI (cli/), the CNI plugin
+# (cni/), the directory agent (agent/). A program pulls only the members it
+# needs; no front-end's objects are in the library.
+LIB_SRCS  := $(wildcard user/*.c)
+LIB_OBJS  := $(patsubst user/%.c,$(BUILD)/user/%.o,$(LIB_SRCS))
+LIBXBR    := $(BUILD)/libxbr.a
+# The CLI, also archived so that its unit tests link what they test (the
+# archive's main.o is never pulled into a program that has a main).
+CLI_SRCS  := $(wildcard cli/*.c)
+CLI_OBJS  := $(patsubst cli/%.c,$(BUILD)/cli/%.o,$(CLI_SRCS))
+CLI_AR    := $(BUILD)/libxbr-cli.a
+# The CNI plugin: its own main over the library, plus jansson.
 CNI_SRCS  := $(wildcard cni/*.c)
 CNI_OBJS  := $(patsubst cni/%.c,$(BUILD)/cni/%.o,$(CNI_SRCS))
 CNI_PURE  := $(BUILD)/cni/conf.o $(BUILD)/cni/result.o
 CNI_LIBS  := $(shell $(PKG_CONFIG) --libs jansson 2>/dev/null || echo -ljansson)
-# The directory agent: its own main and etcd client over the CNI plugin's
-# library objects, plus libcurl (etcd's JSON gateway) and jansson.
+# The directory agent: its own main and etcd client over the library, plus
+# libcurl (etcd's JSON gateway) and jansson.
 AGENT_SRCS := $(wildcard agent/*.c)
 AGENT_OBJS := $(patsubst agent/%.c,$(BUILD)/agent/%.o,$(AGENT_SRCS))
 AGENT_LIBS := $(CNI_LIBS) $(shell $(PKG_CONFIG) --libs libcurl 2>/dev/null || echo -lcurl)
@@ -110,7 +117,19 @@ $(BUILD)/user/%.o: user/%.c | $(SKELS) $(BUILD)/user
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
-$(XBR): $(USER_OBJS)
+$(LIBXBR): $(LIB_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(BUILD)/cli/%.o: cli/%.c | $(SKELS) $(BUILD)/cli
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -Icli -c $< -o $@
+
+$(CLI_AR): $(CLI_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(XBR): $(CLI_OBJS) $(LIBXBR)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
@@ -118,7 +137,7 @@ $(BUILD)/cni/%.o: cni/%.c | $(SKELS) $(BUILD)/cni
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -Icni -c $< -o $@
 
-$(XBR_CNI): $(CNI_OBJS) $(CNI_LIB_OBJS)
+$(XBR_CNI): $(CNI_OBJS) $(LIBXBR)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) $(CNI_LIBS) -o $@
 
@@ -126,26 +145,26 @@ $(BUILD)/agent/%.o: agent/%.c | $(SKELS) $(BUILD)/agent
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -Iagent -c $< -o $@
 
-$(XBR_AGENT): $(AGENT_OBJS) $(CNI_LIB_OBJS)
+$(XBR_AGENT): $(AGENT_OBJS) $(LIBXBR)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) $(AGENT_LIBS) -o $@
 
 # The CNI plugin's pure half (configuration, results) has its own unit test.
-$(BUILD)/tests/test_cni: tests/unit/test_cni.c $(CNI_PURE) $(CNI_LIB_OBJS) | $(BUILD)/tests
+$(BUILD)/tests/test_cni: tests/unit/test_cni.c $(CNI_PURE) $(LIBXBR) | $(BUILD)/tests
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -Icni $< $(CNI_PURE) $(CNI_LIB_OBJS) \
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -Icni $< $(CNI_PURE) $(LIBXBR) \
 		$(LDLIBS) $(CNI_LIBS) -lcmocka -o $@
 
-$(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB_OBJS) | $(BUILD)/tests
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(CLI_AR) $(LIBXBR) | $(BUILD)/tests
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $< $(LIB_OBJS) $(LDLIBS) -lcmocka -o $@
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -Icli $< $(CLI_AR) $(LIBXBR) $(LDLIBS) -lcmocka -o $@
 
-$(DP_BIN): $(DP_SRCS) $(LIB_OBJS) $(SKELS) | $(BUILD)/tests
+$(DP_BIN): $(DP_SRCS) $(LIBXBR) $(SKELS) | $(BUILD)/tests
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -Itests/datapath $(DP_SRCS) $(LIB_OBJS) \
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -Itests/datapath $(DP_SRCS) $(LIBXBR) \
 		$(LDLIBS) -lcmocka -o $@
 
-$(BUILD) $(BUILD)/user $(BUILD)/tests $(BUILD)/cni $(BUILD)/agent:
+$(BUILD) $(BUILD)/user $(BUILD)/cli $(BUILD)/tests $(BUILD)/cni $(BUILD)/agent:
 	$(Q)mkdir -p $@
 
 # The binary, its man page, its bash completion, the CNI plugin and the
@@ -236,4 +255,4 @@ bench-smoke:
 clean:
 	rm -rf $(BUILD)
 
--include $(wildcard $(BUILD)/*.d $(BUILD)/user/*.d $(BUILD)/cni/*.d $(BUILD)/agent/*.d $(BUILD)/tests/*.d)
+-include $(wildcard $(BUILD)/*.d $(BUILD)/user/*.d $(BUILD)/cli/*.d $(BUILD)/cni/*.d $(BUILD)/agent/*.d $(BUILD)/tests/*.d)

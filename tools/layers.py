@@ -35,7 +35,7 @@ def load_conf(repo):
 
 def sources(repo):
     out = []
-    for top in ("user", "cni", "agent", "include", "cli", "docker"):
+    for top in ("user", "cli", "cni", "agent", "include", "docker"):
         d = os.path.join(repo, top)
         if not os.path.isdir(d):
             continue
@@ -58,9 +58,9 @@ def main():
         else:
             errors.append(f"{path}: in no layer of tools/layers.conf")
     # A header named in an include: next to the includer, else on the
-    # compiler's -I path (user/, include/).
+    # compiler's -I path (user/, cli/, include/).
     def resolve(frm, name):
-        for cand in (os.path.join(os.path.dirname(frm), name), "user/" + name, "include/" + name):
+        for cand in (os.path.join(os.path.dirname(frm), name), "user/" + name, "cli/" + name, "include/" + name):
             if cand in rank or os.path.exists(os.path.join(repo, cand)):
                 return cand
         return None

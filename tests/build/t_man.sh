@@ -51,12 +51,15 @@ done
 
 # 4. Drop reasons and fault-injection steps the code has.
 stats=$(section ".SS xbr stats")
-for r in $(sed -n '/drop_names\[XBR_DROP__MAX\]/,/^};/p' "$T_REPO/user/cmd_stats.c" | grep -o '= "[a-z-]*"' | sed 's/= "\(.*\)"/\1/' | grep -vx none); do
+ndrop=0
+for r in $(sed -n '/drop_names\[\] = {/,/^};/p' "$T_REPO/cli/cmd_stats.c" | grep -o '= "[a-z-]*"' | sed 's/= "\(.*\)"/\1/' | grep -vx none); do
 	grep -qF -- ".B $(esc "$r")" <<<"$stats" || t_fail "xbr stats section does not name drop reason $r"
+	ndrop=$((ndrop + 1))
 done
+[ "$ndrop" -gt 0 ] || t_fail "no drop reason found in cli/cmd_stats.c's drop_names[] (moved?)"
 envs=$(section ".SH ENVIRONMENT")
 nfault=0
-for f in $(grep -rho 'xbr_fault("[a-z0-9-]*")' "$T_REPO/user" | sed 's/.*("\(.*\)")/\1/' | sort -u); do
+for f in $(grep -rho 'xbr_fault("[a-z0-9-]*")' "$T_REPO/user" "$T_REPO/cli" | sed 's/.*("\(.*\)")/\1/' | sort -u); do
 	grep -qF -- "$(esc "$f")" <<<"$envs" || t_fail "ENVIRONMENT does not list XBR_FAULT step $f"
 	nfault=$((nfault + 1))
 done
@@ -68,4 +71,4 @@ if command -v groff >/dev/null; then
 else
 	t_log "groff not installed: rendering not checked"
 fi
-t_pass "synopsis = table; $ncmd command sections with their $nopt options; global options; drop reasons; $nfault fault steps"
+t_pass "synopsis = table; $ncmd command sections with their $nopt options; global options; $ndrop drop reasons; $nfault fault steps"

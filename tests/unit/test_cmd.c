@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * Unit tests of the command table and its parser (user/cmd.c, cmd_help.c):
+ * Unit tests of the command table and its parser (cli/cmd.c, cmd_help.c):
  * the tables are well formed, words resolve to commands (exact, alias,
  * unambiguous prefix; ambiguous and unknown refused), arguments parse into
  * options and positional words ("help" is always a keyword, a keyword never

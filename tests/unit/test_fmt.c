@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * Unit tests of the output formats: user/fdb_fmt.c (`xbr fdb`, `xbr show`,
- * text and JSON) and the JSON writer under it (user/json.c). Everything is
+ * Unit tests of the output formats: cli/fdb_fmt.c (`xbr fdb`, `xbr show`,
+ * text and JSON) and the JSON writer under it (cli/json.c). Everything is
  * printed into open_memstream() buffers and compared with the exact expected
  * bytes, so a format change is a deliberate test change.
  */

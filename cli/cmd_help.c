@@ -444,7 +444,7 @@ void help_man_synopsis(FILE *f)
 	int i;
 
 	fprintf(f, ".SH SYNOPSIS\n"
-		   ".\\\" Generated from the command table by `make man`: edit user/cmd*.c instead.\n"
+		   ".\\\" Generated from the command table by `make man`: edit cli/cmd*.c instead.\n"
 		   ".nf\n");
 	roff_token(f, "xbr");
 	fprintf(f, " [\\fIOPTIONS\\fR] \\fIOBJECT\\fR [\\fICOMMAND\\fR] [\\fIARGS\\fR]\n");
