@@ -77,7 +77,8 @@ LIBXBR    := $(BUILD)/libxbr.a
 CLI_SRCS  := $(wildcard cli/*.c)
 CLI_OBJS  := $(patsubst cli/%.c,$(BUILD)/cli/%.o,$(CLI_SRCS))
 CLI_AR    := $(BUILD)/libxbr-cli.a
-# The CNI plugin: its own main over the library, plus jansson.
+# The CNI plugin: its own main over the library, plus jansson (the JSON
+# library of every front-end: the CLI writes its -j output with it too).
 CNI_SRCS  := $(wildcard cni/*.c)
 CNI_OBJS  := $(patsubst cni/%.c,$(BUILD)/cni/%.o,$(CNI_SRCS))
 CNI_PURE  := $(BUILD)/cni/conf.o $(BUILD)/cni/result.o
@@ -131,7 +132,7 @@ $(CLI_AR): $(CLI_OBJS)
 
 $(XBR): $(CLI_OBJS) $(LIBXBR)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) $(CNI_LIBS) -o $@
 
 $(BUILD)/cni/%.o: cni/%.c | $(SKELS) $(BUILD)/cni
 	$(call msg,CC,$@)
@@ -157,7 +158,7 @@ $(BUILD)/tests/test_cni: tests/unit/test_cni.c $(CNI_PURE) $(LIBXBR) | $(BUILD)/
 
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(CLI_AR) $(LIBXBR) | $(BUILD)/tests
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -Icli $< $(CLI_AR) $(LIBXBR) $(LDLIBS) -lcmocka -o $@
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -Icli $< $(CLI_AR) $(LIBXBR) $(LDLIBS) $(CNI_LIBS) -lcmocka -o $@
 
 $(DP_BIN): $(DP_SRCS) $(LIBXBR) $(SKELS) | $(BUILD)/tests
 	$(call msg,CC,$@)

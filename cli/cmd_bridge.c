@@ -310,17 +310,17 @@ static int restore_one(const char *name, struct xbr_json *j)
 	if (err >= 0 && g.json) {
 		if (!j) {
 			j = &own;
-			json_init(j, stdout, g.pretty);
+			jw_init(j, stdout, g.pretty);
 		}
-		json_open_object(j);
-		json_kv_string(j, "bridge", name);
-		json_kv_string(j, "table", t);
-		json_kv_bool(j, "restored", err == 1);
-		json_kv_string(j, "nat", nat_mode_name(br.cfg.flags));
-		json_kv_uint(j, "publications", n);
-		json_close_object(j);
+		jw_open_object(j);
+		jw_kv_string(j, "bridge", name);
+		jw_kv_string(j, "table", t);
+		jw_kv_bool(j, "restored", err == 1);
+		jw_kv_string(j, "nat", nat_mode_name(br.cfg.flags));
+		jw_kv_uint(j, "publications", n);
+		jw_close_object(j);
 		if (j == &own)
-			json_finish(j);
+			jw_finish(j);
 	} else if (err == 1) {
 		printf("bridge %s: table inet %s restored: nat %s, %zu publication%s\n", name, t,
 		       nat_mode_name(br.cfg.flags), n, n == 1 ? "" : "s");
@@ -368,8 +368,8 @@ int do_restore(const struct xbr_args *a)
 	if (names)
 		qsort(names, n, sizeof(*names), name_cmp);
 	if (g.json) {
-		json_init(&j, stdout, g.pretty);
-		json_open_array(&j);
+		jw_init(&j, stdout, g.pretty);
+		jw_open_array(&j);
 	}
 	for (i = 0; i < n; i++) {
 		/* One that fails says why; the others are restored all the same. */
@@ -379,8 +379,8 @@ int do_restore(const struct xbr_args *a)
 		free(names[i]);
 	}
 	if (g.json) {
-		json_close_array(&j);
-		json_finish(&j);
+		jw_close_array(&j);
+		jw_finish(&j);
 	}
 	free(names);
 	return err;

@@ -233,11 +233,11 @@ static int fdb_flush(const struct xbr_args *a)
 			pr_warn("bridge \"%s\": fdb flush: %s", br.name, strerror(-err));
 	}
 	if (!err && g.json) {
-		json_init(&j, stdout, g.pretty);
-		json_open_object(&j);
-		json_kv_uint(&j, "removed", c.count);
-		json_close_object(&j);
-		json_finish(&j);
+		jw_init(&j, stdout, g.pretty);
+		jw_open_object(&j);
+		jw_kv_uint(&j, "removed", c.count);
+		jw_close_object(&j);
+		jw_finish(&j);
 	} else if (!err) {
 		printf("fdb flush: %u entr%s removed\n", c.count, c.count == 1 ? "y" : "ies");
 	}

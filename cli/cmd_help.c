@@ -339,27 +339,27 @@ static void json_opts(struct xbr_json *j, const char *key, const struct xbr_opt 
 {
 	int i;
 
-	json_key(j, key);
-	json_open_array(j);
+	jw_key(j, key);
+	jw_open_array(j);
 	for (i = 0; opts && opts[i].name; i++) {
-		json_open_object(j);
-		json_kv_string(j, "name", opts[i].name);
+		jw_open_object(j);
+		jw_kv_string(j, "name", opts[i].name);
 		if (globals) {
 			char s[3] = { '-', xbr_global_short[i], '\0' };
 
-			json_kv_string(j, "short", s);
+			jw_kv_string(j, "short", s);
 		}
 		if (opts[i].alias)
-			json_kv_string(j, "alias", opts[i].alias);
+			jw_kv_string(j, "alias", opts[i].alias);
 		if (opts[i].arg)
-			json_kv_string(j, "arg", opts[i].arg);
-		json_kv_bool(j, "required", opts[i].flags & XBR_OPT_REQUIRED);
+			jw_kv_string(j, "arg", opts[i].arg);
+		jw_kv_bool(j, "required", opts[i].flags & XBR_OPT_REQUIRED);
 		if (opts[i].flags & XBR_OPT_REPEAT)
-			json_kv_bool(j, "repeat", true);
-		json_kv_string(j, "help", opts[i].help);
-		json_close_object(j);
+			jw_kv_bool(j, "repeat", true);
+		jw_kv_string(j, "help", opts[i].help);
+		jw_close_object(j);
 	}
-	json_close_array(j);
+	jw_close_array(j);
 }
 
 static void json_cmd(struct xbr_json *j, const char *path, const struct xbr_cmd *c)
@@ -367,54 +367,54 @@ static void json_cmd(struct xbr_json *j, const char *path, const struct xbr_cmd 
 	const struct xbr_cmd *sub;
 	char p[64], syn[512];
 
-	json_open_object(j);
-	json_kv_string(j, "name", c->name);
-	json_kv_string(j, "path", path);
+	jw_open_object(j);
+	jw_kv_string(j, "name", c->name);
+	jw_kv_string(j, "path", path);
 	if (c->alias)
-		json_kv_string(j, "alias", c->alias);
-	json_kv_string(j, "summary", c->summary);
+		jw_kv_string(j, "alias", c->alias);
+	jw_kv_string(j, "summary", c->summary);
 	if (c->cmds) {
 		if (c->dflt)
-			json_kv_string(j, "default", c->dflt);
-		json_key(j, "commands");
-		json_open_array(j);
+			jw_kv_string(j, "default", c->dflt);
+		jw_key(j, "commands");
+		jw_open_array(j);
 		for (sub = c->cmds; sub->name; sub++) {
 			if (sub->flags & XBR_CMD_HIDDEN)
 				continue;
 			snprintf(p, sizeof(p), "%s %s", path, sub->name);
 			json_cmd(j, p, sub);
 		}
-		json_close_array(j);
+		jw_close_array(j);
 	} else {
 		help_synopsis(syn, sizeof(syn), path, c);
-		json_kv_string(j, "synopsis", syn);
+		jw_kv_string(j, "synopsis", syn);
 		if (c->args)
-			json_kv_string(j, "args", c->args);
-		json_kv_bool(j, "json", c->flags & XBR_CMD_JSON);
+			jw_kv_string(j, "args", c->args);
+		jw_kv_bool(j, "json", c->flags & XBR_CMD_JSON);
 		json_opts(j, "options", c->opts, 0);
 	}
-	json_close_object(j);
+	jw_close_object(j);
 }
 
 void help_json(FILE *f, const char *path, const struct xbr_cmd *c)
 {
 	struct xbr_json j;
 
-	json_init(&j, f, g.pretty);
+	jw_init(&j, f, g.pretty);
 	if (c) {
 		json_cmd(&j, path, c);
 	} else {
-		json_open_object(&j);
+		jw_open_object(&j);
 		json_opts(&j, "options", xbr_global_opts, 1);
-		json_key(&j, "objects");
-		json_open_array(&j);
+		jw_key(&j, "objects");
+		jw_open_array(&j);
 		for (c = xbr_objects; c->name; c++)
 			if (!(c->flags & XBR_CMD_HIDDEN))
 				json_cmd(&j, c->name, c);
-		json_close_array(&j);
-		json_close_object(&j);
+		jw_close_array(&j);
+		jw_close_object(&j);
 	}
-	json_finish(&j);
+	jw_finish(&j);
 }
 
 /* ---- the man page ---- */
@@ -511,14 +511,14 @@ int do_version(const struct xbr_args *a)
 	(void)a;
 	snprintf(dp, sizeof(dp), "%016llx", (unsigned long long)xbr_dp_version());
 	if (g.json) {
-		json_init(&j, stdout, g.pretty);
-		json_open_object(&j);
-		json_kv_string(&j, "xbr", XBR_VERSION);
-		json_kv_string(&j, "libbpf", libbpf_version_string());
-		json_kv_string(&j, "datapath", dp);
-		json_kv_uint(&j, "layout", XBR_LAYOUT_VERSION);
-		json_close_object(&j);
-		json_finish(&j);
+		jw_init(&j, stdout, g.pretty);
+		jw_open_object(&j);
+		jw_kv_string(&j, "xbr", XBR_VERSION);
+		jw_kv_string(&j, "libbpf", libbpf_version_string());
+		jw_kv_string(&j, "datapath", dp);
+		jw_kv_uint(&j, "layout", XBR_LAYOUT_VERSION);
+		jw_close_object(&j);
+		jw_finish(&j);
 		return 0;
 	}
 	printf("xbr %s\nlibbpf %s\ndatapath %s (layout %d)\n", XBR_VERSION, libbpf_version_string(),

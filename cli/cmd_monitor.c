@@ -102,18 +102,18 @@ static int on_event(void *ctx, void *data, size_t len)
 	if (g.json) {
 		struct xbr_json j;
 
-		json_init(&j, stdout, false);
-		json_open_object(&j);
-		json_kv_string(&j, "event", type);
-		json_kv_string(&j, "mac", mac);
-		json_kv_string(&j, "ifname", ifname);
-		json_kv_string(&j, "netns", netns);
+		jw_init(&j, stdout, false);
+		jw_open_object(&j);
+		jw_kv_string(&j, "event", type);
+		jw_kv_string(&j, "mac", mac);
+		jw_kv_string(&j, "ifname", ifname);
+		jw_kv_string(&j, "netns", netns);
 		if (oif)
-			json_kv_string(&j, "from", oif);
-		json_kv_string(&j, "master", m->br->name);
-		json_kv_uint(&j, "ts_ns", e->ts_ns);
-		json_close_object(&j);
-		json_finish(&j);
+			jw_kv_string(&j, "from", oif);
+		jw_kv_string(&j, "master", m->br->name);
+		jw_kv_uint(&j, "ts_ns", e->ts_ns);
+		jw_close_object(&j);
+		jw_finish(&j);
 	} else {
 		printf("%s %s dev %s", type, mac, ifname);
 		if (netns[0])
@@ -227,19 +227,19 @@ static void watch_log(const char *event, const char *bridge, const char *table,
 	if (g.json) {
 		struct xbr_json j;
 
-		json_init(&j, stdout, false);
-		json_open_object(&j);
-		json_kv_string(&j, "event", event);
-		json_kv_string(&j, "bridge", bridge);
-		json_kv_string(&j, "table", table);
+		jw_init(&j, stdout, false);
+		jw_open_object(&j);
+		jw_kv_string(&j, "event", event);
+		jw_kv_string(&j, "bridge", bridge);
+		jw_kv_string(&j, "table", table);
 		if (nat)
-			json_kv_string(&j, "nat", nat);
+			jw_kv_string(&j, "nat", nat);
 		if (npubs >= 0)
-			json_kv_uint(&j, "publications", (unsigned long)npubs);
+			jw_kv_uint(&j, "publications", (unsigned long)npubs);
 		if (ms >= 0)
-			json_kv_uint(&j, "ms", (unsigned long)ms);
-		json_close_object(&j);
-		json_finish(&j);
+			jw_kv_uint(&j, "ms", (unsigned long)ms);
+		jw_close_object(&j);
+		jw_finish(&j);
 	} else if (!strcmp(event, "restored")) {
 		printf("restored table inet %s of bridge %s: nat %s, %ld publication%s (%ld ms after the change)\n",
 		       table, bridge, nat, npubs, npubs == 1 ? "" : "s", ms);

@@ -30,19 +30,19 @@ static void pub_print(struct xbr_json *j, const struct xbr_pub *p, unsigned int 
 	}
 	if (p->family != AF_UNSPEC)
 		inet_ntop(p->family, p->addr, addr, sizeof(addr));
-	json_open_object(j);
-	json_kv_string(j, "proto", pub_proto_name(p));
-	json_kv_string(j, "host_addr", addr); /* "": every address of the host */
-	json_kv_uint(j, "host_port", p->port);
-	json_kv_uint(j, "host_port_end", p->port_end);
-	json_kv_string(j, "station", p->station);
-	json_kv_uint(j, "station_port", p->sport);
-	json_kv_uint(j, "station_port_end", p->sport_end);
-	json_kv_bool(j, "host_only", pub_is_loopback(p));
-	json_kv_uint(j, "rules", rules);
+	jw_open_object(j);
+	jw_kv_string(j, "proto", pub_proto_name(p));
+	jw_kv_string(j, "host_addr", addr); /* "": every address of the host */
+	jw_kv_uint(j, "host_port", p->port);
+	jw_kv_uint(j, "host_port_end", p->port_end);
+	jw_kv_string(j, "station", p->station);
+	jw_kv_uint(j, "station_port", p->sport);
+	jw_kv_uint(j, "station_port_end", p->sport_end);
+	jw_kv_bool(j, "host_only", pub_is_loopback(p));
+	jw_kv_uint(j, "rules", rules);
 	if (missing >= 0)
-		json_kv_string(j, "state", missing ? "missing" : "ok");
-	json_close_object(j);
+		jw_kv_string(j, "state", missing ? "missing" : "ok");
+	jw_close_object(j);
 }
 
 static int publish_show(const struct xbr_args *a)
@@ -59,16 +59,16 @@ static int publish_show(const struct xbr_args *a)
 		err = pub_list(&br, &v, &n);
 	if (!err) {
 		if (g.json) {
-			json_init(&j, stdout, g.pretty);
-			json_open_array(&j);
+			jw_init(&j, stdout, g.pretty);
+			jw_open_array(&j);
 		}
 		/* The record, and whether the ruleset still holds each one's rules. */
 		for (i = 0; i < n; i++)
 			pub_print(g.json ? &j : NULL, &v[i], v[i].rules,
 				  v[i].rules < pub_rules_expected(&br, &v[i]));
 		if (g.json) {
-			json_close_array(&j);
-			json_finish(&j);
+			jw_close_array(&j);
+			jw_finish(&j);
 		}
 	}
 	free(v);
@@ -97,9 +97,9 @@ static int publish_change(const struct xbr_args *a, int add)
 	if (rc < 0)
 		return rc;
 	if (g.json) {
-		json_init(&j, stdout, g.pretty);
+		jw_init(&j, stdout, g.pretty);
 		pub_print(&j, &p, (unsigned int)rc, -1);
-		json_finish(&j);
+		jw_finish(&j);
 	} else {
 		char host[80], st[40];
 

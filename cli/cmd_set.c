@@ -81,13 +81,13 @@ static void print_change(const struct xbr_bridge *br, const char *key, const cha
 		printf("bridge %s %s %s (was %s)\n", br->name, key, now, old);
 		return;
 	}
-	json_init(&j, stdout, g.pretty);
-	json_open_object(&j);
-	json_kv_string(&j, "bridge", br->name);
-	json_kv_string(&j, key, now);
-	json_kv_string(&j, "was", old);
-	json_close_object(&j);
-	json_finish(&j);
+	jw_init(&j, stdout, g.pretty);
+	jw_open_object(&j);
+	jw_kv_string(&j, "bridge", br->name);
+	jw_kv_string(&j, key, now);
+	jw_kv_string(&j, "was", old);
+	jw_close_object(&j);
+	jw_finish(&j);
 }
 
 /* neigh-suppress on|off: the bridge default for new ports, and every port

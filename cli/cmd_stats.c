@@ -88,24 +88,24 @@ int do_stats(const struct xbr_args *a)
 	sum_percpu((__u64 *)bcpu, ncpu, sizeof(bs) / 8, (__u64 *)&bs);
 
 	if (g.json) {
-		json_init(&j, stdout, g.pretty);
-		json_open_object(&j);
-		json_kv_string(&j, "bridge", br.name);
-		json_key(&j, "fdb");
-		json_open_object(&j);
-		json_kv_uint(&j, "learned", bs.learned);
-		json_kv_uint(&j, "moved", bs.moved);
-		json_kv_uint(&j, "aged", bs.aged);
-		json_kv_uint(&j, "evicted", bs.evicted);
-		json_kv_uint(&j, "refused", bs.refused);
-		json_kv_uint(&j, "refused_port", bs.refused_port);
-		json_kv_uint(&j, "deleted", bs.deleted);
-		json_kv_uint(&j, "ev_lost", bs.ev_lost);
-		json_kv_uint(&j, "arp_replied", bs.arp_replied);
-		json_kv_uint(&j, "nd_replied", bs.nd_replied);
-		json_close_object(&j);
-		json_key(&j, "ports");
-		json_open_array(&j);
+		jw_init(&j, stdout, g.pretty);
+		jw_open_object(&j);
+		jw_kv_string(&j, "bridge", br.name);
+		jw_key(&j, "fdb");
+		jw_open_object(&j);
+		jw_kv_uint(&j, "learned", bs.learned);
+		jw_kv_uint(&j, "moved", bs.moved);
+		jw_kv_uint(&j, "aged", bs.aged);
+		jw_kv_uint(&j, "evicted", bs.evicted);
+		jw_kv_uint(&j, "refused", bs.refused);
+		jw_kv_uint(&j, "refused_port", bs.refused_port);
+		jw_kv_uint(&j, "deleted", bs.deleted);
+		jw_kv_uint(&j, "ev_lost", bs.ev_lost);
+		jw_kv_uint(&j, "arp_replied", bs.arp_replied);
+		jw_kv_uint(&j, "nd_replied", bs.nd_replied);
+		jw_close_object(&j);
+		jw_key(&j, "ports");
+		jw_open_array(&j);
 	} else {
 		printf("bridge %s fdb: learned %llu moved %llu aged %llu evicted %llu refused %llu "
 		       "refused-port %llu deleted %llu ev-lost %llu arp-replied %llu nd-replied %llu\n",
@@ -124,22 +124,22 @@ int do_stats(const struct xbr_args *a)
 		if (bpf_map_lookup_elem(br.map[XBR_M_LEARNED], &p->idx, &learned) < 0)
 			learned = 0;
 		if (g.json) {
-			json_open_object(&j);
-			json_kv_string(&j, "ifname", p->ifname);
-			json_kv_string(&j, "netns", p->name);
-			json_kv_uint(&j, "rx_packets", ps.rx_packets);
-			json_kv_uint(&j, "rx_bytes", ps.rx_bytes);
-			json_kv_uint(&j, "tx_packets", ps.tx_packets);
-			json_kv_uint(&j, "tx_bytes", ps.tx_bytes);
-			json_kv_uint(&j, "rx_flood", ps.rx_flood);
-			json_kv_uint(&j, "learned", learned);
-			json_kv_uint(&j, "max_learned", p->max_learned);
-			json_key(&j, "drops");
-			json_open_object(&j);
+			jw_open_object(&j);
+			jw_kv_string(&j, "ifname", p->ifname);
+			jw_kv_string(&j, "netns", p->name);
+			jw_kv_uint(&j, "rx_packets", ps.rx_packets);
+			jw_kv_uint(&j, "rx_bytes", ps.rx_bytes);
+			jw_kv_uint(&j, "tx_packets", ps.tx_packets);
+			jw_kv_uint(&j, "tx_bytes", ps.tx_bytes);
+			jw_kv_uint(&j, "rx_flood", ps.rx_flood);
+			jw_kv_uint(&j, "learned", learned);
+			jw_kv_uint(&j, "max_learned", p->max_learned);
+			jw_key(&j, "drops");
+			jw_open_object(&j);
 			for (d = 1; d < XBR_DROP__MAX; d++)
-				json_kv_uint(&j, drop_name(d, dbuf, sizeof(dbuf)), ps.drops[d]);
-			json_close_object(&j);
-			json_close_object(&j);
+				jw_kv_uint(&j, drop_name(d, dbuf, sizeof(dbuf)), ps.drops[d]);
+			jw_close_object(&j);
+			jw_close_object(&j);
 		} else {
 			printf("%s netns %s: rx %llu pkts %llu bytes tx %llu pkts %llu bytes flood %llu "
 			       "learned %u\n  drops:",
@@ -154,7 +154,7 @@ int do_stats(const struct xbr_args *a)
 		}
 	}
 	if (g.json)
-		json_close_array(&j);
+		jw_close_array(&j);
 	/* Directory events, as the uplinks' agent counts them (directory.h). */
 	for (i = 0, d = 0; i < n; i++) {
 		struct xbr_dir_status st;
@@ -164,21 +164,21 @@ int do_stats(const struct xbr_args *a)
 			continue;
 		if (g.json) {
 			if (!d++) {
-				json_key(&j, "directory");
-				json_open_array(&j);
+				jw_key(&j, "directory");
+				jw_open_array(&j);
 			}
-			json_open_object(&j);
-			json_kv_string(&j, "uplink", ports[i].name);
-			json_kv_uint(&j, "events", st.events);
-			json_kv_uint(&j, "resyncs", st.resyncs);
-			json_kv_uint(&j, "published", st.published);
-			json_kv_uint(&j, "peers_added", st.peers_added);
-			json_kv_uint(&j, "peers_removed", st.peers_removed);
-			json_kv_uint(&j, "entries_added", st.entries_added);
-			json_kv_uint(&j, "entries_removed", st.entries_removed);
-			json_kv_uint(&j, "conflicts", st.conflicts);
-			json_kv_uint(&j, "vni_mismatches", st.vni_mismatches);
-			json_close_object(&j);
+			jw_open_object(&j);
+			jw_kv_string(&j, "uplink", ports[i].name);
+			jw_kv_uint(&j, "events", st.events);
+			jw_kv_uint(&j, "resyncs", st.resyncs);
+			jw_kv_uint(&j, "published", st.published);
+			jw_kv_uint(&j, "peers_added", st.peers_added);
+			jw_kv_uint(&j, "peers_removed", st.peers_removed);
+			jw_kv_uint(&j, "entries_added", st.entries_added);
+			jw_kv_uint(&j, "entries_removed", st.entries_removed);
+			jw_kv_uint(&j, "conflicts", st.conflicts);
+			jw_kv_uint(&j, "vni_mismatches", st.vni_mismatches);
+			jw_close_object(&j);
 		} else {
 			printf("uplink %s directory: events %llu resyncs %llu published %llu "
 			       "peers-added %llu peers-removed %llu entries-added %llu "
@@ -190,9 +190,9 @@ int do_stats(const struct xbr_args *a)
 	}
 	if (g.json) {
 		if (d)
-			json_close_array(&j);
-		json_close_object(&j);
-		json_finish(&j);
+			jw_close_array(&j);
+		jw_close_object(&j);
+		jw_finish(&j);
 	}
 out:
 	free(pcpu);

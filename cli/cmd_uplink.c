@@ -196,9 +196,9 @@ static int uplink_add(const struct xbr_args *a)
 		if (br_uplinks(&br, &rows, &nr) == 0) {
 			r = row_of(rows, nr, spec.name);
 			if (r && g.json) {
-				json_init(&j, stdout, g.pretty);
+				jw_init(&j, stdout, g.pretty);
 				uplink_json(&j, r);
-				json_finish(&j);
+				jw_finish(&j);
 			} else if (r) {
 				printf("uplink %s: dev %s vxlan id %u mtu %u peers %u%s%s\n", spec.name,
 				       r->port.ifname, r->port.vni, r->port.mtu, r->npeers,
@@ -294,40 +294,40 @@ static void show_directory_json(struct xbr_json *j, const char *up)
 
 	if (!show_bridge || dir_load(show_bridge, up, &d))
 		return;
-	json_key(j, "directory");
-	json_open_object(j);
-	json_kv_string(j, "url", d.url);
-	json_kv_string(j, "prefix", d.prefix);
-	json_kv_bool(j, "tls", d.ca[0] || d.cert[0]);
+	jw_key(j, "directory");
+	jw_open_object(j);
+	jw_kv_string(j, "url", d.url);
+	jw_kv_string(j, "prefix", d.prefix);
+	jw_kv_bool(j, "tls", d.ca[0] || d.cert[0]);
 	if (dir_status_load(show_bridge, up, &s) || !agent_alive(&s)) {
-		json_kv_bool(j, "agent", 0);
-		json_close_object(j);
+		jw_kv_bool(j, "agent", 0);
+		jw_close_object(j);
 		return;
 	}
-	json_kv_bool(j, "agent", 1);
-	json_kv_uint(j, "agent_pid", (uint64_t)s.pid);
-	json_kv_bool(j, "connected", s.connected);
-	json_kv_string(j, "endpoint", s.endpoint);
+	jw_kv_bool(j, "agent", 1);
+	jw_kv_uint(j, "agent_pid", (uint64_t)s.pid);
+	jw_kv_bool(j, "connected", s.connected);
+	jw_kv_string(j, "endpoint", s.endpoint);
 	snprintf(b, sizeof(b), "%llx", (unsigned long long)s.lease);
-	json_kv_string(j, "lease", s.lease ? b : "");
-	json_kv_uint(j, "ttl", (uint64_t)s.ttl);
-	json_kv_uint(j, "revision", (uint64_t)s.revision);
-	json_kv_uint(j, "last_heard", (uint64_t)s.last_heard);
-	json_kv_uint(j, "heard_ms_ago",
+	jw_kv_string(j, "lease", s.lease ? b : "");
+	jw_kv_uint(j, "ttl", (uint64_t)s.ttl);
+	jw_kv_uint(j, "revision", (uint64_t)s.revision);
+	jw_kv_uint(j, "last_heard", (uint64_t)s.last_heard);
+	jw_kv_uint(j, "heard_ms_ago",
 		     s.last_heard > 0 ? (uint64_t)((now_real() - s.last_heard) * 1000) : 0);
-	json_key(j, "events");
-	json_open_object(j);
-	json_kv_uint(j, "total", s.events);
-	json_kv_uint(j, "resyncs", s.resyncs);
-	json_kv_uint(j, "published", s.published);
-	json_kv_uint(j, "peers_added", s.peers_added);
-	json_kv_uint(j, "peers_removed", s.peers_removed);
-	json_kv_uint(j, "entries_added", s.entries_added);
-	json_kv_uint(j, "entries_removed", s.entries_removed);
-	json_kv_uint(j, "conflicts", s.conflicts);
-	json_kv_uint(j, "vni_mismatches", s.vni_mismatches);
-	json_close_object(j);
-	json_close_object(j);
+	jw_key(j, "events");
+	jw_open_object(j);
+	jw_kv_uint(j, "total", s.events);
+	jw_kv_uint(j, "resyncs", s.resyncs);
+	jw_kv_uint(j, "published", s.published);
+	jw_kv_uint(j, "peers_added", s.peers_added);
+	jw_kv_uint(j, "peers_removed", s.peers_removed);
+	jw_kv_uint(j, "entries_added", s.entries_added);
+	jw_kv_uint(j, "entries_removed", s.entries_removed);
+	jw_kv_uint(j, "conflicts", s.conflicts);
+	jw_kv_uint(j, "vni_mismatches", s.vni_mismatches);
+	jw_close_object(j);
+	jw_close_object(j);
 }
 
 static void show_text(const struct xbr_uplink_row *rows, size_t n)
@@ -360,23 +360,23 @@ static void uplink_json(struct xbr_json *j, const struct xbr_uplink_row *r)
 	uint32_t k;
 
 	memcpy(local.remote, r->port.local, sizeof(local.remote));
-	json_open_object(j);
-	json_kv_string(j, "name", r->port.name);
-	json_kv_string(j, "ifname", r->port.ifname);
-	json_kv_string(j, "kind", "vxlan");
-	json_kv_uint(j, "id", r->port.vni);
-	json_kv_string(j, "local", uplink_addr_str(&local, a, sizeof(a)));
-	json_kv_uint(j, "dstport", r->port.dstport);
+	jw_open_object(j);
+	jw_kv_string(j, "name", r->port.name);
+	jw_kv_string(j, "ifname", r->port.ifname);
+	jw_kv_string(j, "kind", "vxlan");
+	jw_kv_uint(j, "id", r->port.vni);
+	jw_kv_string(j, "local", uplink_addr_str(&local, a, sizeof(a)));
+	jw_kv_uint(j, "dstport", r->port.dstport);
 	if (r->dev[0])
-		json_kv_string(j, "dev", r->dev);
-	json_kv_uint(j, "mtu", r->port.mtu);
-	json_key(j, "peers");
-	json_open_array(j);
+		jw_kv_string(j, "dev", r->dev);
+	jw_kv_uint(j, "mtu", r->port.mtu);
+	jw_key(j, "peers");
+	jw_open_array(j);
 	for (k = 0; k < r->npeers; k++)
-		json_string(j, uplink_addr_str(&r->peers[k], a, sizeof(a)));
-	json_close_array(j);
+		jw_string(j, uplink_addr_str(&r->peers[k], a, sizeof(a)));
+	jw_close_array(j);
 	show_directory_json(j, r->port.name);
-	json_close_object(j);
+	jw_close_object(j);
 }
 
 static void show_json(const struct xbr_uplink_row *rows, size_t n)
@@ -384,12 +384,12 @@ static void show_json(const struct xbr_uplink_row *rows, size_t n)
 	struct xbr_json j;
 	size_t i;
 
-	json_init(&j, stdout, g.pretty);
-	json_open_array(&j);
+	jw_init(&j, stdout, g.pretty);
+	jw_open_array(&j);
 	for (i = 0; i < n; i++)
 		uplink_json(&j, &rows[i]);
-	json_close_array(&j);
-	json_finish(&j);
+	jw_close_array(&j);
+	jw_finish(&j);
 }
 
 static int uplink_show(const struct xbr_args *a)

@@ -73,38 +73,38 @@ void fdb_print_json(FILE *f, const char *bridge, const struct xbr_fdb_row *rows,
 	char mac[XBR_MAC_STRLEN], dst[INET6_ADDRSTRLEN];
 	size_t i;
 
-	json_init(&j, f, pretty);
-	json_open_array(&j);
+	jw_init(&j, f, pretty);
+	jw_open_array(&j);
 	for (i = 0; i < n; i++) {
 		const struct xbr_fdb_row *r = &rows[i];
 
 		xbr_format_mac(r->mac, mac);
-		json_open_object(&j);
-		json_kv_string(&j, "mac", mac);
-		json_kv_string(&j, "ifname", r->ifname);
+		jw_open_object(&j);
+		jw_kv_string(&j, "mac", mac);
+		jw_kv_string(&j, "ifname", r->ifname);
 		if (r->vlan)
-			json_kv_uint(&j, "vlan", r->vlan);
+			jw_kv_uint(&j, "vlan", r->vlan);
 		if (r->flags & XBR_FDB_F_REMOTE)
-			json_kv_string(&j, "dst", fdb_dst(r, dst, sizeof(dst)));
-		json_key(&j, "flags");
-		json_open_array(&j);
+			jw_kv_string(&j, "dst", fdb_dst(r, dst, sizeof(dst)));
+		jw_key(&j, "flags");
+		jw_open_array(&j);
 		if (r->flags & XBR_FDB_F_STICKY)
-			json_string(&j, "sticky");
-		json_close_array(&j);
-		json_kv_string(&j, "master", bridge);
-		json_kv_string(&j, "state", fdb_state(r->flags));
-		json_kv_string(&j, "netns", r->netns);
+			jw_string(&j, "sticky");
+		jw_close_array(&j);
+		jw_kv_string(&j, "master", bridge);
+		jw_kv_string(&j, "state", fdb_state(r->flags));
+		jw_kv_string(&j, "netns", r->netns);
 		if (r->kind == XBR_KIND_UPLINK)
-			json_kv_string(&j, "uplink", r->netns);
+			jw_kv_string(&j, "uplink", r->netns);
 		if (r->owner[0])
-			json_kv_string(&j, "owner", r->owner);
+			jw_kv_string(&j, "owner", r->owner);
 		if (!(r->flags & XBR_FDB_F_STATIC))
-			json_kv_uint(&j, "age", r->age_sec);
-		json_kv_string(&j, "origin", fdb_origin(r->flags));
-		json_close_object(&j);
+			jw_kv_uint(&j, "age", r->age_sec);
+		jw_kv_string(&j, "origin", fdb_origin(r->flags));
+		jw_close_object(&j);
 	}
-	json_close_array(&j);
-	json_finish(&j);
+	jw_close_array(&j);
+	jw_finish(&j);
 }
 
 static const struct {
@@ -215,24 +215,24 @@ static void port_json(struct xbr_json *j, const struct xbr_config *cfg, const st
 
 	xbr_format_mac(p->mac, mac);
 	inet_ntop(AF_INET, &p->addr, addr, sizeof(addr));
-	json_open_object(j);
-	json_kv_uint(j, "ifindex", p->ifindex);
-	json_kv_string(j, "ifname", p->ifname);
-	json_kv_string(j, "netns", p->name);
-	json_kv_string(j, "kind", kind_word(p->kind));
+	jw_open_object(j);
+	jw_kv_uint(j, "ifindex", p->ifindex);
+	jw_kv_string(j, "ifname", p->ifname);
+	jw_kv_string(j, "netns", p->name);
+	jw_kv_string(j, "kind", kind_word(p->kind));
 	if (meta && p->kind == XBR_KIND_ATTACHED) {
-		json_kv_string(j, "nspath", meta->nspath);
-		json_kv_string(j, "dev", meta->ifname_in);
+		jw_kv_string(j, "nspath", meta->nspath);
+		jw_kv_string(j, "dev", meta->ifname_in);
 	}
 	if (meta && meta->owner[0])
-		json_kv_string(j, "owner", meta->owner);
-	json_kv_string(j, "mac", mac);
+		jw_kv_string(j, "owner", meta->owner);
+	jw_kv_string(j, "mac", mac);
 	if (p->kind == XBR_KIND_UPLINK) { /* no address: a tunnel (xbr uplink show) */
-		json_kv_uint(j, "vni", p->vni);
-		json_kv_uint(j, "mtu", p->mtu);
+		jw_kv_uint(j, "vni", p->vni);
+		jw_kv_uint(j, "mtu", p->mtu);
 	} else {
-		json_kv_string(j, "addr", addr);
-		json_kv_uint(j, "prefixlen", p->plen);
+		jw_kv_string(j, "addr", addr);
+		jw_kv_uint(j, "prefixlen", p->plen);
 	}
 	if (cfg->plen6 && p->kind != XBR_KIND_UPLINK) {
 		uint8_t a6[16];
@@ -240,15 +240,15 @@ static void port_json(struct xbr_json *j, const struct xbr_config *cfg, const st
 
 		xbr_station_addr6(cfg->subnet6, cfg->plen6, p->addr, a6);
 		inet_ntop(AF_INET6, a6, s6, sizeof(s6));
-		json_kv_string(j, "addr6", s6);
+		jw_kv_string(j, "addr6", s6);
 	}
-	json_key(j, "flags");
-	json_open_array(j);
+	jw_key(j, "flags");
+	jw_open_array(j);
 	nw = port_flag_words(p->flags, words, 12);
 	for (k = 0; k < nw; k++)
-		json_string(j, words[k]);
-	json_close_array(j);
-	json_close_object(j);
+		jw_string(j, words[k]);
+	jw_close_array(j);
+	jw_close_object(j);
 }
 
 void port_print_json(FILE *f, const struct xbr_config *cfg, const struct xbr_port *p,
@@ -256,9 +256,9 @@ void port_print_json(FILE *f, const struct xbr_config *cfg, const struct xbr_por
 {
 	struct xbr_json j;
 
-	json_init(&j, f, pretty);
+	jw_init(&j, f, pretty);
 	port_json(&j, cfg, p, meta);
-	json_finish(&j);
+	jw_finish(&j);
 }
 
 void ports_print_json(FILE *f, const char *bridge, const struct xbr_config *cfg,
@@ -279,30 +279,30 @@ void ports_print_json_nat(FILE *f, const char *bridge, const struct xbr_config *
 	inet_ntop(AF_INET, &cfg->subnet, sub, sizeof(sub));
 	snprintf(sub + strlen(sub), sizeof(sub) - strlen(sub), "/%u", (unsigned int)(cfg->plen & 63));
 	inet_ntop(AF_INET, &cfg->gateway, gw, sizeof(gw));
-	json_init(&j, f, pretty);
-	json_open_object(&j);
-	json_kv_string(&j, "bridge", bridge);
-	json_kv_string(&j, "mode", mode_name(cfg->mode));
-	json_kv_string(&j, "subnet", sub);
-	json_kv_string(&j, "gateway", gw);
+	jw_init(&j, f, pretty);
+	jw_open_object(&j);
+	jw_kv_string(&j, "bridge", bridge);
+	jw_kv_string(&j, "mode", mode_name(cfg->mode));
+	jw_kv_string(&j, "subnet", sub);
+	jw_kv_string(&j, "gateway", gw);
 	if (cfg->plen6) {
 		char s6[INET6_ADDRSTRLEN + 5];
 
 		inet_ntop(AF_INET6, cfg->subnet6, s6, INET6_ADDRSTRLEN);
 		snprintf(s6 + strlen(s6), sizeof(s6) - strlen(s6), "/%u", cfg->plen6 & 255u);
-		json_kv_string(&j, "subnet6", s6);
+		jw_kv_string(&j, "subnet6", s6);
 	}
-	json_kv_string(&j, "nat", nat_mode_name(cfg->flags));
+	jw_kv_string(&j, "nat", nat_mode_name(cfg->flags));
 	if (nat_rules)
-		json_kv_string(&j, "nat_rules", nat_rules);
-	json_kv_uint(&j, "ageing", cfg->ageing_ns / 1000000000ULL);
-	json_kv_uint(&j, "fdb_size", cfg->fdb_size);
-	json_kv_bool(&j, "neigh_suppress", !!(cfg->flags & XBR_CFG_F_NEIGH_SUPPRESS));
-	json_key(&j, "ports");
-	json_open_array(&j);
+		jw_kv_string(&j, "nat_rules", nat_rules);
+	jw_kv_uint(&j, "ageing", cfg->ageing_ns / 1000000000ULL);
+	jw_kv_uint(&j, "fdb_size", cfg->fdb_size);
+	jw_kv_bool(&j, "neigh_suppress", !!(cfg->flags & XBR_CFG_F_NEIGH_SUPPRESS));
+	jw_key(&j, "ports");
+	jw_open_array(&j);
 	for (i = 0; i < n; i++)
 		port_json(&j, cfg, &ports[i], meta ? &meta[i] : NULL);
-	json_close_array(&j);
-	json_close_object(&j);
-	json_finish(&j);
+	jw_close_array(&j);
+	jw_close_object(&j);
+	jw_finish(&j);
 }

@@ -1,146 +1,144 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
-#include <inttypes.h>
+/* The CLI's JSON output over jansson (see json.h). */
+#include <stdlib.h>
+#include <string.h>
 #include "json.h"
 
-void json_init(struct xbr_json *j, FILE *f, bool pretty)
+void jw_init(struct xbr_json *j, FILE *f, bool pretty)
 {
+	memset(j, 0, sizeof(*j));
 	j->f = f;
 	j->pretty = pretty;
-	j->depth = 0;
-	j->first[0] = true;
-	j->after_key = false;
 }
 
-static void indent(struct xbr_json *j)
+/* Put @v (a new reference, taken) where the document is: the root, the
+ * open array's end, or the open object under the pending key. */
+static void put(struct xbr_json *j, json_t *v)
 {
-	int i;
+	json_t *in = j->depth ? j->stack[j->depth - 1] : NULL;
 
-	if (!j->pretty)
+	if (!v)
 		return;
-	fputc('\n', j->f);
-	for (i = 0; i < j->depth; i++)
-		fputs("    ", j->f);
-}
-
-/* Separator and indentation before a value or a key. */
-static void begin_value(struct xbr_json *j)
-{
-	if (j->after_key) {
-		j->after_key = false;
-		return;
+	if (!in) {
+		json_decref(j->root);
+		j->root = v;
+	} else if (json_is_array(in)) {
+		json_array_append_new(in, v);
+	} else {
+		json_object_set_new_nocheck(in, j->key ? j->key : "", v);
 	}
-	if (!j->first[j->depth])
-		fputc(',', j->f);
-	j->first[j->depth] = false;
+	free(j->key);
+	j->key = NULL;
+}
+
+static void open_container(struct xbr_json *j, json_t *c)
+{
+	if (!c)
+		return;
+	json_incref(c);
+	put(j, c);
+	if (j->depth < XBR_JSON_MAX_DEPTH)
+		j->stack[j->depth++] = c;
+	else
+		json_decref(c);
+}
+
+static void close_container(struct xbr_json *j)
+{
 	if (j->depth > 0)
-		indent(j);
+		json_decref(j->stack[--j->depth]);
 }
 
-static void open(struct xbr_json *j, char c)
+void jw_open_array(struct xbr_json *j)
 {
-	begin_value(j);
-	fputc(c, j->f);
-	if (j->depth < XBR_JSON_MAX_DEPTH - 1)
-		j->depth++;
-	j->first[j->depth] = true;
+	open_container(j, json_array());
 }
 
-static void close(struct xbr_json *j, char c)
+void jw_close_array(struct xbr_json *j)
 {
-	bool empty = j->first[j->depth];
-
-	if (j->depth > 0)
-		j->depth--;
-	if (!empty)
-		indent(j);
-	fputc(c, j->f);
+	close_container(j);
 }
 
-void json_open_array(struct xbr_json *j)
+void jw_open_object(struct xbr_json *j)
 {
-	open(j, '[');
+	open_container(j, json_object());
 }
 
-void json_close_array(struct xbr_json *j)
+void jw_close_object(struct xbr_json *j)
 {
-	close(j, ']');
+	close_container(j);
 }
 
-void json_open_object(struct xbr_json *j)
+/* @s as a JSON string: as it is when it is UTF-8, else byte by byte (every
+ * byte above 0x7f taken for the code point of its value). */
+static json_t *string_of(const char *s)
 {
-	open(j, '{');
-}
+	json_t *v = json_string(s);
+	size_t i, n;
+	char *u, *p;
 
-void json_close_object(struct xbr_json *j)
-{
-	close(j, '}');
-}
+	if (v)
+		return v;
+	n = strlen(s);
+	u = malloc(2 * n + 1);
+	if (!u)
+		return NULL;
+	for (i = 0, p = u; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
 
-static void write_string(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		switch (c) {
-		case '"':
-			fputs("\\\"", f);
-			break;
-		case '\\':
-			fputs("\\\\", f);
-			break;
-		case '\n':
-			fputs("\\n", f);
-			break;
-		case '\t':
-			fputs("\\t", f);
-			break;
-		case '\r':
-			fputs("\\r", f);
-			break;
-		default:
-			if (c < 0x20)
-				fprintf(f, "\\u%04x", c);
-			else
-				fputc(c, f);
+		if (c < 0x80) {
+			*p++ = (char)c;
+		} else {
+			*p++ = (char)(0xc0 | (c >> 6));
+			*p++ = (char)(0x80 | (c & 0x3f));
 		}
 	}
-	fputc('"', f);
+	*p = '\0';
+	v = json_string(u);
+	free(u);
+	return v;
 }
 
-void json_key(struct xbr_json *j, const char *key)
+void jw_key(struct xbr_json *j, const char *key)
 {
-	begin_value(j);
-	write_string(j->f, key);
-	fputs(j->pretty ? ": " : ":", j->f);
-	j->after_key = true;
+	json_t *k = string_of(key);
+
+	free(j->key);
+	j->key = k ? strdup(json_string_value(k)) : NULL;
+	json_decref(k);
 }
 
-void json_string(struct xbr_json *j, const char *s)
+void jw_string(struct xbr_json *j, const char *s)
 {
-	begin_value(j);
-	write_string(j->f, s);
+	put(j, string_of(s));
 }
 
-void json_uint(struct xbr_json *j, uint64_t v)
+void jw_uint(struct xbr_json *j, uint64_t v)
 {
-	begin_value(j);
-	fprintf(j->f, "%" PRIu64, v);
+	put(j, v > INT64_MAX ? json_real((double)v) : json_integer((json_int_t)v));
 }
 
-void json_int(struct xbr_json *j, int64_t v)
+void jw_int(struct xbr_json *j, int64_t v)
 {
-	begin_value(j);
-	fprintf(j->f, "%" PRId64, v);
+	put(j, json_integer(v));
 }
 
-void json_bool(struct xbr_json *j, bool v)
+void jw_bool(struct xbr_json *j, bool v)
 {
-	begin_value(j);
-	fputs(v ? "true" : "false", j->f);
+	put(j, json_boolean(v));
 }
 
-void json_finish(struct xbr_json *j)
+void jw_finish(struct xbr_json *j)
 {
+	size_t flags = JSON_ENCODE_ANY | (j->pretty ? JSON_INDENT(4) : JSON_COMPACT);
+
+	if (j->root)
+		json_dumpf(j->root, j->f, flags);
 	fputc('\n', j->f);
+	while (j->depth > 0)
+		close_container(j);
+	json_decref(j->root);
+	j->root = NULL;
+	free(j->key);
+	j->key = NULL;
 }
