@@ -9,7 +9,7 @@
 #include "cmd.h"
 #include "datapath.h"
 #include "directory.h"
-#include "json.h"
+#include "out.h"
 #include "log.h"
 
 /* A name for every enum xbr_drop_reason: one added at the end without a name
@@ -46,6 +46,42 @@ static void sum_percpu(const __u64 *vals, int ncpu, size_t n, __u64 *out)
 			out[i] += vals[(size_t)c * n + i];
 }
 
+/* The counters, each once: JSON key (the field's name), text form, field. */
+static const struct out_counter fdb_counters[] = {
+	OUT_COUNTER(struct xbr_br_stats, learned, " learned %llu"),
+	OUT_COUNTER(struct xbr_br_stats, moved, " moved %llu"),
+	OUT_COUNTER(struct xbr_br_stats, aged, " aged %llu"),
+	OUT_COUNTER(struct xbr_br_stats, evicted, " evicted %llu"),
+	OUT_COUNTER(struct xbr_br_stats, refused, " refused %llu"),
+	OUT_COUNTER(struct xbr_br_stats, refused_port, " refused-port %llu"),
+	OUT_COUNTER(struct xbr_br_stats, deleted, " deleted %llu"),
+	OUT_COUNTER(struct xbr_br_stats, ev_lost, " ev-lost %llu"),
+	OUT_COUNTER(struct xbr_br_stats, arp_replied, " arp-replied %llu"),
+	OUT_COUNTER(struct xbr_br_stats, nd_replied, " nd-replied %llu"),
+};
+
+static const struct out_counter port_counters[] = {
+	OUT_COUNTER(struct xbr_port_stats, rx_packets, " rx %llu pkts"),
+	OUT_COUNTER(struct xbr_port_stats, rx_bytes, " %llu bytes"),
+	OUT_COUNTER(struct xbr_port_stats, tx_packets, " tx %llu pkts"),
+	OUT_COUNTER(struct xbr_port_stats, tx_bytes, " %llu bytes"),
+	OUT_COUNTER(struct xbr_port_stats, rx_flood, " flood %llu"),
+};
+
+static const struct out_counter dir_counters[] = {
+	OUT_COUNTER(struct xbr_dir_status, events, " events %llu"),
+	OUT_COUNTER(struct xbr_dir_status, resyncs, " resyncs %llu"),
+	OUT_COUNTER(struct xbr_dir_status, published, " published %llu"),
+	OUT_COUNTER(struct xbr_dir_status, peers_added, " peers-added %llu"),
+	OUT_COUNTER(struct xbr_dir_status, peers_removed, " peers-removed %llu"),
+	OUT_COUNTER(struct xbr_dir_status, entries_added, " entries-added %llu"),
+	OUT_COUNTER(struct xbr_dir_status, entries_removed, " entries-removed %llu"),
+	OUT_COUNTER(struct xbr_dir_status, conflicts, " conflicts %llu"),
+	OUT_COUNTER(struct xbr_dir_status, vni_mismatches, " vni-mismatches %llu"),
+};
+
+#define NELEMS(a) (sizeof(a) / sizeof((a)[0]))
+
 int do_stats(const struct xbr_args *a)
 {
 	int ncpu = libbpf_num_possible_cpus();
@@ -53,10 +89,10 @@ int do_stats(const struct xbr_args *a)
 	struct xbr_br_stats bs, *bcpu = NULL;
 	struct xbr_port *ports = NULL;
 	struct xbr_bridge br;
-	struct xbr_json j;
+	struct xbr_out o;
 	size_t n = 0, i;
 	__u32 zero = 0, learned;
-	char dbuf[24];
+	char dbuf[24], fmt[48];
 	int err, d;
 
 	(void)a;
@@ -87,34 +123,14 @@ int do_stats(const struct xbr_args *a)
 	}
 	sum_percpu((__u64 *)bcpu, ncpu, sizeof(bs) / 8, (__u64 *)&bs);
 
-	if (g.json) {
-		jw_init(&j, stdout, g.pretty);
-		jw_open_object(&j);
-		jw_kv_string(&j, "bridge", br.name);
-		jw_key(&j, "fdb");
-		jw_open_object(&j);
-		jw_kv_uint(&j, "learned", bs.learned);
-		jw_kv_uint(&j, "moved", bs.moved);
-		jw_kv_uint(&j, "aged", bs.aged);
-		jw_kv_uint(&j, "evicted", bs.evicted);
-		jw_kv_uint(&j, "refused", bs.refused);
-		jw_kv_uint(&j, "refused_port", bs.refused_port);
-		jw_kv_uint(&j, "deleted", bs.deleted);
-		jw_kv_uint(&j, "ev_lost", bs.ev_lost);
-		jw_kv_uint(&j, "arp_replied", bs.arp_replied);
-		jw_kv_uint(&j, "nd_replied", bs.nd_replied);
-		jw_close_object(&j);
-		jw_key(&j, "ports");
-		jw_open_array(&j);
-	} else {
-		printf("bridge %s fdb: learned %llu moved %llu aged %llu evicted %llu refused %llu "
-		       "refused-port %llu deleted %llu ev-lost %llu arp-replied %llu nd-replied %llu\n",
-		       br.name, (unsigned long long)bs.learned, (unsigned long long)bs.moved,
-		       (unsigned long long)bs.aged, (unsigned long long)bs.evicted,
-		       (unsigned long long)bs.refused, (unsigned long long)bs.refused_port,
-		       (unsigned long long)bs.deleted, (unsigned long long)bs.ev_lost,
-		       (unsigned long long)bs.arp_replied, (unsigned long long)bs.nd_replied);
-	}
+	out_start(&o, g.json, g.pretty);
+	out_open_object(&o, NULL);
+	out_str(&o, OUT_ANY, "bridge", "bridge %s fdb:", br.name);
+	out_open_object(&o, "fdb");
+	out_counters(&o, fdb_counters, NELEMS(fdb_counters), &bs);
+	out_close_object(&o);
+	out_text(&o, "\n");
+	out_open_array(&o, "ports");
 	for (i = 0; i < n; i++) {
 		const struct xbr_port *p = &ports[i];
 
@@ -123,38 +139,25 @@ int do_stats(const struct xbr_args *a)
 		sum_percpu((__u64 *)pcpu, ncpu, sizeof(ps) / 8, (__u64 *)&ps);
 		if (bpf_map_lookup_elem(br.map[XBR_M_LEARNED], &p->idx, &learned) < 0)
 			learned = 0;
-		if (g.json) {
-			jw_open_object(&j);
-			jw_kv_string(&j, "ifname", p->ifname);
-			jw_kv_string(&j, "netns", p->name);
-			jw_kv_uint(&j, "rx_packets", ps.rx_packets);
-			jw_kv_uint(&j, "rx_bytes", ps.rx_bytes);
-			jw_kv_uint(&j, "tx_packets", ps.tx_packets);
-			jw_kv_uint(&j, "tx_bytes", ps.tx_bytes);
-			jw_kv_uint(&j, "rx_flood", ps.rx_flood);
-			jw_kv_uint(&j, "learned", learned);
-			jw_kv_uint(&j, "max_learned", p->max_learned);
-			jw_key(&j, "drops");
-			jw_open_object(&j);
-			for (d = 1; d < XBR_DROP__MAX; d++)
-				jw_kv_uint(&j, drop_name(d, dbuf, sizeof(dbuf)), ps.drops[d]);
-			jw_close_object(&j);
-			jw_close_object(&j);
-		} else {
-			printf("%s netns %s: rx %llu pkts %llu bytes tx %llu pkts %llu bytes flood %llu "
-			       "learned %u\n  drops:",
-			       p->ifname, p->name[0] ? p->name : "-",
-			       (unsigned long long)ps.rx_packets, (unsigned long long)ps.rx_bytes,
-			       (unsigned long long)ps.tx_packets, (unsigned long long)ps.tx_bytes,
-			       (unsigned long long)ps.rx_flood, learned);
-			for (d = 1; d < XBR_DROP__MAX; d++)
-				printf(" %s %llu", drop_name(d, dbuf, sizeof(dbuf)),
-				       (unsigned long long)ps.drops[d]);
-			printf("\n");
+		out_open_object(&o, NULL);
+		out_str(&o, OUT_ANY, "ifname", "%s", p->ifname);
+		out_str(&o, OUT_JSON, "netns", NULL, p->name);
+		out_str(&o, OUT_TEXT, NULL, " netns %s:", p->name[0] ? p->name : "-");
+		out_counters(&o, port_counters, NELEMS(port_counters), &ps);
+		out_u64(&o, OUT_ANY, "learned", " learned %llu\n  drops:", learned);
+		out_u64(&o, OUT_JSON, "max_learned", NULL, p->max_learned);
+		out_open_object(&o, "drops");
+		for (d = 1; d < XBR_DROP__MAX; d++) {
+			const char *name = drop_name(d, dbuf, sizeof(dbuf));
+
+			snprintf(fmt, sizeof(fmt), " %s %%llu", name);
+			out_u64(&o, OUT_ANY, name, fmt, ps.drops[d]);
 		}
+		out_close_object(&o);
+		out_text(&o, "\n");
+		out_close_object(&o);
 	}
-	if (g.json)
-		jw_close_array(&j);
+	out_close_array(&o);
 	/* Directory events, as the uplinks' agent counts them (directory.h). */
 	for (i = 0, d = 0; i < n; i++) {
 		struct xbr_dir_status st;
@@ -162,38 +165,18 @@ int do_stats(const struct xbr_args *a)
 		if (ports[i].kind != XBR_KIND_UPLINK ||
 		    dir_status_load(br.name, ports[i].name, &st))
 			continue;
-		if (g.json) {
-			if (!d++) {
-				jw_key(&j, "directory");
-				jw_open_array(&j);
-			}
-			jw_open_object(&j);
-			jw_kv_string(&j, "uplink", ports[i].name);
-			jw_kv_uint(&j, "events", st.events);
-			jw_kv_uint(&j, "resyncs", st.resyncs);
-			jw_kv_uint(&j, "published", st.published);
-			jw_kv_uint(&j, "peers_added", st.peers_added);
-			jw_kv_uint(&j, "peers_removed", st.peers_removed);
-			jw_kv_uint(&j, "entries_added", st.entries_added);
-			jw_kv_uint(&j, "entries_removed", st.entries_removed);
-			jw_kv_uint(&j, "conflicts", st.conflicts);
-			jw_kv_uint(&j, "vni_mismatches", st.vni_mismatches);
-			jw_close_object(&j);
-		} else {
-			printf("uplink %s directory: events %llu resyncs %llu published %llu "
-			       "peers-added %llu peers-removed %llu entries-added %llu "
-			       "entries-removed %llu conflicts %llu vni-mismatches %llu\n",
-			       ports[i].name, st.events, st.resyncs, st.published, st.peers_added,
-			       st.peers_removed, st.entries_added, st.entries_removed, st.conflicts,
-			       st.vni_mismatches);
-		}
+		if (!d++)
+			out_open_array(&o, "directory");
+		out_open_object(&o, NULL);
+		out_str(&o, OUT_ANY, "uplink", "uplink %s directory:", ports[i].name);
+		out_counters(&o, dir_counters, NELEMS(dir_counters), &st);
+		out_text(&o, "\n");
+		out_close_object(&o);
 	}
-	if (g.json) {
-		if (d)
-			jw_close_array(&j);
-		jw_close_object(&j);
-		jw_finish(&j);
-	}
+	if (d)
+		out_close_array(&o);
+	out_close_object(&o);
+	out_end(&o);
 out:
 	free(pcpu);
 	free(bcpu);
@@ -201,4 +184,3 @@ out:
 	br_close(&br);
 	return err;
 }
-
