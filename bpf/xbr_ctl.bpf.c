@@ -6,13 +6,19 @@
  * events as the datapath. The ageing sweep runs here too, on a bpf_timer kept
  * alive by the pinned xbr_timer map after the loader exits.
  */
-#include <linux/bpf.h>
-#include <bpf/bpf_helpers.h>
-#include "xbr.h"
+
+/* This object's variant: what the shared headers compile in (each .bpf.c
+ * says both; no header defines them). */
+#define XBR_VARIANT_TUNNEL 0 /* no ingress path */
 /* Syscall programs have bpf_ktime_get_ns but not the coarse clock: the two
  * read CLOCK_MONOTONIC and differ by less than a tick. */
 #define XBR_CLOCK_PRECISE 1
+
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+#include "xbr.h"
 #include "maps.h"
+#include "lib/errnos.h"
 #include "lib/parse.h"
 #include "lib/fdb.h"
 
@@ -92,7 +98,7 @@ static __always_inline int ctl_del(struct xbr_ctl_req *c, __u64 now)
 	__builtin_memcpy(key.mac, c->mac, ETH_ALEN);
 	v = bpf_map_lookup_elem(&xbr_fdb, &key);
 	if (!v)
-		return -2; /* ENOENT */
+		return -ENOENT;
 	xbr_fdb_remove(&xbr_fdb, &key, v, XBR_EV_DELETED, now);
 	c->count = 1;
 	return 0;
@@ -122,10 +128,10 @@ static __always_inline int ctl_add(struct xbr_ctl_req *c, __u64 now, int replace
 
 	p = bpf_map_lookup_elem(&xbr_ports, &ifindex);
 	if (!p)
-		return -19; /* ENODEV: not a port */
+		return -ENODEV; /* not a port */
 	if (!(p->flags & XBR_PORT_F_TUNNEL) != !(nv.flags & XBR_FDB_F_REMOTE) ||
 	    (nv.flags & (XBR_FDB_F_REMOTE | XBR_FDB_F_REMOTE6)) == XBR_FDB_F_REMOTE6)
-		return -22; /* EINVAL */
+		return -EINVAL;
 	if (nv.flags & XBR_FDB_F_REMOTE)
 		__builtin_memcpy(nv.remote, c->remote, sizeof(nv.remote));
 	nv.flags |= xbr_fdb_out(p->flags, p->idx);
@@ -133,7 +139,7 @@ static __always_inline int ctl_add(struct xbr_ctl_req *c, __u64 now, int replace
 	v = bpf_map_lookup_elem(&xbr_fdb, &key);
 	if (v) {
 		if (!replace)
-			return -17; /* EEXIST */
+			return -EEXIST;
 		if (xbr_fdb_counted(v->flags))
 			xbr_learned_adjust(v->ifindex, 0);
 	}
@@ -180,7 +186,7 @@ int xbr_ctl(struct xbr_ctl_req *ctx)
 	case XBR_OP_TIMER_START:
 		tm = bpf_map_lookup_elem(&xbr_timer, &zero);
 		if (!tm) {
-			c->result = -2;
+			c->result = -ENOENT;
 			break;
 		}
 		/* -EBUSY when already initialized: fine, re-arm below. */
@@ -204,7 +210,7 @@ int xbr_ctl(struct xbr_ctl_req *ctx)
 		break;
 	}
 	default:
-		c->result = -22; /* EINVAL */
+		c->result = -EINVAL;
 	}
 	ctx->result = c->result;
 	ctx->count = c->count;

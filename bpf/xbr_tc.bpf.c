@@ -18,6 +18,12 @@
  * The same program runs on uplinks (VXLAN devices), where the ingress
  * prologue reads the tunnel key of each frame (lib/tunnel.h).
  */
+
+/* This object's variant: what the shared headers compile in (each .bpf.c
+ * says both; no header defines them). */
+#define XBR_VARIANT_TUNNEL 1 /* runs on uplinks too: the tunnel branch (lib/tunnel.h) */
+#define XBR_CLOCK_PRECISE 0 /* the coarse clock and jiffies (lib/fdb.h xbr_now) */
+
 #include <linux/bpf.h>
 #include <linux/pkt_cls.h>
 #include <bpf/bpf_helpers.h>

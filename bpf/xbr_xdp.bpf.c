@@ -21,6 +21,12 @@
  * uplink, or a flood while the bridge has VXLAN peers) is handed to the tc
  * program, which stays attached below XDP: xbr_xdp_to_tc().
  */
+
+/* This object's variant: what the shared headers compile in (each .bpf.c
+ * says both; no header defines them). */
+#define XBR_VARIANT_TUNNEL 0 /* never on an uplink: no tunnel branch */
+#define XBR_CLOCK_PRECISE 0 /* the coarse clock and jiffies (lib/fdb.h xbr_now) */
+
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 #include "xbr.h"

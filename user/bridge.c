@@ -454,17 +454,6 @@ static size_t down_scan(struct xbr_bridge *br, struct down_ctx *c)
 	return nst;
 }
 
-static void teardown_kind(struct xbr_bridge *br, unsigned int kind, const char *name,
-			  const char *ifname)
-{
-	const struct port_kind *k = port_kind_of(kind);
-
-	if (k)
-		k->teardown(br, name, ifname);
-	else
-		nl_link_del_name(&br->nl, ifname);
-}
-
 /* Append ", WHAT NAME" to the list of what `down` left behind. */
 static void down_left(char *buf, size_t len, const char *what, const char *name)
 {
@@ -535,11 +524,11 @@ int br_down(struct xbr_bridge *br)
 		 * that stayed behind is in the scan below. */
 		if (v[i].kind == XBR_KIND_STATION && v[i].name[0] && !netns_exists(v[i].name))
 			continue;
-		teardown_kind(br, v[i].kind, v[i].name, v[i].ifname);
+		xbr_teardown(br, v[i].kind, v[i].name, v[i].ifname);
 	}
 	down_scan(br, c);
 	for (i = 0; i < c->n; i++)
-		teardown_kind(br, c->kind[i], c->ns[i], c->names[i]);
+		xbr_teardown(br, c->kind[i], c->ns[i], c->names[i]);
 
 	/* 4. Whatever interrupted commands journaled, then the pins. */
 	if (br->map[XBR_M_INTENT] < 0 && pins_layout(br) == XBR_LAYOUT_VERSION)

@@ -2,38 +2,55 @@
 /* The undo journal and the crash journal (see journal.h). */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <bpf/bpf.h>
 #include "journal.h"
-#include "netns.h"
 
-void journal_add(struct journal *j, enum undo_kind kind, const char *name, uint32_t ifindex)
+/* Room for a station's entries (intent, namespace, veth) without regrowing. */
+#define JOURNAL_CAP0 4
+
+int journal_add(struct journal *j, unsigned int kind, const char *name, const char *ifname)
 {
-	if (j->n >= (int)(sizeof(j->v) / sizeof(j->v[0])))
-		return;
-	j->v[j->n].kind = kind;
-	snprintf(j->v[j->n].name, sizeof(j->v[j->n].name), "%s", name ? name : "");
-	j->v[j->n].ifindex = ifindex;
-	j->n++;
+	struct undo *u;
+	char step[32];
+
+	/* XBR_FAULT=journal-<kind> (journal-link, ...): as if out of memory. */
+	snprintf(step, sizeof(step), "journal-%s", xbr_kind_name(kind));
+	if (xbr_fault(step))
+		return -ENOMEM;
+	if (j->n == j->cap) {
+		size_t cap = j->cap ? 2 * j->cap : JOURNAL_CAP0;
+
+		u = realloc(j->v, cap * sizeof(*u));
+		if (!u)
+			return -ENOMEM;
+		j->v = u;
+		j->cap = cap;
+	}
+	u = &j->v[j->n++];
+	u->kind = kind;
+	snprintf(u->name, sizeof(u->name), "%s", name ? name : "");
+	snprintf(u->ifname, sizeof(u->ifname), "%s", ifname ? ifname : "");
+	return 0;
+}
+
+void journal_forget(struct journal *j)
+{
+	free(j->v);
+	j->v = NULL;
+	j->n = 0;
+	j->cap = 0;
 }
 
 void journal_undo(struct xbr_bridge *br, struct journal *j)
 {
 	while (j->n > 0) {
-		struct undo *u = &j->v[--j->n];
+		const struct undo *u = &j->v[--j->n];
 
-		switch (u->kind) {
-		case UNDO_NETNS:
-			netns_delete(u->name);
-			break;
-		case UNDO_LINK:
-			nl_link_del_name(&br->nl, u->name);
-			break;
-		case UNDO_INTENT:
-			intent_del(br, u->name);
-			break;
-		}
+		xbr_teardown(br, u->kind, u->name, u->ifname);
 	}
+	journal_forget(j);
 }
 
 int intent_add(struct xbr_bridge *br, const char *name, const char *ifname, uint8_t kind)

@@ -3,7 +3,7 @@
  * The life of a port, for every kind: the kinds table, names and aliases,
  * adding (crash journal, the kind's links, datapath, records), removing, and
  * cleaning up after interrupted commands. A new kind is a file with a
- * struct port_kind and a line in port_kinds[] below.
+ * struct port_kind and a line in kinds[] below.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -19,12 +19,51 @@
 #include "netns.h"
 #include "port.h"
 
-static const struct port_kind *const port_kinds[XBR_KIND__MAX] = {
+/* The single objects of the undo journal (journal.h): torn down only. */
+static void netns_teardown(struct xbr_bridge *br, const char *name, const char *ifname)
+{
+	(void)br;
+	(void)ifname;
+	netns_delete(name);
+}
+
+static void link_teardown(struct xbr_bridge *br, const char *name, const char *ifname)
+{
+	(void)name;
+	nl_link_del_name(&br->nl, ifname);
+}
+
+static void intent_teardown(struct xbr_bridge *br, const char *name, const char *ifname)
+{
+	(void)ifname;
+	intent_del(br, name);
+}
+
+static const struct port_kind undo_netns = { .name = "namespace", .teardown = netns_teardown };
+static const struct port_kind undo_link = { .name = "link", .teardown = link_teardown };
+static const struct port_kind undo_intent = { .name = "intent", .teardown = intent_teardown };
+
+/*
+ * Everything xbr makes, by kind (journal.h): the port kinds, which are also
+ * made here (port_kind_of()), then the undo journal's single objects (from
+ * 0x100: the slots between are empty). The one table every teardown goes
+ * through (xbr_teardown()): undo, port del, down and the crash-journal
+ * cleanup.
+ */
+static const struct port_kind *const kinds[UNDO__MAX] = {
 	[XBR_KIND_STATION] = &port_station,
 	[XBR_KIND_GATEWAY] = &port_gateway,
 	[XBR_KIND_ATTACHED] = &port_attached,
 	[XBR_KIND_UPLINK] = &port_uplink,
+	[UNDO_NETNS] = &undo_netns,
+	[UNDO_LINK] = &undo_link,
+	[UNDO_INTENT] = &undo_intent,
 };
+
+const struct port_kind *port_kind_of(unsigned int kind)
+{
+	return kind < XBR_KIND__MAX ? kinds[kind] : NULL;
+}
 
 static const char *const kind_names[XBR_KIND__MAX] = {
 	[XBR_KIND_STATION] = "station",
@@ -33,14 +72,21 @@ static const char *const kind_names[XBR_KIND__MAX] = {
 	[XBR_KIND_UPLINK] = "uplink",
 };
 
-const struct port_kind *port_kind_of(unsigned int kind)
-{
-	return kind < XBR_KIND__MAX ? port_kinds[kind] : NULL;
-}
-
 const char *port_kind_name(unsigned int kind)
 {
 	return kind < XBR_KIND__MAX && kind_names[kind] ? kind_names[kind] : "unknown";
+}
+
+const char *xbr_kind_name(unsigned int kind)
+{
+	return kind < UNDO__MAX && kinds[kind] ? kinds[kind]->name : "unknown";
+}
+
+void xbr_teardown(struct xbr_bridge *br, unsigned int kind, const char *name, const char *ifname)
+{
+	const struct port_kind *k = kind < UNDO__MAX ? kinds[kind] : NULL;
+
+	(k ? k->teardown : link_teardown)(br, name, ifname);
 }
 
 void xbr_station_mac(uint32_t addr, uint8_t mac[6])
@@ -217,7 +263,13 @@ int port_veth_make(struct xbr_bridge *br, const struct xbr_ns_spec *s, struct xb
 		err = nl_veth_add_up(&br->nl, p->ifname, in, nsfd, p->mac, &ifindex);
 	if (err)
 		goto fail;
-	journal_add(j, UNDO_LINK, p->ifname, 0); /* its peer inside goes with it */
+	err = journal_add(j, UNDO_LINK, NULL, p->ifname); /* its peer inside goes with it */
+	if (err) {
+		xbr_teardown(br, UNDO_LINK, NULL, p->ifname);
+		pr_warn("%s \"%s\": cannot journal the veth pair %s: %s", port_noun(s->kind),
+			s->name, p->ifname, strerror(-err));
+		return err;
+	}
 
 	step = "set up the host-side veth";
 	port_alias(br, s->kind, s->name, alias, sizeof(alias));
@@ -338,8 +390,7 @@ int port_make(struct xbr_bridge *br, const struct xbr_ns_spec *spec, struct port
 	if (intent_get(br, spec->kind == XBR_KIND_GATEWAY ? "" : spec->name, &in) &&
 	    spec->kind != XBR_KIND_GATEWAY) {
 		pr_info("port \"%s\": removing what an interrupted command left", spec->name);
-		port_kind_of(in.kind) ? port_kind_of(in.kind)->teardown(br, spec->name, in.ifname) :
-					(void)0;
+		xbr_teardown(br, in.kind, spec->name, in.ifname);
 		intent_del(br, spec->name);
 	}
 	err = common_precheck(br, spec, ifname);
@@ -352,8 +403,13 @@ int port_make(struct xbr_bridge *br, const struct xbr_ns_spec *spec, struct port
 	err = intent_add(br, spec->kind == XBR_KIND_GATEWAY ? "" : spec->name, ifname, spec->kind);
 	if (err)
 		goto fail;
-	if (spec->kind != XBR_KIND_GATEWAY) /* the gateway's marks `up` in progress */
-		journal_add(&pm->j, UNDO_INTENT, spec->name, 0); /* undone last */
+	if (spec->kind != XBR_KIND_GATEWAY) { /* the gateway's marks `up` in progress */
+		err = journal_add(&pm->j, UNDO_INTENT, spec->name, NULL); /* undone last */
+		if (err) {
+			xbr_teardown(br, UNDO_INTENT, spec->name, NULL);
+			goto fail;
+		}
+	}
 
 	p->kind = spec->kind;
 	p->addr = spec->addr;
@@ -419,6 +475,7 @@ int port_commit(struct xbr_bridge *br, const struct xbr_ns_spec *spec, struct po
 		journal_undo(br, &pm->j);
 		return err;
 	}
+	journal_forget(&pm->j); /* recorded: what was made stays */
 	if (spec->kind != XBR_KIND_GATEWAY)
 		intent_del(br, spec->name);
 	pr_info("port %s: %s \"%s\"", p->ifname, port_kind_name(p->kind), p->name);
@@ -435,7 +492,6 @@ int port_add(struct xbr_bridge *br, const struct xbr_ns_spec *spec)
 
 int port_del(struct xbr_bridge *br, const char *name)
 {
-	const struct port_kind *k;
 	struct xbr_port p;
 	int err;
 
@@ -453,16 +509,13 @@ int port_del(struct xbr_bridge *br, const char *name)
 		return -ENOENT;
 	}
 	err = port_record_del(br, p.ifindex);
-	k = port_kind_of(p.kind);
-	if (k)
-		k->teardown(br, p.name, p.ifname);
+	xbr_teardown(br, p.kind, p.name, p.ifname);
 	return err;
 }
 
 int port_cleanup_intents(struct xbr_bridge *br, int ports_only)
 {
 	struct xbr_intent_key k, next, *prev = NULL;
-	const struct port_kind *kind;
 	struct xbr_intent v;
 	struct xbr_link l;
 	int cleaned = 0;
@@ -494,11 +547,7 @@ int port_cleanup_intents(struct xbr_bridge *br, int ports_only)
 					ctl_run(br->prog[XBR_P_CTL], &c);
 			}
 		}
-		kind = port_kind_of(v.kind);
-		if (kind)
-			kind->teardown(br, k.name, v.ifname);
-		else
-			nl_link_del_name(&br->nl, v.ifname);
+		xbr_teardown(br, v.kind, k.name, v.ifname);
 		cleaned++;
 	}
 	prev = NULL;

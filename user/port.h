@@ -7,7 +7,7 @@
  * where its receiving end is, who owns it) and the links its kind made. What
  * differs between kinds is only what they make and remove, so a kind is a
  * struct port_kind in its own file (port_station.c, port_gateway.c,
- * port_attached.c, port_uplink.c) and an entry in port_kinds[] (port.c); port.c does the
+ * port_attached.c, port_uplink.c) and an entry in kinds[] (port.c); port.c does the
  * rest for all of them: the crash journal, the datapath attachment, the
  * records, the flood list, removal.
  */
@@ -35,7 +35,8 @@ struct port_kind {
 	 */
 	int (*create)(struct xbr_bridge *br, const struct xbr_ns_spec *s, struct xbr_port *p,
 		      struct xbr_port_meta *m, struct journal *j, int *nsfd_out);
-	/* Remove what this kind made (quiet when already gone). */
+	/* Remove what this kind made (quiet when already gone). Called only
+	 * through xbr_teardown() (journal.h), with the undo kinds' own. */
 	void (*teardown)(struct xbr_bridge *br, const char *name, const char *ifname);
 };
 

@@ -29,7 +29,13 @@ static int gateway_create(struct xbr_bridge *br, const struct xbr_ns_spec *s, st
 		err = nl_veth_add(&br->nl, br->name, p->mac, p->ifname, -1, NULL);
 	if (err)
 		goto fail;
-	journal_add(j, UNDO_LINK, br->name, 0);
+	err = journal_add(j, UNDO_LINK, NULL, br->name); /* its peer goes with it */
+	if (err) {
+		xbr_teardown(br, UNDO_LINK, NULL, br->name);
+		pr_warn("bridge \"%s\": cannot journal the gateway veth pair: %s", br->name,
+			strerror(-err));
+		return err;
+	}
 
 	step = "configure the gateway";
 	err = nl_link_get(&br->nl, br->name, &host);

@@ -36,7 +36,14 @@ static int station_create(struct xbr_bridge *br, const struct xbr_ns_spec *s, st
 			strerror(-nsfd));
 		return nsfd;
 	}
-	journal_add(j, UNDO_NETNS, s->name, 0);
+	err = journal_add(j, UNDO_NETNS, s->name, NULL);
+	if (err) {
+		close(nsfd);
+		xbr_teardown(br, UNDO_NETNS, s->name, NULL);
+		pr_warn("namespace \"%s\": cannot journal the namespace: %s", s->name,
+			strerror(-err));
+		return err;
+	}
 	*nsfd_out = nsfd;
 	err = port_veth_make(br, s, p, nsfd, "eth0", 1, j);
 	if (err)

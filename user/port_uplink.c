@@ -118,7 +118,13 @@ static int uplink_create(struct xbr_bridge *br, const struct xbr_ns_spec *s, str
 	}
 	if (err)
 		goto fail;
-	journal_add(j, UNDO_LINK, p->ifname, 0);
+	err = journal_add(j, UNDO_LINK, NULL, p->ifname);
+	if (err) {
+		xbr_teardown(br, UNDO_LINK, NULL, p->ifname);
+		pr_warn("uplink \"%s\": cannot journal the VXLAN device %s: %s", s->name, p->ifname,
+			strerror(-err));
+		return err;
+	}
 
 	step = "bring the VXLAN device up";
 	err = nl_link_get(&br->nl, p->ifname, &l);

@@ -16,7 +16,12 @@
 #include "xbr.h"
 #include "xbr_rules.h"
 #include "../maps.h"
+#include "errnos.h"
 #include "parse.h"
+
+#if !defined(XBR_CLOCK_PRECISE)
+#error "each .bpf.c defines XBR_CLOCK_PRECISE (0 or 1) before its includes"
+#endif
 
 /* Set through the skeleton's rodata by tests: read time from xbr_clock. */
 const volatile __u8 xbr_test_clock = 0;
@@ -30,7 +35,7 @@ static __always_inline __u64 xbr_now(void)
 
 		return t ? *t : 0;
 	}
-#ifdef XBR_CLOCK_PRECISE
+#if XBR_CLOCK_PRECISE
 	return bpf_ktime_get_ns(); /* program types without the coarse clock */
 #else
 	return bpf_ktime_get_coarse_ns();
@@ -45,7 +50,7 @@ static __always_inline __u64 xbr_now(void)
  */
 static __always_inline __u64 xbr_now_cfg(const struct xbr_config *cfg)
 {
-#ifndef XBR_CLOCK_PRECISE
+#if !XBR_CLOCK_PRECISE
 	if (!xbr_test_clock && cfg->clk_tick_ns)
 		return cfg->clk_ns + (bpf_jiffies64() - cfg->clk_jiffies) * cfg->clk_tick_ns;
 #endif
@@ -208,7 +213,7 @@ static __always_inline void xbr_learn(const __u8 *mac, const struct xbr_port *in
 		}
 		err = bpf_map_update_elem(&xbr_fdb, &key, &nv, BPF_NOEXIST);
 		if (err) {
-			if (err != -17) /* EEXIST: another CPU learned it */
+			if (err != -EEXIST) /* another CPU learned it */
 				XBR_BR_INC(refused);
 			return;
 		}

@@ -19,6 +19,13 @@
 #include "fdb.h"
 #include "neigh.h"
 
+#if !defined(XBR_VARIANT_TUNNEL)
+#error "each .bpf.c defines XBR_VARIANT_TUNNEL (0 or 1) before its includes"
+#endif
+#if XBR_VARIANT_TUNNEL
+#include "tunnel.h"
+#endif
+
 /*
  * xbr_spoof_ok - on a spoof-checked port, may this frame enter?
  * The source MAC must be the station's; ARP must carry the station's MAC and
@@ -112,8 +119,8 @@ struct xbr_ingress {
  * xbr_ingress - the shared part of an ingress hook for a frame of @len bytes
  * (as counted) at [@data, @data_end) entering device @ifindex. @tag_outside:
  * the hook already took a VLAN tag out of the frame (tc; see xbr_spoof_ok).
- * @ctx: the hook's context; the tc program, which includes lib/tunnel.h
- * (XBR_HAVE_TUNNEL), reads the tunnel key of a frame from an uplink from it.
+ * @ctx: the hook's context; the tc program (XBR_VARIANT_TUNNEL 1, which
+ * compiles in lib/tunnel.h) reads the tunnel key of a frame from an uplink from it.
  * XDP never runs on an uplink (a VXLAN device) and has no such branch.
  * Returns the verdict (enum xbr_verdict) and fills @r:
  *   XBR_V_DROP    r->reason; counted (rx and drops[reason]) unless r->in is
@@ -156,7 +163,7 @@ static __always_inline int xbr_ingress(void *ctx, void *data, void *data_end, __
 	else if ((in->flags & XBR_PORT_F_SPOOFCHK) &&
 		 !xbr_spoof_ok(data, data_end, in, cfg, tag_outside))
 		r->reason = XBR_DROP_SPOOF;
-#ifdef XBR_HAVE_TUNNEL
+#if XBR_VARIANT_TUNNEL
 	else if (in->flags & XBR_PORT_F_TUNNEL) { /* from an uplink: lib/tunnel.h */
 		now = xbr_now_cfg(cfg);
 		verdict = xbr_tunnel_decide(ctx, eth, in, cfg, now, &r->out, &r->reason);

@@ -19,7 +19,8 @@
  * to a station behind the same uplink is a same-port drop.
  *
  * tc only: XDP never runs on an uplink and hands frames bound for one to tc
- * (xbr_xdp.bpf.c). Include before lib/ingress.h.
+ * (xbr_xdp.bpf.c). lib/ingress.h includes it in an object that defines
+ * XBR_VARIANT_TUNNEL 1 (xbr_tc.bpf.c).
  */
 #ifndef XBR_BPF_TUNNEL_H
 #define XBR_BPF_TUNNEL_H
@@ -33,7 +34,9 @@
 #include "../maps.h"
 #include "fdb.h"
 
-#define XBR_HAVE_TUNNEL 1
+#if !XBR_VARIANT_TUNNEL
+#error "lib/tunnel.h is for an object that defines XBR_VARIANT_TUNNEL 1"
+#endif
 
 /* The outer header's hop limit. */
 #define XBR_TUNNEL_TTL 64

@@ -8,7 +8,10 @@
 T_BR=xfup
 . "$(dirname "$0")/lib.sh"
 
-steps=(gw-veth gw-addr port-veth port-addr port-route port-attach port-record up-end)
+# journal-*: the undo journal cannot grow when noting that kind of object
+# (as out of memory): the gateway's veth pair (link), a station's entry,
+# namespace or veth pair.
+steps=(gw-veth journal-link gw-addr journal-intent journal-namespace port-veth port-addr port-route port-attach port-record up-end)
 X=("$XBR" -b "$T_BR")
 ip netns add bystander
 snapshot "$T_TMP/pristine"
