@@ -34,7 +34,6 @@
 #include <cmocka.h>
 #include <bpf/libbpf.h>
 
-#include "cmd.h"
 #include "dpt.h"
 #include "tests.h"
 
