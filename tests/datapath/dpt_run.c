@@ -229,8 +229,8 @@ int dpt_frame(struct dpt *d, uint32_t ifindex, const void *frame, uint32_t len, 
 		kind = DPT_REPLY;
 	} else if (nflood) {
 		if (nflood != 1 || ndrop) {
-			snprintf(o->why, sizeof(o->why), "flood with %d rx_flood, %d drops", nflood,
-				 ndrop);
+			snprintf(o->why, sizeof(o->why), "flood with %d rx_flood, %d drops (%s)",
+				 nflood, ndrop, ndrop ? dpt_reason_str(reason) : "-");
 			return 0;
 		}
 		kind = DPT_FLOOD;
