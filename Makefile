@@ -83,6 +83,8 @@ AGENT_LIBS := $(CNI_LIBS) $(shell $(PKG_CONFIG) --libs libcurl 2>/dev/null || ec
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+# test_parse's cases, by parser, beside its case list (tests/unit/test_parse.c).
+PARSE_UNIT_SRCS := $(wildcard tests/unit/parse_*.c)
 DP_SRCS   := $(wildcard tests/datapath/*.c)
 DP_BIN    := $(BUILD)/tests/test_datapath
 
@@ -135,6 +137,11 @@ $(BUILD)/tests/test_cni: tests/unit/test_cni.c $(CNI_PURE) $(CNI_LIB_OBJS) | $(B
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -Icni $< $(CNI_PURE) $(CNI_LIB_OBJS) \
 		$(LDLIBS) $(CNI_LIBS) -lcmocka -o $@
+
+$(BUILD)/tests/test_parse: tests/unit/test_parse.c $(PARSE_UNIT_SRCS) $(LIB_OBJS) | $(BUILD)/tests
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $< $(PARSE_UNIT_SRCS) $(LIB_OBJS) \
+		$(LDLIBS) -lcmocka -o $@
 
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB_OBJS) | $(BUILD)/tests
 	$(call msg,CC,$@)
@@ -206,7 +213,7 @@ check:
 	@tests/check.sh
 
 # Hostile frames through the tc and XDP programs against the reference model
-# (tests/datapath/test_fuzz.c): XBR_FUZZ_FRAMES per hook (default 1000000;
+# (tests/datapath/test_fuzz*.c): XBR_FUZZ_FRAMES per hook (default 1000000;
 # `make test` runs 50000), XBR_FUZZ_SEED=S replays a run. Needs root.
 fuzz:
 	@tools/deps.sh test

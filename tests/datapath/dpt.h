@@ -16,6 +16,10 @@
  * bpf_clone_redirect() (like XDP live frames) transmits for real, so the ports
  * are veth pairs in a private network namespace (dpt_env_setup() unshares one
  * for the process).
+ *
+ * Sources: dpt.c (the programs, the probe, the event ring), dpt_maps.c (the
+ * maps as the loader writes them), dpt_run.c (frames run and decoded, the
+ * counters), dpt_env.c (the namespace and its veth pairs).
  */
 #ifndef XBR_TEST_DPT_H
 #define XBR_TEST_DPT_H
@@ -46,6 +50,10 @@ int dpt_env_setup(void);
  * XDP's devmap skips it before the egress program (nothing counted). The fuzz
  * raises it so that every size test_run takes is delivered. 0 or -errno. */
 int dpt_env_set_mtu(int mtu);
+
+/* GRO on (XDP) or off (tc) at the namespace-side ends of every pair, as the
+ * loader arranges for each mode (dpt_open*() calls it). 0 or -errno. */
+int dpt_env_peers_gro(bool on);
 
 /* Stats index of the port at @pos: deliberately unlike slot and ifindex order. */
 static inline uint32_t dpt_idx(int pos)

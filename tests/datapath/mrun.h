@@ -10,6 +10,9 @@
  * the value), and every MRUN_CHECK_EVERY steps the whole table, the per-port
  * learned counts and the bridge counters.
  *
+ * Sources: mrun.c (the run), mrun_gen.c (frame building blocks), mrun_check.c
+ * (the comparisons).
+ *
  * What differs between users is where the frames come from: test_model.c
  * makes mostly well-formed ones, test_fuzz.c hostile ones. Each passes its
  * frame generator in struct mrun_ops.
@@ -131,6 +134,31 @@ void mrun_pick_macs(struct run *R, struct mrun_frame *f);
 /* The station behind f->in (its MAC and IPv4 address), or for a frame from
  * no port position, the frame's source MAC and 0. */
 void mrun_station_of(const struct mrun_frame *f, uint8_t own_mac[6], uint32_t *own);
+
+/*
+ * The comparisons (mrun_check.c), for the run loop (mrun.c): each returns 0
+ * when program and model agree, else -1 after printing what differs.
+ */
+/* The entry of @mac in both tables (after every frame and request). */
+int mrun_check_entry(struct run *R, const uint8_t mac[6]);
+/* The events of this step, every field, as multisets; the ring's loss. */
+int mrun_check_events(struct run *R);
+/* The whole table, learned counts of the ports, bridge counters; @live gets
+ * the unexpired entries. */
+int mrun_check_state(struct run *R, int *live);
+/* tc: the frame the program left is the model's reply over the request (or
+ * the request untouched); true when it is. */
+bool mrun_reply_ok(const struct mrun_frame *f, const struct m_decision *md,
+		   const struct dpt_obs *o);
+/* The egress positions of the model's decision (0x80000000: not a port). */
+uint32_t mrun_mask_of(const struct dpt *d, const struct m_decision *md);
+/* "drop(reason)", "unicast -> port N", "flood -> {N,M}", ... into @buf. */
+void mrun_decision_str(char *buf, size_t n, int kind, uint32_t reason, uint32_t mask);
+/* A mismatch's context: replay line, clock, ports, both tables' entries of
+ * @src and @dst (either may be NULL). */
+void mrun_dump_context(struct run *R, const uint8_t *src, const uint8_t *dst);
+/* The first 128 bytes of @b, 32 a line. */
+void mrun_hexdump(const uint8_t *b, uint32_t len);
 
 /* Run a whole phase (cmocka: fails the test on the first mismatch). Prints a
  * summary line; returns the run for the caller's own report, to be released
