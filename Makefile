@@ -85,6 +85,9 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 # test_parse's cases, by parser, beside its case list (tests/unit/test_parse.c).
 PARSE_UNIT_SRCS := $(wildcard tests/unit/parse_*.c)
+# These two binaries are compiled from several sources in one command, whose
+# dependency file keeps only the last source's headers: their own headers are
+# listed as prerequisites instead.
 DP_SRCS   := $(wildcard tests/datapath/*.c)
 DP_BIN    := $(BUILD)/tests/test_datapath
 
@@ -138,7 +141,8 @@ $(BUILD)/tests/test_cni: tests/unit/test_cni.c $(CNI_PURE) $(CNI_LIB_OBJS) | $(B
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -Icni $< $(CNI_PURE) $(CNI_LIB_OBJS) \
 		$(LDLIBS) $(CNI_LIBS) -lcmocka -o $@
 
-$(BUILD)/tests/test_parse: tests/unit/test_parse.c $(PARSE_UNIT_SRCS) $(LIB_OBJS) | $(BUILD)/tests
+$(BUILD)/tests/test_parse: tests/unit/test_parse.c $(PARSE_UNIT_SRCS) tests/unit/parse_tests.h \
+		$(LIB_OBJS) | $(BUILD)/tests
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $< $(PARSE_UNIT_SRCS) $(LIB_OBJS) \
 		$(LDLIBS) -lcmocka -o $@
@@ -147,7 +151,7 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB_OBJS) | $(BUILD)/tests
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $< $(LIB_OBJS) $(LDLIBS) -lcmocka -o $@
 
-$(DP_BIN): $(DP_SRCS) $(LIB_OBJS) $(SKELS) | $(BUILD)/tests
+$(DP_BIN): $(DP_SRCS) $(wildcard tests/datapath/*.h) $(LIB_OBJS) $(SKELS) | $(BUILD)/tests
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -Itests/datapath $(DP_SRCS) $(LIB_OBJS) \
 		$(LDLIBS) -lcmocka -o $@
