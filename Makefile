@@ -93,6 +93,9 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 # test_parse's cases, by parser, beside its case list (tests/unit/test_parse.c).
 PARSE_UNIT_SRCS := $(wildcard tests/unit/parse_*.c)
+# These two binaries are compiled from several sources in one command, whose
+# dependency file keeps only the last source's headers: their own headers are
+# listed as prerequisites instead.
 DP_SRCS   := $(wildcard tests/datapath/*.c)
 DP_BIN    := $(BUILD)/tests/test_datapath
 
@@ -158,7 +161,8 @@ $(BUILD)/tests/test_cni: tests/unit/test_cni.c $(CNI_PURE) $(LIBXBR) | $(BUILD)/
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -Icni $< $(CNI_PURE) $(LIBXBR) \
 		$(LDLIBS) $(CNI_LIBS) -lcmocka -o $@
 
-$(BUILD)/tests/test_parse: tests/unit/test_parse.c $(PARSE_UNIT_SRCS) $(LIBXBR) | $(BUILD)/tests
+$(BUILD)/tests/test_parse: tests/unit/test_parse.c $(PARSE_UNIT_SRCS) tests/unit/parse_tests.h \
+		$(LIBXBR) | $(BUILD)/tests
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $< $(PARSE_UNIT_SRCS) $(LIBXBR) \
 		$(LDLIBS) -lcmocka -o $@
@@ -171,7 +175,7 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c $(CLI_AR) $(LIBXBR) | $(BUILD)/tests
 # at link time (test doubles in the test; the product links them as they are).
 $(BUILD)/tests/test_journal: TEST_WRAP := -Wl,--wrap=xbr_teardown -Wl,--wrap=realloc
 
-$(DP_BIN): $(DP_SRCS) $(LIBXBR) $(SKELS) | $(BUILD)/tests
+$(DP_BIN): $(DP_SRCS) $(wildcard tests/datapath/*.h) $(LIBXBR) $(SKELS) | $(BUILD)/tests
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -Itests/datapath $(DP_SRCS) $(LIBXBR) \
 		$(LDLIBS) -lcmocka -o $@

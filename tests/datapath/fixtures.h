@@ -12,7 +12,6 @@
  *   test_fixtures_spoof.c  the spoof check
  *   test_fixtures_multi.c  tests that are not one frame: runts, delivery of
  *                          the copies, control requests, the kernel clocks
- * Needs <stdint.h>, <stdbool.h>, <linux/if_ether.h>, <linux/pkt_cls.h>.
  */
 #ifndef XBR_TEST_FIXTURES_H
 #define XBR_TEST_FIXTURES_H
