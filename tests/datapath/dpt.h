@@ -209,6 +209,9 @@ int dpt_resync(struct dpt *d);
 
 /* Run one frame entering on @ifindex (0: none given, test_run uses lo). */
 int dpt_frame(struct dpt *d, uint32_t ifindex, const void *frame, uint32_t len, struct dpt_obs *o);
+/* Flood copies of tc floods refused by the kernel's full input backlog
+ * (other traffic on the machine), taken for the flood they were part of. */
+extern unsigned long dpt_backlog_losses;
 
 /* Events: forget those drained so far; drain the ring into d->ev. */
 void dpt_events_reset(struct dpt *d);
