@@ -32,7 +32,8 @@
 #   --dir-hosts N      hosts of the directory row (default: 10; --quick: 4)
 #   --dir-reps N       stations added per variant in the directory row
 #                      (default: 20; --quick: 3)
-#   --cmd-sizes L      namespaces on the bridges of the cmd row (default: 2,4095)
+#   --cmd-sizes L      namespaces on the bridges of the cmd row (default: 2,4094:
+#                      3 and 4,095 ports with the gateway; one more is added)
 #   --cmd-reps N       port add/set/del repetitions per bridge in the cmd row
 #                      (default: 15; --quick: 3)
 #   --cpus G,S         CPU of generator/client, CPU of sink/server (default: 0,1)
@@ -76,7 +77,7 @@ SETUP_CSV=1,10,100,1000 FLOOD_CSV=2,8,32,128 FDB_CSV=10,100000 STREAMS_CSV=1,4 P
 BIG_MODES_CSV=kbr,xbr-tc,xbr-xdp
 DUR=2 CPUS_CSV=0,1 BIG_REPS=3 SCALED_REPS=3 WAIT_QUIET=0
 DIR_HOSTS=10 DIR_REPS=20
-CMD_CSV=2,4095 CMD_REPS=15
+CMD_CSV=2,4094 CMD_REPS=15
 declare -A SET=()
 
 ORIG_ARGS=("$@")
@@ -162,7 +163,7 @@ done
 	die "--dir-hosts must be 2-99, --dir-reps 1-200"
 [[ $CMD_REPS =~ ^[1-9][0-9]*$ ]] && (( CMD_REPS <= 1000 )) || die "--cmd-reps must be 1-1000"
 for n in "${CMD_SIZES[@]}"; do
-	[[ $n =~ ^[1-9][0-9]*$ ]] && (( n <= 4095 )) || die "--cmd-sizes: namespaces must be 1-4095 (got '$n')"
+	[[ $n =~ ^[1-9][0-9]*$ ]] && (( n <= 4094 )) || die "--cmd-sizes: namespaces must be 1-4094, one port short of 4,096 (got '$n')"
 done
 for n in "${SETUP_SIZES[@]}" "${FLOOD_PORTS[@]}" "${FDB_SIZES[@]}" "${PORT_SIZES[@]}" "${TCP_STREAMS[@]}"; do
 	[[ $n =~ ^[1-9][0-9]*$ ]] || die "sizes and stream counts must be positive integers (got '$n')"

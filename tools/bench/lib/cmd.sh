@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 # The command row (metric "cmd", opt-in: --metrics cmd; issue 18): what one
 # port command costs on a small and on a big bridge. Per xbr mode and size N
-# in CMD_SIZES (default 2 and 4,095 namespaces: 4,096 ports with the
-# gateway), one bridge is brought up (`xbr up` of N namespaces, as the ports
+# in CMD_SIZES (default 2 and 4,094 namespaces: 3 and 4,095 ports with the
+# gateway, so that the extra station fits under XBR_MAX_PORTS = 4,096), one
+# bridge is brought up (`xbr up` of N namespaces, as the ports
 # row; the big one left to settle as there), then CMD_REPS times, one extra
 # station "cx" (an address the bridge picks):
 #   xbr port add cx ; xbr port set cx learning off ; xbr port del cx

@@ -121,8 +121,8 @@ def targets($rows; $modes):
     cmd_sizes($mode) as $s
     | (if ($s | length) < 2 then null
        else div(m("cmd"; "ns=\($s | max)"; "\($op)_ms"; $mode); m("cmd"; "ns=\($s | min)"; "\($op)_ms"; $mode)) end) as $v
-    | t("port \($op) on 4,096 ports (4,095 namespaces + gateway): multiple of 2 namespaces"; $mode; $v; "<="; 1.5)
-    | if .value != null and ($s | max) < 4095 then .status = "n/a (largest bridge measured: \($s | max) namespaces)" else . end;
+    | t("port \($op) on 4,095 ports (4,094 namespaces + gateway): multiple of 2 namespaces"; $mode; $v; "<="; 1.5)
+    | if .value != null and ($s | max) < 4094 then .status = "n/a (largest bridge measured: \($s | max) namespaces)" else . end;
   # below 4,095 namespaces the ratio is shown but the target is not judged
   def ports_t($mode):
     (ports_sizes($mode) | max // 0) as $big
