@@ -220,6 +220,7 @@ cleanup() {
 	trap - EXIT INT TERM
 	local j
 	(( ${#DIR_PID[@]} )) && dir_down
+	(( ${#CMD_UP[@]} )) && cmd_down_all
 	for j in $(jobs -p); do kill -TERM "$j" 2>/dev/null || true; done
 	topo_cleanup_all
 	rm -rf "$OUT/tmp"
