@@ -599,7 +599,9 @@ int br_reload(struct xbr_bridge *br)
 		struct xbr_bridge nb = *br;
 
 		memcpy(nb.map, ls.map, sizeof(nb.map));
+		nb.ports = NULL; /* the new maps' records, read once here */
 		err = port_list(&nb, &v, &n);
+		port_index_drop(&nb);
 	}
 	if (!err)
 		err = dp_swap(br, &ls, v, n);

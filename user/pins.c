@@ -69,6 +69,9 @@ void pins_close(struct xbr_bridge *br)
 		close_fd(&br->map[i]);
 	for (i = 0; i < XBR_P__MAX; i++)
 		close_fd(&br->prog[i]);
+	/* The port index (port_table.c) was read from these maps. */
+	free(br->ports);
+	br->ports = NULL;
 }
 
 int pins_exist(const struct xbr_bridge *br)

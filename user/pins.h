@@ -57,6 +57,8 @@ enum xbr_prog_id { XBR_PROGS(XBR_TAG_ENUM) XBR_P__MAX };
 extern const char *const xbr_map_names[XBR_M__MAX];
 extern const char *const xbr_prog_names[XBR_P__MAX];
 
+struct port_index;
+
 /* The loader's state of one bridge: open pinned objects and a config copy. */
 struct xbr_bridge {
 	char name[XBR_IFNAMSIZ];
@@ -65,8 +67,9 @@ struct xbr_bridge {
 	int map[XBR_M__MAX]; /* pinned map fds, -1 when closed */
 	int prog[XBR_P__MAX]; /* pinned program fds */
 	struct xbr_config cfg;
-	unsigned char idx_used[XBR_MAX_PORTS]; /* stats indexes in use (port.c) */
-	int idx_loaded;
+	/* The port table as this open read it (port_table.c; NULL: not read
+	 * yet); one allocation, freed by pins_close() with the maps. */
+	struct port_index *ports;
 	struct xbr_nl nl; /* rtnetlink in the host namespace */
 };
 

@@ -291,26 +291,6 @@ fail:
 
 /* ---- addresses ---- */
 
-int port_used_addrs(struct xbr_bridge *br, uint32_t **out, size_t *n)
-{
-	struct xbr_port *v;
-	size_t cnt, i;
-	int err = port_list(br, &v, &cnt);
-
-	if (err)
-		return err;
-	*out = calloc(cnt + 1, sizeof(uint32_t));
-	if (!*out) {
-		free(v);
-		return -ENOMEM;
-	}
-	for (i = 0; i < cnt; i++)
-		(*out)[i] = v[i].addr;
-	*n = cnt;
-	free(v);
-	return 0;
-}
-
 int port_spec_resolve(struct xbr_bridge *br, struct xbr_ns_spec *s, const uint32_t *used,
 		      size_t nused)
 {
@@ -541,6 +521,7 @@ int port_cleanup_intents(struct xbr_bridge *br, int ports_only)
 							 .flags = XBR_FLUSH_DYNAMIC | XBR_FLUSH_STATIC };
 
 				bpf_map_delete_elem(br->map[XBR_M_PORTS], &ifi);
+				port_index_drop(br); /* read again when next asked */
 				bpf_map_delete_elem(br->map[XBR_M_PORT_META], &ifi);
 				dp_port_forget(br, ifi);
 				if (br->prog[XBR_P_CTL] >= 0)

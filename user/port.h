@@ -98,7 +98,6 @@ int port_cleanup_intents(struct xbr_bridge *br, int ports_only);
 /* Free address check / allocation for @s against the bridge's ports. */
 int port_spec_resolve(struct xbr_bridge *br, struct xbr_ns_spec *s, const uint32_t *used,
 		      size_t nused);
-int port_used_addrs(struct xbr_bridge *br, uint32_t **out, size_t *n);
 
 /* MTU @mtu on both ends of port @p (not an uplink); one line on failure. */
 int port_set_mtu(struct xbr_bridge *br, const struct xbr_port *p, unsigned int mtu);
@@ -109,6 +108,14 @@ int port_rx_open(struct xbr_bridge *br, const struct xbr_port *p, int *nsfd, cha
 
 /* ---- port_table.c: records and the flood list ---- */
 
+/*
+ * Every lookup below is served from the port index (br->ports): xbr_ports
+ * read once per open bridge (one batch lookup), written through by the
+ * functions here that change it, freed by pins_close(). Code that writes
+ * xbr_ports by other means calls port_index_drop() after it.
+ */
+void port_index_drop(struct xbr_bridge *br);
+
 /* All port records (gateway first, then by name); caller frees *out. */
 int port_list(struct xbr_bridge *br, struct xbr_port **out, size_t *n);
 /* A port by name (not the gateway); -ENOENT. */
@@ -116,6 +123,10 @@ int port_find(struct xbr_bridge *br, const char *name, struct xbr_port *out);
 /* A port by name, host-side ifname, or "gateway"; -ENOENT. */
 int port_lookup(struct xbr_bridge *br, const char *name, struct xbr_port *out);
 int port_meta_get(struct xbr_bridge *br, uint32_t ifindex, struct xbr_port_meta *out);
+/* Every port's IPv4 address (0 for none), in no order; caller frees *out. */
+int port_used_addrs(struct xbr_bridge *br, uint32_t **out, size_t *n);
+/* The smallest non-zero MTU of the ports of @kind but @skip_ifindex; 0: none. */
+uint32_t port_min_mtu(struct xbr_bridge *br, unsigned int kind, uint32_t skip_ifindex);
 /* Record a new port (stats index, flood slot, devmaps) and its meta. */
 int port_record_add(struct xbr_bridge *br, struct xbr_port *p, const struct xbr_port_meta *m);
 /* Remove a record: flood list kept dense, its FDB entries flushed. */

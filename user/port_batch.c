@@ -63,6 +63,7 @@ static void *worker(void *arg)
 	if (!wb)
 		goto out;
 	*wb = *b->br;
+	wb->ports = NULL; /* the main thread's; port_make() reads no records */
 	if (nl_open(&wb->nl)) {
 		free(wb);
 		goto out; /* the stations it would have made stay "not tried" */
@@ -83,6 +84,7 @@ static void *worker(void *arg)
 		}
 	}
 	nl_close(&wb->nl);
+	port_index_drop(wb);
 	free(wb);
 out:
 	__atomic_fetch_sub(&b->running, 1, __ATOMIC_SEQ_CST);

@@ -187,18 +187,7 @@ static void datapath_quiesce(void)
 
 int br_uplink_mtu(struct xbr_bridge *br, uint32_t skip_ifindex)
 {
-	struct xbr_port *v;
-	size_t n, i;
-	uint32_t mtu = 0;
-
-	if (port_list(br, &v, &n))
-		return 0;
-	for (i = 0; i < n; i++)
-		if (v[i].kind == XBR_KIND_UPLINK && v[i].ifindex != skip_ifindex && v[i].mtu &&
-		    (!mtu || v[i].mtu < mtu))
-			mtu = v[i].mtu;
-	free(v);
-	return (int)mtu;
+	return (int)port_min_mtu(br, XBR_KIND_UPLINK, skip_ifindex);
 }
 
 /* Every port but the uplinks to @mtu (0: the default). */

@@ -70,7 +70,8 @@ fmt_md() {
 	    ["ports", "Known-unicast 60-byte rate with N namespaces on the bridge (N + 1 ports with the gateway)"],
 	    ["nat", "TCP from a station to the outside namespace through NAT (iperf3; kbr: Docker'"'"'s MASQUERADE rule, xbr: its own masquerade)"],
 	    ["vxlan", "Two hosts, one segment over VXLAN: TCP (iperf3, 1 stream) and 60-byte frames (trafgen) from a station on host A to one on host B (kbr: a kernel bridge with a VXLAN port on each host; xbr: xbr uplink add)"],
-	    ["directory", "Directory uplinks (etcd + xbr-agent) vs static peers (flood-and-learn): time from port add on one host to the first answered ping from another, and underlay frames meanwhile (xbr tc mode; case = variant)"]
+	    ["directory", "Directory uplinks (etcd + xbr-agent) vs static peers (flood-and-learn): time from port add on one host to the first answered ping from another, and underlay frames meanwhile (xbr tc mode; case = variant)"],
+	    ["cmd", "Port commands on a small and a big bridge: xbr port add, port set (learning off), port del of one extra station, wall time per command; the syscalls of each (strace -f -c) in the \"syscalls\" case"]
 	  ) as [$m, $title]
 	  | ($r.summary | map(select(.metric == $m))) as $rows
 	  | ($r.notes | map(select(.metric == $m))) as $notes

@@ -5,7 +5,8 @@
 #
 # Usage: tools/bench/run.sh [options]
 #   --metrics LIST     comma list of tcp,pps,lat,setup,flood,fdb,ports,nat,vxlan,
-#                      directory (default: all but directory, which is opt-in;
+#                      directory,cmd (default: all but directory and cmd, which
+#                      are opt-in;
 #                      "none" with --profile runs only the profile)
 #   --modes LIST       comma list of kbr,xbr-tc,xbr-xdp,wire,floor (default: all;
 #                      kbr first; wire and floor run the tcp/pps/lat metrics only)
@@ -31,6 +32,10 @@
 #   --dir-hosts N      hosts of the directory row (default: 10; --quick: 4)
 #   --dir-reps N       stations added per variant in the directory row
 #                      (default: 20; --quick: 3)
+#   --cmd-sizes L      namespaces on the bridges of the cmd row (default: 2,4094:
+#                      3 and 4,095 ports with the gateway; one more is added)
+#   --cmd-reps N       port add/set/del repetitions per bridge in the cmd row
+#                      (default: 15; --quick: 3)
 #   --cpus G,S         CPU of generator/client, CPU of sink/server (default: 0,1)
 #   --profile          also perf-record each mode during a TCP and a pps run
 #   --wait-quiet S     before measuring, wait up to S seconds for the machine
@@ -59,6 +64,8 @@ source "$BENCH_DIR/lib/metrics.sh"
 source "$BENCH_DIR/lib/vxlan.sh"
 # shellcheck source=lib/directory.sh
 source "$BENCH_DIR/lib/directory.sh"
+# shellcheck source=lib/cmd.sh
+source "$BENCH_DIR/lib/cmd.sh"
 
 usage() { sed -n '2,/^set -euo/{/^#/s/^# \{0,1\}//p}' "${BASH_SOURCE[0]}" | sed -n '/^Usage/,$p'; exit "${1:-0}"; }
 
@@ -70,6 +77,7 @@ SETUP_CSV=1,10,100,1000 FLOOD_CSV=2,8,32,128 FDB_CSV=10,100000 STREAMS_CSV=1,4 P
 BIG_MODES_CSV=kbr,xbr-tc,xbr-xdp
 DUR=2 CPUS_CSV=0,1 BIG_REPS=3 SCALED_REPS=3 WAIT_QUIET=0
 DIR_HOSTS=10 DIR_REPS=20
+CMD_CSV=2,4094 CMD_REPS=15
 declare -A SET=()
 
 ORIG_ARGS=("$@")
@@ -93,6 +101,8 @@ while [[ $# -gt 0 ]]; do
 	--cpus) CPUS_CSV=$2; shift 2 ;;
 	--dir-hosts) DIR_HOSTS=$2; SET[dir_hosts]=1; shift 2 ;;
 	--dir-reps) DIR_REPS=$2; SET[dir_reps]=1; shift 2 ;;
+	--cmd-sizes) CMD_CSV=$2; SET[cmd_sizes]=1; shift 2 ;;
+	--cmd-reps) CMD_REPS=$2; SET[cmd_reps]=1; shift 2 ;;
 	--profile) PROFILE=1; shift ;;
 	--wait-quiet) WAIT_QUIET=$2; shift 2 ;;
 	--no-plots) PLOTS=0; shift ;;
@@ -113,6 +123,8 @@ if (( QUICK )); then
 	[[ -n ${SET[dur]:-} ]] || DUR=1
 	[[ -n ${SET[dir_hosts]:-} ]] || DIR_HOSTS=4
 	[[ -n ${SET[dir_reps]:-} ]] || DIR_REPS=3
+	[[ -n ${SET[cmd_sizes]:-} ]] || CMD_CSV=2
+	[[ -n ${SET[cmd_reps]:-} ]] || CMD_REPS=3
 fi
 [[ $METRICS_CSV == none ]] && METRICS_CSV=""
 [[ $REPS =~ ^[1-9][0-9]*$ && $WARMUP =~ ^[0-9]+$ && $DUR =~ ^[1-9][0-9]*$ && $BIG_REPS =~ ^[1-9][0-9]*$ && $SCALED_REPS =~ ^[1-9][0-9]*$ ]] ||
@@ -141,13 +153,18 @@ mapfile -t SETUP_SIZES < <(split_csv "$SETUP_CSV")
 mapfile -t FLOOD_PORTS < <(split_csv "$FLOOD_CSV")
 mapfile -t FDB_SIZES < <(split_csv "$FDB_CSV")
 mapfile -t PORT_SIZES < <(split_csv "$PORTS_CSV")
+mapfile -t CMD_SIZES < <(split_csv "$CMD_CSV")
 CPU_GEN=${CPUS_CSV%%,*} CPU_SINK=${CPUS_CSV#*,}
 (( $(nproc) >= 2 )) || { CPU_GEN=0 CPU_SINK=0; }
 for m in "${METRICS[@]}"; do
-	[[ $m =~ ^(tcp|pps|lat|setup|flood|fdb|ports|nat|vxlan|directory)$ ]] || die "unknown metric '$m'"
+	[[ $m =~ ^(tcp|pps|lat|setup|flood|fdb|ports|nat|vxlan|directory|cmd)$ ]] || die "unknown metric '$m'"
 done
 [[ $DIR_HOSTS =~ ^[0-9]+$ ]] && (( DIR_HOSTS >= 2 && DIR_HOSTS <= 99 )) && [[ $DIR_REPS =~ ^[1-9][0-9]*$ ]] && (( DIR_REPS <= 200 )) ||
 	die "--dir-hosts must be 2-99, --dir-reps 1-200"
+[[ $CMD_REPS =~ ^[1-9][0-9]*$ ]] && (( CMD_REPS <= 1000 )) || die "--cmd-reps must be 1-1000"
+for n in "${CMD_SIZES[@]}"; do
+	[[ $n =~ ^[1-9][0-9]*$ ]] && (( n <= 4094 )) || die "--cmd-sizes: namespaces must be 1-4094, one port short of 4,096 (got '$n')"
+done
 for n in "${SETUP_SIZES[@]}" "${FLOOD_PORTS[@]}" "${FDB_SIZES[@]}" "${PORT_SIZES[@]}" "${TCP_STREAMS[@]}"; do
 	[[ $n =~ ^[1-9][0-9]*$ ]] || die "sizes and stream counts must be positive integers (got '$n')"
 done
@@ -203,6 +220,7 @@ cleanup() {
 	trap - EXIT INT TERM
 	local j
 	(( ${#DIR_PID[@]} )) && dir_down
+	(( ${#CMD_UP[@]} )) && cmd_down_all
 	for j in $(jobs -p); do kill -TERM "$j" 2>/dev/null || true; done
 	topo_cleanup_all
 	rm -rf "$OUT/tmp"
@@ -423,6 +441,7 @@ run_all() {
 	if has_metric ports; then run_ports; fi
 	if has_metric vxlan; then run_vxlan; fi
 	if has_metric directory; then run_directory; fi
+	if has_metric cmd; then run_cmd; fi
 	if (( PROFILE )); then
 		local mode
 		for mode in "${ACTIVE[@]}"; do unit 0 profile_unit "$mode"; done
@@ -457,7 +476,7 @@ jq -n --arg cmd "$BENCH_CMDLINE" --arg started "$STARTED" \
 	--argjson profile "$PROFILE" \
 	--arg metrics "${METRICS[*]}" --arg streams "${TCP_STREAMS[*]}" \
 	--arg setup "${SETUP_SIZES[*]}" --arg flood "${FLOOD_PORTS[*]}" --arg fdb "${FDB_SIZES[*]}" \
-	--arg ports "${PORT_SIZES[*]}" --argjson big_ns "$BIG_NS" --arg big_modes "$BIG_MODES_CSV" \
+	--arg ports "${PORT_SIZES[*]}" --arg cmd_sizes "${CMD_SIZES[*]}" --argjson cmd_reps "$CMD_REPS" --argjson big_ns "$BIG_NS" --arg big_modes "$BIG_MODES_CSV" \
 	--arg load_start "$LOAD_START" --arg load_end "$(cut -d' ' -f1-3 /proc/loadavg)" \
 	--argjson tcp_dur "$TCP_DUR" --argjson tcp_omit "$TCP_OMIT" --argjson pps_dur "$PPS_DUR" \
 	--argjson lat_dur "$LAT_DUR" --argjson scale_dur "$SCALE_DUR" --arg fill_rate "$FILL_RATE" \
@@ -471,7 +490,7 @@ jq -n --arg cmd "$BENCH_CMDLINE" --arg started "$STARTED" \
 	   big_reps:$big_reps, scaled_reps:$scaled_reps, idle_wait:($quick==0),
 	   warmup_rule:"tcp/pps/lat: warm-up round(s) before the measured rounds; setup/flood/fdb/ports: warm-up only at the smallest size; flood, fdb and ports below \($big_ns): scaled_reps measured rounds; setup sizes >= \($big_ns): big_reps measured rounds; ports sizes >= \($big_ns): one topology per mode, reps windows in it",
 	   quick:($quick==1), profile:($profile==1), tcp_streams:($streams|nums),
-	   setup_sizes:($setup|nums), flood_ports:($flood|nums), fdb_sizes:($fdb|nums), port_sizes:($ports|nums), big_modes:($big_modes|split(",")),
+	   setup_sizes:($setup|nums), flood_ports:($flood|nums), fdb_sizes:($fdb|nums), port_sizes:($ports|nums), cmd_sizes:($cmd_sizes|nums), cmd_reps:$cmd_reps, big_modes:($big_modes|split(",")),
 	   tcp_duration_s:$tcp_dur, tcp_omit_s:$tcp_omit, pps_duration_s:$pps_dur,
 	   lat_duration_s:$lat_dur, scale_duration_s:$scale_dur, fdb_fill_rate:$fill_rate,
 	   xbr_fdb_size:"default (65536); --fdb-size 2*MACS in the fdb metric when MACS+1024 > 65536",
@@ -487,6 +506,7 @@ jq -n --arg cmd "$BENCH_CMDLINE" --arg started "$STARTED" \
 	   flood:"trafgen in ns1 on CPU \($gen); counted at ns2 rx_packets",
 	   fdb:"FDB filled by trafgen in ns3 (distinct source MACs); trafgen ns1->ns2 on CPU \($gen)",
 	   vxlan:"two hosts (net + mount namespaces) joined by a veth underlay; iperf3 client / trafgen in host A'"'"'s station on CPU \($gen), iperf3 server in host B'"'"'s station on CPU \($sink); station MTU 1450 in every mode",
+	   cmd:"xbr port add/set/del pinned to CPU \($gen) (taskset), one command at a time",
 	   profile:"perf record -a -g -F 999 (all CPUs), same pinning as tcp/pps"}}' >"$OUT/meta.json"
 
 log "measurements done in ${ELAPSED}s; writing report"

@@ -1,6 +1,6 @@
 # jq library for the benchmark report. Input (slurped): {meta, samples, notes}.
 
-def metric_order: {"tcp":0, "pps":1, "lat":2, "setup":3, "flood":4, "fdb":5, "ports":6, "nat":7, "vxlan":8, "directory":9};
+def metric_order: {"tcp":0, "pps":1, "lat":2, "setup":3, "flood":4, "fdb":5, "ports":6, "nat":7, "vxlan":8, "directory":9, "cmd":10};
 def case_num: ([capture("(?<n>[0-9]+)")][0].n // "0") | tonumber;
 # The baselines every row is compared with, when the run has them.
 def baselines: ["kbr", "wire", "floor"];
@@ -45,6 +45,15 @@ def field_info:
     "directory.p99_ms":  {order:32, unit:"ms", better:"lower", label:"p99 port add -> answer"},
     "directory.frames_median": {order:33, unit:"frames", better:"lower", label:"underlay frames per station (median)"},
     "directory.answered": {order:34, unit:"", better:"info", label:"stations answered"},
+    "cmd.add_ms":        {order:35, unit:"ms", better:"lower", label:"port add"},
+    "cmd.set_ms":        {order:36, unit:"ms", better:"lower", label:"port set"},
+    "cmd.del_ms":        {order:37, unit:"ms", better:"lower", label:"port del"},
+    "cmd.add_sys":       {order:38, unit:"calls", better:"lower", label:"port add: syscalls"},
+    "cmd.add_bpf":       {order:39, unit:"calls", better:"lower", label:"port add: bpf()"},
+    "cmd.set_sys":       {order:40, unit:"calls", better:"lower", label:"port set: syscalls"},
+    "cmd.set_bpf":       {order:41, unit:"calls", better:"lower", label:"port set: bpf()"},
+    "cmd.del_sys":       {order:42, unit:"calls", better:"lower", label:"port del: syscalls"},
+    "cmd.del_bpf":       {order:43, unit:"calls", better:"lower", label:"port del: bpf()"},
     "pps.gen_exits":     {order:90, unit:"", better:"info", label:"generator exits (window retried)"},
     "flood.gen_exits":   {order:90, unit:"", better:"info", label:"generator exits (window retried)"},
     "fdb.gen_exits":     {order:90, unit:"", better:"info", label:"generator exits (window retried)"},
@@ -106,6 +115,14 @@ def targets($rows; $modes):
     ports_sizes($mode) as $s
     | if ($s | length) < 2 then null
       else div(m("ports"; "ns=\($s | max)"; "pps"; $mode); m("ports"; "ns=\($s | min)"; "pps"; $mode)) end;
+  # cmd (issue 18): a port command on the largest bridge over the smallest
+  def cmd_sizes($mode): [ $rows[] | select(.metric == "cmd" and .field == "add_ms" and .mode == $mode) | .case | case_num ];
+  def cmd_t($mode; $op):
+    cmd_sizes($mode) as $s
+    | (if ($s | length) < 2 then null
+       else div(m("cmd"; "ns=\($s | max)"; "\($op)_ms"; $mode); m("cmd"; "ns=\($s | min)"; "\($op)_ms"; $mode)) end) as $v
+    | t("port \($op) on 4,095 ports (4,094 namespaces + gateway): multiple of 2 namespaces"; $mode; $v; "<="; 1.5)
+    | if .value != null and ($s | max) < 4094 then .status = "n/a (largest bridge measured: \($s | max) namespaces)" else . end;
   # below 4,095 namespaces the ratio is shown but the target is not judged
   def ports_t($mode):
     (ports_sizes($mode) | max // 0) as $big
@@ -122,6 +139,7 @@ def targets($rows; $modes):
     ( "xbr-tc", "xbr-xdp"
       | t("flood, every port count: worst ratio to the kernel bridge"; .; flood_worst(.); ">="; 1.0) ),
     ( "xbr-tc", "xbr-xdp" | ports_t(.) ),
+    ( "xbr-tc", "xbr-xdp" | select(cmd_sizes(.) | length > 0) | cmd_t(.; "add"), cmd_t(.; "set"), cmd_t(.; "del") ),
     ( "xbr-tc", "xbr-xdp"
       | t("up of 1,000 namespaces: times faster than the ip -n script"; .;
           div(m("setup"; "N=1000"; "up_s"; "kbr"); m("setup"; "N=1000"; "up_s"; .)); ">="; 8) ),
@@ -132,4 +150,5 @@ def targets($rows; $modes):
 # Report tables: the fields of each metric that get ratio columns, in order;
 # every other field is an extra column (median only).
 def primary_fields: {"tcp": ["gbps"], "pps": ["pps"], "lat": ["p50_us"], "setup": ["up_s", "down_s"],
-                     "flood": ["pps"], "fdb": ["pps"], "ports": ["pps"], "nat": ["gbps"], "directory": ["ms", "p50_ms", "p99_ms", "frames_median"]};
+                     "flood": ["pps"], "fdb": ["pps"], "ports": ["pps"], "nat": ["gbps"], "directory": ["ms", "p50_ms", "p99_ms", "frames_median"],
+                     "cmd": ["add_ms", "set_ms", "del_ms"]};
