@@ -127,6 +127,28 @@ const struct xbr_cmd *cmd_lookup(const struct xbr_cmd *table, const char *word, 
 	return found;
 }
 
+const struct xbr_cmd *cmd_step(const struct xbr_cmd **table, const struct xbr_cmd **obj,
+			       const char *word, int *amb, int *dflt)
+{
+	const struct xbr_cmd *c = cmd_lookup(*table, word, amb), *d;
+
+	*dflt = 0;
+	if (!c && !*amb && *obj && (*obj)->dflt && *table == (*obj)->cmds) {
+		d = cmd_lookup(*table, (*obj)->dflt, amb);
+		if (d && cmd_opt_index(d->opts, word) >= 0) {
+			*dflt = 1;
+			return d;
+		}
+		*amb = 0;
+		return NULL;
+	}
+	if (c && c->cmds) {
+		*obj = c;
+		*table = c->cmds;
+	}
+	return c;
+}
+
 int cmd_opt_index(const struct xbr_opt *opts, const char *name)
 {
 	int i;
@@ -162,11 +184,130 @@ static int opt_find(const struct xbr_opt *opts, const char *word, size_t len)
 	return found;
 }
 
-const char *arg_val(const struct xbr_args *a, const char *name)
+/* "tc|xdp|auto" as "tc, xdp or auto". */
+static void words_or(const char *arg, char *buf, size_t len)
 {
-	int i = cmd_opt_index(a->cmd->opts, name);
+	const char *p = arg, *bar;
+	size_t n = 0;
 
-	return i < 0 ? NULL : a->val[i];
+	buf[0] = '\0';
+	while (p && *p && n < len) {
+		bar = strchr(p, '|');
+		n = strlen(buf);
+		snprintf(buf + n, len - n, "%s%.*s", !n ? "" : bar ? ", " : " or ",
+			 (int)(bar ? (size_t)(bar - p) : strlen(p)), p);
+		p = bar ? bar + 1 : NULL;
+	}
+}
+
+/* Index (from 1) of @val among @arg's "a|b|c" words, 0 if none. */
+static int word_index(const char *arg, const char *val)
+{
+	size_t n = strlen(val);
+	const char *p = arg;
+	int i = 1;
+
+	for (; p; i++) {
+		const char *bar = strchr(p, '|');
+		size_t len = bar ? (size_t)(bar - p) : strlen(p);
+
+		if (n && len == n && !strncmp(p, val, n))
+			return i;
+		p = bar ? bar + 1 : NULL;
+	}
+	return 0;
+}
+
+/*
+ * Check @val against option @o's type and write it into the command's
+ * struct @dst. 0, or -EINVAL after the one line every command shares:
+ * `WHO: OPTION "VALUE" is not WHAT`.
+ */
+static int opt_store(const struct xbr_opt *o, const char *who, const char *val, unsigned char *dst)
+{
+	void *at = o->off ? dst + o->off - 1 : NULL;
+	char what[128];
+
+	what[0] = '\0';
+	switch (o->type) {
+	case XBR_T_FLAG:
+		if (at)
+			*(bool *)at = true;
+		return 0;
+	case XBR_T_STR:
+		break;
+	case XBR_T_PATH:
+		if (!*val)
+			snprintf(what, sizeof(what), "a path");
+		break;
+	case XBR_T_IFNAME:
+		if (xbr_check_name(val))
+			snprintf(what, sizeof(what),
+				 "an interface name (1-15 letters, digits, '_', '-', '.')");
+		break;
+	case XBR_T_U32: {
+		struct xbr_opt_u32 u = { .set = true };
+
+		if (xbr_parse_u32(val, o->min, o->max, &u.v))
+			snprintf(what, sizeof(what), "a number in %u..%u", o->min, o->max);
+		else if (at)
+			memcpy(at, &u, sizeof(u));
+		break;
+	}
+	case XBR_T_ONOFF: {
+		int on = xbr_parse_onoff(val);
+
+		if (on < 0)
+			snprintf(what, sizeof(what), "on or off");
+		else if (at)
+			*(enum xbr_onoff *)at = on ? XBR_ON : XBR_OFF;
+		break;
+	}
+	case XBR_T_ENUM: {
+		int i = word_index(o->arg, val);
+
+		if (!i)
+			words_or(o->arg, what, sizeof(what));
+		else if (at)
+			*(int *)at = i;
+		break;
+	}
+	case XBR_T_ADDR4: {
+		struct xbr_opt_addr4 v4 = { .set = true };
+
+		if (xbr_parse_ipv4(val, &v4.addr))
+			snprintf(what, sizeof(what), "an IPv4 address");
+		else if (at)
+			memcpy(at, &v4, sizeof(v4));
+		break;
+	}
+	case XBR_T_PREFIX4: {
+		struct xbr_opt_prefix4 p = { .set = true };
+
+		if (xbr_parse_cidr(val, &p.addr, &p.plen) || p.plen < o->min || p.plen > o->max)
+			snprintf(what, sizeof(what), "an IPv4 prefix A.B.C.D/PLEN with PLEN %u..%u",
+				 o->min, o->max);
+		else if (at)
+			memcpy(at, &p, sizeof(p));
+		break;
+	}
+	case XBR_T_MAC: {
+		struct xbr_opt_mac m = { .set = true };
+
+		if (xbr_parse_mac(val, m.mac))
+			snprintf(what, sizeof(what), "a MAC address");
+		else if (at)
+			memcpy(at, &m, sizeof(m));
+		break;
+	}
+	}
+	if (what[0]) {
+		pr_warn("%s: %s \"%s\" is not %s", who, o->name, val, what);
+		return -EINVAL;
+	}
+	if (at && (o->type == XBR_T_STR || o->type == XBR_T_PATH || o->type == XBR_T_IFNAME))
+		*(const char **)at = val;
+	return 0;
 }
 
 int cmd_parse_args(const struct xbr_cmd *c, const char *path, int argc, char **argv,
@@ -256,6 +397,8 @@ int cmd_parse_args(const struct xbr_cmd *c, const char *path, int argc, char **a
 			}
 			a->rep[a->nrep++] = val;
 		}
+		if (!(c->opts[k].flags & XBR_OPT_REPEAT) && opt_store(&c->opts[k], who, val, a->o))
+			return -EINVAL;
 		a->val[k] = val;
 	}
 	if (a->npos < c->min_args) {
@@ -455,9 +598,9 @@ static int run_leaf(const struct xbr_cmd *c, const char *path, int argc, char **
 
 int cmd_run(int argc, char **argv)
 {
-	const struct xbr_cmd *table = xbr_objects, *c, *sub;
+	const struct xbr_cmd *table = xbr_objects, *obj = NULL, *c, *sub;
 	char path[64] = "";
-	int amb;
+	int amb, dflt;
 
 	if (g.version)
 		return do_version(NULL) ? 1 : 0;
@@ -470,14 +613,16 @@ int cmd_run(int argc, char **argv)
 		return g.help ? 0 : 1;
 	}
 	for (;;) {
-		c = cmd_lookup(table, argv[0], &amb);
+		const struct xbr_cmd *in = table;
+
+		c = cmd_step(&table, &obj, argv[0], &amb, &dflt);
 		if (!c && amb) {
 			pr_warn("%s%s\"%s\" is ambiguous: %s", path, path[0] ? ": command " : "object ",
-				argv[0], prefix_matches(table, argv[0]));
+				argv[0], prefix_matches(in, argv[0]));
 			return 1;
 		}
 		if (!c) {
-			if (table == xbr_objects)
+			if (in == xbr_objects)
 				pr_warn("object \"%s\" is unknown, try \"xbr help\"", argv[0]);
 			else
 				pr_warn("%s: command \"%s\" is unknown, try \"xbr %s help\"", path,
@@ -485,6 +630,8 @@ int cmd_run(int argc, char **argv)
 			return 1;
 		}
 		path_add(path, sizeof(path), c->name);
+		if (dflt) /* `xbr fdb port ns1`: fdb show, the word is its option */
+			return run_leaf(c, path, argc, argv);
 		argc--;
 		argv++;
 		if (!c->cmds)
@@ -498,18 +645,11 @@ int cmd_run(int argc, char **argv)
 		} else if (argc == 0) {
 			pr_warn("%s: a command is needed, try \"xbr %s help\"", path, path);
 			return 1;
-		} else if (c->dflt && !cmd_lookup(c->cmds, argv[0], &amb) && !amb) {
-			/* `xbr fdb port ns1` is `xbr fdb show port ns1` */
-			const struct xbr_cmd *d = cmd_lookup(c->cmds, c->dflt, &amb);
-
-			if (d && cmd_opt_index(d->opts, argv[0]) >= 0)
-				sub = d;
 		}
 		if (sub) {
 			path_add(path, sizeof(path), sub->name);
 			return run_leaf(sub, path, argc, argv);
 		}
-		table = c->cmds;
 	}
 }
 

@@ -16,6 +16,8 @@
 #define XBR_CMD_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 struct xbr_globals {
@@ -48,6 +50,47 @@ enum xbr_compl {
 #define XBR_MAX_REPEAT 64
 
 /*
+ * What an option's value is, checked by the parser (one wording for every
+ * command: `WHO: OPTION "VALUE" is not WHAT`) and written, typed, into the
+ * command's own options struct (xbr_args.o) at the option's .off, as
+ * xdp-tools' DEFINE_OPTION does. Absent options leave their field zero.
+ */
+enum xbr_opt_type {
+	XBR_T_FLAG = 0, /* no value: bool */
+	XBR_T_STR, /* const char *: text the command reads (a URL, a port's name) */
+	XBR_T_PATH, /* const char *: a path, not empty */
+	XBR_T_IFNAME, /* const char *: an interface name (1-15, no '/', ':' or space) */
+	XBR_T_U32, /* struct xbr_opt_u32, in .min...max */
+	XBR_T_ONOFF, /* enum xbr_onoff from "on" or "off" */
+	XBR_T_ENUM, /* int: 1 + index of the value among .arg's "a|b|c" words */
+	XBR_T_ADDR4, /* struct xbr_opt_addr4: A.B.C.D */
+	XBR_T_PREFIX4, /* struct xbr_opt_prefix4: A.B.C.D/PLEN, PLEN in .min...max */
+	XBR_T_MAC, /* struct xbr_opt_mac */
+};
+struct xbr_opt_u32 {
+	bool set;
+	uint32_t v;
+};
+enum xbr_onoff { XBR_UNSET = 0, XBR_OFF, XBR_ON };
+struct xbr_opt_addr4 {
+	bool set;
+	uint32_t addr; /* network order */
+};
+struct xbr_opt_prefix4 {
+	bool set;
+	uint32_t addr; /* network order */
+	uint8_t plen;
+};
+struct xbr_opt_mac {
+	bool set;
+	uint8_t mac[6];
+};
+/* Where an option's value goes: field @f of the command's struct @s. */
+#define XBR_AT(s, f) .off = offsetof(s, f) + 1
+/* The largest options struct a command may have. */
+#define XBR_OPTS_MAX 512
+
+/*
  * An option of a command: "--subnet CIDR", or a keyword as iproute2 has them
  * ("learning on|off", "port PORT", "static"). Names starting with "--" match
  * unambiguous prefixes; keywords match only exactly, so that a name is never
@@ -61,6 +104,9 @@ struct xbr_opt {
 	enum xbr_compl compl; /* what completes the value */
 	int group; /* flags of one non-zero group exclude one another */
 	unsigned int flags; /* XBR_OPT_* */
+	enum xbr_opt_type type; /* what the value is */
+	size_t off; /* XBR_AT(): where it goes (0: nowhere, read with arg_val) */
+	uint32_t min, max; /* XBR_T_U32: the range; XBR_T_PREFIX4: of PLEN */
 };
 
 /* Command flags. */
@@ -81,7 +127,11 @@ struct xbr_args {
 	int npos;
 	const char *rep[XBR_MAX_REPEAT]; /* the XBR_OPT_REPEAT option's values, in order */
 	int nrep;
+	/* The options, typed, as the command's struct (see XBR_AT). */
+	_Alignas(max_align_t) unsigned char o[XBR_OPTS_MAX];
 };
+/* The command's options struct, filled by the parser. */
+#define XBR_OPTS(a, type) ((const type *)(const void *)(a)->o)
 
 struct xbr_cmd {
 	const char *name;
@@ -139,6 +189,18 @@ int up_from_file(const char *path);
  */
 const struct xbr_cmd *cmd_lookup(const struct xbr_cmd *table, const char *word, int *ambiguous);
 
+/*
+ * One step of the walk from words to a command, shared by the dispatcher
+ * (cmd_run) and completion (complete_main): @word looked up in *@table.
+ * An object with commands becomes *@obj and *@table its commands. A word
+ * that is no command of an object with a default command but one of that
+ * command's options selects the default (`xbr fdb port X` is `fdb show port
+ * X`): *@dflt is set and @word is not taken. The command or object found, or
+ * NULL (*@amb 1: ambiguous).
+ */
+const struct xbr_cmd *cmd_step(const struct xbr_cmd **table, const struct xbr_cmd **obj,
+			       const char *word, int *amb, int *dflt);
+
 /* Index of option @name in @opts (exact name or alias), or -1. */
 int cmd_opt_index(const struct xbr_opt *opts, const char *name);
 
@@ -151,12 +213,6 @@ int cmd_opt_index(const struct xbr_opt *opts, const char *name);
 int cmd_parse_args(const struct xbr_cmd *c, const char *path, int argc, char **argv,
 		   struct xbr_args *a);
 
-/* The value of option @name (by its table name), "" for a flag given, NULL absent. */
-const char *arg_val(const struct xbr_args *a, const char *name);
-static inline bool arg_has(const struct xbr_args *a, const char *name)
-{
-	return arg_val(a, name) != NULL;
-}
 
 /*
  * Run argv (global options already taken out) through the tables: resolve

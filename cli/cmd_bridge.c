@@ -17,25 +17,49 @@
 
 #define DEFAULT_SUBNET "172.16.0.0/16"
 
+/* `up`'s options, as the parser fills them. */
+struct up_args {
+	struct xbr_opt_prefix4 subnet;
+	struct xbr_opt_addr4 gateway;
+	const char *subnet6; /* a prefix or "none": read by up_opts() */
+	struct xbr_opt_u32 ageing, fdb_size;
+	bool no_icc, no_nat, internal, empty;
+	int mode; /* 1 + index in "tc|xdp|auto" */
+	enum xbr_onoff neigh_suppress;
+	const char *file;
+};
+
 const struct xbr_opt xbr_up_opts[] = {
-	{ .name = "--subnet", .arg = "CIDR", .help = "bridge subnet (default " DEFAULT_SUBNET ")" },
+	{ .name = "--subnet", .arg = "CIDR", .help = "bridge subnet (default " DEFAULT_SUBNET ")",
+	  .type = XBR_T_PREFIX4, .min = 8, .max = 30, XBR_AT(struct up_args, subnet) },
 	{ .name = "--gateway", .arg = "IP",
-	  .help = "gateway (default: A.B.1.254 for A.B.0.0/16; see xbr(8))" },
+	  .help = "gateway (default: A.B.1.254 for A.B.0.0/16; see xbr(8))",
+	  .type = XBR_T_ADDR4, XBR_AT(struct up_args, gateway) },
 	{ .name = "--subnet6", .arg = "CIDR6",
-	  .help = "IPv6 prefix or none (default fd00:A:B:C::/64 for A.B.C.x)" },
-	{ .name = "--ageing", .arg = "SEC", .help = "ageing time of learned entries (default 300)" },
-	{ .name = "--fdb-size", .arg = "N", .help = "forwarding table capacity (default 65536)" },
-	{ .name = "--no-icc", .help = "namespaces reach the gateway, not one another (icc=false)" },
+	  .help = "IPv6 prefix or none (default fd00:A:B:C::/64 for A.B.C.x)",
+	  .type = XBR_T_STR, XBR_AT(struct up_args, subnet6) },
+	{ .name = "--ageing", .arg = "SEC", .help = "ageing time of learned entries (default 300)",
+	  .type = XBR_T_U32, .min = 1, .max = 1000000, XBR_AT(struct up_args, ageing) },
+	{ .name = "--fdb-size", .arg = "N", .help = "forwarding table capacity (default 65536)",
+	  .type = XBR_T_U32, .min = 16, .max = 16777216, XBR_AT(struct up_args, fdb_size) },
+	{ .name = "--no-icc", .help = "namespaces reach the gateway, not one another (icc=false)",
+	  XBR_AT(struct up_args, no_icc) },
 	{ .name = "--mode", .arg = "tc|xdp|auto", .compl = XBR_C_WORDS,
-	  .help = "datapath (default tc; auto picks tc, faster for TCP on veth)" },
+	  .help = "datapath (default tc; auto picks tc, faster for TCP on veth)",
+	  .type = XBR_T_ENUM, XBR_AT(struct up_args, mode) },
 	{ .name = "--no-nat", .group = 1,
-	  .help = "stations' traffic leaves untranslated (default: masqueraded)" },
-	{ .name = "--internal", .group = 1, .help = "no way out, no way in (Docker's internal network)" },
+	  .help = "stations' traffic leaves untranslated (default: masqueraded)",
+	  XBR_AT(struct up_args, no_nat) },
+	{ .name = "--internal", .group = 1, .help = "no way out, no way in (Docker's internal network)",
+	  XBR_AT(struct up_args, internal) },
 	{ .name = "--neigh-suppress", .arg = "on|off", .compl = XBR_C_WORDS,
-	  .help = "answer ARP/ND for known stations (default on)" },
-	{ .name = "--empty", .help = "no namespace at all (without NS: the lab, ns1 and ns2)" },
+	  .help = "answer ARP/ND for known stations (default on)",
+	  .type = XBR_T_ONOFF, XBR_AT(struct up_args, neigh_suppress) },
+	{ .name = "--empty", .help = "no namespace at all (without NS: the lab, ns1 and ns2)",
+	  XBR_AT(struct up_args, empty) },
 	{ .name = "--file", .alias = "-f", .arg = "FILE|DIR", .compl = XBR_C_FILE,
-	  .help = "bring back what `xbr save` wrote (DIR: each *.conf in it)" },
+	  .help = "bring back what `xbr save` wrote (DIR: each *.conf in it)",
+	  .type = XBR_T_PATH, XBR_AT(struct up_args, file) },
 	{ .name = NULL },
 };
 
@@ -76,25 +100,21 @@ static int print_bridge(struct xbr_bridge *br)
 	return 0;
 }
 
-/* The values of up's options, checked; one line and -EINVAL when one is wrong. */
-static int up_opts(const struct xbr_args *a, struct xbr_up_opts *o)
+/* up's options into the library's struct (the parser checked each value;
+ * what is left: the defaults, the IPv6 prefix or "none", the mode's name). */
+static int up_opts(const struct up_args *u, struct xbr_up_opts *o)
 {
-	const char *subnet = arg_val(a, "--subnet"), *gateway = arg_val(a, "--gateway");
-	const char *subnet6 = arg_val(a, "--subnet6"), *v;
+	static const char *const modes[] = { "", "tc", "xdp", "auto" };
+	const char *subnet6 = u->subnet6;
 	char subnet6_buf[64];
 
-	if (!subnet)
-		subnet = DEFAULT_SUBNET;
-	if (xbr_parse_cidr(subnet, &o->subnet, &o->plen) || o->plen < 8 || o->plen > 30) {
-		pr_warn("subnet \"%s\": not an IPv4 prefix A.B.C.D/PLEN with PLEN 8..30", subnet);
-		return -EINVAL;
+	if (u->subnet.set) {
+		o->subnet = u->subnet.addr;
+		o->plen = u->subnet.plen;
+	} else {
+		xbr_parse_cidr(DEFAULT_SUBNET, &o->subnet, &o->plen);
 	}
-	if (!gateway) {
-		o->gateway = xbr_default_gateway(o->subnet, o->plen);
-	} else if (xbr_parse_ipv4(gateway, &o->gateway)) {
-		pr_warn("gateway \"%s\": not an IPv4 address", gateway);
-		return -EINVAL;
-	}
+	o->gateway = u->gateway.set ? u->gateway.addr : xbr_default_gateway(o->subnet, o->plen);
 	if (!subnet6) {
 		/* The default IPv6 prefix follows the IPv4 subnet: fd00:A:B:C::/64
 		 * for A.B.C.x (the octets written as they read), so bridges on
@@ -106,49 +126,34 @@ static int up_opts(const struct xbr_args *a, struct xbr_up_opts *o)
 	}
 	if (strcmp(subnet6, "none") &&
 	    (xbr_parse_cidr6(subnet6, o->subnet6, &o->plen6) || o->plen6 < 8 || o->plen6 > 96)) {
-		pr_warn("subnet6 \"%s\": not an IPv6 prefix X:Y::/PLEN with PLEN 8..96 (or \"none\")",
+		pr_warn("up: --subnet6 \"%s\" is not an IPv6 prefix X:Y::/PLEN with PLEN 8..96 (or \"none\")",
 			subnet6);
 		return -EINVAL;
 	}
-	if ((v = arg_val(a, "--ageing")) && xbr_parse_u32(v, 1, 1000000, &o->ageing_sec)) {
-		pr_warn("ageing \"%s\": not a number of seconds in 1..1000000", v);
-		return -EINVAL;
-	}
-	if ((v = arg_val(a, "--fdb-size")) && xbr_parse_u32(v, 16, 16777216, &o->fdb_size)) {
-		pr_warn("fdb-size \"%s\": not a number in 16..16777216", v);
-		return -EINVAL;
-	}
-	if ((v = arg_val(a, "--mode"))) {
+	if (u->ageing.set)
+		o->ageing_sec = u->ageing.v;
+	if (u->fdb_size.set)
+		o->fdb_size = u->fdb_size.v;
+	if (u->mode) {
 		int mode, is_auto;
 
-		if (dp_mode_parse(v, &mode, &is_auto)) {
-			pr_warn("mode \"%s\": not tc, xdp or auto", v);
-			return -EINVAL;
-		}
+		dp_mode_parse(modes[u->mode], &mode, &is_auto);
 		o->mode = (uint8_t)mode;
 		if (is_auto)
 			pr_info("mode auto: %s (TCP between namespaces is faster on tc)",
 				dp_mode_name(mode));
 	}
-	if ((v = arg_val(a, "--neigh-suppress"))) {
-		int on = xbr_parse_onoff(v);
-
-		if (on < 0) {
-			pr_warn("neigh-suppress \"%s\": not on or off", v);
-			return -EINVAL;
-		}
-		o->no_neigh_suppress = !on;
-	}
-	o->no_icc = arg_has(a, "--no-icc");
-	o->nat = arg_has(a, "--internal") ? XBR_NAT_INTERNAL :
-		 arg_has(a, "--no-nat")	  ? XBR_NAT_OFF :
-					    XBR_NAT_MASQ;
+	if (u->neigh_suppress)
+		o->no_neigh_suppress = u->neigh_suppress == XBR_OFF;
+	o->no_icc = u->no_icc;
+	o->nat = u->internal ? XBR_NAT_INTERNAL : u->no_nat ? XBR_NAT_OFF : XBR_NAT_MASQ;
 	return 0;
 }
 
 int do_up(const struct xbr_args *a)
 {
 	static const char *const defaults[] = { "ns1", "ns2" };
+	const struct up_args *u = XBR_OPTS(a, struct up_args);
 	struct xbr_up_opts o = {
 		.ageing_sec = XBR_AGEING_DEFAULT_SEC,
 		.fdb_size = XBR_FDB_DEFAULT_SIZE,
@@ -159,8 +164,7 @@ int do_up(const struct xbr_args *a)
 	size_t n = 0, i;
 	int err, k;
 
-	if (arg_has(a, "--file")) {
-		const char *file = arg_val(a, "--file");
+	if (u->file) {
 		int k2;
 
 		/* Everything else is in the file. */
@@ -176,9 +180,9 @@ int do_up(const struct xbr_args *a)
 				a->pos[0]);
 			return -EINVAL;
 		}
-		return up_from_file(file);
+		return up_from_file(u->file);
 	}
-	if (arg_has(a, "--empty") && a->npos) {
+	if (u->empty && a->npos) {
 		pr_warn("up: --empty and namespace \"%s\" exclude each other", a->pos[0]);
 		return -EINVAL;
 	}
@@ -199,12 +203,12 @@ int do_up(const struct xbr_args *a)
 		}
 		n++;
 	}
-	err = up_opts(a, &o);
+	err = up_opts(u, &o);
 	if (err)
 		goto out;
 	/* Without names, the lab: ns1 and ns2 on the first free addresses
 	 * (172.16.1.1 and .2 with the default subnet and gateway). */
-	if (n == 0 && !arg_has(a, "--empty")) {
+	if (n == 0 && !u->empty) {
 		for (i = 0; i < 2; i++)
 			xbr_parse_ns_spec(defaults[i], &specs[n++]);
 	}
@@ -276,8 +280,13 @@ int do_show(const struct xbr_args *a)
 	return err;
 }
 
+struct restore_args {
+	bool all;
+};
+
 const struct xbr_opt xbr_restore_opts[] = {
-	{ .name = "--all", .help = "every bridge that is up (each one under " XBR_PIN_ROOT ")" },
+	{ .name = "--all", .help = "every bridge that is up (each one under " XBR_PIN_ROOT ")",
+	  XBR_AT(struct restore_args, all) },
 	{ .name = NULL },
 };
 
@@ -346,7 +355,7 @@ int do_restore(const struct xbr_args *a)
 	int err = 0, rc;
 	DIR *d;
 
-	if (!arg_has(a, "--all"))
+	if (!XBR_OPTS(a, struct restore_args)->all)
 		return restore_one(g.bridge, NULL);
 	/* Every bridge that is up: a directory under the pin root. None (bpffs
 	 * not mounted yet, at boot) is not an error. */

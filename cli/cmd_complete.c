@@ -146,7 +146,7 @@ int complete_main(int argc, char **argv)
 	const struct xbr_cmd *table = xbr_objects, *c = NULL, *help_obj = NULL, *obj = NULL;
 	const char *bridge = XBR_DEFAULT_BRIDGE;
 	char given[XBR_MAX_OPTS] = { 0 };
-	int cword, nwords, i, k, npos = 0, amb;
+	int cword, nwords, i, k, npos = 0, amb, dflt;
 	char **words;
 
 	if (argc < 1)
@@ -175,26 +175,15 @@ int complete_main(int argc, char **argv)
 			continue;
 		}
 		if (!c) {
-			const struct xbr_cmd *d;
+			/* The dispatcher's own walk (cmd_step). */
+			const struct xbr_cmd *d = cmd_step(&table, &obj, w, &amb, &dflt);
 
-			d = cmd_lookup(table, w, &amb);
-			if (!d && obj && obj->dflt) {
-				/* `xbr fdb port ...`: the default command's options */
-				d = cmd_lookup(table, obj->dflt, &amb);
-				if (!d || cmd_opt_index(d->opts, w) < 0)
-					return 0;
-				c = d;
-				i--;
-				continue;
-			}
 			if (!d)
 				return 0;
-			if (d->cmds) {
-				obj = d;
-				table = d->cmds;
-			} else {
+			if (dflt)
+				i--; /* `xbr fdb port ...`: the word is the default's option */
+			if (!d->cmds)
 				c = d;
-			}
 			continue;
 		}
 		k = cmd_opt_index(c->opts, w);

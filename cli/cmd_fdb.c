@@ -11,10 +11,17 @@
 #include "json.h"
 #include "log.h"
 
+/* The options of every fdb command (each table fills what it has). */
+struct fdb_args {
+	const char *port, *uplink, *dst;
+	bool dynamic, statik, sticky;
+};
+#define FA(a) XBR_OPTS(a, struct fdb_args)
+
 /* The port named by "port PORT" (or "dev PORT"), if given: its ifindex. */
 static int opt_port(struct xbr_bridge *br, const struct xbr_args *a, __u32 *ifindex)
 {
-	const char *port = arg_val(a, "port");
+	const char *port = FA(a)->port;
 	struct xbr_port p;
 
 	*ifindex = 0;
@@ -31,9 +38,9 @@ static int opt_port(struct xbr_bridge *br, const struct xbr_args *a, __u32 *ifin
 /* "dynamic" or "static": the kinds of entries a filter keeps. */
 static __u32 opt_kinds(const struct xbr_args *a)
 {
-	if (arg_has(a, "dynamic"))
+	if (FA(a)->dynamic)
 		return XBR_FLUSH_DYNAMIC;
-	if (arg_has(a, "static"))
+	if (FA(a)->statik)
 		return XBR_FLUSH_STATIC;
 	return XBR_FLUSH_DYNAMIC | XBR_FLUSH_STATIC;
 }
@@ -96,8 +103,8 @@ static int opt_mac(const char *cmd, const char *s, __u8 mac[6], int station)
 static int opt_remote(struct xbr_bridge *br, const struct xbr_args *a, const char *mac,
 		      struct xbr_ctl_req *c)
 {
-	const char *up = arg_val(a, "uplink"), *port = up ? up : arg_val(a, "port");
-	const char *dst = arg_val(a, "dst");
+	const char *up = FA(a)->uplink, *port = up ? up : FA(a)->port;
+	const char *dst = FA(a)->dst;
 	struct xbr_peer p = {};
 	struct xbr_port rec;
 	struct in6_addr a6;
@@ -149,12 +156,11 @@ static int fdb_addrep(const struct xbr_args *a, int replace)
 	err = opt_mac(cmd, mac, c.mac, 1);
 	if (err)
 		return err;
-	if (arg_has(a, "port") == arg_has(a, "uplink")) {
+	if (!FA(a)->port == !FA(a)->uplink) {
 		pr_warn("fdb %s \"%s\": give either port PORT or uplink NAME dst ADDR", cmd, mac);
 		return -EINVAL;
 	}
-	c.flags = arg_has(a, "sticky") ? XBR_FDB_F_STICKY :
-		  arg_has(a, "dynamic") ? 0 : XBR_FDB_F_STATIC;
+	c.flags = FA(a)->sticky ? XBR_FDB_F_STICKY : FA(a)->dynamic ? 0 : XBR_FDB_F_STATIC;
 	err = cmd_open_bridge(&br);
 	if (!err)
 		err = opt_port(&br, a, &c.ifindex);
@@ -203,7 +209,7 @@ static int fdb_del(const struct xbr_args *a)
 	memcpy(key.mac, c.mac, 6);
 	if (!err && ifindex && bpf_map_lookup_elem(br.map[XBR_M_FDB], &key, &val) == 0 &&
 	    val.ifindex != ifindex) {
-		pr_warn("fdb entry %s is not on port \"%s\"", mac, arg_val(a, "port"));
+		pr_warn("fdb entry %s is not on port \"%s\"", mac, FA(a)->port);
 		err = -ENOENT;
 	}
 	if (!err) {
@@ -245,32 +251,39 @@ static int fdb_flush(const struct xbr_args *a)
 	return err;
 }
 
+#define AT(f) .type = XBR_T_STR, XBR_AT(struct fdb_args, f)
 static const struct xbr_opt fdb_filter_opts[] = {
 	{ .name = "port", .alias = "dev", .arg = "PORT", .compl = XBR_C_PORT,
-	  .help = "only the entries on PORT" },
-	{ .name = "dynamic", .group = 1, .help = "only entries that age (learned, dynamic, sticky)" },
-	{ .name = "static", .group = 1, .help = "only static entries" },
+	  .help = "only the entries on PORT", AT(port) },
+	{ .name = "dynamic", .group = 1, .help = "only entries that age (learned, dynamic, sticky)",
+	  XBR_AT(struct fdb_args, dynamic) },
+	{ .name = "static", .group = 1, .help = "only static entries",
+	  XBR_AT(struct fdb_args, statik) },
 	{ .name = NULL },
 };
 
 static const struct xbr_opt fdb_add_opts[] = {
 	{ .name = "port", .alias = "dev", .arg = "PORT", .compl = XBR_C_PORT,
-	  .help = "the port the station sits behind (this or uplink)" },
+	  .help = "the port the station sits behind (this or uplink)", AT(port) },
 	{ .name = "uplink", .arg = "NAME", .compl = XBR_C_PORTNAME,
-	  .help = "the station is on another host, behind uplink NAME" },
+	  .help = "the station is on another host, behind uplink NAME", AT(uplink) },
 	{ .name = "dst", .arg = "ADDR",
-	  .help = "behind an uplink: the peer (tunnel endpoint) it is behind" },
-	{ .name = "static", .group = 1, .help = "never ages, learning never changes it (default)" },
-	{ .name = "sticky", .group = 1, .help = "ages, but never moves to another port" },
-	{ .name = "dynamic", .group = 1, .help = "ages and moves like a learned entry" },
+	  .help = "behind an uplink: the peer (tunnel endpoint) it is behind", AT(dst) },
+	{ .name = "static", .group = 1, .help = "never ages, learning never changes it (default)",
+	  XBR_AT(struct fdb_args, statik) },
+	{ .name = "sticky", .group = 1, .help = "ages, but never moves to another port",
+	  XBR_AT(struct fdb_args, sticky) },
+	{ .name = "dynamic", .group = 1, .help = "ages and moves like a learned entry",
+	  XBR_AT(struct fdb_args, dynamic) },
 	{ .name = NULL },
 };
 
 static const struct xbr_opt fdb_del_opts[] = {
 	{ .name = "port", .alias = "dev", .arg = "PORT", .compl = XBR_C_PORT,
-	  .help = "only if the entry is on PORT" },
+	  .help = "only if the entry is on PORT", AT(port) },
 	{ .name = NULL },
 };
+#undef AT
 
 const struct xbr_cmd xbr_fdb_cmds[] = {
 	{ .name = "show", .alias = "list",

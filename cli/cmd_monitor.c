@@ -27,11 +27,19 @@
 #include "nft.h"
 #include "publish.h"
 
+struct monitor_args {
+	struct xbr_opt_u32 count, timeout;
+	bool restore;
+};
+
 const struct xbr_opt xbr_monitor_opts[] = {
-	{ .name = "count", .arg = "N", .help = "stop after N events" },
-	{ .name = "timeout", .arg = "SEC", .help = "stop after SEC seconds" },
+	{ .name = "count", .arg = "N", .help = "stop after N events", .type = XBR_T_U32, .min = 1,
+	  .max = 1u << 31, XBR_AT(struct monitor_args, count) },
+	{ .name = "timeout", .arg = "SEC", .help = "stop after SEC seconds", .type = XBR_T_U32,
+	  .min = 1, .max = 1u << 31, XBR_AT(struct monitor_args, timeout) },
 	{ .name = "--restore",
-	  .help = "also put the bridge's nf_tables table back whenever it is flushed or changed" },
+	  .help = "also put the bridge's nf_tables table back whenever it is flushed or changed",
+	  XBR_AT(struct monitor_args, restore) },
 	{ .name = NULL },
 };
 
@@ -292,18 +300,10 @@ int do_monitor(const struct xbr_args *a)
 	struct watch w = { 0 };
 	struct timespec t0, t;
 	struct pollfd pfd[2];
-	const char *v;
-	__u32 timeout = 0, count = 0;
+	const struct monitor_args *o = XBR_OPTS(a, struct monitor_args);
+	__u32 timeout = o->timeout.v, count = o->count.v;
 	int err, npfd;
 
-	if ((v = arg_val(a, "count")) && xbr_parse_u32(v, 1, 1u << 31, &count)) {
-		pr_warn("monitor: count \"%s\" is not a positive number", v);
-		return -EINVAL;
-	}
-	if ((v = arg_val(a, "timeout")) && xbr_parse_u32(v, 1, 1u << 31, &timeout)) {
-		pr_warn("monitor: timeout \"%s\" is not a positive number", v);
-		return -EINVAL;
-	}
 	err = cmd_open_bridge(&br);
 	if (err)
 		goto out;
@@ -324,7 +324,7 @@ int do_monitor(const struct xbr_args *a)
 			strerror(-err));
 		goto out;
 	}
-	if (arg_has(a, "--restore")) {
+	if (o->restore) {
 		err = watch_open(&w, br.name);
 		if (err) {
 			pr_warn("monitor: cannot listen to nf_tables changes: %s", strerror(-err));

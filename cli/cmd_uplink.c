@@ -90,12 +90,19 @@ static int tls_file(const char *up, const char *opt, const char *v, char *out, s
 	return 0;
 }
 
+/* `uplink add`'s options, as the parser fills them (remote: a->rep[]). */
+struct uplink_add_args {
+	bool vxlan;
+	struct xbr_opt_u32 id, dstport;
+	const char *local, *directory, *ca, *cert, *key, *dev;
+};
+
 /* directory URL and its TLS options into @d; 1 when given, 0 when not. */
 static int opt_directory(const struct xbr_args *a, const char *up, struct xbr_directory *d)
 {
-	const char *url = arg_val(a, "directory");
-	int tls = arg_has(a, "directory-ca") || arg_has(a, "directory-cert") ||
-		  arg_has(a, "directory-key");
+	const struct uplink_add_args *o = XBR_OPTS(a, struct uplink_add_args);
+	const char *url = o->directory;
+	int tls = o->ca || o->cert || o->key;
 
 	memset(d, 0, sizeof(*d));
 	if (!url) {
@@ -119,36 +126,31 @@ static int opt_directory(const struct xbr_args *a, const char *up, struct xbr_di
 	snprintf(who, sizeof(who), "uplink \"%s\"", up);
 	if (dir_parse_url(who, url, d))
 		return -EINVAL;
-	if (arg_has(a, "directory-cert") != arg_has(a, "directory-key")) {
+	if (!o->cert != !o->key) {
 		pr_warn("uplink \"%s\": directory-cert and directory-key go together", up);
 		return -EINVAL;
 	}
-	if (tls_file(up, "directory-ca", arg_val(a, "directory-ca"), d->ca, sizeof(d->ca)) ||
-	    tls_file(up, "directory-cert", arg_val(a, "directory-cert"), d->cert, sizeof(d->cert)) ||
-	    tls_file(up, "directory-key", arg_val(a, "directory-key"), d->key, sizeof(d->key)))
+	if (tls_file(up, "directory-ca", o->ca, d->ca, sizeof(d->ca)) ||
+	    tls_file(up, "directory-cert", o->cert, d->cert, sizeof(d->cert)) ||
+	    tls_file(up, "directory-key", o->key, d->key, sizeof(d->key)))
 		return -EINVAL;
 	return 1;
 }
 
 static int uplink_add(const struct xbr_args *a)
 {
+	const struct uplink_add_args *o = XBR_OPTS(a, struct uplink_add_args);
 	struct xbr_ns_spec spec = { .dstport = XBR_VXLAN_PORT };
 	struct xbr_peer local, peers[XBR_MAX_REPEAT];
 	struct xbr_directory d;
-	const char *v;
 	struct xbr_bridge br;
-	uint32_t n;
 	int i, err, has_dir;
 
 	if (check_uplink_name(a->pos[0]))
 		return -EINVAL;
 	snprintf(spec.name, sizeof(spec.name), "%s", a->pos[0]);
-	v = arg_val(a, "id");
-	if (xbr_parse_u32(v, 0, 16777215, &spec.vni)) {
-		pr_warn("uplink \"%s\": VNI \"%s\" is not a number 0-16777215", spec.name, v);
-		return -EINVAL;
-	}
-	if (parse_endpoint("local", arg_val(a, "local"), &local))
+	spec.vni = o->id.v;
+	if (parse_endpoint("local", o->local, &local))
 		return -EINVAL;
 	memcpy(spec.local, local.remote, sizeof(spec.local));
 	spec.family = local.flags & XBR_PEER_F_V6 ? AF_INET6 : AF_INET;
@@ -158,22 +160,10 @@ static int uplink_add(const struct xbr_args *a)
 	has_dir = opt_directory(a, spec.name, &d);
 	if (has_dir < 0)
 		return has_dir;
-	v = arg_val(a, "dstport");
-	if (v) {
-		if (xbr_parse_u32(v, 1, 65535, &n)) {
-			pr_warn("uplink \"%s\": dstport \"%s\" is not a port 1-65535", spec.name, v);
-			return -EINVAL;
-		}
-		spec.dstport = (uint16_t)n;
-	}
-	v = arg_val(a, "dev");
-	if (v) {
-		if (xbr_check_name(v)) {
-			pr_warn("uplink \"%s\": dev \"%s\" is not an interface name", spec.name, v);
-			return -EINVAL;
-		}
-		snprintf(spec.dev, sizeof(spec.dev), "%s", v);
-	}
+	if (o->dstport.set)
+		spec.dstport = (uint16_t)o->dstport.v;
+	if (o->dev)
+		snprintf(spec.dev, sizeof(spec.dev), "%s", o->dev);
 	err = cmd_open_bridge(&br);
 	show_bridge = br.name;
 	if (!err)
@@ -415,27 +405,35 @@ static int uplink_show(const struct xbr_args *a)
 	return err;
 }
 
+#define AT(t, f) .type = t, XBR_AT(struct uplink_add_args, f)
 static const struct xbr_opt uplink_add_opts[] = {
 	{ .name = "vxlan", .flags = XBR_OPT_REQUIRED,
-	  .help = "the tunnel: the kernel's VXLAN device in external mode" },
+	  .help = "the tunnel: the kernel's VXLAN device in external mode", AT(XBR_T_FLAG, vxlan) },
 	{ .name = "id", .alias = "vni", .arg = "VNI", .flags = XBR_OPT_REQUIRED,
-	  .help = "the segment's VXLAN network identifier, 0-16777215" },
+	  .help = "the segment's VXLAN network identifier, 0-16777215", .min = 0, .max = 16777215,
+	  AT(XBR_T_U32, id) },
 	{ .name = "local", .arg = "ADDR", .flags = XBR_OPT_REQUIRED,
-	  .help = "this host's tunnel endpoint, IPv4 or IPv6, one of its addresses" },
+	  .help = "this host's tunnel endpoint, IPv4 or IPv6, one of its addresses",
+	  AT(XBR_T_STR, local) },
 	{ .name = "remote", .arg = "ADDR", .flags = XBR_OPT_REPEAT,
 	  .help = "a peer host's endpoint (of local's family); again for more" },
 	{ .name = "directory", .arg = "URL",
 	  .help = "etcd://HOST:PORT[,HOST:PORT...][/PREFIX]: no peer list; xbr-agent\n"
-		  "finds the peers and stations there (instead of remote)" },
+		  "finds the peers and stations there (instead of remote)",
+	  AT(XBR_T_STR, directory) },
 	{ .name = "directory-ca", .arg = "FILE",
-	  .help = "the CA that signed the etcd members' certificates (https)" },
-	{ .name = "directory-cert", .arg = "FILE", .help = "the agent's client certificate" },
-	{ .name = "directory-key", .arg = "FILE", .help = "the client certificate's key" },
-	{ .name = "dstport", .arg = "PORT", .help = "the UDP port (default 4789)" },
+	  .help = "the CA that signed the etcd members' certificates (https)", AT(XBR_T_PATH, ca) },
+	{ .name = "directory-cert", .arg = "FILE", .help = "the agent's client certificate",
+	  AT(XBR_T_PATH, cert) },
+	{ .name = "directory-key", .arg = "FILE", .help = "the client certificate's key",
+	  AT(XBR_T_PATH, key) },
+	{ .name = "dstport", .arg = "PORT", .help = "the UDP port (default 4789)", .min = 1,
+	  .max = 65535, AT(XBR_T_U32, dstport) },
 	{ .name = "dev", .arg = "IFNAME",
-	  .help = "the underlay interface (default: the one holding local)" },
+	  .help = "the underlay interface (default: the one holding local)", AT(XBR_T_IFNAME, dev) },
 	{ .name = NULL },
 };
+#undef AT
 
 static const struct xbr_cmd uplink_peer_cmds[] = {
 	{ .name = "add", .args = "NAME ADDR", .min_args = 2, .max_args = 2,

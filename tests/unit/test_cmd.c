@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
+#include <arpa/inet.h>
 
 #include "cmd.h"
 #include "log.h"
@@ -42,6 +43,20 @@ static void check_opts(const char *path, const struct xbr_opt *opts)
 		/* a flag in a group takes no value */
 		if (opts[i].group)
 			assert_null(opts[i].arg);
+		/* typed: a flag has no value, a value has a type; words to
+		 * choose from for on|off and enums; a range that holds */
+		if (!opts[i].arg)
+			assert_int_equal(opts[i].type, XBR_T_FLAG);
+		else if (path[0]) /* (the global options are read by cmd_parse_globals) */
+			assert_true(opts[i].type != XBR_T_FLAG || (opts[i].flags & XBR_OPT_REPEAT));
+		if (opts[i].type == XBR_T_ONOFF)
+			assert_string_equal(opts[i].arg, "on|off");
+		if (opts[i].type == XBR_T_ENUM)
+			assert_non_null(strchr(opts[i].arg, '|'));
+		if (opts[i].type == XBR_T_U32 || opts[i].type == XBR_T_PREFIX4)
+			assert_true(opts[i].min <= opts[i].max);
+		/* every option lands in its command's struct but the repeated one */
+		assert_true(opts[i].off > 0 || (opts[i].flags & XBR_OPT_REPEAT) || !path[0]);
 		(void)path;
 	}
 }
@@ -137,6 +152,16 @@ static void test_lookup(void **state)
 
 /* ---- arguments ---- */
 
+/* The word given for option @name, by its table name (NULL: absent); a name
+ * the table does not have fails the test. */
+static const char *val(const struct xbr_args *a, const char *name)
+{
+	int i = cmd_opt_index(a->cmd->opts, name);
+
+	assert_true(i >= 0);
+	return a->val[i];
+}
+
 /* Parse a space-separated line for command @path; the parser's result. */
 static int parse(const char *path, const char *line, struct xbr_args *a, char *store, char **argv)
 {
@@ -159,23 +184,23 @@ static void test_args(void **state)
 	/* options with values, --opt=value, flags, positional words */
 	assert_int_equal(parse("up", "--subnet 10.0.0.0/16 ns1 --no-icc ns2=10.0.1.1/16 --mode=xdp",
 			       &a, store, argv), 0);
-	assert_string_equal(arg_val(&a, "--subnet"), "10.0.0.0/16");
-	assert_string_equal(arg_val(&a, "--mode"), "xdp");
-	assert_string_equal(arg_val(&a, "--no-icc"), "");
-	assert_null(arg_val(&a, "--gateway"));
+	assert_string_equal(val(&a, "--subnet"), "10.0.0.0/16");
+	assert_string_equal(val(&a, "--mode"), "xdp");
+	assert_string_equal(val(&a, "--no-icc"), "");
+	assert_null(val(&a, "--gateway"));
 	assert_int_equal(a.npos, 2);
 	assert_string_equal(a.pos[0], "ns1");
 	assert_string_equal(a.pos[1], "ns2=10.0.1.1/16");
 	/* -f: the short spelling of --file; "-" alone is a word (save's stdout) */
 	assert_int_equal(parse("up", "-f /etc/xbr/lab.conf", &a, store, argv), 0);
-	assert_string_equal(arg_val(&a, "--file"), "/etc/xbr/lab.conf");
+	assert_string_equal(val(&a, "--file"), "/etc/xbr/lab.conf");
 	assert_int_equal(parse("save", "-", &a, store, argv), 0);
 	assert_int_equal(a.npos, 1);
 	assert_string_equal(a.pos[0], "-");
 	assert_int_equal(parse("save", "a b", &a, store, argv), -EINVAL);
 	/* an unambiguous prefix of a "--" option */
 	assert_int_equal(parse("up", "--gate 10.0.0.1", &a, store, argv), 0);
-	assert_string_equal(arg_val(&a, "--gateway"), "10.0.0.1");
+	assert_string_equal(val(&a, "--gateway"), "10.0.0.1");
 	/* "--subnet" exactly is not ambiguous with --subnet6 ... */
 	assert_int_equal(parse("up", "--subnet 10.0.0.0/16", &a, store, argv), 0);
 	/* ... but "--sub" is: one warning line */
@@ -196,11 +221,11 @@ static void test_args(void **state)
 	/* a keyword matches only exactly: "net" is a name, not "netns" */
 	assert_int_equal(parse("port add", "net", &a, store, argv), 0);
 	assert_int_equal(a.npos, 1);
-	assert_null(arg_val(&a, "netns"));
+	assert_null(val(&a, "netns"));
 	assert_int_equal(parse("port add", "c1 netns /proc/1/ns/net 10.0.0.5/16 ifname eth1", &a,
 			       store, argv), 0);
-	assert_string_equal(arg_val(&a, "netns"), "/proc/1/ns/net");
-	assert_string_equal(arg_val(&a, "ifname"), "eth1");
+	assert_string_equal(val(&a, "netns"), "/proc/1/ns/net");
+	assert_string_equal(val(&a, "ifname"), "eth1");
 	assert_int_equal(a.npos, 2);
 	/* too few, too many positional words */
 	assert_int_equal(parse("port add", "", &a, store, argv), -EINVAL);
@@ -212,8 +237,8 @@ static void test_args(void **state)
 			 -EINVAL);
 	assert_int_equal(parse("fdb add", "02:00:00:00:00:01 dev xbr0-ns1 sticky", &a, store, argv),
 			 0);
-	assert_string_equal(arg_val(&a, "port"), "xbr0-ns1");
-	assert_true(arg_has(&a, "sticky"));
+	assert_string_equal(val(&a, "port"), "xbr0-ns1");
+	assert_non_null(val(&a, "sticky"));
 	/* flags of one group exclude one another */
 	assert_int_equal(parse("fdb add", "02:00:00:00:00:01 port a static dynamic", &a, store,
 			       argv), -EINVAL);
@@ -229,9 +254,109 @@ static void test_args(void **state)
 			 -EINVAL);
 	/* keyword pairs */
 	assert_int_equal(parse("port set", "ns1 learning off max_learned 5", &a, store, argv), 0);
-	assert_string_equal(arg_val(&a, "learning"), "off");
-	assert_string_equal(arg_val(&a, "max-learned"), "5");
+	assert_string_equal(val(&a, "learning"), "off");
+	assert_string_equal(val(&a, "max-learned"), "5");
 	assert_string_equal(a.pos[0], "ns1");
+}
+
+/* ---- typed options ---- */
+
+struct typed_args {
+	bool flag;
+	const char *str, *path, *ifname;
+	struct xbr_opt_u32 num;
+	enum xbr_onoff onoff;
+	int word;
+	struct xbr_opt_addr4 a4;
+	struct xbr_opt_prefix4 p4;
+	struct xbr_opt_mac mac;
+};
+#define T(t, f) .type = t, XBR_AT(struct typed_args, f)
+static const struct xbr_opt typed_opts[] = {
+	{ .name = "flag", .help = "h", T(XBR_T_FLAG, flag) },
+	{ .name = "str", .arg = "S", .help = "h", T(XBR_T_STR, str) },
+	{ .name = "path", .arg = "P", .help = "h", T(XBR_T_PATH, path) },
+	{ .name = "ifname", .arg = "IF", .help = "h", T(XBR_T_IFNAME, ifname) },
+	{ .name = "num", .arg = "N", .help = "h", .min = 2, .max = 9, T(XBR_T_U32, num) },
+	{ .name = "onoff", .arg = "on|off", .help = "h", T(XBR_T_ONOFF, onoff) },
+	{ .name = "word", .arg = "tc|xdp|auto", .help = "h", T(XBR_T_ENUM, word) },
+	{ .name = "a4", .arg = "IP", .help = "h", T(XBR_T_ADDR4, a4) },
+	{ .name = "p4", .arg = "CIDR", .help = "h", .min = 8, .max = 30, T(XBR_T_PREFIX4, p4) },
+	{ .name = "mac", .arg = "MAC", .help = "h", T(XBR_T_MAC, mac) },
+	{ .name = NULL },
+};
+#undef T
+static const struct xbr_cmd typed_cmd = { .name = "typed", .max_args = 1, .summary = "s",
+					  .opts = typed_opts };
+
+static int parse_typed(const char *line, struct xbr_args *a, char *msg, size_t len)
+{
+	char store[256], *argv[32], *w, *save = NULL;
+	int argc = 0, rc;
+
+	strcpy(store, line);
+	for (w = strtok_r(store, " ", &save); w; w = strtok_r(NULL, " ", &save))
+		argv[argc++] = w;
+	xbr_log_capture(msg, len);
+	rc = cmd_parse_args(&typed_cmd, "typed", argc, argv, a);
+	xbr_log_capture(NULL, 0);
+	msg[strcspn(msg, "\n")] = '\0';
+	return rc;
+}
+
+/* Each type's value checked and written, typed, where the table says; a bad
+ * value refused in the one wording every command shares. */
+static void test_typed(void **state)
+{
+	static const struct {
+		const char *line, *msg;
+	} bad[] = {
+		{ "path ", NULL }, /* (a missing value: the parser's own line) */
+		{ "ifname a/b", "typed: ifname \"a/b\" is not an interface name (1-15 letters, digits, '_', '-', '.')" },
+		{ "num 10", "typed: num \"10\" is not a number in 2..9" },
+		{ "num x", "typed: num \"x\" is not a number in 2..9" },
+		{ "onoff maybe", "typed: onoff \"maybe\" is not on or off" },
+		{ "word tcp", "typed: word \"tcp\" is not tc, xdp or auto" },
+		{ "a4 10.0.0", "typed: a4 \"10.0.0\" is not an IPv4 address" },
+		{ "p4 10.0.0.0/31", "typed: p4 \"10.0.0.0/31\" is not an IPv4 prefix A.B.C.D/PLEN with PLEN 8..30" },
+		{ "mac 02:00:00:00:00", "typed: mac \"02:00:00:00:00\" is not a MAC address" },
+		{ "x num 3 mac zz", "typed: mac \"zz\" is not a MAC address" },
+	};
+	struct xbr_args a;
+	const struct typed_args *t = XBR_OPTS(&a, struct typed_args);
+	char msg[256];
+	size_t i;
+
+	(void)state;
+	assert_int_equal(parse_typed("flag str s path /p ifname eth1 num 9 onoff off word auto "
+				     "a4 10.0.0.1 p4 10.1.0.0/16 mac 02:00:00:00:00:0a",
+				     &a, msg, sizeof(msg)), 0);
+	assert_true(t->flag);
+	assert_string_equal(t->str, "s");
+	assert_string_equal(t->path, "/p");
+	assert_string_equal(t->ifname, "eth1");
+	assert_true(t->num.set);
+	assert_int_equal(t->num.v, 9);
+	assert_int_equal(t->onoff, XBR_OFF);
+	assert_int_equal(t->word, 3);
+	assert_true(t->a4.set);
+	assert_int_equal(t->a4.addr, htonl(0x0a000001));
+	assert_true(t->p4.set);
+	assert_int_equal(t->p4.addr, htonl(0x0a010000));
+	assert_int_equal(t->p4.plen, 16);
+	assert_true(t->mac.set);
+	assert_int_equal(t->mac.mac[5], 0x0a);
+	/* absent: zero, not set */
+	assert_int_equal(parse_typed("onoff on", &a, msg, sizeof(msg)), 0);
+	assert_int_equal(t->onoff, XBR_ON);
+	assert_false(t->flag || t->num.set || t->a4.set || t->p4.set || t->mac.set);
+	assert_null(t->str);
+	assert_int_equal(t->word, 0);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(parse_typed(bad[i].line, &a, msg, sizeof(msg)), -EINVAL);
+		if (bad[i].msg)
+			assert_string_equal(msg, bad[i].msg);
+	}
 }
 
 /* ---- global options ---- */
@@ -319,6 +444,7 @@ int main(void)
 		cmocka_unit_test(test_tables_well_formed),
 		cmocka_unit_test(test_lookup),
 		cmocka_unit_test(test_args),
+		cmocka_unit_test(test_typed),
 		cmocka_unit_test(test_globals),
 		cmocka_unit_test(test_bridge_names),
 		cmocka_unit_test(test_synopsis),
