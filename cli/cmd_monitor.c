@@ -21,7 +21,7 @@
 #include <libmnl/libmnl.h>
 #include "bridge.h"
 #include "cmd.h"
-#include "json.h"
+#include "out.h"
 #include "log.h"
 #include "nat.h"
 #include "nft.h"
@@ -94,6 +94,7 @@ static int on_event(void *ctx, void *data, size_t len)
 	const char *ifname, *netns, *oif = NULL, *ons = NULL;
 	const char *type = "unknown";
 	char mac[XBR_MAC_STRLEN];
+	struct xbr_out o;
 
 	if (len < sizeof(*e) || e->ts_ns < m->since_ns || (m->max && m->printed >= m->max))
 		return 0;
@@ -107,29 +108,20 @@ static int on_event(void *ctx, void *data, size_t len)
 	if (e->old_ifindex)
 		port_names(m, e->old_ifindex, &oif, &ons);
 	xbr_format_mac(e->mac, mac);
-	if (g.json) {
-		struct xbr_json j;
-
-		jw_init(&j, stdout, false);
-		jw_open_object(&j);
-		jw_kv_string(&j, "event", type);
-		jw_kv_string(&j, "mac", mac);
-		jw_kv_string(&j, "ifname", ifname);
-		jw_kv_string(&j, "netns", netns);
-		if (oif)
-			jw_kv_string(&j, "from", oif);
-		jw_kv_string(&j, "master", m->br->name);
-		jw_kv_uint(&j, "ts_ns", e->ts_ns);
-		jw_close_object(&j);
-		jw_finish(&j);
-	} else {
-		printf("%s %s dev %s", type, mac, ifname);
-		if (netns[0])
-			printf(" netns %s", netns);
-		if (oif)
-			printf(" from %s", oif);
-		printf(" master %s\n", m->br->name);
-	}
+	/* One line per event: text, or one compact JSON object. */
+	out_start(&o, g.json, false);
+	out_open_object(&o, NULL);
+	out_str(&o, OUT_ANY, "event", "%s", type);
+	out_str(&o, OUT_ANY, "mac", " %s", mac);
+	out_str(&o, OUT_ANY, "ifname", " dev %s", ifname);
+	out_str(&o, netns[0] ? OUT_ANY : OUT_JSON, "netns", " netns %s", netns);
+	if (oif)
+		out_str(&o, OUT_ANY, "from", " from %s", oif);
+	out_str(&o, OUT_ANY, "master", " master %s", m->br->name);
+	out_u64(&o, OUT_JSON, "ts_ns", NULL, e->ts_ns);
+	out_text(&o, "\n");
+	out_close_object(&o);
+	out_end(&o);
 	fflush(stdout);
 	m->printed++;
 	if (m->max && m->printed >= m->max)
@@ -232,28 +224,27 @@ static long ms_since(const struct timespec *t0)
 static void watch_log(const char *event, const char *bridge, const char *table,
 		      const char *nat, long npubs, long ms)
 {
-	if (g.json) {
-		struct xbr_json j;
+	struct xbr_out o;
 
-		jw_init(&j, stdout, false);
-		jw_open_object(&j);
-		jw_kv_string(&j, "event", event);
-		jw_kv_string(&j, "bridge", bridge);
-		jw_kv_string(&j, "table", table);
-		if (nat)
-			jw_kv_string(&j, "nat", nat);
-		if (npubs >= 0)
-			jw_kv_uint(&j, "publications", (unsigned long)npubs);
-		if (ms >= 0)
-			jw_kv_uint(&j, "ms", (unsigned long)ms);
-		jw_close_object(&j);
-		jw_finish(&j);
-	} else if (!strcmp(event, "restored")) {
-		printf("restored table inet %s of bridge %s: nat %s, %ld publication%s (%ld ms after the change)\n",
-		       table, bridge, nat, npubs, npubs == 1 ? "" : "s", ms);
-	} else {
-		printf("%s table inet %s of bridge %s\n", event, table, bridge);
-	}
+	out_start(&o, g.json, false);
+	out_open_object(&o, NULL);
+	out_str(&o, OUT_JSON, "event", NULL, event);
+	if (!strcmp(event, "restored"))
+		out_text(&o, "restored table inet %s of bridge %s: nat %s, %ld publication%s (%ld ms after the change)",
+			 table, bridge, nat, npubs, npubs == 1 ? "" : "s", ms);
+	else
+		out_text(&o, "%s table inet %s of bridge %s", event, table, bridge);
+	out_str(&o, OUT_JSON, "bridge", NULL, bridge);
+	out_str(&o, OUT_JSON, "table", NULL, table);
+	if (nat)
+		out_str(&o, OUT_JSON, "nat", NULL, nat);
+	if (npubs >= 0)
+		out_u64(&o, OUT_JSON, "publications", NULL, (uint64_t)npubs);
+	if (ms >= 0)
+		out_u64(&o, OUT_JSON, "ms", NULL, (uint64_t)ms);
+	out_text(&o, "\n");
+	out_close_object(&o);
+	out_end(&o);
 	fflush(stdout);
 }
 

@@ -6,7 +6,7 @@
 #include "bridge.h"
 #include "cmd.h"
 #include "datapath.h"
-#include "json.h"
+#include "out.h"
 #include "log.h"
 #include "nat.h"
 
@@ -75,19 +75,16 @@ static int set_icc(struct xbr_bridge *br, const char *val)
 static void print_change(const struct xbr_bridge *br, const char *key, const char *now,
 			 const char *old)
 {
-	struct xbr_json j;
+	struct xbr_out o;
 
-	if (!g.json) {
-		printf("bridge %s %s %s (was %s)\n", br->name, key, now, old);
-		return;
-	}
-	jw_init(&j, stdout, g.pretty);
-	jw_open_object(&j);
-	jw_kv_string(&j, "bridge", br->name);
-	jw_kv_string(&j, key, now);
-	jw_kv_string(&j, "was", old);
-	jw_close_object(&j);
-	jw_finish(&j);
+	out_start(&o, g.json, g.pretty);
+	out_open_object(&o, NULL);
+	out_str(&o, OUT_ANY, "bridge", "bridge %s", br->name);
+	out_str(&o, OUT_TEXT, NULL, " %s", key);
+	out_str(&o, OUT_ANY, key, " %s", now);
+	out_str(&o, OUT_ANY, "was", " (was %s)\n", old);
+	out_close_object(&o);
+	out_end(&o);
 }
 
 /* neigh-suppress on|off: the bridge default for new ports, and every port

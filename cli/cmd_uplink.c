@@ -10,7 +10,7 @@
 #include "bridge.h"
 #include "cmd.h"
 #include "directory.h"
-#include "json.h"
+#include "out.h"
 #include "log.h"
 
 /* An IPv4 or IPv6 unicast address into @p (remote, flags). */
@@ -67,7 +67,7 @@ static const struct xbr_uplink_row *row_of(const struct xbr_uplink_row *rows, si
 	return NULL;
 }
 
-static void uplink_json(struct xbr_json *j, const struct xbr_uplink_row *r);
+static void uplink_out(struct xbr_out *o, const struct xbr_uplink_row *r);
 static const char *show_bridge; /* the bridge whose uplinks are shown */
 
 /* A TLS file of the directory: readable, kept as an absolute path. */
@@ -180,15 +180,16 @@ static int uplink_add(const struct xbr_args *a)
 	if (!err) {
 		struct xbr_uplink_row *rows;
 		const struct xbr_uplink_row *r;
-		struct xbr_json j;
 		size_t nr;
 
 		if (br_uplinks(&br, &rows, &nr) == 0) {
 			r = row_of(rows, nr, spec.name);
 			if (r && g.json) {
-				jw_init(&j, stdout, g.pretty);
-				uplink_json(&j, r);
-				jw_finish(&j);
+				struct xbr_out o;
+
+				out_start(&o, true, g.pretty);
+				uplink_out(&o, r);
+				out_end(&o);
 			} else if (r) {
 				printf("uplink %s: dev %s vxlan id %u mtu %u peers %u%s%s\n", spec.name,
 				       r->port.ifname, r->port.vni, r->port.mtu, r->npeers,
@@ -256,27 +257,9 @@ static int agent_alive(const struct xbr_dir_status *s)
 	return s->pid > 0 && now_real() - s->written < 5.0;
 }
 
-static void show_directory_text(const char *up)
-{
-	struct xbr_directory d;
-	struct xbr_dir_status s;
-
-	if (dir_load(show_bridge, up, &d))
-		return;
-	printf(" directory %s", d.url);
-	if (dir_status_load(show_bridge, up, &s) || !agent_alive(&s)) {
-		printf(" agent none");
-		return;
-	}
-	printf(" agent %d %s", s.pid, s.connected ? "connected" : "unreachable");
-	if (s.lease)
-		printf(" lease %llx ttl %d", (unsigned long long)s.lease, s.ttl);
-	if (s.last_heard > 0)
-		printf(" heard %.1fs ago revision %lld", now_real() - s.last_heard, s.revision);
-	printf(" events %llu conflicts %llu", s.events, s.conflicts + s.vni_mismatches);
-}
-
-static void show_directory_json(struct xbr_json *j, const char *up)
+/* A directory uplink's record and its agent: a terse summary in text, every
+ * field in JSON. */
+static void show_directory(struct xbr_out *o, const char *up)
 {
 	struct xbr_directory d;
 	struct xbr_dir_status s;
@@ -284,102 +267,73 @@ static void show_directory_json(struct xbr_json *j, const char *up)
 
 	if (!show_bridge || dir_load(show_bridge, up, &d))
 		return;
-	jw_key(j, "directory");
-	jw_open_object(j);
-	jw_kv_string(j, "url", d.url);
-	jw_kv_string(j, "prefix", d.prefix);
-	jw_kv_bool(j, "tls", d.ca[0] || d.cert[0]);
+	out_open_object(o, "directory");
+	out_str(o, OUT_ANY, "url", " directory %s", d.url);
+	out_str(o, OUT_JSON, "prefix", NULL, d.prefix);
+	out_bool(o, OUT_JSON, "tls", NULL, d.ca[0] || d.cert[0]);
 	if (dir_status_load(show_bridge, up, &s) || !agent_alive(&s)) {
-		jw_kv_bool(j, "agent", 0);
-		jw_close_object(j);
+		out_text(o, " agent none");
+		out_bool(o, OUT_JSON, "agent", NULL, 0);
+		out_close_object(o);
 		return;
 	}
-	jw_kv_bool(j, "agent", 1);
-	jw_kv_uint(j, "agent_pid", (uint64_t)s.pid);
-	jw_kv_bool(j, "connected", s.connected);
-	jw_kv_string(j, "endpoint", s.endpoint);
+	out_text(o, " agent %d %s", s.pid, s.connected ? "connected" : "unreachable");
+	if (s.lease)
+		out_text(o, " lease %llx ttl %d", (unsigned long long)s.lease, s.ttl);
+	if (s.last_heard > 0)
+		out_text(o, " heard %.1fs ago revision %lld", now_real() - s.last_heard, s.revision);
+	out_text(o, " events %llu conflicts %llu", s.events, s.conflicts + s.vni_mismatches);
+	out_bool(o, OUT_JSON, "agent", NULL, 1);
+	out_u64(o, OUT_JSON, "agent_pid", NULL, (uint64_t)s.pid);
+	out_bool(o, OUT_JSON, "connected", NULL, s.connected);
+	out_str(o, OUT_JSON, "endpoint", NULL, s.endpoint);
 	snprintf(b, sizeof(b), "%llx", (unsigned long long)s.lease);
-	jw_kv_string(j, "lease", s.lease ? b : "");
-	jw_kv_uint(j, "ttl", (uint64_t)s.ttl);
-	jw_kv_uint(j, "revision", (uint64_t)s.revision);
-	jw_kv_uint(j, "last_heard", (uint64_t)s.last_heard);
-	jw_kv_uint(j, "heard_ms_ago",
-		     s.last_heard > 0 ? (uint64_t)((now_real() - s.last_heard) * 1000) : 0);
-	jw_key(j, "events");
-	jw_open_object(j);
-	jw_kv_uint(j, "total", s.events);
-	jw_kv_uint(j, "resyncs", s.resyncs);
-	jw_kv_uint(j, "published", s.published);
-	jw_kv_uint(j, "peers_added", s.peers_added);
-	jw_kv_uint(j, "peers_removed", s.peers_removed);
-	jw_kv_uint(j, "entries_added", s.entries_added);
-	jw_kv_uint(j, "entries_removed", s.entries_removed);
-	jw_kv_uint(j, "conflicts", s.conflicts);
-	jw_kv_uint(j, "vni_mismatches", s.vni_mismatches);
-	jw_close_object(j);
-	jw_close_object(j);
+	out_str(o, OUT_JSON, "lease", NULL, s.lease ? b : "");
+	out_u64(o, OUT_JSON, "ttl", NULL, (uint64_t)s.ttl);
+	out_u64(o, OUT_JSON, "revision", NULL, (uint64_t)s.revision);
+	out_u64(o, OUT_JSON, "last_heard", NULL, (uint64_t)s.last_heard);
+	out_u64(o, OUT_JSON, "heard_ms_ago", NULL,
+		s.last_heard > 0 ? (uint64_t)((now_real() - s.last_heard) * 1000) : 0);
+	out_open_object(o, "events");
+	out_u64(o, OUT_JSON, "total", NULL, s.events);
+	out_u64(o, OUT_JSON, "resyncs", NULL, s.resyncs);
+	out_u64(o, OUT_JSON, "published", NULL, s.published);
+	out_u64(o, OUT_JSON, "peers_added", NULL, s.peers_added);
+	out_u64(o, OUT_JSON, "peers_removed", NULL, s.peers_removed);
+	out_u64(o, OUT_JSON, "entries_added", NULL, s.entries_added);
+	out_u64(o, OUT_JSON, "entries_removed", NULL, s.entries_removed);
+	out_u64(o, OUT_JSON, "conflicts", NULL, s.conflicts);
+	out_u64(o, OUT_JSON, "vni_mismatches", NULL, s.vni_mismatches);
+	out_close_object(o);
+	out_close_object(o);
 }
 
-static void show_text(const struct xbr_uplink_row *rows, size_t n)
-{
-	char a[INET6_ADDRSTRLEN];
-	size_t i;
-	uint32_t k;
-
-	for (i = 0; i < n; i++) {
-		const struct xbr_uplink_row *r = &rows[i];
-		struct xbr_peer local = { .flags = r->port.tun_flags };
-
-		memcpy(local.remote, r->port.local, sizeof(local.remote));
-		printf("%s dev %s vxlan id %u local %s dstport %u", r->port.name, r->port.ifname,
-		       r->port.vni, uplink_addr_str(&local, a, sizeof(a)), r->port.dstport);
-		if (r->dev[0])
-			printf(" underlay %s", r->dev);
-		printf(" mtu %u peers", r->port.mtu);
-		for (k = 0; k < r->npeers; k++)
-			printf(" %s", uplink_addr_str(&r->peers[k], a, sizeof(a)));
-		show_directory_text(r->port.name);
-		printf("\n");
-	}
-}
-
-static void uplink_json(struct xbr_json *j, const struct xbr_uplink_row *r)
+/* One uplink: a line of text, or an object. */
+static void uplink_out(struct xbr_out *o, const struct xbr_uplink_row *r)
 {
 	char a[INET6_ADDRSTRLEN];
 	struct xbr_peer local = { .flags = r->port.tun_flags };
 	uint32_t k;
 
 	memcpy(local.remote, r->port.local, sizeof(local.remote));
-	jw_open_object(j);
-	jw_kv_string(j, "name", r->port.name);
-	jw_kv_string(j, "ifname", r->port.ifname);
-	jw_kv_string(j, "kind", "vxlan");
-	jw_kv_uint(j, "id", r->port.vni);
-	jw_kv_string(j, "local", uplink_addr_str(&local, a, sizeof(a)));
-	jw_kv_uint(j, "dstport", r->port.dstport);
+	out_open_object(o, NULL);
+	out_str(o, OUT_ANY, "name", "%s", r->port.name);
+	out_str(o, OUT_ANY, "ifname", " dev %s", r->port.ifname);
+	out_str(o, OUT_ANY, "kind", " %s", "vxlan");
+	out_u64(o, OUT_ANY, "id", " id %llu", r->port.vni);
+	out_str(o, OUT_ANY, "local", " local %s", uplink_addr_str(&local, a, sizeof(a)));
+	out_u64(o, OUT_ANY, "dstport", " dstport %llu", r->port.dstport);
 	if (r->dev[0])
-		jw_kv_string(j, "dev", r->dev);
-	jw_kv_uint(j, "mtu", r->port.mtu);
-	jw_key(j, "peers");
-	jw_open_array(j);
+		out_str(o, OUT_ANY, "dev", " underlay %s", r->dev);
+	out_u64(o, OUT_ANY, "mtu", " mtu %llu", r->port.mtu);
+	out_text(o, " peers");
+	out_open_array(o, "peers");
 	for (k = 0; k < r->npeers; k++)
-		jw_string(j, uplink_addr_str(&r->peers[k], a, sizeof(a)));
-	jw_close_array(j);
-	show_directory_json(j, r->port.name);
-	jw_close_object(j);
-}
-
-static void show_json(const struct xbr_uplink_row *rows, size_t n)
-{
-	struct xbr_json j;
-	size_t i;
-
-	jw_init(&j, stdout, g.pretty);
-	jw_open_array(&j);
-	for (i = 0; i < n; i++)
-		uplink_json(&j, &rows[i]);
-	jw_close_array(&j);
-	jw_finish(&j);
+		out_str(o, OUT_ANY, NULL, " %s", uplink_addr_str(&r->peers[k], a, sizeof(a)));
+	out_close_array(o);
+	show_directory(o, r->port.name);
+	out_text(o, "\n");
+	out_close_object(o);
 }
 
 static int uplink_show(const struct xbr_args *a)
@@ -394,11 +348,16 @@ static int uplink_show(const struct xbr_args *a)
 	if (!err)
 		err = br_uplinks(&br, &rows, &n);
 	if (!err) {
+		struct xbr_out o;
+		size_t i;
+
 		show_bridge = br.name;
-		if (g.json)
-			show_json(rows, n);
-		else
-			show_text(rows, n);
+		out_start(&o, g.json, g.pretty);
+		out_open_array(&o, NULL);
+		for (i = 0; i < n; i++)
+			uplink_out(&o, &rows[i]);
+		out_close_array(&o);
+		out_end(&o);
 		br_uplinks_free(rows, n);
 	}
 	br_close(&br);

@@ -73,6 +73,16 @@ void out_u64(struct xbr_out *o, enum out_which w, const char *k, const char *fmt
 	}
 }
 
+void out_bool(struct xbr_out *o, enum out_which w, const char *k, const char *fmt, bool v)
+{
+	if (o->json && (w & OUT_JSON)) {
+		key(o, k);
+		jw_bool(&o->j, v);
+	} else if (!o->json && (w & OUT_TEXT)) {
+		printf(fmt, v ? "true" : "false");
+	}
+}
+
 void out_text(struct xbr_out *o, const char *fmt, ...)
 {
 	va_list ap;

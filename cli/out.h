@@ -44,6 +44,7 @@ void out_close_array(struct xbr_out *o);
 void out_str(struct xbr_out *o, enum out_which w, const char *key, const char *fmt,
 	     const char *v);
 void out_u64(struct xbr_out *o, enum out_which w, const char *key, const char *fmt, uint64_t v);
+void out_bool(struct xbr_out *o, enum out_which w, const char *key, const char *fmt, bool v);
 /* Text only. */
 void out_text(struct xbr_out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
