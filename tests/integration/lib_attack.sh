@@ -85,15 +85,30 @@ cap_start() {
 	[ -n "$ns" ] && pre=(ip netns exec "$ns")
 	[ -z "$ns" ] && dev=(-i "$T_BR")
 	# shellcheck disable=SC2086
-	t_bg "${pre[@]}" timeout 60 tcpdump -Z root -Q in "${dev[@]}" -nn -U -s 256 -c 50000 -w "$pcap" $filter 2>"$pcap.err"
+	# --immediate-mode: each frame handed to tcpdump as it arrives, not
+	# when a ring block fills or times out (a partly filled block is not
+	# read before the capture stops: its frames would be lost).
+	t_bg "${pre[@]}" timeout 60 tcpdump -Z root -Q in "${dev[@]}" -nn -U --immediate-mode -s 256 -c 50000 -w "$pcap" $filter 2>"$pcap.err"
 	CAP_PID=$T_BG_PID
 	wait_until 10 grep -q 'listening on' "$pcap.err" || t_fail "tcpdump in ${ns:-host} did not start: $(cat "$pcap.err")"
 }
 
-# cap_stop PID...: stop captures (after a short grace so frames in flight land).
+# cap_stop PID...: stop captures once they have caught up: every capture's
+# file unchanged over 3 looks 0.3 s apart (at most 10 s), so a capture that a
+# busy machine runs late still writes what it was sent before it stops.
 cap_stop() {
-	local p
-	sleep 0.5
+	local p f sizes prev="" same=0 i
+	for ((i = 0; i < 33 && same < 3; i++)); do
+		sleep 0.3
+		sizes=""
+		for p in "$@"; do
+			for f in $(tr '\0' '\n' <"/proc/$p/cmdline" 2>/dev/null | sed -n '/^-w$/{n;p}'); do
+				sizes+="$(stat -c %s "$f" 2>/dev/null) "
+			done
+		done
+		if [ "$sizes" = "$prev" ]; then same=$((same + 1)); else same=0; fi
+		prev=$sizes
+	done
 	for p in "$@"; do
 		kill -INT "$p" 2>/dev/null
 	done

@@ -51,7 +51,7 @@ declare -A PKT=(
 # How a victim's inbound capture recognizes each kind.
 declare -A FILTER=(
 	[fmac]="ether src $FORGED"
-	[theft]="ether src $m2 and arp"
+	[theft]="ether src $m2 and ether dst ff:ff:ff:ff:ff:ff and arp and arp[6:2] = 2" # (ns2's own ARP is unicast replies and requests)
 	[garp]="ether src $m1 and arp and arp[6:2] = 2 and arp[14:4] = 0xac100102"
 	[arpreq]="ether src $m1 and arp and arp[6:2] = 1 and arp[14:4] = 0xac100102"
 	[ip4u]="ether src $m1 and icmp and src host 172.16.1.2"
