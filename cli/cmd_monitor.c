@@ -109,7 +109,7 @@ static int on_event(void *ctx, void *data, size_t len)
 		port_names(m, e->old_ifindex, &oif, &ons);
 	xbr_format_mac(e->mac, mac);
 	/* One line per event: text, or one compact JSON object. */
-	out_start(&o, g.json, false);
+	out_start(&o, stdout, g.json, false);
 	out_open_object(&o, NULL);
 	out_str(&o, OUT_ANY, "event", "%s", type);
 	out_str(&o, OUT_ANY, "mac", " %s", mac);
@@ -226,7 +226,7 @@ static void watch_log(const char *event, const char *bridge, const char *table,
 {
 	struct xbr_out o;
 
-	out_start(&o, g.json, false);
+	out_start(&o, stdout, g.json, false);
 	out_open_object(&o, NULL);
 	out_str(&o, OUT_JSON, "event", NULL, event);
 	if (!strcmp(event, "restored"))

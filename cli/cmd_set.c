@@ -77,7 +77,7 @@ static void print_change(const struct xbr_bridge *br, const char *key, const cha
 {
 	struct xbr_out o;
 
-	out_start(&o, g.json, g.pretty);
+	out_start(&o, stdout, g.json, g.pretty);
 	out_open_object(&o, NULL);
 	out_str(&o, OUT_ANY, "bridge", "bridge %s", br->name);
 	out_str(&o, OUT_TEXT, NULL, " %s", key);

@@ -123,7 +123,7 @@ int do_stats(const struct xbr_args *a)
 	}
 	sum_percpu((__u64 *)bcpu, ncpu, sizeof(bs) / 8, (__u64 *)&bs);
 
-	out_start(&o, g.json, g.pretty);
+	out_start(&o, stdout, g.json, g.pretty);
 	out_open_object(&o, NULL);
 	out_str(&o, OUT_ANY, "bridge", "bridge %s fdb:", br.name);
 	out_open_object(&o, "fdb");

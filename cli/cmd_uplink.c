@@ -187,7 +187,7 @@ static int uplink_add(const struct xbr_args *a)
 			if (r && g.json) {
 				struct xbr_out o;
 
-				out_start(&o, true, g.pretty);
+				out_start(&o, stdout, true, g.pretty);
 				uplink_out(&o, r);
 				out_end(&o);
 			} else if (r) {
@@ -352,7 +352,7 @@ static int uplink_show(const struct xbr_args *a)
 		size_t i;
 
 		show_bridge = br.name;
-		out_start(&o, g.json, g.pretty);
+		out_start(&o, stdout, g.json, g.pretty);
 		out_open_array(&o, NULL);
 		for (i = 0; i < n; i++)
 			uplink_out(&o, &rows[i]);

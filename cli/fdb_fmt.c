@@ -3,7 +3,7 @@
 #include <arpa/inet.h>
 #include <string.h>
 #include "fdb_fmt.h"
-#include "json.h"
+#include "out.h"
 #include "nat.h"
 
 /* The tunnel endpoint of a remote entry as text, "" for a local one. */
@@ -28,83 +28,71 @@ static const char *fdb_origin(uint32_t flags)
 }
 
 /*
- * As `bridge fdb show`, then xbr's own fields:
+ * One entry. Text as `bridge fdb show`, then xbr's own fields:
  * aa:bb:cc:dd:ee:ff dev xbr0-ns1 [vlan N] [dst ADDR] [sticky] master xbr0 [static]
  *   [netns ns1 | uplink NAME] [owner ID] [age 3]
+ * JSON with the keys and order of `bridge -j fdb show` (mac, ifname, vlan,
+ * flags, master, state), then xbr's own: netns, uplink, owner, age (seconds
+ * since the entry was last refreshed; not for static entries), origin
+ * (learned or user).
  */
-void fdb_print_text(FILE *f, const char *bridge, const struct xbr_fdb_row *rows, size_t n)
+static void fdb_out(struct xbr_out *o, const char *bridge, const struct xbr_fdb_row *r)
 {
 	char mac[XBR_MAC_STRLEN], dst[INET6_ADDRSTRLEN];
-	size_t i;
 
-	for (i = 0; i < n; i++) {
-		const struct xbr_fdb_row *r = &rows[i];
-
-		xbr_format_mac(r->mac, mac);
-		fprintf(f, "%s dev %s", mac, r->ifname);
-		if (r->vlan)
-			fprintf(f, " vlan %u", r->vlan);
-		if (r->flags & XBR_FDB_F_REMOTE) /* where `bridge fdb` puts it */
-			fprintf(f, " dst %s", fdb_dst(r, dst, sizeof(dst)));
-		if (r->flags & XBR_FDB_F_STICKY)
-			fprintf(f, " sticky");
-		fprintf(f, " master %s", bridge);
-		if (r->flags & XBR_FDB_F_STATIC)
-			fprintf(f, " static");
-		if (r->kind == XBR_KIND_UPLINK)
-			fprintf(f, " uplink %s", r->netns);
-		else if (r->netns[0])
-			fprintf(f, " netns %s", r->netns);
-		if (r->owner[0])
-			fprintf(f, " owner %s", r->owner);
-		if (!(r->flags & XBR_FDB_F_STATIC))
-			fprintf(f, " age %llu", (unsigned long long)r->age_sec);
-		fputc('\n', f);
-	}
+	xbr_format_mac(r->mac, mac);
+	out_open_object(o, NULL);
+	out_str(o, OUT_ANY, "mac", "%s", mac);
+	out_str(o, OUT_ANY, "ifname", " dev %s", r->ifname);
+	if (r->vlan)
+		out_u64(o, OUT_ANY, "vlan", " vlan %llu", r->vlan);
+	if (r->flags & XBR_FDB_F_REMOTE) /* where `bridge fdb` puts it */
+		out_str(o, OUT_ANY, "dst", " dst %s", fdb_dst(r, dst, sizeof(dst)));
+	out_open_array(o, "flags");
+	if (r->flags & XBR_FDB_F_STICKY)
+		out_str(o, OUT_ANY, NULL, " %s", "sticky");
+	out_close_array(o);
+	out_str(o, OUT_ANY, "master", " master %s", bridge);
+	out_str(o, OUT_JSON, "state", NULL, fdb_state(r->flags));
+	if (r->flags & XBR_FDB_F_STATIC)
+		out_text(o, " static");
+	out_str(o, OUT_JSON, "netns", NULL, r->netns);
+	if (r->kind == XBR_KIND_UPLINK)
+		out_str(o, OUT_ANY, "uplink", " uplink %s", r->netns);
+	else if (r->netns[0])
+		out_str(o, OUT_TEXT, NULL, " netns %s", r->netns);
+	if (r->owner[0])
+		out_str(o, OUT_ANY, "owner", " owner %s", r->owner);
+	if (!(r->flags & XBR_FDB_F_STATIC))
+		out_u64(o, OUT_ANY, "age", " age %llu", r->age_sec);
+	out_str(o, OUT_JSON, "origin", NULL, fdb_origin(r->flags));
+	out_text(o, "\n");
+	out_close_object(o);
 }
 
-/* Keys and their order as `bridge -j fdb show` (mac, ifname, vlan, flags,
- * master, state), then xbr's own: netns, age (seconds since the entry was
- * last refreshed; not for static entries), origin (learned or user). */
+static void fdb_rows_out(FILE *f, bool json, bool pretty, const char *bridge,
+			 const struct xbr_fdb_row *rows, size_t n)
+{
+	struct xbr_out o;
+	size_t i;
+
+	out_start(&o, f, json, pretty);
+	out_open_array(&o, NULL);
+	for (i = 0; i < n; i++)
+		fdb_out(&o, bridge, &rows[i]);
+	out_close_array(&o);
+	out_end(&o);
+}
+
+void fdb_print_text(FILE *f, const char *bridge, const struct xbr_fdb_row *rows, size_t n)
+{
+	fdb_rows_out(f, false, false, bridge, rows, n);
+}
+
 void fdb_print_json(FILE *f, const char *bridge, const struct xbr_fdb_row *rows, size_t n,
 		    bool pretty)
 {
-	struct xbr_json j;
-	char mac[XBR_MAC_STRLEN], dst[INET6_ADDRSTRLEN];
-	size_t i;
-
-	jw_init(&j, f, pretty);
-	jw_open_array(&j);
-	for (i = 0; i < n; i++) {
-		const struct xbr_fdb_row *r = &rows[i];
-
-		xbr_format_mac(r->mac, mac);
-		jw_open_object(&j);
-		jw_kv_string(&j, "mac", mac);
-		jw_kv_string(&j, "ifname", r->ifname);
-		if (r->vlan)
-			jw_kv_uint(&j, "vlan", r->vlan);
-		if (r->flags & XBR_FDB_F_REMOTE)
-			jw_kv_string(&j, "dst", fdb_dst(r, dst, sizeof(dst)));
-		jw_key(&j, "flags");
-		jw_open_array(&j);
-		if (r->flags & XBR_FDB_F_STICKY)
-			jw_string(&j, "sticky");
-		jw_close_array(&j);
-		jw_kv_string(&j, "master", bridge);
-		jw_kv_string(&j, "state", fdb_state(r->flags));
-		jw_kv_string(&j, "netns", r->netns);
-		if (r->kind == XBR_KIND_UPLINK)
-			jw_kv_string(&j, "uplink", r->netns);
-		if (r->owner[0])
-			jw_kv_string(&j, "owner", r->owner);
-		if (!(r->flags & XBR_FDB_F_STATIC))
-			jw_kv_uint(&j, "age", r->age_sec);
-		jw_kv_string(&j, "origin", fdb_origin(r->flags));
-		jw_close_object(&j);
-	}
-	jw_close_array(&j);
-	jw_finish(&j);
+	fdb_rows_out(f, true, pretty, bridge, rows, n);
 }
 
 static const struct {
@@ -146,68 +134,10 @@ void ports_print_text(FILE *f, const char *bridge, const struct xbr_config *cfg,
 	ports_print_text_nat(f, bridge, cfg, NULL, ports, meta, n);
 }
 
-void ports_print_text_nat(FILE *f, const char *bridge, const struct xbr_config *cfg,
-			  const char *nat_rules, const struct xbr_port *ports,
-			  const struct xbr_port_meta *meta, size_t n)
-{
-	char sub[INET_ADDRSTRLEN], gw[INET_ADDRSTRLEN], addr[INET_ADDRSTRLEN];
-	char mac[XBR_MAC_STRLEN];
-	const char *words[12];
-	size_t i, k, nw;
-
-	inet_ntop(AF_INET, &cfg->subnet, sub, sizeof(sub));
-	inet_ntop(AF_INET, &cfg->gateway, gw, sizeof(gw));
-	fprintf(f, "bridge %s mode %s subnet %s/%u gateway %s", bridge, mode_name(cfg->mode), sub,
-		cfg->plen, gw);
-	if (cfg->plen6) {
-		char s6[INET6_ADDRSTRLEN];
-
-		inet_ntop(AF_INET6, cfg->subnet6, s6, sizeof(s6));
-		fprintf(f, " subnet6 %s/%u", s6, cfg->plen6);
-	}
-	fprintf(f, " nat %s", nat_mode_name(cfg->flags));
-	if (nat_rules && !strcmp(nat_rules, "missing"))
-		fprintf(f, " (rules missing: run xbr restore)");
-	else if (nat_rules && strcmp(nat_rules, "ok"))
-		fprintf(f, " (rules %s)", nat_rules);
-	fprintf(f, " ageing %llu fdb-size %u neigh-suppress %s ports %zu\n",
-		(unsigned long long)(cfg->ageing_ns / 1000000000ULL), cfg->fdb_size,
-		(cfg->flags & XBR_CFG_F_NEIGH_SUPPRESS) ? "on" : "off", n);
-	for (i = 0; i < n; i++) {
-		const struct xbr_port *p = &ports[i];
-
-		xbr_format_mac(p->mac, mac);
-		inet_ntop(AF_INET, &p->addr, addr, sizeof(addr));
-		fprintf(f, "%u: %s netns %s %s %s", p->ifindex, p->ifname, p->name[0] ? p->name : "-",
-			p->kind == XBR_KIND_GATEWAY ? "station" : kind_word(p->kind), mac);
-		if (p->kind == XBR_KIND_UPLINK) /* no address: a tunnel (xbr uplink show) */
-			fprintf(f, " vni %u mtu %u", p->vni, p->mtu);
-		else
-			fprintf(f, " %s/%u", addr, p->plen);
-		if (cfg->plen6 && p->kind != XBR_KIND_UPLINK) {
-			uint8_t a6[16];
-			char s6[INET6_ADDRSTRLEN];
-
-			xbr_station_addr6(cfg->subnet6, cfg->plen6, p->addr, a6);
-			inet_ntop(AF_INET6, a6, s6, sizeof(s6));
-			fprintf(f, " %s/%u", s6, cfg->plen6);
-		}
-		fprintf(f, " <");
-		nw = port_flag_words(p->flags, words, 12);
-		for (k = 0; k < nw; k++)
-			fprintf(f, "%s%s", k ? "," : "", words[k]);
-		fprintf(f, ">");
-		if (meta && p->kind == XBR_KIND_ATTACHED)
-			fprintf(f, " nspath %s dev %s", meta[i].nspath, meta[i].ifname_in);
-		if (meta && meta[i].owner[0])
-			fprintf(f, " owner %s", meta[i].owner);
-		fprintf(f, "\n");
-	}
-}
-
-/* One port; @meta (may be NULL) what the loader alone knows of it. */
-static void port_json(struct xbr_json *j, const struct xbr_config *cfg, const struct xbr_port *p,
-		      const struct xbr_port_meta *meta)
+/* One port: a line of text, or an object; @meta (may be NULL) what the
+ * loader alone knows of it. */
+static void port_out(struct xbr_out *o, const struct xbr_config *cfg, const struct xbr_port *p,
+		     const struct xbr_port_meta *meta)
 {
 	char mac[XBR_MAC_STRLEN], addr[INET_ADDRSTRLEN];
 	const char *words[12];
@@ -215,24 +145,28 @@ static void port_json(struct xbr_json *j, const struct xbr_config *cfg, const st
 
 	xbr_format_mac(p->mac, mac);
 	inet_ntop(AF_INET, &p->addr, addr, sizeof(addr));
-	jw_open_object(j);
-	jw_kv_uint(j, "ifindex", p->ifindex);
-	jw_kv_string(j, "ifname", p->ifname);
-	jw_kv_string(j, "netns", p->name);
-	jw_kv_string(j, "kind", kind_word(p->kind));
+	out_open_object(o, NULL);
+	out_u64(o, OUT_ANY, "ifindex", "%llu:", p->ifindex);
+	out_str(o, OUT_ANY, "ifname", " %s", p->ifname);
+	out_str(o, OUT_JSON, "netns", NULL, p->name);
+	out_str(o, OUT_TEXT, NULL, " netns %s", p->name[0] ? p->name : "-");
+	/* (text has called the gateway port a station since the first release) */
+	out_str(o, OUT_JSON, "kind", NULL, kind_word(p->kind));
+	out_str(o, OUT_TEXT, NULL, " %s",
+		p->kind == XBR_KIND_GATEWAY ? "station" : kind_word(p->kind));
 	if (meta && p->kind == XBR_KIND_ATTACHED) {
-		jw_kv_string(j, "nspath", meta->nspath);
-		jw_kv_string(j, "dev", meta->ifname_in);
+		out_str(o, OUT_JSON, "nspath", NULL, meta->nspath);
+		out_str(o, OUT_JSON, "dev", NULL, meta->ifname_in);
 	}
 	if (meta && meta->owner[0])
-		jw_kv_string(j, "owner", meta->owner);
-	jw_kv_string(j, "mac", mac);
+		out_str(o, OUT_JSON, "owner", NULL, meta->owner);
+	out_str(o, OUT_ANY, "mac", " %s", mac);
 	if (p->kind == XBR_KIND_UPLINK) { /* no address: a tunnel (xbr uplink show) */
-		jw_kv_uint(j, "vni", p->vni);
-		jw_kv_uint(j, "mtu", p->mtu);
+		out_u64(o, OUT_ANY, "vni", " vni %llu", p->vni);
+		out_u64(o, OUT_ANY, "mtu", " mtu %llu", p->mtu);
 	} else {
-		jw_kv_string(j, "addr", addr);
-		jw_kv_uint(j, "prefixlen", p->plen);
+		out_str(o, OUT_ANY, "addr", " %s", addr);
+		out_u64(o, OUT_ANY, "prefixlen", "/%llu", p->plen);
 	}
 	if (cfg->plen6 && p->kind != XBR_KIND_UPLINK) {
 		uint8_t a6[16];
@@ -240,25 +174,85 @@ static void port_json(struct xbr_json *j, const struct xbr_config *cfg, const st
 
 		xbr_station_addr6(cfg->subnet6, cfg->plen6, p->addr, a6);
 		inet_ntop(AF_INET6, a6, s6, sizeof(s6));
-		jw_kv_string(j, "addr6", s6);
+		out_str(o, OUT_ANY, "addr6", " %s", s6);
+		out_u64(o, OUT_TEXT, NULL, "/%llu", cfg->plen6);
 	}
-	jw_key(j, "flags");
-	jw_open_array(j);
+	out_text(o, " <");
+	out_open_array(o, "flags");
 	nw = port_flag_words(p->flags, words, 12);
 	for (k = 0; k < nw; k++)
-		jw_string(j, words[k]);
-	jw_close_array(j);
-	jw_close_object(j);
+		out_str(o, OUT_ANY, NULL, k ? ",%s" : "%s", words[k]);
+	out_close_array(o);
+	out_text(o, ">");
+	if (meta && p->kind == XBR_KIND_ATTACHED)
+		out_text(o, " nspath %s dev %s", meta->nspath, meta->ifname_in);
+	if (meta && meta->owner[0])
+		out_text(o, " owner %s", meta->owner);
+	out_text(o, "\n");
+	out_close_object(o);
+}
+
+/* `show`: the bridge's settings, then a line (an object) per port. */
+static void bridge_out(struct xbr_out *o, const char *bridge, const struct xbr_config *cfg,
+		       const char *nat_rules, const struct xbr_port *ports,
+		       const struct xbr_port_meta *meta, size_t n)
+{
+	char sub[INET_ADDRSTRLEN + 4], gw[INET_ADDRSTRLEN];
+	size_t i;
+
+	inet_ntop(AF_INET, &cfg->subnet, sub, sizeof(sub));
+	snprintf(sub + strlen(sub), sizeof(sub) - strlen(sub), "/%u", (unsigned int)(cfg->plen & 63));
+	inet_ntop(AF_INET, &cfg->gateway, gw, sizeof(gw));
+	out_open_object(o, NULL);
+	out_str(o, OUT_ANY, "bridge", "bridge %s", bridge);
+	out_str(o, OUT_ANY, "mode", " mode %s", mode_name(cfg->mode));
+	out_str(o, OUT_ANY, "subnet", " subnet %s", sub);
+	out_str(o, OUT_ANY, "gateway", " gateway %s", gw);
+	if (cfg->plen6) {
+		char s6[INET6_ADDRSTRLEN + 5];
+
+		inet_ntop(AF_INET6, cfg->subnet6, s6, INET6_ADDRSTRLEN);
+		snprintf(s6 + strlen(s6), sizeof(s6) - strlen(s6), "/%u", cfg->plen6 & 255u);
+		out_str(o, OUT_ANY, "subnet6", " subnet6 %s", s6);
+	}
+	out_str(o, OUT_ANY, "nat", " nat %s", nat_mode_name(cfg->flags));
+	if (nat_rules)
+		out_str(o, OUT_JSON, "nat_rules", NULL, nat_rules);
+	if (nat_rules && !strcmp(nat_rules, "missing"))
+		out_text(o, " (rules missing: run xbr restore)");
+	else if (nat_rules && strcmp(nat_rules, "ok"))
+		out_text(o, " (rules %s)", nat_rules);
+	out_u64(o, OUT_ANY, "ageing", " ageing %llu", cfg->ageing_ns / 1000000000ULL);
+	out_u64(o, OUT_ANY, "fdb_size", " fdb-size %llu", cfg->fdb_size);
+	out_bool(o, OUT_JSON, "neigh_suppress", NULL, !!(cfg->flags & XBR_CFG_F_NEIGH_SUPPRESS));
+	out_text(o, " neigh-suppress %s ports %zu\n",
+		 (cfg->flags & XBR_CFG_F_NEIGH_SUPPRESS) ? "on" : "off", n);
+	out_open_array(o, "ports");
+	for (i = 0; i < n; i++)
+		port_out(o, cfg, &ports[i], meta ? &meta[i] : NULL);
+	out_close_array(o);
+	out_close_object(o);
+}
+
+void ports_print_text_nat(FILE *f, const char *bridge, const struct xbr_config *cfg,
+			  const char *nat_rules, const struct xbr_port *ports,
+			  const struct xbr_port_meta *meta, size_t n)
+{
+	struct xbr_out o;
+
+	out_start(&o, f, false, false);
+	bridge_out(&o, bridge, cfg, nat_rules, ports, meta, n);
+	out_end(&o);
 }
 
 void port_print_json(FILE *f, const struct xbr_config *cfg, const struct xbr_port *p,
 		     const struct xbr_port_meta *meta, bool pretty)
 {
-	struct xbr_json j;
+	struct xbr_out o;
 
-	jw_init(&j, f, pretty);
-	port_json(&j, cfg, p, meta);
-	jw_finish(&j);
+	out_start(&o, f, true, pretty);
+	port_out(&o, cfg, p, meta);
+	out_end(&o);
 }
 
 void ports_print_json(FILE *f, const char *bridge, const struct xbr_config *cfg,
@@ -272,37 +266,9 @@ void ports_print_json_nat(FILE *f, const char *bridge, const struct xbr_config *
 			  const char *nat_rules, const struct xbr_port *ports,
 			  const struct xbr_port_meta *meta, size_t n, bool pretty)
 {
-	char sub[INET_ADDRSTRLEN + 4], gw[INET_ADDRSTRLEN];
-	struct xbr_json j;
-	size_t i;
+	struct xbr_out o;
 
-	inet_ntop(AF_INET, &cfg->subnet, sub, sizeof(sub));
-	snprintf(sub + strlen(sub), sizeof(sub) - strlen(sub), "/%u", (unsigned int)(cfg->plen & 63));
-	inet_ntop(AF_INET, &cfg->gateway, gw, sizeof(gw));
-	jw_init(&j, f, pretty);
-	jw_open_object(&j);
-	jw_kv_string(&j, "bridge", bridge);
-	jw_kv_string(&j, "mode", mode_name(cfg->mode));
-	jw_kv_string(&j, "subnet", sub);
-	jw_kv_string(&j, "gateway", gw);
-	if (cfg->plen6) {
-		char s6[INET6_ADDRSTRLEN + 5];
-
-		inet_ntop(AF_INET6, cfg->subnet6, s6, INET6_ADDRSTRLEN);
-		snprintf(s6 + strlen(s6), sizeof(s6) - strlen(s6), "/%u", cfg->plen6 & 255u);
-		jw_kv_string(&j, "subnet6", s6);
-	}
-	jw_kv_string(&j, "nat", nat_mode_name(cfg->flags));
-	if (nat_rules)
-		jw_kv_string(&j, "nat_rules", nat_rules);
-	jw_kv_uint(&j, "ageing", cfg->ageing_ns / 1000000000ULL);
-	jw_kv_uint(&j, "fdb_size", cfg->fdb_size);
-	jw_kv_bool(&j, "neigh_suppress", !!(cfg->flags & XBR_CFG_F_NEIGH_SUPPRESS));
-	jw_key(&j, "ports");
-	jw_open_array(&j);
-	for (i = 0; i < n; i++)
-		port_json(&j, cfg, &ports[i], meta ? &meta[i] : NULL);
-	jw_close_array(&j);
-	jw_close_object(&j);
-	jw_finish(&j);
+	out_start(&o, f, true, pretty);
+	bridge_out(&o, bridge, cfg, nat_rules, ports, meta, n);
+	out_end(&o);
 }

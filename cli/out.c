@@ -5,12 +5,13 @@
 #include <string.h>
 #include "out.h"
 
-void out_start(struct xbr_out *o, bool json, bool pretty)
+void out_start(struct xbr_out *o, FILE *f, bool json, bool pretty)
 {
 	memset(o, 0, sizeof(*o));
+	o->f = f;
 	o->json = json;
 	if (json)
-		jw_init(&o->j, stdout, pretty);
+		jw_init(&o->j, f, pretty);
 }
 
 void out_end(struct xbr_out *o)
@@ -59,7 +60,7 @@ void out_str(struct xbr_out *o, enum out_which w, const char *k, const char *fmt
 		key(o, k);
 		jw_string(&o->j, v);
 	} else if (!o->json && (w & OUT_TEXT)) {
-		printf(fmt, v);
+		fprintf(o->f, fmt, v);
 	}
 }
 
@@ -69,7 +70,7 @@ void out_u64(struct xbr_out *o, enum out_which w, const char *k, const char *fmt
 		key(o, k);
 		jw_uint(&o->j, v);
 	} else if (!o->json && (w & OUT_TEXT)) {
-		printf(fmt, (unsigned long long)v);
+		fprintf(o->f, fmt, (unsigned long long)v);
 	}
 }
 
@@ -79,7 +80,7 @@ void out_bool(struct xbr_out *o, enum out_which w, const char *k, const char *fm
 		key(o, k);
 		jw_bool(&o->j, v);
 	} else if (!o->json && (w & OUT_TEXT)) {
-		printf(fmt, v ? "true" : "false");
+		fprintf(o->f, fmt, v ? "true" : "false");
 	}
 }
 
@@ -90,7 +91,7 @@ void out_text(struct xbr_out *o, const char *fmt, ...)
 	if (o->json)
 		return;
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	vfprintf(o->f, fmt, ap);
 	va_end(ap);
 }
 

@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include "json.h"
 
 enum out_which {
@@ -25,12 +26,13 @@ enum out_which {
 };
 
 struct xbr_out {
+	FILE *f;
 	bool json;
 	struct xbr_json j;
 };
 
-/* Start a document on stdout: JSON if @json (indented if @pretty), else text. */
-void out_start(struct xbr_out *o, bool json, bool pretty);
+/* Start a document on @f: JSON if @json (indented if @pretty), else text. */
+void out_start(struct xbr_out *o, FILE *f, bool json, bool pretty);
 /* End it (JSON: written now, with its newline). */
 void out_end(struct xbr_out *o);
 
