@@ -6,50 +6,50 @@
 #include <arpa/inet.h>
 #include "bridge.h"
 #include "cmd.h"
-#include "json.h"
+#include "out.h"
 #include "log.h"
 #include "nat.h"
 #include "publish.h"
 
 /*
- * One publication: a text line, or a JSON object (@rules: of the ruleset;
- * @missing: 1 when fewer than it takes, -1 when not known).
+ * One publication: a line of text ("tcp 8080 -> c1:80"), or an object
+ * (@rules: of the ruleset; @missing: 1 when fewer than it takes, -1 when not
+ * known).
  */
-static void pub_print(struct xbr_json *j, const struct xbr_pub *p, unsigned int rules,
-		      int missing)
+static void pub_out(struct xbr_out *o, const struct xbr_pub *p, unsigned int rules, int missing)
 {
 	char host[80], st[40], addr[INET6_ADDRSTRLEN] = "";
 
 	pub_format_host(p, host, sizeof(host));
 	pub_format_station(p, st, sizeof(st));
-	if (!j) {
-		printf("%s %s -> %s%s%s\n", pub_proto_name(p), host, st,
-		       pub_is_loopback(p) ? " host-only" : "",
-		       missing == 1 ? " (rules missing: run xbr restore)" : "");
-		return;
-	}
 	if (p->family != AF_UNSPEC)
 		inet_ntop(p->family, p->addr, addr, sizeof(addr));
-	jw_open_object(j);
-	jw_kv_string(j, "proto", pub_proto_name(p));
-	jw_kv_string(j, "host_addr", addr); /* "": every address of the host */
-	jw_kv_uint(j, "host_port", p->port);
-	jw_kv_uint(j, "host_port_end", p->port_end);
-	jw_kv_string(j, "station", p->station);
-	jw_kv_uint(j, "station_port", p->sport);
-	jw_kv_uint(j, "station_port_end", p->sport_end);
-	jw_kv_bool(j, "host_only", pub_is_loopback(p));
-	jw_kv_uint(j, "rules", rules);
+	out_open_object(o, NULL);
+	out_str(o, OUT_ANY, "proto", "%s", pub_proto_name(p));
+	out_text(o, " %s -> %s", host, st);
+	out_str(o, OUT_JSON, "host_addr", NULL, addr); /* "": every address of the host */
+	out_u64(o, OUT_JSON, "host_port", NULL, p->port);
+	out_u64(o, OUT_JSON, "host_port_end", NULL, p->port_end);
+	out_str(o, OUT_JSON, "station", NULL, p->station);
+	out_u64(o, OUT_JSON, "station_port", NULL, p->sport);
+	out_u64(o, OUT_JSON, "station_port_end", NULL, p->sport_end);
+	out_bool(o, OUT_JSON, "host_only", NULL, pub_is_loopback(p));
+	if (pub_is_loopback(p))
+		out_text(o, " host-only");
+	out_u64(o, OUT_JSON, "rules", NULL, rules);
 	if (missing >= 0)
-		jw_kv_string(j, "state", missing ? "missing" : "ok");
-	jw_close_object(j);
+		out_str(o, OUT_JSON, "state", NULL, missing ? "missing" : "ok");
+	if (missing == 1)
+		out_text(o, " (rules missing: run xbr restore)");
+	out_text(o, "\n");
+	out_close_object(o);
 }
 
 static int publish_show(const struct xbr_args *a)
 {
 	struct xbr_pub *v = NULL;
 	struct xbr_bridge br;
-	struct xbr_json j;
+	struct xbr_out o;
 	size_t n = 0, i;
 	int err;
 
@@ -58,18 +58,13 @@ static int publish_show(const struct xbr_args *a)
 	if (!err)
 		err = pub_list(&br, &v, &n);
 	if (!err) {
-		if (g.json) {
-			jw_init(&j, stdout, g.pretty);
-			jw_open_array(&j);
-		}
 		/* The record, and whether the ruleset still holds each one's rules. */
+		out_start(&o, stdout, g.json, g.pretty);
+		out_open_array(&o, NULL);
 		for (i = 0; i < n; i++)
-			pub_print(g.json ? &j : NULL, &v[i], v[i].rules,
-				  v[i].rules < pub_rules_expected(&br, &v[i]));
-		if (g.json) {
-			jw_close_array(&j);
-			jw_finish(&j);
-		}
+			pub_out(&o, &v[i], v[i].rules, v[i].rules < pub_rules_expected(&br, &v[i]));
+		out_close_array(&o);
+		out_end(&o);
 	}
 	free(v);
 	br_close(&br);
@@ -81,7 +76,6 @@ static int publish_change(const struct xbr_args *a, int add)
 {
 	struct xbr_bridge br;
 	struct xbr_pub p;
-	struct xbr_json j;
 	char err[256];
 	int rc;
 
@@ -97,9 +91,11 @@ static int publish_change(const struct xbr_args *a, int add)
 	if (rc < 0)
 		return rc;
 	if (g.json) {
-		jw_init(&j, stdout, g.pretty);
-		pub_print(&j, &p, (unsigned int)rc, -1);
-		jw_finish(&j);
+		struct xbr_out o;
+
+		out_start(&o, stdout, true, g.pretty);
+		pub_out(&o, &p, (unsigned int)rc, -1);
+		out_end(&o);
 	} else {
 		char host[80], st[40];
 
