@@ -9,7 +9,7 @@
 #include "cmd.h"
 #include "datapath.h"
 #include "fdb_fmt.h"
-#include "json.h"
+#include "out.h"
 #include "log.h"
 #include "nat.h"
 #include "nft.h"
@@ -293,9 +293,9 @@ const struct xbr_opt xbr_restore_opts[] = {
 /* Restore one bridge's table: 0, or a negative errno after one line. With
  * -j, its object goes into @j (an array being written), or is a document of
  * its own when @j is NULL. */
-static int restore_one(const char *name, struct xbr_json *j)
+static int restore_one(const char *name, struct xbr_out *o)
 {
-	struct xbr_json own;
+	struct xbr_out own;
 	struct xbr_pub *v = NULL;
 	struct xbr_bridge br;
 	char t[64];
@@ -316,25 +316,27 @@ static int restore_one(const char *name, struct xbr_json *j)
 	if (err >= 0 && pub_list(&br, &v, &n))
 		n = 0;
 	nft_table_name(name, t, sizeof(t));
-	if (err >= 0 && g.json) {
-		if (!j) {
-			j = &own;
-			jw_init(j, stdout, g.pretty);
+	if (err >= 0) {
+		if (!o) {
+			o = &own;
+			out_start(o, stdout, g.json, g.pretty);
 		}
-		jw_open_object(j);
-		jw_kv_string(j, "bridge", name);
-		jw_kv_string(j, "table", t);
-		jw_kv_bool(j, "restored", err == 1);
-		jw_kv_string(j, "nat", nat_mode_name(br.cfg.flags));
-		jw_kv_uint(j, "publications", n);
-		jw_close_object(j);
-		if (j == &own)
-			jw_finish(j);
-	} else if (err == 1) {
-		printf("bridge %s: table inet %s restored: nat %s, %zu publication%s\n", name, t,
-		       nat_mode_name(br.cfg.flags), n, n == 1 ? "" : "s");
-	} else if (err == 0) {
-		printf("bridge %s: table inet %s is complete, nothing to restore\n", name, t);
+		out_open_object(o, NULL);
+		out_str(o, OUT_ANY, "bridge", "bridge %s:", name);
+		out_str(o, OUT_ANY, "table", " table inet %s", t);
+		out_bool(o, OUT_JSON, "restored", NULL, err == 1);
+		if (err == 1)
+			out_str(o, OUT_ANY, "nat", " restored: nat %s", nat_mode_name(br.cfg.flags));
+		else
+			out_str(o, OUT_JSON, "nat", NULL, nat_mode_name(br.cfg.flags));
+		out_u64(o, err == 1 ? OUT_ANY : OUT_JSON, "publications", ", %llu", n);
+		if (err == 1)
+			out_text(o, " publication%s\n", n == 1 ? "" : "s");
+		else
+			out_text(o, " is complete, nothing to restore\n");
+		out_close_object(o);
+		if (o == &own)
+			out_end(o);
 	}
 	free(v);
 	br_close(&br);
@@ -348,7 +350,7 @@ static int name_cmp(const void *a, const void *b)
 
 int do_restore(const struct xbr_args *a)
 {
-	struct xbr_json j;
+	struct xbr_out o;
 	struct dirent *de;
 	char **names = NULL, **nn;
 	size_t n = 0, i;
@@ -376,21 +378,17 @@ int do_restore(const struct xbr_args *a)
 		closedir(d);
 	if (names)
 		qsort(names, n, sizeof(*names), name_cmp);
-	if (g.json) {
-		jw_init(&j, stdout, g.pretty);
-		jw_open_array(&j);
-	}
+	out_start(&o, stdout, g.json, g.pretty);
+	out_open_array(&o, NULL);
 	for (i = 0; i < n; i++) {
 		/* One that fails says why; the others are restored all the same. */
-		rc = restore_one(names[i], g.json ? &j : NULL);
+		rc = restore_one(names[i], &o);
 		if (rc && !err)
 			err = rc;
 		free(names[i]);
 	}
-	if (g.json) {
-		jw_close_array(&j);
-		jw_finish(&j);
-	}
+	out_close_array(&o);
+	out_end(&o);
 	free(names);
 	return err;
 }

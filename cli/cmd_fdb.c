@@ -8,7 +8,7 @@
 #include "bridge.h"
 #include "cmd.h"
 #include "fdb_fmt.h"
-#include "json.h"
+#include "out.h"
 #include "log.h"
 
 /* The options of every fdb command (each table fills what it has). */
@@ -227,7 +227,6 @@ static int fdb_flush(const struct xbr_args *a)
 {
 	struct xbr_ctl_req c = { .op = XBR_OP_FLUSH, .flags = opt_kinds(a) };
 	struct xbr_bridge br;
-	struct xbr_json j;
 	int err;
 
 	err = cmd_open_bridge(&br);
@@ -238,14 +237,15 @@ static int fdb_flush(const struct xbr_args *a)
 		if (err)
 			pr_warn("bridge \"%s\": fdb flush: %s", br.name, strerror(-err));
 	}
-	if (!err && g.json) {
-		jw_init(&j, stdout, g.pretty);
-		jw_open_object(&j);
-		jw_kv_uint(&j, "removed", c.count);
-		jw_close_object(&j);
-		jw_finish(&j);
-	} else if (!err) {
-		printf("fdb flush: %u entr%s removed\n", c.count, c.count == 1 ? "y" : "ies");
+	if (!err) {
+		struct xbr_out o;
+
+		out_start(&o, stdout, g.json, g.pretty);
+		out_open_object(&o, NULL);
+		out_u64(&o, OUT_ANY, "removed", "fdb flush: %llu", c.count);
+		out_text(&o, " entr%s removed\n", c.count == 1 ? "y" : "ies");
+		out_close_object(&o);
+		out_end(&o);
 	}
 	br_close(&br);
 	return err;
