@@ -91,10 +91,10 @@ static int print_bridge(struct xbr_bridge *br)
 	else
 		nat_rules = h.intact ? "ok" : "missing";
 	if (g.json)
-		ports_print_json_nat(stdout, br->name, &br->cfg, nat_rules, ports, meta, n,
+		ports_print_json_nat(stdout, br->name, br_config(br), nat_rules, ports, meta, n,
 				     g.pretty);
 	else
-		ports_print_text_nat(stdout, br->name, &br->cfg, nat_rules, ports, meta, n);
+		ports_print_text_nat(stdout, br->name, br_config(br), nat_rules, ports, meta, n);
 	free(meta);
 	free(ports);
 	return 0;
@@ -305,7 +305,7 @@ static int restore_one(const char *name, struct xbr_out *o)
 	err = br_init(&br, name);
 	if (!err)
 		err = br_open(&br);
-	if (!err && !(br.cfg.flags & XBR_CFG_F_UP_DONE)) {
+	if (!err && !(br_config(&br)->flags & XBR_CFG_F_UP_DONE)) {
 		/* An `up` that was interrupted: the next `up` or `down` removes it. */
 		pr_warn("bridge \"%s\" is half-made (an interrupted up): run `xbr -b %s up` or `down`; not restored",
 			name, name);
@@ -326,9 +326,9 @@ static int restore_one(const char *name, struct xbr_out *o)
 		out_str(o, OUT_ANY, "table", " table inet %s", t);
 		out_bool(o, OUT_JSON, "restored", NULL, err == 1);
 		if (err == 1)
-			out_str(o, OUT_ANY, "nat", " restored: nat %s", nat_mode_name(br.cfg.flags));
+			out_str(o, OUT_ANY, "nat", " restored: nat %s", nat_mode_name(br_config(&br)->flags));
 		else
-			out_str(o, OUT_JSON, "nat", NULL, nat_mode_name(br.cfg.flags));
+			out_str(o, OUT_JSON, "nat", NULL, nat_mode_name(br_config(&br)->flags));
 		out_u64(o, err == 1 ? OUT_ANY : OUT_JSON, "publications", ", %llu", n);
 		if (err == 1)
 			out_text(o, " publication%s\n", n == 1 ? "" : "s");

@@ -10,7 +10,6 @@
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
-#include <bpf/bpf.h>
 #include "bridge.h"
 #include "cmd.h"
 
@@ -37,50 +36,35 @@ static void offer_words(const char *arg)
 			offer(w);
 }
 
-static int compl_pin_get(const char *bridge, const char *map)
+static void offer_port(const struct xbr_port *p, void *ctx)
 {
-	char path[256];
+	int names_only = *(const int *)ctx;
 
-	snprintf(path, sizeof(path), "%s/%s/%s", XBR_PIN_ROOT, bridge, map);
-	return bpf_obj_get(path);
+	if (p->name[0])
+		offer(p->name);
+	if (!names_only && (p->flags & XBR_PORT_F_GATEWAY))
+		offer("gateway");
+	if (!names_only)
+		offer(p->ifname);
 }
 
 static void offer_ports(const char *bridge, int names_only)
 {
-	__u32 key, *prev = NULL;
-	struct xbr_port p;
-	int fd = compl_pin_get(bridge, "xbr_ports");
+	br_peek_ports(bridge, offer_port, &names_only);
+}
 
-	if (fd < 0)
-		return;
-	while (bpf_map_get_next_key(fd, prev, &key) == 0) {
-		prev = &key;
-		if (bpf_map_lookup_elem(fd, &key, &p))
-			continue;
-		if (p.name[0])
-			offer(p.name);
-		if (!names_only && (p.flags & XBR_PORT_F_GATEWAY))
-			offer("gateway");
-		if (!names_only)
-			offer(p.ifname);
-	}
-	close(fd);
+static void offer_mac(const uint8_t m[6], void *ctx)
+{
+	char mac[XBR_MAC_STRLEN];
+
+	(void)ctx;
+	xbr_format_mac(m, mac);
+	offer(mac);
 }
 
 static void offer_macs(const char *bridge)
 {
-	struct xbr_fdb_key key, *prev = NULL;
-	char mac[XBR_MAC_STRLEN];
-	int fd = compl_pin_get(bridge, "xbr_fdb"), n = 0;
-
-	if (fd < 0)
-		return;
-	while (n++ < 4096 && bpf_map_get_next_key(fd, prev, &key) == 0) {
-		prev = &key;
-		xbr_format_mac(key.mac, mac);
-		offer(mac);
-	}
-	close(fd);
+	br_peek_macs(bridge, 4096, offer_mac, NULL);
 }
 
 static void offer_bridges(void)

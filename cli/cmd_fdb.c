@@ -171,7 +171,8 @@ static int fdb_addrep(const struct xbr_args *a, int replace)
 		if (err == -EEXIST)
 			pr_warn("fdb entry %s already exists (use \"xbr fdb replace\")", mac);
 		else if (err == -E2BIG)
-			pr_warn("fdb entry %s: the table is full (%u entries)", mac, br.cfg.fdb_size);
+			pr_warn("fdb entry %s: the table is full (%u entries)", mac,
+				br_config(&br)->fdb_size);
 		else if (err)
 			pr_warn("fdb entry %s: cannot %s: %s", mac, cmd, strerror(-err));
 	}
@@ -193,7 +194,6 @@ static int fdb_del(const struct xbr_args *a)
 {
 	struct xbr_ctl_req c = { .op = XBR_OP_DEL };
 	const char *mac = a->pos[0];
-	struct xbr_fdb_key key = {};
 	struct xbr_fdb_val val;
 	struct xbr_bridge br;
 	__u32 ifindex = 0;
@@ -206,8 +206,7 @@ static int fdb_del(const struct xbr_args *a)
 	if (!err)
 		err = opt_port(&br, a, &ifindex);
 	/* With "port PORT" (as `bridge fdb del MAC dev X`), only the entry on it. */
-	memcpy(key.mac, c.mac, 6);
-	if (!err && ifindex && bpf_map_lookup_elem(br.map[XBR_M_FDB], &key, &val) == 0 &&
+	if (!err && ifindex && br_fdb_get(&br, c.mac, &val) == 0 &&
 	    val.ifindex != ifindex) {
 		pr_warn("fdb entry %s is not on port \"%s\"", mac, FA(a)->port);
 		err = -ENOENT;

@@ -275,7 +275,7 @@ static int watch_check(struct watch *w, const char *bridge)
 	if (err == 1) {
 		if (pub_list(&br, &v, &n))
 			n = 0;
-		watch_log("restored", bridge, w->table, nat_mode_name(br.cfg.flags), (long)n,
+		watch_log("restored", bridge, w->table, nat_mode_name(br_config(&br)->flags), (long)n,
 			  ms_since(&w->since));
 		free(v);
 	}
@@ -300,15 +300,14 @@ int do_monitor(const struct xbr_args *a)
 		goto out;
 	/* Do not hold the command lock while we wait for events (the watcher
 	 * takes it for each check). */
-	close(br.lock_fd);
-	br.lock_fd = -1;
+	br_unlock(&br);
 	m.br = &br;
 	m.max = count;
 	refresh_ports(&m);
 	/* The datapath stamps events with the coarse monotonic clock. */
 	clock_gettime(CLOCK_MONOTONIC_COARSE, &t0);
 	m.since_ns = (__u64)t0.tv_sec * 1000000000ULL + (__u64)t0.tv_nsec;
-	rb = ring_buffer__new(br.map[XBR_M_EVENTS], on_event, &m, NULL);
+	rb = br_events_open(&br, on_event, &m);
 	if (!rb) {
 		err = -errno;
 		pr_warn("bridge \"%s\": cannot open the event ring buffer: %s", br.name,

@@ -69,7 +69,7 @@ static int port_add(const struct xbr_args *a)
 				struct xbr_port_meta meta = {};
 
 				br_port_meta(&br, p.ifindex, &meta);
-				port_print_json(stdout, &br.cfg, &p, &meta, g.pretty);
+				port_print_json(stdout, br_config(&br), &p, &meta, g.pretty);
 			} else {
 				inet_ntop(AF_INET, &p.addr, abuf, sizeof(abuf));
 				if (nspath)

@@ -246,7 +246,7 @@ static int save_to(FILE *f, struct xbr_bridge *br)
 	fprintf(f, "# saved %s\n", when);
 	fprintf(f, "# Bring it back with `xbr up -f FILE`: the lines run as one command and are\n"
 		   "# undone whole when one fails. Each line is also an xbr command of its own.\n");
-	save_up(f, b, &br->cfg, ports, nports);
+	save_up(f, b, br_config(br), ports, nports);
 	for (i = 0; i < nports; i++) {
 		struct xbr_port_meta meta = {};
 

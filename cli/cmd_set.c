@@ -19,8 +19,7 @@ static int set_ageing(struct xbr_bridge *br, const char *val)
 		pr_warn("ageing \"%s\": not a number of seconds in 1..1000000", val);
 		return -EINVAL;
 	}
-	br->cfg.ageing_ns = (__u64)sec * 1000000000ULL;
-	err = br_config_write(br);
+	err = br_set_ageing(br, sec);
 	if (err)
 		pr_warn("bridge \"%s\": cannot set ageing: %s", br->name, strerror(-err));
 	return err;
@@ -34,33 +33,15 @@ static int set_ageing(struct xbr_bridge *br, const char *val)
 static int set_onoff_ports(struct xbr_bridge *br, const char *key, const char *val,
 			   __u16 cfg_flag, int cfg_on, __u32 port_flag, int port_on, __u32 skip)
 {
-	struct xbr_port *ports = NULL;
-	size_t n = 0, i;
 	int on = xbr_parse_onoff(val), err;
 
 	if (on < 0) {
 		pr_warn("%s \"%s\": not on or off", key, val);
 		return -EINVAL;
 	}
-	if (on == cfg_on)
-		br->cfg.flags |= cfg_flag;
-	else
-		br->cfg.flags &= (__u16)~cfg_flag;
-	err = br_config_write(br);
-	if (!err)
-		err = br_ports(br, &ports, &n);
-	for (i = 0; !err && i < n; i++) {
-		if (ports[i].flags & skip)
-			continue;
-		if (on == port_on)
-			ports[i].flags |= port_flag;
-		else
-			ports[i].flags &= ~port_flag;
-		err = br_port_update(br, &ports[i]);
-	}
+	err = br_set_flag_ports(br, cfg_flag, on == cfg_on, port_flag, on == port_on, skip);
 	if (err)
 		pr_warn("bridge \"%s\": cannot set %s: %s", br->name, key, strerror(-err));
-	free(ports);
 	return err;
 }
 
@@ -98,7 +79,7 @@ static int set_neigh_suppress(struct xbr_bridge *br, const char *val)
 /* mode tc|xdp|auto: switch the datapath of the live bridge (datapath.c). */
 static int set_mode(struct xbr_bridge *br, const char *val)
 {
-	int err, mode, is_auto, old = br->cfg.mode;
+	int err, mode, is_auto, old = br_config(br)->mode;
 
 	if (dp_mode_parse(val, &mode, &is_auto)) {
 		pr_warn("mode \"%s\": not tc, xdp or auto", val);
@@ -113,7 +94,7 @@ static int set_mode(struct xbr_bridge *br, const char *val)
 /* nat on|off: masquerade the stations' traffic to the outside, or not (nat.c). */
 static int set_nat(struct xbr_bridge *br, const char *val)
 {
-	const char *old = nat_mode_name(br->cfg.flags);
+	const char *old = nat_mode_name(br_config(br)->flags);
 	int on = xbr_parse_onoff(val), err;
 
 	if (on < 0) {
@@ -123,7 +104,7 @@ static int set_nat(struct xbr_bridge *br, const char *val)
 	err = nat_set(br, on); /* says why itself when it fails */
 	if (err)
 		return err;
-	print_change(br, "nat", nat_mode_name(br->cfg.flags), old);
+	print_change(br, "nat", nat_mode_name(br_config(br)->flags), old);
 	return 0;
 }
 

@@ -34,18 +34,6 @@ static const char *drop_name(int d, char *buf, size_t len)
 	return buf;
 }
 
-/* Sum a per-CPU value laid out as ncpu copies of @n u64 counters. */
-static void sum_percpu(const __u64 *vals, int ncpu, size_t n, __u64 *out)
-{
-	int c;
-	size_t i;
-
-	memset(out, 0, n * sizeof(*out));
-	for (c = 0; c < ncpu; c++)
-		for (i = 0; i < n; i++)
-			out[i] += vals[(size_t)c * n + i];
-}
-
 /* The counters, each once: JSON key (the field's name), text form, field. */
 static const struct out_counter fdb_counters[] = {
 	OUT_COUNTER(struct xbr_br_stats, learned, " learned %llu"),
@@ -84,48 +72,35 @@ static const struct out_counter dir_counters[] = {
 
 int do_stats(const struct xbr_args *a)
 {
-	int ncpu = libbpf_num_possible_cpus();
-	struct xbr_port_stats ps, *pcpu = NULL;
-	struct xbr_br_stats bs, *bcpu = NULL;
+	struct xbr_port_stats ps;
+	struct xbr_br_stats bs;
 	struct xbr_port *ports = NULL;
 	struct xbr_bridge br;
 	struct xbr_out o;
 	size_t n = 0, i;
-	__u32 zero = 0, learned;
+	__u32 learned;
 	char dbuf[24], fmt[48];
 	int err, d;
 
 	(void)a;
-	if (ncpu < 1) {
-		pr_warn("stats: cannot count the possible CPUs: %s", strerror(-ncpu));
-		return ncpu ? ncpu : -EINVAL;
-	}
 	err = cmd_open_bridge(&br);
 	if (err)
 		goto out;
 	err = br_ports(&br, &ports, &n);
 	if (err) {
-		pr_warn("bridge \"%s\": cannot read its ports: %s", br.name, strerror(-err));
+		pr_warn("bridge \"%s\": cannot read its ports: %s", br_name(&br), strerror(-err));
 		goto out;
 	}
-	pcpu = calloc((size_t)ncpu, sizeof(*pcpu));
-	bcpu = calloc((size_t)ncpu, sizeof(*bcpu));
-	if (!pcpu || !bcpu) {
-		err = -ENOMEM;
-		pr_warn("stats: out of memory");
-		goto out;
-	}
-	if (bpf_map_lookup_elem(br.map[XBR_M_BR_STATS], &zero, bcpu) < 0) {
-		err = -errno;
-		pr_warn("bridge \"%s\": cannot read the bridge counters: %s", br.name,
+	err = br_stats(&br, &bs);
+	if (err) {
+		pr_warn("bridge \"%s\": cannot read the bridge counters: %s", br_name(&br),
 			strerror(-err));
 		goto out;
 	}
-	sum_percpu((__u64 *)bcpu, ncpu, sizeof(bs) / 8, (__u64 *)&bs);
 
 	out_start(&o, stdout, g.json, g.pretty);
 	out_open_object(&o, NULL);
-	out_str(&o, OUT_ANY, "bridge", "bridge %s fdb:", br.name);
+	out_str(&o, OUT_ANY, "bridge", "bridge %s fdb:", br_name(&br));
 	out_open_object(&o, "fdb");
 	out_counters(&o, fdb_counters, NELEMS(fdb_counters), &bs);
 	out_close_object(&o);
@@ -134,11 +109,7 @@ int do_stats(const struct xbr_args *a)
 	for (i = 0; i < n; i++) {
 		const struct xbr_port *p = &ports[i];
 
-		if (bpf_map_lookup_elem(br.map[XBR_M_PORT_STATS], &p->idx, pcpu) < 0)
-			memset(pcpu, 0, (size_t)ncpu * sizeof(*pcpu));
-		sum_percpu((__u64 *)pcpu, ncpu, sizeof(ps) / 8, (__u64 *)&ps);
-		if (bpf_map_lookup_elem(br.map[XBR_M_LEARNED], &p->idx, &learned) < 0)
-			learned = 0;
+		br_port_stats(&br, p->idx, &ps, &learned);
 		out_open_object(&o, NULL);
 		out_str(&o, OUT_ANY, "ifname", "%s", p->ifname);
 		out_str(&o, OUT_JSON, "netns", NULL, p->name);
@@ -163,7 +134,7 @@ int do_stats(const struct xbr_args *a)
 		struct xbr_dir_status st;
 
 		if (ports[i].kind != XBR_KIND_UPLINK ||
-		    dir_status_load(br.name, ports[i].name, &st))
+		    dir_status_load(br_name(&br), ports[i].name, &st))
 			continue;
 		if (!d++)
 			out_open_array(&o, "directory");
@@ -178,8 +149,6 @@ int do_stats(const struct xbr_args *a)
 	out_close_object(&o);
 	out_end(&o);
 out:
-	free(pcpu);
-	free(bcpu);
 	free(ports);
 	br_close(&br);
 	return err;

@@ -133,4 +133,35 @@ int br_ctl(struct xbr_bridge *br, struct xbr_ctl_req *c);
 /* Write the configuration back (after changing br->cfg). */
 int br_config_write(struct xbr_bridge *br);
 
+/* ---- what a front-end reads and changes (bridge_read.c) ---- */
+const char *br_name(const struct xbr_bridge *br);
+/* The bridge's settings as pinned when it was opened (or last changed). */
+const struct xbr_config *br_config(const struct xbr_bridge *br);
+/* Bridge-wide counters summed over the CPUs: 0 or a negative errno. */
+int br_stats(struct xbr_bridge *br, struct xbr_br_stats *out);
+/* Port stats index @idx's counters summed over the CPUs, and the entries
+ * learned on it (zero when unreadable: a port being removed). */
+void br_port_stats(struct xbr_bridge *br, __u32 idx, struct xbr_port_stats *out, __u32 *learned);
+/* The forwarding entry of @mac: 0, or -ENOENT. */
+int br_fdb_get(struct xbr_bridge *br, const uint8_t mac[6], struct xbr_fdb_val *val);
+/* The bridge's event ring (struct xbr_event records), read through @fn. */
+struct ring_buffer;
+typedef int (*br_event_fn)(void *ctx, void *data, size_t size);
+struct ring_buffer *br_events_open(struct xbr_bridge *br, br_event_fn fn, void *ctx);
+/* Give up the command lock early (a long-running reader such as monitor). */
+void br_unlock(struct xbr_bridge *br);
+/* Peeks at a bridge by name, without its lock and without opening it (for
+ * completion, which must never wait): every port record, the first @max
+ * MACs of the forwarding table. Nothing when the bridge is not up. */
+void br_peek_ports(const char *bridge, void (*fn)(const struct xbr_port *p, void *ctx), void *ctx);
+void br_peek_macs(const char *bridge, size_t max, void (*fn)(const uint8_t mac[6], void *ctx),
+		  void *ctx);
+/* `set ageing SEC`: the ageing time, written to the pinned config. */
+int br_set_ageing(struct xbr_bridge *br, uint32_t sec);
+/* An on|off bridge setting: config flag @cfg_flag set (@cfg_set) or cleared,
+ * and @port_flag set (@port_set) or cleared on every port but those with
+ * a flag of @skip. 0 or a negative errno. */
+int br_set_flag_ports(struct xbr_bridge *br, uint16_t cfg_flag, int cfg_set, uint32_t port_flag,
+		      int port_set, uint32_t skip);
+
 #endif
