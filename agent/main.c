@@ -242,18 +242,7 @@ static void apply_json_kv(struct dir *x, json_t *kv, int del)
  */
 static int bridge_open(struct dir *x, struct xbr_bridge *br)
 {
-	int err;
-
-	memset(br, 0, sizeof(*br)); /* as br_init() leaves it: br_close() is harmless */
-	br->lock_fd = -1;
-	pins_reset(br);
-	err = br_lock_try(x->bridge);
-	if (err)
-		return err;
-	err = br_init(br, x->bridge);
-	if (!err)
-		err = br_open(br);
-	return err;
+	return br_open_try(br, x->bridge);
 }
 
 static void bridge_done(struct xbr_bridge *br)
@@ -286,8 +275,8 @@ static int local_stations(struct dir *x, struct xbr_bridge *br, struct local **o
 		a4[0] = a6[0] = 0;
 		if (p[i].addr)
 			inet_ntop(AF_INET, &p[i].addr, a4, sizeof(a4));
-		if (p[i].addr && br->cfg.plen6) {
-			xbr_station_addr6(br->cfg.subnet6, br->cfg.plen6, p[i].addr, ip6);
+		if (p[i].addr && br_config(br)->plen6) {
+			xbr_station_addr6(br_config(br)->subnet6, br_config(br)->plen6, p[i].addr, ip6);
 			inet_ntop(AF_INET6, ip6, a6, sizeof(a6));
 		}
 		memcpy(v[k].mac, p[i].mac, 6);

@@ -116,6 +116,7 @@ static void ipam_subnet(const struct cni_ip *ip, uint32_t *addr, uint32_t *subne
 static int bridge_get(struct xbr_bridge *br, const struct cni_conf *c, const struct cni_ip *ip,
 		      int *created)
 {
+	const struct xbr_config *cfg = br_config(br);
 	uint32_t addr, subnet, gw;
 	char a[INET6_ADDRSTRLEN], g[INET6_ADDRSTRLEN];
 	int err;
@@ -153,18 +154,18 @@ static int bridge_get(struct xbr_bridge *br, const struct cni_conf *c, const str
 		return fail_errno(err, "network \"%s\": cannot open bridge \"%s\"", c->name,
 				  c->bridge);
 	cni_fmt_addr(AF_INET, ip->addr, a);
-	cni_fmt_addr(AF_INET, (const uint8_t *)&br->cfg.gateway, g);
-	if (!xbr_in_subnet(addr, br->cfg.subnet, br->cfg.plen))
+	cni_fmt_addr(AF_INET, (const uint8_t *)&cfg->gateway, g);
+	if (!xbr_in_subnet(addr, cfg->subnet, cfg->plen))
 		return cni_fail(CNI_ERR_CONFIG,
 				"network \"%s\": IPAM address %s is outside bridge \"%s\"'s subnet (gateway %s/%u)",
-				c->name, a, c->bridge, g, br->cfg.plen);
-	if (ip->has_gw && memcmp(ip->gw, &br->cfg.gateway, 4)) {
+				c->name, a, c->bridge, g, cfg->plen);
+	if (ip->has_gw && memcmp(ip->gw, &cfg->gateway, 4)) {
 		cni_fmt_addr(AF_INET, ip->gw, a);
 		return cni_fail(CNI_ERR_CONFIG,
 				"network \"%s\": IPAM gateway %s is not bridge \"%s\"'s gateway %s",
 				c->name, a, c->bridge, g);
 	}
-	if (!c->icc && !(br->cfg.flags & XBR_CFG_F_NO_ICC))
+	if (!c->icc && !(cfg->flags & XBR_CFG_F_NO_ICC))
 		return cni_fail(CNI_ERR_CONFIG,
 				"network \"%s\" asks \"icc\": false but bridge \"%s\" lets ports talk (xbr -b %s set icc off)",
 				c->name, c->bridge, c->bridge);
@@ -284,7 +285,6 @@ static int ns_apply(int nsfd, const char *ifname, const struct cni_conf *c, stru
  */
 static int gw6_ensure(struct xbr_bridge *br, const struct cni_result *r)
 {
-	struct xbr_link gw;
 	char a[INET6_ADDRSTRLEN];
 	size_t i;
 	int err;
@@ -294,13 +294,11 @@ static int gw6_ensure(struct xbr_bridge *br, const struct cni_result *r)
 
 		if (ip->family != AF_INET6 || !ip->has_gw)
 			continue;
-		err = nl_link_get(&br->nl, br->name, &gw);
-		if (!err)
-			err = nl_addr6_add(&br->nl, gw.ifindex, ip->gw, ip->plen);
+		err = br_gateway_addr6_add(br, ip->gw, ip->plen);
 		if (err && err != -EEXIST)
 			return cni_fail(CNI_ERR_INTERNAL, "bridge \"%s\": cannot add IPv6 gateway %s: %s",
-					br->name, cni_fmt_addr(AF_INET6, ip->gw, a),
-					nl_strerror(&br->nl, err));
+					br_name(br), cni_fmt_addr(AF_INET6, ip->gw, a),
+					br_strerror(br, err));
 	}
 	return 0;
 }
@@ -312,11 +310,11 @@ static void result_host(struct xbr_bridge *br, const struct xbr_port *p, struct 
 	struct xbr_link l;
 
 	memset(r->ifaces, 0, sizeof(r->ifaces));
-	snprintf(r->ifaces[0].name, sizeof(r->ifaces[0].name), "%s", br->name);
-	if (nl_link_get(&br->nl, br->name, &l) == 0)
+	snprintf(r->ifaces[0].name, sizeof(r->ifaces[0].name), "%s", br_name(br));
+	if (br_link_get(br, br_name(br), &l) == 0)
 		xbr_format_mac(l.mac, r->ifaces[0].mac);
 	snprintf(r->ifaces[1].name, sizeof(r->ifaces[1].name), "%s", p->ifname);
-	if (nl_link_get(&br->nl, p->ifname, &l) == 0)
+	if (br_link_get(br, p->ifname, &l) == 0)
 		xbr_format_mac(l.mac, r->ifaces[1].mac);
 	r->nifaces = 2;
 }
@@ -404,10 +402,10 @@ static int attach_locked(const struct cni_conf *c, const struct cni_env *e, cons
 		goto undo;
 	}
 	if (c->mtu) {
-		err = nl_link_set_mtu(&br.nl, (int)p.ifindex, c->mtu);
+		err = br_link_set_mtu(&br, (int)p.ifindex, c->mtu);
 		if (err) {
 			cni_fail(CNI_ERR_INTERNAL, "port %s: cannot set MTU %u: %s", p.ifname, c->mtu,
-				 nl_strerror(&br.nl, err));
+				 br_strerror(&br, err));
 			goto undo;
 		}
 	}

@@ -18,7 +18,7 @@
 #include "attach.h"
 #include "attach_int.h"
 #include "ipam.h"
-#include "pins.h"
+#include "bridge.h"
 
 /* ---- CHECK ---- */
 
@@ -113,10 +113,6 @@ out:
  * container's interface, is up, and has the bridge's tc program attached. */
 static int check_port(const struct cni_conf *c, const struct cni_env *e, const struct xbr_link *in)
 {
-	LIBBPF_OPTS(bpf_tc_hook, hook, .attach_point = BPF_TC_INGRESS);
-	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = 1, .priority = 1);
-	struct bpf_prog_info info = {};
-	__u32 len = sizeof(info);
 	struct xbr_bridge br;
 	struct xbr_port_meta m;
 	struct xbr_link host;
@@ -144,7 +140,7 @@ static int check_port(const struct cni_conf *c, const struct cni_env *e, const s
 			 m.owner, e->cid);
 		goto out;
 	}
-	if (nl_link_get(&br.nl, p.ifname, &host) || host.ifindex != (int)p.ifindex) {
+	if (br_link_get(&br, p.ifname, &host) || host.ifindex != (int)p.ifindex) {
 		cni_fail(CNI_ERR_INTERNAL, "port %s of container %s is gone from the host", p.ifname,
 			 e->cid);
 		goto out;
@@ -158,9 +154,7 @@ static int check_port(const struct cni_conf *c, const struct cni_env *e, const s
 		cni_fail(CNI_ERR_INTERNAL, "port %s is down", p.ifname);
 		goto out;
 	}
-	hook.ifindex = host.ifindex;
-	if (bpf_tc_query(&hook, &opts) < 0 ||
-	    bpf_obj_get_info_by_fd(br.prog[XBR_P_TC], &info, &len) < 0 || opts.prog_id != info.id) {
+	if (!br_port_forwarding(&br, host.ifindex)) {
 		cni_fail(CNI_ERR_INTERNAL, "port %s: the bridge's program is not attached (not forwarding)",
 			 p.ifname);
 		goto out;
@@ -259,7 +253,7 @@ static int gc_ports(const struct cni_conf *c, struct gone **out, size_t *nout)
 
 		if (v[i].kind != XBR_KIND_ATTACHED || is_valid(c->valid, v[i].name))
 			continue;
-		if (nl_link_get(&br.nl, v[i].ifname, &l) == 0 && l.ifindex == (int)v[i].ifindex)
+		if (br_link_get(&br, v[i].ifname, &l) == 0 && l.ifindex == (int)v[i].ifindex)
 			continue;
 		port_owner(&br, &v[i], &m);
 		if (br_port_del(&br, v[i].name) == 0 && m.owner[0]) {

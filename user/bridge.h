@@ -156,6 +156,19 @@ void br_unlock(struct xbr_bridge *br);
 void br_peek_ports(const char *bridge, void (*fn)(const struct xbr_port *p, void *ctx), void *ctx);
 void br_peek_macs(const char *bridge, size_t max, void (*fn)(const uint8_t mac[6], void *ctx),
 		  void *ctx);
+/* The host's side (the CNI plugin): a link by name; the text of a netlink
+ * error (with the kernel's extended ACK); an IPv6 address on the gateway
+ * interface; a port's MTU; whether the bridge's tc program is the one
+ * attached on @ifindex (1) or not (0). */
+int br_link_get(struct xbr_bridge *br, const char *ifname, struct xbr_link *out);
+const char *br_strerror(struct xbr_bridge *br, int err);
+int br_gateway_addr6_add(struct xbr_bridge *br, const uint8_t addr[16], uint8_t plen);
+int br_link_set_mtu(struct xbr_bridge *br, int ifindex, uint32_t mtu);
+int br_port_forwarding(struct xbr_bridge *br, int ifindex);
+/* br_init() + br_open() without waiting for the command lock (the agent):
+ * -EAGAIN (or another error) when it is held; br_close() and
+ * br_lock_release() end it either way. */
+int br_open_try(struct xbr_bridge *br, const char *name);
 /* `set ageing SEC`: the ageing time, written to the pinned config. */
 int br_set_ageing(struct xbr_bridge *br, uint32_t sec);
 /* An on|off bridge setting: config flag @cfg_flag set (@cfg_set) or cleared,

@@ -164,3 +164,56 @@ void br_peek_macs(const char *bridge, size_t max, void (*fn)(const uint8_t mac[6
 	}
 	close(fd);
 }
+
+/* ---- the host's side, for the CNI plugin ---- */
+
+int br_link_get(struct xbr_bridge *br, const char *ifname, struct xbr_link *out)
+{
+	return nl_link_get(&br->nl, ifname, out);
+}
+
+const char *br_strerror(struct xbr_bridge *br, int err)
+{
+	return nl_strerror(&br->nl, err);
+}
+
+int br_gateway_addr6_add(struct xbr_bridge *br, const uint8_t addr[16], uint8_t plen)
+{
+	struct xbr_link gw;
+	int err = nl_link_get(&br->nl, br->name, &gw);
+
+	return err ? err : nl_addr6_add(&br->nl, gw.ifindex, addr, plen);
+}
+
+int br_link_set_mtu(struct xbr_bridge *br, int ifindex, uint32_t mtu)
+{
+	return nl_link_set_mtu(&br->nl, ifindex, mtu);
+}
+
+int br_port_forwarding(struct xbr_bridge *br, int ifindex)
+{
+	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .attach_point = BPF_TC_INGRESS);
+	DECLARE_LIBBPF_OPTS(bpf_tc_opts, opts, .handle = 1, .priority = 1);
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+
+	hook.ifindex = ifindex;
+	return bpf_tc_query(&hook, &opts) == 0 &&
+	       bpf_obj_get_info_by_fd(br->prog[XBR_P_TC], &info, &len) == 0 &&
+	       opts.prog_id == info.id;
+}
+
+int br_open_try(struct xbr_bridge *br, const char *name)
+{
+	int err;
+
+	memset(br, 0, sizeof(*br)); /* as br_init() leaves it: br_close() is harmless */
+	br->lock_fd = -1;
+	pins_reset(br);
+	err = br_lock_try(name);
+	if (!err)
+		err = br_init(br, name);
+	if (!err)
+		err = br_open(br);
+	return err;
+}
