@@ -74,13 +74,13 @@ static int print_bridge(struct xbr_bridge *br)
 	int err = br_ports(br, &ports, &n);
 
 	if (err) {
-		pr_warn("bridge \"%s\": cannot read its ports: %s", br->name, strerror(-err));
+		pr_warn("bridge \"%s\": cannot read its ports: %s", br_name(br), strerror(-err));
 		return err;
 	}
 	meta = calloc(n + 1, sizeof(*meta));
 	if (!meta) {
 		free(ports);
-		pr_warn("bridge \"%s\": out of memory", br->name);
+		pr_warn("bridge \"%s\": out of memory", br_name(br));
 		return -ENOMEM;
 	}
 	for (i = 0; i < n; i++)
@@ -91,10 +91,10 @@ static int print_bridge(struct xbr_bridge *br)
 	else
 		nat_rules = h.intact ? "ok" : "missing";
 	if (g.json)
-		ports_print_json_nat(stdout, br->name, br_config(br), nat_rules, ports, meta, n,
+		ports_print_json_nat(stdout, br_name(br), br_config(br), nat_rules, ports, meta, n,
 				     g.pretty);
 	else
-		ports_print_text_nat(stdout, br->name, br_config(br), nat_rules, ports, meta, n);
+		ports_print_text_nat(stdout, br_name(br), br_config(br), nat_rules, ports, meta, n);
 	free(meta);
 	free(ports);
 	return 0;
@@ -258,7 +258,7 @@ int do_reload(const struct xbr_args *a)
 	(void)a;
 	err = br_init(&br, g.bridge);
 	if (!err && !br_is_up(&br)) {
-		pr_warn("bridge \"%s\" is not up", br.name);
+		pr_warn("bridge \"%s\" is not up", br_name(&br));
 		err = -ENOENT;
 	}
 	if (!err)

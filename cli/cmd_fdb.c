@@ -28,7 +28,7 @@ static int opt_port(struct xbr_bridge *br, const struct xbr_args *a, __u32 *ifin
 	if (!port)
 		return 0;
 	if (br_port_lookup(br, port, &p)) {
-		pr_warn("port \"%s\" is not a port of bridge \"%s\"", port, br->name);
+		pr_warn("port \"%s\" is not a port of bridge \"%s\"", port, br_name(br));
 		return -ENOENT;
 	}
 	*ifindex = p.ifindex;
@@ -59,7 +59,7 @@ static int fdb_show(const struct xbr_args *a)
 	if (!err) {
 		err = br_fdb_rows(&br, &rows, &n);
 		if (err)
-			pr_warn("bridge \"%s\": cannot read the forwarding table: %s", br.name,
+			pr_warn("bridge \"%s\": cannot read the forwarding table: %s", br_name(&br),
 				strerror(-err));
 	}
 	if (!err) {
@@ -72,9 +72,9 @@ static int fdb_show(const struct xbr_args *a)
 			rows[k++] = rows[i];
 		}
 		if (g.json)
-			fdb_print_json(stdout, br.name, rows, k, g.pretty);
+			fdb_print_json(stdout, br_name(&br), rows, k, g.pretty);
 		else
-			fdb_print_text(stdout, br.name, rows, k);
+			fdb_print_text(stdout, br_name(&br), rows, k);
 	}
 	free(rows);
 	br_close(&br);
@@ -111,7 +111,7 @@ static int opt_remote(struct xbr_bridge *br, const struct xbr_args *a, const cha
 
 	if (br_port_lookup(br, port, &rec)) {
 		pr_warn("%s \"%s\" is not a%s port of bridge \"%s\"", up ? "uplink" : "port", port,
-			up ? "n uplink" : "", br->name);
+			up ? "n uplink" : "", br_name(br));
 		return -ENOENT;
 	}
 	if (!(rec.flags & XBR_PORT_F_TUNNEL)) {
@@ -214,7 +214,7 @@ static int fdb_del(const struct xbr_args *a)
 	if (!err) {
 		err = br_ctl(&br, &c);
 		if (err == -ENOENT)
-			pr_warn("fdb entry %s does not exist on bridge \"%s\"", mac, br.name);
+			pr_warn("fdb entry %s does not exist on bridge \"%s\"", mac, br_name(&br));
 		else if (err)
 			pr_warn("fdb entry %s: cannot delete: %s", mac, strerror(-err));
 	}
@@ -234,7 +234,7 @@ static int fdb_flush(const struct xbr_args *a)
 	if (!err) {
 		err = br_ctl(&br, &c);
 		if (err)
-			pr_warn("bridge \"%s\": fdb flush: %s", br.name, strerror(-err));
+			pr_warn("bridge \"%s\": fdb flush: %s", br_name(&br), strerror(-err));
 	}
 	if (!err) {
 		struct xbr_out o;

@@ -117,7 +117,7 @@ static int on_event(void *ctx, void *data, size_t len)
 	out_str(&o, netns[0] ? OUT_ANY : OUT_JSON, "netns", " netns %s", netns);
 	if (oif)
 		out_str(&o, OUT_ANY, "from", " from %s", oif);
-	out_str(&o, OUT_ANY, "master", " master %s", m->br->name);
+	out_str(&o, OUT_ANY, "master", " master %s", br_name(m->br));
 	out_u64(&o, OUT_JSON, "ts_ns", NULL, e->ts_ns);
 	out_text(&o, "\n");
 	out_close_object(&o);
@@ -310,17 +310,17 @@ int do_monitor(const struct xbr_args *a)
 	rb = br_events_open(&br, on_event, &m);
 	if (!rb) {
 		err = -errno;
-		pr_warn("bridge \"%s\": cannot open the event ring buffer: %s", br.name,
+		pr_warn("bridge \"%s\": cannot open the event ring buffer: %s", br_name(&br),
 			strerror(-err));
 		goto out;
 	}
 	if (o->restore) {
-		err = watch_open(&w, br.name);
+		err = watch_open(&w, br_name(&br));
 		if (err) {
 			pr_warn("monitor: cannot listen to nf_tables changes: %s", strerror(-err));
 			goto out;
 		}
-		watch_log("watching", br.name, w.table, NULL, -1, -1);
+		watch_log("watching", br_name(&br), w.table, NULL, -1, -1);
 	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
@@ -348,7 +348,7 @@ int do_monitor(const struct xbr_args *a)
 		err = 0;
 		if (w.nl && (pfd[1].revents & (POLLIN | POLLERR))) {
 			watch_drain(&w);
-		} else if (w.dirty && !stop && watch_check(&w, br.name)) {
+		} else if (w.dirty && !stop && watch_check(&w, br_name(&br))) {
 			break;
 		}
 		clock_gettime(CLOCK_MONOTONIC, &t);

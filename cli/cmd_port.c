@@ -141,7 +141,7 @@ static int port_set(const struct xbr_args *a)
 	if (!err) {
 		err = br_port_lookup(&br, port, &p);
 		if (err)
-			pr_warn("port \"%s\" is not a port of bridge \"%s\"", port, br.name);
+			pr_warn("port \"%s\" is not a port of bridge \"%s\"", port, br_name(&br));
 	}
 	if (!err && (set & XBR_PORT_F_SPOOFCHK) && (p.flags & XBR_PORT_F_GATEWAY)) {
 		pr_warn("port \"%s\": spoof-check is for station ports; the gateway routes other sources",

@@ -223,7 +223,7 @@ static int save_to(FILE *f, struct xbr_bridge *br)
 	struct xbr_port *ports = NULL;
 	struct xbr_pub *pubs = NULL;
 	size_t nports = 0, nup = 0, nrows = 0, npubs = 0, i;
-	const char *b = br->name;
+	const char *b = br_name(br);
 	char when[32];
 	time_t now = time(NULL);
 	struct tm tm;

@@ -21,7 +21,7 @@ static int set_ageing(struct xbr_bridge *br, const char *val)
 	}
 	err = br_set_ageing(br, sec);
 	if (err)
-		pr_warn("bridge \"%s\": cannot set ageing: %s", br->name, strerror(-err));
+		pr_warn("bridge \"%s\": cannot set ageing: %s", br_name(br), strerror(-err));
 	return err;
 }
 
@@ -41,7 +41,7 @@ static int set_onoff_ports(struct xbr_bridge *br, const char *key, const char *v
 	}
 	err = br_set_flag_ports(br, cfg_flag, on == cfg_on, port_flag, on == port_on, skip);
 	if (err)
-		pr_warn("bridge \"%s\": cannot set %s: %s", br->name, key, strerror(-err));
+		pr_warn("bridge \"%s\": cannot set %s: %s", br_name(br), key, strerror(-err));
 	return err;
 }
 
@@ -60,7 +60,7 @@ static void print_change(const struct xbr_bridge *br, const char *key, const cha
 
 	out_start(&o, stdout, g.json, g.pretty);
 	out_open_object(&o, NULL);
-	out_str(&o, OUT_ANY, "bridge", "bridge %s", br->name);
+	out_str(&o, OUT_ANY, "bridge", "bridge %s", br_name(br));
 	out_str(&o, OUT_TEXT, NULL, " %s", key);
 	out_str(&o, OUT_ANY, key, " %s", now);
 	out_str(&o, OUT_ANY, "was", " (was %s)\n", old);

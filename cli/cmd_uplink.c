@@ -165,15 +165,15 @@ static int uplink_add(const struct xbr_args *a)
 	if (o->dev)
 		snprintf(spec.dev, sizeof(spec.dev), "%s", o->dev);
 	err = cmd_open_bridge(&br);
-	show_bridge = br.name;
+	show_bridge = br_name(&br);
 	if (!err)
 		err = br_uplink_add(&br, &spec, peers, (size_t)a->nrep);
 	if (!err && has_dir) {
-		err = dir_save(br.name, spec.name, &d);
+		err = dir_save(br_name(&br), spec.name, &d);
 		if (err) { /* nothing changed: the uplink goes again */
 			pr_warn("uplink \"%s\": cannot record its directory under %s: %s", spec.name,
 				XBR_RUN_DIR, strerror(-err));
-			dir_remove(br.name, spec.name);
+			dir_remove(br_name(&br), spec.name);
 			br_uplink_del(&br, spec.name);
 		}
 	}
@@ -351,7 +351,7 @@ static int uplink_show(const struct xbr_args *a)
 		struct xbr_out o;
 		size_t i;
 
-		show_bridge = br.name;
+		show_bridge = br_name(&br);
 		out_start(&o, stdout, g.json, g.pretty);
 		out_open_array(&o, NULL);
 		for (i = 0; i < n; i++)
