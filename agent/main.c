@@ -240,9 +240,9 @@ static void apply_json_kv(struct dir *x, json_t *kv, int del)
  * keepalives, and the other hosts would withdraw this one. br_close() and
  * bridge_done() end it.
  */
-static int bridge_open(struct dir *x, struct xbr_bridge *br)
+static int bridge_open(struct dir *x, struct xbr_bridge **brp)
 {
-	return br_open_try(br, x->bridge);
+	return br_open_try(brp, x->bridge);
 }
 
 static void bridge_done(struct xbr_bridge *br)
@@ -393,12 +393,12 @@ static int reconcile(struct dir *x)
 	struct xbr_fdb_row *fdb = NULL;
 	struct local *loc = NULL;
 	size_t nrows = 0, nfdb = 0, nloc = 0, i, k;
-	struct xbr_bridge br;
+	struct xbr_bridge *br = NULL;
 	int err;
 
 	err = bridge_open(x, &br);
 	if (!err)
-		err = br_uplinks(&br, &rows, &nrows);
+		err = br_uplinks(br, &rows, &nrows);
 	for (i = 0; !err && i < nrows; i++)
 		if (!strcmp(rows[i].port.name, x->uplink))
 			up = &rows[i];
@@ -414,9 +414,9 @@ static int reconcile(struct dir *x)
 		err = -EAGAIN;
 	}
 	if (!err)
-		err = local_stations(x, &br, &loc, &nloc);
+		err = local_stations(x, br, &loc, &nloc);
 	if (!err)
-		err = br_fdb_rows(&br, &fdb, &nfdb);
+		err = br_fdb_rows(br, &fdb, &nfdb);
 	if (err)
 		goto out;
 
@@ -431,7 +431,7 @@ static int reconcile(struct dir *x)
 			have = !memcmp(up->peers[k].remote, p.remote, 16);
 		if (have)
 			continue;
-		if (br_uplink_peer_add(&br, x->uplink, &p) == 0) {
+		if (br_uplink_peer_add(br, x->uplink, &p) == 0) {
 			x->st.peers_added++;
 			pr_info("bridge \"%s\" uplink \"%s\": peer %s added", x->bridge, x->uplink,
 				x->hosts[i].vtep);
@@ -458,7 +458,7 @@ static int reconcile(struct dir *x)
 		r.flags = XBR_FDB_F_STATIC | XBR_FDB_F_REMOTE |
 			  (p.flags & XBR_PEER_F_V6 ? XBR_FDB_F_REMOTE6 : 0);
 		memcpy(r.remote, p.remote, 16);
-		if (br_ctl(&br, &r) == 0)
+		if (br_ctl(br, &r) == 0)
 			x->st.entries_added++;
 		else
 			pr_warn("bridge \"%s\": station %02x:%02x:%02x:%02x:%02x:%02x behind %s: cannot program it",
@@ -479,7 +479,7 @@ static int reconcile(struct dir *x)
 		    !memcmp(fdb[k].remote, p.remote, 16))
 			continue;
 		memcpy(r.mac, fdb[k].mac, 6);
-		if (br_ctl(&br, &r) == 0)
+		if (br_ctl(br, &r) == 0)
 			x->st.entries_removed++;
 	}
 	/* Peers that are no longer hosts of the segment (their entries go too). */
@@ -491,7 +491,7 @@ static int reconcile(struct dir *x)
 		h = host_find(x, a);
 		if (h && host_ok(x, h))
 			continue;
-		if (br_uplink_peer_del(&br, x->uplink, &up->peers[k]) == 0) {
+		if (br_uplink_peer_del(br, x->uplink, &up->peers[k]) == 0) {
 			x->st.peers_removed++;
 			pr_info("bridge \"%s\" uplink \"%s\": peer %s removed", x->bridge, x->uplink, a);
 		}
@@ -501,7 +501,7 @@ out:
 	free(fdb);
 	free(loc);
 	br_uplinks_free(rows, nrows);
-	bridge_done(&br);
+	bridge_done(br);
 	return err;
 }
 
@@ -528,7 +528,7 @@ static void heard(struct dir *x)
 /* Publish this host's stations: put the new and changed, delete the gone. */
 static int publish(struct dir *x)
 {
-	struct xbr_bridge br;
+	struct xbr_bridge *br = NULL;
 	struct local *loc = NULL;
 	size_t nloc = 0, i;
 	char key[120], m[18];
@@ -536,8 +536,8 @@ static int publish(struct dir *x)
 
 	err = bridge_open(x, &br);
 	if (!err)
-		err = local_stations(x, &br, &loc, &nloc);
-	bridge_done(&br);
+		err = local_stations(x, br, &loc, &nloc);
+	bridge_done(br);
 	if (err)
 		return err == -EAGAIN ? 0 : err; /* a command at work: next time */
 	for (i = 0; i < nloc; i++) {
@@ -773,12 +773,12 @@ static struct dir *dir_find(const char *bridge, const char *uplink)
 static int dir_learn(struct dir *x)
 {
 	struct xbr_uplink_row *rows = NULL;
-	struct xbr_bridge br;
+	struct xbr_bridge *br = NULL;
 	size_t n = 0, i;
 	int err = bridge_open(x, &br);
 
 	if (!err)
-		err = br_uplinks(&br, &rows, &n);
+		err = br_uplinks(br, &rows, &n);
 	if (!err)
 		err = -ENOENT;
 	for (i = 0; i < n; i++) {
@@ -795,7 +795,7 @@ static int dir_learn(struct dir *x)
 		err = 0;
 	}
 	br_uplinks_free(rows, n);
-	bridge_done(&br);
+	bridge_done(br);
 	return err;
 }
 

@@ -653,11 +653,11 @@ int cmd_run(int argc, char **argv)
 	}
 }
 
-int cmd_open_bridge(struct xbr_bridge *br)
+int cmd_open_bridge(struct xbr_bridge **brp)
 {
-	int err = br_init(br, g.bridge);
+	int err = br_init(brp, g.bridge);
 
 	if (!err)
-		err = br_open(br);
+		err = br_open(*brp);
 	return err;
 }

@@ -258,6 +258,6 @@ int complete_main(int argc, char **argv);
 
 /* Lock the bridge named by -b and open its pinned objects (one line on error). */
 struct xbr_bridge;
-int cmd_open_bridge(struct xbr_bridge *br);
+int cmd_open_bridge(struct xbr_bridge **brp);
 
 #endif

@@ -7,12 +7,10 @@
 #include <arpa/inet.h>
 #include "bridge.h"
 #include "cmd.h"
-#include "datapath.h"
 #include "fdb_fmt.h"
 #include "out.h"
 #include "log.h"
 #include "nat.h"
-#include "nft.h"
 #include "publish.h"
 
 #define DEFAULT_SUBNET "172.16.0.0/16"
@@ -137,11 +135,11 @@ static int up_opts(const struct up_args *u, struct xbr_up_opts *o)
 	if (u->mode) {
 		int mode, is_auto;
 
-		dp_mode_parse(modes[u->mode], &mode, &is_auto);
+		br_mode_parse(modes[u->mode], &mode, &is_auto);
 		o->mode = (uint8_t)mode;
 		if (is_auto)
 			pr_info("mode auto: %s (TCP between namespaces is faster on tc)",
-				dp_mode_name(mode));
+				br_mode_name(mode));
 	}
 	if (u->neigh_suppress)
 		o->no_neigh_suppress = u->neigh_suppress == XBR_OFF;
@@ -160,7 +158,7 @@ int do_up(const struct xbr_args *a)
 	};
 	char gw[INET_ADDRSTRLEN];
 	struct xbr_ns_spec *specs;
-	struct xbr_bridge br;
+	struct xbr_bridge *br = NULL;
 	size_t n = 0, i;
 	int err, k;
 
@@ -218,10 +216,10 @@ int do_up(const struct xbr_args *a)
 
 	err = br_init(&br, g.bridge);
 	if (!err)
-		err = br_up(&br, &o);
+		err = br_up(br, &o);
 	if (err == XBR_UP_RELOADED || !err) {
 		if (g.json)
-			err = print_bridge(&br);
+			err = print_bridge(br);
 		else if (err == XBR_UP_RELOADED)
 			printf("bridge %s was up: datapath upgraded in place, ports and table kept\n",
 			       g.bridge);
@@ -231,7 +229,7 @@ int do_up(const struct xbr_args *a)
 		if (err == XBR_UP_RELOADED)
 			err = 0;
 	}
-	br_close(&br);
+	br_close(br);
 out:
 	free(specs);
 	return err;
@@ -239,44 +237,44 @@ out:
 
 int do_down(const struct xbr_args *a)
 {
-	struct xbr_bridge br;
+	struct xbr_bridge *br = NULL;
 	int err;
 
 	(void)a;
 	err = br_init(&br, g.bridge);
 	if (!err)
-		err = br_down(&br);
-	br_close(&br);
+		err = br_down(br);
+	br_close(br);
 	return err;
 }
 
 int do_reload(const struct xbr_args *a)
 {
-	struct xbr_bridge br;
+	struct xbr_bridge *br = NULL;
 	int err;
 
 	(void)a;
 	err = br_init(&br, g.bridge);
-	if (!err && !br_is_up(&br)) {
-		pr_warn("bridge \"%s\" is not up", br_name(&br));
+	if (!err && !br_is_up(br)) {
+		pr_warn("bridge \"%s\" is not up", br_name(br));
 		err = -ENOENT;
 	}
 	if (!err)
-		err = br_reload(&br);
-	br_close(&br);
+		err = br_reload(br);
+	br_close(br);
 	return err;
 }
 
 int do_show(const struct xbr_args *a)
 {
-	struct xbr_bridge br;
+	struct xbr_bridge *br = NULL;
 	int err;
 
 	(void)a;
 	err = cmd_open_bridge(&br);
 	if (!err)
-		err = print_bridge(&br);
-	br_close(&br);
+		err = print_bridge(br);
+	br_close(br);
 	return err;
 }
 
@@ -297,25 +295,25 @@ static int restore_one(const char *name, struct xbr_out *o)
 {
 	struct xbr_out own;
 	struct xbr_pub *v = NULL;
-	struct xbr_bridge br;
+	struct xbr_bridge *br = NULL;
 	char t[64];
 	size_t n = 0;
 	int err;
 
 	err = br_init(&br, name);
 	if (!err)
-		err = br_open(&br);
-	if (!err && !(br_config(&br)->flags & XBR_CFG_F_UP_DONE)) {
+		err = br_open(br);
+	if (!err && !(br_config(br)->flags & XBR_CFG_F_UP_DONE)) {
 		/* An `up` that was interrupted: the next `up` or `down` removes it. */
 		pr_warn("bridge \"%s\" is half-made (an interrupted up): run `xbr -b %s up` or `down`; not restored",
 			name, name);
 		err = -ENOENT;
 	}
 	if (!err)
-		err = nat_restore(&br);
-	if (err >= 0 && pub_list(&br, &v, &n))
+		err = nat_restore(br);
+	if (err >= 0 && pub_list(br, &v, &n))
 		n = 0;
-	nft_table_name(name, t, sizeof(t));
+	nat_table_name(name, t, sizeof(t));
 	if (err >= 0) {
 		if (!o) {
 			o = &own;
@@ -326,9 +324,9 @@ static int restore_one(const char *name, struct xbr_out *o)
 		out_str(o, OUT_ANY, "table", " table inet %s", t);
 		out_bool(o, OUT_JSON, "restored", NULL, err == 1);
 		if (err == 1)
-			out_str(o, OUT_ANY, "nat", " restored: nat %s", nat_mode_name(br_config(&br)->flags));
+			out_str(o, OUT_ANY, "nat", " restored: nat %s", nat_mode_name(br_config(br)->flags));
 		else
-			out_str(o, OUT_JSON, "nat", NULL, nat_mode_name(br_config(&br)->flags));
+			out_str(o, OUT_JSON, "nat", NULL, nat_mode_name(br_config(br)->flags));
 		out_u64(o, err == 1 ? OUT_ANY : OUT_JSON, "publications", ", %llu", n);
 		if (err == 1)
 			out_text(o, " publication%s\n", n == 1 ? "" : "s");
@@ -339,7 +337,7 @@ static int restore_one(const char *name, struct xbr_out *o)
 			out_end(o);
 	}
 	free(v);
-	br_close(&br);
+	br_close(br);
 	return err < 0 ? err : 0;
 }
 

@@ -49,17 +49,17 @@ static int fdb_show(const struct xbr_args *a)
 {
 	struct xbr_fdb_row *rows = NULL;
 	__u32 ifindex = 0, kinds = opt_kinds(a);
-	struct xbr_bridge br;
+	struct xbr_bridge *br = NULL;
 	size_t n = 0, i, k;
 	int err;
 
 	err = cmd_open_bridge(&br);
 	if (!err)
-		err = opt_port(&br, a, &ifindex);
+		err = opt_port(br, a, &ifindex);
 	if (!err) {
-		err = br_fdb_rows(&br, &rows, &n);
+		err = br_fdb_rows(br, &rows, &n);
 		if (err)
-			pr_warn("bridge \"%s\": cannot read the forwarding table: %s", br_name(&br),
+			pr_warn("bridge \"%s\": cannot read the forwarding table: %s", br_name(br),
 				strerror(-err));
 	}
 	if (!err) {
@@ -72,12 +72,12 @@ static int fdb_show(const struct xbr_args *a)
 			rows[k++] = rows[i];
 		}
 		if (g.json)
-			fdb_print_json(stdout, br_name(&br), rows, k, g.pretty);
+			fdb_print_json(stdout, br_name(br), rows, k, g.pretty);
 		else
-			fdb_print_text(stdout, br_name(&br), rows, k);
+			fdb_print_text(stdout, br_name(br), rows, k);
 	}
 	free(rows);
-	br_close(&br);
+	br_close(br);
 	return err;
 }
 
@@ -150,7 +150,7 @@ static int fdb_addrep(const struct xbr_args *a, int replace)
 {
 	const char *cmd = replace ? "replace" : "add", *mac = a->pos[0];
 	struct xbr_ctl_req c = { .op = replace ? XBR_OP_REPLACE : XBR_OP_ADD };
-	struct xbr_bridge br;
+	struct xbr_bridge *br = NULL;
 	int err;
 
 	err = opt_mac(cmd, mac, c.mac, 1);
@@ -163,20 +163,20 @@ static int fdb_addrep(const struct xbr_args *a, int replace)
 	c.flags = FA(a)->sticky ? XBR_FDB_F_STICKY : FA(a)->dynamic ? 0 : XBR_FDB_F_STATIC;
 	err = cmd_open_bridge(&br);
 	if (!err)
-		err = opt_port(&br, a, &c.ifindex);
+		err = opt_port(br, a, &c.ifindex);
 	if (!err)
-		err = opt_remote(&br, a, mac, &c);
+		err = opt_remote(br, a, mac, &c);
 	if (!err) {
-		err = br_ctl(&br, &c);
+		err = br_ctl(br, &c);
 		if (err == -EEXIST)
 			pr_warn("fdb entry %s already exists (use \"xbr fdb replace\")", mac);
 		else if (err == -E2BIG)
 			pr_warn("fdb entry %s: the table is full (%u entries)", mac,
-				br_config(&br)->fdb_size);
+				br_config(br)->fdb_size);
 		else if (err)
 			pr_warn("fdb entry %s: cannot %s: %s", mac, cmd, strerror(-err));
 	}
-	br_close(&br);
+	br_close(br);
 	return err;
 }
 
@@ -195,7 +195,7 @@ static int fdb_del(const struct xbr_args *a)
 	struct xbr_ctl_req c = { .op = XBR_OP_DEL };
 	const char *mac = a->pos[0];
 	struct xbr_fdb_val val;
-	struct xbr_bridge br;
+	struct xbr_bridge *br = NULL;
 	__u32 ifindex = 0;
 	int err;
 
@@ -204,37 +204,37 @@ static int fdb_del(const struct xbr_args *a)
 		return err;
 	err = cmd_open_bridge(&br);
 	if (!err)
-		err = opt_port(&br, a, &ifindex);
+		err = opt_port(br, a, &ifindex);
 	/* With "port PORT" (as `bridge fdb del MAC dev X`), only the entry on it. */
-	if (!err && ifindex && br_fdb_get(&br, c.mac, &val) == 0 &&
+	if (!err && ifindex && br_fdb_get(br, c.mac, &val) == 0 &&
 	    val.ifindex != ifindex) {
 		pr_warn("fdb entry %s is not on port \"%s\"", mac, FA(a)->port);
 		err = -ENOENT;
 	}
 	if (!err) {
-		err = br_ctl(&br, &c);
+		err = br_ctl(br, &c);
 		if (err == -ENOENT)
-			pr_warn("fdb entry %s does not exist on bridge \"%s\"", mac, br_name(&br));
+			pr_warn("fdb entry %s does not exist on bridge \"%s\"", mac, br_name(br));
 		else if (err)
 			pr_warn("fdb entry %s: cannot delete: %s", mac, strerror(-err));
 	}
-	br_close(&br);
+	br_close(br);
 	return err;
 }
 
 static int fdb_flush(const struct xbr_args *a)
 {
 	struct xbr_ctl_req c = { .op = XBR_OP_FLUSH, .flags = opt_kinds(a) };
-	struct xbr_bridge br;
+	struct xbr_bridge *br = NULL;
 	int err;
 
 	err = cmd_open_bridge(&br);
 	if (!err)
-		err = opt_port(&br, a, &c.ifindex);
+		err = opt_port(br, a, &c.ifindex);
 	if (!err) {
-		err = br_ctl(&br, &c);
+		err = br_ctl(br, &c);
 		if (err)
-			pr_warn("bridge \"%s\": fdb flush: %s", br_name(&br), strerror(-err));
+			pr_warn("bridge \"%s\": fdb flush: %s", br_name(br), strerror(-err));
 	}
 	if (!err) {
 		struct xbr_out o;
@@ -246,7 +246,7 @@ static int fdb_flush(const struct xbr_args *a)
 		out_close_object(&o);
 		out_end(&o);
 	}
-	br_close(&br);
+	br_close(br);
 	return err;
 }
 

@@ -24,7 +24,6 @@
 #include "out.h"
 #include "log.h"
 #include "nat.h"
-#include "nft.h"
 #include "publish.h"
 
 struct monitor_args {
@@ -173,7 +172,7 @@ static int watch_open(struct watch *w, const char *bridge)
 {
 	int grp = NFNLGRP_NFTABLES;
 
-	nft_table_name(bridge, w->table, sizeof(w->table));
+	nat_table_name(bridge, w->table, sizeof(w->table));
 	w->nl = mnl_socket_open2(NETLINK_NETFILTER, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (!w->nl)
 		return -errno;
@@ -257,29 +256,29 @@ static void watch_log(const char *event, const char *bridge, const char *table,
 static int watch_check(struct watch *w, const char *bridge)
 {
 	struct xbr_pub *v = NULL;
-	struct xbr_bridge br;
+	struct xbr_bridge *br = NULL;
 	size_t n = 0;
 	int err;
 
 	w->dirty = 0;
 	err = br_init(&br, bridge);
-	if (!err && !br_is_up(&br)) {
-		br_close(&br);
+	if (!err && !br_is_up(br)) {
+		br_close(br);
 		watch_log("bridge down: stopped watching", bridge, w->table, NULL, -1, -1);
 		return 1;
 	}
 	if (!err)
-		err = br_open(&br);
+		err = br_open(br);
 	if (!err)
-		err = nat_restore(&br);
+		err = nat_restore(br);
 	if (err == 1) {
-		if (pub_list(&br, &v, &n))
+		if (pub_list(br, &v, &n))
 			n = 0;
-		watch_log("restored", bridge, w->table, nat_mode_name(br_config(&br)->flags), (long)n,
+		watch_log("restored", bridge, w->table, nat_mode_name(br_config(br)->flags), (long)n,
 			  ms_since(&w->since));
 		free(v);
 	}
-	br_close(&br);
+	br_close(br);
 	return 0;
 }
 
@@ -287,7 +286,7 @@ int do_monitor(const struct xbr_args *a)
 {
 	struct ring_buffer *rb = NULL;
 	struct mon m = { 0 };
-	struct xbr_bridge br;
+	struct xbr_bridge *br = NULL;
 	struct watch w = { 0 };
 	struct timespec t0, t;
 	struct pollfd pfd[2];
@@ -300,27 +299,27 @@ int do_monitor(const struct xbr_args *a)
 		goto out;
 	/* Do not hold the command lock while we wait for events (the watcher
 	 * takes it for each check). */
-	br_unlock(&br);
-	m.br = &br;
+	br_unlock(br);
+	m.br = br;
 	m.max = count;
 	refresh_ports(&m);
 	/* The datapath stamps events with the coarse monotonic clock. */
 	clock_gettime(CLOCK_MONOTONIC_COARSE, &t0);
 	m.since_ns = (__u64)t0.tv_sec * 1000000000ULL + (__u64)t0.tv_nsec;
-	rb = br_events_open(&br, on_event, &m);
+	rb = br_events_open(br, on_event, &m);
 	if (!rb) {
 		err = -errno;
-		pr_warn("bridge \"%s\": cannot open the event ring buffer: %s", br_name(&br),
+		pr_warn("bridge \"%s\": cannot open the event ring buffer: %s", br_name(br),
 			strerror(-err));
 		goto out;
 	}
 	if (o->restore) {
-		err = watch_open(&w, br_name(&br));
+		err = watch_open(&w, br_name(br));
 		if (err) {
 			pr_warn("monitor: cannot listen to nf_tables changes: %s", strerror(-err));
 			goto out;
 		}
-		watch_log("watching", br_name(&br), w.table, NULL, -1, -1);
+		watch_log("watching", br_name(br), w.table, NULL, -1, -1);
 	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
@@ -348,7 +347,7 @@ int do_monitor(const struct xbr_args *a)
 		err = 0;
 		if (w.nl && (pfd[1].revents & (POLLIN | POLLERR))) {
 			watch_drain(&w);
-		} else if (w.dirty && !stop && watch_check(&w, br_name(&br))) {
+		} else if (w.dirty && !stop && watch_check(&w, br_name(br))) {
 			break;
 		}
 		clock_gettime(CLOCK_MONOTONIC, &t);
@@ -360,6 +359,6 @@ out:
 		mnl_socket_close(w.nl);
 	ring_buffer__free(rb);
 	free(m.ports);
-	br_close(&br);
+	br_close(br);
 	return err;
 }

@@ -24,7 +24,7 @@ static int port_add(const struct xbr_args *a)
 	const char *name = a->pos[0], *nspath = o->netns, *ifn = o->ifname;
 	char abuf[INET_ADDRSTRLEN];
 	struct xbr_ns_spec spec;
-	struct xbr_bridge br;
+	struct xbr_bridge *br = NULL;
 	int err;
 
 	err = xbr_parse_ns_spec(name, &spec);
@@ -60,16 +60,16 @@ static int port_add(const struct xbr_args *a)
 	}
 	err = cmd_open_bridge(&br);
 	if (!err)
-		err = br_port_add(&br, &spec);
+		err = br_port_add(br, &spec);
 	if (!err) {
 		struct xbr_port p;
 
-		if (br_port_find(&br, spec.name, &p) == 0) {
+		if (br_port_find(br, spec.name, &p) == 0) {
 			if (g.json) {
 				struct xbr_port_meta meta = {};
 
-				br_port_meta(&br, p.ifindex, &meta);
-				port_print_json(stdout, br_config(&br), &p, &meta, g.pretty);
+				br_port_meta(br, p.ifindex, &meta);
+				port_print_json(stdout, br_config(br), &p, &meta, g.pretty);
 			} else {
 				inet_ntop(AF_INET, &p.addr, abuf, sizeof(abuf));
 				if (nspath)
@@ -81,13 +81,13 @@ static int port_add(const struct xbr_args *a)
 			}
 		}
 	}
-	br_close(&br);
+	br_close(br);
 	return err;
 }
 
 static int port_del(const struct xbr_args *a)
 {
-	struct xbr_bridge br;
+	struct xbr_bridge *br = NULL;
 	int err;
 
 	if (xbr_check_name(a->pos[0])) {
@@ -96,8 +96,8 @@ static int port_del(const struct xbr_args *a)
 	}
 	err = cmd_open_bridge(&br);
 	if (!err)
-		err = br_port_del(&br, a->pos[0]);
-	br_close(&br);
+		err = br_port_del(br, a->pos[0]);
+	br_close(br);
 	return err;
 }
 
@@ -119,7 +119,7 @@ static int port_set(const struct xbr_args *a)
 {
 	const struct port_set_args *o = XBR_OPTS(a, struct port_set_args);
 	const char *port = a->pos[0];
-	struct xbr_bridge br;
+	struct xbr_bridge *br = NULL;
 	struct xbr_port p;
 	__u32 set = 0, clear = 0, max = 0;
 	int err, any = 0;
@@ -139,9 +139,9 @@ static int port_set(const struct xbr_args *a)
 	}
 	err = cmd_open_bridge(&br);
 	if (!err) {
-		err = br_port_lookup(&br, port, &p);
+		err = br_port_lookup(br, port, &p);
 		if (err)
-			pr_warn("port \"%s\" is not a port of bridge \"%s\"", port, br_name(&br));
+			pr_warn("port \"%s\" is not a port of bridge \"%s\"", port, br_name(br));
 	}
 	if (!err && (set & XBR_PORT_F_SPOOFCHK) && (p.flags & XBR_PORT_F_GATEWAY)) {
 		pr_warn("port \"%s\": spoof-check is for station ports; the gateway routes other sources",
@@ -157,11 +157,11 @@ static int port_set(const struct xbr_args *a)
 		p.flags = (p.flags | set) & ~clear;
 		if (o->max_learned.set)
 			p.max_learned = max;
-		err = br_port_update(&br, &p);
+		err = br_port_update(br, &p);
 		if (err)
 			pr_warn("port \"%s\": cannot update: %s", port, strerror(-err));
 	}
-	br_close(&br);
+	br_close(br);
 	return err;
 }
 

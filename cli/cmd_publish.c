@@ -48,7 +48,7 @@ static void pub_out(struct xbr_out *o, const struct xbr_pub *p, unsigned int rul
 static int publish_show(const struct xbr_args *a)
 {
 	struct xbr_pub *v = NULL;
-	struct xbr_bridge br;
+	struct xbr_bridge *br = NULL;
 	struct xbr_out o;
 	size_t n = 0, i;
 	int err;
@@ -56,25 +56,25 @@ static int publish_show(const struct xbr_args *a)
 	(void)a;
 	err = cmd_open_bridge(&br);
 	if (!err)
-		err = pub_list(&br, &v, &n);
+		err = pub_list(br, &v, &n);
 	if (!err) {
 		/* The record, and whether the ruleset still holds each one's rules. */
 		out_start(&o, stdout, g.json, g.pretty);
 		out_open_array(&o, NULL);
 		for (i = 0; i < n; i++)
-			pub_out(&o, &v[i], v[i].rules, v[i].rules < pub_rules_expected(&br, &v[i]));
+			pub_out(&o, &v[i], v[i].rules, v[i].rules < pub_rules_expected(br, &v[i]));
 		out_close_array(&o);
 		out_end(&o);
 	}
 	free(v);
-	br_close(&br);
+	br_close(br);
 	return err;
 }
 
 /* add and del: the words after the command's name, then the bridge. */
 static int publish_change(const struct xbr_args *a, int add)
 {
-	struct xbr_bridge br;
+	struct xbr_bridge *br = NULL;
 	struct xbr_pub p;
 	char err[256];
 	int rc;
@@ -86,8 +86,8 @@ static int publish_change(const struct xbr_args *a, int add)
 	}
 	rc = cmd_open_bridge(&br);
 	if (!rc)
-		rc = add ? nat_pub_add(&br, &p) : nat_pub_del(&br, &p);
-	br_close(&br);
+		rc = add ? nat_pub_add(br, &p) : nat_pub_del(br, &p);
+	br_close(br);
 	if (rc < 0)
 		return rc;
 	if (g.json) {

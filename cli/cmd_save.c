@@ -21,7 +21,6 @@
 #include "bridge.h"
 #include "cmd.h"
 #include "directory.h"
-#include "datapath.h"
 #include "log.h"
 #include "publish.h"
 
@@ -76,7 +75,7 @@ static void save_up(FILE *f, const char *b, const struct xbr_config *cfg,
 	}
 	fprintf(f, " --ageing %llu --fdb-size %u --mode %s --neigh-suppress %s",
 		(unsigned long long)(cfg->ageing_ns / 1000000000ULL), cfg->fdb_size,
-		dp_mode_name(cfg->mode), cfg->flags & XBR_CFG_F_NEIGH_SUPPRESS ? "on" : "off");
+		br_mode_name(cfg->mode), cfg->flags & XBR_CFG_F_NEIGH_SUPPRESS ? "on" : "off");
 	if (cfg->flags & XBR_CFG_F_NO_ICC)
 		fprintf(f, " --no-icc");
 	if (cfg->flags & XBR_CFG_F_INTERNAL)
@@ -329,7 +328,7 @@ cleanup:
 int do_save(const struct xbr_args *a)
 {
 	const char *path = a->npos ? a->pos[0] : "-";
-	struct xbr_bridge br;
+	struct xbr_bridge *br = NULL;
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = NULL;
@@ -343,7 +342,7 @@ int do_save(const struct xbr_args *a)
 		err = -ENOMEM;
 		goto cleanup;
 	}
-	err = save_to(f, &br);
+	err = save_to(f, br);
 	if (fclose(f) && !err)
 		err = -ENOMEM;
 	f = NULL;
@@ -356,7 +355,7 @@ int do_save(const struct xbr_args *a)
 		pr_warn("save: cannot write to standard output");
 	}
 cleanup:
-	br_close(&br);
+	br_close(br);
 	free(buf);
 	return err;
 }
@@ -588,7 +587,7 @@ static int apply_file(const char *path, const char *bridge, int show)
 {
 	struct saved_file sf = { .path = path };
 	struct xbr_globals saved = g;
-	struct xbr_bridge br;
+	struct xbr_bridge *br = NULL;
 	char cap[1024] = "";
 	int err, made = 0, out = -1, null = -1, fail = -1, up;
 	size_t i;
@@ -606,8 +605,9 @@ static int apply_file(const char *path, const char *bridge, int show)
 	if (err)
 		goto cleanup;
 	err = br_init(&br, sf.bridge);
-	up = !err && br_is_up(&br);
-	br_close(&br);
+	up = !err && br_is_up(br);
+	br_close(br);
+	br = NULL;
 	if (err)
 		goto cleanup;
 	if (up) {
@@ -645,9 +645,9 @@ static int apply_file(const char *path, const char *bridge, int show)
 	if (fail >= 0) {
 		/* The bridge this file made goes: nothing of it is left. */
 		if (made && br_init(&br, sf.bridge) == 0)
-			br_down(&br);
+			br_down(br);
 		if (made)
-			br_close(&br);
+			br_close(br);
 		cap[strcspn(cap, "\n")] = '\0';
 		pr_warn("%s:%d: %s", path, sf.lines[fail].no, cap[0] ? cap : "failed");
 	}

@@ -5,7 +5,6 @@
 #include <string.h>
 #include "bridge.h"
 #include "cmd.h"
-#include "datapath.h"
 #include "out.h"
 #include "log.h"
 #include "nat.h"
@@ -81,14 +80,14 @@ static int set_mode(struct xbr_bridge *br, const char *val)
 {
 	int err, mode, is_auto, old = br_config(br)->mode;
 
-	if (dp_mode_parse(val, &mode, &is_auto)) {
+	if (br_mode_parse(val, &mode, &is_auto)) {
 		pr_warn("mode \"%s\": not tc, xdp or auto", val);
 		return -EINVAL;
 	}
 	err = br_set_mode(br, mode); /* says why itself when it fails */
 	if (err)
 		return err;
-	print_change(br, "mode", dp_mode_name(mode), dp_mode_name(old));
+	print_change(br, "mode", br_mode_name(mode), br_mode_name(old));
 	return 0;
 }
 /* nat on|off: masquerade the stations' traffic to the outside, or not (nat.c). */
@@ -111,12 +110,12 @@ static int set_nat(struct xbr_bridge *br, const char *val)
 /* Open the bridge and apply one setting to it. */
 static int with_bridge(const struct xbr_args *a, int (*fn)(struct xbr_bridge *br, const char *val))
 {
-	struct xbr_bridge br;
+	struct xbr_bridge *br = NULL;
 	int err = cmd_open_bridge(&br);
 
 	if (!err)
-		err = fn(&br, a->pos[0]);
-	br_close(&br);
+		err = fn(br, a->pos[0]);
+	br_close(br);
 	return err;
 }
 

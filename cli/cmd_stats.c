@@ -7,7 +7,6 @@
 #include <bpf/libbpf.h>
 #include "bridge.h"
 #include "cmd.h"
-#include "datapath.h"
 #include "directory.h"
 #include "out.h"
 #include "log.h"
@@ -75,7 +74,7 @@ int do_stats(const struct xbr_args *a)
 	struct xbr_port_stats ps;
 	struct xbr_br_stats bs;
 	struct xbr_port *ports = NULL;
-	struct xbr_bridge br;
+	struct xbr_bridge *br = NULL;
 	struct xbr_out o;
 	size_t n = 0, i;
 	__u32 learned;
@@ -86,21 +85,21 @@ int do_stats(const struct xbr_args *a)
 	err = cmd_open_bridge(&br);
 	if (err)
 		goto out;
-	err = br_ports(&br, &ports, &n);
+	err = br_ports(br, &ports, &n);
 	if (err) {
-		pr_warn("bridge \"%s\": cannot read its ports: %s", br_name(&br), strerror(-err));
+		pr_warn("bridge \"%s\": cannot read its ports: %s", br_name(br), strerror(-err));
 		goto out;
 	}
-	err = br_stats(&br, &bs);
+	err = br_stats(br, &bs);
 	if (err) {
-		pr_warn("bridge \"%s\": cannot read the bridge counters: %s", br_name(&br),
+		pr_warn("bridge \"%s\": cannot read the bridge counters: %s", br_name(br),
 			strerror(-err));
 		goto out;
 	}
 
 	out_start(&o, stdout, g.json, g.pretty);
 	out_open_object(&o, NULL);
-	out_str(&o, OUT_ANY, "bridge", "bridge %s fdb:", br_name(&br));
+	out_str(&o, OUT_ANY, "bridge", "bridge %s fdb:", br_name(br));
 	out_open_object(&o, "fdb");
 	out_counters(&o, fdb_counters, NELEMS(fdb_counters), &bs);
 	out_close_object(&o);
@@ -109,7 +108,7 @@ int do_stats(const struct xbr_args *a)
 	for (i = 0; i < n; i++) {
 		const struct xbr_port *p = &ports[i];
 
-		br_port_stats(&br, p->idx, &ps, &learned);
+		br_port_stats(br, p->idx, &ps, &learned);
 		out_open_object(&o, NULL);
 		out_str(&o, OUT_ANY, "ifname", "%s", p->ifname);
 		out_str(&o, OUT_JSON, "netns", NULL, p->name);
@@ -134,7 +133,7 @@ int do_stats(const struct xbr_args *a)
 		struct xbr_dir_status st;
 
 		if (ports[i].kind != XBR_KIND_UPLINK ||
-		    dir_status_load(br_name(&br), ports[i].name, &st))
+		    dir_status_load(br_name(br), ports[i].name, &st))
 			continue;
 		if (!d++)
 			out_open_array(&o, "directory");
@@ -150,6 +149,6 @@ int do_stats(const struct xbr_args *a)
 	out_end(&o);
 out:
 	free(ports);
-	br_close(&br);
+	br_close(br);
 	return err;
 }

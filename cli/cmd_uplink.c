@@ -143,7 +143,7 @@ static int uplink_add(const struct xbr_args *a)
 	struct xbr_ns_spec spec = { .dstport = XBR_VXLAN_PORT };
 	struct xbr_peer local, peers[XBR_MAX_REPEAT];
 	struct xbr_directory d;
-	struct xbr_bridge br;
+	struct xbr_bridge *br = NULL;
 	int i, err, has_dir;
 
 	if (check_uplink_name(a->pos[0]))
@@ -165,16 +165,16 @@ static int uplink_add(const struct xbr_args *a)
 	if (o->dev)
 		snprintf(spec.dev, sizeof(spec.dev), "%s", o->dev);
 	err = cmd_open_bridge(&br);
-	show_bridge = br_name(&br);
+	show_bridge = br_name(br);
 	if (!err)
-		err = br_uplink_add(&br, &spec, peers, (size_t)a->nrep);
+		err = br_uplink_add(br, &spec, peers, (size_t)a->nrep);
 	if (!err && has_dir) {
-		err = dir_save(br_name(&br), spec.name, &d);
+		err = dir_save(br_name(br), spec.name, &d);
 		if (err) { /* nothing changed: the uplink goes again */
 			pr_warn("uplink \"%s\": cannot record its directory under %s: %s", spec.name,
 				XBR_RUN_DIR, strerror(-err));
-			dir_remove(br_name(&br), spec.name);
-			br_uplink_del(&br, spec.name);
+			dir_remove(br_name(br), spec.name);
+			br_uplink_del(br, spec.name);
 		}
 	}
 	if (!err) {
@@ -182,7 +182,7 @@ static int uplink_add(const struct xbr_args *a)
 		const struct xbr_uplink_row *r;
 		size_t nr;
 
-		if (br_uplinks(&br, &rows, &nr) == 0) {
+		if (br_uplinks(br, &rows, &nr) == 0) {
 			r = row_of(rows, nr, spec.name);
 			if (r && g.json) {
 				struct xbr_out o;
@@ -198,37 +198,37 @@ static int uplink_add(const struct xbr_args *a)
 			br_uplinks_free(rows, nr);
 		}
 	}
-	br_close(&br);
+	br_close(br);
 	return err;
 }
 
 static int uplink_del(const struct xbr_args *a)
 {
-	struct xbr_bridge br;
+	struct xbr_bridge *br = NULL;
 	int err;
 
 	if (check_uplink_name(a->pos[0]))
 		return -EINVAL;
 	err = cmd_open_bridge(&br);
 	if (!err)
-		err = br_uplink_del(&br, a->pos[0]);
-	br_close(&br);
+		err = br_uplink_del(br, a->pos[0]);
+	br_close(br);
 	return err;
 }
 
 static int uplink_peer(const struct xbr_args *a, int add)
 {
 	struct xbr_peer p;
-	struct xbr_bridge br;
+	struct xbr_bridge *br = NULL;
 	int err;
 
 	if (check_uplink_name(a->pos[0]) || parse_endpoint("peer", a->pos[1], &p))
 		return -EINVAL;
 	err = cmd_open_bridge(&br);
 	if (!err)
-		err = add ? br_uplink_peer_add(&br, a->pos[0], &p) :
-			    br_uplink_peer_del(&br, a->pos[0], &p);
-	br_close(&br);
+		err = add ? br_uplink_peer_add(br, a->pos[0], &p) :
+			    br_uplink_peer_del(br, a->pos[0], &p);
+	br_close(br);
 	return err;
 }
 
@@ -339,19 +339,19 @@ static void uplink_out(struct xbr_out *o, const struct xbr_uplink_row *r)
 static int uplink_show(const struct xbr_args *a)
 {
 	struct xbr_uplink_row *rows = NULL;
-	struct xbr_bridge br;
+	struct xbr_bridge *br = NULL;
 	size_t n = 0;
 	int err;
 
 	(void)a;
 	err = cmd_open_bridge(&br);
 	if (!err)
-		err = br_uplinks(&br, &rows, &n);
+		err = br_uplinks(br, &rows, &n);
 	if (!err) {
 		struct xbr_out o;
 		size_t i;
 
-		show_bridge = br_name(&br);
+		show_bridge = br_name(br);
 		out_start(&o, stdout, g.json, g.pretty);
 		out_open_array(&o, NULL);
 		for (i = 0; i < n; i++)
@@ -360,7 +360,7 @@ static int uplink_show(const struct xbr_args *a)
 		out_end(&o);
 		br_uplinks_free(rows, n);
 	}
-	br_close(&br);
+	br_close(br);
 	return err;
 }
 

@@ -25,7 +25,6 @@
 #include "attach.h"
 #include "attach_int.h"
 #include "bridge.h"
-#include "datapath.h"
 #include "ipam.h"
 #include "nat.h"
 
@@ -139,7 +138,7 @@ static int bridge_get(struct xbr_bridge *br, const struct cni_conf *c, const str
 		if (c->mode[0]) {
 			int mode, is_auto;
 
-			dp_mode_parse(c->mode, &mode, &is_auto);
+			br_mode_parse(c->mode, &mode, &is_auto);
 			o.mode = (uint8_t)mode;
 		}
 		err = br_up(br, &o);
@@ -341,16 +340,16 @@ static void result_inside(const struct xbr_link *in, const struct cni_conf *c,
 /* Is (cid, ifname) attached already? 1 yes, 0 no, -1 error. */
 static int already_attached(const struct cni_conf *c, const char *name)
 {
-	struct xbr_bridge br;
+	struct xbr_bridge *br = NULL;
 	struct xbr_port p;
 	int yes = 0, err;
 
 	if (!bridge_present(c->bridge))
 		return 0;
 	err = br_init(&br, c->bridge);
-	if (!err && br_is_up(&br) && br_open(&br) == 0)
-		yes = br_port_find(&br, name, &p) == 0;
-	br_close(&br);
+	if (!err && br_is_up(br) && br_open(br) == 0)
+		yes = br_port_find(br, name, &p) == 0;
+	br_close(br);
 	if (err)
 		return fail_errno(err, "bridge \"%s\": cannot lock %s", c->bridge, XBR_BPFFS);
 	return yes;
@@ -365,7 +364,7 @@ static int attach_locked(const struct cni_conf *c, const struct cni_env *e, cons
 			 const struct cni_ip *ip4, struct cni_result *out, int *created)
 {
 	struct xbr_ns_spec spec = { .kind = XBR_KIND_ATTACHED, .no_config = 1, .has_addr = 1 };
-	struct xbr_bridge br;
+	struct xbr_bridge *br = NULL;
 	struct xbr_port p;
 	int added = 0, err;
 
@@ -375,7 +374,7 @@ static int attach_locked(const struct cni_conf *c, const struct cni_env *e, cons
 		fail_errno(err, "bridge \"%s\": cannot lock %s", c->bridge, XBR_BPFFS);
 		goto out;
 	}
-	if (bridge_get(&br, c, ip4, created))
+	if (bridge_get(br, c, ip4, created))
 		goto undo;
 	snprintf(spec.name, sizeof(spec.name), "%s", name);
 	snprintf(spec.nspath, sizeof(spec.nspath), "%s", e->netns);
@@ -383,7 +382,7 @@ static int attach_locked(const struct cni_conf *c, const struct cni_env *e, cons
 	snprintf(spec.owner, sizeof(spec.owner), "%s", e->cid);
 	memcpy(&spec.addr, ip4->addr, 4);
 	spec.plen = ip4->plen;
-	err = br_port_add(&br, &spec);
+	err = br_port_add(br, &spec);
 	if (err == -EADDRINUSE || err == -EINVAL) {
 		/* The IPAM address clashes with the bridge (another port's, the
 		 * gateway's, ...): the network's configuration, details say how. */
@@ -396,40 +395,40 @@ static int attach_locked(const struct cni_conf *c, const struct cni_env *e, cons
 		goto undo;
 	}
 	added = 1;
-	err = br_port_find(&br, name, &p);
+	err = br_port_find(br, name, &p);
 	if (err) {
 		fail_errno(err, "container %s: port %s not found after adding it", e->cid, name);
 		goto undo;
 	}
 	if (c->mtu) {
-		err = br_link_set_mtu(&br, (int)p.ifindex, c->mtu);
+		err = br_link_set_mtu(br, (int)p.ifindex, c->mtu);
 		if (err) {
 			cni_fail(CNI_ERR_INTERNAL, "port %s: cannot set MTU %u: %s", p.ifname, c->mtu,
-				 br_strerror(&br, err));
+				 br_strerror(br, err));
 			goto undo;
 		}
 	}
 	if (c->spoofchk) {
 		p.flags |= XBR_PORT_F_SPOOFCHK;
-		err = br_port_update(&br, &p);
+		err = br_port_update(br, &p);
 		if (err) {
 			fail_errno(err, "port %s: cannot turn spoof-check on", p.ifname);
 			goto undo;
 		}
 	}
-	if (gw6_ensure(&br, out))
+	if (gw6_ensure(br, out))
 		goto undo;
-	result_host(&br, &p, out);
-	br_close(&br);
+	result_host(br, &p, out);
+	br_close(br);
 	return 0;
 undo:
 	if (added)
-		br_port_del(&br, name);
+		br_port_del(br, name);
 	if (*created)
-		br_down(&br);
+		br_down(br);
 	*created = 0;
 out:
-	br_close(&br);
+	br_close(br);
 	return -1;
 }
 
@@ -437,17 +436,17 @@ out:
  * when this ADD made it and no other container came onto it meanwhile. */
 static void detach(const struct cni_conf *c, const char *name, int created)
 {
-	struct xbr_bridge br;
+	struct xbr_bridge *br = NULL;
 	struct xbr_port *v = NULL;
 	size_t n = 0;
 
-	if (br_init(&br, c->bridge) == 0 && br_open(&br) == 0) {
-		br_port_del(&br, name);
-		if (created && br_ports(&br, &v, &n) == 0 && n <= 1) /* the gateway's only */
-			br_down(&br);
+	if (br_init(&br, c->bridge) == 0 && br_open(br) == 0) {
+		br_port_del(br, name);
+		if (created && br_ports(br, &v, &n) == 0 && n <= 1) /* the gateway's only */
+			br_down(br);
 		free(v);
 	}
-	br_close(&br);
+	br_close(br);
 }
 
 int cni_add(const struct cni_conf *c, const struct cni_env *e, struct cni_result *out)
@@ -500,7 +499,7 @@ release:
 
 int cni_del(const struct cni_conf *c, const struct cni_env *e)
 {
-	struct xbr_bridge br;
+	struct xbr_bridge *br = NULL;
 	struct xbr_port p;
 	struct xbr_port_meta m;
 	char name[16];
@@ -511,22 +510,22 @@ int cni_del(const struct cni_conf *c, const struct cni_env *e)
 	 * not there: DEL without ADD leaves the host as it was. */
 	if (bridge_present(c->bridge)) {
 		err = br_init(&br, c->bridge);
-		if (!err && br_is_up(&br)) {
-			err = br_open(&br);
-			if (!err && br_port_find(&br, name, &p) == 0) {
+		if (!err && br_is_up(br)) {
+			err = br_open(br);
+			if (!err && br_port_find(br, name, &p) == 0) {
 				/* A port of another owner under this name: a hash collision,
 				 * never removed for this container. */
-				if (port_owner(&br, &p, &m) == 0 && m.owner[0] &&
+				if (port_owner(br, &p, &m) == 0 && m.owner[0] &&
 				    strcmp(m.owner, e->cid)) {
 					ret = cni_fail(CNI_ERR_INTERNAL,
 						       "port %s belongs to container %s, not %s",
 						       name, m.owner, e->cid);
 				} else {
-					err = br_port_del(&br, name);
+					err = br_port_del(br, name);
 				}
 			}
 		}
-		br_close(&br);
+		br_close(br);
 		if (err && err != -ENOENT)
 			ret = fail_errno(err, "container %s: cannot detach from bridge \"%s\"", e->cid,
 					 c->bridge);

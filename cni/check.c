@@ -113,7 +113,7 @@ out:
  * container's interface, is up, and has the bridge's tc program attached. */
 static int check_port(const struct cni_conf *c, const struct cni_env *e, const struct xbr_link *in)
 {
-	struct xbr_bridge br;
+	struct xbr_bridge *br = NULL;
 	struct xbr_port_meta m;
 	struct xbr_link host;
 	struct xbr_port p;
@@ -125,22 +125,22 @@ static int check_port(const struct cni_conf *c, const struct cni_env *e, const s
 		return cni_fail(CNI_ERR_INTERNAL, "bridge \"%s\" is not up", c->bridge);
 	err = br_init(&br, c->bridge);
 	if (!err)
-		err = br_open(&br);
+		err = br_open(br);
 	if (err) {
 		fail_errno(err, "bridge \"%s\": cannot open", c->bridge);
 		goto out;
 	}
-	if (br_port_find(&br, name, &p)) {
+	if (br_port_find(br, name, &p)) {
 		cni_fail(CNI_ERR_INTERNAL, "container %s interface %s is not a port of bridge \"%s\"",
 			 e->cid, e->ifname, c->bridge);
 		goto out;
 	}
-	if (port_owner(&br, &p, &m) == 0 && strcmp(m.owner, e->cid)) {
+	if (port_owner(br, &p, &m) == 0 && strcmp(m.owner, e->cid)) {
 		cni_fail(CNI_ERR_INTERNAL, "port %s belongs to container \"%s\", not %s", p.ifname,
 			 m.owner, e->cid);
 		goto out;
 	}
-	if (br_link_get(&br, p.ifname, &host) || host.ifindex != (int)p.ifindex) {
+	if (br_link_get(br, p.ifname, &host) || host.ifindex != (int)p.ifindex) {
 		cni_fail(CNI_ERR_INTERNAL, "port %s of container %s is gone from the host", p.ifname,
 			 e->cid);
 		goto out;
@@ -154,14 +154,14 @@ static int check_port(const struct cni_conf *c, const struct cni_env *e, const s
 		cni_fail(CNI_ERR_INTERNAL, "port %s is down", p.ifname);
 		goto out;
 	}
-	if (!br_port_forwarding(&br, host.ifindex)) {
+	if (!br_port_forwarding(br, host.ifindex)) {
 		cni_fail(CNI_ERR_INTERNAL, "port %s: the bridge's program is not attached (not forwarding)",
 			 p.ifname);
 		goto out;
 	}
 	ret = 0;
 out:
-	br_close(&br);
+	br_close(br);
 	return ret;
 }
 
@@ -230,7 +230,7 @@ static int is_valid(const json_t *valid, const char *name)
  * touched, it may be another network's on the same bridge. */
 static int gc_ports(const struct cni_conf *c, struct gone **out, size_t *nout)
 {
-	struct xbr_bridge br;
+	struct xbr_bridge *br = NULL;
 	struct xbr_port *v = NULL;
 	struct gone *g = NULL;
 	size_t n = 0, i, ng = 0;
@@ -242,9 +242,9 @@ static int gc_ports(const struct cni_conf *c, struct gone **out, size_t *nout)
 		return 0;
 	err = br_init(&br, c->bridge);
 	if (!err)
-		err = br_open(&br);
+		err = br_open(br);
 	if (!err)
-		err = br_ports(&br, &v, &n);
+		err = br_ports(br, &v, &n);
 	if (!err && n && !(g = calloc(n, sizeof(*g))))
 		err = -ENOMEM;
 	for (i = 0; !err && i < n; i++) {
@@ -253,16 +253,16 @@ static int gc_ports(const struct cni_conf *c, struct gone **out, size_t *nout)
 
 		if (v[i].kind != XBR_KIND_ATTACHED || is_valid(c->valid, v[i].name))
 			continue;
-		if (br_link_get(&br, v[i].ifname, &l) == 0 && l.ifindex == (int)v[i].ifindex)
+		if (br_link_get(br, v[i].ifname, &l) == 0 && l.ifindex == (int)v[i].ifindex)
 			continue;
-		port_owner(&br, &v[i], &m);
-		if (br_port_del(&br, v[i].name) == 0 && m.owner[0]) {
+		port_owner(br, &v[i], &m);
+		if (br_port_del(br, v[i].name) == 0 && m.owner[0]) {
 			snprintf(g[ng].cid, sizeof(g[ng].cid), "%s", m.owner);
 			snprintf(g[ng].ifname, sizeof(g[ng].ifname), "%s", m.ifname_in);
 			ng++;
 		}
 	}
-	br_close(&br);
+	br_close(br);
 	free(v);
 	if (err) {
 		free(g);

@@ -9,6 +9,10 @@
 #include <linux/types.h>
 
 #define XBR_IFNAMSIZ 16
+
+/* Where every bridge's pinned objects live: XBR_PIN_ROOT/<bridge>/ (loader only). */
+#define XBR_BPFFS "/sys/fs/bpf"
+#define XBR_PIN_ROOT XBR_BPFFS "/xbr"
 #define XBR_NSNAMSIZ 16 /* namespace names follow the interface-name limit */
 
 /*

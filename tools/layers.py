@@ -18,7 +18,7 @@ INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 
 
 def load_conf(repo):
-    layers, impl = [], {}
+    layers, impl, extra = [], {}, {}
     with open(os.path.join(repo, "tools/layers.conf")) as f:
         for raw in f:
             line = raw.split("#", 1)[0].strip()
@@ -28,9 +28,11 @@ def load_conf(repo):
             if head.startswith("impl "):
                 for pat in rest.split():
                     impl[pat] = head[5:].strip()
+            elif head.strip() in ("front", "public"):
+                extra[head.strip()] = rest.split()
             else:
                 layers.append((head.strip(), rest.split()))
-    return layers, impl
+    return layers, impl, extra
 
 
 def sources(repo):
@@ -47,7 +49,9 @@ def sources(repo):
 
 def main():
     repo = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    layers, impl = load_conf(repo)
+    layers, impl, extra = load_conf(repo)
+    front = {i for i, (name, _) in enumerate(layers) if name in extra.get("front", [])}
+    public = set(extra.get("public", []))
     files = sources(repo)
     rank, errors = {}, []
     for path in files:
@@ -89,6 +93,10 @@ def main():
             if hdr is None:
                 errors.append(f"{path}: includes \"{name}\", which is not a header of the tree")
                 continue
+            if (path in rank and rank[path] in front and hdr.startswith(("user/", "include/"))
+                    and hdr not in public):
+                errors.append(f"{path} (front-end) includes {hdr}, which is not the library's "
+                              "public API (tools/layers.conf, public:)")
             if path in rank and hdr in rank and rank[hdr] < rank[path]:
                 errors.append(f"{path} ({layers[rank[path]][0]}) includes {hdr}, "
                               f"of the layer above ({layers[rank[hdr]][0]})")
@@ -122,7 +130,8 @@ def main():
     if errors:
         print(f"layers: {len(errors)} finding(s) in {len(files)} files")
         return 1
-    print(f"layers: {len(files)} files in {len(layers)} layers, {nmod} modules, no upward include, no cycle")
+    print(f"layers: {len(files)} files in {len(layers)} layers, {nmod} modules, no upward include, "
+          f"no cycle, front-ends on the {len(public)} public headers only")
     return 0
 
 

@@ -19,6 +19,7 @@
 #include <sys/vfs.h>
 #include <bpf/bpf.h>
 #include "bridge.h"
+#include "pins.h"
 #include "directory.h"
 #include "datapath.h"
 #include "log.h"
@@ -111,11 +112,16 @@ void br_lock_release(void)
 	held_lock_fd = -1;
 }
 
-int br_init(struct xbr_bridge *br, const char *name)
+int br_init(struct xbr_bridge **brp, const char *name)
 {
+	struct xbr_bridge *br;
 	int err;
 
-	memset(br, 0, sizeof(*br));
+	*brp = br = calloc(1, sizeof(*br));
+	if (!br) {
+		pr_warn("bridge \"%s\": out of memory", name);
+		return -ENOMEM;
+	}
 	br->lock_fd = -1;
 	pins_reset(br);
 	snprintf(br->name, sizeof(br->name), "%s", name);
@@ -146,11 +152,13 @@ int br_init(struct xbr_bridge *br, const char *name)
 
 void br_close(struct xbr_bridge *br)
 {
+	if (!br)
+		return;
 	pins_close(br);
 	nl_close(&br->nl);
 	if (br->lock_fd >= 0)
 		close(br->lock_fd);
-	br->lock_fd = -1;
+	free(br);
 }
 
 int br_is_up(const struct xbr_bridge *br)

@@ -18,7 +18,9 @@
 #include "xbr.h"
 #include "nl.h"
 #include "parse.h"
-#include "pins.h"
+
+/* The library's own (user/pins.h): front-ends hold a pointer. */
+struct xbr_bridge;
 
 #define XBR_DEFAULT_BRIDGE "xbr0"
 
@@ -38,8 +40,14 @@ struct xbr_up_opts {
 	size_t nns;
 };
 
-/* Set up @br for @name and take the bridge lock (serializes all commands). */
-int br_init(struct xbr_bridge *br, const char *name);
+/*
+ * A bridge handle for @name in *@brp, with the bridge lock taken (it
+ * serializes all commands). struct xbr_bridge is the library's own: a
+ * front-end holds a pointer and reads it through the calls below. On
+ * failure *@brp may still be set: br_close() it either way.
+ */
+int br_init(struct xbr_bridge **brp, const char *name);
+/* Close everything @br holds, release its lock, free it (NULL: nothing). */
 void br_close(struct xbr_bridge *br);
 /* Take the bridge lock for this process until br_lock_release(): the
  * br_init()s in between do not lock again (the lines of `up -f` run as one
@@ -168,7 +176,14 @@ int br_port_forwarding(struct xbr_bridge *br, int ifindex);
 /* br_init() + br_open() without waiting for the command lock (the agent):
  * -EAGAIN (or another error) when it is held; br_close() and
  * br_lock_release() end it either way. */
-int br_open_try(struct xbr_bridge *br, const char *name);
+int br_open_try(struct xbr_bridge **brp, const char *name);
+/* Hash of the BPF objects built into this binary, code only (no debug info):
+ * the datapath's version (pins.c). */
+uint64_t xbr_dp_version(void);
+/* A datapath mode by name ("tc", "xdp", "auto": *is_auto set, *mode the
+ * mode auto picks): 0, or -EINVAL. The name of a mode. */
+int br_mode_parse(const char *s, int *mode, int *is_auto);
+const char *br_mode_name(int mode);
 /* `set ageing SEC`: the ageing time, written to the pinned config. */
 int br_set_ageing(struct xbr_bridge *br, uint32_t sec);
 /* An on|off bridge setting: config flag @cfg_flag set (@cfg_set) or cleared,

@@ -13,6 +13,8 @@
 #include <bpf/libbpf.h>
 #include <unistd.h>
 #include "bridge.h"
+#include "datapath.h"
+#include "pins.h"
 
 const char *br_name(const struct xbr_bridge *br)
 {
@@ -203,17 +205,25 @@ int br_port_forwarding(struct xbr_bridge *br, int ifindex)
 	       opts.prog_id == info.id;
 }
 
-int br_open_try(struct xbr_bridge *br, const char *name)
+int br_open_try(struct xbr_bridge **brp, const char *name)
 {
 	int err;
 
-	memset(br, 0, sizeof(*br)); /* as br_init() leaves it: br_close() is harmless */
-	br->lock_fd = -1;
-	pins_reset(br);
+	*brp = NULL;
 	err = br_lock_try(name);
 	if (!err)
-		err = br_init(br, name);
+		err = br_init(brp, name);
 	if (!err)
-		err = br_open(br);
+		err = br_open(*brp);
 	return err;
+}
+
+int br_mode_parse(const char *s, int *mode, int *is_auto)
+{
+	return dp_mode_parse(s, mode, is_auto);
+}
+
+const char *br_mode_name(int mode)
+{
+	return dp_mode_name(mode);
 }

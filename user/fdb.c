@@ -10,6 +10,7 @@
 #include <time.h>
 #include <bpf/bpf.h>
 #include "bridge.h"
+#include "pins.h"
 #include "port.h"
 #include "xbr_rules.h"
 

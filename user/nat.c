@@ -26,12 +26,18 @@
 #include <nftables/libnftables.h>
 #include "log.h"
 #include "nat.h"
+#include "pins.h"
 #include "nft.h"
 #include "parse.h"
 #include "publish.h"
 
 #define SYSCTL_FWD4 "/proc/sys/net/ipv4/ip_forward"
 #define SYSCTL_FWD6 "/proc/sys/net/ipv6/conf/all/forwarding"
+
+void nat_table_name(const char *bridge, char *buf, size_t len)
+{
+	nft_table_name(bridge, buf, len);
+}
 
 const char *nat_mode_name(uint16_t cfg_flags)
 {

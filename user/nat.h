@@ -17,8 +17,9 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "pins.h"
 #include "publish.h"
+
+struct xbr_bridge;
 
 /* How the bridge reaches the outside (`up` options, struct xbr_up_opts.nat). */
 enum xbr_nat_mode {
@@ -74,6 +75,8 @@ int nat_pub_del(struct xbr_bridge *br, const struct xbr_pub *p);
 /* A station leaves (`port del`): its publications go with it, record and rules. */
 int nat_pub_del_station(struct xbr_bridge *br, const char *station);
 
+/* "xbr-<bridge>": the bridge's table's name in family inet. */
+void nat_table_name(const char *bridge, char *buf, size_t len);
 /* "masquerade", "off" or "internal" for config flags. */
 const char *nat_mode_name(uint16_t cfg_flags);
 

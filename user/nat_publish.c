@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include "log.h"
 #include "nat.h"
+#include "pins.h"
 #include "publish.h"
 
 int nat_pub_add(struct xbr_bridge *br, const struct xbr_pub *p)

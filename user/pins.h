@@ -16,8 +16,6 @@
 #include "xbr.h"
 #include "nl.h"
 
-#define XBR_BPFFS "/sys/fs/bpf"
-#define XBR_PIN_ROOT XBR_BPFFS "/xbr"
 
 /* Every pinned map: (tag, pin name). */
 #define XBR_MAPS(X)                          \
@@ -124,8 +122,6 @@ void loadset_free(struct xbr_loadset *ls);
  * renamed over what is there, so the pin is never missing. */
 int pin_replace(const char *dir, const char *name, int fd);
 
-/* Hash of the BPF objects built into this binary, code only (no debug info). */
-uint64_t xbr_dp_version(void);
 
 /* Run a control request (xbr_ctl.bpf.c) with program @prog_fd. */
 int ctl_run(int prog_fd, struct xbr_ctl_req *c);

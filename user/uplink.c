@@ -23,6 +23,7 @@
 #include <sys/syscall.h>
 #include <bpf/bpf.h>
 #include "bridge.h"
+#include "pins.h"
 #include "directory.h"
 #include "log.h"
 #include "port.h"
