@@ -18,10 +18,10 @@ readelf -lW "$B/xbr" | grep -q GNU_RELRO || t_fail "LDFLAGS -z relro not honoure
 syms=$(readelf --dyn-syms -W "$B/xbr")
 grep -q '__[a-z]*_chk' <<<"$syms" || t_fail "CPPFLAGS -D_FORTIFY_SOURCE=2 not honoured (no __*_chk call)"
 grep -q '__stack_chk_fail' <<<"$syms" || t_fail "CFLAGS -fstack-protector-strong not honoured"
-# Only what xbr uses is linked.
+# Only what xbr uses is linked (jansson: its -j output, issue 18).
 needed=$(grep NEEDED <<<"$dyn" | sed -E 's/.*\[(.*)\]/\1/' | sort | tr '\n' ' ')
-[ "$needed" = "libbpf.so.1 libc.so.6 libmnl.so.0 libnftables.so.1 " ] ||
-	t_fail "linked libraries: $needed (want libbpf, libmnl, libnftables, libc)"
+[ "$needed" = "libbpf.so.1 libc.so.6 libjansson.so.4 libmnl.so.0 libnftables.so.1 " ] ||
+	t_fail "linked libraries: $needed (want libbpf, libjansson, libmnl, libnftables, libc)"
 # The CNI plugin likewise, linking jansson besides.
 dyn=$(readelf -dW "$B/xbr-cni")
 grep -Eq 'BIND_NOW|FLAGS_1.*NOW' <<<"$dyn" || t_fail "xbr-cni: LDFLAGS -z now not honoured"
