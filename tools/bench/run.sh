@@ -360,9 +360,11 @@ run_scaled() { # METRIC NS_FOR(size) SIZES...
 # topology per mode and round, like flood; from BIG_NS on, one topology per
 # mode, built once and measured in REPS windows (a 4,095-namespace lab takes
 # minutes to build). The kernel bridge takes at most 1024 ports (BR_MAX_PORTS).
-settle_big() { # MODE N
-	local ns t=0 c0 c1 calm=0
-	ns=$(ns_name "$1" 2)
+# settle_ns NS WHAT: wait (at most BIG_SETTLE_MAX s) until namespace NS's
+# eth0 stops receiving the floods of a fresh big lab (IPv6 start-up
+# multicast of every namespace, flooded to every port); logs as WHAT.
+settle_ns() {
+	local ns=$1 what=$2 t=0 c0 c1 calm=0
 	sleep "$BIG_SETTLE"
 	c0=$(if_counters "$ns" | cut -d' ' -f1)
 	while (( t < BIG_SETTLE_MAX - BIG_SETTLE && calm < 5 )); do
@@ -373,10 +375,13 @@ settle_big() { # MODE N
 		c0=$c1
 	done
 	if (( calm < 5 )); then
-		warn "ports [ns=$2] $1: still flooding after ${BIG_SETTLE_MAX} s (IPv6 start-up multicast): measured anyway"
+		warn "$what: still flooding after ${BIG_SETTLE_MAX} s (IPv6 start-up multicast): measured anyway"
 	else
-		log "ports [ns=$2] $1: settled $((BIG_SETTLE + t)) s after up (IPv6 start-up multicast of every namespace, flooded to every port)"
+		log "$what: settled $((BIG_SETTLE + t)) s after up (IPv6 start-up multicast of every namespace, flooded to every port)"
 	fi
+}
+settle_big() { # MODE N
+	settle_ns "$(ns_name "$1" 2)" "ports [ns=$2] $1"
 }
 ports_big_unit() { # MODE N
 	local mode=$1 n=$2 r

@@ -51,19 +51,9 @@ cmd_up() {
 		>>"$OUT/logs/topo.log" 2>&1
 }
 
-# cmd_settle NS N : as settle_big, on namespace NS of a bridge of N
+# cmd_settle NS N : settle_ns (run.sh) on namespace NS of a bridge of N
 cmd_settle() {
-	local ns=$1 t=0 c0 c1 calm=0
-	sleep "$BIG_SETTLE"
-	c0=$(if_counters "$ns" | cut -d' ' -f1)
-	while (( t < BIG_SETTLE_MAX - BIG_SETTLE && calm < 5 )); do
-		sleep 1
-		t=$((t + 1))
-		c1=$(if_counters "$ns" | cut -d' ' -f1)
-		if (( c1 - c0 < 20 )); then calm=$((calm + 1)); else calm=0; fi
-		c0=$c1
-	done
-	if (( calm < 5 )); then warn "cmd [ns=$2]: still flooding after ${BIG_SETTLE_MAX} s: measured anyway"; else log "cmd [ns=$2]: settled $((BIG_SETTLE + t)) s after up"; fi
+	settle_ns "$1" "cmd [ns=$2]"
 }
 
 CMD_UP=()
