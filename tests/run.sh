@@ -27,6 +27,9 @@
 #   TEST_TIMEOUT=s    per-test limit in seconds (default 120; a test may ask
 #                     for more with a line "# test-timeout: SECONDS")
 #   BENCH_TIMEOUT=s   limit for the bench smoke test (default 600)
+#   DATAPATH_TIMEOUT=s  limit for test_datapath (default 600: its 235 cases
+#                     and 50,000-frame fuzz take ~60 s on this machine kind
+#                     when idle, and went past 120 s beside two other CI runs)
 #   TEST_LOG_LINES=n  lines of log shown under a failure (default 20)
 #   XBR_MODES=list    datapath modes the integration tests run in (default
 #                     "tc xdp"; the datapath binary covers both by itself)
@@ -43,6 +46,7 @@ XBR=${XBR:-$BUILD/xbr}
 export XBR
 TEST_TIMEOUT=${TEST_TIMEOUT:-120}
 BENCH_TIMEOUT=${BENCH_TIMEOUT:-600}
+DATAPATH_TIMEOUT=${DATAPATH_TIMEOUT:-600}
 TEST_LOG_LINES=${TEST_LOG_LINES:-20}
 XBR_MODES=${XBR_MODES:-tc xdp}
 EXPECTED_SKIPS=${EXPECTED_SKIPS:-$REPO/tests/expected-skips}
@@ -168,6 +172,7 @@ run_one() { # KIND PATH
 	log=$LOGDIR/$name.log
 	limit=$TEST_TIMEOUT
 	[ "$kind" = bench ] && limit=$BENCH_TIMEOUT
+	[ "$kind" = datapath ] && limit=$DATAPATH_TIMEOUT
 	# A test that needs longer says so in a line "# test-timeout: SECONDS".
 	case $kind in integration:* | build)
 		t=$(sed -n 's/^# test-timeout: \([0-9][0-9]*\)$/\1/p' "$path" | head -1)

@@ -128,6 +128,9 @@ struct dpt_obs {
 	int kind; /* enum dpt_kind */
 	uint32_t reason; /* enum xbr_drop_reason for DPT_DROP (NOPORT: nothing counted) */
 	uint32_t txmask; /* positions that got a tx count */
+	/* tc floods: copies the kernel's full input backlog refused (see
+	 * dpt_backlog_losses): positions of the flood missing from txmask. */
+	uint32_t backlog_lost;
 	struct xbr_xdp_decision xdp; /* XDP: the program's test trace */
 	/* tc: the frame as the program left it (test_run's data_out), e.g. a
 	 * reply written over a request; out_len 0 for XDP (live frames have no

@@ -262,6 +262,7 @@ int dpt_frame(struct dpt *d, uint32_t ifindex, const void *frame, uint32_t len, 
 			/* Copies the kernel's full backlog refused (see
 			 * backlog_drops()): the flood the model expects. */
 			dpt_backlog_losses += (unsigned long)ndrop;
+			o->backlog_lost = (uint32_t)ndrop;
 			ndrop = 0;
 		}
 		if (nflood != 1 || ndrop) {
