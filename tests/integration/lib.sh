@@ -249,6 +249,18 @@ assert_no_ping() {
 	fi
 }
 
+# softnet_drops: frames the kernel dropped at its per-CPU input backlogs so
+# far (the second column of /proc/net/softnet_stat, every CPU). It grows
+# when the machine's other traffic fills the backlog: a frame lost while it
+# grew may be the machine's load, not xbr's (as test_datapath tells them).
+softnet_drops() {
+	local sum=0 p d rest
+	while read -r p d rest; do
+		sum=$((sum + 16#$d))
+	done </proc/net/softnet_stat
+	echo $sum
+}
+
 # ---- state snapshots: what a failed command must leave untouched ----
 
 snapshot() {
