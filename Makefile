@@ -6,6 +6,7 @@
 # synopsis.
 # build/xbr-cni is the CNI plugin (cni/, docs/cni.md), installed as CNIDIR/xbr.
 # build/xbr-agent keeps directory uplinks in step with etcd (agent/, docs/multihost.md).
+# build/xbr-docker is Docker's network driver "xbr" (docker/, docs/docker.md).
 # V=1 shows full commands. CI=true turns warnings into errors. CC, CFLAGS,
 # CPPFLAGS, LDFLAGS (Debian's hardening flags among them) are honoured.
 
@@ -23,6 +24,7 @@ INSTALL ?= install
 XBR     := $(BUILD)/xbr
 XBR_CNI := $(BUILD)/xbr-cni
 XBR_AGENT := $(BUILD)/xbr-agent
+XBR_DOCKER := $(BUILD)/xbr-docker
 XBR_VERSION ?= 0.1.0
 
 PREFIX  ?= /usr/local
@@ -88,6 +90,13 @@ CNI_LIBS  := $(shell $(PKG_CONFIG) --libs jansson 2>/dev/null || echo -ljansson)
 AGENT_SRCS := $(wildcard agent/*.c)
 AGENT_OBJS := $(patsubst agent/%.c,$(BUILD)/agent/%.o,$(AGENT_SRCS))
 AGENT_LIBS := $(CNI_LIBS) $(shell $(PKG_CONFIG) --libs libcurl 2>/dev/null || echo -lcurl)
+# The Docker plugin: its own main over the library, plus libmicrohttpd (the
+# HTTP server of Docker's plugin protocol), libcurl (dockerd's API, for
+# container names) and jansson.
+DOCKER_SRCS := $(wildcard docker/*.c)
+DOCKER_OBJS := $(patsubst docker/%.c,$(BUILD)/docker/%.o,$(DOCKER_SRCS))
+DOCKER_PURE := $(BUILD)/docker/api.o
+DOCKER_LIBS := $(AGENT_LIBS) $(shell $(PKG_CONFIG) --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd)
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
@@ -105,7 +114,7 @@ DP_BIN    := $(BUILD)/tests/test_datapath
 .PHONY: all deps run test check san fuzz unit datapath integration bench bench-dp bench-smoke clean \
 	lab-down install uninstall man
 
-all: $(XBR) $(XBR_CNI) $(XBR_AGENT)
+all: $(XBR) $(XBR_CNI) $(XBR_AGENT) $(XBR_DOCKER)
 
 deps:
 	@tools/deps.sh build
@@ -155,6 +164,20 @@ $(XBR_AGENT): $(AGENT_OBJS) $(LIBXBR)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) $(AGENT_LIBS) -o $@
 
+$(BUILD)/docker/%.o: docker/%.c | $(SKELS) $(BUILD)/docker
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -Idocker -c $< -o $@
+
+$(XBR_DOCKER): $(DOCKER_OBJS) $(LIBXBR)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) $(DOCKER_LIBS) -o $@
+
+# The Docker plugin's pure half (requests, answers) has its own unit test.
+$(BUILD)/tests/test_docker: tests/unit/test_docker.c $(DOCKER_PURE) $(LIBXBR) | $(BUILD)/tests
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -Idocker $< $(DOCKER_PURE) $(LIBXBR) \
+		$(LDLIBS) $(CNI_LIBS) -lcmocka -o $@
+
 # The CNI plugin's pure half (configuration, results) has its own unit test.
 $(BUILD)/tests/test_cni: tests/unit/test_cni.c $(CNI_PURE) $(LIBXBR) | $(BUILD)/tests
 	$(call msg,CC,$@)
@@ -180,7 +203,7 @@ $(DP_BIN): $(DP_SRCS) $(wildcard tests/datapath/*.h) $(LIBXBR) $(SKELS) | $(BUIL
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -Itests/datapath $(DP_SRCS) $(LIBXBR) \
 		$(LDLIBS) -lcmocka -o $@
 
-$(BUILD) $(BUILD)/user $(BUILD)/cli $(BUILD)/tests $(BUILD)/cni $(BUILD)/agent:
+$(BUILD) $(BUILD)/user $(BUILD)/cli $(BUILD)/tests $(BUILD)/cni $(BUILD)/agent $(BUILD)/docker:
 	$(Q)mkdir -p $@
 
 # The binary, its man page, its bash completion, the CNI plugin and the
@@ -194,16 +217,19 @@ install: all
 	$(INSTALL) -m 0644 completion/xbr $(DESTDIR)$(BASHCOMPDIR)/xbr
 	$(INSTALL) -m 0755 $(XBR_CNI) $(DESTDIR)$(CNIDIR)/xbr
 	$(INSTALL) -m 0755 $(XBR_AGENT) $(DESTDIR)$(BINDIR)/xbr-agent
-	for u in xbr-boot xbr-restore xbr-agent; do \
-		sed 's|@BINDIR@|$(BINDIR)|g' systemd/$$u.service >$(DESTDIR)$(SYSTEMDDIR)/$$u.service && \
-		chmod 0644 $(DESTDIR)$(SYSTEMDDIR)/$$u.service || exit 1; \
+	$(INSTALL) -m 0755 $(XBR_DOCKER) $(DESTDIR)$(BINDIR)/xbr-docker
+	for u in xbr-boot.service xbr-restore.service xbr-agent.service xbr-docker.service \
+		xbr-docker.socket; do \
+		sed 's|@BINDIR@|$(BINDIR)|g' systemd/$$u >$(DESTDIR)$(SYSTEMDDIR)/$$u && \
+		chmod 0644 $(DESTDIR)$(SYSTEMDDIR)/$$u || exit 1; \
 	done
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/xbr $(DESTDIR)$(MANDIR)/man8/xbr.8 $(DESTDIR)$(BASHCOMPDIR)/xbr \
-		$(DESTDIR)$(CNIDIR)/xbr $(DESTDIR)$(BINDIR)/xbr-agent
+		$(DESTDIR)$(CNIDIR)/xbr $(DESTDIR)$(BINDIR)/xbr-agent $(DESTDIR)$(BINDIR)/xbr-docker
 	rm -f $(DESTDIR)$(SYSTEMDDIR)/xbr-boot.service $(DESTDIR)$(SYSTEMDDIR)/xbr-restore.service \
-		$(DESTDIR)$(SYSTEMDDIR)/xbr-agent.service
+		$(DESTDIR)$(SYSTEMDDIR)/xbr-agent.service $(DESTDIR)$(SYSTEMDDIR)/xbr-docker.service \
+		$(DESTDIR)$(SYSTEMDDIR)/xbr-docker.socket
 
 # The SYNOPSIS section of docs/xbr.8, generated from the command table
 # (tests/build/t_man.sh fails when the two differ).
@@ -233,7 +259,7 @@ SAN_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-s
 
 san:
 	@$(MAKE) --no-print-directory BUILD=$(BUILD)/san CFLAGS="$(SAN_CFLAGS)" \
-		$(BUILD)/san/xbr $(BUILD)/san/xbr-cni $(BUILD)/san/xbr-agent $(patsubst $(BUILD)/%,$(BUILD)/san/%,$(UNIT_BINS))
+		$(BUILD)/san/xbr $(BUILD)/san/xbr-cni $(BUILD)/san/xbr-agent $(BUILD)/san/xbr-docker $(patsubst $(BUILD)/%,$(BUILD)/san/%,$(UNIT_BINS))
 
 check:
 	@tools/deps.sh test
@@ -271,4 +297,4 @@ bench-smoke:
 clean:
 	rm -rf $(BUILD)
 
--include $(wildcard $(BUILD)/*.d $(BUILD)/user/*.d $(BUILD)/cli/*.d $(BUILD)/cni/*.d $(BUILD)/agent/*.d $(BUILD)/tests/*.d)
+-include $(wildcard $(BUILD)/*.d $(BUILD)/user/*.d $(BUILD)/cli/*.d $(BUILD)/cni/*.d $(BUILD)/agent/*.d $(BUILD)/docker/*.d $(BUILD)/tests/*.d)

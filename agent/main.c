@@ -269,7 +269,8 @@ static int local_stations(struct dir *x, struct xbr_bridge *br, struct local **o
 		return -ENOMEM;
 	}
 	for (i = 0; i < n; i++) {
-		if (p[i].kind != XBR_KIND_STATION && p[i].kind != XBR_KIND_ATTACHED)
+		if (p[i].kind != XBR_KIND_STATION && p[i].kind != XBR_KIND_ATTACHED &&
+		    p[i].kind != XBR_KIND_DOCKER)
 			continue;
 		xbr_format_mac(p[i].mac, mac);
 		a4[0] = a6[0] = 0;

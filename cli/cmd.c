@@ -515,30 +515,12 @@ int cmd_parse_globals(int *argc, char **argv)
 
 int cmd_check_bridge_name(const char *name)
 {
-	size_t i, n = strlen(name);
+	const char *why = xbr_bridge_name_problem(name);
 
-	if (n == 0) {
-		pr_warn("bridge name \"\": empty");
-		return -EINVAL;
-	}
-	/* bpffs refuses '.' in names (reserved), interface names '/', ':' and
-	 * white space; a leading '-' reads as an option. */
-	for (i = 0; i < n; i++) {
-		char c = name[i];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c == '_' || (c == '-' && i > 0))) {
-			pr_warn("bridge name \"%s\": use letters, digits, '_' and '-' only (it names a pin directory and an interface)",
-				name);
-			return -EINVAL;
-		}
-	}
-	if (n > 12) {
-		pr_warn("bridge name \"%s\": at most 12 characters (its gateway port is <name>-gw)",
-			name);
-		return -EINVAL;
-	}
-	return 0;
+	if (!why)
+		return 0;
+	pr_warn("bridge name \"%s\": %s", name, why);
+	return -EINVAL;
 }
 
 /* The commands of @table that @word is a prefix of: "show, stats, set". */

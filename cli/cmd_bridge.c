@@ -20,7 +20,7 @@ struct up_args {
 	struct xbr_opt_prefix4 subnet;
 	struct xbr_opt_addr4 gateway;
 	const char *subnet6; /* a prefix or "none": read by up_opts() */
-	struct xbr_opt_u32 ageing, fdb_size;
+	struct xbr_opt_u32 ageing, fdb_size, mtu;
 	bool no_icc, no_nat, internal, empty;
 	int mode; /* 1 + index in "tc|xdp|auto" */
 	enum xbr_onoff neigh_suppress;
@@ -40,6 +40,8 @@ const struct xbr_opt xbr_up_opts[] = {
 	  .type = XBR_T_U32, .min = 1, .max = 1000000, XBR_AT(struct up_args, ageing) },
 	{ .name = "--fdb-size", .arg = "N", .help = "forwarding table capacity (default 65536)",
 	  .type = XBR_T_U32, .min = 16, .max = 16777216, XBR_AT(struct up_args, fdb_size) },
+	{ .name = "--mtu", .arg = "N", .help = "MTU of the gateway and of every port (default 1500)",
+	  .type = XBR_T_U32, .min = 68, .max = 65535, XBR_AT(struct up_args, mtu) },
 	{ .name = "--no-icc", .help = "namespaces reach the gateway, not one another (icc=false)",
 	  XBR_AT(struct up_args, no_icc) },
 	{ .name = "--mode", .arg = "tc|xdp|auto", .compl = XBR_C_WORDS,
@@ -132,6 +134,8 @@ static int up_opts(const struct up_args *u, struct xbr_up_opts *o)
 		o->ageing_sec = u->ageing.v;
 	if (u->fdb_size.set)
 		o->fdb_size = u->fdb_size.v;
+	if (u->mtu.set)
+		o->mtu = u->mtu.v;
 	if (u->mode) {
 		int mode, is_auto;
 

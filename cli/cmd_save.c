@@ -32,10 +32,10 @@ static const char *port_word(const struct xbr_port *p)
 	return p->kind == XBR_KIND_GATEWAY ? "gateway" : p->name;
 }
 
-/* True when the port is its owner's to bring back (attached, CNI). */
+/* True when the port is its owner's to bring back (attached, CNI, Docker). */
 static int port_skipped(const struct xbr_port *p)
 {
-	return p->kind == XBR_KIND_ATTACHED;
+	return p->kind == XBR_KIND_ATTACHED || p->kind == XBR_KIND_DOCKER;
 }
 
 static const struct xbr_port *port_by_name(const struct xbr_port *v, size_t n, const char *name)
@@ -76,6 +76,8 @@ static void save_up(FILE *f, const char *b, const struct xbr_config *cfg,
 	fprintf(f, " --ageing %llu --fdb-size %u --mode %s --neigh-suppress %s",
 		(unsigned long long)(cfg->ageing_ns / 1000000000ULL), cfg->fdb_size,
 		br_mode_name(cfg->mode), cfg->flags & XBR_CFG_F_NEIGH_SUPPRESS ? "on" : "off");
+	if (cfg->mtu)
+		fprintf(f, " --mtu %u", cfg->mtu);
 	if (cfg->flags & XBR_CFG_F_NO_ICC)
 		fprintf(f, " --no-icc");
 	if (cfg->flags & XBR_CFG_F_INTERNAL)
@@ -166,7 +168,7 @@ static void save_fdb(FILE *f, const char *b, const struct xbr_fdb_row *r, size_t
 
 	for (i = 0; i < n; i++, r++) {
 		if (!(r->flags & (XBR_FDB_F_STATIC | XBR_FDB_F_STICKY)) ||
-		    r->kind == XBR_KIND_ATTACHED)
+		    r->kind == XBR_KIND_ATTACHED || r->kind == XBR_KIND_DOCKER)
 			continue;
 		/* Behind a directory uplink: the directory's, not configuration. */
 		if ((r->flags & XBR_FDB_F_REMOTE) && dir_load(b, r->netns, &d) == 0)
@@ -252,7 +254,10 @@ static int save_to(FILE *f, struct xbr_bridge *br)
 		if (!port_skipped(&ports[i]))
 			continue;
 		br_port_meta(br, ports[i].ifindex, &meta);
-		if (meta.owner[0])
+		if (ports[i].kind == XBR_KIND_DOCKER)
+			fprintf(f, "# port \"%s\" not saved: a Docker endpoint (container %s); Docker brings it back\n",
+				ports[i].name, meta.owner[0] ? meta.owner : "?");
+		else if (meta.owner[0])
 			fprintf(f, "# port \"%s\" not saved: a container's (CNI, owner %s); its runtime brings it back\n",
 				ports[i].name, meta.owner);
 		else

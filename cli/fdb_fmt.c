@@ -2,6 +2,7 @@
 /* Output of `xbr fdb show` and `xbr show`: text like iproute2's, or JSON. */
 #include <arpa/inet.h>
 #include <string.h>
+#include "bridge.h"
 #include "fdb_fmt.h"
 #include "out.h"
 #include "nat.h"
@@ -121,11 +122,9 @@ static const char *mode_name(uint8_t mode)
 	return mode == XBR_MODE_XDP ? "xdp" : "tc";
 }
 
-static const char *const kind_words[] = { "station", "gateway", "attached", "uplink" };
-
 static const char *kind_word(unsigned int kind)
 {
-	return kind < sizeof(kind_words) / sizeof(kind_words[0]) ? kind_words[kind] : "unknown";
+	return br_port_kind_name(kind);
 }
 
 void ports_print_text(FILE *f, const char *bridge, const struct xbr_config *cfg,
@@ -154,7 +153,7 @@ static void port_out(struct xbr_out *o, const struct xbr_config *cfg, const stru
 	out_str(o, OUT_JSON, "kind", NULL, kind_word(p->kind));
 	out_str(o, OUT_TEXT, NULL, " %s",
 		p->kind == XBR_KIND_GATEWAY ? "station" : kind_word(p->kind));
-	if (meta && p->kind == XBR_KIND_ATTACHED) {
+	if (meta && (p->kind == XBR_KIND_ATTACHED || p->kind == XBR_KIND_DOCKER)) {
 		out_str(o, OUT_JSON, "nspath", NULL, meta->nspath);
 		out_str(o, OUT_JSON, "dev", NULL, meta->ifname_in);
 	}
@@ -184,8 +183,9 @@ static void port_out(struct xbr_out *o, const struct xbr_config *cfg, const stru
 		out_str(o, OUT_ANY, NULL, k ? ",%s" : "%s", words[k]);
 	out_close_array(o);
 	out_text(o, ">");
-	if (meta && p->kind == XBR_KIND_ATTACHED)
-		out_text(o, " nspath %s dev %s", meta->nspath, meta->ifname_in);
+	if (meta && (p->kind == XBR_KIND_ATTACHED || p->kind == XBR_KIND_DOCKER))
+		out_text(o, " nspath %s dev %s", meta->nspath[0] ? meta->nspath : "-",
+			 meta->ifname_in);
 	if (meta && meta->owner[0])
 		out_text(o, " owner %s", meta->owner);
 	out_text(o, "\n");
@@ -224,6 +224,8 @@ static void bridge_out(struct xbr_out *o, const char *bridge, const struct xbr_c
 		out_text(o, " (rules %s)", nat_rules);
 	out_u64(o, OUT_ANY, "ageing", " ageing %llu", cfg->ageing_ns / 1000000000ULL);
 	out_u64(o, OUT_ANY, "fdb_size", " fdb-size %llu", cfg->fdb_size);
+	if (cfg->mtu) /* set with --mtu (or Docker's driver.mtu) */
+		out_u64(o, OUT_ANY, "mtu", " mtu %llu", cfg->mtu);
 	out_bool(o, OUT_JSON, "neigh_suppress", NULL, !!(cfg->flags & XBR_CFG_F_NEIGH_SUPPRESS));
 	out_text(o, " neigh-suppress %s ports %zu\n",
 		 (cfg->flags & XBR_CFG_F_NEIGH_SUPPRESS) ? "on" : "off", n);

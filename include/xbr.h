@@ -105,6 +105,7 @@ enum xbr_port_kind {
 	XBR_KIND_GATEWAY = 1, /* the veth pair whose host end holds the gateway address */
 	XBR_KIND_ATTACHED = 2, /* a namespace made by someone else (a runtime): xbr made the veth */
 	XBR_KIND_UPLINK = 3, /* a tunnel device to other hosts (VXLAN) */
+	XBR_KIND_DOCKER = 4, /* a Docker endpoint: xbr made the veth, Docker moves its peer */
 	XBR_KIND__MAX,
 };
 
@@ -306,7 +307,10 @@ struct xbr_config {
 	__u32 clk_tick_ns;
 	__u64 clk_jiffies;
 	__u64 clk_ns;
-	__u32 reserved[10];
+	/* Loader only, in what was reserved (zero on older bridges): the MTU
+	 * of the gateway pair and of every new port, 0: the kernel's. */
+	__u32 mtu;
+	__u32 reserved[9];
 };
 
 enum {
@@ -330,6 +334,10 @@ enum {
 	/* The bridge default for XBR_PORT_F_NEIGH_SUPPRESS: new ports get it.
 	 * Read by the loader only. */
 	XBR_CFG_F_NEIGH_SUPPRESS = 1 << 6,
+	/* The bridge keeps accept rules in dockerd's DOCKER-USER chain (the
+	 * Docker plugin's networks, user/nat_fw.c): `down` removes them,
+	 * `restore` puts missing ones back. Read by the loader only. */
+	XBR_CFG_F_FW_ACCEPT = 1 << 7,
 };
 
 enum xbr_mode {

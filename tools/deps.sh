@@ -7,14 +7,23 @@
 set -euo pipefail
 
 # libjansson-dev: JSON parsing for the CNI plugin (build/xbr-cni) and xbr-agent;
-# libcurl4-openssl-dev: xbr-agent's etcd client (the v3 JSON gateway over HTTP).
-build_pkgs="clang llvm make gcc pkg-config libbpf-dev bpftool libelf-dev zlib1g-dev libmnl-dev libjansson-dev libnftables-dev libcurl4-openssl-dev"
+# libcurl4-openssl-dev: xbr-agent's etcd client (the v3 JSON gateway over HTTP),
+# and xbr-docker's questions to dockerd; libmicrohttpd-dev: xbr-docker's HTTP
+# server (Docker's plugin protocol).
+build_pkgs="clang llvm make gcc pkg-config libbpf-dev bpftool libelf-dev zlib1g-dev libmnl-dev libjansson-dev libnftables-dev libcurl4-openssl-dev libmicrohttpd-dev"
 run_pkgs="$build_pkgs iproute2 iputils-ping"
 # containernetworking-plugins (host-local, tuning, portmap, firewall for the
 # CNI tests; the last two run iptables), podman + runc + busybox-static (a
 # real runtime and a local image); etcd-server + etcd-client + openssl (the
 # directory tests: an etcd cluster, TLS certificates).
 test_pkgs="$run_pkgs groff-base libcmocka-dev jq iperf3 tcpdump util-linux procps valgrind ethtool strace python3-scapy nftables containernetworking-plugins iptables podman runc busybox-static etcd-server etcd-client openssl"
+# docker.io (Docker 20.10: the Docker plugin's test drives a private dockerd)
+# only where no systemd runs: on a systemd host installing it starts
+# docker.service, which rewrites the host's FORWARD policy; there the test
+# skips and says how to install it.
+if [ ! -d /run/systemd/system ]; then
+	test_pkgs="$test_pkgs docker.io"
+fi
 bench_pkgs="$test_pkgs sockperf netsniff-ng gnuplot-nox bc linux-perf"
 
 case "${1:-test}" in

@@ -313,6 +313,10 @@ int br_up(struct xbr_bridge *br, const struct xbr_up_opts *o)
 	br->cfg.ageing_ns = (uint64_t)o->ageing_sec * 1000000000ULL;
 	br->cfg.fdb_size = o->fdb_size;
 	br->cfg.mode = o->mode;
+	br->cfg.mtu = o->mtu;
+	gw.mtu = o->mtu;
+	if (o->owner)
+		snprintf(gw.owner, sizeof(gw.owner), "%s", o->owner);
 	/* Host bits cleared here, once: the datapath copies the prefix as is. */
 	xbr_station_addr6(o->subnet6, o->plen6, 0, br->cfg.subnet6);
 	br->cfg.plen6 = o->plen6;
@@ -321,6 +325,8 @@ int br_up(struct xbr_bridge *br, const struct xbr_up_opts *o)
 		br->cfg.flags |= XBR_CFG_F_NO_ICC;
 	if (!o->no_neigh_suppress)
 		br->cfg.flags |= XBR_CFG_F_NEIGH_SUPPRESS;
+	if (o->fw_accept)
+		br->cfg.flags |= XBR_CFG_F_FW_ACCEPT;
 	err = subnet_overlap_check(br);
 	if (err)
 		return err;
@@ -348,6 +354,8 @@ int br_up(struct xbr_bridge *br, const struct xbr_up_opts *o)
 			}
 		}
 		specs[i] = o->ns[i];
+		if (!specs[i].mtu)
+			specs[i].mtu = o->mtu;
 		if (specs[i].has_addr) {
 			err = port_spec_resolve(br, &specs[i], used, i);
 			if (err)
@@ -707,6 +715,8 @@ int br_port_add(struct xbr_bridge *br, const struct xbr_ns_spec *in)
 	if (err)
 		return err;
 	spec.mtu = (uint32_t)br_uplink_mtu(br, 0); /* the tunnel's, with an uplink */
+	if (br->cfg.mtu && (!spec.mtu || br->cfg.mtu < spec.mtu))
+		spec.mtu = br->cfg.mtu; /* the bridge's own */
 	return port_add(br, &spec);
 }
 
@@ -744,6 +754,11 @@ int br_port_update(struct xbr_bridge *br, const struct xbr_port *p)
 int br_port_meta(struct xbr_bridge *br, uint32_t ifindex, struct xbr_port_meta *out)
 {
 	return port_meta_get(br, ifindex, out);
+}
+
+int br_port_set_meta(struct xbr_bridge *br, uint32_t ifindex, const struct xbr_port_meta *m)
+{
+	return port_meta_set(br, ifindex, m);
 }
 
 const char *br_port_kind_name(unsigned int kind)

@@ -38,6 +38,9 @@ struct xbr_up_opts {
 	uint8_t nat; /* enum xbr_nat_mode (nat.h): masquerade, off, internal */
 	const struct xbr_ns_spec *ns;
 	size_t nns;
+	uint32_t mtu; /* of the gateway pair and every port (0: the kernel's 1500) */
+	const char *owner; /* who the bridge belongs to (a Docker network), NULL */
+	int fw_accept; /* keep accept rules in dockerd's DOCKER-USER chain (nat.h) */
 };
 
 /*
@@ -89,6 +92,8 @@ int br_port_lookup(struct xbr_bridge *br, const char *name, struct xbr_port *out
 int br_port_update(struct xbr_bridge *br, const struct xbr_port *p);
 /* The loader-only record of a port (namespace path, owner). */
 int br_port_meta(struct xbr_bridge *br, uint32_t ifindex, struct xbr_port_meta *out);
+/* Write it back (a Docker endpoint's container and sandbox); 0 or -errno. */
+int br_port_set_meta(struct xbr_bridge *br, uint32_t ifindex, const struct xbr_port_meta *m);
 const char *br_port_kind_name(unsigned int kind);
 
 struct xbr_fdb_row {

@@ -361,7 +361,10 @@ int nat_sync(struct xbr_bridge *br)
 			pr_warn("bridge \"%s\": cannot set %s: %s (loopback publications will not work)",
 				br->name, path, strerror(-rc));
 	}
-	return fwd_enable(br);
+	rc = fwd_enable(br);
+	if (!rc) /* dockerd's DOCKER-USER accepts, for the Docker plugin's bridges */
+		rc = nat_fw_sync(br) < 0 ? -EIO : 0;
+	return rc;
 }
 
 /* ---- is the table as the record says? ---- */
@@ -532,7 +535,7 @@ int nat_health(struct xbr_bridge *br, struct nat_health *h)
 	}
 	if (rc >= 0) {
 		rc = 0;
-		h->intact = h->table && want.npub == got.npub;
+		h->intact = h->table && want.npub == got.npub && nat_fw_present(br) == 1;
 		for (i = 0; h->intact && i < NAT_NCHAINS; i++)
 			h->intact = want.chain[i] == got.chain[i] && want.rules[i] == got.rules[i];
 		for (i = 0; h->intact && i < want.npub; i++)
@@ -592,6 +595,8 @@ int nat_down(struct xbr_bridge *br)
 	fd = bpf_obj_get(path);
 	if (fd < 0)
 		return 0;
+	if (bpf_map_lookup_elem(fd, &zero, &c) == 0 && (c.flags & XBR_CFG_F_FW_ACCEPT))
+		nat_fw_del(br->name);
 	if (bpf_map_lookup_elem(fd, &zero, &c) == 0 &&
 	    (c.flags & (XBR_CFG_F_FWD_SET | XBR_CFG_F_FWD6_SET))) {
 		if ((c.flags & XBR_CFG_F_FWD_SET) && !fwd_handover(br, XBR_CFG_F_FWD_SET)) {

@@ -75,6 +75,19 @@ int nat_pub_del(struct xbr_bridge *br, const struct xbr_pub *p);
 /* A station leaves (`port del`): its publications go with it, record and rules. */
 int nat_pub_del_station(struct xbr_bridge *br, const char *station);
 
+/*
+ * dockerd's DOCKER-USER chain (nat_fw.c), for a bridge with
+ * XBR_CFG_F_FW_ACCEPT that is not internal: nat_fw_sync() puts its two
+ * accept rules there (before dockerd's return) when missing: 1 when it
+ * wrote them, 0 when they were there or there is no such chain (nothing
+ * drops), or a negative errno after one line. nat_fw_present(): 1 when
+ * they are there or not needed, 0 when missing. nat_fw_del(): every rule
+ * of @bridge's taken out (quiet when none).
+ */
+int nat_fw_sync(struct xbr_bridge *br);
+int nat_fw_present(struct xbr_bridge *br);
+void nat_fw_del(const char *bridge);
+
 /* "xbr-<bridge>": the bridge's table's name in family inet. */
 void nat_table_name(const char *bridge, char *buf, size_t len);
 /* "masquerade", "off" or "internal" for config flags. */

@@ -293,3 +293,23 @@ void xbr_station_addr6(const uint8_t prefix[16], uint8_t plen6, uint32_t addr4, 
 	}
 	memcpy(out + 12, &addr4, 4);
 }
+
+const char *xbr_bridge_name_problem(const char *name)
+{
+	size_t i, n = strlen(name);
+
+	if (n == 0)
+		return "empty";
+	/* bpffs refuses '.' in names (reserved), interface names '/', ':' and
+	 * white space; a leading '-' reads as an option. */
+	for (i = 0; i < n; i++) {
+		char c = name[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '_' || (c == '-' && i > 0)))
+			return "use letters, digits, '_' and '-' only (it names a pin directory and an interface)";
+	}
+	if (n > 12)
+		return "at most 12 characters (its gateway port is <name>-gw)";
+	return NULL;
+}

@@ -31,6 +31,9 @@ int xbr_in_subnet(uint32_t addr, uint32_t subnet, uint8_t plen);
  * Returns 0, -EINVAL (bad character, empty, dot names) or -ENAMETOOLONG.
  */
 int xbr_check_name(const char *s);
+/* What is wrong with @name as a bridge's name (it names a pin directory and
+ * the gateway interface, and <name>-gw), or NULL when it is fine. */
+const char *xbr_bridge_name_problem(const char *name);
 
 /*
  * A port to add: "NAME" or "NAME=A.B.C.D/N" for a station (has_addr is 0, and
@@ -41,12 +44,16 @@ struct xbr_ns_spec {
 	uint32_t addr;
 	uint8_t plen;
 	uint8_t has_addr;
-	uint8_t kind; /* enum xbr_port_kind: XBR_KIND_STATION (0) or XBR_KIND_ATTACHED */
+	uint8_t kind; /* enum xbr_port_kind: XBR_KIND_STATION (0), _ATTACHED or _DOCKER */
 	uint8_t no_config; /* attached: make and bridge the veth only; the caller sets
 			    * the addresses and routes inside (the CNI plugin) */
 	char nspath[224]; /* attached: the namespace (bind mount or /proc/PID/ns/net) */
-	char ifname_in[16]; /* attached: interface name inside ("" = eth0) */
-	char owner[80]; /* attached: who the port belongs to (CNI container ID), shown */
+	char ifname_in[16]; /* attached: interface name inside ("" = eth0);
+			     * docker: the peer's name in the host (Docker's SrcName) */
+	char owner[80]; /* attached, docker, gateway: who the port belongs to (a CNI
+			 * container ID, a Docker container or network), shown */
+	uint8_t mac[6]; /* docker: the peer's MAC when has_mac (else xbr's 0a:58:<IPv4>) */
+	uint8_t has_mac;
 	uint32_t mtu; /* not uplink: MTU of both veth ends (0: the kernel's 1500),
 		       * set by the bridge when it has an uplink */
 	/* uplink: the VXLAN tunnel (user/port_uplink.c) */

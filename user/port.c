@@ -55,6 +55,7 @@ static const struct port_kind *const kinds[UNDO__MAX] = {
 	[XBR_KIND_GATEWAY] = &port_gateway,
 	[XBR_KIND_ATTACHED] = &port_attached,
 	[XBR_KIND_UPLINK] = &port_uplink,
+	[XBR_KIND_DOCKER] = &port_docker,
 	[UNDO_NETNS] = &undo_netns,
 	[UNDO_LINK] = &undo_link,
 	[UNDO_INTENT] = &undo_intent,
@@ -70,6 +71,7 @@ static const char *const kind_names[XBR_KIND__MAX] = {
 	[XBR_KIND_GATEWAY] = "gateway",
 	[XBR_KIND_ATTACHED] = "attached",
 	[XBR_KIND_UPLINK] = "uplink",
+	[XBR_KIND_DOCKER] = "docker",
 };
 
 const char *port_kind_name(unsigned int kind)
@@ -157,6 +159,10 @@ int port_configure_inside(struct xbr_bridge *br, int nsfd, const char *ifname,
 	const char *step = "open rtnetlink inside";
 	int err;
 
+	/* The receiving end stays in the host (a docker port's, until Docker
+	 * moves it and brings it up itself): nothing to do. */
+	if (nsfd < 0)
+		return spec->no_config ? 0 : -EINVAL;
 	err = nl_open_netns(&nsnl, nsfd);
 	if (err) {
 		pr_warn("%s \"%s\": cannot %s: %s", port_noun(spec->kind), spec->name, step,
@@ -552,6 +558,8 @@ int port_rx_open(struct xbr_bridge *br, const struct xbr_port *p, int *nsfd, cha
 	struct xbr_port_meta m;
 
 	port_meta_get(br, p->ifindex, &m);
+	if (p->kind == XBR_KIND_DOCKER)
+		return port_docker_rx(br, p, &m, nsfd, ifname);
 	*nsfd = -1;
 	if (!m.ifname_in[0]) /* no meta: the gateway's end is the host interface */
 		snprintf(m.ifname_in, sizeof(m.ifname_in), "%s",

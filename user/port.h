@@ -40,7 +40,8 @@ struct port_kind {
 	void (*teardown)(struct xbr_bridge *br, const char *name, const char *ifname);
 };
 
-extern const struct port_kind port_station, port_gateway, port_attached, port_uplink;
+extern const struct port_kind port_station, port_gateway, port_attached, port_uplink,
+	port_docker;
 /* The kind's operations, NULL for a kind this build does not know. */
 const struct port_kind *port_kind_of(unsigned int kind);
 const char *port_kind_name(unsigned int kind);
@@ -102,6 +103,10 @@ int port_spec_resolve(struct xbr_bridge *br, struct xbr_ns_spec *s, const uint32
 /* MTU @mtu on both ends of port @p (not an uplink); one line on failure. */
 int port_set_mtu(struct xbr_bridge *br, const struct xbr_port *p, unsigned int mtu);
 
+/* A docker port's receiving end: in the host under its own name, or in
+ * its container (meta nspath) under the name Docker gave it. */
+int port_docker_rx(struct xbr_bridge *br, const struct xbr_port *p, const struct xbr_port_meta *m,
+		   int *nsfd, char ifname[16]);
 /* The receiving end of a port (XDP offloads): its namespace fd (-1: host,
  * else to be closed by the caller) and interface name. */
 int port_rx_open(struct xbr_bridge *br, const struct xbr_port *p, int *nsfd, char ifname[16]);
@@ -123,6 +128,8 @@ int port_find(struct xbr_bridge *br, const char *name, struct xbr_port *out);
 /* A port by name, host-side ifname, or "gateway"; -ENOENT. */
 int port_lookup(struct xbr_bridge *br, const char *name, struct xbr_port *out);
 int port_meta_get(struct xbr_bridge *br, uint32_t ifindex, struct xbr_port_meta *out);
+/* Write back the meta of port @ifindex (which must exist); 0 or -errno. */
+int port_meta_set(struct xbr_bridge *br, uint32_t ifindex, const struct xbr_port_meta *m);
 /* Every port's IPv4 address (0 for none), in no order; caller frees *out. */
 int port_used_addrs(struct xbr_bridge *br, uint32_t **out, size_t *n);
 /* The smallest non-zero MTU of the ports of @kind but @skip_ifindex; 0: none. */

@@ -18,7 +18,6 @@ static int gateway_create(struct xbr_bridge *br, const struct xbr_ns_spec *s, st
 	const char *step;
 	int err;
 
-	(void)s;
 	*nsfd_out = -1;
 	xbr_station_mac(br->cfg.gateway, p->mac);
 	port_alias(br, XBR_KIND_GATEWAY, "", alias, sizeof(alias));
@@ -66,6 +65,7 @@ static int gateway_create(struct xbr_bridge *br, const struct xbr_ns_spec *s, st
 	p->addr = br->cfg.gateway;
 	p->plen = br->cfg.plen;
 	snprintf(m->ifname_in, sizeof(m->ifname_in), "%s", br->name);
+	snprintf(m->owner, sizeof(m->owner), "%s", s->owner);
 	return 0;
 fail:
 	pr_warn("bridge \"%s\": cannot %s: %s", br->name, step, nl_strerror(&br->nl, err));

@@ -486,3 +486,13 @@ int port_meta_get(struct xbr_bridge *br, uint32_t ifindex, struct xbr_port_meta 
 	}
 	return 0;
 }
+
+int port_meta_set(struct xbr_bridge *br, uint32_t ifindex, const struct xbr_port_meta *m)
+{
+	struct xbr_port_meta cur;
+
+	/* Only an existing port's: never a record of its own. */
+	if (bpf_map_lookup_elem(br->map[XBR_M_PORT_META], &ifindex, &cur) < 0)
+		return -errno;
+	return bpf_map_update_elem(br->map[XBR_M_PORT_META], &ifindex, m, BPF_EXIST) < 0 ? -errno : 0;
+}

@@ -191,7 +191,8 @@ int br_uplink_mtu(struct xbr_bridge *br, uint32_t skip_ifindex)
 	return (int)port_min_mtu(br, XBR_KIND_UPLINK, skip_ifindex);
 }
 
-/* Every port but the uplinks to @mtu (0: the default). */
+/* Every port but the uplinks to @mtu (0: the default), or to the bridge's
+ * own MTU when that is smaller. */
 static int mtu_apply(struct xbr_bridge *br, uint32_t mtu)
 {
 	struct xbr_port *v;
@@ -200,6 +201,8 @@ static int mtu_apply(struct xbr_bridge *br, uint32_t mtu)
 
 	if (err)
 		return err;
+	if (br->cfg.mtu && (!mtu || br->cfg.mtu < mtu))
+		mtu = br->cfg.mtu;
 	for (i = 0; !err && i < n; i++)
 		if (v[i].kind != XBR_KIND_UPLINK)
 			err = port_set_mtu(br, &v[i], mtu ? mtu : XBR_DEFAULT_MTU);

@@ -10,7 +10,7 @@ command -v readelf >/dev/null || t_skip "readelf (binutils) not installed"
 B=$T_TMP/build
 make -C "$T_REPO" --no-print-directory -j2 BUILD="$B" \
 	CPPFLAGS="-D_FORTIFY_SOURCE=2" CFLAGS="-O2 -g -fstack-protector-strong" \
-	LDFLAGS="-Wl,-z,relro -Wl,-z,now" "$B/xbr" "$B/xbr-cni" "$B/xbr-agent" >"$T_TMP/make.log" 2>&1 ||
+	LDFLAGS="-Wl,-z,relro -Wl,-z,now" "$B/xbr" "$B/xbr-cni" "$B/xbr-agent" "$B/xbr-docker" >"$T_TMP/make.log" 2>&1 ||
 	t_fail "build with Debian's flags failed: $(tail -5 "$T_TMP/make.log")"
 dyn=$(readelf -dW "$B/xbr")
 grep -Eq 'BIND_NOW|FLAGS_1.*NOW' <<<"$dyn" || t_fail "LDFLAGS -z now not honoured (no BIND_NOW)"
@@ -38,9 +38,18 @@ grep -q '__stack_chk_fail' <<<"$(readelf --dyn-syms -W "$B/xbr-agent")" ||
 aneeded=$(grep NEEDED <<<"$dyn" | sed -E 's/.*\[(.*)\]/\1/' | sort | tr '\n' ' ')
 [ "$aneeded" = "libbpf.so.1 libc.so.6 libcurl.so.4 libjansson.so.4 libmnl.so.0 libnftables.so.1 " ] ||
 	t_fail "xbr-agent linked libraries: $aneeded (want libbpf, libcurl, libjansson, libmnl, libnftables, libc)"
+# The Docker plugin likewise, linking libmicrohttpd (its HTTP server) and
+# libcurl (dockerd's API) besides.
+dyn=$(readelf -dW "$B/xbr-docker")
+grep -Eq 'BIND_NOW|FLAGS_1.*NOW' <<<"$dyn" || t_fail "xbr-docker: LDFLAGS -z now not honoured"
+grep -q '__stack_chk_fail' <<<"$(readelf --dyn-syms -W "$B/xbr-docker")" ||
+	t_fail "xbr-docker: CFLAGS -fstack-protector-strong not honoured"
+dneeded=$(grep NEEDED <<<"$dyn" | sed -E 's/.*\[(.*)\]/\1/' | sort | tr '\n' ' ')
+[ "$dneeded" = "libbpf.so.1 libc.so.6 libcurl.so.4 libjansson.so.4 libmicrohttpd.so.12 libmnl.so.0 libnftables.so.1 " ] ||
+	t_fail "xbr-docker linked libraries: $dneeded (want libbpf, libcurl, libjansson, libmicrohttpd, libmnl, libnftables, libc)"
 # CC defaults to gcc (make's own default would be cc).
 cmd=$(env -u CC make -C "$T_REPO" --no-print-directory -n -B BUILD="$T_TMP/n" V=1 "$T_TMP/n/user/log.o" 2>/dev/null | grep 'user/log.c' | head -1)
 [ "${cmd%% *}" = gcc ] || t_fail "without CC the compiler is '${cmd%% *}', not gcc"
 cmd=$(make -C "$T_REPO" --no-print-directory -n -B BUILD="$T_TMP/n" V=1 CC=clang "$T_TMP/n/user/log.o" 2>/dev/null | grep 'user/log.c' | head -1)
 [ "${cmd%% *}" = clang ] || t_fail "CC=clang not followed: '${cmd%% *}'"
-t_pass "CPPFLAGS/CFLAGS/LDFLAGS honoured (fortify, stack protector, relro, now; xbr, xbr-cni and xbr-agent); gcc by default, CC followed; linked: $needed"
+t_pass "CPPFLAGS/CFLAGS/LDFLAGS honoured (fortify, stack protector, relro, now; xbr, xbr-cni, xbr-agent and xbr-docker); gcc by default, CC followed; linked: $needed"

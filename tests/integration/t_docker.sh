@@ -1,0 +1,285 @@
+#!/bin/bash
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+# test-timeout: 420
+# Docker on xbr: a real dockerd (Debian's docker.io, 20.10) with its
+# defaults (iptables on: it switches forwarding on and sets the FORWARD
+# policy to DROP) and xbr-docker as its network driver "xbr".
+# - `docker network create -d xbr` makes an xbr bridge from Docker's IPAM
+#   data, with accepts in DOCKER-USER that `iptables -S` still lists;
+# - two containers ping each other by address and by name (Docker's DNS),
+#   reach the gateway, talk TCP; `xbr fdb` names the containers;
+# - a container reaches an "outside" namespace beyond the host (masquerade
+#   through the FORWARD DROP); `-p 18080:8080` answers from outside and
+#   stops when the container is removed; no docker-proxy runs;
+# - network connect/disconnect; --internal has no way out;
+# - xbr-docker SIGKILLed: forwarding goes on; restarted: a new container
+#   reaches the others by name;
+# - bad options fail `network create` with one line naming the cause,
+#   nothing made; the API asked directly answers with Docker's error objects;
+# - 20 containers started at once all work; removing containers and
+#   networks leaves no veth, no bridge, no rule.
+# dockerd stays private: /run, /var/lib and /etc are overlays inside the
+# test's mount namespace, its sockets and plugin directory are there, its
+# cgroups under the test's.
+T_BR=xdk
+# shellcheck disable=SC2034 # both read by lib.sh
+T_KEEP_CGROUP=1 T_CLEANUP_HOOK=dk_cleanup
+. "$(dirname "$0")/lib.sh"
+. "$T_LIBDIR/lib_nat.sh"
+
+PLUGIN=${XBR_DOCKER:-$(dirname "$XBR_REAL")/xbr-docker}
+[ -x "$PLUGIN" ] || t_fail "$PLUGIN is missing: run make"
+[ -x /usr/bin/docker ] && command -v dockerd >/dev/null ||
+	t_skip "docker.io is not installed (apt-get install --no-install-recommends docker.io; tools/deps.sh installs it where no systemd runs)"
+for tool in iptables curl runc containerd; do
+	command -v $tool >/dev/null || t_skip "$tool is not installed (tools/deps.sh test)"
+done
+ldd /bin/busybox >/dev/null 2>&1 && t_skip "/bin/busybox is not static (install busybox-static)"
+[ -x /bin/busybox ] || t_skip "busybox-static is not installed (tools/deps.sh test)"
+
+DSOCK=/run/xbrt-docker.sock
+PSOCK=/run/docker/plugins/xbr.sock
+D_DIR=$T_TMP/docker
+CGP=xbr-dk-$$
+SUBNET=10.83.0.0/24 GW=10.83.0.1
+
+D() { timeout 90 /usr/bin/docker -H "unix://$DSOCK" "$@"; }
+# The plugin's API, asked directly: body in T_OUT, HTTP status in T_CODE.
+api() {
+	T_OUT=$(timeout 20 curl -s --unix-socket "$PSOCK" -o - -w '\n%{http_code}' -X "${3:-POST}" \
+		"http://x/$1" --data-binary "$2")
+	T_CODE=${T_OUT##*$'\n'}
+	T_OUT=${T_OUT%$'\n'*}
+}
+
+dk_cleanup() {
+	local m
+	if [ -S "$DSOCK" ]; then
+		D rm -f $(D ps -aq 2>/dev/null) >/dev/null 2>&1
+		D network prune -f >/dev/null 2>&1
+	fi
+	[ -n "${DOCKERD_PID:-}" ] && kill -TERM "$DOCKERD_PID" 2>/dev/null &&
+		timeout 20 tail --pid="$DOCKERD_PID" -f /dev/null 2>/dev/null
+	[ -n "${DOCKERD_PID:-}" ] && kill -KILL "$DOCKERD_PID" 2>/dev/null
+	pkill -KILL -f "containerd-shim.*$D_DIR" 2>/dev/null
+	for m in $(findmnt -rn -o TARGET | grep -E '^/run/docker|^/var/lib/docker' | sort -r); do
+		umount -l "$m" 2>/dev/null
+	done
+	for m in /sys/fs/cgroup/*/"$CGP" /sys/fs/cgroup/"$CGP"; do
+		[ -d "$m" ] && find "$m" -depth -type d -exec rmdir {} + 2>/dev/null
+	done
+	return 0
+}
+
+# ---- a private dockerd ----
+t_overlay /run /var/lib /etc
+mkdir -p "$D_DIR/rootfs/bin" "$D_DIR/rootfs/www" "$D_DIR/rootfs/etc" /etc/docker
+sysctl -qw net.ipv4.ip_forward=0 # dockerd turns it on, with FORWARD DROP
+nat_outside
+dockerd --data-root /var/lib/docker --exec-root /run/docker --pidfile /run/xbrt-dockerd.pid \
+	-H "unix://$DSOCK" --bridge=none --storage-driver vfs --exec-opt native.cgroupdriver=cgroupfs \
+	--cgroup-parent "/$CGP" --default-ulimit nofile=1024:1024 --iptables=true --live-restore \
+	>"$T_TMP/dockerd.log" 2>&1 &
+DOCKERD_PID=$!
+wait_until 60 D info || t_fail "dockerd did not start: $(tail -5 "$T_TMP/dockerd.log")"
+t_bg "$PLUGIN" --socket "$PSOCK" --docker-host "$DSOCK" 2>>"$T_TMP/plugin.log"
+PLUGIN_PID=$T_BG_PID
+wait_until 10 test -S "$PSOCK" || t_fail "xbr-docker did not make $PSOCK: $(cat "$T_TMP/plugin.log")"
+
+cp /bin/busybox "$D_DIR/rootfs/bin/busybox"
+for a in sh sleep ping nc httpd ip cat echo; do ln -s busybox "$D_DIR/rootfs/bin/$a"; done
+echo xbr-ok >"$D_DIR/rootfs/www/index.html"
+tar -C "$D_DIR/rootfs" -c . | D import - xbrt/busybox >/dev/null || t_fail "docker import failed"
+RUN=(run -d --ulimit nofile=1024:1024)
+
+snapshot "$T_TMP/snap.start"
+iptables -S FORWARD | grep -qx -- '-P FORWARD DROP' ||
+	t_fail "dockerd did not set the FORWARD policy to DROP (the premise): $(iptables -S FORWARD | head -3)"
+
+# ---- bad options: one line naming the cause, nothing made ----
+bad_net() { # WHAT WORDS -- ARGS...
+	local what=$1 words=$2
+	shift 2
+	t_run D network create -d xbr "$@" bad
+	[ "$T_RC" -ne 0 ] || t_fail "network create $what: succeeded"
+	[[ $T_ERR == *"$words"* ]] || t_fail "network create $what: error does not say \"$words\": $T_ERR"
+	[ "$(t_nlines "$T_ERR")" -eq 1 ] || t_fail "network create $what: more than one line: $T_ERR"
+	assert_same "$T_TMP/snap.start" "network create $what"
+}
+bad_net "-o foo=bar" 'unknown option "foo"' --subnet 10.86.0.0/24 -o foo=bar
+bad_net "--subnet /31" '/8 to /30' --subnet 10.86.0.0/31
+bad_net "-o xbr.mode=fast" 'xbr.mode: "fast"' --subnet 10.86.0.0/24 -o xbr.mode=fast
+bad_net "a long bridge name" 'at most 12 characters' --subnet 10.86.0.0/24 \
+	-o com.docker.network.bridge.name=name-too-long-here
+
+# ---- the network ----
+must D network create -d xbr --subnet "$SUBNET" --gateway "$GW" \
+	-o com.docker.network.bridge.name="$T_BR" -o xbr.mode="$XBR_MODE" n1
+NID=$T_OUT
+xjson show
+jq_ok "$J" ".subnet == \"10.83.0.0/24\" and .gateway == \"$GW\" and .mode == \"$XBR_MODE\"" \
+	"the bridge does not carry the network's subnet, gateway and mode"
+jq_ok "$J" ".ports[0].owner == \"docker:$NID\"" "the gateway port does not name the network"
+t_run iptables -S DOCKER-USER
+[ "$T_RC" -eq 0 ] || t_fail "iptables -S DOCKER-USER fails after xbr's rules (iptables-nft must still read the chain): $T_ERR"
+printf '%s\n' "$T_OUT" | grep -n -e "-i $T_BR .*-j ACCEPT" -e "-o $T_BR .*-j ACCEPT" -e '-j RETURN' >"$T_TMP/du"
+[ "$(cut -d: -f1 "$T_TMP/du" | tr '\n' ' ')" = "$(sed -n '1,3p' "$T_TMP/du" | cut -d: -f1 | sort -n | tr '\n' ' ')" ] &&
+	[ "$(wc -l <"$T_TMP/du")" = 3 ] && tail -1 "$T_TMP/du" | grep -q RETURN ||
+	t_fail "DOCKER-USER does not accept $T_BR before its RETURN: $T_OUT"
+bad_net "a bridge name in use" "exists already" --subnet 10.86.0.0/24 \
+	-o com.docker.network.bridge.name="$T_BR"
+
+# ---- two containers: address, name, gateway, TCP, fdb ----
+must D "${RUN[@]}" --network n1 --name c1 xbrt/busybox sleep 600
+must D "${RUN[@]}" --network n1 --name c2 xbrt/busybox httpd -f -p 8080 -h /www
+ip_of() { D inspect -f "{{(index .NetworkSettings.Networks \"${2:-n1}\").IPAddress}}" "$1"; }
+mac_of() { D inspect -f "{{(index .NetworkSettings.Networks \"${2:-n1}\").MacAddress}}" "$1"; }
+IP1=$(ip_of c1) IP2=$(ip_of c2)
+[ -n "$IP1" ] && [ -n "$IP2" ] && [ "$IP1" != "$IP2" ] || t_fail "addresses: c1 '$IP1' c2 '$IP2'"
+for c in "c1 $IP2" "c2 $IP1" "c1 $GW" "c1 c2" "c2 c1"; do
+	t_run D exec "${c%% *}" ping -c 2 -W 2 "${c#* }"
+	[ "$T_RC" -eq 0 ] || t_fail "container ${c%% *} cannot ping ${c#* }: $T_OUT $T_ERR"
+done
+printf 'GET /index.html HTTP/1.0\r\n\r\n' >"$T_TMP/req"
+t_run D exec -i c1 nc -w 5 c2 8080 <"$T_TMP/req"
+[ "$(tail -n 1 <<<"$T_OUT")" = xbr-ok ] || t_fail "TCP c1 -> c2:8080 failed (exit $T_RC): $T_OUT $T_ERR"
+owners_ok() {
+	xjson fdb
+	printf '%s\n' "$J" | jq -e --arg m1 "$(mac_of c1)" --arg m2 "$(mac_of c2)" \
+		'any(.[]; .mac == $m1 and .owner == "c1") and any(.[]; .mac == $m2 and .owner == "c2")'
+}
+wait_until 10 owners_ok || t_fail "xbr fdb does not show c1's and c2's MACs with their names: $J"
+xjson show
+jq_ok "$J" "[.ports[] | select(.kind == \"docker\") | .addr] | sort == ([\"$IP1\", \"$IP2\"] | sort)" \
+	"xbr show: the docker ports do not carry Docker's addresses"
+
+# ---- the outside, through dockerd's FORWARD DROP ----
+serve out tcp 7000
+t_run D exec c1 nc -w 5 "$OUT4" 7000 </dev/null
+[ "${T_OUT%% *}" = "$HOST4" ] || t_fail "c1 -> outside: the server saw '$T_OUT' (expected the host's $HOST4, masqueraded)"
+
+# ---- a published port ----
+must D "${RUN[@]}" --network n1 --name c3 -p 18080:8080 xbrt/busybox httpd -f -p 8080 -h /www
+page() { ip netns exec out timeout 5 nc -w 3 "$HOST4" 18080 <"$T_TMP/req" 2>/dev/null | tail -n 1; }
+wait_until 5 test "$(page)" = xbr-ok || t_fail "-p 18080:8080: no page from outside"
+xjson publish show
+jq_ok "$J" 'length == 1 and .[0].host_port == 18080' "publish show does not list 18080: $J"
+pgrep -x docker-proxy >/dev/null && t_fail "a docker-proxy runs: ports are xbr's"
+must D rm -f c3
+xjson publish show
+jq_ok "$J" 'length == 0' "c3 removed, its publication stays"
+[ "$(page)" = xbr-ok ] && t_fail "c3 removed, 18080 still answers"
+
+# ---- connect / disconnect ----
+must D network create -d xbr --subnet 10.84.0.0/24 -o com.docker.network.bridge.name=xdk2 \
+	-o xbr.mode="$XBR_MODE" n2
+T_BRIDGES+=(xdk2)
+must D "${RUN[@]}" --network n2 --name c4 xbrt/busybox sleep 600
+must D network connect n2 c1
+t_run D exec c1 ping -c 2 -W 2 c4
+[ "$T_RC" -eq 0 ] || t_fail "c1 connected to n2 cannot ping c4: $T_OUT $T_ERR"
+xjson_b xdk2 show
+jq_ok "$J" '[.ports[] | select(.kind == "docker")] | length == 2' "n2 does not have c1's and c4's ports"
+must D network disconnect n2 c1
+xjson_b xdk2 show
+jq_ok "$J" '[.ports[] | select(.kind == "docker")] | length == 1' "disconnect left c1's port on n2"
+t_run D exec c1 ip -o link show eth1
+[ "$T_RC" -ne 0 ] || t_fail "disconnect left eth1 in c1"
+
+# ---- internal: no way out ----
+must D network create -d xbr --internal --subnet 10.85.0.0/24 \
+	-o com.docker.network.bridge.name=xdk3 -o xbr.mode="$XBR_MODE" ni
+T_BRIDGES+=(xdk3)
+must D "${RUN[@]}" --network ni --name c5 xbrt/busybox sleep 600
+must D "${RUN[@]}" --network ni --name c6 xbrt/busybox sleep 600
+t_run D exec c5 ping -c 2 -W 2 c6
+[ "$T_RC" -eq 0 ] || t_fail "internal: c5 cannot ping c6: $T_OUT $T_ERR"
+t_run D exec c5 nc -w 3 "$OUT4" 7000 </dev/null
+[ -z "$T_OUT" ] || t_fail "internal: c5 reached the outside ($T_OUT)"
+iptables -S DOCKER-USER | grep -q -e "-i xdk3 " && t_fail "internal network got a DOCKER-USER accept"
+
+# ---- the plugin killed: forwarding goes on; restarted: it knows everything ----
+kill -KILL "$PLUGIN_PID"
+t_run D exec c1 ping -c 5 -i 0.2 -W 2 c2
+[ "$T_RC" -eq 0 ] || t_fail "xbr-docker killed: c1 cannot ping c2: $T_OUT"
+t_bg "$PLUGIN" --socket "$PSOCK" --docker-host "$DSOCK" 2>>"$T_TMP/plugin.log"
+PLUGIN_PID=$T_BG_PID
+wait_until 10 test -S "$PSOCK" || t_fail "xbr-docker did not restart"
+must D "${RUN[@]}" --network n1 --name c7 xbrt/busybox sleep 600
+t_run D exec c7 ping -c 2 -W 2 c1
+[ "$T_RC" -eq 0 ] || t_fail "after the restart, new c7 cannot ping c1 by name: $T_OUT $T_ERR"
+must D rm -f c2 # an endpoint made before the kill
+xjson show
+jq_ok "$J" '[.ports[] | select(.kind == "docker")] | length == 2' "c2 removed after the restart, its port stays"
+
+# ---- the API asked directly ----
+api Plugin.Activate ''
+[ "$T_CODE" = 200 ] && jq -e '.Implements == ["NetworkDriver"]' <<<"$T_OUT" >/dev/null ||
+	t_fail "Plugin.Activate: $T_CODE $T_OUT"
+api NetworkDriver.GetCapabilities ''
+jq -e '.Scope == "local" and .ConnectivityScope == "local"' <<<"$T_OUT" >/dev/null ||
+	t_fail "GetCapabilities: $T_CODE $T_OUT"
+snapshot "$T_TMP/snap.api"
+api NetworkDriver.CreateNetwork '{bad'
+[ "$T_CODE" = 400 ] && jq -e '.Err | test("malformed")' <<<"$T_OUT" >/dev/null ||
+	t_fail "malformed JSON: $T_CODE $T_OUT"
+api NetworkDriver.CreateNetwork '{"NetworkID": 5}'
+[ "$T_CODE" = 400 ] || t_fail "NetworkID 5: $T_CODE $T_OUT"
+api NetworkDriver.CreateEndpoint '{"NetworkID":"abc123","EndpointID":"def456","Interface":{"Address":"10.9.0.2/24"}}'
+[ "$T_CODE" = 200 ] && jq -e '.Err | test("abc123")' <<<"$T_OUT" >/dev/null ||
+	t_fail "CreateEndpoint of an unknown network: $T_CODE $T_OUT"
+api NetworkDriver.Join '{"NetworkID":"abc123","EndpointID":"def456","SandboxKey":"/x"}'
+[ "$T_CODE" = 200 ] && jq -e '.Err' <<<"$T_OUT" >/dev/null || t_fail "Join of an unknown network: $T_CODE $T_OUT"
+for m in DeleteEndpoint Leave DeleteNetwork RevokeExternalConnectivity; do
+	api "NetworkDriver.$m" '{"NetworkID":"abc123","EndpointID":"def456"}'
+	[ "$T_CODE" = 200 ] && [ "$T_OUT" = '{}' ] || t_fail "$m of unknown IDs: $T_CODE $T_OUT (expected 200 {})"
+done
+api Plugin.Activate '' GET
+[ "$T_CODE" = 405 ] || t_fail "GET Plugin.Activate: $T_CODE"
+api NetworkDriver.AllocateNetwork '{}'
+[ "$T_CODE" = 404 ] || t_fail "AllocateNetwork (swarm): $T_CODE"
+head -c 2097152 /dev/zero | tr '\0' ' ' >"$T_TMP/big"
+api NetworkDriver.CreateNetwork "@$T_TMP/big"
+[ "$T_CODE" = 413 ] || t_fail "a 2 MiB body: $T_CODE"
+assert_same "$T_TMP/snap.api" "the API asked directly"
+
+# ---- 20 at once ----
+N=20
+for i in $(seq 1 $N); do
+	(D "${RUN[@]}" --network n1 --name "p$i" xbrt/busybox sleep 600 >"$T_TMP/p$i.out" 2>&1
+	echo $? >"$T_TMP/p$i.rc") &
+done
+wait
+for i in $(seq 1 $N); do
+	[ "$(cat "$T_TMP/p$i.rc")" = 0 ] || t_fail "parallel docker run p$i failed: $(tail -3 "$T_TMP/p$i.out")"
+done
+xjson show
+jq_ok "$J" "[.ports[] | select(.kind == \"docker\") | .addr] | unique | length == $((N + 2))" \
+	"parallel: $N new containers do not have $N distinct ports"
+for i in 1 $N; do
+	t_run D exec "p$i" ping -c 1 -W 2 c1
+	[ "$T_RC" -eq 0 ] || t_fail "parallel: p$i cannot ping c1: $T_OUT $T_ERR"
+done
+
+# ---- everything removed: no veth, no bridge, no rule ----
+must D rm -f $(D ps -aq)
+must D network rm n1 n2 ni
+for b in "$T_BR" xdk2 xdk3; do
+	[ -e "/sys/fs/bpf/xbr/$b" ] && t_fail "network rm left bridge $b"
+done
+t_run iptables -S DOCKER-USER
+[ "$T_RC" -eq 0 ] || t_fail "iptables -S DOCKER-USER fails at the end: $T_ERR"
+grep -q xdk <<<"$T_OUT" && t_fail "network rm left DOCKER-USER rules: $T_OUT"
+nft list tables | grep -q 'xbr-' && t_fail "network rm left an xbr table: $(nft list tables)"
+assert_same "$T_TMP/snap.start" "after removing every container and network"
+
+# The plugin stops cleanly on TERM (under the sanitizers: no report, no leak).
+gone() { ! kill -0 "$1" 2>/dev/null || grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null; }
+kill -TERM "$PLUGIN_PID"
+wait_until 15 gone "$PLUGIN_PID" || t_fail "xbr-docker did not stop on TERM"
+wait "$PLUGIN_PID"
+rc=$?
+[ "$rc" = 0 ] || t_fail "xbr-docker exited $rc on TERM: $(grep -m3 -E 'ERROR|runtime error|leak' "$T_TMP/plugin.log")"
+[ -e "$PSOCK" ] && t_fail "xbr-docker left its socket $PSOCK"
+
+t_pass "dockerd with FORWARD DROP: create (bad options refused), ping by address and name, TCP, fdb names, outside, -p, connect/disconnect, internal, plugin killed and restarted, API errors, $N at once, rm leaves nothing"
