@@ -49,7 +49,7 @@ json_t *dk_parse(const char *buf, size_t len, struct dk_reply *bad)
 
 	if (!len)
 		return json_object();
-	j = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &e);
+	j = json_loadb(buf, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &e);
 	if (!j) {
 		*bad = dk_err(400, "malformed JSON at line %d column %d: %s", e.line, e.column,
 			      e.text);
@@ -306,7 +306,8 @@ int dk_net_decode(json_t *req, struct dk_net *n, struct dk_reply *bad)
 	rc = ipam_cidr(d, "Gateway", &gw, &gplen, bad);
 	if (rc < 0)
 		return -1;
-	n->gateway = rc ? xbr_default_gateway(n->subnet, n->plen) : gw;
+	/* None given: the first address, as Docker's own IPAM picks it. */
+	n->gateway = rc ? htonl(ntohl(n->subnet) + 1) : gw;
 	if (!xbr_in_subnet(n->gateway, n->subnet, n->plen)) {
 		inet_ntop(AF_INET, &n->gateway, a, sizeof(a));
 		*bad = dk_err(200, "xbr: gateway %s is outside the subnet", a);

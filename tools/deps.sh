@@ -16,7 +16,7 @@ run_pkgs="$build_pkgs iproute2 iputils-ping"
 # CNI tests; the last two run iptables), podman + runc + busybox-static (a
 # real runtime and a local image); etcd-server + etcd-client + openssl (the
 # directory tests: an etcd cluster, TLS certificates).
-test_pkgs="$run_pkgs groff-base libcmocka-dev jq iperf3 tcpdump util-linux procps valgrind ethtool strace python3-scapy nftables containernetworking-plugins iptables podman runc busybox-static etcd-server etcd-client openssl"
+test_pkgs="$run_pkgs groff-base libcmocka-dev jq iperf3 tcpdump util-linux procps valgrind ethtool strace python3-scapy nftables containernetworking-plugins iptables podman runc busybox-static etcd-server etcd-client openssl curl"
 # docker.io (Docker 20.10: the Docker plugin's test drives a private dockerd)
 # only where no systemd runs: on a systemd host installing it starts
 # docker.service, which rewrites the host's FORWARD policy; there the test
