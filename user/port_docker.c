@@ -39,6 +39,7 @@ static int docker_create(struct xbr_bridge *br, const struct xbr_ns_spec *s, str
 			 struct xbr_port_meta *m, struct journal *j, int *nsfd_out)
 {
 	struct xbr_ns_spec in = *s;
+	struct xbr_link l;
 	int err;
 
 	*nsfd_out = -1; /* the receiving end is in the host until Docker moves it */
@@ -46,11 +47,27 @@ static int docker_create(struct xbr_bridge *br, const struct xbr_ns_spec *s, str
 		memcpy(p->mac, s->mac, 6);
 	else
 		xbr_station_mac(s->addr, p->mac);
-	/* Docker configures the inside: only the link comes up here. */
+	/* Docker configures the inside. */
 	in.no_config = 1;
 	err = port_veth_make(br, &in, p, -1, s->ifname_in, 0, j);
 	if (err)
 		return err;
+	/*
+	 * The peer comes up here, before the datapath is attached: in XDP mode
+	 * the host end takes redirected frames only when the kernel marked it
+	 * a redirect target, which it does when the peer's GRO is turned on
+	 * while the peer is up (veth_set_features); turned on while it is down,
+	 * the mark never comes, and the move into the container (a close and
+	 * an open) does not give it either. The mark survives the move.
+	 */
+	err = nl_link_get(&br->nl, s->ifname_in, &l);
+	if (!err)
+		err = nl_link_set_up(&br->nl, l.ifindex);
+	if (err) {
+		pr_warn("port \"%s\": cannot bring %s up: %s", s->name, s->ifname_in,
+			nl_strerror(&br->nl, err));
+		return err;
+	}
 	snprintf(m->ifname_in, sizeof(m->ifname_in), "%s", s->ifname_in);
 	snprintf(m->owner, sizeof(m->owner), "%s", s->owner);
 	return 0;
