@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 # test-timeout: 240
 # `xbr save` and `xbr up -f` (issue 17): a bridge with every kind of setting
-# (non-default subnet, gateway, IPv6 prefix, ageing, table size, NAT off,
+# (non-default subnet, gateway, IPv6 prefix, ageing, table size, MTU, NAT off,
 # neigh-suppress off, `set ageing`; three stations with IPv4 and IPv6
 # addresses; port flags on stations, the gateway and an uplink; static and
 # sticky entries, one behind an uplink peer; three publications; a VXLAN
@@ -34,8 +34,10 @@ ip link add ul0 type veth peer name ul1 && ip link set ul0 up && ip link set ul1
 
 # ---- a bridge with every kind of setting ----
 must timeout 60 "${X[@]}" up --subnet 10.61.0.0/16 --gateway 10.61.0.1 --subnet6 fd00:61::/64 \
-	--ageing 120 --fdb-size 4096 --no-nat --neigh-suppress off s1 s2=10.61.1.20/16 s3
+	--ageing 120 --fdb-size 4096 --mtu 1400 --no-nat --neigh-suppress off s1 s2=10.61.1.20/16 s3
 must "${X[@]}" set ageing 150
+[ "$(ip netns exec s2 cat /sys/class/net/eth0/mtu)" = 1400 ] ||
+	t_fail "up --mtu 1400: s2's eth0 has MTU $(ip netns exec s2 cat /sys/class/net/eth0/mtu)"
 must timeout 30 "${X[@]}" uplink add u1 vxlan id 4242 local 198.51.100.1 remote 198.51.100.2 \
 	remote 198.51.100.3 dstport 4790 dev ul0
 must "${X[@]}" uplink peer add u1 198.51.100.4
@@ -86,7 +88,7 @@ must timeout 30 "${X[@]}" save "$F"
 [ "$(stat -c %a "$F")" = 644 ] || t_fail "saved file has mode $(stat -c %a "$F"), expected 644"
 t_log "saved file:"
 sed 's/^/#   /' "$F" >&2
-grep -q "^xbr -b $T_BR up .*--subnet 10.61.0.0/16 .*--no-nat" "$F" || t_fail "no up line with the options: $(grep up "$F")"
+grep -q "^xbr -b $T_BR up .*--subnet 10.61.0.0/16 .*--mtu 1400 .*--no-nat" "$F" || t_fail "no up line with the options: $(grep up "$F")"
 grep -q '^# port "a1" not saved' "$F" || t_fail "no comment line for the attached port a1"
 grep -q '^# publication .*a1:60 not saved' "$F" || t_fail "no comment line for a1's publication"
 grep -v '^#' "$F" | grep -q 'a1' && t_fail "attached port a1 saved: $(grep a1 "$F" | grep -v '^#')"
