@@ -149,15 +149,16 @@ static int listen_unix(const char *path)
 		return -1;
 	}
 	strcpy(a.sun_path, path);
+	/* Its directory and every missing one above it (mkdir -p). */
 	snprintf(dir, sizeof(dir), "%s", path);
-	slash = strrchr(dir, '/');
-	if (slash && slash != dir) {
+	for (slash = strchr(dir + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
 		*slash = '\0';
 		if (mkdir(dir, 0755) && errno != EEXIST) {
 			fprintf(stderr, "xbr-docker: socket %s: cannot make %s: %s\n", path, dir,
 				strerror(errno));
 			return -1;
 		}
+		*slash = '/';
 	}
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0) {

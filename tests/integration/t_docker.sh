@@ -248,6 +248,13 @@ head -c 2097152 /dev/zero | tr '\0' ' ' >"$T_TMP/big"
 api NetworkDriver.CreateNetwork "@$T_TMP/big"
 [ "$T_CODE" = 413 ] || t_fail "a 2 MiB body: $T_CODE"
 assert_same "$T_TMP/snap.api" "the API asked directly"
+# A socket whose directories do not exist yet: made (0755), the socket 0600.
+"$PLUGIN" --socket "$T_TMP/nodir/a/xbr.sock" --docker-host "" 2>>"$T_TMP/plugin2.log" &
+P2=$!
+wait_until 10 test -S "$T_TMP/nodir/a/xbr.sock" || t_fail "xbr-docker did not make $T_TMP/nodir/a/xbr.sock"
+[ "$(stat -c %a "$T_TMP/nodir/a/xbr.sock")" = 600 ] || t_fail "the plugin's socket is not 0600"
+kill -TERM "$P2"
+wait "$P2" || t_fail "the second xbr-docker exited $? on TERM: $(cat "$T_TMP/plugin2.log")"
 
 # ---- 20 at once ----
 N=20
