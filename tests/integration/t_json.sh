@@ -136,7 +136,7 @@ for path in "${order[@]}"; do
 done
 # Help is JSON too with -j, at every level: the command's entry of the table.
 xjson up help
-jq_ok "$J" '.path == "up" and (.options | length) == 12' "-j up help: not up's entry"
+jq_ok "$J" '.path == "up" and (.options | length) == 13' "-j up help: not up's entry"
 xjson fdb help
 jq_ok "$J" '.path == "fdb" and (.commands | length) == 5' "-j fdb help: not fdb's entry"
 xjson -h
