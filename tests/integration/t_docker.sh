@@ -161,16 +161,34 @@ t_run D exec c1 nc -w 5 "$OUT4" 7000 </dev/null
 
 # ---- a published port ----
 # c3 says xbr-ok to every connection (busybox nc, one at a time).
-must D "${RUN[@]}" --network n1 --name c3 -p 18080:8080 xbrt/busybox \
-	sh -c 'while :; do echo xbr-ok | nc -l -p 8080; done'
-page() { ask out tcp "$HOST4" 18080 && [ "$ANS" = xbr-ok ]; }
+# Every address, the host's loopback only, a range (one port of it).
+must D "${RUN[@]}" --network n1 --name c3 -p 18080:8080 -p 127.0.0.1:18081:8080 \
+	-p 18090-18099:8080 xbrt/busybox sh -c 'while :; do echo xbr-ok | nc -l -p 8080; done'
+page() { ask "${2-out}" tcp "${3:-$HOST4}" "${1:-18080}" && [ "$ANS" = xbr-ok ]; }
 wait_until 10 page || t_fail "-p 18080:8080: no answer from outside ($ANS)"
 xjson publish show
-jq_ok "$J" 'length == 1 and .[0].host_port == 18080' "publish show does not list 18080: $J"
+jq_ok "$J" 'length == 3 and any(.[]; .host_port == 18080 and .host_addr == "")' \
+	"publish show does not list 18080 on every address: $J"
+jq_ok "$J" 'any(.[]; .host_port == 18081 and .host_addr == "127.0.0.1" and .host_only)' \
+	"publish show does not list 127.0.0.1:18081: $J"
+RP=$(jq_val "$J" '.[] | select(.host_port >= 18090 and .host_port <= 18099) | .host_port')
+[ -n "$RP" ] && [ "$(wc -w <<<"$RP")" = 1 ] || t_fail "-p 18090-18099:8080 did not take one port of the range: $J"
+wait_until 10 page "$RP" || t_fail "-p 18090-18099:8080: port $RP does not answer from outside ($ANS)"
+wait_until 10 page 18081 "" 127.0.0.1 || t_fail "-p 127.0.0.1:18081:8080: no answer from the host ($ANS)"
+page 18081 out "$HOST4" && t_fail "-p 127.0.0.1:18081:8080 answers from outside"
+# -P: Docker asks for any free port (HostPort 0): the ephemeral range's.
+must D "${RUN[@]}" --network n1 --name c8 -P --expose 8080 xbrt/busybox \
+	sh -c 'while :; do echo xbr-ok | nc -l -p 8080; done'
+xjson publish show
+lo=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range)
+PP=$(jq_val "$J" ".[] | select(.host_port >= $lo and .station_port == 8080 and .host_addr == \"\") | .host_port")
+[ -n "$PP" ] || t_fail "-P: no publication from the ephemeral range ($lo and up): $J"
+wait_until 10 page "$PP" || t_fail "-P: port $PP does not answer from outside ($ANS)"
+must D rm -f c8
 pgrep -x docker-proxy >/dev/null && t_fail "a docker-proxy runs: ports are xbr's"
 must D rm -f c3
 xjson publish show
-jq_ok "$J" 'length == 0' "c3 removed, its publication stays"
+jq_ok "$J" 'length == 0' "c3 and c8 removed, publications stay: $J"
 page && t_fail "c3 removed, 18080 still answers"
 
 # ---- connect / disconnect ----
