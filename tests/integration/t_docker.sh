@@ -10,10 +10,12 @@
 #   reach the gateway, talk TCP; `xbr fdb` names the containers;
 # - a container reaches an "outside" namespace beyond the host (masquerade
 #   through the FORWARD DROP); `-p 18080:8080` answers from outside and
-#   stops when the container is removed; no docker-proxy runs;
+#   stops when the container is removed (also on the loopback only, a range,
+#   -P); no docker-proxy runs;
 # - network connect/disconnect; --internal has no way out;
 # - xbr-docker SIGKILLed: forwarding goes on; restarted: a new container
-#   reaches the others by name;
+#   reaches the others by name; dockerd restarted with live-restore: the
+#   containers keep their network and ports;
 # - bad options fail `network create` with one line naming the cause,
 #   nothing made; the API asked directly answers with Docker's error objects;
 # - 20 containers started at once all work; removing containers and
@@ -76,12 +78,17 @@ t_overlay /run /var/lib /etc
 mkdir -p "$D_DIR/rootfs/bin" "$D_DIR/rootfs/www" "$D_DIR/rootfs/etc" /etc/docker
 sysctl -qw net.ipv4.ip_forward=0 # dockerd turns it on, with FORWARD DROP
 nat_outside
-dockerd --data-root /var/lib/docker --exec-root /run/docker --pidfile /run/xbrt-dockerd.pid \
-	-H "unix://$DSOCK" --bridge=none --storage-driver vfs --exec-opt native.cgroupdriver=cgroupfs \
-	--cgroup-parent "/$CGP" --default-ulimit nofile=1024:1024 --iptables=true --live-restore \
-	>"$T_TMP/dockerd.log" 2>&1 &
-DOCKERD_PID=$!
-wait_until 60 D info || t_fail "dockerd did not start: $(tail -5 "$T_TMP/dockerd.log")"
+dockerd_start() {
+	dockerd --data-root /var/lib/docker --exec-root /run/docker --pidfile /run/xbrt-dockerd.pid \
+		-H "unix://$DSOCK" --bridge=none --storage-driver vfs --exec-opt native.cgroupdriver=cgroupfs \
+		--cgroup-parent "/$CGP" --default-ulimit nofile=1024:1024 --iptables=true --live-restore \
+		>>"$T_TMP/dockerd.log" 2>&1 &
+	DOCKERD_PID=$!
+	wait_until 60 D info || t_fail "dockerd did not start: $(tail -5 "$T_TMP/dockerd.log")"
+}
+# gone PID: the process has exited (a zombie counts: it is this shell's to reap).
+gone() { ! kill -0 "$1" 2>/dev/null || grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null; }
+dockerd_start
 t_bg "$PLUGIN" --socket "$PSOCK" --docker-host "$DSOCK" 2>>"$T_TMP/plugin.log"
 PLUGIN_PID=$T_BG_PID
 wait_until 10 test -S "$PSOCK" || t_fail "xbr-docker did not make $PSOCK: $(cat "$T_TMP/plugin.log")"
@@ -236,6 +243,19 @@ must D rm -f c2 # an endpoint made before the kill
 xjson show
 jq_ok "$J" '[.ports[] | select(.kind == "docker")] | length == 2' "c2 removed after the restart, its port stays"
 
+# ---- dockerd restarted (live-restore): the containers keep their network ----
+xjson show
+ports_before=$(jq_val "$J" '[.ports[] | "\(.ifindex) \(.netns)"] | sort | join(",")')
+kill -TERM "$DOCKERD_PID"
+wait_until 30 gone "$DOCKERD_PID" || t_fail "dockerd did not stop on TERM"
+wait "$DOCKERD_PID"
+dockerd_start
+t_run D exec c1 ping -c 2 -W 2 c7
+[ "$T_RC" -eq 0 ] || t_fail "after dockerd's restart c1 cannot ping c7: $T_OUT $T_ERR"
+xjson show
+[ "$(jq_val "$J" '[.ports[] | "\(.ifindex) \(.netns)"] | sort | join(",")')" = "$ports_before" ] ||
+	t_fail "dockerd's restart changed the bridge's ports: before $ports_before, now $(jq_val "$J" '[.ports[] | "\(.ifindex) \(.netns)"] | sort | join(",")')"
+
 # ---- the API asked directly ----
 api Plugin.Activate ''
 [ "$T_CODE" = 200 ] && jq -e '.Implements == ["NetworkDriver"]' <<<"$T_OUT" >/dev/null ||
@@ -307,7 +327,6 @@ nft list tables | grep -q 'xbr-' && t_fail "network rm left an xbr table: $(nft 
 assert_same "$T_TMP/snap.start" "after removing every container and network"
 
 # The plugin stops cleanly on TERM (under the sanitizers: no report, no leak).
-gone() { ! kill -0 "$1" 2>/dev/null || grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null; }
 kill -TERM "$PLUGIN_PID"
 wait_until 15 gone "$PLUGIN_PID" || t_fail "xbr-docker did not stop on TERM"
 wait "$PLUGIN_PID"
@@ -315,4 +334,4 @@ rc=$?
 [ "$rc" = 0 ] || t_fail "xbr-docker exited $rc on TERM: $(grep -m3 -E 'ERROR|runtime error|leak' "$T_TMP/plugin.log")"
 [ -e "$PSOCK" ] && t_fail "xbr-docker left its socket $PSOCK"
 
-t_pass "dockerd with FORWARD DROP: create (bad options refused), ping by address and name, TCP, fdb names, outside, -p, connect/disconnect, internal, plugin killed and restarted, API errors, $N at once, rm leaves nothing"
+t_pass "dockerd with FORWARD DROP: create (bad options refused), ping by address and name, TCP, fdb names, outside, -p (every address, loopback, a range, -P), connect/disconnect, internal, plugin killed and restarted, dockerd restarted (live-restore), API errors, $N at once, rm leaves nothing"
