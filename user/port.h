@@ -103,6 +103,9 @@ int port_spec_resolve(struct xbr_bridge *br, struct xbr_ns_spec *s, const uint32
 /* MTU @mtu on both ends of port @p (not an uplink); one line on failure. */
 int port_set_mtu(struct xbr_bridge *br, const struct xbr_port *p, unsigned int mtu);
 
+/* Delete a port's host-side link (quiet when gone): its peer goes with it,
+ * wherever it is. The attached and docker kinds' teardown. */
+void port_host_end_teardown(struct xbr_bridge *br, const char *name, const char *ifname);
 /* A docker port's receiving end: in the host under its own name, or in
  * its container (meta nspath) under the name Docker gave it. */
 int port_docker_rx(struct xbr_bridge *br, const struct xbr_port *p, const struct xbr_port_meta *m,

@@ -108,8 +108,9 @@ static int attached_create(struct xbr_bridge *br, const struct xbr_ns_spec *s, s
 	return 0;
 }
 
-/* The host-side end only: the kernel removes its peer inside with it. */
-static void attached_teardown(struct xbr_bridge *br, const char *name, const char *ifname)
+/* The host-side end only: the kernel removes its peer inside with it (the
+ * docker kind's teardown too). */
+void port_host_end_teardown(struct xbr_bridge *br, const char *name, const char *ifname)
 {
 	int err = nl_link_del_name(&br->nl, ifname);
 
@@ -122,5 +123,5 @@ const struct port_kind port_attached = {
 	.name = "attached",
 	.precheck = attached_precheck,
 	.create = attached_create,
-	.teardown = attached_teardown,
+	.teardown = port_host_end_teardown,
 };

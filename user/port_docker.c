@@ -73,16 +73,6 @@ static int docker_create(struct xbr_bridge *br, const struct xbr_ns_spec *s, str
 	return 0;
 }
 
-/* The host end only: the kernel removes its peer wherever it is. */
-static void docker_teardown(struct xbr_bridge *br, const char *name, const char *ifname)
-{
-	int err = nl_link_del_name(&br->nl, ifname);
-
-	(void)name;
-	if (err && err != -ENODEV)
-		pr_warn("interface %s: cannot delete: %s", ifname, nl_strerror(&br->nl, err));
-}
-
 int port_docker_rx(struct xbr_bridge *br, const struct xbr_port *p, const struct xbr_port_meta *m,
 		   int *nsfd, char ifname[16])
 {
@@ -122,5 +112,5 @@ const struct port_kind port_docker = {
 	.name = "docker",
 	.precheck = docker_precheck,
 	.create = docker_create,
-	.teardown = docker_teardown,
+	.teardown = port_host_end_teardown, /* the peer goes wherever it is */
 };
