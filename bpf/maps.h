@@ -118,6 +118,22 @@ struct {
 	__type(value, struct xbr_pub_rec);
 } xbr_pubs SEC(".maps");
 
+/* Names the bridge answers DNS queries for (layout 4; lib/dns.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, XBR_MAX_NAMES);
+	__type(key, struct xbr_name_key);
+	__type(value, struct xbr_name_val);
+} xbr_names SEC(".maps");
+
+/* Their addresses, for PTR: address -> name (layout 4). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, XBR_MAX_NAMES);
+	__type(key, struct xbr_rname_key);
+	__type(value, struct xbr_name_key);
+} xbr_rnames SEC(".maps");
+
 /* VXLAN peers for head-end replication: slot -> peer, [0, config.npeers). */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

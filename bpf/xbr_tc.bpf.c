@@ -147,6 +147,46 @@ drop:
 	return TC_ACT_SHOT;
 }
 
+/*
+ * tc_dns - answer the DNS query in @skb (to the gateway, its UDP header at
+ * @l4, IPv6 when @v6) when it is the bridge's to answer (lib/dns.h): the
+ * answer replaces the frame and goes back to the station that asked, on @in.
+ * Returns the verdict, or -1: not answered here, the query goes on to the
+ * gateway as it is. A subprogram of its own, like tc_reply.
+ */
+static __noinline int tc_dns(struct __sk_buff *skb, const struct xbr_port *in,
+			     const struct xbr_config *cfg, __u32 l4, __u32 v6)
+{
+	struct xbr_dns_buf *s;
+	__u32 zero = 0, n = skb->len, out;
+
+	s = bpf_map_lookup_elem(&xbr_dns_buf, &zero);
+	if (!s || !in || !cfg)
+		return -1;
+	if (n > XBR_DNS_LOAD)
+		n = XBR_DNS_LOAD;
+	if (n < ETH_HLEN + 20 + 8 + 12)
+		return -1;
+	n = XBR_DNS_MASK(n - 1, 511) + 1; /* 1..512 as the verifier sees it */
+	if (bpf_skb_load_bytes(skb, 0, s->b, n))
+		return -1;
+	out = xbr_dns_answer(s, n, skb->len, l4, v6, cfg);
+	if (!out)
+		return -1;
+	/* 1..512 as the verifier sees it (an answer is at most 437 bytes) */
+	out = XBR_DNS_MASK(out - 1, 511) + 1;
+	if (out < ETH_HLEN + 20 + 8 + 12)
+		return TC_ACT_SHOT;
+	if (bpf_skb_change_tail(skb, out, 0) ||
+	    bpf_skb_store_bytes(skb, 0, s->b, out, BPF_F_RECOMPUTE_CSUM)) {
+		xbr_count_drop(in, XBR_DROP_REDIRECT);
+		return TC_ACT_SHOT;
+	}
+	bpf_skb_change_type(skb, 0 /* PACKET_HOST */);
+	xbr_dns_count(s);
+	return xbr_send(in, in->ifindex, in->flags, in->idx, out);
+}
+
 SEC("tc")
 int xbr_tc_ingress(struct __sk_buff *skb)
 {
@@ -162,6 +202,13 @@ int xbr_tc_ingress(struct __sk_buff *skb)
 	if (verdict == XBR_V_UNICAST) {
 		if ((r.out.flags & XBR_PORT_F_TUNNEL) && r.out.port) /* an uplink: looked up */
 			return xbr_tunnel_unicast(skb, r.in, r.out.port, len); /* counts */
+		if (r.dns_l4) {
+			int v = tc_dns(skb, r.in, r.cfg, r.dns_l4, r.dns_v6);
+
+			if (v >= 0)
+				return v;
+			XBR_BR_INC(dns_forwarded);
+		}
 		return xbr_send(r.in, r.out.ifindex, r.out.flags, r.out.idx, len);
 	}
 	if (verdict == XBR_V_REPLY)

@@ -169,6 +169,57 @@ drop: /* not a port in xbr_xdp_tx (being removed) */
 	return XDP_DROP;
 }
 
+/*
+ * xdp_dns - answer the DNS query in @ctx (to the gateway, its UDP header at
+ * @l4, IPv6 when @v6) when it is the bridge's to answer (lib/dns.h), and
+ * send the answer back out of @in (a devmap redirect, as xdp_reply). An
+ * answer longer than the query needs room after the frame, which a veth's
+ * buffer often lacks: then the query goes to the tc program (XDP_PASS),
+ * which answers it the same way with an skb that can grow. Returns the
+ * verdict, or -1: not answered, the query goes on to the gateway as it is.
+ */
+static __noinline int xdp_dns(struct xdp_md *ctx, const struct xbr_port *in,
+			      const struct xbr_config *cfg, __u32 l4, __u32 v6)
+{
+	/* the frame's length as xbr_ingress() counted it */
+	__u32 len = (__u32)((long)ctx->data_end - (long)ctx->data);
+	struct xbr_dns_buf *s;
+	__u32 zero = 0, flen, n, out;
+	long ret;
+
+	s = bpf_map_lookup_elem(&xbr_dns_buf, &zero);
+	if (!s || !in || !cfg)
+		return -1;
+	flen = (__u32)bpf_xdp_get_buff_len(ctx);
+	n = flen > XBR_DNS_LOAD ? XBR_DNS_LOAD : flen;
+	if (n < ETH_HLEN + 20 + 8 + 12)
+		return -1;
+	n = XBR_DNS_MASK(n - 1, 511) + 1; /* 1..512 as the verifier sees it */
+	if (bpf_xdp_load_bytes(ctx, 0, s->b, n))
+		return -1;
+	out = xbr_dns_answer(s, n, flen, l4, v6, cfg);
+	if (!out)
+		return -1;
+	/* 1..512 as the verifier sees it (an answer is at most 437 bytes) */
+	out = XBR_DNS_MASK(out - 1, 511) + 1;
+	if (out < ETH_HLEN + 20 + 8 + 12)
+		goto drop;
+	if (bpf_xdp_adjust_tail(ctx, (int)out - (int)flen))
+		return xbr_xdp_to_tc(in, len, XBR_V_UNICAST, in->ifindex);
+	if (bpf_xdp_store_bytes(ctx, 0, s->b, out))
+		goto drop;
+	ret = bpf_redirect_map(&xbr_xdp_tx, in->ifindex, XDP_DROP);
+	if (ret != XDP_REDIRECT)
+		goto drop;
+	xbr_dns_count(s);
+	trace(XBR_V_REPLY, in->ifindex, 0, XBR_DROP_NONE);
+	return (int)ret;
+drop:
+	xbr_count_drop(in, XBR_DROP_REDIRECT);
+	trace(XBR_V_DROP, 0, 0, XBR_DROP_REDIRECT);
+	return XDP_DROP;
+}
+
 SEC("xdp")
 int xbr_xdp_ingress(struct xdp_md *ctx)
 {
@@ -185,6 +236,13 @@ int xbr_xdp_ingress(struct xdp_md *ctx)
 		if (r.out.flags & XBR_PORT_F_TUNNEL)
 			return xbr_xdp_to_tc(r.in, (__u32)(data_end - data), verdict,
 					     r.out.ifindex);
+		if (r.dns_l4) {
+			int v = xdp_dns(ctx, r.in, r.cfg, r.dns_l4, r.dns_v6);
+
+			if (v >= 0)
+				return v;
+			XBR_BR_INC(dns_forwarded);
+		}
 		/* tx is counted by xbr_xdp_egress once the devmap hands the frame on. */
 		ret = bpf_redirect_map(&xbr_xdp_tx, r.out.ifindex, XDP_DROP);
 		if (ret != XDP_REDIRECT)

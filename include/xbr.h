@@ -21,7 +21,7 @@
  * (user/migrate.c); the running bridge's number is in the pinned xbr_layout
  * map (a bridge without it has layout 1, the 0.1 release).
  */
-#define XBR_LAYOUT_VERSION 3
+#define XBR_LAYOUT_VERSION 4
 
 /* Upper bound of ports on one bridge (flood list size). */
 #define XBR_MAX_PORTS 4096
@@ -145,6 +145,37 @@ struct xbr_port_meta {
 	char owner[80]; /* who the port belongs to (a CNI container ID), "" if nobody */
 };
 
+/*
+ * Names (layout 4): the bridge's own DNS answers (bpf/lib/dns.h). xbr_names:
+ * one label, lower case, zero padded (a station "ns2", an alias "web") ->
+ * the addresses of the port it names; asked as "ns2" or "ns2.<domain>".
+ * xbr_rnames: an address of a named port -> its name, for PTR. Written by
+ * the loader (user/names.c) as ports come and go; read by the datapath only.
+ */
+#define XBR_DNS_LABEL_MAX 63
+#define XBR_MAX_NAMES (2 * XBR_MAX_PORTS)
+#define XBR_DNS_TTL 10 /* seconds: names follow ports, which come and go */
+
+struct xbr_name_key {
+	__u8 len; /* 1..XBR_DNS_LABEL_MAX */
+	char label[XBR_DNS_LABEL_MAX]; /* [a-z0-9-], zero after len */
+};
+
+enum { XBR_NAME_F_ALIAS = 1 << 0 /* given with `name`, not the port's own */ };
+
+struct xbr_name_val {
+	__u32 ifindex; /* the port it names */
+	__u32 flags; /* XBR_NAME_F_* */
+	__u32 addr; /* IPv4, network order; 0: none */
+	__u32 addr6[4]; /* IPv6; all zero: none */
+	__u32 reserved;
+};
+
+struct xbr_rname_key {
+	__u32 family; /* 4 or 6 */
+	__u32 addr[4]; /* network order; IPv4 in addr[0], the rest zero */
+};
+
 /* A VXLAN peer (remote tunnel endpoint) for head-end replication: xbr_peers,
  * slots [0, config.npeers) valid. An uplink takes frames from its peers only. */
 enum { XBR_PEER_F_V6 = 1 << 0 };
@@ -187,7 +218,12 @@ struct xbr_br_stats {
 	__u64 ev_lost; /* events not published: the ring was full (nobody drained it) */
 	__u64 arp_replied; /* ARP requests the bridge answered itself (neigh-suppress) */
 	__u64 nd_replied; /* neighbour solicitations the bridge answered itself */
-	__u64 reserved[6];
+	/* DNS queries to the gateway (bpf/lib/dns.h), in what layout 3 reserved: */
+	__u64 dns_answered; /* answered by the bridge from xbr_names (NOERROR) */
+	__u64 dns_nxdomain; /* answered NXDOMAIN: a name under the domain it does not have */
+	__u64 dns_refused; /* answered REFUSED: a name of the bridge asked in another class */
+	__u64 dns_forwarded; /* left to the host (another name, or a query it does not take) */
+	__u64 reserved[2];
 };
 
 /* FDB events, from the datapath and the control programs, via a ring buffer. */
@@ -310,7 +346,13 @@ struct xbr_config {
 	/* Loader only, in what was reserved (zero on older bridges): the MTU
 	 * of the gateway pair and of every new port, 0: the kernel's. */
 	__u32 mtu;
-	__u32 reserved[9];
+	/* Layout 4: the bridge's DNS domain (its name, lower case, when that is
+	 * a DNS label; else empty), which the datapath's name service answers
+	 * for (bpf/lib/dns.h): "ns2.<domain>". Zero on an older bridge until its
+	 * reload writes it. */
+	__u8 dns_domain_len;
+	char dns_domain[15];
+	__u32 reserved[5];
 };
 
 enum {
@@ -338,6 +380,9 @@ enum {
 	 * Docker plugin's networks, user/nat_fw.c): `down` removes them,
 	 * `restore` puts missing ones back. Read by the loader only. */
 	XBR_CFG_F_FW_ACCEPT = 1 << 7,
+	/* `up --no-dns` / `set dns off`: the datapath answers no DNS query;
+	 * every one reaches the gateway as any other frame. */
+	XBR_CFG_F_NO_DNS = 1 << 8,
 };
 
 enum xbr_mode {
@@ -402,7 +447,7 @@ enum xbr_drop_reason {
 };
 
 _Static_assert(sizeof(struct xbr_fdb_key) == 8, "fdb key must be 8 bytes");
-/* Layout 3 (layout 2 plus xbr_pubs). Changing any of these is a new XBR_LAYOUT_VERSION with its
+/* Layout 4 (layout 3 plus xbr_names and xbr_rnames). Changing any of these is a new XBR_LAYOUT_VERSION with its
  * migration in user/migrate.c. */
 _Static_assert(sizeof(struct xbr_fdb_val) == 32, "fdb value must be 32 bytes");
 _Static_assert(sizeof(struct xbr_port) == 128, "port record must be 128 bytes");
@@ -414,6 +459,9 @@ _Static_assert(sizeof(struct xbr_port_stats) == 168, "port stats must be 168 byt
 _Static_assert(sizeof(struct xbr_br_stats) == 128, "bridge stats must be 128 bytes");
 _Static_assert(sizeof(struct xbr_intent) == 20, "intent must be 20 bytes");
 _Static_assert(sizeof(struct xbr_pub_rec) == 64, "publication record must be 64 bytes");
+_Static_assert(sizeof(struct xbr_name_key) == 64, "name key must be 64 bytes");
+_Static_assert(sizeof(struct xbr_name_val) == 32, "name value must be 32 bytes");
+_Static_assert(sizeof(struct xbr_rname_key) == 20, "reverse name key must be 20 bytes");
 _Static_assert(sizeof(struct xbr_event) == 40, "event must be 40 bytes");
 _Static_assert(sizeof(struct xbr_ctl_req) == 44, "ctl must be 44 bytes");
 _Static_assert(XBR_DROP__MAX <= XBR_DROP_SLOTS, "drop reasons must fit xbr_port_stats.drops");

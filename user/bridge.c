@@ -24,6 +24,7 @@
 #include "datapath.h"
 #include "log.h"
 #include "migrate.h"
+#include "names.h"
 #include "nat.h"
 #include "netns.h"
 #include "port.h"
@@ -321,6 +322,9 @@ int br_up(struct xbr_bridge *br, const struct xbr_up_opts *o)
 	xbr_station_addr6(o->subnet6, o->plen6, 0, br->cfg.subnet6);
 	br->cfg.plen6 = o->plen6;
 	br->cfg.dp_version = xbr_dp_version();
+	names_domain_set(&br->cfg, br->name);
+	if (o->no_dns)
+		br->cfg.flags |= XBR_CFG_F_NO_DNS;
 	if (o->no_icc)
 		br->cfg.flags |= XBR_CFG_F_NO_ICC;
 	if (!o->no_neigh_suppress)
@@ -638,6 +642,8 @@ int br_reload(struct xbr_bridge *br)
 
 		if (bpf_map_lookup_elem(ls.map[XBR_M_CONFIG], &zero, &cfg) == 0) {
 			cfg.dp_version = xbr_dp_version();
+			/* Bridges of older builds get their DNS domain (layout 4). */
+			names_domain_set(&cfg, br->name);
 			/* Bridges of older builds get the jiffies clock too. */
 			xbr_clock_calibrate(ls.prog[XBR_P_CTL], &cfg);
 			bpf_map_update_elem(ls.map[XBR_M_CONFIG], &zero, &cfg, BPF_ANY);

@@ -41,6 +41,7 @@ struct xbr_up_opts {
 	uint32_t mtu; /* of the gateway pair and every port (0: the kernel's 1500) */
 	const char *owner; /* who the bridge belongs to (a Docker network), NULL */
 	int fw_accept; /* keep accept rules in dockerd's DOCKER-USER chain (nat.h) */
+	int no_dns; /* the datapath answers no DNS query (XBR_CFG_F_NO_DNS) */
 };
 
 /*

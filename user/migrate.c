@@ -16,6 +16,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "layout_v1.h"
+#include "names.h"
 #include "log.h"
 #include "migrate.h"
 #include "netns.h"
@@ -297,6 +298,22 @@ static int pubs_from_rules(struct xbr_bridge *br, struct xbr_loadset *ls)
 	return n < 0 ? n : 0;
 }
 
+/*
+ * Before layout 4 the datapath answered no names: the new maps (fresh, also
+ * when an interrupted reload left them unpinned) start with every named
+ * port's own name (aliases came with layout 4).
+ */
+static int names_from_ports(struct xbr_bridge *br, struct xbr_loadset *ls)
+{
+	struct xbr_config cfg;
+	__u32 zero = 0;
+
+	if (bpf_map_lookup_elem(ls->map[XBR_M_CONFIG], &zero, &cfg) < 0)
+		return -errno;
+	return names_fill(ls->map[XBR_M_NAMES], ls->map[XBR_M_RNAMES], ls->map[XBR_M_PORTS], &cfg,
+			  br->name);
+}
+
 int migrate_copy(struct xbr_bridge *br, struct xbr_loadset *ls, struct xbr_migration *m)
 {
 	int i, err = 0;
@@ -310,6 +327,8 @@ int migrate_copy(struct xbr_bridge *br, struct xbr_loadset *ls, struct xbr_migra
 		err = meta_from_v1(br, ls);
 	if (!err && ls->fresh[XBR_M_PUBS])
 		err = pubs_from_rules(br, ls);
+	if (!err && ls->fresh[XBR_M_NAMES])
+		err = names_from_ports(br, ls);
 	return err;
 }
 

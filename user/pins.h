@@ -36,7 +36,9 @@
 	X(XDP_FLOOD, xbr_xdp_flood)          \
 	X(XDP_FLOOD_ISO, xbr_xdp_flood_iso)  \
 	X(DP_SAVED, xbr_dp_saved)            \
-	X(PUBS, xbr_pubs)
+	X(PUBS, xbr_pubs)                    \
+	X(NAMES, xbr_names)                  \
+	X(RNAMES, xbr_rnames)
 
 /* Every pinned program: (tag, pin name). */
 #define XBR_PROGS(X)               \

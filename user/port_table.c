@@ -19,6 +19,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "datapath.h"
+#include "names.h"
 #include "port.h"
 
 /*
@@ -264,8 +265,15 @@ int port_record_add(struct xbr_bridge *br, struct xbr_port *p, const struct xbr_
 		bpf_map_delete_elem(br->map[XBR_M_PORT_META], &p->ifindex);
 		return err;
 	}
-	if (bpf_map_update_elem(br->map[XBR_M_FLOOD], &slot, &fe, BPF_ANY) < 0) {
+	if (bpf_map_update_elem(br->map[XBR_M_FLOOD], &slot, &fe, BPF_ANY) < 0)
 		err = -errno;
+	else /* its own name, for the datapath's DNS answers (names.c) */
+		err = names_add(br->map[XBR_M_NAMES], br->map[XBR_M_RNAMES], &br->cfg, br->name, p,
+				NULL);
+	if (err) {
+		struct xbr_flood_ent zero = {};
+
+		bpf_map_update_elem(br->map[XBR_M_FLOOD], &slot, &zero, BPF_ANY);
 		bpf_map_delete_elem(br->map[XBR_M_PORTS], &p->ifindex);
 		bpf_map_delete_elem(br->map[XBR_M_PORT_META], &p->ifindex);
 		return err;
@@ -322,6 +330,7 @@ int port_record_del(struct xbr_bridge *br, uint32_t ifindex)
 	if (p.slot != last && bpf_map_lookup_elem(br->map[XBR_M_FLOOD], &p.slot, &moved) == 0)
 		index_refresh(br, moved.ifindex);
 	err = pins_config_write(br);
+	names_del(br->map[XBR_M_NAMES], br->map[XBR_M_RNAMES], &br->cfg, &p);
 	bpf_map_delete_elem(br->map[XBR_M_PORTS], &ifindex);
 	index_del(br, ifindex);
 	bpf_map_delete_elem(br->map[XBR_M_PORT_META], &ifindex);

@@ -18,6 +18,7 @@
 #include "parse.h"
 #include "fdb.h"
 #include "neigh.h"
+#include "dns.h"
 
 #if !defined(XBR_VARIANT_TUNNEL)
 #error "each .bpf.c defines XBR_VARIANT_TUNNEL (0 or 1) before its includes"
@@ -113,6 +114,10 @@ struct xbr_ingress {
 	struct xbr_neigh_ans ans; /* XBR_V_REPLY: whose station to answer for (lib/neigh.h) */
 	struct xbr_config *cfg;
 	__u32 reason; /* XBR_V_DROP: enum xbr_drop_reason (XBR_DROP_NOPORT when !in) */
+	/* XBR_V_UNICAST: a DNS query to the gateway (lib/dns.h) when not 0:
+	 * the offset of its UDP header; dns_v6: over IPv6. */
+	__u32 dns_l4;
+	__u32 dns_v6;
 };
 
 /*
@@ -127,7 +132,9 @@ struct xbr_ingress {
  *                 NULL: not a port of this bridge, nothing counted;
  *   XBR_V_FLOOD   counted as rx and rx_flood; the hook floods (r->in, r->cfg);
  *   XBR_V_UNICAST counted as rx; the hook sends it out of r->out and counts
- *                 the tx (or a redirect drop);
+ *                 the tx (or a redirect drop); with r->dns_l4 set it is a
+ *                 DNS query to the gateway, which the hook answers instead
+ *                 when it is the bridge's to answer (lib/dns.h);
  *   XBR_V_REPLY   a frame that would flood is an ARP request or neighbour
  *                 solicitation the bridge answers (lib/neigh.h): counted as
  *                 rx (not rx_flood); the hook writes the answer for r->ans
@@ -145,6 +152,8 @@ static __always_inline int xbr_ingress(void *ctx, void *data, void *data_end, __
 	int verdict = XBR_V_DROP;
 
 	r->reason = XBR_DROP_NONE;
+	r->dns_l4 = 0;
+	r->dns_v6 = 0;
 	in = bpf_map_lookup_elem(&xbr_ports, &ifindex);
 	cfg = bpf_map_lookup_elem(&xbr_config, &zero);
 	if (!in || !cfg) {
@@ -174,6 +183,8 @@ static __always_inline int xbr_ingress(void *ctx, void *data, void *data_end, __
 		verdict = xbr_decide(eth, in, cfg, now, NULL, &r->out, &r->reason);
 		if (verdict == XBR_V_FLOOD && !tag_outside)
 			verdict = xbr_neigh(data, data_end, in, cfg, now, &r->ans);
+		else if (verdict == XBR_V_UNICAST && !tag_outside)
+			r->dns_l4 = xbr_dns_match(data, data_end, cfg, &r->dns_v6);
 	}
 	xbr_count_in(in, len, verdict, r->reason);
 	return verdict;
