@@ -51,12 +51,20 @@ const struct xbr_cmd xbr_objects[] = {
 	{ .name = "fdb", .summary = "the forwarding table", .cmds = xbr_fdb_cmds, .dflt = "show" },
 	{ .name = "port", .summary = "ports: namespaces joined to the bridge", .cmds = xbr_port_cmds,
 	  .dflt = "show" },
+	{ .name = "dns", .summary = "the names the bridge answers DNS queries for",
+	  .help = "Each port's own name (a station's or attached port's name, when a DNS\n"
+		  "label) and its aliases (`port add ... name N`): asked as NAME or\n"
+		  "NAME.BRIDGE at the gateway's address, port 53, they are answered by the\n"
+		  "datapath (A, AAAA, PTR); other names go on to the host's resolvers.",
+	  .fn = do_dns, .flags = XBR_CMD_JSON },
 	{ .name = "stats", .summary = "counters per port and for the bridge", .fn = do_stats,
 	  .help = "Per port: rx/tx packets and bytes, flooded frames, entries learned, drops by\n"
 		  "reason (runt, no-port, same-port, bad-src, locked, isolated, redirect, spoof,\n"
 		  "too-big, tunnel: from an uplink without the uplink's VNI or not from one of\n"
 		  "its peers). Bridge-wide: learned, moved, aged, evicted, refused (table full),\n"
-		  "refused-port (port at max-learned), deleted, ev-lost (events not published).",
+		  "refused-port (port at max-learned), deleted, ev-lost (events not published);\n"
+		  "DNS queries to the gateway: answered, nxdomain, refused (another class),\n"
+		  "forwarded (left to the host's resolvers).",
 	  .flags = XBR_CMD_JSON },
 	{ .name = "reload", .summary = "swap in this build's datapath, keeping table and counters",
 	  .help = "Atomic per port (tc filter replace, XDP program replace); the learned table,\n"

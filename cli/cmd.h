@@ -168,6 +168,7 @@ int do_up(const struct xbr_args *a);
 int do_down(const struct xbr_args *a);
 int do_show(const struct xbr_args *a);
 int do_stats(const struct xbr_args *a);
+int do_dns(const struct xbr_args *a);
 int do_reload(const struct xbr_args *a);
 int do_restore(const struct xbr_args *a);
 int do_monitor(const struct xbr_args *a);

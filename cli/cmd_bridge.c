@@ -21,7 +21,7 @@ struct up_args {
 	struct xbr_opt_addr4 gateway;
 	const char *subnet6; /* a prefix or "none": read by up_opts() */
 	struct xbr_opt_u32 ageing, fdb_size, mtu;
-	bool no_icc, no_nat, internal, empty;
+	bool no_icc, no_nat, internal, empty, no_dns;
 	int mode; /* 1 + index in "tc|xdp|auto" */
 	enum xbr_onoff neigh_suppress;
 	const char *file;
@@ -55,6 +55,8 @@ const struct xbr_opt xbr_up_opts[] = {
 	{ .name = "--neigh-suppress", .arg = "on|off", .compl = XBR_C_WORDS,
 	  .help = "answer ARP/ND for known stations (default on)",
 	  .type = XBR_T_ONOFF, XBR_AT(struct up_args, neigh_suppress) },
+	{ .name = "--no-dns", .help = "the bridge answers no DNS query (default: its stations' names)",
+	  XBR_AT(struct up_args, no_dns) },
 	{ .name = "--empty", .help = "no namespace at all (without NS: the lab, ns1 and ns2)",
 	  XBR_AT(struct up_args, empty) },
 	{ .name = "--file", .alias = "-f", .arg = "FILE|DIR", .compl = XBR_C_FILE,
@@ -148,6 +150,7 @@ static int up_opts(const struct up_args *u, struct xbr_up_opts *o)
 	if (u->neigh_suppress)
 		o->no_neigh_suppress = u->neigh_suppress == XBR_OFF;
 	o->no_icc = u->no_icc;
+	o->no_dns = u->no_dns;
 	o->nat = u->internal ? XBR_NAT_INTERNAL : u->no_nat ? XBR_NAT_OFF : XBR_NAT_MASQ;
 	return 0;
 }

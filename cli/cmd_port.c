@@ -25,7 +25,7 @@ static int port_add(const struct xbr_args *a)
 	char abuf[INET_ADDRSTRLEN];
 	struct xbr_ns_spec spec;
 	struct xbr_bridge *br = NULL;
-	int err;
+	int err, k;
 
 	err = xbr_parse_ns_spec(name, &spec);
 	if (err || strchr(name, '=')) {
@@ -46,6 +46,20 @@ static int port_add(const struct xbr_args *a)
 		pr_warn("port add: \"ifname\" is for a namespace given with \"netns PATH\"");
 		return -EINVAL;
 	}
+	if (a->nrep > XBR_PORT_ALIASES) {
+		pr_warn("port \"%s\": %d names given, at most %d", spec.name, a->nrep,
+			XBR_PORT_ALIASES);
+		return -EINVAL;
+	}
+	for (k = 0; k < a->nrep; k++) {
+		if (strlen(a->rep[k]) >= sizeof(spec.alias[0])) {
+			pr_warn("port \"%s\": name \"%.20s...\": longer than 63 characters (a DNS label)",
+				spec.name, a->rep[k]);
+			return -EINVAL;
+		}
+		snprintf(spec.alias[k], sizeof(spec.alias[k]), "%s", a->rep[k]);
+	}
+	spec.nalias = (uint8_t)a->nrep;
 	if (nspath) {
 		/* A namespace someone else made: xbr makes only the veth pair. */
 		spec.kind = XBR_KIND_ATTACHED;
@@ -171,6 +185,8 @@ static const struct xbr_opt port_add_opts[] = {
 	  .type = XBR_T_PATH, XBR_AT(struct port_add_args, netns) },
 	{ .name = "ifname", .arg = "IF", .help = "with netns: the interface inside (default eth0)",
 	  .type = XBR_T_IFNAME, XBR_AT(struct port_add_args, ifname) },
+	{ .name = "name", .arg = "NAME", .flags = XBR_OPT_REPEAT,
+	  .help = "another name the bridge answers DNS queries for (a DNS label; again for more, at most 4)" },
 	{ .name = NULL },
 };
 
@@ -205,7 +221,8 @@ const struct xbr_cmd xbr_port_cmds[] = {
 	  .summary = "create namespace NAME with eth0, routes via the gateway, and bridge it",
 	  .help = "ADDR/PLEN: eth0's address (default: the next free one). With\n"
 		  "netns PATH the namespace exists already: xbr makes only the veth\n"
-		  "pair, and NAME names the port.",
+		  "pair, and NAME names the port. The bridge answers DNS queries for\n"
+		  "NAME (when a DNS label) and each `name`, as NAME.BRIDGE too (xbr dns).",
 	  .opts = port_add_opts, .fn = port_add, .flags = XBR_CMD_JSON },
 	{ .name = "del", .alias = "delete", .args = "NAME", .min_args = 1, .max_args = 1,
 	  .args_compl = XBR_C_PORTNAME,

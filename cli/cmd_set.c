@@ -144,6 +144,30 @@ static int do_set_nat(const struct xbr_args *a)
 	return with_bridge(a, set_nat);
 }
 
+/* dns on|off: the datapath answers its stations' names, or no query. */
+static int set_dns(struct xbr_bridge *br, const char *val)
+{
+	int on = xbr_parse_onoff(val), err;
+	const char *old = (br_config(br)->flags & XBR_CFG_F_NO_DNS) ? "off" : "on";
+
+	if (on < 0) {
+		pr_warn("dns \"%s\": not on or off", val);
+		return -EINVAL;
+	}
+	err = br_set_dns(br, on);
+	if (err) {
+		pr_warn("bridge \"%s\": cannot set dns: %s", br_name(br), strerror(-err));
+		return err;
+	}
+	print_change(br, "dns", on ? "on" : "off", old);
+	return 0;
+}
+
+static int do_set_dns(const struct xbr_args *a)
+{
+	return with_bridge(a, set_dns);
+}
+
 /* A new setting is one entry here (and a paragraph in docs/xbr.8). */
 const struct xbr_cmd xbr_set_cmds[] = {
 	{ .name = "ageing", .args = "SEC", .min_args = 1, .max_args = 1,
@@ -169,5 +193,10 @@ const struct xbr_cmd xbr_set_cmds[] = {
 	  .help = "off forwards it untranslated (the outside needs a route back);\n"
 		  "published ports stay. Refused on an --internal bridge.",
 	  .fn = do_set_nat, .flags = XBR_CMD_JSON },
+	{ .name = "dns", .args = "on|off", .min_args = 1, .max_args = 1, .args_compl = XBR_C_WORDS,
+	  .summary = "the bridge answers DNS queries for its stations' names (default on)",
+	  .help = "off: no query is answered by the bridge; every one reaches the\n"
+		  "gateway address as any other datagram (`xbr dns` lists the names).",
+	  .fn = do_set_dns, .flags = XBR_CMD_JSON },
 	{ .name = NULL },
 };

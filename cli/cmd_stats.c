@@ -47,6 +47,13 @@ static const struct out_counter fdb_counters[] = {
 	OUT_COUNTER(struct xbr_br_stats, nd_replied, " nd-replied %llu"),
 };
 
+static const struct out_counter dns_counters[] = {
+	{ "answered", " answered %llu", offsetof(struct xbr_br_stats, dns_answered) },
+	{ "nxdomain", " nxdomain %llu", offsetof(struct xbr_br_stats, dns_nxdomain) },
+	{ "refused", " refused %llu", offsetof(struct xbr_br_stats, dns_refused) },
+	{ "forwarded", " forwarded %llu", offsetof(struct xbr_br_stats, dns_forwarded) },
+};
+
 static const struct out_counter port_counters[] = {
 	OUT_COUNTER(struct xbr_port_stats, rx_packets, " rx %llu pkts"),
 	OUT_COUNTER(struct xbr_port_stats, rx_bytes, " %llu bytes"),
@@ -102,6 +109,12 @@ int do_stats(const struct xbr_args *a)
 	out_str(&o, OUT_ANY, "bridge", "bridge %s fdb:", br_name(br));
 	out_open_object(&o, "fdb");
 	out_counters(&o, fdb_counters, NELEMS(fdb_counters), &bs);
+	out_close_object(&o);
+	out_text(&o, "\n");
+	/* The datapath's DNS answers (bpf/lib/dns.h). */
+	out_text(&o, "bridge %s dns:", br_name(br));
+	out_open_object(&o, "dns");
+	out_counters(&o, dns_counters, NELEMS(dns_counters), &bs);
 	out_close_object(&o);
 	out_text(&o, "\n");
 	out_open_array(&o, "ports");

@@ -227,8 +227,10 @@ static void bridge_out(struct xbr_out *o, const char *bridge, const struct xbr_c
 	if (cfg->mtu) /* set with --mtu (or Docker's driver.mtu) */
 		out_u64(o, OUT_ANY, "mtu", " mtu %llu", cfg->mtu);
 	out_bool(o, OUT_JSON, "neigh_suppress", NULL, !!(cfg->flags & XBR_CFG_F_NEIGH_SUPPRESS));
-	out_text(o, " neigh-suppress %s ports %zu\n",
-		 (cfg->flags & XBR_CFG_F_NEIGH_SUPPRESS) ? "on" : "off", n);
+	out_text(o, " neigh-suppress %s", (cfg->flags & XBR_CFG_F_NEIGH_SUPPRESS) ? "on" : "off");
+	out_bool(o, OUT_JSON, "dns", NULL, !(cfg->flags & XBR_CFG_F_NO_DNS));
+	out_text(o, " dns %s", (cfg->flags & XBR_CFG_F_NO_DNS) ? "off" : "on");
+	out_text(o, " ports %zu\n", n);
 	out_open_array(o, "ports");
 	for (i = 0; i < n; i++)
 		port_out(o, cfg, &ports[i], meta ? &meta[i] : NULL);

@@ -176,6 +176,12 @@ struct xbr_rname_key {
 	__u32 addr[4]; /* network order; IPv4 in addr[0], the rest zero */
 };
 
+/* A name as the loader lists it (`xbr dns`; never in a map). */
+struct xbr_name_ent {
+	char name[XBR_DNS_LABEL_MAX + 1];
+	struct xbr_name_val v;
+};
+
 /* A VXLAN peer (remote tunnel endpoint) for head-end replication: xbr_peers,
  * slots [0, config.npeers) valid. An uplink takes frames from its peers only. */
 enum { XBR_PEER_F_V6 = 1 << 0 };

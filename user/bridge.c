@@ -772,6 +772,28 @@ const char *br_port_kind_name(unsigned int kind)
 	return port_kind_name(kind);
 }
 
+int br_names(struct xbr_bridge *br, struct xbr_name_ent **out, size_t *n)
+{
+	return names_list(br->map[XBR_M_NAMES], out, n);
+}
+
+int br_set_dns(struct xbr_bridge *br, int on)
+{
+	__u16 old = br->cfg.flags;
+	int err;
+
+	if (on)
+		br->cfg.flags &= (__u16)~XBR_CFG_F_NO_DNS;
+	else
+		br->cfg.flags |= XBR_CFG_F_NO_DNS;
+	if (br->cfg.flags == old)
+		return 0;
+	err = pins_config_write(br);
+	if (!err) /* the rule that sends other names to the host's resolver */
+		err = nat_sync(br);
+	return err;
+}
+
 int br_config_write(struct xbr_bridge *br)
 {
 	return pins_config_write(br);

@@ -151,6 +151,11 @@ int br_config_write(struct xbr_bridge *br);
 const char *br_name(const struct xbr_bridge *br);
 /* The bridge's settings as pinned when it was opened (or last changed). */
 const struct xbr_config *br_config(const struct xbr_bridge *br);
+/* The names the bridge answers DNS queries for, sorted; *out to free(). */
+int br_names(struct xbr_bridge *br, struct xbr_name_ent **out, size_t *n);
+/* DNS answers on or off (XBR_CFG_F_NO_DNS), and the nf_tables rule that sends
+ * other queries to the host's resolvers with them (nat.h). */
+int br_set_dns(struct xbr_bridge *br, int on);
 /* Bridge-wide counters summed over the CPUs: 0 or a negative errno. */
 int br_stats(struct xbr_bridge *br, struct xbr_br_stats *out);
 /* Port stats index @idx's counters summed over the CPUs, and the entries

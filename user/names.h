@@ -37,10 +37,6 @@ void names_del(int names_fd, int rnames_fd, const struct xbr_config *cfg, const 
 int names_fill(int names_fd, int rnames_fd, int ports_fd, const struct xbr_config *cfg,
 	       const char *brname);
 
-struct xbr_name_ent {
-	char name[XBR_DNS_LABEL_MAX + 1];
-	struct xbr_name_val v;
-};
 /* Every name of the bridge, sorted by name; *out to free(). */
 int names_list(int names_fd, struct xbr_name_ent **out, size_t *n);
 

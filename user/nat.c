@@ -235,11 +235,36 @@ static int fwd_handover(const struct xbr_bridge *br, uint16_t bit)
 
 /* ---- the table ---- */
 
+/*
+ * The host's resolver for the names the bridge does not answer: the first
+ * IPv4 nameserver of /etc/resolv.conf (a loopback one, such as
+ * systemd-resolved's 127.0.0.53, works too: route_localnet is on for the
+ * gateway interface). 0 with @buf set, or -ENOENT.
+ */
+static int host_resolver(char *buf, size_t len)
+{
+	char line[256], addr[64];
+	struct in_addr a;
+	FILE *f = fopen("/etc/resolv.conf", "r");
+	int err = -ENOENT;
+
+	if (!f)
+		return -ENOENT;
+	while (err && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, " nameserver %63s", addr) == 1 && inet_pton(AF_INET, addr, &a) == 1) {
+			snprintf(buf, len, "%s", addr);
+			err = 0;
+		}
+	}
+	fclose(f);
+	return err;
+}
+
 static void emit_base(FILE *f, const struct xbr_bridge *br, const char *t)
 {
 	const struct xbr_config *c = &br->cfg;
 	const char *b = br->name;
-	char s4[INET_ADDRSTRLEN], s6[INET6_ADDRSTRLEN];
+	char s4[INET_ADDRSTRLEN], s6[INET6_ADDRSTRLEN], gw4[INET_ADDRSTRLEN], up4[64];
 	int internal = !!(c->flags & XBR_CFG_F_INTERNAL);
 	int masq = !internal && !(c->flags & XBR_CFG_F_NO_NAT);
 
@@ -275,6 +300,16 @@ static void emit_base(FILE *f, const struct xbr_bridge *br, const char *t)
 	/* Published ports: for the host's own addresses, never a loopback
 	 * address coming from outside (the Docker bug of #41872/#45610). */
 	fprintf(f, "add rule inet %s prerouting ip daddr 127.0.0.0/8 return\n", t);
+	/* DNS queries the datapath did not answer (another name: bpf/lib/dns.h)
+	 * reach the gateway address: on to the host's resolver, as if the
+	 * station had asked it; masqueraded (below) when it is not local. */
+	if (!(c->flags & XBR_CFG_F_NO_DNS) && host_resolver(up4, sizeof(up4)) == 0) {
+		inet_ntop(AF_INET, &c->gateway, gw4, sizeof(gw4));
+		fprintf(f, "add rule inet %s prerouting iifname \"%s\" ip daddr %s meta l4proto { tcp, udp } th dport 53 dnat ip to %s:53\n",
+			t, b, gw4, up4);
+		fprintf(f, "add rule inet %s postrouting oifname != \"%s\" ip saddr %s/%u ct status dnat meta l4proto { tcp, udp } th dport 53 masquerade\n",
+			t, b, s4, c->plen);
+	}
 	fprintf(f, "add rule inet %s prerouting fib daddr type local jump " XBR_PUB_CHAIN "\n", t);
 	/* From the host itself: its addresses and 127/8 (loopback-only
 	 * publications too); ::1 cannot be translated by the kernel. */

@@ -157,10 +157,63 @@ int netns_exists(const char *name)
 	return access(path, F_OK) == 0;
 }
 
+#define RESOLV_MARK "# xbr:"
+
+int netns_resolv_write(const char *name, const char *text)
+{
+	char dir[64], path[128], tmp[128];
+	FILE *f;
+	int err = 0;
+
+	snprintf(dir, sizeof(dir), "%s/%.15s", XBR_NETNS_ETC, name);
+	if ((mkdir(XBR_NETNS_ETC, 0755) < 0 && errno != EEXIST) ||
+	    (mkdir(dir, 0755) < 0 && errno != EEXIST))
+		return -errno;
+	snprintf(path, sizeof(path), "%s/resolv.conf", dir);
+	snprintf(tmp, sizeof(tmp), "%s/.resolv.conf.xbr", dir);
+	f = fopen(tmp, "w");
+	if (!f)
+		return -errno;
+	if (fprintf(f, "%s %s", RESOLV_MARK, text) < 0)
+		err = -EIO;
+	if (fclose(f) && !err)
+		err = -errno;
+	if (!err && rename(tmp, path) < 0)
+		err = -errno;
+	if (err)
+		unlink(tmp);
+	return err;
+}
+
+/* Remove what netns_resolv_write() made for @name, a half-written copy
+ * too (a file of someone else's stays, and so does its directory). */
+static void netns_resolv_remove(const char *name)
+{
+	char dir[64], path[128], line[16] = "";
+	FILE *f;
+
+	snprintf(dir, sizeof(dir), "%s/%.15s", XBR_NETNS_ETC, name);
+	snprintf(path, sizeof(path), "%s/resolv.conf", dir);
+	f = fopen(path, "r");
+	if (f) {
+		if (!fgets(line, sizeof(line), f))
+			line[0] = '\0';
+		fclose(f);
+		if (strncmp(line, RESOLV_MARK, strlen(RESOLV_MARK)))
+			return;
+		unlink(path);
+	}
+	snprintf(path, sizeof(path), "%s/.resolv.conf.xbr", dir);
+	unlink(path);
+	rmdir(dir); /* only when empty */
+	rmdir(XBR_NETNS_ETC); /* only when empty: nobody else's */
+}
+
 int netns_delete(const char *name)
 {
 	char path[PATH_MAX];
 
+	netns_resolv_remove(name);
 	netns_path(name, path, sizeof(path));
 	if (umount2(path, MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
 		return -errno;

@@ -8,6 +8,8 @@
 #define XBR_NETNS_H
 
 #define XBR_NETNS_DIR "/run/netns"
+/* Per-namespace files `ip netns exec` mounts over /etc (iproute2's). */
+#define XBR_NETNS_ETC "/etc/netns"
 
 /* Make /run/netns a shared mount point (once per process; netns_create()
  * does it too, but threads creating namespaces call it first). 0 or -errno. */
@@ -21,6 +23,13 @@ int netns_open(const char *name);
 int netns_exists(const char *name);
 /* Unmount and remove @name; 0 also when it does not exist. */
 int netns_delete(const char *name);
+/*
+ * The resolv.conf that `ip netns exec NAME` mounts over /etc/resolv.conf:
+ * XBR_NETNS_ETC/NAME/resolv.conf, written with @text (marked as xbr's on its
+ * first line); netns_delete() removes it (only a file xbr wrote) and the
+ * directory. 0 or a negative errno.
+ */
+int netns_resolv_write(const char *name, const char *text);
 /*
  * netns_delete(), for the @n names @names (NULL entries skipped), by a few
  * threads at once: every unmount waits for an RCU grace period

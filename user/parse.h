@@ -39,6 +39,8 @@ const char *xbr_bridge_name_problem(const char *name);
  * A port to add: "NAME" or "NAME=A.B.C.D/N" for a station (has_addr is 0, and
  * addr/plen 0, when absent); the other fields for the other kinds.
  */
+#define XBR_PORT_ALIASES 4 /* `port add ... name N`, at most this many */
+
 struct xbr_ns_spec {
 	char name[16];
 	uint32_t addr;
@@ -62,6 +64,10 @@ struct xbr_ns_spec {
 	uint8_t family; /* AF_INET or AF_INET6: of local */
 	uint8_t local[16]; /* the local endpoint, IPv4 in the first 4 bytes */
 	char dev[16]; /* the underlay device ("": any) */
+	/* station, attached: names besides its own, for the bridge's DNS answers
+	 * (user/names.c), each a DNS label */
+	char alias[XBR_PORT_ALIASES][64]; /* a DNS label: at most 63 */
+	uint8_t nalias;
 };
 int xbr_parse_ns_spec(const char *s, struct xbr_ns_spec *spec);
 

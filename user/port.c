@@ -11,11 +11,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <bpf/bpf.h>
 #include "datapath.h"
 #include "log.h"
+#include "names.h"
 #include "netns.h"
 #include "port.h"
 
@@ -337,6 +339,54 @@ int port_spec_resolve(struct xbr_bridge *br, struct xbr_ns_spec *s, const uint32
 /* ---- adding and removing ---- */
 
 /* Checks every kind shares: the host-side name is not the gateway's. */
+/*
+ * The port's names (its own, when a DNS label, and its aliases): each a
+ * label, none taken on the bridge (names.c), no alias given twice.
+ */
+static int names_precheck(struct xbr_bridge *br, const struct xbr_ns_spec *s)
+{
+	struct xbr_name_key k;
+	struct xbr_name_val v;
+	int fd = br->map[XBR_M_NAMES];
+	unsigned int i, j;
+
+	if (s->kind != XBR_KIND_STATION && s->kind != XBR_KIND_ATTACHED) {
+		if (s->nalias) {
+			pr_warn("port \"%s\": names are for stations and attached ports", s->name);
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (fd >= 0 && names_key(s->name, &k) == 0 && bpf_map_lookup_elem(fd, &k, &v) == 0) {
+		pr_warn("port \"%s\": its name is already a name on bridge \"%s\" (another port's alias); names are unique per bridge",
+			s->name, br->name);
+		return -EEXIST;
+	}
+	for (i = 0; i < s->nalias; i++) {
+		const char *why = names_label_problem(s->alias[i]);
+
+		if (why) {
+			pr_warn("port \"%s\": name \"%s\": %s", s->name, s->alias[i], why);
+			return -EINVAL;
+		}
+		names_key(s->alias[i], &k);
+		for (j = 0; j < i; j++)
+			if (!strcasecmp(s->alias[j], s->alias[i])) {
+				pr_warn("port \"%s\": name \"%s\" is given twice", s->name,
+					s->alias[i]);
+				return -EINVAL;
+			}
+		if (!strcasecmp(s->alias[i], s->name))
+			continue; /* its own name anyway */
+		if (fd >= 0 && bpf_map_lookup_elem(fd, &k, &v) == 0) {
+			pr_warn("port \"%s\": name \"%s\" is already a name on bridge \"%s\"; names are unique per bridge",
+				s->name, s->alias[i], br->name);
+			return -EEXIST;
+		}
+	}
+	return 0;
+}
+
 static int common_precheck(struct xbr_bridge *br, const struct xbr_ns_spec *s, const char *ifname)
 {
 	char gw[XBR_IFNAMSIZ];
@@ -354,7 +404,7 @@ static int common_precheck(struct xbr_bridge *br, const struct xbr_ns_spec *s, c
 		pr_warn("port \"%s\": interface %s already exists", s->name, ifname);
 		return -EEXIST;
 	}
-	return 0;
+	return names_precheck(br, s);
 }
 
 int port_make(struct xbr_bridge *br, const struct xbr_ns_spec *spec, struct port_made *pm)
@@ -456,6 +506,15 @@ int port_commit(struct xbr_bridge *br, const struct xbr_ns_spec *spec, struct po
 	err = xbr_fault("port-record");
 	if (!err)
 		err = port_record_add(br, p, &pm->m);
+	if (!err && spec->nalias) { /* its other names (names_precheck() checked them) */
+		unsigned int i;
+
+		for (i = 0; i < spec->nalias && !err; i++)
+			err = names_add(br->map[XBR_M_NAMES], br->map[XBR_M_RNAMES], &br->cfg, br->name,
+					p, spec->alias[i]);
+		if (err)
+			port_record_del(br, p->ifindex);
+	}
 	if (err) {
 		port_add_failed(br, spec, "record the port", err);
 		journal_undo(br, &pm->j);

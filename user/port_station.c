@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <arpa/inet.h>
 #include "log.h"
 #include "netns.h"
 #include "port.h"
@@ -22,6 +23,32 @@ static int station_precheck(struct xbr_bridge *br, const struct xbr_ns_spec *s, 
 		return -EEXIST;
 	}
 	return 0;
+}
+
+/*
+ * The station's resolver: the gateway, which answers the bridge's names
+ * (bpf/lib/dns.h) and sends other queries on to the host's resolvers, and
+ * the bridge's domain to search. `ip netns exec` mounts it over
+ * /etc/resolv.conf; removed with the namespace (netns_delete()). None when
+ * the bridge answers no query (dns off): the host's resolv.conf then.
+ */
+static int station_resolv(struct xbr_bridge *br, const char *name)
+{
+	char text[160], gw[INET_ADDRSTRLEN];
+	int err;
+
+	if (br->cfg.flags & XBR_CFG_F_NO_DNS)
+		return 0;
+	inet_ntop(AF_INET, &br->cfg.gateway, gw, sizeof(gw));
+	snprintf(text, sizeof(text), "bridge %s's name service (xbr dns); removed with the station\nnameserver %s\n%s%.*s%s",
+		 br->name, gw, br->cfg.dns_domain_len ? "search " : "",
+		 (int)br->cfg.dns_domain_len, br->cfg.dns_domain,
+		 br->cfg.dns_domain_len ? "\n" : "");
+	err = netns_resolv_write(name, text);
+	if (err)
+		pr_warn("namespace \"%s\": cannot write %s/%s/resolv.conf: %s", name, XBR_NETNS_ETC,
+			name, strerror(-err));
+	return err;
 }
 
 static int station_create(struct xbr_bridge *br, const struct xbr_ns_spec *s, struct xbr_port *p,
@@ -45,6 +72,9 @@ static int station_create(struct xbr_bridge *br, const struct xbr_ns_spec *s, st
 		return err;
 	}
 	*nsfd_out = nsfd;
+	err = station_resolv(br, s->name);
+	if (err)
+		return err;
 	err = port_veth_make(br, s, p, nsfd, "eth0", 1, j);
 	if (err)
 		return err;

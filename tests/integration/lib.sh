@@ -56,6 +56,11 @@ fi
 mount --make-rprivate / || t_fail "mount --make-rprivate / failed"
 mkdir -p /run/netns
 mount -t tmpfs -o size=4m,mode=755 xbr-test-netns /run/netns || t_fail "cannot mount tmpfs on /run/netns"
+# /etc/netns: the resolv.conf xbr writes for each station (which `ip netns
+# exec` mounts over /etc/resolv.conf), private too. The directory is made on
+# the host when missing (empty: what iproute2's convention has there).
+[ -d /etc/netns ] || mkdir -m 755 /etc/netns || t_fail "cannot make /etc/netns"
+mount -t tmpfs -o size=4m,mode=755 xbr-test-etc-netns /etc/netns || t_fail "cannot mount tmpfs on /etc/netns"
 if [ "${T_KEEP_CGROUP:-0}" = 1 ]; then
 	# The cgroup hierarchies live under /sys/fs/cgroup: a container runtime
 	# (runc) needs them, and a fresh sysfs would hide them. Moved over it.
@@ -274,6 +279,8 @@ snapshot() {
 		ls -a /run/netns
 		echo "## bpffs"
 		(cd /sys/fs/bpf && ls -aR .)
+		echo "## etc-netns"
+		(cd /etc/netns && ls -aR .)
 		echo "## routes"
 		ip -4 route show table all
 		echo "## addresses"
