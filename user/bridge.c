@@ -576,6 +576,35 @@ int br_down(struct xbr_bridge *br)
 
 /* ---- reload ---- */
 
+/*
+ * After a reload: what this build keeps beside the maps, for a bridge an
+ * older build made. Its stations' resolv.conf (names came with layout 4), and
+ * its nf_tables table as this build writes it (the rule that sends other
+ * names to the host's resolver) when it differs; the publications' rules
+ * stay as they are. Best effort: the datapath runs either way, and `xbr
+ * show` says when the table is not complete.
+ */
+static void reload_catch_up(struct xbr_bridge *br)
+{
+	struct nat_health h;
+	struct xbr_port *v = NULL;
+	char path[128];
+	size_t n = 0, i;
+
+	if (!(br->cfg.flags & XBR_CFG_F_NO_DNS) && port_list(br, &v, &n) == 0) {
+		for (i = 0; i < n; i++) {
+			if (v[i].kind != XBR_KIND_STATION || !v[i].name[0])
+				continue;
+			snprintf(path, sizeof(path), XBR_NETNS_ETC "/%.15s/resolv.conf", v[i].name);
+			if (access(path, F_OK) != 0)
+				port_station_resolv(br, v[i].name);
+		}
+		free(v);
+	}
+	if (nat_health(br, &h) == 0 && h.table && !h.intact)
+		nat_sync(br);
+}
+
 int br_reload(struct xbr_bridge *br)
 {
 	struct xbr_ctl_req c = { .op = XBR_OP_TIMER_START };
@@ -652,6 +681,8 @@ int br_reload(struct xbr_bridge *br)
 	}
 	if (!err)
 		err = pins_config_read(br);
+	if (!err)
+		reload_catch_up(br);
 out:
 	if (err && swapped)
 		pr_warn("bridge \"%s\": reload: the new datapath runs but is not complete: %s; run `xbr -b %s reload` again",

@@ -153,6 +153,13 @@ int flood_rebuild(struct xbr_bridge *br);
  */
 int flood_list_remove(int flood_fd, int ports_fd, uint32_t *nports, uint32_t slot);
 
+/*
+ * Station @name's resolver configuration (/etc/netns/NAME/resolv.conf: the
+ * gateway, search the bridge's domain), none when the bridge answers no DNS
+ * query. 0 or a negative errno after one line.
+ */
+int port_station_resolv(struct xbr_bridge *br, const char *name);
+
 #endif
 
 /*

@@ -32,7 +32,7 @@ static int station_precheck(struct xbr_bridge *br, const struct xbr_ns_spec *s, 
  * /etc/resolv.conf; removed with the namespace (netns_delete()). None when
  * the bridge answers no query (dns off): the host's resolv.conf then.
  */
-static int station_resolv(struct xbr_bridge *br, const char *name)
+int port_station_resolv(struct xbr_bridge *br, const char *name)
 {
 	char text[160], gw[INET_ADDRSTRLEN];
 	int err;
@@ -72,7 +72,7 @@ static int station_create(struct xbr_bridge *br, const struct xbr_ns_spec *s, st
 		return err;
 	}
 	*nsfd_out = nsfd;
-	err = station_resolv(br, s->name);
+	err = port_station_resolv(br, s->name);
 	if (err)
 		return err;
 	err = port_veth_make(br, s, p, nsfd, "eth0", 1, j);

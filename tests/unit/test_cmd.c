@@ -427,13 +427,13 @@ static void test_synopsis(void **state)
 				 "[directory URL] [directory-ca FILE] [directory-cert FILE] "
 				 "[directory-key FILE] [dstport PORT] [dev IFNAME]");
 	help_synopsis(buf, sizeof(buf), "port add", find("port add"));
-	assert_string_equal(buf, "port add NAME [ADDR/PLEN] [netns PATH] [ifname IF]");
+	assert_string_equal(buf, "port add NAME [ADDR/PLEN] [netns PATH] [ifname IF] [name NAME]...");
 	help_synopsis(buf, sizeof(buf), "set icc", find("set icc"));
 	assert_string_equal(buf, "set icc on|off");
 	help_synopsis(buf, sizeof(buf), "up", find("up"));
 	assert_string_equal(buf, "up [--subnet CIDR] [--gateway IP] [--subnet6 CIDR6] [--ageing SEC] "
 				 "[--fdb-size N] [--mtu N] [--no-icc] [--mode tc|xdp|auto] [--no-nat|--internal] "
-				 "[--neigh-suppress on|off] [--empty] [--file FILE|DIR] [NS[=ADDR/PLEN]]...");
+				 "[--neigh-suppress on|off] [--no-dns] [--empty] [--file FILE|DIR] [NS[=ADDR/PLEN]]...");
 	help_synopsis(buf, sizeof(buf), "save", find("save"));
 	assert_string_equal(buf, "save [FILE]");
 }

@@ -339,7 +339,7 @@ static void test_ports_text_lab(void **state)
 	assert_output(&b,
 		      "bridge xbr0 mode tc subnet 172.16.0.0/16 gateway 172.16.1.254 nat masquerade "
 		      "ageing 300 "
-		      "fdb-size 65536 neigh-suppress off ports 3\n"
+		      "fdb-size 65536 neigh-suppress off dns on ports 3\n"
 		      "2: xbr0-gw netns - station 0a:58:ac:10:01:fe 172.16.1.254/16 "
 		      "<gateway,learning,flood>\n"
 		      "4: xbr0-ns1 netns ns1 station 0a:58:ac:10:01:01 172.16.1.1/16 <learning,flood>\n"
@@ -366,14 +366,14 @@ static void test_ports_text_other(void **state)
 	p[1] = port(1000000, 0, "10.9.8.3", 24, "n", "x-n");
 	ports_print_text(mb_open(&b), "x", &cfg, p, NULL, 2);
 	assert_output(&b, "bridge x mode xdp subnet 10.9.8.0/24 gateway 10.9.8.1 nat off ageing 1 "
-			  "fdb-size 16 neigh-suppress on ports 2\n"
+			  "fdb-size 16 neigh-suppress on dns on ports 2\n"
 			  "7: x-a.b_c-d netns a.b_c-d station 0a:58:0a:09:08:02 10.9.8.2/24 "
 			  "<isolated,hairpin,locked>\n"
 			  "1000000: x-n netns n station 0a:58:0a:09:08:03 10.9.8.3/24 <>\n");
 	cfg.flags |= XBR_CFG_F_INTERNAL; /* internal wins */
 	ports_print_text(mb_open(&b), "x", &cfg, NULL, NULL, 0);
 	assert_output(&b, "bridge x mode xdp subnet 10.9.8.0/24 gateway 10.9.8.1 nat internal ageing 1 "
-			  "fdb-size 16 neigh-suppress on ports 0\n");
+			  "fdb-size 16 neigh-suppress on dns on ports 0\n");
 }
 
 static void test_ports_json_lab(void **state)
@@ -388,7 +388,7 @@ static void test_ports_json_lab(void **state)
 	assert_output(&b,
 		      "{\"bridge\":\"xbr0\",\"mode\":\"tc\",\"subnet\":\"172.16.0.0/16\","
 		      "\"gateway\":\"172.16.1.254\",\"nat\":\"masquerade\",\"ageing\":300,"
-		      "\"fdb_size\":65536,\"neigh_suppress\":false,\"ports\":["
+		      "\"fdb_size\":65536,\"neigh_suppress\":false,\"dns\":true,\"ports\":["
 		      "{\"ifindex\":2,\"ifname\":\"xbr0-gw\",\"netns\":\"\",\"kind\":\"station\",\"mac\":\"0a:58:ac:10:01:fe\","
 		      "\"addr\":\"172.16.1.254\",\"prefixlen\":16,"
 		      "\"flags\":[\"gateway\",\"learning\",\"flood\"]},"
@@ -411,7 +411,7 @@ static void test_ports_json_empty(void **state)
 	ports_print_json(mb_open(&b), "xbr0", &cfg, NULL, NULL, 0, false);
 	assert_output(&b, "{\"bridge\":\"xbr0\",\"mode\":\"xdp\",\"subnet\":\"172.16.0.0/16\","
 			  "\"gateway\":\"172.16.1.254\",\"nat\":\"internal\",\"ageing\":300,"
-			  "\"fdb_size\":65536,\"neigh_suppress\":false,"
+			  "\"fdb_size\":65536,\"neigh_suppress\":false,\"dns\":true,"
 			  "\"ports\":[]}\n");
 }
 
@@ -434,6 +434,7 @@ static void test_ports_json_pretty(void **state)
 			  "    \"ageing\": 300,\n"
 			  "    \"fdb_size\": 65536,\n"
 			  "    \"neigh_suppress\": false,\n"
+			  "    \"dns\": true,\n"
 			  "    \"ports\": [\n"
 			  "        {\n"
 			  "            \"ifindex\": 2,\n"
