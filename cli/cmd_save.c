@@ -58,11 +58,25 @@ static const char *cidr4(uint32_t a, unsigned int plen, char *buf, size_t len)
 	return buf;
 }
 
+/* Does port @p have aliases among @names (`port add ... name N`)? */
+static int has_alias(const struct xbr_port *p, const struct xbr_name_ent *names, size_t nn)
+{
+	size_t k;
+
+	for (k = 0; k < nn; k++)
+		if (names[k].v.ifindex == p->ifindex && (names[k].v.flags & XBR_NAME_F_ALIAS))
+			return 1;
+	return 0;
+}
+
+/* `up` with the bridge's settings and its stations; a station with aliases
+ * follows as a `port add` of its own (the `up` line has no room for them). */
 static void save_up(FILE *f, const char *b, const struct xbr_config *cfg,
-		    const struct xbr_port *ports, size_t n)
+		    const struct xbr_port *ports, size_t n, const struct xbr_name_ent *names,
+		    size_t nn)
 {
 	char s[INET6_ADDRSTRLEN + 8];
-	size_t i, nst = 0;
+	size_t i, k, nst = 0;
 
 	fprintf(f, "xbr -b %s up --subnet %s", b, cidr4(cfg->subnet, cfg->plen, s, sizeof(s)));
 	inet_ntop(AF_INET, &cfg->gateway, s, sizeof(s));
@@ -84,8 +98,10 @@ static void save_up(FILE *f, const char *b, const struct xbr_config *cfg,
 		fprintf(f, " --internal");
 	else if (cfg->flags & XBR_CFG_F_NO_NAT)
 		fprintf(f, " --no-nat");
+	if (cfg->flags & XBR_CFG_F_NO_DNS)
+		fprintf(f, " --no-dns");
 	for (i = 0; i < n; i++) {
-		if (ports[i].kind != XBR_KIND_STATION)
+		if (ports[i].kind != XBR_KIND_STATION || has_alias(&ports[i], names, nn))
 			continue;
 		fprintf(f, " %s=%s", ports[i].name, cidr4(ports[i].addr, ports[i].plen, s, sizeof(s)));
 		nst++;
@@ -93,6 +109,17 @@ static void save_up(FILE *f, const char *b, const struct xbr_config *cfg,
 	if (!nst)
 		fprintf(f, " --empty");
 	fprintf(f, "\n");
+	for (i = 0; i < n; i++) {
+		if (ports[i].kind != XBR_KIND_STATION || !has_alias(&ports[i], names, nn))
+			continue;
+		fprintf(f, "xbr -b %s port add %s %s", b, ports[i].name,
+			cidr4(ports[i].addr, ports[i].plen, s, sizeof(s)));
+		for (k = 0; k < nn; k++)
+			if (names[k].v.ifindex == ports[i].ifindex &&
+			    (names[k].v.flags & XBR_NAME_F_ALIAS))
+				fprintf(f, " name %s", names[k].name);
+		fprintf(f, "\n");
+	}
 }
 
 static void save_uplinks(FILE *f, const char *b, const struct xbr_uplink_row *r, size_t n)
@@ -223,7 +250,8 @@ static int save_to(FILE *f, struct xbr_bridge *br)
 	struct xbr_fdb_row *rows = NULL;
 	struct xbr_port *ports = NULL;
 	struct xbr_pub *pubs = NULL;
-	size_t nports = 0, nup = 0, nrows = 0, npubs = 0, i;
+	struct xbr_name_ent *names = NULL;
+	size_t nports = 0, nup = 0, nrows = 0, npubs = 0, nnames = 0, i;
 	const char *b = br_name(br);
 	char when[32];
 	time_t now = time(NULL);
@@ -237,6 +265,8 @@ static int save_to(FILE *f, struct xbr_bridge *br)
 		err = br_fdb_rows(br, &rows, &nrows);
 	if (!err)
 		err = pub_list(br, &pubs, &npubs);
+	if (!err)
+		err = br_names(br, &names, &nnames);
 	if (err) {
 		pr_warn("bridge \"%s\": cannot read its configuration: %s", b, strerror(-err));
 		goto cleanup;
@@ -247,7 +277,7 @@ static int save_to(FILE *f, struct xbr_bridge *br)
 	fprintf(f, "# saved %s\n", when);
 	fprintf(f, "# Bring it back with `xbr up -f FILE`: the lines run as one command and are\n"
 		   "# undone whole when one fails. Each line is also an xbr command of its own.\n");
-	save_up(f, b, br_config(br), ports, nports);
+	save_up(f, b, br_config(br), ports, nports, names, nnames);
 	for (i = 0; i < nports; i++) {
 		struct xbr_port_meta meta = {};
 
@@ -272,6 +302,7 @@ cleanup:
 	br_uplinks_free(up, nup);
 	free(rows);
 	free(pubs);
+	free(names);
 	free(ports);
 	return err;
 }
@@ -398,7 +429,7 @@ static void file_free(struct saved_file *sf)
 /* What a saved file may hold: configuration, never a removal or a query. */
 static const char *const file_cmds[] = {
 	"up",	     "set ageing",  "set icc",	   "set neigh-suppress",  "set mode",
-	"set nat",   "port add",    "port set",	   "fdb add",		  "fdb replace",
+	"set nat",   "set dns",	   "port add",    "port set",	   "fdb add",		  "fdb replace",
 	"publish add", "uplink add", "uplink peer add", NULL,
 };
 

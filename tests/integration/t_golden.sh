@@ -165,7 +165,7 @@ golden_normalise() {
 		-e "s/\"(mode|was)\":\"$XBR_MODE\"/\"\\1\":\"MODE\"/g; s/\"(mode|was)\":\"$OTHER_MODE\"/\"\\1\":\"OTHER\"/g" \
 		-e "s/\"(mode|was)\": \"$XBR_MODE\"/\"\\1\": \"MODE\"/g; s/\"(mode|was)\": \"$OTHER_MODE\"/\"\\1\": \"OTHER\"/g" \
 		-e "s/--mode $XBR_MODE([^|a-z]|\$)/--mode MODE\\1/g" \
-		-e '/^bridge [^ ]+ fdb: |^[^ ]+ netns [^ ]+: rx |^  drops: |^uplink [^ ]+ directory: /s/ [0-9]+/ N/g' \
+		-e '/^bridge [^ ]+ fdb: |^bridge [^ ]+ dns: |^[^ ]+ netns [^ ]+: rx |^  drops: |^uplink [^ ]+ directory: /s/ [0-9]+/ N/g' \
 		-e '/^\{"bridge":"[^"]*","fdb":\{/{s/"max_learned":([0-9]+)/"max_learned"=\1/g; s/":[0-9]+/":"N"/g; s/"max_learned"=([0-9]+)/"max_learned":\1/g}' \
 		-e 's/\([0-9]+ ms after the change\)/(N ms after the change)/; s/"ms":[0-9]+/"ms":"N"/' \
 		"$f"
@@ -328,6 +328,14 @@ xb port del
 note "stats"
 xtj stats
 
+note "dns"
+xb port add ns6 10.66.0.60/16 name web name WWW
+xb port add ns7 name web
+xb port add ns7 name a_b
+xb port add web
+xtj dns
+xb port del ns6
+
 note "set"
 xtj set ageing 150
 xtj set icc off
@@ -336,6 +344,8 @@ xtj set neigh-suppress off
 xtj set neigh-suppress on
 xtj set nat off
 xtj set nat on
+xtj set dns off
+xtj set dns on
 xb set mode "$OTHER_MODE"
 xb -j set mode "$XBR_MODE"
 xtj set mode "$XBR_MODE"
@@ -344,6 +354,7 @@ xb set ageing abc
 xb set icc maybe
 xb set mode bogus
 xb set nat sometimes
+xb set dns maybe
 xb set nosuch 1
 xb set
 

@@ -30,6 +30,8 @@ declare -A inv=(
 	["set neigh-suppress"]="set neigh-suppress on"
 	["set mode"]="set mode $XBR_MODE"
 	["set nat"]="set nat on"
+	["set dns"]="set dns on"
+	[dns]="dns"
 	["publish show"]="publish show"
 	["publish add"]="publish add 8080 ns1:80"
 	["publish del"]="publish del 8080"
@@ -47,7 +49,7 @@ declare -A inv=(
 )
 order=(up show "fdb show" "fdb add" "fdb replace" "fdb del" "fdb flush" "port show" "port add"
 	"port set" "port del" stats reload "set ageing" "set icc" "set neigh-suppress" "set mode" "set nat"
-	"publish add" "publish show" "publish del" restore "uplink add" "uplink show" "uplink peer add"
+	"set dns" dns "publish add" "publish show" "publish del" restore "uplink add" "uplink show" "uplink peer add"
 	"uplink peer del" "uplink del" save monitor help version down)
 # The uplink's local address: an underlay veth here.
 ip link add ul0 type veth peer name ul1 && ip link set ul0 up && ip link set ul1 up &&
@@ -125,6 +127,8 @@ for path in "${order[@]}"; do
 	"port add") jq_ok "$T_OUT" '.netns == "ns3" and .kind == "station" and (.addr | test("^172\\.16\\.1\\."))' "port add -j: not the new port" ;;
 	"set mode") jq_ok "$T_OUT" ".mode == \"$XBR_MODE\" and .was == \"$XBR_MODE\"" "set mode -j" ;;
 	"set nat") jq_ok "$T_OUT" '.nat == "masquerade" and .was == "masquerade"' "set nat -j" ;;
+	"set dns") jq_ok "$T_OUT" '.dns == "on" and .was == "on"' "set dns -j" ;;
+	dns) jq_ok "$T_OUT" ".dns and .domain == \"$T_BR\" and ([.names[].name] | index(\"ns1\") != null)" "dns -j" ;;
 	"publish add") jq_ok "$T_OUT" '.host_port == 8080 and .station == "ns1" and .station_port == 80 and .rules == 2' "publish add -j" ;;
 	"publish show") jq_ok "$T_OUT" 'length == 1 and .[0].host_port == 8080 and .[0].rules == 2' "publish show -j" ;;
 	"publish del") jq_ok "$T_OUT" '.host_port == 8080 and .rules == 2' "publish del -j" ;;
@@ -136,7 +140,7 @@ for path in "${order[@]}"; do
 done
 # Help is JSON too with -j, at every level: the command's entry of the table.
 xjson up help
-jq_ok "$J" '.path == "up" and (.options | length) == 13' "-j up help: not up's entry"
+jq_ok "$J" '.path == "up" and (.options | length) == 14' "-j up help: not up's entry"
 xjson fdb help
 jq_ok "$J" '.path == "fdb" and (.commands | length) == 5' "-j fdb help: not fdb's entry"
 xjson -h

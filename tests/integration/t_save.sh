@@ -43,6 +43,9 @@ must timeout 30 "${X[@]}" uplink add u1 vxlan id 4242 local 198.51.100.1 remote 
 must "${X[@]}" uplink peer add u1 198.51.100.4
 ip netns add att || t_fail "cannot make namespace att"
 must timeout 30 "${X[@]}" port add a1 netns /run/netns/att
+# A station with aliases (names the bridge answers), and DNS answers off.
+must timeout 30 "${X[@]}" port add s4 10.61.1.40/16 name web4 name WWW4
+must "${X[@]}" set dns off
 m3=$(station_mac "$(ip -n s3 -j addr show eth0 | jq -r '.[0].addr_info[] | select(.family == "inet") | .local')")
 must "${X[@]}" port set s1 hairpin on max-learned 10
 must "${X[@]}" port set s2 spoof-check on neigh-suppress on
@@ -74,7 +77,9 @@ state() {
 	jq -S 'map(select(.station != "a1"))' <<<"$J"
 	xjson_b "$1" uplink show
 	jq -S . <<<"$J"
-	for ns in s1 s2 s3; do
+	xjson_b "$1" dns
+	jq -S '.names |= map(select(.port != "a1"))' <<<"$J"
+	for ns in s1 s2 s3 s4; do
 		echo "$ns mtu $(ip -n "$ns" -j link show eth0 | jq '.[0].mtu')"
 	done
 }
@@ -88,7 +93,8 @@ must timeout 30 "${X[@]}" save "$F"
 [ "$(stat -c %a "$F")" = 644 ] || t_fail "saved file has mode $(stat -c %a "$F"), expected 644"
 t_log "saved file:"
 sed 's/^/#   /' "$F" >&2
-grep -q "^xbr -b $T_BR up .*--subnet 10.61.0.0/16 .*--mtu 1400 .*--no-nat" "$F" || t_fail "no up line with the options: $(grep up "$F")"
+grep -q "^xbr -b $T_BR up .*--subnet 10.61.0.0/16 .*--mtu 1400 .*--no-nat --no-dns" "$F" || t_fail "no up line with the options: $(grep up "$F")"
+grep -qx "xbr -b $T_BR port add s4 10.61.1.40/16 name web4 name www4" "$F" || t_fail "no port add line with s4's names: $(grep s4 "$F")"
 grep -q '^# port "a1" not saved' "$F" || t_fail "no comment line for the attached port a1"
 grep -q '^# publication .*a1:60 not saved' "$F" || t_fail "no comment line for a1's publication"
 grep -v '^#' "$F" | grep -q 'a1' && t_fail "attached port a1 saved: $(grep a1 "$F" | grep -v '^#')"
@@ -130,7 +136,7 @@ diff <(grep -v '^# saved ' "$F" | grep -v 'a1') <(grep -v '^# saved ' "$T_TMP/th
 # ---- -b: the same file under another bridge name ----
 must timeout 60 "${X[@]}" down
 must timeout 60 "$XBR_REAL" -b xsave2 -j up -f "$F"
-jq_ok "$T_OUT" '.bridge == "xsave2" and (.ports | length) == 5' "up -j -f: not the bridge as up -j prints it"
+jq_ok "$T_OUT" '.bridge == "xsave2" and (.ports | length) == 6' "up -j -f: not the bridge as up -j prints it"
 state xsave2 | sed 's/xsave2/xsave/g' >"$T_TMP/other2.json"
 diff -u "$T_TMP/before.json" "$T_TMP/other2.json" >"$T_TMP/diff" ||
 	t_fail "the file under -b xsave2 differs: $(grep '^[-+] ' "$T_TMP/diff" | head -6 | tr '\n' ' ')"
