@@ -186,7 +186,7 @@ static const struct xbr_opt port_add_opts[] = {
 	{ .name = "ifname", .arg = "IF", .help = "with netns: the interface inside (default eth0)",
 	  .type = XBR_T_IFNAME, XBR_AT(struct port_add_args, ifname) },
 	{ .name = "name", .arg = "NAME", .flags = XBR_OPT_REPEAT,
-	  .help = "another name the bridge answers DNS queries for (a DNS label; again for more, at most 4)" },
+	  .help = "another name the bridge answers DNS queries for (a DNS label; again for more, at most 8)" },
 	{ .name = NULL },
 };
 

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <linux/magic.h>
@@ -360,6 +361,49 @@ static int already_attached(const struct cni_conf *c, const char *name)
  * port, its MTU and spoof-check, the IPv6 gateways, the host-side interfaces
  * of the result. Undone (under the same lock) when a step fails.
  */
+/*
+ * The names the bridge answers for the container besides its port's: its
+ * name as the runtime gives it (CNI_ARGS K8S_POD_NAME, when a DNS label) and
+ * runtimeConfig's aliases for this network (checked by conf.c).
+ */
+static void port_names(const struct cni_conf *c, const struct cni_env *e, const char *port,
+		       struct xbr_ns_spec *spec)
+{
+	int i, k;
+
+	if (e->podname[0] && !xbr_dns_label_problem(e->podname) && strcasecmp(e->podname, port))
+		snprintf(spec->alias[spec->nalias++], sizeof(spec->alias[0]), "%s", e->podname);
+	for (i = 0; i < c->naliases && spec->nalias < XBR_PORT_ALIASES; i++) {
+		for (k = 0; k < spec->nalias; k++)
+			if (!strcasecmp(spec->alias[k], c->aliases[i]))
+				break;
+		if (k == spec->nalias)
+			snprintf(spec->alias[spec->nalias++], sizeof(spec->alias[0]), "%s",
+				 c->aliases[i]);
+	}
+}
+
+/*
+ * The result's "dns" when neither the configuration nor the IPAM gave one
+ * and the bridge answers names: its gateway, and its domain to search.
+ */
+static void result_dns(struct xbr_bridge *br, struct cni_result *r)
+{
+	const struct xbr_config *cfg = br_config(br);
+	char gw[INET_ADDRSTRLEN], dom[16];
+	json_t *d;
+
+	if (r->dns || (cfg->flags & XBR_CFG_F_NO_DNS))
+		return;
+	inet_ntop(AF_INET, &cfg->gateway, gw, sizeof(gw));
+	d = json_pack("{s:[s]}", "nameservers", gw);
+	if (d && cfg->dns_domain_len) {
+		snprintf(dom, sizeof(dom), "%.*s", (int)cfg->dns_domain_len, cfg->dns_domain);
+		json_object_set_new(d, "search", json_pack("[s]", dom));
+	}
+	r->dns = d;
+}
+
 static int attach_locked(const struct cni_conf *c, const struct cni_env *e, const char *name,
 			 const struct cni_ip *ip4, struct cni_result *out, int *created)
 {
@@ -380,6 +424,7 @@ static int attach_locked(const struct cni_conf *c, const struct cni_env *e, cons
 	snprintf(spec.nspath, sizeof(spec.nspath), "%s", e->netns);
 	snprintf(spec.ifname_in, sizeof(spec.ifname_in), "%s", e->ifname);
 	snprintf(spec.owner, sizeof(spec.owner), "%s", e->cid);
+	port_names(c, e, name, &spec);
 	memcpy(&spec.addr, ip4->addr, 4);
 	spec.plen = ip4->plen;
 	err = br_port_add(br, &spec);
@@ -418,6 +463,7 @@ static int attach_locked(const struct cni_conf *c, const struct cni_env *e, cons
 	}
 	if (gw6_ensure(br, out))
 		goto undo;
+	result_dns(br, out);
 	result_host(br, &p, out);
 	br_close(br);
 	return 0;

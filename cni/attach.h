@@ -11,6 +11,7 @@ struct cni_env {
 	const char *cid; /* CNI_CONTAINERID */
 	const char *netns; /* CNI_NETNS, "" when not given */
 	const char *ifname; /* CNI_IFNAME */
+	char podname[64]; /* CNI_ARGS K8S_POD_NAME (podman: the container's name), "" */
 	const char *conf; /* stdin */
 	size_t conflen;
 };

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <jansson.h>
+#include "parse.h"
 
 /* Error codes of the CNI specification (1.0.0, 1.1.0 for 50/51). */
 enum cni_code {
@@ -72,6 +73,10 @@ struct cni_conf {
 	json_t *dns; /* "dns" (borrowed), NULL if absent or empty */
 	json_t *prev; /* "prevResult" (borrowed), NULL if absent */
 	json_t *valid; /* GC: "cni.dev/valid-attachments" (borrowed), NULL if absent */
+	/* runtimeConfig.aliases (the "aliases" capability): this network's
+	 * names for the container, DNS labels, answered by the bridge */
+	const char *aliases[XBR_PORT_ALIASES];
+	int naliases;
 };
 
 /*

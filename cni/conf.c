@@ -123,6 +123,41 @@ static int get_str(const json_t *o, const char *key, char *buf, size_t len)
 	return 0;
 }
 
+/*
+ * runtimeConfig.aliases, as podman passes the "aliases" capability: an
+ * object of network name -> array of names; this network's are the
+ * container's aliases (DNS labels, at most XBR_PORT_ALIASES).
+ */
+static int conf_aliases(struct cni_conf *c)
+{
+	json_t *rt, *al, *mine, *v;
+	size_t i;
+
+	if (member(c->root, "runtimeConfig", JSON_OBJECT, &rt) || !rt)
+		return cni_err.code ? -1 : 0;
+	if (member(rt, "aliases", JSON_OBJECT, &al) || !al)
+		return cni_err.code ? -1 : 0;
+	if (member(al, c->name, JSON_ARRAY, &mine) || !mine)
+		return cni_err.code ? -1 : 0;
+	json_array_foreach(mine, i, v) {
+		const char *why;
+
+		if (!json_is_string(v))
+			return cni_fail(CNI_ERR_DECODE,
+					"network \"%s\": runtimeConfig aliases must be strings", c->name);
+		why = xbr_dns_label_problem(json_string_value(v));
+		if (why)
+			return cni_fail(CNI_ERR_CONFIG, "network \"%s\": alias \"%.64s\": %s", c->name,
+					json_string_value(v), why);
+		if (c->naliases == XBR_PORT_ALIASES)
+			return cni_fail(CNI_ERR_CONFIG,
+					"network \"%s\": more than %d aliases (xbr answers at most %d names a port besides its own)",
+					c->name, XBR_PORT_ALIASES, XBR_PORT_ALIASES);
+		c->aliases[c->naliases++] = json_string_value(v);
+	}
+	return 0;
+}
+
 static int conf_fields(struct cni_conf *c)
 {
 	json_t *r = c->root, *v;
@@ -185,6 +220,8 @@ static int conf_fields(struct cni_conf *c)
 	if (c->dns && json_object_size(c->dns) == 0)
 		c->dns = NULL;
 	if (member(r, "prevResult", JSON_OBJECT, &c->prev))
+		return -1;
+	if (conf_aliases(c))
 		return -1;
 	if (member(r, "cni.dev/valid-attachments", JSON_ARRAY, &c->valid))
 		return -1;

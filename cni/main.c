@@ -95,6 +95,26 @@ static const char *env(const char *name)
 	return v && *v ? v : NULL;
 }
 
+/* K8S_POD_NAME of CNI_ARGS ("K=V;K=V"): podman puts the container's name
+ * there; "" when absent or too long for a DNS label. */
+static void pod_name(const char *args, char *out, size_t len)
+{
+	const char *p = args, *end;
+
+	out[0] = '\0';
+	while (p && *p) {
+		end = strchr(p, ';');
+		if (!strncmp(p, "K8S_POD_NAME=", 13)) {
+			size_t n = (end ? (size_t)(end - p) : strlen(p)) - 13;
+
+			if (n < len)
+				snprintf(out, len, "%.*s", (int)n, p + 13);
+			return;
+		}
+		p = end ? end + 1 : NULL;
+	}
+}
+
 /* The variables @cmd needs (CNI specification, "Parameters"). */
 static int env_read(const char *cmd, struct cni_env *e)
 {
@@ -105,6 +125,7 @@ static int env_read(const char *cmd, struct cni_env *e)
 	e->cid = env("CNI_CONTAINERID");
 	e->netns = env("CNI_NETNS") ? env("CNI_NETNS") : "";
 	e->ifname = env("CNI_IFNAME");
+	pod_name(env("CNI_ARGS"), e->podname, sizeof(e->podname));
 	if (!env("CNI_PATH"))
 		return cni_fail(CNI_ERR_ENV, "CNI_PATH is not set");
 	if (!attachment)

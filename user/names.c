@@ -15,22 +15,7 @@
 
 const char *names_label_problem(const char *s)
 {
-	size_t i, n = strlen(s);
-
-	if (n == 0)
-		return "empty";
-	if (n > XBR_DNS_LABEL_MAX)
-		return "longer than 63 characters (a DNS label)";
-	for (i = 0; i < n; i++) {
-		char c = s[i];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c == '-'))
-			return "not a DNS label: use letters, digits and '-' only";
-	}
-	if (s[0] == '-' || s[n - 1] == '-')
-		return "not a DNS label: '-' cannot start or end it";
-	return NULL;
+	return xbr_dns_label_problem(s);
 }
 
 int names_key(const char *s, struct xbr_name_key *k)

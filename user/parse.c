@@ -313,3 +313,23 @@ const char *xbr_bridge_name_problem(const char *name)
 		return "at most 12 characters (its gateway port is <name>-gw)";
 	return NULL;
 }
+
+const char *xbr_dns_label_problem(const char *s)
+{
+	size_t i, n = strlen(s);
+
+	if (n == 0)
+		return "empty";
+	if (n > 63)
+		return "longer than 63 characters (a DNS label)";
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '-'))
+			return "not a DNS label: use letters, digits and '-' only";
+	}
+	if (s[0] == '-' || s[n - 1] == '-')
+		return "not a DNS label: '-' cannot start or end it";
+	return NULL;
+}

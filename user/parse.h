@@ -34,12 +34,15 @@ int xbr_check_name(const char *s);
 /* What is wrong with @name as a bridge's name (it names a pin directory and
  * the gateway interface, and <name>-gw), or NULL when it is fine. */
 const char *xbr_bridge_name_problem(const char *name);
+/* Why @s is not a DNS label (1-63 of letters, digits and '-', not first or
+ * last: a name the bridge answers for), or NULL when it is. */
+const char *xbr_dns_label_problem(const char *s);
 
 /*
  * A port to add: "NAME" or "NAME=A.B.C.D/N" for a station (has_addr is 0, and
  * addr/plen 0, when absent); the other fields for the other kinds.
  */
-#define XBR_PORT_ALIASES 4 /* `port add ... name N`, at most this many */
+#define XBR_PORT_ALIASES 8 /* `port add ... name N`, at most this many */
 
 struct xbr_ns_spec {
 	char name[16];

@@ -226,6 +226,30 @@ must_cni DEL "$(conf 1.0.0)" c2id /run/netns/c2
 has_lease "$a2" && t_fail "DEL after the namespace vanished left lease $a2"
 must_cni DEL "$(conf 1.0.0)" c2id ""
 
+# ---- names: the container's (CNI_ARGS K8S_POD_NAME) and runtimeConfig's aliases ----
+ip netns add c3
+NAMES='.runtimeConfig = {aliases: {tnet: ["api", "API2"], othernet: ["elsewhere"]}}'
+export CNI_ARGS="IgnoreUnknown=1;K8S_POD_NAME=webapp;K8S_POD_NAMESPACE=x"
+must_cni ADD "$(conf 1.0.0 "$NAMES")" c3id /run/netns/c3
+R3=$T_OUT
+a3=$(result_addr "$R3")
+jq_ok "$R3" ".dns == {nameservers: [\"$GW\"], search: [\"$T_BR\"]}" "ADD result: dns names the gateway and the bridge's domain"
+xjson dns
+jq_ok "$J" "[.names[] | select(.alias and .addr == \"$a3\") | .name] | sort == [\"api\",\"api2\",\"webapp\"]" "xbr dns: the container's names"
+J=$(ip netns exec c3 python3 "$T_REPO/tools/dns/dnsq.py" "$GW" webapp)
+jq_ok "$J" ".aa and .rcode == 0 and ([.answers[].data] == [\"$a3\"])" "the bridge answers the container's name"
+must_cni DEL "$(conf 1.0.0 "$NAMES")" c3id /run/netns/c3
+xjson dns
+jq_ok "$J" '[.names[] | select(.name == "webapp" or .name == "api")] | length == 0' "DEL left the container's names"
+# The configuration's own dns wins; a name that is no DNS label is refused.
+must_cni ADD "$(conf 1.0.0 '.dns = {nameservers: ["192.0.2.53"]}')" c3id /run/netns/c3
+jq_ok "$T_OUT" '.dns == {nameservers: ["192.0.2.53"]}' "ADD result: the configuration's dns"
+must_cni DEL "$(conf 1.0.0)" c3id /run/netns/c3
+unset CNI_ARGS
+expect_cni 7 "alias not a DNS label" ADD "$(conf 1.0.0 '.runtimeConfig = {aliases: {tnet: ["a_b"]}}')" c3id /run/netns/c3
+jq_ok "$T_OUT" '.msg | contains("a_b")' "the error names the alias"
+ip netns del c3
+
 # ---- errors leave nothing ----
 ip netns add e1
 : >"$T_TMP/plainfile"
@@ -406,4 +430,4 @@ must timeout 30 "$XBR" -b "$T_BR" down
 [ -z "$(leases)" ] || t_fail "leases remain: $(leases | tr '\n' ' ')"
 assert_same "$T_TMP/snap.start" "after every DEL and xbr down"
 
-t_pass "ADD/CHECK/DEL for 0.3.0-1.1.0, errors 1/2/3/4/6/7/11/999 leave nothing, DEL idempotent, $N parallel ADDs, GC, STATUS, dual stack, icc/mtu/spoofchk, tuning+portmap+firewall chained"
+t_pass "ADD/CHECK/DEL for 0.3.0-1.1.0, errors 1/2/3/4/6/7/11/999 leave nothing, DEL idempotent, $N parallel ADDs, GC, STATUS, dual stack, icc/mtu/spoofchk, tuning+portmap+firewall chained, names (K8S_POD_NAME, aliases, dns result)"

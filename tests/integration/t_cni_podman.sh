@@ -4,6 +4,8 @@
 # cgroupfs, explicit ulimits) with an image built here from busybox-static,
 # on a network whose conflist uses the xbr plugin.
 # - two containers ping each other and the gateway, and talk TCP (HTTP);
+# - each finds the other by its container name (nslookup through its
+#   resolv.conf: the gateway, whose datapath answers; xbr dns lists both);
 # - `xbr fdb` shows both MACs on ports tagged with their container IDs;
 # - `podman stop` removes a port, `podman kill` + `rm` leaves nothing;
 # - 20 containers started in parallel get 20 distinct ports that work;
@@ -86,7 +88,7 @@ pod_cleanup() {
 
 # The image: busybox-static and one page for its httpd.
 cp /bin/busybox "$P_DIR/rootfs/bin/busybox"
-for a in sh sleep ping nc httpd ip cat; do ln -s busybox "$P_DIR/rootfs/bin/$a"; done
+for a in sh sleep ping nc httpd ip cat nslookup; do ln -s busybox "$P_DIR/rootfs/bin/$a"; done
 echo xbr-ok >"$P_DIR/rootfs/www/index.html"
 tar -C "$P_DIR/rootfs" -c . | pod import - localhost/xbrtest >/dev/null || t_fail "podman import failed"
 
@@ -129,6 +131,19 @@ for c in "a $IP_B" "b $IP_A" "a $GW" "b $GW"; do
 	t_run pod exec "${c%% *}" ping -c 2 -W 2 "${c#* }"
 	[ "$T_RC" -eq 0 ] || t_fail "container ${c%% *} cannot ping ${c#* }: $T_OUT $T_ERR"
 done
+# By name: podman gives the container's name (CNI_ARGS K8S_POD_NAME), the
+# plugin makes it a name of the port, the bridge answers it; the container's
+# resolv.conf names the gateway (the result's "dns").
+t_run pod exec a cat /etc/resolv.conf
+grep -q "^nameserver $GW" <<<"$T_OUT" || t_fail "container a's resolv.conf does not name the gateway: $(tr '\n' '|' <<<"$T_OUT")"
+for c in "a b $IP_B" "b a $IP_A"; do
+	read -r from to addr <<<"$c"
+	t_run pod exec "$from" nslookup "$to"
+	grep -q "Address: $addr\$\|Address: $addr " <<<"$T_OUT" ||
+		t_fail "container $from: nslookup $to did not answer $addr (exit $T_RC): $(tr '\n' '|' <<<"$T_OUT$T_ERR")"
+done
+xjson dns
+jq_ok "$J" '[.names[] | select(.alias) | .name] | sort == ["a","b"]' "xbr dns: the containers' names"
 # (busybox's wget crashes in an image without NSS files; nc does not resolve)
 printf 'GET /index.html HTTP/1.0\r\n\r\n' >"$T_TMP/req"
 t_run pod exec -i a nc -w 5 "$IP_B" 8080 <"$T_TMP/req"
@@ -186,4 +201,4 @@ must pod network rm xnet
 must timeout 30 "$XBR" -b "$T_BR" down
 assert_same "$T_TMP/snap.start" "after podman network rm and xbr down"
 
-t_pass "podman: ping, TCP, fdb owners, stop/kill+rm clean, $N parallel containers, network rm + down leave nothing"
+t_pass "podman: ping, TCP, by container name (nslookup, resolv.conf names the gateway), fdb owners, stop/kill+rm clean, $N parallel containers, network rm + down leave nothing"
