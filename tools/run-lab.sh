@@ -19,6 +19,8 @@ run "$XBR" show
 run ip netns exec ns1 ping -c 3 -i 0.2 -W 1 172.16.1.2
 run ip netns exec ns2 ping -c 3 -i 0.2 -W 1 172.16.1.1
 run ip netns exec ns1 ping -c 2 -i 0.2 -W 1 172.16.1.254
+run ip netns exec ns1 ping -4 -c 2 -i 0.2 -W 1 ns2.xbr0   # the name, answered by the bridge
+run "$XBR" dns
 if command -v iperf3 >/dev/null; then
 	ip netns exec ns2 timeout 10 iperf3 -s -1 >/dev/null 2>&1 &
 	sleep 0.5
@@ -29,5 +31,5 @@ fi
 run "$XBR" fdb
 echo
 echo "The lab is up: ns1 (172.16.1.1) and ns2 (172.16.1.2) behind gateway 172.16.1.254 on xbr0."
-echo "Try:  ip netns exec ns1 ping 172.16.1.2     $XBR -j fdb | jq     $XBR stats"
+echo "Try:  ip netns exec ns1 ping ns2     $XBR -j fdb | jq     $XBR stats"
 echo "Done: $XBR down"
