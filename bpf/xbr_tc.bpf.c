@@ -213,6 +213,16 @@ int xbr_tc_ingress(struct __sk_buff *skb)
 	}
 	if (verdict == XBR_V_REPLY)
 		return tc_reply(skb, r.in, r.ans.port, r.ans.nd, len);
+	if (verdict == XBR_V_FLOOD && r.dns_l4) {
+		int v = tc_dns(skb, r.in, r.cfg, r.dns_l4, r.dns_v6);
+
+		if (v >= 0)
+			return v;
+		XBR_BR_INC(dns_forwarded);
+		/* the packet may have been read, never changed: flood it */
+		data = (void *)(long)skb->data;
+		data_end = (void *)(long)skb->data_end;
+	}
 	if (verdict == XBR_V_FLOOD) {
 		struct flood_ctx fc = { .skb = skb, .in = r.in, .len = len };
 		struct ethhdr *eth = data; /* xbr_ingress() checked its length */

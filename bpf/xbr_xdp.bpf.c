@@ -253,6 +253,16 @@ int xbr_xdp_ingress(struct xdp_md *ctx)
 	}
 	if (verdict == XBR_V_REPLY)
 		return xdp_reply(ctx, r.in, r.ans.port, r.ans.nd);
+	if (verdict == XBR_V_FLOOD && r.dns_l4) {
+		int v = xdp_dns(ctx, r.in, r.cfg, r.dns_l4, r.dns_v6);
+
+		if (v >= 0)
+			return v;
+		XBR_BR_INC(dns_forwarded);
+		/* the frame was read, never changed: flood it */
+		data = (void *)(long)ctx->data;
+		data_end = (void *)(long)ctx->data_end;
+	}
 	if (verdict == XBR_V_FLOOD) {
 		if (r.cfg->npeers) /* copies for VXLAN peers: tc makes them */
 			return xbr_xdp_to_tc(r.in, (__u32)(data_end - data), verdict, 0);

@@ -131,6 +131,8 @@ struct xbr_ingress {
  *   XBR_V_DROP    r->reason; counted (rx and drops[reason]) unless r->in is
  *                 NULL: not a port of this bridge, nothing counted;
  *   XBR_V_FLOOD   counted as rx and rx_flood; the hook floods (r->in, r->cfg);
+ *                 with r->dns_l4 set (an unknown unicast to the gateway's
+ *                 address: its MAC aged out) a DNS query the hook may answer;
  *   XBR_V_UNICAST counted as rx; the hook sends it out of r->out and counts
  *                 the tx (or a redirect drop); with r->dns_l4 set it is a
  *                 DNS query to the gateway, which the hook answers instead
@@ -183,7 +185,11 @@ static __always_inline int xbr_ingress(void *ctx, void *data, void *data_end, __
 		verdict = xbr_decide(eth, in, cfg, now, NULL, &r->out, &r->reason);
 		if (verdict == XBR_V_FLOOD && !tag_outside)
 			verdict = xbr_neigh(data, data_end, in, cfg, now, &r->ans);
-		else if (verdict == XBR_V_UNICAST && !tag_outside)
+		/* A query to the gateway's address: known unicast, or a flood
+		 * while the gateway's MAC is not (or no longer) in the table. */
+		if ((verdict == XBR_V_UNICAST || (verdict == XBR_V_FLOOD &&
+						  !xbr_mac_is_group(eth->h_dest))) &&
+		    !tag_outside)
 			r->dns_l4 = xbr_dns_match(data, data_end, cfg, &r->dns_v6);
 	}
 	xbr_count_in(in, len, verdict, r->reason);

@@ -123,6 +123,13 @@ must "$XBR_REAL" -b "$T_BR" set mode $other
 jq_ok "$(q ns1 ns2)" '.rcode == 0 and .aa and ([.answers[].data] == ["172.16.1.2"])' "after set mode $other"
 must "$XBR_REAL" -b "$T_BR" set mode "$XBR_MODE"
 
+# ---- the gateway's MAC out of the table (as after an idle ageing time):
+# the query floods, and is still the bridge's to answer ----
+gwmac=$(station_mac $GW)
+must "$XBR" -b "$T_BR" fdb del "$gwmac"
+J=$(q ns1 ns2)
+jq_ok "$J" '.aa and .rcode == 0 and ([.answers[].data] == ["172.16.1.2"])' "a query while the gateway's MAC is unknown"
+
 # ---- hostile queries: dropped, forwarded or answered right; never wrong ----
 xjson stats
 ans0=$(jq_val "$J" '.dns.answered')
