@@ -175,11 +175,15 @@ drop: /* not a port in xbr_xdp_tx (being removed) */
  * send the answer back out of @in (a devmap redirect, as xdp_reply). An
  * answer longer than the query needs room after the frame, which a veth's
  * buffer often lacks: then the query goes to the tc program (XDP_PASS),
- * which answers it the same way with an skb that can grow. Returns the
- * verdict, or -1: not answered, the query goes on to the gateway as it is.
+ * which answers it the same way with an skb that can grow. @how:
+ * XBR_DNS_V6 for IPv6, XBR_DNS_FLOOD when the prologue's verdict was a flood
+ * (XDP_PASS takes back the counts of that verdict). Returns the verdict, or
+ * -1: not answered, the query goes on as it is.
  */
+#define XBR_DNS_V6 1
+#define XBR_DNS_FLOOD 2
 static __noinline int xdp_dns(struct xdp_md *ctx, const struct xbr_port *in,
-			      const struct xbr_config *cfg, __u32 l4, __u32 v6)
+			      const struct xbr_config *cfg, __u32 l4, __u32 how)
 {
 	/* the frame's length as xbr_ingress() counted it */
 	__u32 len = (__u32)((long)ctx->data_end - (long)ctx->data);
@@ -197,7 +201,7 @@ static __noinline int xdp_dns(struct xdp_md *ctx, const struct xbr_port *in,
 	n = XBR_DNS_MASK(n - 1, 511) + 1; /* 1..512 as the verifier sees it */
 	if (bpf_xdp_load_bytes(ctx, 0, s->b, n))
 		return -1;
-	out = xbr_dns_answer(s, n, flen, l4, v6, cfg);
+	out = xbr_dns_answer(s, n, flen, l4, how & XBR_DNS_V6, cfg);
 	if (!out)
 		return -1;
 	/* 1..512 as the verifier sees it (an answer is at most 437 bytes) */
@@ -205,7 +209,8 @@ static __noinline int xdp_dns(struct xdp_md *ctx, const struct xbr_port *in,
 	if (out < ETH_HLEN + 20 + 8 + 12)
 		goto drop;
 	if (bpf_xdp_adjust_tail(ctx, (int)out - (int)flen))
-		return xbr_xdp_to_tc(in, len, XBR_V_UNICAST, in->ifindex);
+		return xbr_xdp_to_tc(in, len, (how & XBR_DNS_FLOOD) ? XBR_V_FLOOD : XBR_V_UNICAST,
+				     in->ifindex);
 	if (bpf_xdp_store_bytes(ctx, 0, s->b, out))
 		goto drop;
 	ret = bpf_redirect_map(&xbr_xdp_tx, in->ifindex, XDP_DROP);
@@ -254,7 +259,7 @@ int xbr_xdp_ingress(struct xdp_md *ctx)
 	if (verdict == XBR_V_REPLY)
 		return xdp_reply(ctx, r.in, r.ans.port, r.ans.nd);
 	if (verdict == XBR_V_FLOOD && r.dns_l4) {
-		int v = xdp_dns(ctx, r.in, r.cfg, r.dns_l4, r.dns_v6);
+		int v = xdp_dns(ctx, r.in, r.cfg, r.dns_l4, r.dns_v6 | XBR_DNS_FLOOD);
 
 		if (v >= 0)
 			return v;
