@@ -206,7 +206,9 @@ static void netns_resolv_remove(const char *name)
 	snprintf(path, sizeof(path), "%s/.resolv.conf.xbr", dir);
 	unlink(path);
 	rmdir(dir); /* only when empty */
-	rmdir(XBR_NETNS_ETC); /* only when empty: nobody else's */
+	/* XBR_NETNS_ETC itself stays (iproute2's directory, made when missing):
+	 * removing it would also detach whatever other mount namespaces have
+	 * mounted on it (a test's private /etc/netns, seen so). */
 }
 
 int netns_delete(const char *name)
