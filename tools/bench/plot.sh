@@ -9,7 +9,7 @@ mkdir -p "$P"
 
 SKIPPED=$(jq -r '[.modes | to_entries[] | select(.value.status != "ok") | .key] | if length > 0 then "  (skipped: " + join(", ") + ")" else "" end' "$R")
 MACHINE=$(jq -r '.machine | "\(.cpu_model), \(.cores) cores, Linux \(.kernel)"' "$R")
-declare -A COLOR=([kbr]="#7f7f7f" [xbr-tc]="#1f77b4" [xbr-xdp]="#ff7f0e" [wire]="#2ca02c" [floor]="#9467bd" [dnsmasq]="#d62728")
+declare -A COLOR=([kbr]="#7f7f7f" [xbr-tc]="#1f77b4" [xbr-xdp]="#ff7f0e" [wire]="#2ca02c" [floor]="#9467bd" [dnsmasq]="#d62728" [docker]="#8c564b")
 # for_metric METRIC: the modes that ran and have figures for METRIC (wire and
 # floor only have the pair metrics) -> OK, NM, colors, modes_json
 for_metric() {
