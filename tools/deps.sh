@@ -24,7 +24,9 @@ test_pkgs="$run_pkgs groff-base libcmocka-dev jq iperf3 tcpdump util-linux procp
 if [ ! -d /run/systemd/system ]; then
 	test_pkgs="$test_pkgs docker.io"
 fi
-bench_pkgs="$test_pkgs sockperf netsniff-ng gnuplot-nox bc linux-perf"
+# dnsperf, dnsmasq-base: the dns row (a load generator, and the DNS server
+# xbr's answers are compared with; dnsmasq-base starts no service).
+bench_pkgs="$test_pkgs sockperf netsniff-ng gnuplot-nox bc linux-perf dnsperf dnsmasq-base"
 
 case "${1:-test}" in
 build) want=$build_pkgs ;;

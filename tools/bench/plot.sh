@@ -9,7 +9,7 @@ mkdir -p "$P"
 
 SKIPPED=$(jq -r '[.modes | to_entries[] | select(.value.status != "ok") | .key] | if length > 0 then "  (skipped: " + join(", ") + ")" else "" end' "$R")
 MACHINE=$(jq -r '.machine | "\(.cpu_model), \(.cores) cores, Linux \(.kernel)"' "$R")
-declare -A COLOR=([kbr]="#7f7f7f" [xbr-tc]="#1f77b4" [xbr-xdp]="#ff7f0e" [wire]="#2ca02c" [floor]="#9467bd")
+declare -A COLOR=([kbr]="#7f7f7f" [xbr-tc]="#1f77b4" [xbr-xdp]="#ff7f0e" [wire]="#2ca02c" [floor]="#9467bd" [dnsmasq]="#d62728" [docker]="#8c564b")
 # for_metric METRIC: the modes that ran and have figures for METRIC (wire and
 # floor only have the pair metrics) -> OK, NM, colors, modes_json
 for_metric() {
@@ -131,6 +131,35 @@ if has vxlan; then
 		table vxlan '[["pps 60B", "pps", "60-byte frames, 100 kpps"]]' 1e5
 	} >"$P/vxlan.dat"
 	histogram vxlan "Two hosts over VXLAN, station to station, median, bars min..max" "Gbit/s | 100 kpps" "$P/vxlan.dat"
+fi
+if has dns; then
+	# two panels: queries/s flat out (left), p50 and p99 at a fixed rate (right)
+	for_metric dns
+	table dns '[["udp","qps","flat out"]]' 1e3 >"$P/dns-qps.dat"
+	table dns '[["udp","p50_us","p50"],["udp","p99_us","p99"]]' 1 >"$P/dns-lat.dat"
+	{
+		common "Names" ""
+		cat <<GP
+set terminal pngcairo size 1000,480 font "sans,10"
+set output "$P/dns.png"
+set multiplot layout 1,2 title "DNS queries for the bridge's names from a station to the gateway (dnsperf), median, bars min..max$SKIPPED\n{/*0.8 $MACHINE}"
+unset title
+set style data histogram
+set style histogram errorbars gap 1 lw 1
+set style fill solid 0.8 border -1
+set bars front
+set title "answered flat out"
+set ylabel "thousand queries/s"
+set yrange [0:*]
+plot for [i=0:$NM-1] "$P/dns-qps.dat" using (column(2+3*i)):(column(3+3*i)):(column(4+3*i)):xtic(1) title word(modes, i+1) lc rgb word(colors, i+1)
+set title "latency at $(jq -r '.config.dns_latency_qps' "$R") queries/s"
+set ylabel "microseconds (log scale)"
+set logscale y
+set yrange [1:*]
+plot for [i=0:$NM-1] "$P/dns-lat.dat" using (column(2+3*i)):(column(3+3*i)):(column(4+3*i)):xtic(1) title word(modes, i+1) lc rgb word(colors, i+1)
+unset multiplot
+GP
+	} | gnuplot
 fi
 if has setup; then
 	for_metric setup

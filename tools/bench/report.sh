@@ -41,7 +41,7 @@ fmt_md() {
 	  "- command: `\($r.command)`",
 	  "- run: \($r.started) .. \($r.finished) (\($r.elapsed_s | round) s, of which \($r.idle_wait_s // 0 | round) s waiting for the machine to go idle between samples), git \($r.git_commit), \($r.xbr.version // "xbr") sha256 \($r.xbr.sha256_12 // "-")",
 	  "- machine: \($r.machine.cpu_model), \($r.machine.cores) cores, kernel \($r.machine.kernel), hypervisor \($r.machine.hypervisor), \($r.machine.memory); load average \($r.load_avg.start // "-") at the start, \($r.load_avg.end // "-") at the end",
-	  "- tools: \($r.machine.tools.iperf3); sockperf \($r.machine.tools.sockperf); \($r.machine.tools.trafgen)",
+	  "- tools: \($r.machine.tools.iperf3); sockperf \($r.machine.tools.sockperf); \($r.machine.tools.trafgen)\(if ($r.config.metrics | index("dns")) then "; \($r.machine.tools.dnsperf // "no dnsperf"); \($r.machine.tools.dnsmasq // "no dnsmasq")" else "" end)",
 	  "- repetitions: \($r.config.reps) measured + \($r.config.warmup) warm-up round(s), modes alternating per round (A B C D E A B C D E ...); figures are median [min - max] of the measured rounds (\($r.config.warmup_rule // ""))",
 	  "- frames: \($r.config.frame // "-"); generator: \($r.config.generator // "-")",
 	  (if ($r.config.idle_wait // true) == false then "- idle waits before samples were off (quick mode)"
@@ -71,7 +71,8 @@ fmt_md() {
 	    ["nat", "TCP from a station to the outside namespace through NAT (iperf3; kbr: Docker'"'"'s MASQUERADE rule, xbr: its own masquerade)"],
 	    ["vxlan", "Two hosts, one segment over VXLAN: TCP (iperf3, 1 stream) and 60-byte frames (trafgen) from a station on host A to one on host B (kbr: a kernel bridge with a VXLAN port on each host; xbr: xbr uplink add)"],
 	    ["directory", "Directory uplinks (etcd + xbr-agent) vs static peers (flood-and-learn): time from port add on one host to the first answered ping from another, and underlay frames meanwhile (xbr tc mode; case = variant)"],
-	    ["cmd", "Port commands on a small and a big bridge: xbr port add, port set (learning off), port del of one extra station, wall time per command; the syscalls of each (strace -f -c) in the \"syscalls\" case"]
+	    ["cmd", "Port commands on a small and a big bridge: xbr port add, port set (learning off), port del of one extra station, wall time per command; the syscalls of each (strace -f -c) in the \"syscalls\" case"],
+	    ["dns", "Names: DNS queries from a station to the gateway for the bridge'"'"'s names (dnsperf; xbr: answered by the datapath; kbr: dnsmasq on the kernel bridge'"'"'s gateway; dnsmasq: the same on an xbr bridge in tc mode with dns off; docker: Docker'"'"'s embedded DNS on a network of the xbr driver); flat out, \($r.config.dns_duration_s) s, and p50/p99 at \($r.config.dns_latency_qps) queries/s"]
 	  ) as [$m, $title]
 	  | ($r.summary | map(select(.metric == $m))) as $rows
 	  | ($r.notes | map(select(.metric == $m))) as $notes
@@ -127,7 +128,7 @@ fmt_md() {
 	if [[ $PLOTS == 1 ]]; then
 		echo "## Plots"
 		echo
-		for p in tcp pps lat setup flood fdb ports nat vxlan; do
+		for p in tcp pps lat setup flood fdb ports nat vxlan dns; do
 			[[ $(jq --arg m "$p" '[.summary[] | select(.metric == $m)] | length' "$R") -gt 0 ]] &&
 				echo "![$p](plots/$p.png)"
 		done

@@ -5,11 +5,12 @@
 #
 # Usage: tools/bench/run.sh [options]
 #   --metrics LIST     comma list of tcp,pps,lat,setup,flood,fdb,ports,nat,vxlan,
-#                      directory,cmd (default: all but directory and cmd, which
-#                      are opt-in;
+#                      dns,directory,cmd (default: all but directory and cmd,
+#                      which are opt-in;
 #                      "none" with --profile runs only the profile)
 #   --modes LIST       comma list of kbr,xbr-tc,xbr-xdp,wire,floor (default: all;
-#                      kbr first; wire and floor run the tcp/pps/lat metrics only)
+#                      kbr first; wire and floor run the tcp/pps/lat metrics only;
+#                      the dns row adds the sides of --dns-sides)
 #   --reps N           measured repetitions per case               (default: 5)
 #   --warmup N         warm-up rounds, recorded but not summarised (default: 1)
 #   --quick            smoke sizes: 1 rep, no warm-up, short runs, tiny N
@@ -36,6 +37,10 @@
 #                      3 and 4,095 ports with the gateway; one more is added)
 #   --cmd-reps N       port add/set/del repetitions per bridge in the cmd row
 #                      (default: 15; --quick: 3)
+#   --dns-qps N        the dns row's latency run: queries a second (default: 2000)
+#   --dns-sides L      servers the dns row measures beside the modes: dnsmasq,
+#                      docker (default: both; --quick: dnsmasq, since dockerd
+#                      and its containers take ~10 s to start; "none")
 #   --cpus G,S         CPU of generator/client, CPU of sink/server (default: 0,1)
 #   --profile          also perf-record each mode during a TCP and a pps run
 #   --wait-quiet S     before measuring, wait up to S seconds for the machine
@@ -66,11 +71,13 @@ source "$BENCH_DIR/lib/vxlan.sh"
 source "$BENCH_DIR/lib/directory.sh"
 # shellcheck source=lib/cmd.sh
 source "$BENCH_DIR/lib/cmd.sh"
+# shellcheck source=lib/dns.sh
+source "$BENCH_DIR/lib/dns.sh"
 
 usage() { sed -n '2,/^set -euo/{/^#/s/^# \{0,1\}//p}' "${BASH_SOURCE[0]}" | sed -n '/^Usage/,$p'; exit "${1:-0}"; }
 
 # ---- defaults (standard set, sized for < 30 min on 2 cores) ----
-METRICS_CSV=tcp,pps,lat,setup,flood,fdb,ports,nat,vxlan
+METRICS_CSV=tcp,pps,lat,setup,flood,fdb,ports,nat,vxlan,dns
 MODES_CSV=kbr,xbr-tc,xbr-xdp,wire,floor
 REPS=5 WARMUP=1 QUICK=0 PROFILE=0 PLOTS=1 OUT="" PLAN_ONLY=0
 SETUP_CSV=1,10,100,1000 FLOOD_CSV=2,8,32,128 FDB_CSV=10,100000 STREAMS_CSV=1,4 PORTS_CSV=2,4095
@@ -78,6 +85,7 @@ BIG_MODES_CSV=kbr,xbr-tc,xbr-xdp
 DUR=2 CPUS_CSV=0,1 BIG_REPS=3 SCALED_REPS=3 WAIT_QUIET=0
 DIR_HOSTS=10 DIR_REPS=20
 CMD_CSV=2,4094 CMD_REPS=15
+DNS_LAT_QPS=2000 DNS_SIDES_CSV=dnsmasq,docker
 declare -A SET=()
 
 ORIG_ARGS=("$@")
@@ -103,6 +111,8 @@ while [[ $# -gt 0 ]]; do
 	--dir-reps) DIR_REPS=$2; SET[dir_reps]=1; shift 2 ;;
 	--cmd-sizes) CMD_CSV=$2; SET[cmd_sizes]=1; shift 2 ;;
 	--cmd-reps) CMD_REPS=$2; SET[cmd_reps]=1; shift 2 ;;
+	--dns-qps) DNS_LAT_QPS=$2; shift 2 ;;
+	--dns-sides) DNS_SIDES_CSV=$2; SET[dns_sides]=1; shift 2 ;;
 	--profile) PROFILE=1; shift ;;
 	--wait-quiet) WAIT_QUIET=$2; shift 2 ;;
 	--no-plots) PLOTS=0; shift ;;
@@ -125,7 +135,9 @@ if (( QUICK )); then
 	[[ -n ${SET[dir_reps]:-} ]] || DIR_REPS=3
 	[[ -n ${SET[cmd_sizes]:-} ]] || CMD_CSV=2
 	[[ -n ${SET[cmd_reps]:-} ]] || CMD_REPS=3
+	[[ -n ${SET[dns_sides]:-} ]] || DNS_SIDES_CSV=dnsmasq
 fi
+[[ $DNS_SIDES_CSV == none ]] && DNS_SIDES_CSV=""
 [[ $METRICS_CSV == none ]] && METRICS_CSV=""
 [[ $REPS =~ ^[1-9][0-9]*$ && $WARMUP =~ ^[0-9]+$ && $DUR =~ ^[1-9][0-9]*$ && $BIG_REPS =~ ^[1-9][0-9]*$ && $SCALED_REPS =~ ^[1-9][0-9]*$ ]] ||
 	die "--reps, --big-reps and --scaled-reps must be >= 1, --warmup >= 0, --duration >= 1 (integers)"
@@ -138,11 +150,15 @@ IDLE_CAP=1000
 # measured REPS times (ports), or get BIG_REPS rounds (setup).
 BIG_NS=500
 BIG_SETTLE=15 BIG_SETTLE_MAX=300
-# quick: frame-rate windows of 0.3 s (the smoke test checks output,
-# not figures), unless --duration was given
+# dns: seconds of each dnsperf run (rate, latency)
+DNS_DUR=$DUR
+# quick: frame-rate windows (and dnsperf runs) of 0.3 s (the smoke test
+# checks output, not figures), unless --duration was given; 2 stations a
+# lab in the dns row
 if (( QUICK )); then
 	TCP_OMIT=0 RAMP=0.15 PROF_DUR=2 BIG_REPS=$REPS SCALED_REPS=$REPS IDLE_CAP=0
-	[[ -n ${SET[dur]:-} ]] || PPS_DUR=0.3 SCALE_DUR=0.3
+	[[ -n ${SET[dur]:-} ]] || PPS_DUR=0.3 SCALE_DUR=0.3 DNS_DUR=0.3
+	DNS_NS=2
 fi
 MAX_RUNTIME=$(( ${BENCH_MAX_RUNTIME:-$(( QUICK ? 300 : 3000 ))} + WAIT_QUIET ))
 
@@ -157,11 +173,12 @@ mapfile -t CMD_SIZES < <(split_csv "$CMD_CSV")
 CPU_GEN=${CPUS_CSV%%,*} CPU_SINK=${CPUS_CSV#*,}
 (( $(nproc) >= 2 )) || { CPU_GEN=0 CPU_SINK=0; }
 for m in "${METRICS[@]}"; do
-	[[ $m =~ ^(tcp|pps|lat|setup|flood|fdb|ports|nat|vxlan|directory|cmd)$ ]] || die "unknown metric '$m'"
+	[[ $m =~ ^(tcp|pps|lat|setup|flood|fdb|ports|nat|vxlan|dns|directory|cmd)$ ]] || die "unknown metric '$m'"
 done
 [[ $DIR_HOSTS =~ ^[0-9]+$ ]] && (( DIR_HOSTS >= 2 && DIR_HOSTS <= 99 )) && [[ $DIR_REPS =~ ^[1-9][0-9]*$ ]] && (( DIR_REPS <= 200 )) ||
 	die "--dir-hosts must be 2-99, --dir-reps 1-200"
 [[ $CMD_REPS =~ ^[1-9][0-9]*$ ]] && (( CMD_REPS <= 1000 )) || die "--cmd-reps must be 1-1000"
+[[ $DNS_LAT_QPS =~ ^[1-9][0-9]*$ ]] && (( DNS_LAT_QPS <= 100000 )) || die "--dns-qps must be 1-100000"
 for n in "${CMD_SIZES[@]}"; do
 	[[ $n =~ ^[1-9][0-9]*$ ]] && (( n <= 4094 )) || die "--cmd-sizes: namespaces must be 1-4094, one port short of 4,096 (got '$n')"
 done
@@ -201,7 +218,14 @@ fi
 mount --make-rprivate /
 mkdir -p /run/netns
 mount -t tmpfs -o size=8m,mode=755 bench-netns /run/netns
+# /etc/netns: the resolv.conf xbr writes for each station, private too
+[[ -d /etc/netns ]] || mkdir -m 755 /etc/netns
+mount -t tmpfs -o size=8m,mode=755 bench-etc-netns /etc/netns
+# the host's cgroup hierarchies stay under the fresh sysfs (dockerd and runc
+# need them: the dns row's docker side)
+mkdir /run/netns/.cgroup && mount --rbind /sys/fs/cgroup /run/netns/.cgroup
 mount -t sysfs sysfs /sys            # /sys/class/net of this netns
+mount --move /run/netns/.cgroup /sys/fs/cgroup && rmdir /run/netns/.cgroup
 mount -t bpf bpf /sys/fs/bpf         # fresh, private bpffs
 ip link set lo up
 for f in /proc/sys/net/bridge/bridge-nf-call-{iptables,ip6tables,arptables}; do
@@ -221,6 +245,8 @@ cleanup() {
 	local j
 	(( ${#DIR_PID[@]} )) && dir_down
 	(( ${#CMD_UP[@]} )) && cmd_down_all
+	[[ -n $DNS_UP ]] && { dns_server_stop; dns_lab_down "$DNS_UP" || true; }
+	[[ -n $DK_HOST ]] && { dns_server_stop; dk_down; }
 	for j in $(jobs -p); do kill -TERM "$j" 2>/dev/null || true; done
 	topo_cleanup_all
 	rm -rf "$OUT/tmp"
@@ -250,6 +276,10 @@ mapfile -t ACTIVE < <(active_modes)
 log "active modes: ${ACTIVE[*]}"
 
 has_metric() { local m; for m in "${METRICS[@]}"; do [[ $m == "$1" ]] && return 0; done; return 1; }
+# Sides that only one row has (the dns row's dnsmasq, docker): in the report's modes
+# beside --modes, with their status.
+EXTRA_MODES=()
+if has_metric dns; then dns_probe; fi
 ROUNDS=$((WARMUP + REPS))
 # flood, fdb and the small bridges of ports: SCALED_REPS measured rounds
 SROUNDS=$((WARMUP + (SCALED_REPS < REPS ? SCALED_REPS : REPS)))
@@ -445,6 +475,7 @@ run_all() {
 	if has_metric fdb; then run_scaled fdb 3 "${FDB_SIZES[@]}"; fi
 	if has_metric ports; then run_ports; fi
 	if has_metric vxlan; then run_vxlan; fi
+	if has_metric dns; then run_dns; fi
 	if has_metric directory; then run_directory; fi
 	if has_metric cmd; then run_cmd; fi
 	if (( PROFILE )); then
@@ -464,7 +495,7 @@ run_all
 # ---- metadata for the report ----
 ELAPSED=$(fsub "$(now)" "$T_START")
 modes_json='{}'
-for m in "${MODES[@]}"; do
+for m in "${MODES[@]}" "${EXTRA_MODES[@]}"; do
 	modes_json=$(jq -c --arg m "$m" --arg s "${MODE_STATUS[$m]}" --arg r "${MODE_REASON[$m]}" \
 		--arg n "${MODE_NOTE[$m]:-}" --arg a "${MODE_ARGS[$m]:-}" \
 		'. + {($m): {status:$s, reason:$r, note:$n, xbr_args:$a}}' <<<"$modes_json")
@@ -486,6 +517,8 @@ jq -n --arg cmd "$BENCH_CMDLINE" --arg started "$STARTED" \
 	--argjson tcp_dur "$TCP_DUR" --argjson tcp_omit "$TCP_OMIT" --argjson pps_dur "$PPS_DUR" \
 	--argjson lat_dur "$LAT_DUR" --argjson scale_dur "$SCALE_DUR" --arg fill_rate "$FILL_RATE" \
 	--argjson gen "$CPU_GEN" --argjson sink "$CPU_SINK" \
+	--argjson dns_dur "$DNS_DUR" --argjson dns_qps "$DNS_LAT_QPS" --argjson dns_ns "$DNS_NS" \
+	--argjson dns_nx "$DNS_NX" --argjson dns_q "$DNS_OUTSTANDING" \
 	'def nums: split(" ") | map(select(length>0) | tonumber);
 	{schema:"xbr-bench/1", command:$cmd, started:$started, finished:$finished, elapsed_s:$elapsed,
 	 machine:$machine, git_commit:$git, xbr:{path:$xbr, version:$xbr_ver, sha256_12:$xbr_sha, up_args:$xbr_base}, modes:$modes,
@@ -498,6 +531,8 @@ jq -n --arg cmd "$BENCH_CMDLINE" --arg started "$STARTED" \
 	   setup_sizes:($setup|nums), flood_ports:($flood|nums), fdb_sizes:($fdb|nums), port_sizes:($ports|nums), cmd_sizes:($cmd_sizes|nums), cmd_reps:$cmd_reps, big_modes:($big_modes|split(",")),
 	   tcp_duration_s:$tcp_dur, tcp_omit_s:$tcp_omit, pps_duration_s:$pps_dur,
 	   lat_duration_s:$lat_dur, scale_duration_s:$scale_dur, fdb_fill_rate:$fill_rate,
+	   dns_duration_s:$dns_dur, dns_latency_qps:$dns_qps, dns_outstanding:$dns_q, dns_stations:$dns_ns, dns_nxdomain_names:$dns_nx,
+	   dns_queries:"per lab, each of its names (\($dns_ns) stations, one more with the aliases web and www) as NAME A and NAME.BRIDGE AAAA, and \($dns_nx) names under the bridge'"'"'s domain that nobody has (NXDOMAIN); UDP to the gateway 172.16.1.254",
 	   xbr_fdb_size:"default (65536); --fdb-size 2*MACS in the fdb metric when MACS+1024 > 65536",
 	   frame:"60 bytes handed to the device (64 on a wire with FCS), EtherType 0x88b5 (local experimental): not IP, the sink drops it and answers nothing",
 	   generator:"trafgen -P 1 --no-sock-mem, qdisc bypass; IPv6 off in the generator namespace; a window whose trafgen exited early is measured again (at most 3 tries; gen_exits counts them)"},
@@ -512,6 +547,7 @@ jq -n --arg cmd "$BENCH_CMDLINE" --arg started "$STARTED" \
 	   fdb:"FDB filled by trafgen in ns3 (distinct source MACs); trafgen ns1->ns2 on CPU \($gen)",
 	   vxlan:"two hosts (net + mount namespaces) joined by a veth underlay; iperf3 client / trafgen in host A'"'"'s station on CPU \($gen), iperf3 server in host B'"'"'s station on CPU \($sink); station MTU 1450 in every mode",
 	   cmd:"xbr port add/set/del pinned to CPU \($gen) (taskset), one command at a time",
+	   dns:"dnsperf (one client, one thread) in station 1 (docker: container 1) on CPU \($gen); kbr and dnsmasq: dnsmasq on the gateway on CPU \($sink); docker: dockerd (its embedded DNS) and the upstream dnsmasq on CPU \($sink); xbr: the answer is made in the datapath on the querying CPU (veth: the softirq of the sender)",
 	   profile:"perf record -a -g -F 999 (all CPUs), same pinning as tcp/pps"}}' >"$OUT/meta.json"
 
 log "measurements done in ${ELAPSED}s; writing report"

@@ -42,6 +42,21 @@ if jq -e '.config.metrics | index("nat")' "$R" >/dev/null 2>&1; then
 		jq -e '. as $r | all($r.modes | to_entries[] | select(.value.status == "ok" and .key != "wire" and .key != "floor") | .key;
 			. as $m | any($r.samples[]; .metric == "nat" and .mode == $m))' "$R"
 fi
+if jq -e '.config.metrics | index("dns")' "$R" >/dev/null 2>&1; then
+	check "dns samples for every side that ran (the bridge modes and the dnsmasq/docker sides)" \
+		jq -e '. as $r | all($r.modes | to_entries[] | select(.value.status == "ok" and .key != "wire" and .key != "floor") | .key;
+			. as $m | any($r.samples[]; .metric == "dns" and .mode == $m))' "$R"
+	check "dns samples carry queries/s, p50 and p99 as numbers, none lost to a wrong rcode" \
+		jq -e '[.samples[] | select(.metric == "dns")] | length > 0 and all(.[]; (.values.qps | type == "number") and
+			(.values.p50_us | type == "number") and (.values.p99_us | type == "number") and .values.other_rcodes == 0)' "$R"
+	check "dns: xbr answered from its datapath, the dnsmasq side did not (xbr stats -j .dns)" \
+		jq -e 'all(.samples[] | select(.metric == "dns" and (.mode | startswith("xbr-"))); .values.dp_pct > 0) and
+			all(.samples[] | select(.metric == "dns" and .mode == "dnsmasq"); .values.dp_pct == 0)' "$R"
+	if jq -e '.modes.dnsmasq.status == "ok"' "$R" >/dev/null 2>&1; then
+		check "dns rows of the other sides have a ratio to dnsmasq" \
+			jq -e 'all(.summary[] | select(.metric == "dns" and .field == "qps" and .mode != "dnsmasq"); .ratio_vs_dnsmasq != null)' "$R"
+	fi
+fi
 check "every mode is ok or skipped with a reason" \
 	jq -e 'all(.modes[]; .status == "ok" or (.status == "skipped" and (.reason | length > 0)))' "$R"
 check "summary rows carry median/min/max and ratio" \
@@ -49,7 +64,8 @@ check "summary rows carry median/min/max and ratio" \
 check "summary rows carry the ratios to the wire and the floor" \
 	jq -e 'all(.summary[]; has("ratio_vs_wire") and has("ratio_vs_floor"))' "$R"
 for m in wire floor; do
-	if jq -e --arg m "$m" '.modes[$m].status == "ok"' "$R" >/dev/null 2>&1; then
+	# (wire and floor run the tcp/pps/lat metrics only: a run of other rows has none)
+	if jq -e --arg m "$m" '.modes[$m].status == "ok" and (.config.metrics | index("tcp") and index("pps"))' "$R" >/dev/null 2>&1; then
 		check "$m: samples for tcp and pps (lat too outside --quick)" \
 			jq -e --arg m "$m" '[.samples[] | select(.mode == $m) | .metric] | unique | . == ["pps", "tcp"] or . == ["lat", "pps", "tcp"]' "$R"
 		check "pps rows of the other modes have a ratio to $m" \
@@ -75,7 +91,7 @@ if command -v gnuplot >/dev/null; then
 else
 	skip=$((skip + 1)); echo "skip - gnuplot not installed: plots not checked"
 fi
-check "no namespace left behind on the host" bash -c "! ip netns list 2>/dev/null | grep -Eq '^(kb|xt|xx|wi|fl|pr)[0-9]'"
+check "no namespace left behind on the host" bash -c "! ip netns list 2>/dev/null | grep -Eq '^(kb|xt|xx|xd|wi|fl|pr)[0-9]'"
 (( fail == 0 )) && rm -rf "$out"
 (( skip > 0 )) || skip=""
 finish

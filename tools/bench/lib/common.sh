@@ -90,9 +90,11 @@ machine_json() {
 		--arg sockperf "$(sockperf --version 2>/dev/null | awk '/version/{print $NF; exit}')" \
 		--arg trafgen "$(trafgen -v 2>/dev/null | head -1)" \
 		--arg perf "$(perf --version 2>/dev/null)" \
+		--arg dnsperf "$(dnsperf -h 2>&1 | awk '/^Version/ { print "dnsperf " $2; exit }')" \
+		--arg dnsmasq "$(dnsmasq --version 2>/dev/null | awk 'NR == 1 { print "dnsmasq " $3 }')" \
 		'{cpu_model:$cpu, cores:$cores, kernel:$kernel, kernel_build:$kver,
 		  hypervisor:$virt, memory:$mem,
-		  tools:{iperf3:$iperf3, sockperf:$sockperf, trafgen:$trafgen, perf:$perf}}'
+		  tools:{iperf3:$iperf3, sockperf:$sockperf, trafgen:$trafgen, perf:$perf, dnsperf:$dnsperf, dnsmasq:$dnsmasq}}'
 }
 
 # --- quiescence --------------------------------------------------------------

@@ -1,9 +1,10 @@
 # jq library for the benchmark report. Input (slurped): {meta, samples, notes}.
 
-def metric_order: {"tcp":0, "pps":1, "lat":2, "setup":3, "flood":4, "fdb":5, "ports":6, "nat":7, "vxlan":8, "directory":9, "cmd":10};
+def metric_order: {"tcp":0, "pps":1, "lat":2, "setup":3, "flood":4, "fdb":5, "ports":6, "nat":7, "vxlan":8, "directory":9, "cmd":10, "dns":11};
 def case_num: ([capture("(?<n>[0-9]+)")][0].n // "0") | tonumber;
 # The baselines every row is compared with, when the run has them.
-def baselines: ["kbr", "wire", "floor"];
+# dnsmasq: the dns row's server on the same gateway (lib/dns.sh).
+def baselines: ["kbr", "wire", "floor", "dnsmasq"];
 
 # field descriptions: unit, direction (higher|lower|info), label
 def field_info:
@@ -54,6 +55,14 @@ def field_info:
     "cmd.set_bpf":       {order:41, unit:"calls", better:"lower", label:"port set: bpf()"},
     "cmd.del_sys":       {order:42, unit:"calls", better:"lower", label:"port del: syscalls"},
     "cmd.del_bpf":       {order:43, unit:"calls", better:"lower", label:"port del: bpf()"},
+    "dns.qps":           {order:44, unit:"queries/s", better:"higher", label:"answered flat out"},
+    "dns.p50_us":        {order:45, unit:"us", better:"lower", label:"p50 at a fixed rate"},
+    "dns.p99_us":        {order:46, unit:"us", better:"lower", label:"p99 at a fixed rate"},
+    "dns.lost_pct":      {order:47, unit:"%", better:"lower", label:"lost flat out"},
+    "dns.other_rcodes":  {order:48, unit:"", better:"lower", label:"answers neither NOERROR nor NXDOMAIN"},
+    "dns.load_avg_us":   {order:49, unit:"us", better:"info", label:"mean latency flat out"},
+    "dns.lat_answers":   {order:50, unit:"", better:"info", label:"answers timed at the fixed rate"},
+    "dns.dp_pct":        {order:51, unit:"%", better:"info", label:"answered by the datapath"},
     "pps.gen_exits":     {order:90, unit:"", better:"info", label:"generator exits (window retried)"},
     "flood.gen_exits":   {order:90, unit:"", better:"info", label:"generator exits (window retried)"},
     "fdb.gen_exits":     {order:90, unit:"", better:"info", label:"generator exits (window retried)"},
@@ -151,4 +160,4 @@ def targets($rows; $modes):
 # every other field is an extra column (median only).
 def primary_fields: {"tcp": ["gbps"], "pps": ["pps"], "lat": ["p50_us"], "setup": ["up_s", "down_s"],
                      "flood": ["pps"], "fdb": ["pps"], "ports": ["pps"], "nat": ["gbps"], "directory": ["ms", "p50_ms", "p99_ms", "frames_median"],
-                     "cmd": ["add_ms", "set_ms", "del_ms"]};
+                     "cmd": ["add_ms", "set_ms", "del_ms"], "dns": ["qps", "p50_us", "p99_us"]};
