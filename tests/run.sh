@@ -27,7 +27,7 @@
 #   TEST_TIMEOUT=s    per-test limit in seconds (default 120; a test may ask
 #                     for more with a line "# test-timeout: SECONDS")
 #   BENCH_TIMEOUT=s   limit for the bench smoke test (default 600)
-#   DATAPATH_TIMEOUT=s  limit for test_datapath (default 600: its 235 cases
+#   DATAPATH_TIMEOUT=s  limit for test_datapath (default 600: its 255 cases
 #                     and 50,000-frame fuzz take ~60 s on this machine kind
 #                     when idle, and went past 120 s beside two other CI runs)
 #   TEST_LOG_LINES=n  lines of log shown under a failure (default 20)

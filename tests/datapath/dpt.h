@@ -102,6 +102,7 @@ struct dpt {
 	int slot_pos[DPT_NPOS]; /* flood-list slot -> position */
 	struct dpt_port_snap snap[DPT_NPOS];
 	uint64_t replied_snap; /* xbr_br_stats arp_replied + nd_replied */
+	uint64_t dns_snap[4]; /* xbr_br_stats dns_answered/nxdomain/refused/forwarded */
 	/* Events drained from the ring buffer since the last dpt_events_reset():
 	 * as many as came (the array grows); ev_overflow only when memory ran out. */
 	struct xbr_event *ev;
@@ -122,6 +123,18 @@ enum dpt_kind {
 	DPT_BAD, /* counters and verdict disagree: see why */
 };
 
+/* Which of the DNS counters of xbr_br_stats (bpf/lib/dns.h) a test_run
+ * moved: none, or exactly one by one. A DNS answer is a DPT_REPLY (tx on the
+ * asking port, of the answer's length); a query left to the gateway is the
+ * unicast it was, with DPT_DNS_FORWARDED. */
+enum dpt_dns {
+	DPT_DNS_NONE = 0,
+	DPT_DNS_ANSWERED, /* dns_answered: NOERROR */
+	DPT_DNS_NXDOMAIN,
+	DPT_DNS_REFUSED,
+	DPT_DNS_FORWARDED,
+};
+
 struct dpt_obs {
 	int err; /* test_run's own error (0, or -errno) */
 	int retval; /* tc: the program's return value; XDP: the traced verdict */
@@ -132,11 +145,15 @@ struct dpt_obs {
 	 * dpt_backlog_losses): positions of the flood missing from txmask. */
 	uint32_t backlog_lost;
 	struct xbr_xdp_decision xdp; /* XDP: the program's test trace */
+	int dns; /* enum dpt_dns */
+	uint64_t tx_bytes; /* bytes counted on the tx port (a DNS answer's length) */
 	/* tc: the frame as the program left it (test_run's data_out), e.g. a
 	 * reply written over a request; out_len 0 for XDP (live frames have no
-	 * data_out). */
-	uint8_t out[256];
+	 * data_out). out holds a DNS answer whole (at most 437 bytes); out_len
+	 * is test_run's data_size_out capped at sizeof(out). */
+	uint8_t out[512];
 	uint32_t out_len;
+	uint32_t data_len; /* tc: test_run's data_size_out, uncapped */
 	char why[160]; /* for DPT_BAD */
 };
 
@@ -160,6 +177,16 @@ int dpt_set_clock(struct dpt *d, uint64_t now);
 int dpt_set_ageing(struct dpt *d, uint64_t ageing_ns);
 /* The bridge's IPv6 prefix (plen6 0: no IPv6). */
 int dpt_set_prefix6(struct dpt *d, const uint8_t prefix[16], uint8_t plen6);
+/* Write d->cfg as it is (after a test changed fields of its own). */
+int dpt_config_write(struct dpt *d);
+/* The bridge's DNS service (bpf/lib/dns.h): its gateway and subnet (network
+ * order), its domain ("" none) and the XBR_CFG_F_NO_DNS flag. */
+int dpt_set_dns(struct dpt *d, uint32_t gateway, uint32_t subnet, uint8_t plen,
+		const char *domain, bool no_dns);
+/* A name (xbr_names, as the loader's names_key() makes the key; -EINVAL when
+ * @label is none) and an address's name (xbr_rnames). */
+int dpt_name_set(struct dpt *d, const char *label, const struct xbr_name_val *v);
+int dpt_rname_set(struct dpt *d, const struct xbr_rname_key *k, const char *label);
 
 /*
  * Set before dpt_open*(): the tc program takes the tunnel key of a frame from
@@ -212,6 +239,17 @@ int dpt_resync(struct dpt *d);
 
 /* Run one frame entering on @ifindex (0: none given, test_run uses lo). */
 int dpt_frame(struct dpt *d, uint32_t ifindex, const void *frame, uint32_t len, struct dpt_obs *o);
+/*
+ * XDP: run the frame again without live frames, so that the frame as the
+ * program left it comes back (@out, *@out_len; at most @cap bytes), and put
+ * back every counter the run moved (bridge and port counters: the run is a
+ * look, not a frame). Call right after dpt_frame() of the same frame at the
+ * same clock, whose learning the second run then finds done. Returns the
+ * program's verdict (XDP_*), or -errno.
+ */
+int dpt_xdp_peek(struct dpt *d, uint32_t ifindex, const void *frame, uint32_t len, void *out,
+		 uint32_t cap, uint32_t *out_len);
+const char *dpt_dns_str(int dns);
 /* Flood copies of tc floods refused by the kernel's full input backlog
  * (other traffic on the machine), taken for the flood they were part of. */
 extern unsigned long dpt_backlog_losses;

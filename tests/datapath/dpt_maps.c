@@ -20,6 +20,7 @@
 #include "datapath.h"
 #include "parse.h"
 #include "port.h"
+#include "names.h"
 
 int dpt_set_clock(struct dpt *d, uint64_t now)
 {
@@ -36,6 +37,55 @@ static int config_write(struct dpt *d)
 	__u32 k = 0;
 
 	return bpf_map_update_elem(d->config_fd, &k, &d->cfg, BPF_ANY) < 0 ? -errno : 0;
+}
+
+int dpt_config_write(struct dpt *d)
+{
+	return config_write(d);
+}
+
+int dpt_set_dns(struct dpt *d, uint32_t gateway, uint32_t subnet, uint8_t plen,
+		const char *domain, bool no_dns)
+{
+	size_t n = strlen(domain);
+
+	if (n > sizeof(d->cfg.dns_domain))
+		return -EINVAL;
+	d->cfg.gateway = gateway;
+	d->cfg.subnet = subnet;
+	d->cfg.plen = plen;
+	memset(d->cfg.dns_domain, 0, sizeof(d->cfg.dns_domain));
+	memcpy(d->cfg.dns_domain, domain, n);
+	d->cfg.dns_domain_len = (__u8)n;
+	if (no_dns)
+		d->cfg.flags |= XBR_CFG_F_NO_DNS;
+	else
+		d->cfg.flags &= (__u16)~XBR_CFG_F_NO_DNS;
+	return config_write(d);
+}
+
+int dpt_name_set(struct dpt *d, const char *label, const struct xbr_name_val *v)
+{
+	struct xbr_name_key k;
+	int err = names_key(label, &k);
+
+	if (err)
+		return err;
+	return bpf_map_update_elem(bpf_map__fd(d->tc->maps.xbr_names), &k, v, BPF_ANY) < 0 ?
+		       -errno :
+		       0;
+}
+
+int dpt_rname_set(struct dpt *d, const struct xbr_rname_key *k, const char *label)
+{
+	struct xbr_name_key v;
+	int err = names_key(label, &v);
+
+	if (err)
+		return err;
+	return bpf_map_update_elem(bpf_map__fd(d->tc->maps.xbr_rnames), k, &v, BPF_ANY) < 0 ?
+		       -errno :
+		       0;
 }
 
 int dpt_set_ageing(struct dpt *d, uint64_t ageing_ns)

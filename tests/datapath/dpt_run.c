@@ -81,6 +81,10 @@ int dpt_br_stats(struct dpt *d, struct xbr_br_stats *out)
 		out->ev_lost += v[c].ev_lost;
 		out->arp_replied += v[c].arp_replied;
 		out->nd_replied += v[c].nd_replied;
+		out->dns_answered += v[c].dns_answered;
+		out->dns_nxdomain += v[c].dns_nxdomain;
+		out->dns_refused += v[c].dns_refused;
+		out->dns_forwarded += v[c].dns_forwarded;
 	}
 	free(v);
 	return 0;
@@ -101,6 +105,7 @@ static int run_tc(struct dpt *d, uint32_t ifindex, const void *frame, uint32_t l
 	if (bpf_prog_test_run_opts(d->prog_fd, &opts) < 0 && errno != ENOSPC)
 		return -errno;
 	o->retval = (int)opts.retval;
+	o->data_len = opts.data_size_out;
 	o->out_len = opts.data_size_out < sizeof(o->out) ? opts.data_size_out : sizeof(o->out);
 	memcpy(o->out, out, o->out_len);
 	return 0;
@@ -140,8 +145,13 @@ int dpt_resync(struct dpt *d)
 			return err;
 	}
 	err = dpt_br_stats(d, &bs);
-	if (!err)
+	if (!err) {
 		d->replied_snap = bs.arp_replied + bs.nd_replied;
+		d->dns_snap[0] = bs.dns_answered;
+		d->dns_snap[1] = bs.dns_nxdomain;
+		d->dns_snap[2] = bs.dns_refused;
+		d->dns_snap[3] = bs.dns_forwarded;
+	}
 	return err;
 }
 
@@ -176,6 +186,7 @@ int dpt_frame(struct dpt *d, uint32_t ifindex, const void *frame, uint32_t len, 
 	struct dpt_port_snap now[DPT_NPOS];
 	int in = -1, pos, r, nrx = 0, ndrop = 0, nflood = 0, ntx = 0, nreplied, err, kind;
 	int nredirect = 0;
+	bool dns_reply = false;
 	uint32_t reason = XBR_DROP_NONE;
 	unsigned long long backlog0 = d->hook == DPT_TC ? backlog_drops() : 0;
 
@@ -187,6 +198,37 @@ int dpt_frame(struct dpt *d, uint32_t ifindex, const void *frame, uint32_t len, 
 		o->err = err;
 		snprintf(o->why, sizeof(o->why), "test_run failed: %s", strerror(-err));
 		return err;
+	}
+	/* The bridge counters first: a DNS answer leaves with its own length. */
+	{
+		struct xbr_br_stats bs;
+		uint64_t dv[4];
+		int k, nmoved = 0;
+
+		err = dpt_br_stats(d, &bs);
+		if (err)
+			return err;
+		nreplied = (int)(bs.arp_replied + bs.nd_replied - d->replied_snap);
+		d->replied_snap = bs.arp_replied + bs.nd_replied;
+		dv[0] = bs.dns_answered;
+		dv[1] = bs.dns_nxdomain;
+		dv[2] = bs.dns_refused;
+		dv[3] = bs.dns_forwarded;
+		for (k = 0; k < 4; k++) {
+			if (dv[k] == d->dns_snap[k])
+				continue;
+			nmoved++;
+			if (dv[k] - d->dns_snap[k] != 1)
+				nmoved++;
+			o->dns = DPT_DNS_ANSWERED + k;
+		}
+		memcpy(d->dns_snap, dv, sizeof(dv));
+		if (nmoved > 1)
+			snprintf(o->why, sizeof(o->why), "DNS counters moved by %d in all", nmoved);
+		if (o->dns >= DPT_DNS_ANSWERED && o->dns <= DPT_DNS_REFUSED) {
+			dns_reply = true;
+			nreplied++;
+		}
 	}
 	for (pos = 0; pos < DPT_NPOS; pos++) {
 		struct dpt_port_snap *a = &d->snap[pos], *b = &now[pos];
@@ -215,22 +257,16 @@ int dpt_frame(struct dpt *d, uint32_t ifindex, const void *frame, uint32_t len, 
 		if (b->tx_packets != a->tx_packets) {
 			ntx++;
 			o->txmask |= 1u << pos;
-			if (b->tx_packets - a->tx_packets != 1 || b->tx_bytes - a->tx_bytes != len)
+			o->tx_bytes = b->tx_bytes - a->tx_bytes;
+			/* A DNS answer's length is the caller's to check. */
+			if (b->tx_packets - a->tx_packets != 1 ||
+			    (b->tx_bytes - a->tx_bytes != len && !dns_reply))
 				snprintf(o->why, sizeof(o->why), "tx delta %llu/%llu bytes on pos %d",
 					 (unsigned long long)(b->tx_packets - a->tx_packets),
 					 (unsigned long long)(b->tx_bytes - a->tx_bytes), pos);
 		}
 	}
 	memcpy(d->snap, now, sizeof(now));
-	{
-		struct xbr_br_stats bs;
-
-		err = dpt_br_stats(d, &bs);
-		if (err)
-			return err;
-		nreplied = (int)(bs.arp_replied + bs.nd_replied - d->replied_snap);
-		d->replied_snap = bs.arp_replied + bs.nd_replied;
-	}
 	err = dpt_events_drain(d);
 	if (err)
 		return err;
@@ -250,9 +286,11 @@ int dpt_frame(struct dpt *d, uint32_t ifindex, const void *frame, uint32_t len, 
 		kind = DPT_DROP;
 		reason = XBR_DROP_NOPORT;
 	} else if (nreplied) {
-		if (nreplied != 1 || ndrop || ntx != 1 || o->txmask != 1u << in) {
-			snprintf(o->why, sizeof(o->why), "reply with %d replied, %d drops, tx %#x",
-				 nreplied, ndrop, o->txmask);
+		/* Answered: back to the asker only, nothing flooded (rx_flood). */
+		if (nreplied != 1 || ndrop || nflood || ntx != 1 || o->txmask != 1u << in) {
+			snprintf(o->why, sizeof(o->why),
+				 "reply with %d replied, %d drops, %d rx_flood, tx %#x", nreplied,
+				 ndrop, nflood, o->txmask);
 			return 0;
 		}
 		kind = DPT_REPLY;
@@ -323,6 +361,70 @@ int dpt_frame(struct dpt *d, uint32_t ifindex, const void *frame, uint32_t len, 
 	o->kind = kind;
 	o->reason = kind == DPT_DROP ? reason : XBR_DROP_NONE;
 	return 0;
+}
+
+/* Every CPU's values of entry @key of the per-CPU map @fd: *buf to free(). */
+static int percpu_save(struct dpt *d, int fd, __u32 key, size_t vsize, void **buf)
+{
+	*buf = calloc((size_t)d->ncpu, vsize);
+	if (!*buf)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(fd, &key, *buf) < 0) {
+		free(*buf);
+		*buf = NULL;
+		return -errno;
+	}
+	return 0;
+}
+
+int dpt_xdp_peek(struct dpt *d, uint32_t ifindex, const void *frame, uint32_t len, void *out,
+		 uint32_t cap, uint32_t *out_len)
+{
+	struct xdp_md ctx = { .data_end = len, .ingress_ifindex = ifindex };
+	LIBBPF_OPTS(bpf_test_run_opts, t, .data_in = frame, .data_size_in = len, .data_out = out,
+		    .data_size_out = cap, .ctx_in = &ctx, .ctx_size_in = sizeof(ctx));
+	struct xbr_xdp_decision last = d->xdp->bss->xbr_xdp_last;
+	void *br = NULL, *ps[DPT_NPOS] = {};
+	int pos, err = 0, ret = -EINVAL;
+	__u32 zero = 0;
+
+	if (d->hook != DPT_XDP)
+		return -EINVAL;
+	err = percpu_save(d, d->brstats_fd, 0, sizeof(struct xbr_br_stats), &br);
+	for (pos = 0; !err && pos < DPT_NPOS; pos++)
+		if (d->present[pos])
+			err = percpu_save(d, d->pstats_fd, dpt_idx(pos),
+					  sizeof(struct xbr_port_stats), &ps[pos]);
+	if (!err) {
+		if (bpf_prog_test_run_opts(d->prog_fd, &t) < 0)
+			err = -errno;
+		else
+			ret = (int)t.retval;
+		*out_len = t.data_size_out;
+	}
+	/* Put back what the look moved. */
+	if (br && bpf_map_update_elem(d->brstats_fd, &zero, br, BPF_EXIST) < 0 && !err)
+		err = -errno;
+	for (pos = 0; pos < DPT_NPOS; pos++) {
+		__u32 idx = dpt_idx(pos);
+
+		if (ps[pos] && bpf_map_update_elem(d->pstats_fd, &idx, ps[pos], BPF_EXIST) < 0 &&
+		    !err)
+			err = -errno;
+		free(ps[pos]);
+	}
+	free(br);
+	d->xdp->bss->xbr_xdp_last = last;
+	if (!err)
+		err = dpt_events_drain(d);
+	return err ? err : ret;
+}
+
+const char *dpt_dns_str(int dns)
+{
+	static const char *const n[] = { "-", "answered", "nxdomain", "refused", "forwarded" };
+
+	return dns >= 0 && dns < (int)(sizeof(n) / sizeof(n[0])) ? n[dns] : "?";
 }
 
 const char *dpt_mac_str(const uint8_t mac[6])

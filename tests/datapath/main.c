@@ -15,10 +15,15 @@
  *              checks, split horizon, keys of unicasts, real encapsulated
  *              flood copies per peer, too-big, XDP's hand-over to tc
  *              (test_tunnel.c);
+ *   neigh    - neigh-suppress case by case, the replies' bytes (test_neigh.c);
+ *   dns      - the DNS responder (bpf/lib/dns.h) case by case against the
+ *              model (model_dns.c), hostile queries too, and for real into
+ *              attached programs (test_dns.c);
  *   fuzz     - hostile frames (runts, cut and stacked tags, odd EtherTypes, bad
  *              sources, maximum sizes) through both hooks against the model
  *              (test_fuzz.c). XBR_FUZZ_FRAMES=N per hook, XBR_FUZZ_SEED=S.
- * Usage: test_datapath [fixtures|model|xdp|rules|events|tunnel|fuzz]...  (none: every group)
+ * Usage: test_datapath [fixtures|model|xdp|rules|events|tunnel|fuzz|neigh|dns]...
+ *        (none: every group)
  * XBR_DP_VERBOSE=1 shows libbpf's debug output.
  * Needs root; enters a private network namespace for its veth ports.
  * Exit status: number of failed tests (0: all passed).
@@ -128,8 +133,8 @@ static int group(const char *name)
 
 int main(int argc, char **argv)
 {
-	static const char *const known[] = { "fixtures", "model", "xdp",   "rules", "events",
-					     "tunnel",   "fuzz",  "neigh", "cost" };
+	static const char *const known[] = { "fixtures", "model", "xdp",  "rules", "events",
+					     "tunnel",   "fuzz",  "neigh", "dns",   "cost" };
 	const int nknown = (int)(sizeof(known) / sizeof(known[0]));
 	int failed = 0, err, i, k;
 
@@ -140,7 +145,7 @@ int main(int argc, char **argv)
 			;
 		if (k == nknown) {
 			fprintf(stderr,
-				"usage: test_datapath [fixtures|model|xdp|rules|events|tunnel|fuzz|neigh|cost]...\n");
+				"usage: test_datapath [fixtures|model|xdp|rules|events|tunnel|fuzz|neigh|dns|cost]...\n");
 			return 2;
 		}
 	}
@@ -169,6 +174,8 @@ int main(int argc, char **argv)
 		failed += run_event_tests();
 	if (group("neigh"))
 		failed += run_neigh_tests();
+	if (group("dns"))
+		failed += run_dns_tests();
 	if (group("tunnel"))
 		failed += run_tunnel_tests();
 	if (group("fuzz"))

@@ -353,7 +353,31 @@ void model_frame(struct model *m, uint64_t now, uint32_t in_ifindex, const uint8
 		return;
 	}
 	decide(m, now, in, frame, frame + 6, d);
-	if (d->kind != XBR_V_FLOOD || model_neigh(m, now, in, frame, len, d))
+	if (d->kind == XBR_V_FLOOD && model_neigh(m, now, in, frame, len, d))
+		return;
+	if (d->kind == XBR_V_UNICAST || (d->kind == XBR_V_FLOOD && !is_group(frame))) {
+		/* Rule 7d: a DNS query to the gateway, maybe answered. */
+		d->dns = model_dns(m, frame, len, d->reply, &d->reply_len);
+		switch (d->dns) {
+		case M_DNS_FORWARDED:
+			m->st.dns_forwarded++;
+			break;
+		case M_DNS_ANSWERED:
+		case M_DNS_NXDOMAIN:
+		case M_DNS_REFUSED:
+			if (d->dns == M_DNS_ANSWERED)
+				m->st.dns_answered++;
+			else if (d->dns == M_DNS_NXDOMAIN)
+				m->st.dns_nxdomain++;
+			else
+				m->st.dns_refused++;
+			d->kind = XBR_V_REPLY;
+			d->out = in->ifindex;
+			d->reply_whole = true;
+			break;
+		}
+	}
+	if (d->kind != XBR_V_FLOOD)
 		return;
 	for (i = 0; i < m->nport; i++) {
 		const struct m_port *q = &m->port[i];

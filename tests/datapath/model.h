@@ -41,6 +41,16 @@
  * now is fresh: the control program's clock runs ahead of the datapath's
  * coarse one). Counted against a cap: every
  * entry without XBR_FDB_F_USER (hand-added ones carry it).
+ *  7d. A frame unicast by rule 7, or one that would flood (rule 4 or 6, not
+ *     answered by rule 4n) to a unicast D (the gateway's MAC not, or no
+ *     longer, in the table), that is a DNS query to the gateway's address
+ *     (IPv4, or the bridge prefix + the gateway's IPv4 address) on UDP port
+ *     53 is answered by the bridge itself when it is the bridge's to answer:
+ *     the answer replaces the frame and goes back out of P (model_dns.c
+ *     says which queries and the exact answer). Counted dns_answered /
+ *     dns_nxdomain / dns_refused, tx on P (not rx_flood: nothing flooded).
+ *     A query that is not the bridge's goes on as the unicast or flood it
+ *     was, counted dns_forwarded.
  * Entries (learned or added by hand) are local: no remote endpoint.
  * Events: every learn, move, ageing, addition and deletion emits one. The
  * event ring holds ev_room events when a step starts (the harness drains it
@@ -76,6 +86,44 @@ struct m_stats {
 	uint64_t learned, moved, aged, refused, refused_port, deleted;
 	uint64_t ev_lost; /* events past the ring's room in one step */
 	uint64_t arp_replied, nd_replied; /* rule 4n */
+	uint64_t dns_answered, dns_nxdomain, dns_refused, dns_forwarded; /* rule 7d */
+};
+
+/* The bridge's names as its maps hold them (xbr_names, xbr_rnames). */
+#define M_DNS_MAX_NAMES 64
+
+struct m_name {
+	char label[64]; /* lower case, as the loader keys it */
+	uint32_t ifindex;
+	uint32_t addr; /* network order; 0: none */
+	uint8_t addr6[16]; /* all zero: none */
+};
+
+struct m_rname {
+	int family; /* 4 or 6 */
+	uint8_t addr[16]; /* IPv4 in the first 4 bytes */
+	char label[64]; /* the name it answers with (lower case) */
+};
+
+/* Rule 7d's configuration (xbr_config's fields and the two maps). */
+struct m_dns {
+	bool off; /* XBR_CFG_F_NO_DNS */
+	uint32_t gateway, subnet; /* network order */
+	uint8_t plen;
+	char domain[16]; /* "" none */
+	struct m_name name[M_DNS_MAX_NAMES];
+	int nname;
+	struct m_rname rname[M_DNS_MAX_NAMES];
+	int nrname;
+};
+
+/* What rule 7d made of a frame (and which counter it moved). */
+enum m_dns_res {
+	M_DNS_NONE = 0, /* not a DNS query to the gateway */
+	M_DNS_ANSWERED, /* answered NOERROR */
+	M_DNS_NXDOMAIN,
+	M_DNS_REFUSED,
+	M_DNS_FORWARDED, /* a query to the gateway left to it */
 };
 
 struct m_event {
@@ -90,6 +138,7 @@ struct model {
 	size_t cap;
 	uint8_t prefix6[16]; /* the bridge's IPv6 prefix; plen6 0: none */
 	uint8_t plen6;
+	struct m_dns dns; /* rule 7d */
 	/* Port table, in flood-list order. */
 	struct m_port port[MODEL_MAX_PORTS];
 	int nport;
@@ -108,8 +157,12 @@ struct m_decision {
 	int kind; /* XBR_V_* */
 	uint32_t reason; /* XBR_DROP_* for a drop */
 	uint32_t out; /* ifindex for unicast (and a reply: the ingress port) */
-	uint8_t reply[96]; /* a reply: written over the frame's first reply_len bytes */
+	/* A reply: written over the frame's first reply_len bytes (rule 4n),
+	 * or with reply_whole the whole frame that leaves (a DNS answer). */
+	uint8_t reply[512];
 	uint32_t reply_len;
+	bool reply_whole;
+	int dns; /* enum m_dns_res */
 	uint32_t flood[MODEL_MAX_PORTS]; /* ifindexes for a flood */
 	int nflood;
 };
@@ -146,5 +199,19 @@ void model_events_reset(struct model *m);
  * filled and the counter bumped when the bridge answers it. */
 bool model_neigh(struct model *m, uint64_t now, const struct m_port *in, const uint8_t *f,
 		 uint32_t len, struct m_decision *d);
+
+/*
+ * Rule 7d for a frame of @len bytes (model_dns.c): M_DNS_NONE when it is no
+ * DNS query to the gateway, M_DNS_FORWARDED when it is one the bridge leaves
+ * to the gateway, else the answer's rcode (M_DNS_ANSWERED, _NXDOMAIN,
+ * _REFUSED) with the answer frame in @ans (*@alen bytes, at most 512).
+ * Counts nothing. @m: the bridge's prefix6/plen6 and dns.
+ */
+int model_dns(const struct model *m, const uint8_t *f, uint32_t len, uint8_t *ans,
+	      uint32_t *alen);
+/* Names: add one (@label lower case; its addresses), and an address's name. */
+int model_dns_name(struct model *m, const char *label, uint32_t ifindex, uint32_t addr,
+		   const uint8_t addr6[16]);
+int model_dns_rname(struct model *m, int family, const void *addr, const char *label);
 
 #endif

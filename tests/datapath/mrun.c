@@ -21,6 +21,7 @@
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/pkt_cls.h>
+#include <linux/bpf.h>
 #include <cmocka.h>
 
 #include "dpt.h"
@@ -68,6 +69,35 @@ static void model_port_add(struct run *R, int pos, uint32_t flags, uint32_t max)
 	model_port_set(R->m, (uint32_t)dpt_env.ifindex[pos], flags, max, mac, addr);
 }
 
+_Static_assert((int)M_DNS_NONE == (int)DPT_DNS_NONE &&
+		       (int)M_DNS_ANSWERED == (int)DPT_DNS_ANSWERED &&
+		       (int)M_DNS_NXDOMAIN == (int)DPT_DNS_NXDOMAIN &&
+		       (int)M_DNS_REFUSED == (int)DPT_DNS_REFUSED &&
+		       (int)M_DNS_FORWARDED == (int)DPT_DNS_FORWARDED,
+	       "the model's DNS results are the harness's");
+
+/*
+ * XDP: live frames show nothing of the answer but its length (tx_bytes), so
+ * the frame is run once more without them (dpt_xdp_peek(), its counters put
+ * back) and the answer it leaves compared with the model's, byte for byte.
+ * 0 when they agree.
+ */
+static int mrun_xdp_answer(struct run *R, const struct mrun_frame *f, const struct m_decision *md)
+{
+	static uint8_t out[MRUN_FRAME_MAX];
+	uint32_t n = 0;
+	int ret = dpt_xdp_peek(R->d, f->ifindex, f->b, f->len, out, sizeof(out), &n);
+
+	if (ret == XDP_REDIRECT && n == md->reply_len && !memcmp(out, md->reply, n))
+		return 0;
+	print_message("  XDP DNS answer differs: verdict %d, %u bytes, model %u; bpf wrote:\n", ret,
+		      n, md->reply_len);
+	mrun_hexdump_all(out, n < 512 ? n : 512);
+	print_message("  model:\n");
+	mrun_hexdump_all(md->reply, md->reply_len);
+	return -1;
+}
+
 static int do_frame(struct run *R, const struct mrun_ops *ops)
 {
 	struct dpt *d = R->d;
@@ -111,7 +141,15 @@ static int do_frame(struct run *R, const struct mrun_ops *ops)
 	tx_ok = o.backlog_lost ? !(o.txmask & ~want_mask) &&
 					 __builtin_popcount(want_mask & ~o.txmask) == (int)o.backlog_lost :
 				 o.txmask == want_mask;
-	if (o.kind == DPT_BAD || o.kind != md.kind ||
+	if (o.dns != md.dns) {
+		size_t n = strlen(a);
+
+		snprintf(a + n, sizeof(a) - n, ", dns %s", dpt_dns_str(md.dns));
+		n = strlen(b);
+		snprintf(b + n, sizeof(b) - n, ", dns %s", dpt_dns_str(o.dns));
+	}
+	if (o.kind == DPT_BAD || o.kind != md.kind || o.dns != md.dns ||
+	    (md.reply_whole && o.tx_bytes != md.reply_len) ||
 	    (o.kind == DPT_DROP && o.reason != md.reason) || !tx_ok ||
 	    (d->hook == DPT_TC &&
 	     o.retval != (md.kind == XBR_V_UNICAST || md.kind == XBR_V_REPLY ||
@@ -131,6 +169,11 @@ static int do_frame(struct run *R, const struct mrun_ops *ops)
 		print_message("  MISMATCH at %s (both decided %s)\n", R->what, a);
 		mrun_hexdump(f->b, f->len);
 		mrun_dump_context(R, MRUN_ETH(f)->h_source, MRUN_ETH(f)->h_dest);
+		return -1;
+	}
+	if (d->hook == DPT_XDP && md.reply_whole && mrun_xdp_answer(R, f, &md)) {
+		print_message("  MISMATCH at %s (both decided %s)\n", R->what, a);
+		mrun_hexdump(f->b, f->len);
 		return -1;
 	}
 	R->kinds[md.kind]++;

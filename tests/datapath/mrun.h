@@ -157,8 +157,9 @@ void mrun_decision_str(char *buf, size_t n, int kind, uint32_t reason, uint32_t 
 /* A mismatch's context: replay line, clock, ports, both tables' entries of
  * @src and @dst (either may be NULL). */
 void mrun_dump_context(struct run *R, const uint8_t *src, const uint8_t *dst);
-/* The first 128 bytes of @b, 32 a line. */
+/* The first 128 bytes of @b, 32 a line; every byte. */
 void mrun_hexdump(const uint8_t *b, uint32_t len);
+void mrun_hexdump_all(const uint8_t *b, uint32_t len);
 
 /* Run a whole phase (cmocka: fails the test on the first mismatch). Prints a
  * summary line; returns the run for the caller's own report, to be released

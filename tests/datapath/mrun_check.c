@@ -280,7 +280,9 @@ int mrun_check_state(struct run *R, int *live)
 	if (bs.learned != m->st.learned || bs.moved != m->st.moved || bs.aged != m->st.aged ||
 	    bs.refused != m->st.refused || bs.refused_port != m->st.refused_port ||
 	    bs.deleted != m->st.deleted || bs.evicted || bs.ev_lost != m->st.ev_lost ||
-	    bs.arp_replied != m->st.arp_replied || bs.nd_replied != m->st.nd_replied) {
+	    bs.arp_replied != m->st.arp_replied || bs.nd_replied != m->st.nd_replied ||
+	    bs.dns_answered != m->st.dns_answered || bs.dns_nxdomain != m->st.dns_nxdomain ||
+	    bs.dns_refused != m->st.dns_refused || bs.dns_forwarded != m->st.dns_forwarded) {
 		print_message("  bridge counters learned/moved/aged/refused/refused_port/deleted/"
 			      "evicted/ev_lost: bpf %llu/%llu/%llu/%llu/%llu/%llu/%llu/%llu, model "
 			      "%" PRIu64 "/%" PRIu64 "/%" PRIu64 "/%" PRIu64 "/%" PRIu64
@@ -294,6 +296,12 @@ int mrun_check_state(struct run *R, int *live)
 		print_message("  arp/nd replied: bpf %llu/%llu, model %" PRIu64 "/%" PRIu64 "\n",
 			      (unsigned long long)bs.arp_replied, (unsigned long long)bs.nd_replied,
 			      m->st.arp_replied, m->st.nd_replied);
+		print_message("  dns answered/nxdomain/refused/forwarded: bpf %llu/%llu/%llu/%llu, "
+			      "model %" PRIu64 "/%" PRIu64 "/%" PRIu64 "/%" PRIu64 "\n",
+			      (unsigned long long)bs.dns_answered, (unsigned long long)bs.dns_nxdomain,
+			      (unsigned long long)bs.dns_refused, (unsigned long long)bs.dns_forwarded,
+			      m->st.dns_answered, m->st.dns_nxdomain, m->st.dns_refused,
+			      m->st.dns_forwarded);
 		return -1;
 	}
 	return 0;
@@ -315,6 +323,18 @@ uint32_t mrun_mask_of(const struct dpt *d, const struct m_decision *md)
 		mask |= pos >= 0 ? 1u << pos : 0x80000000u;
 	}
 	return mask;
+}
+
+void mrun_hexdump_all(const uint8_t *b, uint32_t len)
+{
+	char line[3 * 32 + 1];
+	uint32_t i;
+
+	for (i = 0; i < len; i++) {
+		snprintf(line + 3 * (i % 32), 4, "%02x ", b[i]);
+		if (i % 32 == 31 || i == len - 1)
+			print_message("    %04x: %s\n", i - i % 32, line);
+	}
 }
 
 void mrun_hexdump(const uint8_t *b, uint32_t len)
@@ -340,9 +360,26 @@ bool mrun_reply_ok(const struct mrun_frame *f, const struct m_decision *md,
 
 	if (!o->out_len)
 		return true;
+	if (md->kind == XBR_V_REPLY && md->reply_whole) {
+		/* A DNS answer: the whole frame that left, its length too. */
+		if (o->data_len == md->reply_len && !memcmp(o->out, md->reply, md->reply_len))
+			return true;
+		print_message("  DNS answer differs: bpf %u bytes, model %u; bpf wrote:\n",
+			      o->data_len, md->reply_len);
+		mrun_hexdump_all(o->out, o->out_len);
+		print_message("  model:\n");
+		mrun_hexdump_all(md->reply, md->reply_len);
+		return false;
+	}
 	n = f->len < o->out_len ? f->len : o->out_len;
-	if (md->kind != XBR_V_REPLY)
-		return !memcmp(o->out, f->b, n);
+	if (md->kind != XBR_V_REPLY) {
+		/* Untouched: every byte, and its length. */
+		if (o->data_len == f->len && !memcmp(o->out, f->b, n))
+			return true;
+		print_message("  the frame left changed (%u bytes of %u):\n", o->data_len, f->len);
+		mrun_hexdump_all(o->out, o->out_len);
+		return false;
+	}
 	if (n < md->reply_len) {
 		print_message("  reply: %u bytes out, model wrote %u\n", o->out_len,
 			      md->reply_len);

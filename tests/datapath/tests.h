@@ -14,6 +14,7 @@ int run_event_tests(void); /* test_events.c: the event ring past its room, local
 int run_tunnel_tests(void); /* test_tunnel.c: VXLAN uplinks: keys, learning, replication */
 
 int run_neigh_tests(void); /* test_neigh.c: neigh-suppress case by case, reply bytes */
+int run_dns_tests(void); /* test_dns.c: the DNS responder case by case, answer bytes */
 int run_cost(void); /* cost.c: ns per frame (make bench-dp), never asserted */
 
 /*
