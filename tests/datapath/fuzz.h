@@ -6,6 +6,8 @@
  *   test_fuzz_gen.c   the hostile frame generator (gen_hostile()) and its
  *                     statistics (fuzz_seen())
  *   test_fuzz_live.c  tagged frames sent for real into an attached program
+ *   test_fuzz_dns.c   DNS queries to the gateway, well-formed and mutated
+ *                     (gen_dns())
  */
 #ifndef XBR_TEST_FUZZ_H
 #define XBR_TEST_FUZZ_H
@@ -41,7 +43,7 @@ enum {
 extern const char *const cls_name[C__N];
 
 /* Network layer. */
-enum { L_ARP, L_IP4, L_IP6, L_ODD, L__N };
+enum { L_ARP, L_IP4, L_IP6, L_ODD, L_DNS, L__N };
 extern const char *const l3_name[L__N];
 
 /* Sources. */
@@ -56,6 +58,8 @@ struct fuzz_stats {
 	long cls[C__N], l3[L__N], src[S__N], tags[4]; /* every frame sent */
 	long refusable, refused[R__N], accepted_refusable;
 	long spoof_checked; /* frames into a spoof-checked port that both took */
+	long dns_clean, dns_mutated; /* DNS queries made (gen_dns()) */
+	long dns_res[5]; /* what the model made of the frames compared: enum m_dns_res */
 	/* The generator's notes on the current frame, for fuzz_seen(). */
 	int cur_cls, cur_l3, cur_src, cur_tags, cur_ref;
 };
@@ -69,6 +73,12 @@ static inline void put16(uint8_t *p, uint16_t v)
 	p[0] = (uint8_t)(v >> 8);
 	p[1] = (uint8_t)v;
 }
+
+/* A DNS query to the gateway into @f (ingress and MACs picked; @own_mac,
+ * @own: the station behind the ingress), now and then mutated: its length
+ * class (C_*), f->desc written. */
+int gen_dns(struct run *R, struct mrun_frame *f, struct fuzz_stats *st, const uint8_t own_mac[6],
+	    uint32_t own);
 
 /* struct mrun_ops's gen and seen; @ctx is the phase's struct fuzz_stats. */
 void gen_hostile(struct run *R, struct mrun_frame *f, void *ctx);

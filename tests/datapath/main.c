@@ -20,8 +20,9 @@
  *              model (model_dns.c), hostile queries too, and for real into
  *              attached programs (test_dns.c);
  *   fuzz     - hostile frames (runts, cut and stacked tags, odd EtherTypes, bad
- *              sources, maximum sizes) through both hooks against the model
- *              (test_fuzz.c). XBR_FUZZ_FRAMES=N per hook, XBR_FUZZ_SEED=S.
+ *              sources, maximum sizes, DNS queries to the gateway) through both
+ *              hooks against the model (test_fuzz.c). XBR_FUZZ_FRAMES=N per
+ *              hook, XBR_FUZZ_SEED=S.
  * Usage: test_datapath [fixtures|model|xdp|rules|events|tunnel|fuzz|neigh|dns]...
  *        (none: every group)
  * XBR_DP_VERBOSE=1 shows libbpf's debug output.

@@ -291,6 +291,84 @@ static int do_prefix_change(struct run *R)
 }
 
 
+static void dns_name(struct run *R, const char *label, int pos, uint32_t addr, bool v4, bool v6,
+		     bool ptr)
+{
+	struct xbr_name_val v = { .ifindex = (uint32_t)dpt_env.ifindex[pos] };
+	struct xbr_rname_key k = {};
+	uint8_t a6[16];
+
+	xbr_station_addr6(R->m->prefix6, R->m->plen6, addr, a6);
+	if (v4)
+		v.addr = addr;
+	if (v6 && R->m->plen6)
+		memcpy(v.addr6, a6, 16);
+	assert_int_equal(dpt_name_set(R->d, label, &v), 0);
+	assert_int_equal(model_dns_name(R->m, label, v.ifindex, v.addr, (uint8_t *)v.addr6), 0);
+	if (ptr && v4) {
+		k.family = 4;
+		k.addr[0] = addr;
+		assert_int_equal(dpt_rname_set(R->d, &k, label), 0);
+		assert_int_equal(model_dns_rname(R->m, 4, &addr, label), 0);
+	}
+	if (ptr && v6 && R->m->plen6) {
+		memset(&k, 0, sizeof(k));
+		k.family = 6;
+		memcpy(k.addr, a6, 16);
+		assert_int_equal(dpt_rname_set(R->d, &k, label), 0);
+		assert_int_equal(model_dns_rname(R->m, 6, a6, label), 0);
+	}
+}
+
+void mrun_dns_setup(struct run *R)
+{
+	struct xbr_rname_key k = { .family = 4 };
+	uint8_t mac[6];
+	uint32_t addr;
+	char label[8];
+	int pos;
+
+	R->m->dns.gateway = htonl(0x0a000001);
+	R->m->dns.subnet = htonl(0x0a000000);
+	R->m->dns.plen = 24;
+	snprintf(R->m->dns.domain, sizeof(R->m->dns.domain), "%s", MRUN_DNS_DOMAIN);
+	R->m->dns.off = false;
+	assert_int_equal(dpt_set_dns(R->d, R->m->dns.gateway, R->m->dns.subnet, 24, MRUN_DNS_DOMAIN,
+				     false),
+			 0);
+	for (pos = 0; pos < MRUN_NPORTPOS; pos++) {
+		dpt_station(pos, mac, &addr);
+		snprintf(label, sizeof(label), "st%d", pos);
+		dns_name(R, label, pos, addr, true, true, true);
+		if (pos == 1)
+			dns_name(R, "web", pos, addr, true, true, false);
+		if (pos == 2)
+			dns_name(R, "v4only", pos, addr, true, false, false);
+		if (pos == 3)
+			dns_name(R, "none", pos, addr, false, false, false);
+	}
+	dns_name(R, "l23456789-123456789-123456789-123456789-123456789-123456789-123", 4,
+		 htonl(0x0a000063), true, true, true);
+	k.addr[0] = htonl(0xc0a80101);
+	assert_int_equal(dpt_rname_set(R->d, &k, "outside"), 0);
+	assert_int_equal(model_dns_rname(R->m, 4, &k.addr[0], "outside"), 0);
+}
+
+/* The DNS service off or on again, without a domain or with it. */
+static int do_dns_change(struct run *R)
+{
+	struct model *m = R->m;
+	int c = (int)below(&R->r, 4);
+
+	m->dns.off = c == 0;
+	snprintf(m->dns.domain, sizeof(m->dns.domain), "%s", c == 1 ? "" : MRUN_DNS_DOMAIN);
+	snprintf(R->what, sizeof(R->what), "DNS %s, domain \"%s\"", m->dns.off ? "off" : "on",
+		 m->dns.domain);
+	R->ndnschg++;
+	return dpt_set_dns(R->d, m->dns.gateway, m->dns.subnet, m->dns.plen, m->dns.domain,
+			   m->dns.off);
+}
+
 struct run *mrun_phase(const struct phase *ph, const struct mrun_ops *ops)
 {
 	struct run *R = calloc(1, sizeof(*R));
@@ -315,6 +393,8 @@ struct run *mrun_phase(const struct phase *ph, const struct mrun_ops *ops)
 	R->m->plen6 = R->d->cfg.plen6;
 	for (i = 0; i < ph->pool; i++)
 		mrun_pool_mac(i, R->pool[i]);
+	if (ph->dns)
+		mrun_dns_setup(R);
 	for (pos = 0; pos < MRUN_NPORTPOS - 1; pos++) {
 		flags = mrun_port_flags(&R->r, ph->spoof_pct, &max);
 		assert_int_equal(dpt_port_add(R->d, pos, flags, max), 0);
@@ -332,6 +412,8 @@ struct run *mrun_phase(const struct phase *ph, const struct mrun_ops *ops)
 			err = do_port_change(R, 1);
 		else if (c < 11)
 			err = do_prefix_change(R);
+		else if (c < 12 && ph->dns && pct(&R->r, 30))
+			err = do_dns_change(R);
 		else
 			err = do_frame(R, ops);
 		if (!err && (R->step % MRUN_CHECK_EVERY == 0 || R->frame == ph->frames)) {
@@ -363,6 +445,12 @@ struct run *mrun_phase(const struct phase *ph, const struct mrun_ops *ops)
 		      R->nctl, R->nportchg, R->m->n, R->live, ph->cap, R->m->st.learned,
 		      R->m->st.moved, R->m->st.aged, R->m->st.refused, R->m->st.refused_port,
 		      R->m->st.deleted, R->m->st.ev_lost, R->ev_lost_steps, R->d->ev_room);
+	if (ph->dns)
+		print_message("    DNS queries to the gateway: %" PRIu64 " answered, %" PRIu64
+			      " nxdomain, %" PRIu64 " refused, %" PRIu64
+			      " forwarded; %ld DNS configuration changes\n",
+			      R->m->st.dns_answered, R->m->st.dns_nxdomain, R->m->st.dns_refused,
+			      R->m->st.dns_forwarded, R->ndnschg);
 	dpt_close(R->d);
 	return R;
 }

@@ -54,6 +54,9 @@ struct phase {
 	uint64_t seed;
 	int spoof_pct; /* share of ports made spoof-checked */
 	uint32_t ring_size; /* event ring in bytes; 0: the product's (bpf/maps.h) */
+	/* The bridge answers DNS (mrun_dns_setup()): a gateway, subnet, domain
+	 * and names; now and then a step turns it off or changes the domain. */
+	bool dns;
 	const char *replay; /* how to replay the whole run, shown on a mismatch */
 };
 
@@ -82,7 +85,7 @@ struct run {
 	char what[256];
 	long kinds[4]; /* decisions seen: XBR_V_* */
 	long reasons[XBR_DROP__MAX]; /* drops by reason (NOPORT: not a port) */
-	long nctl, nportchg;
+	long nctl, nportchg, ndnschg;
 	long refused; /* frames test_run refused (not deliverable) */
 	long ev_lost_steps; /* steps that emitted more events than the ring holds */
 	/* Station whose refresh/ageing edge the clock was just set to: the next
@@ -104,6 +107,15 @@ struct mrun_ops {
 		     void *ctx);
 	void *ctx;
 };
+
+/* A DNS phase's bridge: gateway 10.0.0.1 of 10.0.0.0/24, domain
+ * MRUN_DNS_DOMAIN; names st0..st6 (the stations' addresses under the prefix
+ * at the start, PTR entries for both), web (an alias of st1), v4only (st2's
+ * IPv4 address), none (no address), a 63-byte label (10.0.0.99, PTR),
+ * 192.168.1.1's PTR entry outside the subnet. Both sides, in the maps as
+ * the loader writes them. */
+#define MRUN_DNS_DOMAIN "xbrt"
+void mrun_dns_setup(struct run *R);
 
 /* The station MAC of pool entry @i. */
 void mrun_pool_mac(int i, uint8_t mac[6]);

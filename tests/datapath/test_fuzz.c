@@ -20,7 +20,13 @@
  *     IPv6 +-1), 802.3 length fields, reserved and random EtherTypes;
  *   - multicast, broadcast, zero, 01:80:c2 (reserved), random and
  *     never-seen sources; the same and random bytes as destinations;
- *   - random payload bytes, and now and then random bytes from byte 12 on.
+ *   - random payload bytes, and now and then random bytes from byte 12 on;
+ *   - DNS queries to the bridge's gateway (10 % of the frames; the phases'
+ *     bridges have a gateway, a domain and names: mrun_dns_setup()), well
+ *     formed and mutated (test_fuzz_dns.c), whose answers are compared byte
+ *     for byte with the model's (model_dns.c): tc's from data_out, XDP's
+ *     length from its tx count and bytes from a second run without live
+ *     frames (dpt_xdp_peek()).
  *
  * test_run's limits are measured first (test_fuzz_limits), by the same calls
  * the frames use, on a device that is no port; a frame outside them is sent
@@ -219,6 +225,11 @@ static void test_fuzz_phase(void **state)
 	print_counts("network layer", st->l3, l3_name, L__N);
 	print_counts("tags", st->tags, tag_name, 4);
 	print_counts("source", st->src, src_name, S__N);
+	print_message("    DNS queries made: %ld well-formed, %ld mutated; of the frames compared, "
+		      "%ld answered, %ld nxdomain, %ld refused, %ld forwarded\n",
+		      st->dns_clean, st->dns_mutated, st->dns_res[M_DNS_ANSWERED],
+		      st->dns_res[M_DNS_NXDOMAIN], st->dns_res[M_DNS_REFUSED],
+		      st->dns_res[M_DNS_FORWARDED]);
 	print_message("    not deliverable (test_run refused): %ld of %ld predicted (", refused,
 		      st->refusable);
 	for (i = 0; i < R__N; i++)
@@ -295,6 +306,9 @@ int run_fuzz_tests(void)
 			 * a ring nobody drains would, and the loss is compared,
 			 * counted (ev_lost), with the model's. */
 			.ring_size = i == 3 ? 4096 : 0,
+			/* A bridge with a gateway, a domain and names:
+			 * DNS queries to it among the frames. */
+			.dns = true,
 			.replay = g_replay,
 		};
 		snprintf(names[i], sizeof(names[i]), "fuzz %s %s", dpt_hook_name(phases[i].hook),

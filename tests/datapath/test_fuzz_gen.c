@@ -25,7 +25,7 @@ const char *const cls_name[C__N] = {
 	"runt", "cut-tag", "cut-l3", "hdr-only", "min", "small", "full", "jumbo", "max", "over",
 	"random",
 };
-const char *const l3_name[L__N] = { "arp", "ipv4", "ipv6", "odd" };
+const char *const l3_name[L__N] = { "arp", "ipv4", "ipv6", "odd", "dns" };
 const char *const src_name[S__N] = {
 	"model", "new", "random", "zero", "bcast", "01:80:c2", "neighbour",
 };
@@ -188,7 +188,12 @@ void gen_hostile(struct run *R, struct mrun_frame *f, void *ctx)
 	hostile_dst(R, f);
 	mrun_station_of(f, own_mac, &own);
 
-	if (pct(r, 4)) {
+	if (R->ph->dns && pct(r, 10)) {
+		/* A DNS query to the gateway (test_fuzz_dns.c). */
+		ntags = 0;
+		l3k = L_DNS;
+		cls = gen_dns(R, f, st, own_mac, own);
+	} else if (pct(r, 4)) {
 		/* Anything from the EtherType on. */
 		cls = C_RANDOM;
 		ntags = 0;
@@ -280,4 +285,6 @@ void fuzz_seen(struct run *R, const struct mrun_frame *f, const struct m_decisio
 	if (f->in >= 0 && R->d->present[f->in] &&
 	    (R->d->port[f->in].flags & XBR_PORT_F_SPOOFCHK))
 		st->spoof_checked++;
+	if (md->dns >= 0 && md->dns < 5)
+		st->dns_res[md->dns]++;
 }
