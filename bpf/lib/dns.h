@@ -110,8 +110,9 @@ struct xbr_udp_min {
 /*
  * xbr_dns_match - is the frame at [@data, @data_end) a UDP datagram to the
  * gateway's address (IPv4, or the bridge prefix + the gateway's IPv4 address)
- * on port 53, unfragmented, IPv4 without options? Returns the offset of its
- * UDP header, with *@v6 set, or 0. Bridges with XBR_CFG_F_NO_DNS: always 0.
+ * on port 53, unfragmented, IPv4 without options, IPv6 of version 6 without
+ * extension headers? Returns the offset of its UDP header, with *@v6 set, or
+ * 0. Bridges with XBR_CFG_F_NO_DNS: always 0.
  */
 static __always_inline __u32 xbr_dns_match(void *data, void *data_end,
 					   const struct xbr_config *cfg, __u32 *v6)
@@ -141,7 +142,8 @@ static __always_inline __u32 xbr_dns_match(void *data, void *data_end,
 			return 0;
 		if ((ip6->daddr[0] ^ p6[0]) | (ip6->daddr[1] ^ p6[1]) | (ip6->daddr[2] ^ p6[2]))
 			return 0;
-		if (ip6->nexthdr != 17 || u->dest != __builtin_bswap16(53))
+		if ((*(const __u8 *)ip6 >> 4) != 6 || ip6->nexthdr != 17 ||
+		    u->dest != __builtin_bswap16(53))
 			return 0;
 		*v6 = 1;
 		return ETH_HLEN + sizeof(*ip6);
