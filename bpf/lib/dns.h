@@ -350,7 +350,7 @@ static __always_inline __u32 xbr_dns_answer(struct xbr_dns_buf *s, __u32 n, __u3
 	struct xbr_dns_st *wk = &s->st;
 	struct xbr_name_val *v = NULL;
 	struct xbr_name_key *pk = NULL;
-	__u32 d = l4 + 8, ulen, lim, w, i, sum, out;
+	__u32 d = l4 + 8, ulen, iplen, lim, w, i, sum, out;
 	int o, ptr = 0;
 
 	if (l4 > 64 || l4 + 8 + 12 > n)
@@ -358,6 +358,11 @@ static __always_inline __u32 xbr_dns_answer(struct xbr_dns_buf *s, __u32 n, __u3
 	ulen = ((__u32)XBR_DB(s, l4 + 4) << 8) | XBR_DB(s, l4 + 5);
 	if (ulen < 8 + 12 || l4 + ulen > flen)
 		return 0; /* shorter than its header says: not answered */
+	/* The IP datagram whole in the frame, and the UDP one inside it. */
+	iplen = v6 ? 40 + (((__u32)XBR_DB(s, ETH_HLEN + 4) << 8) | XBR_DB(s, ETH_HLEN + 5)) :
+		     ((__u32)XBR_DB(s, ETH_HLEN + 2) << 8) | XBR_DB(s, ETH_HLEN + 3);
+	if (ETH_HLEN + iplen > flen || (l4 - ETH_HLEN) + ulen > iplen)
+		return 0;
 	lim = l4 + ulen < n ? l4 + ulen : n;
 	/* A plain query: QR 0, opcode 0; one question, no answer or authority. */
 	if ((XBR_DB(s, d + 2) & 0xf8) || XBR_DB(s, d + 4) || XBR_DB(s, d + 5) != 1 ||
