@@ -402,6 +402,8 @@ static __always_inline __u32 xbr_dns_answer(struct xbr_dns_buf *s, __u32 n, __u3
 			ln = XBR_DB(s, pos);
 			if (ln == 0 || ln > 3)
 				return 0;
+			if (ln > 1 && XBR_DB(s, pos + 1) == '0')
+				return 0; /* "010" is not the name of an octet */
 			dv = 0;
 			for (k = 0; k < 3; k++) {
 				__u8 ch = XBR_DB(s, pos + 1 + k);
