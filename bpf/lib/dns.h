@@ -438,14 +438,20 @@ static __always_inline __u32 xbr_dns_answer(struct xbr_dns_buf *s, __u32 n, __u3
 		bpf_loop(32, xbr_dns_nib_one, &ref, 0);
 		if (wk->bad)
 			return 0;
-		/* stations are prefix + IPv4 (a prefix of 96 bits at most) */
+		/* inside the bridge's prefix (its first plen6 bits): NXDOMAIN
+		 * unless a port has it, as for the IPv4 subnet */
 		{
-			__u32 x[3], y[3];
+			__u32 x[4], y[4], b, m;
 
-			__builtin_memcpy(x, s->a6, 12);
-			__builtin_memcpy(y, cfg->subnet6, 12);
-			if ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2]))
-				return 0;
+			__builtin_memcpy(x, s->a6, 16);
+			__builtin_memcpy(y, cfg->subnet6, 16);
+#pragma unroll
+			for (i = 0; i < 4; i++) {
+				b = cfg->plen6 > 32 * i ? cfg->plen6 - 32 * i : 0;
+				m = b >= 32 ? 0xffffffffu : b ? ~(0xffffffffu >> b) : 0;
+				if ((x[i] ^ y[i]) & __builtin_bswap32(m))
+					return 0;
+			}
 		}
 		s->rk.family = 6;
 		__builtin_memcpy(s->rk.addr, s->a6, 16);
