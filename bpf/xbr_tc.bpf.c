@@ -216,8 +216,10 @@ int xbr_tc_ingress(struct __sk_buff *skb)
 	if (verdict == XBR_V_FLOOD && r.dns_l4) {
 		int v = tc_dns(skb, r.in, r.cfg, r.dns_l4, r.dns_v6);
 
-		if (v >= 0)
+		if (v >= 0) {
+			xbr_ingress_unflood(r.in); /* answered: nothing flooded */
 			return v;
+		}
 		XBR_BR_INC(dns_forwarded);
 		/* the packet may have been read, never changed: flood it */
 		data = (void *)(long)skb->data;

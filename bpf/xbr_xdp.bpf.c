@@ -261,8 +261,13 @@ int xbr_xdp_ingress(struct xdp_md *ctx)
 	if (verdict == XBR_V_FLOOD && r.dns_l4) {
 		int v = xdp_dns(ctx, r.in, r.cfg, r.dns_l4, r.dns_v6 | XBR_DNS_FLOOD);
 
-		if (v >= 0)
+		if (v >= 0) {
+			/* answered: nothing flooded (XDP_PASS: xbr_xdp_to_tc()
+			 * took the counts back, tc counts again) */
+			if (v != XDP_PASS)
+				xbr_ingress_unflood(r.in);
 			return v;
+		}
 		XBR_BR_INC(dns_forwarded);
 		/* the frame was read, never changed: flood it */
 		data = (void *)(long)ctx->data;

@@ -121,6 +121,20 @@ struct xbr_ingress {
 };
 
 /*
+ * xbr_ingress_unflood - a frame xbr_ingress() counted as a flood that did not
+ * flood after all (a DNS query to the gateway the hook answered, or dropped
+ * while answering): take its rx_flood back, as a neigh-suppress reply never
+ * counts one. rx_flood is "received frames that were flooded".
+ */
+static __always_inline void xbr_ingress_unflood(const struct xbr_port *in)
+{
+	struct xbr_port_stats *s = xbr_get_port_stats(in->idx);
+
+	if (s)
+		s->rx_flood--;
+}
+
+/*
  * xbr_ingress - the shared part of an ingress hook for a frame of @len bytes
  * (as counted) at [@data, @data_end) entering device @ifindex. @tag_outside:
  * the hook already took a VLAN tag out of the frame (tc; see xbr_spoof_ok).
