@@ -15,31 +15,19 @@
 T_BR=xupgrade
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_attack.sh"
+. "$(dirname "$0")/lib_upgrade.sh"
 
 command -v iperf3 >/dev/null 2>&1 || t_skip "iperf3 not installed"
 command -v bpftool >/dev/null 2>&1 || t_skip "bpftool not installed"
-command -v git >/dev/null 2>&1 || t_skip "git not installed (the old release is built from history)"
 
-# ---- the previous release, built once per tree (make test and make check,
-# whose binaries live in build/ and build/san/, share it) ----
+# ---- the previous release (lib_upgrade.sh) ----
 REL=$(awk '!/^#/ && NF { print $1, $2; exit }' "$T_LIBDIR/releases")
 REL_TAG=${REL% *} REL_COMMIT=${REL#* }
-commit=$(git -C "$T_REPO" rev-parse -q --verify "$REL_TAG^{commit}" 2>/dev/null ||
-	git -C "$T_REPO" rev-parse -q --verify "$REL_COMMIT^{commit}" 2>/dev/null) ||
-	t_skip "release $REL_TAG ($REL_COMMIT) is not in this clone's history (shallow clone?)"
-OLD_DIR=$T_REPO/build/release-$REL_TAG
-OLD=$OLD_DIR/build/xbr
-(
-	flock 9
-	if [ ! -x "$OLD" ] || [ "$(cat "$OLD_DIR/.commit" 2>/dev/null)" != "$commit" ]; then
-		rm -rf "$OLD_DIR" && mkdir -p "$OLD_DIR" &&
-			git -C "$T_REPO" archive "$commit" | tar -x -C "$OLD_DIR" &&
-			env -u CI make -C "$OLD_DIR" -j2 build/xbr >"$OLD_DIR.log" 2>&1 &&
-			echo "$commit" >"$OLD_DIR/.commit"
-	fi
-) 9>"$T_REPO/build/.release.lock" || t_fail "cannot build release $REL_TAG: $(tail -3 "$OLD_DIR.log" 2>/dev/null)"
-[ -x "$OLD" ] || t_fail "release $REL_TAG did not build ($OLD missing)"
-t_log "old release $REL_TAG ($commit) at $OLD"
+if git -C "$T_REPO" rev-parse -q --verify "$REL_TAG^{commit}" >/dev/null 2>&1; then
+	old_build "$REL_TAG" "release $REL_TAG"
+else
+	old_build "$REL_COMMIT" "release $REL_TAG"
+fi
 
 old() { "$OLD" -b "$T_BR" "$@"; }
 # This build's pinned layout.

@@ -12,28 +12,15 @@
 # rules are complete.
 T_BR=xupgnam
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib_upgrade.sh"
 . "$(dirname "$0")/lib_attack.sh"
 
-command -v git >/dev/null 2>&1 || t_skip "git not installed (the layout-3 build is built from history)"
 command -v bpftool >/dev/null 2>&1 || t_skip "bpftool not installed"
 command -v python3 >/dev/null 2>&1 || t_skip "tool 'python3' not installed (tools/deps.sh test)"
 
 # The last commit of pinned layout 3 (before xbr_names and xbr_rnames).
 L3_COMMIT=77cd794cdf46fb38e335a4c0f1e203416f87206e
-git -C "$T_REPO" rev-parse -q --verify "$L3_COMMIT^{commit}" >/dev/null 2>&1 ||
-	t_skip "commit $L3_COMMIT is not in this clone's history (shallow clone?)"
-OLD_DIR=$T_REPO/build/layout3-${L3_COMMIT:0:12}
-OLD=$OLD_DIR/build/xbr
-(
-	flock 9
-	if [ ! -x "$OLD" ] || [ "$(cat "$OLD_DIR/.commit" 2>/dev/null)" != "$L3_COMMIT" ]; then
-		rm -rf "$OLD_DIR" && mkdir -p "$OLD_DIR" &&
-			git -C "$T_REPO" archive "$L3_COMMIT" | tar -x -C "$OLD_DIR" &&
-			env -u CI make -C "$OLD_DIR" -j2 build/xbr >"$OLD_DIR.log" 2>&1 &&
-			echo "$L3_COMMIT" >"$OLD_DIR/.commit"
-	fi
-) 9>"$T_REPO/build/.release.lock" || t_fail "cannot build layout-3 commit $L3_COMMIT: $(tail -3 "$OLD_DIR.log" 2>/dev/null)"
-[ -x "$OLD" ] || t_fail "layout-3 commit did not build ($OLD missing)"
+old_build "$L3_COMMIT" "layout-3 commit $L3_COMMIT"
 
 X=("$XBR" -b "$T_BR")
 LAYOUT=$(awk '$2 == "XBR_LAYOUT_VERSION" { print $3 }' "$T_REPO/include/xbr.h")

@@ -11,28 +11,15 @@
 # `nft flush ruleset`, `restore` brings them back from the record.
 T_BR=xupgpub
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib_upgrade.sh"
 . "$(dirname "$0")/lib_attack.sh"
 . "$(dirname "$0")/lib_nat.sh"
 
-command -v git >/dev/null 2>&1 || t_skip "git not installed (the layout-2 build is built from history)"
 command -v bpftool >/dev/null 2>&1 || t_skip "bpftool not installed"
 
 # The last commit of pinned layout 2 (before xbr_pubs).
 L2_COMMIT=00e8e36f833233f27f33272320a688271bd4762d
-git -C "$T_REPO" rev-parse -q --verify "$L2_COMMIT^{commit}" >/dev/null 2>&1 ||
-	t_skip "commit $L2_COMMIT is not in this clone's history (shallow clone?)"
-OLD_DIR=$T_REPO/build/layout2-${L2_COMMIT:0:12}
-OLD=$OLD_DIR/build/xbr
-(
-	flock 9
-	if [ ! -x "$OLD" ] || [ "$(cat "$OLD_DIR/.commit" 2>/dev/null)" != "$L2_COMMIT" ]; then
-		rm -rf "$OLD_DIR" && mkdir -p "$OLD_DIR" &&
-			git -C "$T_REPO" archive "$L2_COMMIT" | tar -x -C "$OLD_DIR" &&
-			env -u CI make -C "$OLD_DIR" -j2 build/xbr >"$OLD_DIR.log" 2>&1 &&
-			echo "$L2_COMMIT" >"$OLD_DIR/.commit"
-	fi
-) 9>"$T_REPO/build/.release.lock" || t_fail "cannot build layout-2 commit $L2_COMMIT: $(tail -3 "$OLD_DIR.log" 2>/dev/null)"
-[ -x "$OLD" ] || t_fail "layout-2 commit did not build ($OLD missing)"
+old_build "$L2_COMMIT" "layout-2 commit $L2_COMMIT"
 
 X=("$XBR" -b "$T_BR")
 T=xbr-$T_BR
