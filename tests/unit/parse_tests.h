@@ -48,6 +48,7 @@ void test_in_subnet(void **state);
 /* parse_words.c */
 void test_check_name_ok(void **state);
 void test_check_name_bad(void **state);
+void test_dns_label(void **state);
 void test_ns_spec(void **state);
 void test_ns_spec_bad(void **state);
 void test_port_ifname_short(void **state);

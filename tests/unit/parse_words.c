@@ -35,6 +35,29 @@ void test_check_name_ok(void **state)
 	}
 }
 
+/* A name the bridge answers DNS queries for: a DNS label (RFC 1123's host
+ * name rules for one label). */
+void test_dns_label(void **state)
+{
+	static const char *const ok[] = {
+		"a", "ns1", "Web", "x-y", "0", "1abc", "a-b-c",
+		"abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghij123", /* 63 */
+	};
+	static const char *const bad[] = {
+		"", "-a", "a-", "a_b", "a.b", "a b", "é",
+		"abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghij1234", /* 64 */
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		if (xbr_dns_label_problem(ok[i]))
+			fail_msg("\"%s\" refused: %s", ok[i], xbr_dns_label_problem(ok[i]));
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (!xbr_dns_label_problem(bad[i]))
+			fail_msg("\"%s\" taken as a DNS label", bad[i]);
+}
+
 void test_check_name_bad(void **state)
 {
 	static const char *const inval[] = {

@@ -27,6 +27,7 @@ int main(void)
 		cmocka_unit_test(test_in_subnet),
 		cmocka_unit_test(test_check_name_ok),
 		cmocka_unit_test(test_check_name_bad),
+		cmocka_unit_test(test_dns_label),
 		cmocka_unit_test(test_ns_spec),
 		cmocka_unit_test(test_ns_spec_bad),
 		cmocka_unit_test(test_port_ifname_short),
