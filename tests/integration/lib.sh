@@ -58,9 +58,10 @@ mkdir -p /run/netns
 mount -t tmpfs -o size=4m,mode=755 xbr-test-netns /run/netns || t_fail "cannot mount tmpfs on /run/netns"
 # /etc/netns: the resolv.conf xbr writes for each station (which `ip netns
 # exec` mounts over /etc/resolv.conf), private too. The directory is made on
-# the host when missing (empty: what iproute2's convention has there).
+# the host when missing (empty: what iproute2's convention has there). A
+# station takes a page there: 64 MiB holds t_big's 4,095 (4 MiB did not).
 [ -d /etc/netns ] || mkdir -m 755 /etc/netns || t_fail "cannot make /etc/netns"
-mount -t tmpfs -o size=4m,mode=755 xbr-test-etc-netns /etc/netns || t_fail "cannot mount tmpfs on /etc/netns"
+mount -t tmpfs -o size=64m,mode=755 xbr-test-etc-netns /etc/netns || t_fail "cannot mount tmpfs on /etc/netns"
 if [ "${T_KEEP_CGROUP:-0}" = 1 ]; then
 	# The cgroup hierarchies live under /sys/fs/cgroup: a container runtime
 	# (runc) needs them, and a fresh sysfs would hide them. Moved over it.

@@ -220,7 +220,7 @@ mkdir -p /run/netns
 mount -t tmpfs -o size=8m,mode=755 bench-netns /run/netns
 # /etc/netns: the resolv.conf xbr writes for each station, private too
 [[ -d /etc/netns ]] || mkdir -m 755 /etc/netns
-mount -t tmpfs -o size=8m,mode=755 bench-etc-netns /etc/netns
+mount -t tmpfs -o size=64m,mode=755 bench-etc-netns /etc/netns
 # the host's cgroup hierarchies stay under the fresh sysfs (dockerd and runc
 # need them: the dns row's docker side)
 mkdir /run/netns/.cgroup && mount --rbind /sys/fs/cgroup /run/netns/.cgroup
