@@ -94,6 +94,10 @@ enum {
 	/* ARP requests and neighbour solicitations for this port's station are
 	 * answered by the bridge (when it knows the station), not flooded. */
 	XBR_PORT_F_NEIGH_SUPPRESS = 1 << 9,
+	/* Loader only (the datapath never reads it): the port has names besides
+	 * its own (`port add ... name`, a CNI container's), so removing it walks
+	 * the name table; without it, its own name is removed by key. */
+	XBR_PORT_F_ALIASED = 1 << 15,
 };
 
 /*

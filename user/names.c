@@ -112,7 +112,7 @@ int names_add(int names_fd, int rnames_fd, const struct xbr_config *cfg, const c
 
 void names_del(int names_fd, int rnames_fd, const struct xbr_config *cfg, const struct xbr_port *p)
 {
-	struct xbr_name_key cur, next, *prev = NULL;
+	struct xbr_name_key cur, next, *prev = NULL, own;
 	struct xbr_name_val v;
 	struct xbr_rname_key rk[2];
 	struct xbr_name_key *dead = NULL;
@@ -120,8 +120,13 @@ void names_del(int names_fd, int rnames_fd, const struct xbr_config *cfg, const 
 
 	if (names_fd < 0 || rnames_fd < 0)
 		return;
-	/* Collect first: deleting while walking a hash map restarts the walk. */
-	while (bpf_map_get_next_key(names_fd, prev, &next) == 0) {
+	/* Its own name, by key: a port del costs no walk of the table... */
+	if (named_kind(p) && names_key(p->name, &own) == 0 &&
+	    bpf_map_lookup_elem(names_fd, &own, &v) == 0 && v.ifindex == p->ifindex)
+		bpf_map_delete_elem(names_fd, &own);
+	/* ...unless it has aliases. Collect first: deleting while walking a
+	 * hash map restarts the walk. */
+	while ((p->flags & XBR_PORT_F_ALIASED) && bpf_map_get_next_key(names_fd, prev, &next) == 0) {
 		cur = next;
 		prev = &cur;
 		if (bpf_map_lookup_elem(names_fd, &cur, &v) < 0 || v.ifindex != p->ifindex)

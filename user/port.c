@@ -503,6 +503,8 @@ int port_commit(struct xbr_bridge *br, const struct xbr_ns_spec *spec, struct po
 	/* Not on an uplink: its stations' answers come from their own hosts. */
 	if ((br->cfg.flags & XBR_CFG_F_NEIGH_SUPPRESS) && p->kind != XBR_KIND_UPLINK)
 		p->flags |= XBR_PORT_F_NEIGH_SUPPRESS;
+	if (spec->nalias)
+		p->flags |= XBR_PORT_F_ALIASED;
 	err = xbr_fault("port-record");
 	if (!err)
 		err = port_record_add(br, p, &pm->m);
