@@ -340,6 +340,23 @@ int port_spec_resolve(struct xbr_bridge *br, struct xbr_ns_spec *s, const uint32
 
 /* Checks every kind shares: the host-side name is not the gateway's. */
 /*
+ * A name whose port is gone (a command killed between writing the name and
+ * recording the port, before the crash journal's clean-up knew of it): not
+ * a clash. Removed; 1. A name of a live port: 0.
+ */
+static int names_stale(struct xbr_bridge *br, int fd, const struct xbr_name_key *k,
+		       const struct xbr_name_val *v)
+{
+	struct xbr_port p;
+
+	if (br->map[XBR_M_PORTS] < 0 ||
+	    bpf_map_lookup_elem(br->map[XBR_M_PORTS], &v->ifindex, &p) == 0)
+		return 0;
+	bpf_map_delete_elem(fd, k);
+	return 1;
+}
+
+/*
  * The port's names (its own, when a DNS label, and its aliases): each a
  * label, none taken on the bridge (names.c), no alias given twice.
  */
@@ -357,7 +374,8 @@ static int names_precheck(struct xbr_bridge *br, const struct xbr_ns_spec *s)
 		}
 		return 0;
 	}
-	if (fd >= 0 && names_key(s->name, &k) == 0 && bpf_map_lookup_elem(fd, &k, &v) == 0) {
+	if (fd >= 0 && names_key(s->name, &k) == 0 && bpf_map_lookup_elem(fd, &k, &v) == 0 &&
+	    !names_stale(br, fd, &k, &v)) {
 		pr_warn("port \"%s\": its name is already a name on bridge \"%s\" (another port's alias); names are unique per bridge",
 			s->name, br->name);
 		return -EEXIST;
@@ -378,7 +396,7 @@ static int names_precheck(struct xbr_bridge *br, const struct xbr_ns_spec *s)
 			}
 		if (!strcasecmp(s->alias[i], s->name))
 			continue; /* its own name anyway */
-		if (fd >= 0 && bpf_map_lookup_elem(fd, &k, &v) == 0) {
+		if (fd >= 0 && bpf_map_lookup_elem(fd, &k, &v) == 0 && !names_stale(br, fd, &k, &v)) {
 			pr_warn("port \"%s\": name \"%s\" is already a name on bridge \"%s\"; names are unique per bridge",
 				s->name, s->alias[i], br->name);
 			return -EEXIST;
@@ -587,6 +605,7 @@ int port_cleanup_intents(struct xbr_bridge *br, int ports_only)
 				struct xbr_ctl_req c = { .op = XBR_OP_FLUSH, .ifindex = ifi,
 							 .flags = XBR_FLUSH_DYNAMIC | XBR_FLUSH_STATIC };
 
+				names_del(br->map[XBR_M_NAMES], br->map[XBR_M_RNAMES], &br->cfg, &p);
 				bpf_map_delete_elem(br->map[XBR_M_PORTS], &ifi);
 				port_index_drop(br); /* read again when next asked */
 				bpf_map_delete_elem(br->map[XBR_M_PORT_META], &ifi);

@@ -40,7 +40,9 @@ assert_ping ns1 172.16.1.2 2
 # ---- this build's reload, under a ping ----
 t_run "${X[@]}" show
 case $T_ERR in *reload*) ;; *) t_fail "show of a layout-2 bridge does not say to reload: $T_ERR" ;; esac
-pubs() { nft list chain inet "$T" pub; nft list chain inet "$T" pub_lo; }
+# The publications' rules, in any order (this build's table is written from
+# the record, a hash map: the rules may come back in another order).
+pubs() { { nft list chain inet "$T" pub; nft list chain inet "$T" pub_lo; } | sort; }
 pubs0=$(pubs)
 PINGS=300
 ping_start ns1 172.16.1.2 $PINGS 0.01 "$T_TMP/ping"
