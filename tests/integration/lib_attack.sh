@@ -55,7 +55,20 @@ ping_start() {
 	local ns=$1 dst=$2 count=$3 ival=$4 out=$5 limit
 	shift 5
 	limit=$(awk -v c="$count" -v i="$ival" 'BEGIN { printf "%d", c * i + 20 }')
+	softnet_drops >"$out.softnet" # for ping_check's message
 	t_bg timeout "$limit" ip netns exec "$ns" ping -n -q -c "$count" -i "$ival" -W 2 "$@" "$dst" >"$out" 2>&1
+}
+
+# The drop counters of the test's veth ends (host side) that are not zero,
+# for a failure's message: what the kernel dropped outside xbr's counters.
+ping_veth_drops() {
+	local d out=""
+	for d in /sys/class/net/*; do
+		[ -e "$d/phys_switch_id" ] || [ -e "$d/device" ] && continue
+		case $(cat "$d/type" 2>/dev/null) in 1) ;; *) continue ;; esac
+		out+=$(ethtool -S "${d##*/}" 2>/dev/null | awk -v n="${d##*/}" '/drop|err/ && $2 > 0 { printf "%s %s %s; ", n, $1, $2 }')
+	done
+	echo "${out:-no veth drop counter above 0}"
 }
 
 # ping_check OUT COUNT WHAT: OUT (a finished ping -q) says COUNT transmitted,
@@ -65,7 +78,7 @@ ping_check() {
 	line=$(grep 'packets transmitted' "$out")
 	case $line in
 	"$count packets transmitted, $count received,"*) ;;
-	*) t_fail "$what: lost packets: ${line:-no summary: $(tail -2 "$out" | tr '\n' '|')}" ;;
+	*) t_fail "$what: lost packets: ${line:-no summary: $(tail -2 "$out" | tr '\n' '|')} (the kernel's input backlogs dropped $(($(softnet_drops) - $(cat "$out.softnet" 2>/dev/null || echo 0))) frames meanwhile; $(ping_veth_drops))" ;;
 	esac
 }
 
