@@ -18,7 +18,7 @@
 /* `up`'s options, as the parser fills them. */
 struct up_args {
 	struct xbr_opt_prefix4 subnet;
-	struct xbr_opt_addr4 gateway;
+	struct xbr_opt_addr4 gateway, pub_addr;
 	const char *subnet6; /* a prefix or "none": read by up_opts() */
 	struct xbr_opt_u32 ageing, fdb_size, mtu;
 	bool no_icc, no_nat, internal, empty, no_dns;
@@ -42,6 +42,9 @@ const struct xbr_opt xbr_up_opts[] = {
 	  .type = XBR_T_U32, .min = 16, .max = 16777216, XBR_AT(struct up_args, fdb_size) },
 	{ .name = "--mtu", .arg = "N", .help = "MTU of the gateway and of every port (default 1500)",
 	  .type = XBR_T_U32, .min = 68, .max = 65535, XBR_AT(struct up_args, mtu) },
+	{ .name = "--publish-address", .arg = "IP",
+	  .help = "publications without a host address go on this IPv4 address (default: every address)",
+	  .type = XBR_T_ADDR4, XBR_AT(struct up_args, pub_addr) },
 	{ .name = "--no-icc", .help = "namespaces reach the gateway, not one another (icc=false)",
 	  XBR_AT(struct up_args, no_icc) },
 	{ .name = "--mode", .arg = "tc|xdp|auto", .compl = XBR_C_WORDS,
@@ -138,6 +141,8 @@ static int up_opts(const struct up_args *u, struct xbr_up_opts *o)
 		o->fdb_size = u->fdb_size.v;
 	if (u->mtu.set)
 		o->mtu = u->mtu.v;
+	if (u->pub_addr.set)
+		o->pub_addr = u->pub_addr.addr;
 	if (u->mode) {
 		int mode, is_auto;
 

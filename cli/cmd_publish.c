@@ -85,8 +85,10 @@ static int publish_change(const struct xbr_args *a, int add)
 		return rc;
 	}
 	rc = cmd_open_bridge(&br);
-	if (!rc)
+	if (!rc) {
+		pub_default_addr(br_config(br), &p);
 		rc = add ? nat_pub_add(br, &p) : nat_pub_del(br, &p);
+	}
 	br_close(br);
 	if (rc < 0)
 		return rc;

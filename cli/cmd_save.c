@@ -4,7 +4,9 @@
  * of xbr command lines (docs/design.md, "Saved configurations"). save reads
  * the bridge through bridge.h and publish.h and writes one `up` line with
  * every option, then `uplink add`, `port set`, `fdb add` and `publish add`
- * lines; `up -f` runs those lines through the command table as one command
+ * lines and the publish-address (after the publications, so that those
+ * made on every address stay there);
+ * `up -f` runs those lines through the command table as one command
  * (the lock held throughout) and takes the bridge down again when one fails.
  */
 #define _GNU_SOURCE
@@ -298,6 +300,13 @@ static int save_to(FILE *f, struct xbr_bridge *br)
 	save_port_flags(f, b, ports, nports);
 	save_fdb(f, b, rows, nrows);
 	save_publish(f, b, pubs, npubs, ports, nports);
+	/* After the publications: those without an address stay on every one. */
+	if (br_config(br)->pub_addr) {
+		char pa[INET_ADDRSTRLEN];
+
+		inet_ntop(AF_INET, &br_config(br)->pub_addr, pa, sizeof(pa));
+		fprintf(f, "xbr -b %s set publish-address %s\n", b, pa);
+	}
 cleanup:
 	br_uplinks_free(up, nup);
 	free(rows);
@@ -429,7 +438,7 @@ static void file_free(struct saved_file *sf)
 /* What a saved file may hold: configuration, never a removal or a query. */
 static const char *const file_cmds[] = {
 	"up",	     "set ageing",  "set icc",	   "set neigh-suppress",  "set mode",
-	"set nat",   "set dns",	   "port add",    "port set",	   "fdb add",		  "fdb replace",
+	"set nat",   "set dns",	   "set publish-address", "port add",    "port set",	   "fdb add",		  "fdb replace",
 	"publish add", "uplink add", "uplink peer add", NULL,
 };
 

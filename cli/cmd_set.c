@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
-/* xbr set { ageing SEC | icc on|off | mode tc|xdp|auto | nat on|off }: change a live bridge. */
+/* xbr set { ageing SEC | icc on|off | mode tc|xdp|auto | nat on|off | ... }: change a live bridge. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,12 +56,18 @@ static int set_icc(struct xbr_bridge *br, const char *val)
 static void print_change(const struct xbr_bridge *br, const char *key, const char *now,
 			 const char *old)
 {
+	char word[32], *c;
 	struct xbr_out o;
 
+	/* The text says the setting as it is typed (publish-address). */
+	snprintf(word, sizeof(word), "%s", key);
+	for (c = word; *c; c++)
+		if (*c == '_')
+			*c = '-';
 	out_start(&o, stdout, g.json, g.pretty);
 	out_open_object(&o, NULL);
 	out_str(&o, OUT_ANY, "bridge", "bridge %s", br_name(br));
-	out_str(&o, OUT_TEXT, NULL, " %s", key);
+	out_str(&o, OUT_TEXT, NULL, " %s", word);
 	out_str(&o, OUT_ANY, key, " %s", now);
 	out_str(&o, OUT_ANY, "was", " (was %s)\n", old);
 	out_close_object(&o);
@@ -168,6 +175,36 @@ static int do_set_dns(const struct xbr_args *a)
 	return with_bridge(a, set_dns);
 }
 
+/* publish-address IP|any: where publications without a host address go
+ * (those made before stay where they are). */
+static int set_pub_addr(struct xbr_bridge *br, const char *val)
+{
+	char was[INET_ADDRSTRLEN] = "any", now[INET_ADDRSTRLEN] = "any";
+	uint32_t a = 0;
+	int err;
+
+	if (strcmp(val, "any") && inet_pton(AF_INET, val, &a) != 1) {
+		pr_warn("publish-address \"%s\": not an IPv4 address A.B.C.D or any", val);
+		return -EINVAL;
+	}
+	if (br_config(br)->pub_addr)
+		inet_ntop(AF_INET, &br_config(br)->pub_addr, was, sizeof(was));
+	err = br_set_pub_addr(br, a);
+	if (err) {
+		pr_warn("bridge \"%s\": cannot set publish-address: %s", br_name(br), strerror(-err));
+		return err;
+	}
+	if (a)
+		inet_ntop(AF_INET, &a, now, sizeof(now));
+	print_change(br, "publish_address", now, was);
+	return 0;
+}
+
+static int do_set_pub_addr(const struct xbr_args *a)
+{
+	return with_bridge(a, set_pub_addr);
+}
+
 /* A new setting is one entry here (and a paragraph in docs/xbr.8). */
 const struct xbr_cmd xbr_set_cmds[] = {
 	{ .name = "ageing", .args = "SEC", .min_args = 1, .max_args = 1,
@@ -198,5 +235,11 @@ const struct xbr_cmd xbr_set_cmds[] = {
 	  .help = "off: no query is answered by the bridge; every one reaches the\n"
 		  "gateway address as any other datagram (`xbr dns` lists the names).",
 	  .fn = do_set_dns, .flags = XBR_CMD_JSON },
+	{ .name = "publish-address", .args = "IP|any", .min_args = 1, .max_args = 1,
+	  .summary = "the host IPv4 address of publications made without one",
+	  .help = "`xbr publish add 8080 ns1:80` then publishes on IP only (IPv4),\n"
+		  "as Docker's host_binding_ipv4; any: every address of both families\n"
+		  "(the default). Publications made before stay as they are.",
+	  .fn = do_set_pub_addr, .flags = XBR_CMD_JSON },
 	{ .name = NULL },
 };

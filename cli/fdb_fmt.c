@@ -226,6 +226,12 @@ static void bridge_out(struct xbr_out *o, const char *bridge, const struct xbr_c
 	out_u64(o, OUT_ANY, "fdb_size", " fdb-size %llu", cfg->fdb_size);
 	if (cfg->mtu) /* set with --mtu (or Docker's driver.mtu) */
 		out_u64(o, OUT_ANY, "mtu", " mtu %llu", cfg->mtu);
+	if (cfg->pub_addr) { /* set with --publish-address (or host_binding_ipv4) */
+		char pa[INET_ADDRSTRLEN];
+
+		inet_ntop(AF_INET, &cfg->pub_addr, pa, sizeof(pa));
+		out_str(o, OUT_ANY, "publish_address", " publish-address %s", pa);
+	}
 	out_bool(o, OUT_JSON, "neigh_suppress", NULL, !!(cfg->flags & XBR_CFG_F_NEIGH_SUPPRESS));
 	out_text(o, " neigh-suppress %s", (cfg->flags & XBR_CFG_F_NEIGH_SUPPRESS) ? "on" : "off");
 	out_bool(o, OUT_JSON, "dns", NULL, !(cfg->flags & XBR_CFG_F_NO_DNS));

@@ -166,13 +166,13 @@ static int net_option(struct dk_net *n, const char *k, const char *v, struct dk_
 		return 0;
 	}
 	if (!strcmp(k, OPT_HOSTIP)) {
-		/* Every address is what xbr publishes on; a default address of
-		 * its own per network is not there yet. */
-		if (strcmp(v, "0.0.0.0")) {
-			*bad = dk_err(200, "xbr: option %s=%s is not supported (only 0.0.0.0; give the address with -p ADDR:PORT:PORT)",
-				      k, v);
-			return -1;
-		}
+		/* The bridge's publish-address: bindings without a host address
+		 * go on it (0.0.0.0: every address, xbr's default). */
+		struct in_addr a;
+
+		if (inet_pton(AF_INET, v, &a) != 1)
+			goto bad_value;
+		n->pub_addr = a.s_addr;
 		return 0;
 	}
 	if (!strcmp(k, OPT_PREFIX)) {

@@ -41,6 +41,7 @@ struct dk_net {
 	int no_icc, no_masq, internal;
 	int mode; /* -1: xbr's default */
 	int no_neigh_suppress; /* -1: default */
+	uint32_t pub_addr; /* host_binding_ipv4, network order (0: every address) */
 };
 
 /* An endpoint as CreateEndpoint asks for it. */

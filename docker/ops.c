@@ -136,6 +136,7 @@ static struct dk_reply create_network(json_t *req)
 	o.no_neigh_suppress = n.no_neigh_suppress > 0;
 	o.nat = n.internal ? XBR_NAT_INTERNAL : n.no_masq ? XBR_NAT_OFF : XBR_NAT_MASQ;
 	o.mtu = n.mtu;
+	o.pub_addr = n.pub_addr;
 	o.owner = owner;
 	if (n.mode < 0) {
 		br_mode_parse("auto", &mode, &is_auto);
@@ -370,6 +371,7 @@ static int publish_one(struct xbr_bridge *br, const struct dk_bind *b, const cha
 		};
 
 		memcpy(p.addr, b->addr, sizeof(p.addr));
+		pub_default_addr(br_config(br), &p); /* host_binding_ipv4 */
 		snprintf(p.station, sizeof(p.station), "%s", station);
 		if (lo != hi)
 			warned[0] = '\0'; /* a taken port of a range: try the next */

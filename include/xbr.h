@@ -362,7 +362,11 @@ struct xbr_config {
 	 * reload writes it. */
 	__u8 dns_domain_len;
 	char dns_domain[15];
-	__u32 reserved[5];
+	/* Loader only, in what was reserved (zero on older bridges: none): the
+	 * host IPv4 address publications without one are made on (`up
+	 * --publish-address`, Docker's host_binding_ipv4), network order. */
+	__u32 pub_addr;
+	__u32 reserved[4];
 };
 
 enum {

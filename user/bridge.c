@@ -315,6 +315,7 @@ int br_up(struct xbr_bridge *br, const struct xbr_up_opts *o)
 	br->cfg.fdb_size = o->fdb_size;
 	br->cfg.mode = o->mode;
 	br->cfg.mtu = o->mtu;
+	br->cfg.pub_addr = o->pub_addr;
 	gw.mtu = o->mtu;
 	if (o->owner)
 		snprintf(gw.owner, sizeof(gw.owner), "%s", o->owner);

@@ -42,6 +42,7 @@ struct xbr_up_opts {
 	const char *owner; /* who the bridge belongs to (a Docker network), NULL */
 	int fw_accept; /* keep accept rules in dockerd's DOCKER-USER chain (nat.h) */
 	int no_dns; /* the datapath answers no DNS query (XBR_CFG_F_NO_DNS) */
+	uint32_t pub_addr; /* publications without a host address: on this one (0: every one) */
 };
 
 /*
@@ -197,6 +198,8 @@ int br_mode_parse(const char *s, int *mode, int *is_auto);
 const char *br_mode_name(int mode);
 /* `set ageing SEC`: the ageing time, written to the pinned config. */
 int br_set_ageing(struct xbr_bridge *br, uint32_t sec);
+/* The host address of publications made without one (network order; 0: every address). */
+int br_set_pub_addr(struct xbr_bridge *br, uint32_t addr);
 /* An on|off bridge setting: config flag @cfg_flag set (@cfg_set) or cleared,
  * and @port_flag set (@port_set) or cleared on every port but those with
  * a flag of @skip. 0 or a negative errno. */

@@ -99,6 +99,12 @@ int br_set_ageing(struct xbr_bridge *br, uint32_t sec)
 	return br_config_write(br);
 }
 
+int br_set_pub_addr(struct xbr_bridge *br, uint32_t addr)
+{
+	br->cfg.pub_addr = addr;
+	return br_config_write(br);
+}
+
 int br_set_flag_ports(struct xbr_bridge *br, uint16_t cfg_flag, int cfg_set, uint32_t port_flag,
 		      int port_set, uint32_t skip)
 {

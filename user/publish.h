@@ -55,6 +55,9 @@ void pub_comment(const struct xbr_pub *p, char *buf, size_t len);
 int pub_from_comment(const char *s, struct xbr_pub *p);
 /* True when the two publications would both claim some packet. */
 int pub_overlap(const struct xbr_pub *a, const struct xbr_pub *b);
+/* A publication without a host address (AF_UNSPEC) on the bridge's
+ * publish-address, when it has one (`up --publish-address`). */
+void pub_default_addr(const struct xbr_config *cfg, struct xbr_pub *p);
 /* True when @p is on every address (of both families, or of its own). */
 int pub_addr_any(const struct xbr_pub *p);
 /* True when @p is on a loopback address (IPv4 127/8). */

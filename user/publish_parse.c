@@ -244,6 +244,15 @@ int pub_from_comment(const char *s, struct xbr_pub *p)
 	return 0;
 }
 
+void pub_default_addr(const struct xbr_config *cfg, struct xbr_pub *p)
+{
+	if (p->family != AF_UNSPEC || !cfg->pub_addr)
+		return;
+	p->family = AF_INET;
+	memset(p->addr, 0, sizeof(p->addr));
+	memcpy(p->addr, &cfg->pub_addr, sizeof(cfg->pub_addr));
+}
+
 int pub_addr_any(const struct xbr_pub *p)
 {
 	static const uint8_t zero[16];

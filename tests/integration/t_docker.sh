@@ -11,7 +11,8 @@
 # - a container reaches an "outside" namespace beyond the host (masquerade
 #   through the FORWARD DROP); `-p 18080:8080` answers from outside and
 #   stops when the container is removed (also on the loopback only, a range,
-#   -P); no docker-proxy runs;
+#   -P); no docker-proxy runs; host_binding_ipv4 puts TCP and UDP ports on
+#   its address only;
 # - network connect/disconnect; --internal has no way out;
 # - xbr-docker SIGKILLed: forwarding goes on; restarted: a new container
 #   reaches the others by name; dockerd restarted with live-restore: the
@@ -198,6 +199,41 @@ xjson publish show
 jq_ok "$J" 'length == 0' "c3 and c8 removed, publications stay: $J"
 page && t_fail "c3 removed, 18080 still answers"
 
+# ---- host_binding_ipv4: ports published without an address go on it; UDP ----
+# A second address of the host on the outside's link: the network binds to
+# it, so 18100 answers there and not on the host's first address.
+HOSTB=198.51.100.5
+must ip addr add "$HOSTB/24" dev xo0
+must D network create -d xbr --subnet 10.87.0.0/24 -o com.docker.network.bridge.name=xdk4 \
+	-o xbr.mode="$XBR_MODE" -o com.docker.network.bridge.host_binding_ipv4="$HOSTB" n4
+T_BRIDGES+=(xdk4)
+xjson_b xdk4 show
+jq_ok "$J" ".publish_address == \"$HOSTB\"" "host_binding_ipv4 is not the bridge's publish-address: $J"
+must D "${RUN[@]}" --network n4 --name c9 -p 18100:8080 -p 18101:8081/udp xbrt/busybox \
+	sh -c 'while :; do echo xbr-ok | nc -l -p 8080; done'
+# busybox's nc has no UDP: the UDP server runs in c9's network namespace
+# (the host's python), where the publication's DNAT sends the datagrams.
+C9=$(D inspect -f '{{.State.Pid}}' c9)
+NAT_NSERV=$((NAT_NSERV + 1))
+t_bg nsenter -t "$C9" -n "$NAT_PY" "$NAT_PEER" serve udp 8081 --ready "$T_TMP/ready.udp9" \
+	--log "$T_TMP/serve.c9.udp" --timeout 110
+wait_until 10 test -e "$T_TMP/ready.udp9" || t_fail "the UDP server in c9 did not start"
+wait_until 10 page 18100 out "$HOSTB" || t_fail "-p 18100:8080 with host_binding_ipv4=$HOSTB: no answer there ($ANS)"
+page 18100 out "$HOST4" && t_fail "-p 18100:8080 with host_binding_ipv4=$HOSTB answers on $HOST4 too"
+xjson_b xdk4 publish show
+jq_ok "$J" "length == 2 and all(.[]; .host_addr == \"$HOSTB\") and any(.[]; .proto == \"udp\" and .host_port == 18101 and .station_port == 8081)" \
+	"publish show of n4: not both on $HOSTB, or no UDP 18101: $J"
+# UDP from outside: the server in c9 sees the outside's own address.
+assert_peer out udp "$HOSTB" 18101 "$OUT4" 8081
+assert_no_answer out udp "$HOST4" 18101 "host_binding_ipv4=$HOSTB: UDP answered on $HOST4"
+must D rm -f c9
+xjson_b xdk4 publish show
+jq_ok "$J" 'length == 0' "c9 removed, its publications stay: $J"
+assert_no_answer out udp "$HOSTB" 18101 "c9 removed, UDP 18101 still answers"
+must D network rm n4
+[ -e /sys/fs/bpf/xbr/xdk4 ] && t_fail "network rm n4 left the bridge's pins"
+must ip addr del "$HOSTB/24" dev xo0
+
 # ---- connect / disconnect ----
 must D network create -d xbr --subnet 10.84.0.0/24 -o com.docker.network.bridge.name=xdk2 \
 	-o xbr.mode="$XBR_MODE" n2
@@ -334,4 +370,4 @@ rc=$?
 [ "$rc" = 0 ] || t_fail "xbr-docker exited $rc on TERM: $(grep -m3 -E 'ERROR|runtime error|leak' "$T_TMP/plugin.log")"
 [ -e "$PSOCK" ] && t_fail "xbr-docker left its socket $PSOCK"
 
-t_pass "dockerd with FORWARD DROP: create (bad options refused), ping by address and name, TCP, fdb names, outside, -p (every address, loopback, a range, -P), connect/disconnect, internal, plugin killed and restarted, dockerd restarted (live-restore), API errors, $N at once, rm leaves nothing"
+t_pass "dockerd with FORWARD DROP: create (bad options refused), ping by address and name, TCP, fdb names, outside, -p (every address, loopback, a range, -P; TCP and UDP on host_binding_ipv4), connect/disconnect, internal, plugin killed and restarted, dockerd restarted (live-restore), API errors, $N at once, rm leaves nothing"

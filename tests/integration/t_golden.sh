@@ -346,6 +346,9 @@ xtj set nat off
 xtj set nat on
 xtj set dns off
 xtj set dns on
+xtj set publish-address 172.16.1.254
+xtj show
+xtj set publish-address any
 xb set mode "$OTHER_MODE"
 xb -j set mode "$XBR_MODE"
 xtj set mode "$XBR_MODE"
@@ -355,6 +358,7 @@ xb set icc maybe
 xb set mode bogus
 xb set nat sometimes
 xb set dns maybe
+xb set publish-address 172.16.1
 xb set nosuch 1
 xb set
 

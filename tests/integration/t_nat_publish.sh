@@ -136,6 +136,28 @@ serve "" tcp 7777
 expect_error "a host program listens" "7777" "${X[@]}" publish add 7777 ns1
 [ "$(ruleset)" = "$r0" ] || t_fail "a refused publish changed the ruleset"
 
+# ---- publish-address: what is published without an address goes on it ----
+must ip addr add 198.51.100.5/24 dev xo0
+must "${X[@]}" -j set publish-address 198.51.100.5
+jq_ok "$T_OUT" '.publish_address == "198.51.100.5" and .was == "any"' "set publish-address -j: $T_OUT"
+must "${X[@]}" publish add 8300 ns1:80
+assert_peer out tcp 198.51.100.5 8300 "$OUT4" 80
+assert_no_answer out tcp "$HOST4" 8300 "publish-address 198.51.100.5: 8300 answered on $HOST4"
+assert_no_answer out tcp "$HOST6" 8300 "publish-address 198.51.100.5: 8300 answered on $HOST6"
+xjson publish show
+jq_ok "$J" 'any(.[]; .host_port == 8300 and .host_addr == "198.51.100.5")' "8300 is not on the publish-address: $J"
+xjson show
+jq_ok "$J" '.publish_address == "198.51.100.5"' "show -j has no publish_address: $J"
+must "${X[@]}" show
+[[ $T_OUT == *" publish-address 198.51.100.5 "* ]] || t_fail "show does not say the publish-address: $T_OUT"
+must "${X[@]}" publish del 8300 # without an address: the one on the publish-address
+assert_no_answer out tcp 198.51.100.5 8300 "8300 deleted, still answers"
+expect_error "bad publish-address" '"1.2.3"' "${X[@]}" set publish-address 1.2.3
+must "${X[@]}" set publish-address any
+xjson show
+jq_ok "$J" 'has("publish_address") | not' "set publish-address any: show -j still has one: $J"
+must ip addr del 198.51.100.5/24 dev xo0
+
 # ---- reload keeps them; del removes one; port del removes a station's ----
 must timeout 60 "${X[@]}" reload
 assert_peer out tcp "$HOST4" 8080 "$OUT4" 80
@@ -171,4 +193,4 @@ t_log "publish add killed at $n netlink steps"
 
 must timeout 30 "${X[@]}" down
 [ "$(ruleset)" = "$before" ] || t_fail "down changed the ruleset: $(ruleset | head -5 | tr '\n' '|')"
-t_pass "TCP/UDP published from outside (IPv4, IPv6), 1000-port range = 1 rule per family, hairpin, loopback host-only, del/port del/reload, errors, kills"
+t_pass "TCP/UDP published from outside (IPv4, IPv6), 1000-port range = 1 rule per family, hairpin, loopback host-only, publish-address, del/port del/reload, errors, kills"

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 # test-timeout: 240
 # `xbr save` and `xbr up -f` (issue 17): a bridge with every kind of setting
-# (non-default subnet, gateway, IPv6 prefix, ageing, table size, MTU, NAT off,
+# (non-default subnet, gateway, IPv6 prefix, ageing, table size, MTU,
+# publish-address, NAT off,
 # neigh-suppress off, `set ageing`; three stations with IPv4 and IPv6
 # addresses; port flags on stations, the gateway and an uplink; static and
 # sticky entries, one behind an uplink peer; three publications; a VXLAN
@@ -61,6 +62,9 @@ must "${X[@]}" publish add 8080 s1:80
 must "${X[@]}" publish add 127.0.0.1:9090 s2:90 udp
 must "${X[@]}" publish add '[::]:7000-7010' s1:7100-7110
 must "${X[@]}" publish add 6000 a1:60
+# Publications made from now on without a host address go on the gateway's
+# (those above stay on every address).
+must "${X[@]}" set publish-address 10.61.0.1
 assert_ping s1 10.61.1.20 2
 assert_ping s1 10.61.0.1 2
 
@@ -94,6 +98,9 @@ must timeout 30 "${X[@]}" save "$F"
 t_log "saved file:"
 sed 's/^/#   /' "$F" >&2
 grep -q "^xbr -b $T_BR up .*--subnet 10.61.0.0/16 .*--mtu 1400 .*--no-nat --no-dns" "$F" || t_fail "no up line with the options: $(grep up "$F")"
+# publish-address after the publications, which stay on every address.
+[ "$(grep -v '^#' "$F" | tail -1)" = "xbr -b $T_BR set publish-address 10.61.0.1" ] ||
+	t_fail "publish-address is not the file's last line: $(grep -v '^#' "$F" | tail -2)"
 grep -qx "xbr -b $T_BR port add s4 10.61.1.40/16 name web4 name www4" "$F" || t_fail "no port add line with s4's names: $(grep s4 "$F")"
 grep -q '^# port "a1" not saved' "$F" || t_fail "no comment line for the attached port a1"
 grep -q '^# publication .*a1:60 not saved' "$F" || t_fail "no comment line for a1's publication"

@@ -145,10 +145,23 @@ static void test_network_refused(void **state)
 				    &bad),
 			 -1);
 	refused(bad, 200);
-	assert_int_equal(net_decode(NET("\"com.docker.network.bridge.host_binding_ipv4\":\"127.0.0.1\"", ""),
+	assert_int_equal(net_decode(NET("\"com.docker.network.bridge.host_binding_ipv4\":\"10.1.2\"", ""),
 				    &n, &bad),
 			 -1);
-	assert_non_null(strstr(refused(bad, 200), "not supported"));
+	assert_non_null(strstr(refused(bad, 200), "host_binding_ipv4: \"10.1.2\" is not a valid value"));
+	assert_int_equal(net_decode(NET("\"com.docker.network.bridge.host_binding_ipv4\":\"::1\"", ""),
+				    &n, &bad),
+			 -1);
+	refused(bad, 200);
+	/* An address: the bridge's publish-address. */
+	assert_int_equal(net_decode(NET("\"com.docker.network.bridge.host_binding_ipv4\":\"192.0.2.7\"", ""),
+				    &n, &bad),
+			 0);
+	assert_int_equal(n.pub_addr, htonl(0xc0000207));
+	assert_int_equal(net_decode(NET("\"com.docker.network.bridge.host_binding_ipv4\":\"0.0.0.0\"", ""),
+				    &n, &bad),
+			 0);
+	assert_int_equal(n.pub_addr, 0);
 	/* A string where Docker sends a bool, a number where it sends strings. */
 	assert_int_equal(net_decode(NET("", ",\"com.docker.network.internal\":\"yes\""), &n, &bad), -1);
 	refused(bad, 400);
