@@ -101,6 +101,10 @@ int dk_known(const char *path);
 struct dk_reply dk_call(const char *path, json_t *req);
 /* The bridge of Docker network @id, opened: 0, or -ENOENT. */
 int dk_net_open(const char *id, struct xbr_bridge **brp);
+/* Remove, on every bridge of a Docker network, the ports whose container is
+ * gone (their host veth end with it): at start and before each new endpoint.
+ * Call with the library lock held. */
+void dk_gc_all(void);
 
 /* ---- names.c: container names for `xbr show` and `xbr fdb` ---- */
 

@@ -243,6 +243,12 @@ int main(int argc, char **argv)
 	sigprocmask(SIG_BLOCK, &ss, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	/* Containers lost while the driver was away (dockerd restarted without
+	 * live-restore, the host's containers killed): their ports go now,
+	 * before the socket answers anyone. */
+	dk_lib_lock();
+	dk_gc_all();
+	dk_lib_unlock();
 	fd = systemd_fd();
 	if (fd == -2)
 		return 1;

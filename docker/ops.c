@@ -103,6 +103,74 @@ int dk_net_open(const char *id, struct xbr_bridge **brp)
 	return err;
 }
 
+/*
+ * Remove the ports of endpoints that Docker no longer has. dockerd restarted
+ * without live-restore kills its containers without a Leave or a
+ * DeleteEndpoint, and their ports would keep the addresses its IPAM hands
+ * out again. A port is gone when its host veth end is (the container's
+ * namespace died and took the pair along); or, with @coming (the port a
+ * CreateEndpoint is about to add), when it holds @coming's address: Docker's
+ * IPAM owns the network's addresses and gave it to the new endpoint. The
+ * number removed.
+ */
+static int gc_ports(struct xbr_bridge *br, const struct xbr_ns_spec *coming)
+{
+	struct xbr_port *v = NULL;
+	size_t n = 0, i;
+	int done = 0;
+
+	if (br_ports(br, &v, &n))
+		return 0;
+	for (i = 0; i < n; i++) {
+		const char *why = "its container is gone";
+		struct xbr_link l;
+
+		if (v[i].kind != XBR_KIND_DOCKER)
+			continue;
+		if (br_link_get(br, v[i].ifname, &l) == 0 && l.ifindex == (int)v[i].ifindex) {
+			/* Alive, unless Docker's IPAM has just handed its address to
+			 * a new endpoint: then Docker forgot it (a sandbox dockerd
+			 * left behind at a restart without live-restore keeps the
+			 * veth pair alive), and the address is the new one's. */
+			if (!coming || v[i].addr != coming->addr || !strcmp(v[i].name, coming->name))
+				continue;
+			why = "Docker gave its address to a new endpoint";
+		}
+		if (br_port_del(br, v[i].name) == 0) {
+			fprintf(stderr, "xbr-docker: bridge \"%s\": port %s removed: %s\n", br_name(br),
+				v[i].name, why);
+			done++;
+		}
+	}
+	free(v);
+	return done;
+}
+
+void dk_gc_all(void)
+{
+	struct dirent *d;
+	DIR *dir = opendir(XBR_PIN_ROOT);
+
+	if (!dir)
+		return;
+	while ((d = readdir(dir))) {
+		struct xbr_bridge *br = NULL;
+		struct xbr_port_meta m;
+		struct xbr_port gw;
+
+		if (d->d_name[0] == '.' || strlen(d->d_name) >= XBR_IFNAMSIZ || d->d_type != DT_DIR)
+			continue;
+		if (br_init(&br, d->d_name) == 0 && br_is_up(br) && br_open(br) == 0 &&
+		    br_port_lookup(br, "gateway", &gw) == 0 && br_port_meta(br, gw.ifindex, &m) == 0 &&
+		    !strncmp(m.owner, DK_OWNER_PREFIX, strlen(DK_OWNER_PREFIX))) {
+			gc_ports(br, NULL);
+		}
+		br_close(br);
+	}
+	closedir(dir);
+	warned[0] = '\0';
+}
+
 static struct dk_reply no_network(const char *id)
 {
 	return dk_err(200, "xbr: network %.12s is not an xbr network of this host", id);
@@ -223,6 +291,8 @@ static struct dk_reply create_endpoint(json_t *req)
 	spec.plen = e.plen;
 	spec.has_mac = (uint8_t)e.has_mac;
 	memcpy(spec.mac, e.mac, 6);
+	gc_ports(br, &spec); /* Docker may hand out a lost container's address again */
+	warned[0] = '\0';
 	err = br_port_add(br, &spec);
 	if (err) {
 		r = lib_err(err, "endpoint %.12s: cannot add its port", e.id);

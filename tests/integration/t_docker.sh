@@ -16,7 +16,9 @@
 # - network connect/disconnect; --internal has no way out;
 # - xbr-docker SIGKILLed: forwarding goes on; restarted: a new container
 #   reaches the others by name; dockerd restarted with live-restore: the
-#   containers keep their network and ports;
+#   containers keep their network and ports; without it: the ports of the
+#   containers it killed are removed when the plugin starts, and they
+#   start again;
 # - bad options fail `network create` with one line naming the cause,
 #   nothing made; the API asked directly answers with Docker's error objects;
 # - 20 containers started at once all work; removing containers and
@@ -79,10 +81,13 @@ t_overlay /run /var/lib /etc
 mkdir -p "$D_DIR/rootfs/bin" "$D_DIR/rootfs/www" "$D_DIR/rootfs/etc" /etc/docker
 sysctl -qw net.ipv4.ip_forward=0 # dockerd turns it on, with FORWARD DROP
 nat_outside
-dockerd_start() {
+dockerd_start() { # [--no-live-restore]
+	local live=--live-restore
+	[ "${1:-}" = --no-live-restore ] && live=
+	# shellcheck disable=SC2086 # $live: one word or none
 	dockerd --data-root /var/lib/docker --exec-root /run/docker --pidfile /run/xbrt-dockerd.pid \
 		-H "unix://$DSOCK" --bridge=none --storage-driver vfs --exec-opt native.cgroupdriver=cgroupfs \
-		--cgroup-parent "/$CGP" --default-ulimit nofile=1024:1024 --iptables=true --live-restore \
+		--cgroup-parent "/$CGP" --default-ulimit nofile=1024:1024 --iptables=true $live \
 		>>"$T_TMP/dockerd.log" 2>&1 &
 	DOCKERD_PID=$!
 	wait_until 60 D info || t_fail "dockerd did not start: $(tail -5 "$T_TMP/dockerd.log")"
@@ -292,6 +297,38 @@ xjson show
 [ "$(jq_val "$J" '[.ports[] | "\(.ifindex) \(.netns)"] | sort | join(",")')" = "$ports_before" ] ||
 	t_fail "dockerd's restart changed the bridge's ports: before $ports_before, now $(jq_val "$J" '[.ports[] | "\(.ifindex) \(.netns)"] | sort | join(",")')"
 
+# ---- dockerd restarted without live-restore: its containers die, their ports go ----
+# dockerd kills the containers it finds at start; their namespaces take the
+# veth pairs along, or dockerd keeps a sandbox's namespace (and the pair)
+# and forgets the endpoint. The plugin (restarted meanwhile, as after a
+# host's crash) removes at its start the ports whose pair is gone, and at a
+# new endpoint the one that holds its address: `docker start` gives c1 and
+# c7 ports again.
+kill -TERM "$DOCKERD_PID"
+wait_until 30 gone "$DOCKERD_PID" || t_fail "dockerd did not stop on TERM"
+wait "$DOCKERD_PID"
+kill -KILL "$PLUGIN_PID"
+wait "$PLUGIN_PID" 2>/dev/null
+dockerd_start --no-live-restore
+running() { [ "$(D inspect -f '{{.State.Running}}' "$1" 2>/dev/null)" = "$2" ]; }
+wait_until 30 running c1 false || t_fail "dockerd without live-restore kept c1 running"
+wait_until 30 running c7 false || t_fail "dockerd without live-restore kept c7 running"
+xjson show
+stale=$(jq_val "$J" '[.ports[] | select(.kind == "docker") | .ifname] | join(" ")')
+t_log "ports left by the containers dockerd killed: ${stale:-none}"
+t_bg "$PLUGIN" --socket "$PSOCK" --docker-host "$DSOCK" 2>>"$T_TMP/plugin.log"
+PLUGIN_PID=$T_BG_PID
+wait_until 10 test -S "$PSOCK" || t_fail "xbr-docker did not restart"
+# c1 gets its old address again (Docker's IPAM), still held by the port of
+# its old endpoint when dockerd kept that sandbox's namespace.
+must D start c1 c7
+t_run D exec c1 ping -c 2 -W 2 c7
+[ "$T_RC" -eq 0 ] || t_fail "c1 and c7 started again: c1 cannot ping c7 by name: $T_OUT $T_ERR"
+xjson show
+jq_ok "$J" '[.ports[] | select(.kind == "docker")] | length == 2' "c1 and c7 started again: not 2 docker ports: $J"
+[ "$(ip -br link | grep -c '^xdk-')" = 3 ] ||
+	t_fail "c1 and c7 started again: host ends other than the gateway's and their two: $(ip -br link | grep '^xdk-' | cut -d' ' -f1 | tr '\n' ' ')"
+
 # ---- the API asked directly ----
 api Plugin.Activate ''
 [ "$T_CODE" = 200 ] && jq -e '.Implements == ["NetworkDriver"]' <<<"$T_OUT" >/dev/null ||
@@ -370,4 +407,4 @@ rc=$?
 [ "$rc" = 0 ] || t_fail "xbr-docker exited $rc on TERM: $(grep -m3 -E 'ERROR|runtime error|leak' "$T_TMP/plugin.log")"
 [ -e "$PSOCK" ] && t_fail "xbr-docker left its socket $PSOCK"
 
-t_pass "dockerd with FORWARD DROP: create (bad options refused), ping by address and name, TCP, fdb names, outside, -p (every address, loopback, a range, -P; TCP and UDP on host_binding_ipv4), connect/disconnect, internal, plugin killed and restarted, dockerd restarted (live-restore), API errors, $N at once, rm leaves nothing"
+t_pass "dockerd with FORWARD DROP: create (bad options refused), ping by address and name, TCP, fdb names, outside, -p (every address, loopback, a range, -P; TCP and UDP on host_binding_ipv4), connect/disconnect, internal, plugin killed and restarted, dockerd restarted (live-restore; without it: the killed containers' ports removed), API errors, $N at once, rm leaves nothing"
