@@ -17,12 +17,13 @@ run_pkgs="$build_pkgs iproute2 iputils-ping"
 # real runtime and a local image); etcd-server + etcd-client + openssl (the
 # directory tests: an etcd cluster, TLS certificates).
 test_pkgs="$run_pkgs groff-base libcmocka-dev jq iperf3 tcpdump util-linux procps valgrind ethtool strace python3-scapy nftables containernetworking-plugins iptables podman runc busybox-static etcd-server etcd-client openssl curl"
-# docker.io (Docker 20.10: the Docker plugin's test drives a private dockerd)
+# docker.io (Docker 20.10: the Docker plugin's test drives a private dockerd;
+# docker-compose 1.29 runs a compose file against it)
 # only where no systemd runs: on a systemd host installing it starts
 # docker.service, which rewrites the host's FORWARD policy; there the test
 # skips and says how to install it.
 if [ ! -d /run/systemd/system ]; then
-	test_pkgs="$test_pkgs docker.io"
+	test_pkgs="$test_pkgs docker.io docker-compose"
 fi
 # dnsperf, dnsmasq-base: the dns row (a load generator, and the DNS server
 # xbr's answers are compared with; dnsmasq-base starts no service).

@@ -16,7 +16,9 @@
 # - network connect/disconnect; --internal has no way out;
 # - xbr-docker SIGKILLed: forwarding goes on; restarted: a new container
 #   reaches the others by name; dockerd restarted with live-restore: the
-#   containers keep their network and ports; without it: the ports of the
+#   containers keep their network and ports;
+# - a docker-compose file (Debian's 1.29) whose network has driver xbr:
+#   services reach each other by name, down removes the bridge; without it: the ports of the
 #   containers it killed are removed when the plugin starts, and they
 #   start again;
 # - bad options fail `network create` with one line naming the cause,
@@ -36,7 +38,7 @@ PLUGIN=${XBR_DOCKER:-$(dirname "$XBR_REAL")/xbr-docker}
 [ -x "$PLUGIN" ] || t_fail "$PLUGIN is missing: run make"
 [ -x /usr/bin/docker ] && command -v dockerd >/dev/null ||
 	t_skip "docker.io is not installed (apt-get install --no-install-recommends docker.io; tools/deps.sh installs it where no systemd runs)"
-for tool in iptables curl runc containerd; do
+for tool in iptables curl runc containerd docker-compose; do
 	command -v $tool >/dev/null || t_skip "$tool is not installed (tools/deps.sh test)"
 done
 ldd /bin/busybox >/dev/null 2>&1 && t_skip "/bin/busybox is not static (install busybox-static)"
@@ -387,6 +389,42 @@ for i in 1 $N; do
 	[ "$T_RC" -eq 0 ] || t_fail "parallel: p$i cannot ping c1: $T_OUT $T_ERR"
 done
 
+# ---- docker-compose: a file whose network's driver is xbr ----
+mkdir -p "$T_TMP/compose"
+cat >"$T_TMP/compose/docker-compose.yml" <<EOF
+version: "2.4"
+services:
+  web:
+    image: xbrt/busybox
+    command: httpd -f -p 8080 -h /www
+    networks: [xn]
+  client:
+    image: xbrt/busybox
+    command: sleep 600
+    networks: [xn]
+networks:
+  xn:
+    driver: xbr
+    driver_opts:
+      com.docker.network.bridge.name: xdkc
+      xbr.mode: $XBR_MODE
+    ipam:
+      config:
+        - subnet: 10.89.0.0/24
+EOF
+DC=(timeout 120 env DOCKER_HOST="unix://$DSOCK" docker-compose -p xbrc -f "$T_TMP/compose/docker-compose.yml")
+T_BRIDGES+=(xdkc)
+must "${DC[@]}" up -d
+xjson_b xdkc show
+jq_ok "$J" '.subnet == "10.89.0.0/24" and ([.ports[] | select(.kind == "docker")] | length == 2)' \
+	"compose up: bridge xdkc is not the file's network with its two containers: $J"
+t_run "${DC[@]}" exec -T client ping -c 2 -W 2 web
+[ "$T_RC" -eq 0 ] || t_fail "compose: client cannot ping web by its service name: $T_OUT $T_ERR"
+t_run "${DC[@]}" exec -T client sh -c 'printf "GET / HTTP/1.0\r\n\r\n" | nc -w 5 web 8080'
+[[ $T_OUT == *xbr-ok* ]] || t_fail "compose: client -> web:8080 over TCP: '$T_OUT' $T_ERR"
+must "${DC[@]}" down
+[ -e /sys/fs/bpf/xbr/xdkc ] && t_fail "compose down left bridge xdkc"
+
 # ---- everything removed: no veth, no bridge, no rule ----
 must D rm -f $(D ps -aq)
 must D network rm n1 n2 ni
@@ -407,4 +445,4 @@ rc=$?
 [ "$rc" = 0 ] || t_fail "xbr-docker exited $rc on TERM: $(grep -m3 -E 'ERROR|runtime error|leak' "$T_TMP/plugin.log")"
 [ -e "$PSOCK" ] && t_fail "xbr-docker left its socket $PSOCK"
 
-t_pass "dockerd with FORWARD DROP: create (bad options refused), ping by address and name, TCP, fdb names, outside, -p (every address, loopback, a range, -P; TCP and UDP on host_binding_ipv4), connect/disconnect, internal, plugin killed and restarted, dockerd restarted (live-restore; without it: the killed containers' ports removed), API errors, $N at once, rm leaves nothing"
+t_pass "dockerd with FORWARD DROP: create (bad options refused), ping by address and name, TCP, fdb names, outside, -p (every address, loopback, a range, -P; TCP and UDP on host_binding_ipv4), connect/disconnect, internal, plugin killed and restarted, dockerd restarted (live-restore; without it: the killed containers' ports removed), API errors, $N at once, a compose file with driver xbr, rm leaves nothing"
