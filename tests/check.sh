@@ -70,7 +70,7 @@ for t in tests/integration/t_*.sh; do
 	out=$(XBR=$SAN/xbr XBR_MODE=${mode:-tc} XBR_BIG=${XBR_BIG:-1023} timeout "$limit" bash "$t" 2>&1)
 	rc=$?
 	line=$(printf '%s\n' "$out" | grep -E '^(PASS|FAIL|SKIP) ' | tail -1)
-	if printf '%s' "$out" | grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:'; then
+	if printf '%s' "$out" | grep -cE 'ERROR: (Address|Leak)Sanitizer|runtime error:' >/dev/null; then
 		rc=1
 		line="sanitizer report: $(printf '%s' "$out" | grep -m2 -E 'Sanitizer|runtime error' | tr '\n' ' ')"
 	fi

@@ -29,3 +29,7 @@ t_copy_tree() {
 	(cd "$T_REPO" && git ls-files -co --exclude-standard -z | grep -zv '^build/' |
 		tar --null -cf - -T -) | tar -xf - -C "$1"
 }
+
+# `CMD | gq [GREP-OPTIONS] PATTERN`: whether CMD printed a matching line,
+# reading to the end (tests/integration/lib.sh says why not grep -q).
+gq() { grep -c "$@" >/dev/null; }

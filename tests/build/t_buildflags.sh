@@ -14,7 +14,7 @@ make -C "$T_REPO" --no-print-directory -j2 BUILD="$B" \
 	t_fail "build with Debian's flags failed: $(tail -5 "$T_TMP/make.log")"
 dyn=$(readelf -dW "$B/xbr")
 grep -Eq 'BIND_NOW|FLAGS_1.*NOW' <<<"$dyn" || t_fail "LDFLAGS -z now not honoured (no BIND_NOW)"
-readelf -lW "$B/xbr" | grep -q GNU_RELRO || t_fail "LDFLAGS -z relro not honoured"
+readelf -lW "$B/xbr" | gq GNU_RELRO || t_fail "LDFLAGS -z relro not honoured"
 syms=$(readelf --dyn-syms -W "$B/xbr")
 grep -q '__[a-z]*_chk' <<<"$syms" || t_fail "CPPFLAGS -D_FORTIFY_SOURCE=2 not honoured (no __*_chk call)"
 grep -q '__stack_chk_fail' <<<"$syms" || t_fail "CFLAGS -fstack-protector-strong not honoured"

@@ -36,16 +36,16 @@ want="644 ./usr/lib/systemd/system/xbr-agent.service
 755 ./usr/sbin/xbr-docker"
 got=$(files "$root")
 [ "$got" = "$want" ] || t_fail "installed tree (mode path) is not as expected: $(echo "$got" | tr '\n' ';')"
-"$root/usr/sbin/xbr" -V | grep -q '^xbr [0-9]' || t_fail "installed binary does not run: $("$root/usr/sbin/xbr" -V 2>&1)"
+"$root/usr/sbin/xbr" -V | gq '^xbr [0-9]' || t_fail "installed binary does not run: $("$root/usr/sbin/xbr" -V 2>&1)"
 v=$(echo '{"cniVersion":"1.0.0"}' | CNI_COMMAND=VERSION "$root/usr/lib/cni/xbr" 2>&1)
 [[ $v == *'"supportedVersions"'* ]] || t_fail "installed CNI plugin does not answer VERSION: $v"
-"$root/usr/sbin/xbr-agent" --help | grep -q '^usage: xbr-agent' ||
+"$root/usr/sbin/xbr-agent" --help | gq '^usage: xbr-agent' ||
 	t_fail "installed agent does not run: $("$root/usr/sbin/xbr-agent" --help 2>&1)"
 aunit=$root/usr/lib/systemd/system/xbr-agent.service
 grep -qx 'ExecStart=/usr/sbin/xbr-agent' "$aunit" && grep -qx 'Restart=always' "$aunit" &&
 	grep -qx 'WantedBy=multi-user.target' "$aunit" ||
 	t_fail "xbr-agent.service does not run /usr/sbin/xbr-agent, restarted, wanted by multi-user.target: $(tr '\n' ';' <"$aunit")"
-"$root/usr/sbin/xbr-docker" --help | grep -q '^Usage: xbr-docker' ||
+"$root/usr/sbin/xbr-docker" --help | gq '^Usage: xbr-docker' ||
 	t_fail "installed Docker plugin does not run: $("$root/usr/sbin/xbr-docker" --help 2>&1)"
 dunit=$root/usr/lib/systemd/system/xbr-docker.service
 for l in "ExecStart=/usr/sbin/xbr-docker" "Requires=xbr-docker.socket" "Before=docker.service" \

@@ -158,6 +158,13 @@ t_run() {
 	T_ERR=$(cat "$T_TMP/run.err")
 }
 
+# `CMD | gq [GREP-OPTIONS] PATTERN`: whether CMD printed a matching line.
+# Not `grep -q`: under pipefail a `CMD | grep -q` fails when grep exits at
+# the first match while CMD is still writing (SIGPIPE; nft flushes every
+# line), so a positive check fails and a negative one cannot, by timing.
+# grep -c reads to the end.
+gq() { grep -c "$@" >/dev/null; }
+
 # Number of lines in a string (a last line without newline counts).
 t_nlines() { printf '%s' "$1" | awk 'END { print NR }'; }
 

@@ -223,7 +223,7 @@ check_working() {
 	for ns in "$@"; do
 		[ -n "$WHY" ] && break
 		[ -e "/run/netns/$ns" ] || WHY="namespace $ns missing"
-		ip -n "$ns" -4 addr show dev eth0 2>/dev/null | grep -q "inet 172.16.1.${ns#ns}/16" || WHY="$ns eth0 has no address"
+		ip -n "$ns" -4 addr show dev eth0 2>/dev/null | gq "inet 172.16.1.${ns#ns}/16" || WHY="$ns eth0 has no address"
 	done
 	for ns in "$@"; do ip -n "$ns" neigh flush all 2>/dev/null; done
 	ip neigh flush dev "$T_BR" 2>/dev/null

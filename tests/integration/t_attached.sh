@@ -84,8 +84,8 @@ must timeout 20 "$XBR" -b "$T_BR" port add cb netns "$NSB" ifname net1
 xjson show
 jq_ok "$J" '[.ports[] | select(.kind == "attached")] | length == 2' "show does not list two attached ports"
 jq_ok "$J" '.ports[] | select(.netns == "cb") | .nspath == "'"$NSB"'" and .dev == "net1"' "show: cb's path or interface wrong"
-nsenter -t $HB -n ip -br addr show net1 | grep -q '172.16.1.2/16' || t_fail "cb: net1 did not get the next free address: $(nsenter -t $HB -n ip -br addr)"
-nsenter -t $PA -n ip -4 route show default | grep -q 'via 172.16.1.254 dev eth0' || t_fail "ca: no default route via the gateway"
+nsenter -t $HB -n ip -br addr show net1 | gq '172.16.1.2/16' || t_fail "cb: net1 did not get the next free address: $(nsenter -t $HB -n ip -br addr)"
+nsenter -t $PA -n ip -4 route show default | gq 'via 172.16.1.254 dev eth0' || t_fail "ca: no default route via the gateway"
 
 ping_in() { nsenter -t "$1" -n ping -c "${3:-2}" -W 2 -i 0.2 "$2" >/dev/null 2>&1; }
 ping_in $PA 172.16.1.1 || t_fail "ca cannot reach station ns1"

@@ -108,7 +108,7 @@ tar -C "$D_DIR/rootfs" -c . | D import - xbrt/busybox >/dev/null || t_fail "dock
 RUN=(run -d --ulimit nofile=1024:1024)
 
 snapshot "$T_TMP/snap.start"
-iptables -S FORWARD | grep -qx -- '-P FORWARD DROP' ||
+iptables -S FORWARD | gq -x -- '-P FORWARD DROP' ||
 	t_fail "dockerd did not set the FORWARD policy to DROP (the premise): $(iptables -S FORWARD | head -3)"
 
 # ---- bad options: one line naming the cause, nothing made ----
@@ -140,7 +140,7 @@ t_run iptables -S DOCKER-USER
 [ "$T_RC" -eq 0 ] || t_fail "iptables -S DOCKER-USER fails after xbr's rules (iptables-nft must still read the chain): $T_ERR"
 printf '%s\n' "$T_OUT" | grep -n -e "-i $T_BR .*-j ACCEPT" -e "-o $T_BR .*-j ACCEPT" -e '-j RETURN' >"$T_TMP/du"
 [ "$(cut -d: -f1 "$T_TMP/du" | tr '\n' ' ')" = "$(sed -n '1,3p' "$T_TMP/du" | cut -d: -f1 | sort -n | tr '\n' ' ')" ] &&
-	[ "$(wc -l <"$T_TMP/du")" = 3 ] && tail -1 "$T_TMP/du" | grep -q RETURN ||
+	[ "$(wc -l <"$T_TMP/du")" = 3 ] && tail -1 "$T_TMP/du" | gq RETURN ||
 	t_fail "DOCKER-USER does not accept $T_BR before its RETURN: $T_OUT"
 bad_net "a bridge name in use" "exists already" --subnet 10.86.0.0/24 \
 	-o com.docker.network.bridge.name="$T_BR"
@@ -270,7 +270,7 @@ t_run D exec c1 nc -w 5 "$OUT4" 7001 </dev/null
 [ "${T_OUT%% *}" = "$HOST4" ] || t_fail "c1 -> outside (the control of the next check) failed: '$T_OUT'"
 t_run D exec c5 nc -w 3 "$OUT4" 7001 </dev/null
 [ -z "$T_OUT" ] || t_fail "internal: c5 reached the outside ($T_OUT)"
-iptables -S DOCKER-USER | grep -q -e "-i xdk3 " && t_fail "internal network got a DOCKER-USER accept"
+iptables -S DOCKER-USER | gq -e "-i xdk3 " && t_fail "internal network got a DOCKER-USER accept"
 
 # ---- the plugin killed: forwarding goes on; restarted: it knows everything ----
 kill -KILL "$PLUGIN_PID"
@@ -434,7 +434,7 @@ done
 t_run iptables -S DOCKER-USER
 [ "$T_RC" -eq 0 ] || t_fail "iptables -S DOCKER-USER fails at the end: $T_ERR"
 grep -q xdk <<<"$T_OUT" && t_fail "network rm left DOCKER-USER rules: $T_OUT"
-nft list tables | grep -q 'xbr-' && t_fail "network rm left an xbr table: $(nft list tables)"
+nft list tables | gq 'xbr-' && t_fail "network rm left an xbr table: $(nft list tables)"
 assert_same "$T_TMP/snap.start" "after removing every container and network"
 
 # The plugin stops cleanly on TERM (under the sanitizers: no report, no leak).

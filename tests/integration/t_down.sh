@@ -28,7 +28,7 @@ must timeout 30 "$XBR" -b "$T_BR" down
 [ -z "$T_ERR" ] || t_fail "down printed on stderr: $T_ERR"
 assert_same "$T_TMP/pristine" "after down"
 [ -e /sys/fs/bpf/xbr ] && t_fail "/sys/fs/bpf/xbr remains after the only bridge went down"
-ip -4 route show | grep -q '172\.16\.' && t_fail "a 172.16/16 route remains: $(ip -4 route show)"
+ip -4 route show | gq '172\.16\.' && t_fail "a 172.16/16 route remains: $(ip -4 route show)"
 ip netns list | grep -Eq '^ns[1-4]( |$)' && t_fail "a namespace remains: $(ip netns list)"
 
 must timeout 30 "$XBR" -b "$T_BR" down
@@ -45,6 +45,6 @@ assert_ping ns1 172.16.1.2 2
 must timeout 30 "$XBR" -b "$T_BR" down
 assert_same "$T_TMP/pristine" "down after the second up"
 
-ip netns list | grep -qw other || t_fail "down removed namespace 'other' it did not create"
+ip netns list | gq -w other || t_fail "down removed namespace 'other' it did not create"
 [ -e "/sys/class/net/$T_BR-foo" ] || t_fail "down removed $T_BR-foo it did not create"
 t_pass "down restores the pre-up state (links, qdiscs, netns, pins, routes, addresses); repeated down succeeds; foreign objects survive"

@@ -53,7 +53,7 @@ for i in $(seq 1 $N); do
 	idx=$(jq_val "$SHOW" ".ports[] | select(.netns == \"n$i\") | .ifindex")
 	a=$(jq_val "$SHOW" ".ports[] | select(.netns == \"n$i\") | .addr")
 	[ "$(cat "/sys/class/net/$ifn/ifindex" 2>/dev/null)" = "$idx" ] || t_fail "n$i: port $ifn ifindex $idx does not match the link"
-	ip -n n$i -4 -o addr show dev eth0 | grep -q "inet $a/" || t_fail "n$i: eth0 does not hold $a"
+	ip -n n$i -4 -o addr show dev eth0 | gq "inet $a/" || t_fail "n$i: eth0 does not hold $a"
 done
 for i in $(seq 1 $N); do
 	j=$((i % N + 1))

@@ -46,7 +46,7 @@ refuse() {
 	expect_error "$@"
 	[ "$T_RC" -eq 1 ] || t_fail "$what: exit status $T_RC, expected 1"
 	# One clear line: no raw control character (ESC, CR, ...) from the input.
-	if printf '%s' "$T_ERR" | LC_ALL=C grep -q '[[:cntrl:]]'; then
+	if printf '%s' "$T_ERR" | LC_ALL=C gq '[[:cntrl:]]'; then
 		t_fail "$what: stderr carries raw control characters: $(printf '%s' "$T_ERR" | od -c | head -3 | tr -s ' \n' ' ')"
 	fi
 	live_state "$T_TMP/live.after"

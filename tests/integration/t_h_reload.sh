@@ -18,7 +18,7 @@ T_BR=xhreload
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_attack.sh"
 
-"$XBR" help 2>&1 | grep -qw reload || t_fail "xbr reload missing ($XBR help does not list it)"
+"$XBR" help 2>&1 | gq -w reload || t_fail "xbr reload missing ($XBR help does not list it)"
 command -v iperf3 >/dev/null 2>&1 || t_skip "iperf3 not installed"
 
 RELOADS=10 PINGS=800

@@ -138,7 +138,7 @@ for ns in ns2 ns3; do
 done
 # No victim learned the forged binding.
 for ns in ns2 ns3; do
-	if ip -n $ns neigh show 172.16.1.2 | grep -q "$m1"; then t_fail "$ns maps 172.16.1.2 to ns1's MAC"; fi
+	if ip -n $ns neigh show 172.16.1.2 | gq "$m1"; then t_fail "$ns maps 172.16.1.2 to ns1's MAC"; fi
 done
 
 # ---- legitimate traffic from the spoof-checked port ----

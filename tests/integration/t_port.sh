@@ -16,7 +16,7 @@ assert_ping ns1 172.16.1.2 2
 # add with the next free address
 must timeout 30 "$XBR" -b "$T_BR" port add ns3
 [ "$T_OUT" = "port $T_BR-ns3: namespace ns3 eth0 172.16.1.3/16" ] || t_fail "port add printed: $T_OUT"
-ip netns list | grep -qw ns3 || t_fail "namespace ns3 not created"
+ip netns list | gq -w ns3 || t_fail "namespace ns3 not created"
 [ -e "/sys/class/net/$T_BR-ns3" ] || t_fail "host-side port $T_BR-ns3 not created"
 # add with an explicit address in another /24 of the subnet
 must timeout 30 "$XBR" -b "$T_BR" port add ns4 172.16.7.4/16
@@ -37,9 +37,9 @@ jq_ok "$J" ".[] | select(.mac == \"$(station_mac 172.16.1.3)\") | .ifname == \"$
 
 # del ns3 (not the last port: ns4's flood slot moves into ns3's)
 must timeout 30 "$XBR" -b "$T_BR" port del ns3
-ip netns list | grep -qw ns3 && t_fail "namespace ns3 still exists after port del"
+ip netns list | gq -w ns3 && t_fail "namespace ns3 still exists after port del"
 [ -e "/sys/class/net/$T_BR-ns3" ] && t_fail "veth $T_BR-ns3 still exists after port del"
-ip -o link show | grep -q "$T_BR-ns3" && t_fail "a link named $T_BR-ns3 remains"
+ip -o link show | gq "$T_BR-ns3" && t_fail "a link named $T_BR-ns3 remains"
 xjson fdb
 jq_ok "$J" "[.[] | select(.ifname == \"$T_BR-ns3\" or .netns == \"ns3\" or .mac == \"$(station_mac 172.16.1.3)\")] | length == 0" "fdb still has ns3 entries after port del"
 jq_ok "$J" 'all(.[]; .ifname | test("^if[0-9]+$") | not)' "fdb has entries on a port that no longer exists"

@@ -104,7 +104,7 @@ grep -q "^xbr -b $T_BR up .*--subnet 10.61.0.0/16 .*--mtu 1400 .*--no-nat --no-d
 grep -qx "xbr -b $T_BR port add s4 10.61.1.40/16 name web4 name www4" "$F" || t_fail "no port add line with s4's names: $(grep s4 "$F")"
 grep -q '^# port "a1" not saved' "$F" || t_fail "no comment line for the attached port a1"
 grep -q '^# publication .*a1:60 not saved' "$F" || t_fail "no comment line for a1's publication"
-grep -v '^#' "$F" | grep -q 'a1' && t_fail "attached port a1 saved: $(grep a1 "$F" | grep -v '^#')"
+grep -v '^#' "$F" | gq 'a1' && t_fail "attached port a1 saved: $(grep a1 "$F" | grep -v '^#')"
 for tmp in "$F".*; do
 	[ -e "$tmp" ] && t_fail "save left a temporary file: $tmp"
 done

@@ -21,7 +21,7 @@ jq_ok "$J" '.ports[] | select(.netns == "q2") | .addr == "10.77.1.1" and .prefix
 assert_ping q2 10.77.1.254 3
 ip netns exec q2 ping -6 -n -q -c 2 -i 0.2 -W 2 fd00:10:77::a4d:1fe >/dev/null 2>&1 ||
 	t_fail "q2 does not ping its IPv6 gateway fd00:10:77::a4d:1fe"
-ip -4 route show dev "$T_BR" | grep -q '^10.77.0.0/16 ' || t_fail "no route to 10.77.0.0/16 on $T_BR: $(ip -4 route show dev "$T_BR")"
+ip -4 route show dev "$T_BR" | gq '^10.77.0.0/16 ' || t_fail "no route to 10.77.0.0/16 on $T_BR: $(ip -4 route show dev "$T_BR")"
 
 # A /24: the gateway is its .254.
 must timeout 30 "$XBR" -b "$B2" up --subnet 10.78.5.0/24 r1 r2

@@ -42,7 +42,7 @@ must timeout 30 "$XBR" -b "$A" down
 [ -e "/sys/fs/bpf/xbr/$A" ] && t_fail "pins of $A remain after its down"
 [ -d "/sys/fs/bpf/xbr/$B" ] || t_fail "down of $A removed $B's pins"
 ip netns list | grep -Eq '^a[12]( |$)' && t_fail "namespaces of $A remain: $(ip netns list)"
-ip netns list | grep -q '^b1' && ip netns list | grep -q '^b2' || t_fail "down of $A removed $B's namespaces"
+ip netns list | gq '^b1' && ip netns list | grep -q '^b2' || t_fail "down of $A removed $B's namespaces"
 assert_ping b1 10.20.1.2 2
 assert_ping b2 10.20.1.254 2
 xjson_b "$B" show

@@ -56,7 +56,7 @@ ping_check "$T_TMP/ping" $PINGS "ping ns1 -> ns2 at 100/s across the migration"
 # The publications' rules as they were; the base chains as this build writes
 # them (they gain the rule that sends other DNS names to the host's resolver).
 [ "$(pubs)" = "$pubs0" ] || t_fail "the reload changed the publications' chains of table inet $T"
-nft list chain inet "$T" prerouting | grep -q "th dport 53 dnat ip to" ||
+nft list chain inet "$T" prerouting | gq "th dport 53 dnat ip to" ||
 	t_fail "after the reload table inet $T has no DNS forward rule: $(nft list chain inet "$T" prerouting | tr '\n\t' '  ')"
 
 # ---- the publications are in the record ----

@@ -38,7 +38,7 @@ jq_ok "$J" 'length == 1 and .[0].name == "vx" and .[0].ifname == "'$T_BR'-vx" an
 up_json=$J
 hmust A "$XBR" -b "$T_BR" uplink
 [ "$T_OUT" = "vx dev $T_BR-vx vxlan id 4242 local 198.51.100.1 dstport 4789 mtu 1450 peers 198.51.100.2" ] || t_fail "uplink show text: $T_OUT"
-on A ip -d link show "$T_BR-vx" | grep -q 'vxlan external' || t_fail "$T_BR-vx is not a VXLAN device in external mode"
+on A ip -d link show "$T_BR-vx" | gq 'vxlan external' || t_fail "$T_BR-vx is not a VXLAN device in external mode"
 
 # MTU: both ends of every port, stations made before and after the uplink.
 hmust A "$XBR" -b "$T_BR" port add a3
@@ -125,7 +125,7 @@ for m in "$other" "$XBR_MODE"; do
 	hassert_ping A a1 172.16.2.1 2
 	hassert_ping A a1 fd00:172:16::ac10:201 2
 done
-on A ip -d link show "$T_BR-vx" | grep -q 'prog/xdp' && t_fail "an XDP program on the uplink"
+on A ip -d link show "$T_BR-vx" | gq 'prog/xdp' && t_fail "an XDP program on the uplink"
 
 # uplink del: no device, no remote entry, MTU back, hosts apart.
 hmust A "$XBR" -b "$T_BR" uplink del vx

@@ -129,12 +129,12 @@ expect_error "peer del of a non-peer" "198.51.100.1" nsenter -t "${T_HOST_PID[C]
 
 # uplink del on C, down everywhere: no device, no remote entry.
 hmust C "$XBR" -b "$T_BR" uplink del vx
-on C ip -o link show type vxlan | grep -q . && t_fail "a VXLAN device is left on C after uplink del: $(on C ip -o link show type vxlan)"
+on C ip -o link show type vxlan | gq . && t_fail "a VXLAN device is left on C after uplink del: $(on C ip -o link show type vxlan)"
 hjson C fdb
 jq_ok "$J" 'all(.[]; has("dst") | not)' "remote entries left on C after uplink del"
 for h in A B C; do
 	hmust "$h" "$XBR" -b "$T_BR" down
-	on "$h" ip -o link show type vxlan | grep -q . && t_fail "a VXLAN device is left on $h after down"
-	on "$h" ip -o link show | grep -q "$T_BR" && t_fail "links of $T_BR left on $h after down: $(on "$h" ip -o link show | grep "$T_BR")"
+	on "$h" ip -o link show type vxlan | gq . && t_fail "a VXLAN device is left on $h after down"
+	on "$h" ip -o link show | gq "$T_BR" && t_fail "links of $T_BR left on $h after down: $(on "$h" ip -o link show | grep "$T_BR")"
 done
 t_pass "three hosts: A<->B unicast stays off C, ARP/ND reach it, split horizon, dst in fdb, ageing, a station move A->B, peer del, uplink del and down clean"

@@ -19,7 +19,7 @@ fi
 ok=1
 for i in $(seq 30); do
 	(( i % 10 == 1 )) && ip netns exec pr1 bash -c 'echo x >/dev/udp/172.16.10.2/9' 2>/dev/null
-	if ip -n pr1 neigh show 172.16.10.2 dev eth0 | grep -q lladdr; then ok=0; break; fi
+	if ip -n pr1 neigh show 172.16.10.2 dev eth0 | grep -c lladdr >/dev/null; then ok=0; break; fi
 	sleep 0.1
 done
 timeout -k 2 30 "$xbr" -b pr down >/dev/null 2>&1

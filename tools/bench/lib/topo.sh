@@ -116,7 +116,7 @@ topo_down() {
 	wire | floor) # the veth pairs go with the namespaces
 		local ns rc=0
 		for ns in "${br}1" "${br}2"; do
-			if ip netns list | grep -q "^$ns\b"; then ip netns del "$ns" || rc=1; fi
+			if ip netns list | grep -c "^$ns\b" >/dev/null; then ip netns del "$ns" || rc=1; fi
 		done
 		return $rc ;;
 	esac >>"$OUT/logs/topo.log" 2>&1
@@ -140,7 +140,7 @@ l2_check() {
 	ip -n "$a" neigh flush dev eth0 >/dev/null 2>&1 || true
 	for ((i = 0; i < 30; i++)); do
 		(( i % 10 == 0 )) && ip netns exec "$a" bash -c "echo x >/dev/udp/$ipb/9" 2>/dev/null || true
-		if ip -n "$a" neigh show "$ipb" dev eth0 | grep -q lladdr; then return 0; fi
+		if ip -n "$a" neigh show "$ipb" dev eth0 | grep -c lladdr >/dev/null; then return 0; fi
 		sleep 0.1
 	done
 	return 1
@@ -164,7 +164,7 @@ probe_one() { # MODE ARGS -> 0 if usable; reason on stdout otherwise
 }
 probe_modes() {
 	local m reason
-	if [[ -x $XBR ]] && "$XBR" help up 2>&1 | grep -q -- '--subnet6'; then XBR_BASE_ARGS=(--subnet6 none); fi
+	if [[ -x $XBR ]] && "$XBR" help up 2>&1 | grep -c -- '--subnet6' >/dev/null; then XBR_BASE_ARGS=(--subnet6 none); fi
 	for m in "${MODES[@]}"; do
 		MODE_NOTE[$m]=""
 		case $m in
