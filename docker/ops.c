@@ -44,7 +44,8 @@ static struct dk_reply lib_err(int err, const char *fmt, ...)
 	return dk_err(200, "xbr: %s: %s", what, strerror(err < 0 ? -err : err));
 }
 
-/* Bridge @name opened when it is up and Docker network @id's: 0, -ENOENT. */
+/* Bridge @name opened when it is up and Docker network @id's (@id NULL: any
+ * Docker network's): 0, -ENOENT. */
 static int bridge_of(const char *name, const char *id, struct xbr_bridge **brp)
 {
 	struct xbr_bridge *br = NULL;
@@ -53,7 +54,7 @@ static int bridge_of(const char *name, const char *id, struct xbr_bridge **brp)
 	char want[80];
 	int err;
 
-	snprintf(want, sizeof(want), DK_OWNER_PREFIX "%s", id);
+	snprintf(want, sizeof(want), DK_OWNER_PREFIX "%s", id ? id : "");
 	err = br_init(&br, name);
 	if (!err && !br_is_up(br))
 		err = -ENOENT;
@@ -63,7 +64,7 @@ static int bridge_of(const char *name, const char *id, struct xbr_bridge **brp)
 		err = br_port_lookup(br, "gateway", &gw);
 	if (!err)
 		err = br_port_meta(br, gw.ifindex, &m);
-	if (!err && strcmp(m.owner, want))
+	if (!err && (id ? strcmp(m.owner, want) : strncmp(m.owner, want, strlen(want))))
 		err = -ENOENT;
 	if (err) {
 		br_close(br);
@@ -107,11 +108,12 @@ int dk_net_open(const char *id, struct xbr_bridge **brp)
  * Remove the ports of endpoints that Docker no longer has. dockerd restarted
  * without live-restore kills its containers without a Leave or a
  * DeleteEndpoint, and their ports would keep the addresses its IPAM hands
- * out again. A port is gone when its host veth end is (the container's
- * namespace died and took the pair along); or, with @coming (the port a
- * CreateEndpoint is about to add), when it holds @coming's address: Docker's
- * IPAM owns the network's addresses and gave it to the new endpoint. The
- * number removed.
+ * out again. Without @coming (the driver's start): the ports whose host veth
+ * end is gone (the container's namespace died and took the pair along).
+ * With @coming (the port a CreateEndpoint is about to add): the port that
+ * holds @coming's address, by the port records alone, no lookup per port:
+ * Docker's IPAM owns the network's addresses and gave it to the new
+ * endpoint. The number removed.
  */
 static int gc_ports(struct xbr_bridge *br, const struct xbr_ns_spec *coming)
 {
@@ -127,14 +129,14 @@ static int gc_ports(struct xbr_bridge *br, const struct xbr_ns_spec *coming)
 
 		if (v[i].kind != XBR_KIND_DOCKER)
 			continue;
-		if (br_link_get(br, v[i].ifname, &l) == 0 && l.ifindex == (int)v[i].ifindex) {
-			/* Alive, unless Docker's IPAM has just handed its address to
-			 * a new endpoint: then Docker forgot it (a sandbox dockerd
-			 * left behind at a restart without live-restore keeps the
-			 * veth pair alive), and the address is the new one's. */
-			if (!coming || v[i].addr != coming->addr || !strcmp(v[i].name, coming->name))
+		if (coming) {
+			/* Also when its veth pair lives on: a sandbox dockerd left
+			 * behind at a restart without live-restore keeps it. */
+			if (v[i].addr != coming->addr || !strcmp(v[i].name, coming->name))
 				continue;
 			why = "Docker gave its address to a new endpoint";
+		} else if (br_link_get(br, v[i].ifname, &l) == 0 && l.ifindex == (int)v[i].ifindex) {
+			continue;
 		}
 		if (br_port_del(br, v[i].name) == 0) {
 			fprintf(stderr, "xbr-docker: bridge \"%s\": port %s removed: %s\n", br_name(br),
@@ -155,17 +157,13 @@ void dk_gc_all(void)
 		return;
 	while ((d = readdir(dir))) {
 		struct xbr_bridge *br = NULL;
-		struct xbr_port_meta m;
-		struct xbr_port gw;
 
 		if (d->d_name[0] == '.' || strlen(d->d_name) >= XBR_IFNAMSIZ || d->d_type != DT_DIR)
 			continue;
-		if (br_init(&br, d->d_name) == 0 && br_is_up(br) && br_open(br) == 0 &&
-		    br_port_lookup(br, "gateway", &gw) == 0 && br_port_meta(br, gw.ifindex, &m) == 0 &&
-		    !strncmp(m.owner, DK_OWNER_PREFIX, strlen(DK_OWNER_PREFIX))) {
+		if (bridge_of(d->d_name, NULL, &br) == 0) {
 			gc_ports(br, NULL);
+			br_close(br);
 		}
-		br_close(br);
 	}
 	closedir(dir);
 	warned[0] = '\0';
