@@ -32,8 +32,9 @@
 #                     when idle, and went past 120 s beside two other CI runs)
 #   TEST_LOG_LINES=n  lines of log shown under a failure (default 20)
 #   TEST_JOBS=n       tests run at a time (default 1; `make test` gives 2).
-#                     A test with a line "# test-serial: WHY" runs alone, as
-#                     the bench smoke test does; results print as tests end.
+#                     A test with a line "# test-serial: WHY" runs alone, after
+#                     the others, as the bench smoke test does; results print
+#                     as tests end.
 #   XBR_MODES=list    datapath modes the integration tests run in (default
 #                     "tc xdp"; the datapath binary covers both by itself)
 #   EXPECTED_SKIPS=f  the expected skips (default tests/expected-skips)
@@ -275,8 +276,10 @@ if [ -z "$(unit_tests)" ] && [ $# -eq 0 ]; then
 fi
 
 # TEST_JOBS tests at a time (each integration test lives in namespaces of
-# its own); one that is_serial() waits for the others and runs alone.
+# its own); the tests that is_serial() says run alone come after them, one
+# by one (so they never stall the pool).
 declare -A seen=() jobs=()
+serial=()
 drain_one() {
 	local pid
 	wait -n -p pid "${!jobs[@]}"
@@ -286,9 +289,12 @@ drain_one() {
 for t in "${selected[@]}"; do
 	[ -n "${seen[$t]:-}" ] && continue
 	seen[$t]=1
-	if [ "$TEST_JOBS" -le 1 ] || is_serial ${t%% *} "${t#* }"; then
-		while [ "${#jobs[@]}" -gt 0 ]; do drain_one; done
+	if [ "$TEST_JOBS" -le 1 ]; then
 		run_one ${t%% *} "${t#* }"
+		continue
+	fi
+	if is_serial ${t%% *} "${t#* }"; then
+		serial+=("$t")
 		continue
 	fi
 	while [ "${#jobs[@]}" -ge "$TEST_JOBS" ]; do drain_one; done
@@ -296,6 +302,7 @@ for t in "${selected[@]}"; do
 	jobs[$!]=$t
 done
 while [ "${#jobs[@]}" -gt 0 ]; do drain_one; done
+for t in "${serial[@]}"; do run_one ${t%% *} "${t#* }"; done
 
 # Every skip, with its reason; under CI, one not in the expected list fails.
 skips_report "${skip_lines[@]}"

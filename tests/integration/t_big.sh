@@ -1,7 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 # test-timeout: 900
-# test-serial: 4,095 namespaces: the machine's whole CPU and memory for minutes
 # A big bridge: `up` with N stations in one call (made by several threads,
 # user/port_batch.c). N = 4095 in tc mode (4,096 ports with the gateway,
 # XBR_MAX_PORTS), 1023 in XDP mode (whose up and down are slower), or

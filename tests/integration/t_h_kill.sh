@@ -1,7 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 # test-timeout: 420
-# test-serial: kills commands at random points, hundreds of namespaces
 # The loader killed with SIGKILL at random points (docs/design.md "Errors
 # leave nothing behind", crash journal):
 #   up:       60 times `xbr up ns1 ns2 ns3` killed after a random 0-150 ms
