@@ -251,7 +251,7 @@ JOBS := $(if $(findstring -j,$(MAKEFLAGS)),,-j$(shell nproc 2>/dev/null || echo 
 test:
 	@tools/deps.sh test
 	@$(MAKE) --no-print-directory $(JOBS) all $(UNIT_BINS) $(DP_BIN)
-	@tests/run.sh
+	@TEST_JOBS=$${TEST_JOBS:-2} tests/run.sh
 
 # Sanitizers: user space and tests rebuilt with ASan+UBSan in build/san, then
 # the unit and integration suites run on them, and Valgrind checks up/fdb/down.

@@ -31,6 +31,10 @@
 #                     and 50,000-frame fuzz take ~60 s on this machine kind
 #                     when idle, and went past 120 s beside two other CI runs)
 #   TEST_LOG_LINES=n  lines of log shown under a failure (default 20)
+#   TEST_JOBS=n       tests run at a time (default 1; `make test` gives 2).
+#                     A test with a line "# test-serial: WHY" runs alone, after
+#                     the others, as the bench smoke test does; results print
+#                     as tests end.
 #   XBR_MODES=list    datapath modes the integration tests run in (default
 #                     "tc xdp"; the datapath binary covers both by itself)
 #   EXPECTED_SKIPS=f  the expected skips (default tests/expected-skips)
@@ -48,6 +52,7 @@ TEST_TIMEOUT=${TEST_TIMEOUT:-120}
 BENCH_TIMEOUT=${BENCH_TIMEOUT:-600}
 DATAPATH_TIMEOUT=${DATAPATH_TIMEOUT:-600}
 TEST_LOG_LINES=${TEST_LOG_LINES:-20}
+TEST_JOBS=${TEST_JOBS:-1}
 XBR_MODES=${XBR_MODES:-tc xdp}
 EXPECTED_SKIPS=${EXPECTED_SKIPS:-$REPO/tests/expected-skips}
 LOGDIR=$BUILD/tests/logs
@@ -163,21 +168,35 @@ reason_of() { # KIND NAME LOG RC
 	printf '%s' "$r"
 }
 
-run_one() { # KIND PATH
-	local kind=$1 path=$2 name limit rc t0 t1 t secs status reason log mode=tc
-	name=${path##*/}
-	name=${name%.sh}
-	case $kind in integration:*) mode=${kind#integration:} ;; esac
-	[ "$mode" = tc ] || name=$name@$mode
-	log=$LOGDIR/$name.log
-	limit=$TEST_TIMEOUT
-	[ "$kind" = bench ] && limit=$BENCH_TIMEOUT
-	[ "$kind" = datapath ] && limit=$DATAPATH_TIMEOUT
+# The name a test is reported under: its file's, with @MODE but for tc.
+test_name() { # KIND PATH
+	local n=${2##*/}
+	n=${n%.sh}
+	case $1 in integration:*) [ "${1#integration:}" = tc ] || n=$n@${1#integration:} ;; esac
+	printf '%s' "$n"
+}
+
+# The time limit of a test: its kind's, or its "# test-timeout: SECONDS".
+test_limit() { # KIND PATH
+	local limit=$TEST_TIMEOUT t
+	[ "$1" = bench ] && limit=$BENCH_TIMEOUT
+	[ "$1" = datapath ] && limit=$DATAPATH_TIMEOUT
 	# A test that needs longer says so in a line "# test-timeout: SECONDS".
-	case $kind in integration:* | build)
-		t=$(sed -n 's/^# test-timeout: \([0-9][0-9]*\)$/\1/p' "$path" | head -1)
+	case $1 in integration:* | build)
+		t=$(sed -n 's/^# test-timeout: \([0-9][0-9]*\)$/\1/p' "$2" | head -1)
 		[ -n "$t" ] && [ "$t" -gt "$limit" ] && limit=$t ;;
 	esac
+	printf '%s' "$limit"
+}
+
+# Run one test; its exit status and seconds go to LOG.res (exec_one may run
+# in the background: report_one, in this shell, counts and prints).
+exec_one() { # KIND PATH
+	local kind=$1 path=$2 name limit rc t0 t1 log mode=tc
+	name=$(test_name "$kind" "$path")
+	case $kind in integration:*) mode=${kind#integration:} ;; esac
+	log=$LOGDIR/$name.log
+	limit=$(test_limit "$kind" "$path")
 	t0=$(date +%s%N)
 	case $kind in
 	unit | datapath) timeout -k 10 "$limit" "${LINEBUF[@]}" "$path" </dev/null >"$log" 2>&1 ;;
@@ -185,7 +204,35 @@ run_one() { # KIND PATH
 	esac
 	rc=$?
 	t1=$(date +%s%N)
-	secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b - a) / 1e9 }')
+	echo "$rc $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b - a) / 1e9 }')" >"$log.res"
+}
+
+run_one() { # KIND PATH
+	exec_one "$1" "$2"
+	report_one "$1" "$2"
+}
+
+# Does the test run alone? A benchmark does; an integration or build test
+# that says "# test-serial: WHY" does (it measures rates or losses, or
+# floods: another test beside it would change what it measures, or lose
+# frames in the kernel's shared per-CPU input queues).
+is_serial() { # KIND PATH
+	case $1 in
+	bench) return 0 ;;
+	unit | datapath) return 1 ;;
+	esac
+	grep -c '^# test-serial: ' "$2" >/dev/null
+}
+
+report_one() { # KIND PATH
+	local kind=$1 path=$2 name limit rc secs status reason log
+	name=$(test_name "$kind" "$path")
+	log=$LOGDIR/$name.log
+	limit=$(test_limit "$kind" "$path")
+	[ "$kind" = bench ] && limit=$BENCH_TIMEOUT
+	[ "$kind" = datapath ] && limit=$DATAPATH_TIMEOUT
+	read -r rc secs <"$log.res" || { rc=1 secs=0; }
+	rm -f "$log.res"
 	case $rc in
 	0) status=PASS passed=$((passed + 1)) ;;
 	77) status=SKIP skipped=$((skipped + 1)) ;;
@@ -228,12 +275,34 @@ if [ -z "$(unit_tests)" ] && [ $# -eq 0 ]; then
 	failed=$((failed + 1))
 fi
 
-declare -A seen=()
+# TEST_JOBS tests at a time (each integration test lives in namespaces of
+# its own); the tests that is_serial() says run alone come after them, one
+# by one (so they never stall the pool).
+declare -A seen=() jobs=()
+serial=()
+drain_one() {
+	local pid
+	wait -n -p pid "${!jobs[@]}"
+	report_one ${jobs[$pid]%% *} "${jobs[$pid]#* }"
+	unset "jobs[$pid]"
+}
 for t in "${selected[@]}"; do
 	[ -n "${seen[$t]:-}" ] && continue
 	seen[$t]=1
-	run_one ${t%% *} "${t#* }"
+	if [ "$TEST_JOBS" -le 1 ]; then
+		run_one ${t%% *} "${t#* }"
+		continue
+	fi
+	if is_serial ${t%% *} "${t#* }"; then
+		serial+=("$t")
+		continue
+	fi
+	while [ "${#jobs[@]}" -ge "$TEST_JOBS" ]; do drain_one; done
+	exec_one ${t%% *} "${t#* }" &
+	jobs[$!]=$t
 done
+while [ "${#jobs[@]}" -gt 0 ]; do drain_one; done
+for t in "${serial[@]}"; do run_one ${t%% *} "${t#* }"; done
 
 # Every skip, with its reason; under CI, one not in the expected list fails.
 skips_report "${skip_lines[@]}"

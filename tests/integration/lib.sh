@@ -251,7 +251,11 @@ assert_ping() {
 	out=$(timeout $((count + 10)) "${pre[@]}" ping -n -q -c "$count" -i 0.2 -W 2 "$dst" 2>&1)
 	local rc=$?
 	if [ $rc -ne 0 ] || [[ $out != *' 0% packet loss'* ]]; then
-		t_fail "ping ${ns:-host} -> $dst (exit $rc): not 0% loss: $(printf '%s' "$out" | grep -v -e '^PING' -e '^---' -e '^rtt' -e '^$' | head -4 | tr '\n' '|')"
+		# What dropped it, where the attack library (ping_veth_drops) is
+		# loaded: the veth rings, the namespaces' interfaces, xbr's drops.
+		local why=""
+		declare -F ping_veth_drops >/dev/null && why=" ($(ping_veth_drops))"
+		t_fail "ping ${ns:-host} -> $dst (exit $rc): not 0% loss: $(printf '%s' "$out" | grep -v -e '^PING' -e '^---' -e '^rtt' -e '^$' | head -4 | tr '\n' '|')$why"
 	fi
 }
 

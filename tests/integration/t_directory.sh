@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+# test-serial: measures withdrawal and propagation times (reported)
 # Directory uplinks (xbr-agent and etcd): four hosts (lib_hosts.sh) with
 # `uplink add ... directory etcd://...` and no peer list, a three-member etcd
 # cluster in namespaces of its own on the same underlay (198.51.100.101-103):

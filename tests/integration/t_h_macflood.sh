@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+# test-serial: floods the bridge; another test beside it would lose frames in the shared per-CPU input queues
 # MAC flooding (docs/design.md "The forwarding table", docs/security.md 5):
 # ns1 (the attacker) sends 2 x 100,000 frames with random source MACs
 # (trafgen, drnd() source bytes, unicast to the gateway's MAC) on a bridge

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+# test-serial: asserts 0 pings lost and an iperf3 run across reloads
 # Live upgrade (`xbr help reload`, docs/design.md "Live upgrade"): while
 # ns1 pings ns4 at 100 packets/s and an iperf3 TCP stream runs ns2 -> ns3 for
 # 10 s (separate paths: the stream's load cannot drop a ping), `xbr reload`

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+# test-serial: measures TCP throughput
 # A TCP transfer through the bridge: iperf3 for 2 s from ns1 to ns2 and 2 s
 # in reverse (-R), each bounded by timeouts; both complete without error and
 # move data (more than 10 Mbit/s: a datapath that breaks checksums or GSO

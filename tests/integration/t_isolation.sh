@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+# test-serial: iperf3 across ports
 # Learned unicast goes to exactly one port: during a bounded ping and iperf3
 # burst between ns1 and ns2, a third namespace ns3 on the same bridge
 # captures zero frames addressed to ns1's or ns2's MAC. As a control, ns3

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+# test-serial: asserts no ping lost across mode switches
 # Live mode switches under traffic: while ns3 pings ns4 every 10 ms (600
 # requests, bounded) and an 8 s iperf3 TCP transfer runs ns1 -> ns2, the
 # bridge is switched xdp/tc/xdp/tc... six times (starting from the mode the

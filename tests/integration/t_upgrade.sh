@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+# test-serial: asserts 0 pings lost across the live migration
 # Upgrade from the previous release, live (docs/design.md "Pinned layout and
 # migration"). The last release (tag v0.1.0, pinned layout 1; its commit is
 # in tests/integration/releases) is built from git history; it brings a

@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 # test-timeout: 300
+# test-serial: asserts 0 pings lost across the live migration
 # Upgrade from pinned layout 3, whose datapath answered no names (docs/
 # design.md "Pinned layout and migration"): the last layout-3 build (commit
 # below, built from git history like t_upgrade's release) brings up ns1, ns2

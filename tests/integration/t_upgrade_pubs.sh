@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+# test-serial: asserts 0 pings lost across the live migration
 # Upgrade from pinned layout 2, whose only record of published ports was the
 # ruleset (docs/design.md "Pinned layout and migration"): the last layout-2
 # build (commit below, built from git history like t_upgrade's release)

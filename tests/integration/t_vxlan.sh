@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+# test-serial: TCP across the tunnel and DF limits
 # One segment across two hosts over an IPv4 underlay (lib_hosts.sh): host A
 # (stations a1, a2; gateway 172.16.1.254) and host B (b1; 172.16.2.254), each
 # with its own xbr bridge and an uplink `vx` to the other.

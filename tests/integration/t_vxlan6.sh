@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+# test-serial: TCP across the tunnel and DF limits
 # One segment across two hosts over an IPv6 underlay (lib_hosts.sh): uplinks
 # with local 2001:db8::1 and ::2.
 # - MTU 1430 (1500 - 70) on every port; DF pings: 1,402 bytes of payload

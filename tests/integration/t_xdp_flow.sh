@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 # test-modes: xdp
+# test-serial: asserts a frame rate in every second of a flood
 # XDP mode keeps forwarding a flat-out sender: trafgen (AF_PACKET TX ring,
 # qdisc bypass, one CPU) sends 60-byte frames from ns1 to ns2 as fast as it
 # can for 10 s, and ns2 must count frames in every second of the second half.

@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 # test-modes: xdp
+# test-serial: TCP with offloads off, a throughput run
 # XDP mode sets the veth offloads XDP needs, by itself, and gives them back:
 # on each port's receiving end (eth0 in the namespace, and the host gateway
 # interface) GRO on (NAPI: otherwise veth drops redirected frames), tx
