@@ -432,7 +432,8 @@ static void test_synopsis(void **state)
 	assert_string_equal(buf, "set icc on|off");
 	help_synopsis(buf, sizeof(buf), "up", find("up"));
 	assert_string_equal(buf, "up [--subnet CIDR] [--gateway IP] [--subnet6 CIDR6] [--ageing SEC] "
-				 "[--fdb-size N] [--mtu N] [--no-icc] [--mode tc|xdp|auto] [--no-nat|--internal] "
+				 "[--fdb-size N] [--mtu N] [--publish-address IP] [--no-icc] [--mode tc|xdp|auto] "
+				 "[--no-nat|--internal] "
 				 "[--neigh-suppress on|off] [--no-dns] [--empty] [--file FILE|DIR] [NS[=ADDR/PLEN]]...");
 	help_synopsis(buf, sizeof(buf), "save", find("save"));
 	assert_string_equal(buf, "save [FILE]");
