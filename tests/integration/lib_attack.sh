@@ -68,6 +68,17 @@ ping_veth_drops() {
 		case $(cat "$d/type" 2>/dev/null) in 1) ;; *) continue ;; esac
 		out+=$(ethtool -S "${d##*/}" 2>/dev/null | awk -v n="${d##*/}" '/drop|err/ && $2 > 0 { printf "%s %s %s; ", n, $1, $2 }')
 	done
+	# The kernel's own counters of every interface here and in every
+	# namespace (a veth's drop of a full ring is its sender's tx_dropped),
+	# and xbr's drops by reason on the test's bridges.
+	local ns j
+	for ns in "" $(ip netns list 2>/dev/null | cut -d' ' -f1); do
+		j=$(ip ${ns:+-n "$ns"} -s -j link show 2>/dev/null) || continue
+		out+=$(jq -r --arg ns "${ns:-host}" '.[] | select((.stats64.rx.dropped // 0) + (.stats64.tx.dropped // 0) > 0) | "\($ns)/\(.ifname) rx_dropped \(.stats64.rx.dropped) tx_dropped \(.stats64.tx.dropped); "' <<<"$j" 2>/dev/null)
+	done
+	for b in "${T_BRIDGES[@]}"; do
+		out+=$(timeout 10 "$XBR" -b "$b" -j stats 2>/dev/null | jq -r --arg b "$b" '[.ports[]? | . as $p | (.drops // {} | to_entries[] | select(.value > 0) | "\($b) \($p.netns // $p.ifname // "?") drops \(.key) \(.value)")] | join("; ")' 2>/dev/null)
+	done
 	echo "${out:-no veth drop counter above 0}"
 }
 

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
-# Live mode switches under traffic: while ns1 pings ns2 every 10 ms (600
+# Live mode switches under traffic: while ns3 pings ns4 every 10 ms (600
 # requests, bounded) and an 8 s iperf3 TCP transfer runs ns1 -> ns2, the
 # bridge is switched xdp/tc/xdp/tc... six times (starting from the mode the
 # harness gave it, XBR_MODE). Asserted: every switch succeeds and `show`
@@ -11,8 +11,9 @@ T_BR=xswitch
 . "$(dirname "$0")/lib.sh"
 command -v iperf3 >/dev/null || t_skip "iperf3 not installed"
 
-must timeout 30 "$XBR" -b "$T_BR" up ns1=172.16.1.1/16 ns2=172.16.1.2/16
+must timeout 30 "$XBR" -b "$T_BR" up ns1=172.16.1.1/16 ns2=172.16.1.2/16 ns3=172.16.1.3/16 ns4=172.16.1.4/16
 assert_ping ns1 172.16.1.2 2
+assert_ping ns3 172.16.1.4 2
 assert_ping ns2 172.16.1.254 2
 xjson show
 start=$(jq_val "$J" .mode)
@@ -23,10 +24,13 @@ fdb_before=$(jq -c '[.[] | {mac, ifname}] | sort_by(.mac)' <<<"$J")
 xjson stats
 rx_before=$(jq '[.ports[].rx_packets] | add' <<<"$J")
 
-# Traffic: bounded ping (600 x 10 ms) and an 8 s TCP transfer.
+# Traffic: bounded ping (600 x 10 ms) and an 8 s TCP transfer, on two
+# pairs of stations: TCP fills its sender's veth ring, and a ring that is
+# full drops what else that station sends (its tx_dropped), which is not
+# what this test measures.
 t_bg ip netns exec ns2 timeout 40 iperf3 -s -1 -B 172.16.1.2 -p 5201 >/dev/null 2>&1
 wait_until 10 sh -c "ip netns exec ns2 ss -ltn | grep -q ':5201 '" || t_fail "iperf3 server did not start"
-timeout 40 ip netns exec ns1 ping -n -q -c 600 -i 0.01 -W 1 172.16.1.2 >"$T_TMP/ping" 2>&1 &
+timeout 40 ip netns exec ns3 ping -n -q -c 600 -i 0.01 -W 1 172.16.1.4 >"$T_TMP/ping" 2>&1 &
 ping_pid=$!
 timeout 40 ip netns exec ns1 iperf3 -c 172.16.1.2 -p 5201 -t 8 -i 1 -J >"$T_TMP/iperf.json" 2>"$T_TMP/iperf.err" &
 iperf_pid=$!
