@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * Container names for `xbr show` and `xbr fdb`. No driver call carries the
+ * What the driver learns from dockerd's API, in a thread of its own: the
+ * networks whose bridges a reboot took (recover()), and
+ * container names for `xbr show` and `xbr fdb`. No driver call carries the
  * container: dockerd knows it, in GET /networks/<id> ("Containers": {ID:
  * {"Name", "EndpointID", ...}}), once the join it is busy with has finished.
  * So after each Join a thread asks, a few times over a few seconds, and
@@ -105,22 +107,20 @@ static size_t body_cb(char *data, size_t size, size_t n, void *ctx)
 	return len;
 }
 
-/* The name of the container on endpoint @ep of network @net: 0, -ENOENT
- * (not listed yet), or another negative errno. */
-static int ask_docker(const struct ask *a, char name[80])
+/* GET @path of dockerd's API: 0 with the JSON answer in *out, -ECONNREFUSED
+ * (dockerd does not answer), -ENOENT (not 200) or -EPROTO (not JSON). */
+static int docker_get(const char *path, json_t **out)
 {
 	struct buf b = { 0 };
 	char url[160];
-	json_t *j, *cs, *c;
-	const char *k;
 	long code = 0;
 	CURLcode rc;
 	CURL *h = curl_easy_init();
-	int err = -ENOENT;
 
+	*out = NULL;
 	if (!h)
 		return -ENOMEM;
-	snprintf(url, sizeof(url), "http://docker/networks/%s", a->net);
+	snprintf(url, sizeof(url), "http://docker%s", path);
 	curl_easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, nm.sock);
 	curl_easy_setopt(h, CURLOPT_URL, url);
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, body_cb);
@@ -134,8 +134,25 @@ static int ask_docker(const struct ask *a, char name[80])
 		free(b.p);
 		return rc != CURLE_OK ? -ECONNREFUSED : -ENOENT;
 	}
-	j = json_loadb(b.p ? b.p : "", b.len, 0, NULL);
+	*out = json_loadb(b.p ? b.p : "", b.len, 0, NULL);
 	free(b.p);
+	return *out ? 0 : -EPROTO;
+}
+
+/* The name of the container on endpoint @ep of network @net: 0, -ENOENT
+ * (not listed yet), or another negative errno. */
+static int ask_docker(const struct ask *a, char name[80])
+{
+	char path[96];
+	json_t *j, *cs, *c;
+	const char *k;
+	int err;
+
+	snprintf(path, sizeof(path), "/networks/%s", a->net);
+	err = docker_get(path, &j);
+	if (err)
+		return err;
+	err = -ENOENT;
 	cs = json_object_get(j, "Containers");
 	json_object_foreach(cs, k, c) {
 		const char *ep = json_string_value(json_object_get(c, "EndpointID"));
@@ -171,9 +188,116 @@ static void record(const struct ask *a, const char *name)
 	dk_lib_unlock();
 }
 
+/*
+ * The CreateNetwork request Docker sent for network @n (an entry of GET
+ * /networks): its ID, options, internal and IPv6 flags and IPv4 IPAM data,
+ * the gateway with the subnet's prefix length as IPAMData has it. NULL when
+ * it has no IPv4 subnet.
+ */
+static json_t *create_request(json_t *n)
+{
+	json_t *cfg = json_object_get(json_object_get(n, "IPAM"), "Config"), *c, *opts;
+	const char *sub = NULL, *gw = NULL, *slash;
+	char gwp[64];
+	size_t i;
+
+	json_array_foreach(cfg, i, c) {
+		const char *s = json_string_value(json_object_get(c, "Subnet"));
+
+		if (s && !strchr(s, ':')) {
+			sub = s;
+			gw = json_string_value(json_object_get(c, "Gateway"));
+			break;
+		}
+	}
+	if (!sub || !(slash = strchr(sub, '/')))
+		return NULL;
+	opts = json_object_get(n, "Options");
+	opts = json_is_object(opts) ? json_incref(opts) : json_object();
+	if (gw && *gw)
+		snprintf(gwp, sizeof(gwp), "%s%s", gw, slash);
+	return json_pack("{s:O, s:{s:o, s:b, s:b}, s:[{s:s, s:s?}], s:[]}", "NetworkID",
+			 json_object_get(n, "Id"), "Options", "com.docker.network.generic", opts,
+			 "com.docker.network.enable_ipv6",
+			 json_is_true(json_object_get(n, "EnableIPv6")), "com.docker.network.internal",
+			 json_is_true(json_object_get(n, "Internal")), "IPv4Data", "Pool", sub, "Gateway",
+			 gw && *gw ? gwp : NULL, "IPv6Data");
+}
+
+/* Sleep @ms unless told to stop: 1 when stopping. */
+static int nap(unsigned int ms)
+{
+	struct timespec t;
+	int stop;
+
+	due_in(&t, ms);
+	pthread_mutex_lock(&nm.mu);
+	while (!nm.stop && pthread_cond_timedwait(&nm.cv, &nm.mu, &t) == 0)
+		;
+	stop = nm.stop;
+	pthread_mutex_unlock(&nm.mu);
+	return stop;
+}
+
+/*
+ * After a reboot the pinned bridges are gone while dockerd still has its
+ * networks, and it does not ask a remote driver to create them again. So
+ * once dockerd answers (it may start after the driver: socket activation),
+ * every network of driver "xbr" without its bridge is created again from
+ * dockerd's own record of it, as its CreateNetwork was; containers started
+ * then get their ports as usual. Gives up after five minutes without an
+ * answer.
+ */
+static void recover(void)
+{
+	static const unsigned int wait_ms[] = { 100, 200, 500, 1000, 2000, 5000 };
+	unsigned int waited = 0, k = 0;
+	json_t *nets = NULL, *n;
+	size_t i;
+
+	while (docker_get("/networks", &nets)) {
+		if (waited >= 300000 || nap(wait_ms[k]))
+			return;
+		waited += wait_ms[k];
+		if (k + 1 < sizeof(wait_ms) / sizeof(wait_ms[0]))
+			k++;
+	}
+	json_array_foreach(nets, i, n) {
+		const char *id = json_string_value(json_object_get(n, "Id"));
+		const char *name = json_string_value(json_object_get(n, "Name"));
+		struct xbr_bridge *br = NULL;
+		struct dk_reply r;
+		json_t *req;
+
+		if (!id || strcmp(json_string_value(json_object_get(n, "Driver")) ?: "", DK_DRIVER))
+			continue;
+		dk_lib_lock();
+		if (dk_net_open(id, &br) == 0) {
+			br_close(br);
+			dk_lib_unlock();
+			continue;
+		}
+		req = create_request(n);
+		r = req ? dk_call("/NetworkDriver.CreateNetwork", req) :
+			  dk_err(200, "it has no IPv4 subnet");
+		dk_lib_unlock();
+		if (r.status == 200 && !json_object_get(r.body, "Err"))
+			fprintf(stderr, "xbr-docker: network %s (%.12s): its bridge was gone, made again\n",
+				name ? name : "?", id);
+		else
+			fprintf(stderr, "xbr-docker: network %s (%.12s): its bridge is gone and cannot be made again: %s\n",
+				name ? name : "?", id,
+				json_string_value(json_object_get(r.body, "Err")) ?: "?");
+		json_decref(r.body);
+		json_decref(req);
+	}
+	json_decref(nets);
+}
+
 static void *names_main(void *arg)
 {
 	(void)arg;
+	recover();
 	pthread_mutex_lock(&nm.mu);
 	while (!nm.stop) {
 		struct timespec now, first;

@@ -20,7 +20,8 @@
 # - a docker-compose file (Debian's 1.29) whose network has driver xbr:
 #   services reach each other by name, down removes the bridge; without it: the ports of the
 #   containers it killed are removed when the plugin starts, and they
-#   start again;
+#   start again; a reboot (bridges gone, dockerd's networks kept): the
+#   plugin makes them again and the containers start on them;
 # - bad options fail `network create` with one line naming the cause,
 #   nothing made; the API asked directly answers with Docker's error objects;
 # - 20 containers started at once all work; removing containers and
@@ -331,6 +332,43 @@ jq_ok "$J" '[.ports[] | select(.kind == "docker")] | length == 2' "c1 and c7 sta
 [ "$(ip -br link | grep -c '^xdk-')" = 3 ] ||
 	t_fail "c1 and c7 started again: host ends other than the gateway's and their two: $(ip -br link | grep '^xdk-' | cut -d' ' -f1 | tr '\n' ' ')"
 
+# ---- a reboot: the bridges are gone, dockerd still has its networks ----
+# As a reboot leaves things: the containers stopped, dockerd and the plugin
+# gone, and the bridges with them (pins and namespaces live in memory
+# filesystems). Then the plugin and dockerd start again: the plugin makes
+# the three networks' bridges again from dockerd's record of them, and the
+# containers start on them.
+xjson show
+sub1=$(jq_val "$J" '"\(.subnet) \(.gateway) \(.mode)"')
+kill -TERM "$DOCKERD_PID" # without live-restore: it stops the containers
+wait_until 60 gone "$DOCKERD_PID" || t_fail "dockerd did not stop on TERM"
+wait "$DOCKERD_PID"
+kill -TERM "$PLUGIN_PID"
+wait "$PLUGIN_PID"
+for b in "$T_BR" xdk2 xdk3; do
+	must timeout 60 "$XBR" -b "$b" down
+done
+t_bg "$PLUGIN" --socket "$PSOCK" --docker-host "$DSOCK" 2>>"$T_TMP/plugin.log"
+PLUGIN_PID=$T_BG_PID
+dockerd_start --no-live-restore
+for b in "$T_BR" xdk2 xdk3; do
+	wait_until 20 test -e "/sys/fs/bpf/xbr/$b/xbr_config" ||
+		t_fail "after the reboot, bridge $b was not made again: $(tail -3 "$T_TMP/plugin.log" | tr '\n' '|')"
+done
+gq "network n1 (.*): its bridge was gone, made again" "$T_TMP/plugin.log" ||
+	t_fail "xbr-docker did not say it made n1's bridge again: $(tail -3 "$T_TMP/plugin.log" | tr '\n' '|')"
+xjson show
+[ "$(jq_val "$J" '"\(.subnet) \(.gateway) \(.mode)"')" = "$sub1" ] ||
+	t_fail "n1's bridge made again with $(jq_val "$J" '"\(.subnet) \(.gateway) \(.mode)"'), was $sub1"
+must D start c1 c7 c4
+t_run D exec c1 ping -c 2 -W 2 c7
+[ "$T_RC" -eq 0 ] || t_fail "after the reboot c1 cannot ping c7 by name: $T_OUT $T_ERR"
+t_run D exec c4 ping -c 2 -W 2 10.84.0.1
+[ "$T_RC" -eq 0 ] || t_fail "after the reboot c4 cannot ping n2's gateway: $T_OUT $T_ERR"
+serve out tcp 7002
+t_run D exec c1 nc -w 5 "$OUT4" 7002 </dev/null
+[ "${T_OUT%% *}" = "$HOST4" ] || t_fail "after the reboot c1 -> outside: the server saw '$T_OUT' (masquerade and DOCKER-USER back?)"
+
 # ---- the API asked directly ----
 api Plugin.Activate ''
 [ "$T_CODE" = 200 ] && jq -e '.Implements == ["NetworkDriver"]' <<<"$T_OUT" >/dev/null ||
@@ -445,4 +483,4 @@ rc=$?
 [ "$rc" = 0 ] || t_fail "xbr-docker exited $rc on TERM: $(grep -m3 -E 'ERROR|runtime error|leak' "$T_TMP/plugin.log")"
 [ -e "$PSOCK" ] && t_fail "xbr-docker left its socket $PSOCK"
 
-t_pass "dockerd with FORWARD DROP: create (bad options refused), ping by address and name, TCP, fdb names, outside, -p (every address, loopback, a range, -P; TCP and UDP on host_binding_ipv4), connect/disconnect, internal, plugin killed and restarted, dockerd restarted (live-restore; without it: the killed containers' ports removed), API errors, $N at once, a compose file with driver xbr, rm leaves nothing"
+t_pass "dockerd with FORWARD DROP: create (bad options refused), ping by address and name, TCP, fdb names, outside, -p (every address, loopback, a range, -P; TCP and UDP on host_binding_ipv4), connect/disconnect, internal, plugin killed and restarted, dockerd restarted (live-restore; without it: the killed containers' ports removed), a reboot (bridges made again), API errors, $N at once, a compose file with driver xbr, rm leaves nothing"
