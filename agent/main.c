@@ -277,7 +277,7 @@ static int local_stations(struct dir *x, struct xbr_bridge *br, struct local **o
 		if (p[i].addr)
 			inet_ntop(AF_INET, &p[i].addr, a4, sizeof(a4));
 		if (p[i].addr && br_config(br)->plen6) {
-			xbr_station_addr6(br_config(br)->subnet6, br_config(br)->plen6, p[i].addr, ip6);
+			xbr_port_addr6(br_config(br), &p[i], ip6);
 			inet_ntop(AF_INET6, ip6, a6, sizeof(a6));
 		}
 		memcpy(v[k].mac, p[i].mac, 6);

@@ -20,8 +20,9 @@ struct up_args {
 	struct xbr_opt_prefix4 subnet;
 	struct xbr_opt_addr4 gateway, pub_addr;
 	const char *subnet6; /* a prefix or "none": read by up_opts() */
+	const char *gateway6; /* an IPv6 address: read by up_opts() */
 	struct xbr_opt_u32 ageing, fdb_size, mtu;
-	bool no_icc, no_nat, internal, empty, no_dns;
+	bool no_icc, no_nat, no_nat6, internal, empty, no_dns;
 	int mode; /* 1 + index in "tc|xdp|auto" */
 	enum xbr_onoff neigh_suppress;
 	const char *file;
@@ -36,6 +37,9 @@ const struct xbr_opt xbr_up_opts[] = {
 	{ .name = "--subnet6", .arg = "CIDR6",
 	  .help = "IPv6 prefix or none (default fd00:A:B:C::/64 for A.B.C.x)",
 	  .type = XBR_T_STR, XBR_AT(struct up_args, subnet6) },
+	{ .name = "--gateway6", .arg = "IP6",
+	  .help = "the gateway's IPv6 address, in a prefix of /64 or longer (default: prefix + IPv4 gateway)",
+	  .type = XBR_T_STR, XBR_AT(struct up_args, gateway6) },
 	{ .name = "--ageing", .arg = "SEC", .help = "ageing time of learned entries (default 300)",
 	  .type = XBR_T_U32, .min = 1, .max = 1000000, XBR_AT(struct up_args, ageing) },
 	{ .name = "--fdb-size", .arg = "N", .help = "forwarding table capacity (default 65536)",
@@ -53,6 +57,8 @@ const struct xbr_opt xbr_up_opts[] = {
 	{ .name = "--no-nat", .group = 1,
 	  .help = "stations' traffic leaves untranslated (default: masqueraded)",
 	  XBR_AT(struct up_args, no_nat) },
+	{ .name = "--no-nat6", .help = "masquerade IPv4 only: IPv6 leaves untranslated (Docker's default)",
+	  XBR_AT(struct up_args, no_nat6) },
 	{ .name = "--internal", .group = 1, .help = "no way out, no way in (Docker's internal network)",
 	  XBR_AT(struct up_args, internal) },
 	{ .name = "--neigh-suppress", .arg = "on|off", .compl = XBR_C_WORDS,
@@ -135,6 +141,24 @@ static int up_opts(const struct up_args *u, struct xbr_up_opts *o)
 			subnet6);
 		return -EINVAL;
 	}
+	if (u->gateway6) {
+		uint8_t plen;
+		char buf[64];
+
+		/* An address, not a prefix: "/128" makes the parser's prefix one. */
+		snprintf(buf, sizeof(buf), "%s/128", u->gateway6);
+		if (strchr(u->gateway6, '/') || xbr_parse_cidr6(buf, o->gw6, &plen)) {
+			pr_warn("up: --gateway6 \"%s\" is not an IPv6 address", u->gateway6);
+			return -EINVAL;
+		}
+		if (!o->plen6) {
+			pr_warn("up: --gateway6 %s with --subnet6 none: the bridge has no IPv6",
+				u->gateway6);
+			return -EINVAL;
+		}
+		o->has_gw6 = 1;
+	}
+	o->no_nat6 = u->no_nat6;
 	if (u->ageing.set)
 		o->ageing_sec = u->ageing.v;
 	if (u->fdb_size.set)

@@ -86,6 +86,15 @@ static void save_up(FILE *f, const char *b, const struct xbr_config *cfg,
 	if (cfg->plen6) {
 		inet_ntop(AF_INET6, cfg->subnet6, s, sizeof(s));
 		fprintf(f, " --subnet6 %s/%u", s, cfg->plen6);
+		if (cfg->flags & XBR_CFG_F_GW6) {
+			uint8_t g6[16];
+
+			xbr_gateway_addr6(cfg, g6);
+			inet_ntop(AF_INET6, g6, s, sizeof(s));
+			fprintf(f, " --gateway6 %s", s);
+		}
+		if (cfg->flags & XBR_CFG_F_NO_NAT6)
+			fprintf(f, " --no-nat6");
 	} else {
 		fprintf(f, " --subnet6 none");
 	}

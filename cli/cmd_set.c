@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
-/* xbr set { ageing SEC | icc on|off | mode tc|xdp|auto | nat on|off | ... }: change a live bridge. */
+/* xbr set { ageing SEC | icc on|off | mode tc|xdp|auto | nat on|off | nat6 on|off | ... }: change a live bridge. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -151,6 +151,28 @@ static int do_set_nat(const struct xbr_args *a)
 	return with_bridge(a, set_nat);
 }
 
+/* nat6 on|off: while nat is on, masquerade IPv6 too, or IPv4 only. */
+static int set_nat6(struct xbr_bridge *br, const char *val)
+{
+	const char *old = (br_config(br)->flags & XBR_CFG_F_NO_NAT6) ? "off" : "on";
+	int on = xbr_parse_onoff(val), err;
+
+	if (on < 0) {
+		pr_warn("nat6 \"%s\": not on or off", val);
+		return -EINVAL;
+	}
+	err = nat6_set(br, on); /* says why itself when it fails */
+	if (err)
+		return err;
+	print_change(br, "nat6", on ? "on" : "off", old);
+	return 0;
+}
+
+static int do_set_nat6(const struct xbr_args *a)
+{
+	return with_bridge(a, set_nat6);
+}
+
 /* dns on|off: the datapath answers its stations' names, or no query. */
 static int set_dns(struct xbr_bridge *br, const char *val)
 {
@@ -230,6 +252,11 @@ const struct xbr_cmd xbr_set_cmds[] = {
 	  .help = "off forwards it untranslated (the outside needs a route back);\n"
 		  "published ports stay. Refused on an --internal bridge.",
 	  .fn = do_set_nat, .flags = XBR_CMD_JSON },
+	{ .name = "nat6", .args = "on|off", .min_args = 1, .max_args = 1, .args_compl = XBR_C_WORDS,
+	  .summary = "while nat is on, masquerade IPv6 too (on, the default) or IPv4 only",
+	  .help = "off: IPv6 leaves untranslated (the host routes the prefix), as\n"
+		  "Docker's bridge networks do. Refused on a bridge without IPv6.",
+	  .fn = do_set_nat6, .flags = XBR_CMD_JSON },
 	{ .name = "dns", .args = "on|off", .min_args = 1, .max_args = 1, .args_compl = XBR_C_WORDS,
 	  .summary = "the bridge answers DNS queries for its stations' names (default on)",
 	  .help = "off: no query is answered by the bridge; every one reaches the\n"

@@ -171,7 +171,10 @@ static void port_out(struct xbr_out *o, const struct xbr_config *cfg, const stru
 		uint8_t a6[16];
 		char s6[INET6_ADDRSTRLEN];
 
-		xbr_station_addr6(cfg->subnet6, cfg->plen6, p->addr, a6);
+		if (p->kind == XBR_KIND_GATEWAY)
+			xbr_gateway_addr6(cfg, a6);
+		else
+			xbr_port_addr6(cfg, p, a6);
 		inet_ntop(AF_INET6, a6, s6, sizeof(s6));
 		out_str(o, OUT_ANY, "addr6", " %s", s6);
 		out_u64(o, OUT_TEXT, NULL, "/%llu", cfg->plen6);
@@ -214,8 +217,23 @@ static void bridge_out(struct xbr_out *o, const char *bridge, const struct xbr_c
 		inet_ntop(AF_INET6, cfg->subnet6, s6, INET6_ADDRSTRLEN);
 		snprintf(s6 + strlen(s6), sizeof(s6) - strlen(s6), "/%u", cfg->plen6 & 255u);
 		out_str(o, OUT_ANY, "subnet6", " subnet6 %s", s6);
+		/* the gateway's IPv6 address: in the text only when it is its
+		 * own (up --gateway6, a Docker network's), not prefix + IPv4 */
+		{
+			uint8_t g6[16];
+
+			xbr_gateway_addr6(cfg, g6);
+			inet_ntop(AF_INET6, g6, s6, INET6_ADDRSTRLEN);
+			out_str(o, (cfg->flags & XBR_CFG_F_GW6) ? OUT_ANY : OUT_JSON, "gateway6",
+				" gateway6 %s", s6);
+		}
 	}
 	out_str(o, OUT_ANY, "nat", " nat %s", nat_mode_name(cfg->flags));
+	/* IPv6's own, in the text only when it differs (up --no-nat6) */
+	if (cfg->plen6)
+		out_str(o, strcmp(nat6_mode_name(cfg->flags), nat_mode_name(cfg->flags)) ? OUT_ANY :
+											   OUT_JSON,
+			"nat6", " nat6 %s", nat6_mode_name(cfg->flags));
 	if (nat_rules)
 		out_str(o, OUT_JSON, "nat_rules", NULL, nat_rules);
 	if (nat_rules && !strcmp(nat_rules, "missing"))

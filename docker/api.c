@@ -238,6 +238,45 @@ static int ipam_cidr(json_t *d, const char *k, uint32_t *addr, uint8_t *plen,
 	return 0;
 }
 
+/* IPv6Data[0]: its Pool (/64 to /96: the first 64 bits are the prefix, the
+ * rest of an address fits the port record) and Gateway. */
+static int ipam6_decode(json_t *d, struct dk_net *n, struct dk_reply *bad)
+{
+	char a[INET6_ADDRSTRLEN];
+	json_t *v;
+	uint8_t plen;
+
+	if (!json_is_object(d)) {
+		*bad = dk_err(400, "IPv6Data[0] is not an object");
+		return -1;
+	}
+	v = json_object_get(d, "Pool");
+	if (!json_is_string(v) || xbr_parse_cidr6(json_string_value(v), n->subnet6, &n->plen6)) {
+		*bad = dk_err(400, "IPv6Data[0].Pool is not an IPv6 prefix X:Y::/N");
+		return -1;
+	}
+	if (n->plen6 < 64 || n->plen6 > 96) {
+		inet_ntop(AF_INET6, n->subnet6, a, sizeof(a));
+		*bad = dk_err(200, "xbr: IPv6 subnet %s/%u: the prefix must be /64 to /96", a,
+			      n->plen6);
+		return -1;
+	}
+	v = json_object_get(d, "Gateway");
+	if (!v || json_is_null(v) || (json_is_string(v) && !*json_string_value(v)))
+		return 0; /* none: xbr's (the prefix + the IPv4 gateway) */
+	if (!json_is_string(v) || xbr_parse_cidr6(json_string_value(v), n->gw6, &plen)) {
+		*bad = dk_err(400, "IPv6Data[0].Gateway is not an IPv6 address X:Y::Z/N");
+		return -1;
+	}
+	if (!xbr_in6_prefix(n->gw6, n->subnet6, n->plen6)) {
+		inet_ntop(AF_INET6, n->gw6, a, sizeof(a));
+		*bad = dk_err(200, "xbr: IPv6 gateway %s is outside the subnet", a);
+		return -1;
+	}
+	n->has_gw6 = 1;
+	return 0;
+}
+
 int dk_net_decode(json_t *req, struct dk_net *n, struct dk_reply *bad)
 {
 	json_t *opts, *gen, *v4, *v6, *d, *val;
@@ -275,8 +314,19 @@ int dk_net_decode(json_t *req, struct dk_net *n, struct dk_reply *bad)
 			return -1;
 	}
 	v6 = json_object_get(req, "IPv6Data");
-	if (v6on || (json_is_array(v6) && json_array_size(v6))) {
-		*bad = dk_err(200, "xbr: IPv6 networks are not supported by xbr-docker yet (create the network without --ipv6)");
+	if (v6 && !json_is_null(v6) && !json_is_array(v6)) {
+		*bad = dk_err(400, "IPv6Data is not an array");
+		return -1;
+	}
+	if (json_array_size(v6) > 1) {
+		*bad = dk_err(200, "xbr: a network takes at most one IPv6 subnet (got %zu)",
+			      json_array_size(v6));
+		return -1;
+	}
+	if (json_array_size(v6) == 1 && ipam6_decode(json_array_get(v6, 0), n, bad))
+		return -1;
+	if (v6on && !n->plen6) {
+		*bad = dk_err(200, "xbr: --ipv6 without an IPv6 subnet (give one with --subnet)");
 		return -1;
 	}
 	v4 = json_object_get(req, "IPv4Data");
@@ -341,8 +391,13 @@ int dk_ep_decode(json_t *req, struct dk_ep *e, struct dk_reply *bad)
 	}
 	v = json_object_get(ifc, "AddressIPv6");
 	if (v && !json_is_null(v) && (!json_is_string(v) || *json_string_value(v))) {
-		*bad = dk_err(200, "xbr: IPv6 endpoints are not supported by xbr-docker yet");
-		return -1;
+		uint8_t plen6;
+
+		if (!json_is_string(v) || xbr_parse_cidr6(json_string_value(v), e->addr6, &plen6)) {
+			*bad = dk_err(400, "Interface.AddressIPv6 is not X:Y::Z/N");
+			return -1;
+		}
+		e->has_addr6 = 1;
 	}
 	v = json_object_get(ifc, "MacAddress");
 	if (v && !json_is_null(v) && (!json_is_string(v) ||

@@ -42,6 +42,9 @@ struct dk_net {
 	int mode; /* -1: xbr's default */
 	int no_neigh_suppress; /* -1: default */
 	uint32_t pub_addr; /* host_binding_ipv4, network order (0: every address) */
+	uint8_t subnet6[16], plen6; /* --ipv6: the IPv6 pool (plen6 0: none) */
+	uint8_t gw6[16]; /* its gateway (Docker's IPAM gives one) */
+	int has_gw6;
 };
 
 /* An endpoint as CreateEndpoint asks for it. */
@@ -51,6 +54,8 @@ struct dk_ep {
 	uint8_t plen;
 	uint8_t mac[6];
 	int has_mac;
+	uint8_t addr6[16]; /* AddressIPv6, when has_addr6 */
+	int has_addr6;
 };
 
 /* A published port (a PortBinding of ProgramExternalConnectivity). */

@@ -190,24 +190,26 @@ static void record(const struct ask *a, const char *name)
 
 /*
  * The CreateNetwork request Docker sent for network @n (an entry of GET
- * /networks): its ID, options, internal and IPv6 flags and IPv4 IPAM data,
- * the gateway with the subnet's prefix length as IPAMData has it. NULL when
- * it has no IPv4 subnet.
+ * /networks): its ID, options, internal and IPv6 flags and IPAM data (an
+ * IPv4 and an IPv6 subnet), each gateway with its subnet's prefix length as
+ * IPAMData has it. NULL when it has no IPv4 subnet.
  */
 static json_t *create_request(json_t *n)
 {
-	json_t *cfg = json_object_get(json_object_get(n, "IPAM"), "Config"), *c, *opts;
-	const char *sub = NULL, *gw = NULL, *slash;
-	char gwp[64];
+	json_t *cfg = json_object_get(json_object_get(n, "IPAM"), "Config"), *c, *opts, *v6;
+	const char *sub = NULL, *gw = NULL, *slash, *sub6 = NULL, *gw6 = NULL, *slash6;
+	char gwp[64], gwp6[96];
 	size_t i;
 
 	json_array_foreach(cfg, i, c) {
 		const char *s = json_string_value(json_object_get(c, "Subnet"));
 
-		if (s && !strchr(s, ':')) {
+		if (s && !strchr(s, ':') && !sub) {
 			sub = s;
 			gw = json_string_value(json_object_get(c, "Gateway"));
-			break;
+		} else if (s && strchr(s, ':') && !sub6) {
+			sub6 = s;
+			gw6 = json_string_value(json_object_get(c, "Gateway"));
 		}
 	}
 	if (!sub || !(slash = strchr(sub, '/')))
@@ -216,12 +218,19 @@ static json_t *create_request(json_t *n)
 	opts = json_is_object(opts) ? json_incref(opts) : json_object();
 	if (gw && *gw)
 		snprintf(gwp, sizeof(gwp), "%s%s", gw, slash);
-	return json_pack("{s:O, s:{s:o, s:b, s:b}, s:[{s:s, s:s?}], s:[]}", "NetworkID",
+	v6 = json_array();
+	if (sub6 && (slash6 = strchr(sub6, '/'))) {
+		if (gw6 && *gw6)
+			snprintf(gwp6, sizeof(gwp6), "%s%s", gw6, slash6);
+		json_array_append_new(v6, json_pack("{s:s, s:s?}", "Pool", sub6, "Gateway",
+						    gw6 && *gw6 ? gwp6 : NULL));
+	}
+	return json_pack("{s:O, s:{s:o, s:b, s:b}, s:[{s:s, s:s?}], s:o}", "NetworkID",
 			 json_object_get(n, "Id"), "Options", "com.docker.network.generic", opts,
 			 "com.docker.network.enable_ipv6",
 			 json_is_true(json_object_get(n, "EnableIPv6")), "com.docker.network.internal",
 			 json_is_true(json_object_get(n, "Internal")), "IPv4Data", "Pool", sub, "Gateway",
-			 gw && *gw ? gwp : NULL, "IPv6Data");
+			 gw && *gw ? gwp : NULL, "IPv6Data", v6);
 }
 
 /* Sleep @ms unless told to stop: 1 when stopping. */

@@ -203,6 +203,15 @@ static struct dk_reply create_network(json_t *req)
 	o.nat = n.internal ? XBR_NAT_INTERNAL : n.no_masq ? XBR_NAT_OFF : XBR_NAT_MASQ;
 	o.mtu = n.mtu;
 	o.pub_addr = n.pub_addr;
+	/* --ipv6: Docker's pool and gateway; masquerade for IPv4 only, as
+	 * Docker's bridge driver does without ip6tables (docs/docker.md). */
+	if (n.plen6) {
+		memcpy(o.subnet6, n.subnet6, 16);
+		o.plen6 = n.plen6;
+		o.has_gw6 = n.has_gw6;
+		memcpy(o.gw6, n.gw6, 16);
+		o.no_nat6 = 1;
+	}
 	o.owner = owner;
 	if (n.mode < 0) {
 		br_mode_parse("auto", &mode, &is_auto);
@@ -289,6 +298,8 @@ static struct dk_reply create_endpoint(json_t *req)
 	spec.plen = e.plen;
 	spec.has_mac = (uint8_t)e.has_mac;
 	memcpy(spec.mac, e.mac, 6);
+	spec.has_addr6 = (uint8_t)e.has_addr6;
+	memcpy(spec.addr6, e.addr6, 16);
 	gc_ports(br, &spec); /* Docker may hand out a lost container's address again */
 	warned[0] = '\0';
 	err = br_port_add(br, &spec);
@@ -375,6 +386,14 @@ static struct dk_reply join(json_t *req)
 	if (!(br_config(br)->flags & XBR_CFG_F_INTERNAL)) {
 		inet_ntop(AF_INET, &br_config(br)->gateway, gw, sizeof(gw));
 		json_object_set_new(body, "Gateway", json_string(gw));
+		if (br_config(br)->plen6) {
+			uint8_t gw6[16];
+			char s6[INET6_ADDRSTRLEN];
+
+			xbr_gateway_addr6(br_config(br), gw6);
+			inet_ntop(AF_INET6, gw6, s6, sizeof(s6));
+			json_object_set_new(body, "GatewayIPv6", json_string(s6));
+		}
 	}
 	dk_id(req, "NetworkID", net, &r);
 	br_close(br);

@@ -94,6 +94,11 @@ enum {
 	/* ARP requests and neighbour solicitations for this port's station are
 	 * answered by the bridge (when it knows the station), not flooded. */
 	XBR_PORT_F_NEIGH_SUPPRESS = 1 << 9,
+	/* The station's IPv6 address is its own (a Docker endpoint's, from
+	 * Docker's IPAM): the bridge prefix's first 64 bits + iid6, not the
+	 * prefix + its IPv4 address. Spoof-check accepts it; the bridge does
+	 * not answer neighbour solicitations for it (they flood). */
+	XBR_PORT_F_ADDR6 = 1 << 11,
 	/* Loader only (the datapath never reads it): the port has names besides
 	 * its own (`port add ... name`, a CNI container's), so removing it walks
 	 * the name table; without it, its own name is removed by key. */
@@ -136,7 +141,10 @@ struct xbr_port {
 	__u8 tun_flags; /* uplink: XBR_PEER_F_V6 for an IPv6 underlay */
 	__u8 pad1;
 	__u32 underlay; /* uplink: ifindex of the underlay device given with `dev` (0: any) */
-	__u32 reserved[8];
+	__u32 reserved[6];
+	/* XBR_PORT_F_ADDR6: the low 64 bits of the station's IPv6 address, as
+	 * they are on the wire (in what layout 2 reserved: zero before). */
+	__u32 iid6[2];
 };
 
 /*
@@ -336,7 +344,7 @@ struct xbr_config {
 	__u32 fdb_size; /* capacity chosen at `up` */
 	__u32 nports; /* valid entries in the flood list */
 	__u32 pad2;
-	__u8 subnet6[16]; /* IPv6 prefix; stations get prefix + their IPv4 address */
+	__u8 subnet6[16]; /* IPv6 prefix; stations get prefix + their IPv4 address (but XBR_PORT_F_ADDR6) */
 	__u8 plen6; /* 0: no IPv6 */
 	__u8 pad3[7];
 	__u64 dp_version; /* hash of the loaded BPF objects: `up` after an upgrade reloads */
@@ -366,7 +374,11 @@ struct xbr_config {
 	 * host IPv4 address publications without one are made on (`up
 	 * --publish-address`, Docker's host_binding_ipv4), network order. */
 	__u32 pub_addr;
-	__u32 reserved[4];
+	/* XBR_CFG_F_GW6, in what was reserved: the low 64 bits of the
+	 * gateway's IPv6 address as on the wire (Docker's IPAM gateway);
+	 * without the flag the gateway is the prefix + its IPv4 address. */
+	__u32 gw_iid6[2];
+	__u32 reserved[2];
 };
 
 enum {
@@ -397,6 +409,12 @@ enum {
 	/* `up --no-dns` / `set dns off`: the datapath answers no DNS query;
 	 * every one reaches the gateway as any other frame. */
 	XBR_CFG_F_NO_DNS = 1 << 8,
+	/* The gateway's IPv6 address is the prefix's first 64 bits + gw_iid6
+	 * (a Docker network's gateway), not the prefix + the IPv4 gateway. */
+	XBR_CFG_F_GW6 = 1 << 9,
+	/* `up --no-nat6` / `set nat6 off`: masquerade (when on) is IPv4's
+	 * only; IPv6 leaves untranslated (Docker's default). Loader only. */
+	XBR_CFG_F_NO_NAT6 = 1 << 10,
 };
 
 enum xbr_mode {

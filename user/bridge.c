@@ -332,6 +332,26 @@ int br_up(struct xbr_bridge *br, const struct xbr_up_opts *o)
 		br->cfg.flags |= XBR_CFG_F_NEIGH_SUPPRESS;
 	if (o->fw_accept)
 		br->cfg.flags |= XBR_CFG_F_FW_ACCEPT;
+	if (o->no_nat6)
+		br->cfg.flags |= XBR_CFG_F_NO_NAT6;
+	if (o->has_gw6) {
+		char a6[INET6_ADDRSTRLEN];
+		uint8_t gw4as6[16];
+
+		inet_ntop(AF_INET6, o->gw6, a6, sizeof(a6));
+		if (o->plen6 < 64 || !xbr_in6_prefix(o->gw6, br->cfg.subnet6, o->plen6)) {
+			pr_warn("bridge \"%s\": IPv6 gateway %s %s", br->name, a6,
+				o->plen6 < 64 ? "needs an IPv6 prefix of /64 or longer" :
+						"is outside the IPv6 prefix");
+			return -EINVAL;
+		}
+		/* The prefix + the IPv4 gateway already: nothing to keep. */
+		xbr_station_addr6(br->cfg.subnet6, o->plen6, o->gateway, gw4as6);
+		if (memcmp(gw4as6, o->gw6, 16)) {
+			br->cfg.flags |= XBR_CFG_F_GW6;
+			memcpy(br->cfg.gw_iid6, o->gw6 + 8, 8);
+		}
+	}
 	err = subnet_overlap_check(br);
 	if (err)
 		return err;

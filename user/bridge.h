@@ -43,6 +43,12 @@ struct xbr_up_opts {
 	int fw_accept; /* keep accept rules in dockerd's DOCKER-USER chain (nat.h) */
 	int no_dns; /* the datapath answers no DNS query (XBR_CFG_F_NO_DNS) */
 	uint32_t pub_addr; /* publications without a host address: on this one (0: every one) */
+	/* The gateway's own IPv6 address (Docker's IPAM gateway) when
+	 * has_gw6: in the prefix, which is then /64 or longer
+	 * (XBR_CFG_F_GW6); else the prefix + the IPv4 gateway. */
+	int has_gw6;
+	uint8_t gw6[16];
+	int no_nat6; /* masquerade IPv4 only (XBR_CFG_F_NO_NAT6) */
 };
 
 /*

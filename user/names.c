@@ -54,7 +54,7 @@ static void rkeys_of(const struct xbr_config *cfg, const struct xbr_port *p,
 	rk[0].addr[0] = p->addr;
 	if (cfg->plen6) {
 		rk[1].family = 6;
-		xbr_station_addr6(cfg->subnet6, cfg->plen6, p->addr, (uint8_t *)rk[1].addr);
+		xbr_port_addr6(cfg, p, (uint8_t *)rk[1].addr);
 	}
 }
 
@@ -91,7 +91,7 @@ int names_add(int names_fd, int rnames_fd, const struct xbr_config *cfg, const c
 	v.flags = alias ? XBR_NAME_F_ALIAS : 0;
 	v.addr = p->addr;
 	if (p->addr && cfg->plen6)
-		xbr_station_addr6(cfg->subnet6, cfg->plen6, p->addr, (uint8_t *)v.addr6);
+		xbr_port_addr6(cfg, p, (uint8_t *)v.addr6);
 	if (bpf_map_update_elem(names_fd, &k, &v, BPF_NOEXIST) < 0) {
 		int err = -errno;
 

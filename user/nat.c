@@ -319,7 +319,7 @@ static void emit_base(FILE *f, const struct xbr_bridge *br, const char *t)
 	if (masq) {
 		fprintf(f, "add rule inet %s postrouting oifname != \"%s\" ip saddr %s/%u masquerade\n",
 		     t, b, s4, c->plen);
-		if (c->plen6)
+		if (c->plen6 && !(c->flags & XBR_CFG_F_NO_NAT6))
 			fprintf(f, "add rule inet %s postrouting oifname != \"%s\" ip6 saddr %s/%u masquerade\n",
 			     t, b, s6, c->plen6);
 	}
@@ -649,6 +649,36 @@ int nat_down(struct xbr_bridge *br)
 	}
 	close(fd);
 	return 0;
+}
+
+const char *nat6_mode_name(uint16_t cfg_flags)
+{
+	if (cfg_flags & XBR_CFG_F_INTERNAL)
+		return "internal";
+	return (cfg_flags & (XBR_CFG_F_NO_NAT | XBR_CFG_F_NO_NAT6)) ? "off" : "masquerade";
+}
+
+int nat6_set(struct xbr_bridge *br, int on)
+{
+	uint16_t old = br->cfg.flags;
+	int err;
+
+	if (!br->cfg.plen6) {
+		pr_warn("bridge \"%s\" has no IPv6 (up --subnet6 none)", br->name);
+		return -EINVAL;
+	}
+	if (on)
+		br->cfg.flags &= (__u16)~XBR_CFG_F_NO_NAT6;
+	else
+		br->cfg.flags |= XBR_CFG_F_NO_NAT6;
+	err = pins_config_write(br);
+	if (!err)
+		err = nat_sync(br);
+	if (err) {
+		br->cfg.flags = old;
+		pins_config_write(br);
+	}
+	return err;
 }
 
 int nat_set(struct xbr_bridge *br, int on)

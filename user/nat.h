@@ -62,6 +62,14 @@ int nat_down(struct xbr_bridge *br);
 /* `set nat on|off` (@on 1|0); -EINVAL on an internal bridge, after one line. */
 int nat_set(struct xbr_bridge *br, int on);
 /*
+ * `set nat6 on|off`: masquerade IPv6 too while nat is on (the default), or
+ * IPv4 only (XBR_CFG_F_NO_NAT6: Docker's networks). -EINVAL on a bridge
+ * without IPv6, after one line.
+ */
+int nat6_set(struct xbr_bridge *br, int on);
+/* What IPv6 gets: "masquerade", "off" (nat off, or nat6 off), "internal". */
+const char *nat6_mode_name(uint16_t cfg_flags);
+/*
  * Publish @p: recorded (pub_record_add()), then the table rebuilt with it.
  * The number of rules it takes, or a negative errno after one line (then
  * nothing changed). Adding what is recorded already puts back its rules if

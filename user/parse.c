@@ -6,6 +6,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 #include "parse.h"
+#include "xbr.h"
 
 static int hexval(char c)
 {
@@ -292,6 +293,34 @@ void xbr_station_addr6(const uint8_t prefix[16], uint8_t plen6, uint32_t addr4, 
 		out[i] = prefix[i] & mask;
 	}
 	memcpy(out + 12, &addr4, 4);
+}
+
+int xbr_in6_prefix(const uint8_t a[16], const uint8_t prefix[16], uint8_t plen6)
+{
+	int i;
+
+	for (i = 0; i < 16; i++) {
+		int bits = (int)plen6 - i * 8;
+		uint8_t mask = bits >= 8 ? 0xff : bits <= 0 ? 0 : (uint8_t)(0xff << (8 - bits));
+
+		if ((a[i] ^ prefix[i]) & mask)
+			return 0;
+	}
+	return 1;
+}
+
+void xbr_port_addr6(const struct xbr_config *cfg, const struct xbr_port *p, uint8_t out[16])
+{
+	xbr_station_addr6(cfg->subnet6, cfg->plen6, p->addr, out);
+	if (p->flags & XBR_PORT_F_ADDR6)
+		memcpy(out + 8, p->iid6, 8);
+}
+
+void xbr_gateway_addr6(const struct xbr_config *cfg, uint8_t out[16])
+{
+	xbr_station_addr6(cfg->subnet6, cfg->plen6, cfg->gateway, out);
+	if (cfg->flags & XBR_CFG_F_GW6)
+		memcpy(out + 8, cfg->gw_iid6, 8);
 }
 
 const char *xbr_bridge_name_problem(const char *name)

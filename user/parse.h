@@ -59,6 +59,10 @@ struct xbr_ns_spec {
 			 * container ID, a Docker container or network), shown */
 	uint8_t mac[6]; /* docker: the peer's MAC when has_mac (else xbr's 0a:58:<IPv4>) */
 	uint8_t has_mac;
+	/* docker: the endpoint's IPv6 address (Docker's IPAM) when has_addr6:
+	 * in the bridge's prefix, which is then /64 or longer */
+	uint8_t has_addr6;
+	uint8_t addr6[16];
 	uint32_t mtu; /* not uplink: MTU of both veth ends (0: the kernel's 1500),
 		       * set by the bridge when it has an uplink */
 	/* uplink: the VXLAN tunnel (user/port_uplink.c) */
@@ -97,6 +101,15 @@ int xbr_parse_cidr6(const char *s, uint8_t addr[16], uint8_t *plen);
  * station's IPv4 address (network order) as the last 32 bits.
  */
 void xbr_station_addr6(const uint8_t prefix[16], uint8_t plen6, uint32_t addr4, uint8_t out[16]);
+/* Is @a in @prefix/@plen6? */
+int xbr_in6_prefix(const uint8_t a[16], const uint8_t prefix[16], uint8_t plen6);
+/* A port's IPv6 address: its own (XBR_PORT_F_ADDR6: the prefix's first 64
+ * bits + iid6) or the prefix + its IPv4 address. Only with cfg->plen6. */
+struct xbr_config;
+struct xbr_port;
+void xbr_port_addr6(const struct xbr_config *cfg, const struct xbr_port *p, uint8_t out[16]);
+/* The gateway's: the prefix + gw_iid6 with XBR_CFG_F_GW6, else + its IPv4. */
+void xbr_gateway_addr6(const struct xbr_config *cfg, uint8_t out[16]);
 
 /*
  * Validate a station address against the bridge's subnet and gateway.

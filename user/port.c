@@ -195,7 +195,9 @@ int port_configure_inside(struct xbr_bridge *br, int nsfd, const char *ifname,
 			uint8_t a6[16], gw6[16];
 
 			xbr_station_addr6(br->cfg.subnet6, br->cfg.plen6, spec->addr, a6);
-			xbr_station_addr6(br->cfg.subnet6, br->cfg.plen6, br->cfg.gateway, gw6);
+			if (spec->has_addr6)
+				memcpy(a6, spec->addr6, 16);
+			xbr_gateway_addr6(&br->cfg, gw6);
 			step = "add the IPv6 address";
 			err = nl_addr6_add(&nsnl, in.ifindex, a6, br->cfg.plen6);
 			if (!err) {

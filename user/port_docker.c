@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <arpa/inet.h>
 #include "log.h"
 #include "port.h"
 
@@ -26,6 +27,22 @@ static int docker_precheck(struct xbr_bridge *br, const struct xbr_ns_spec *s, c
 	if (!s->ifname_in[0]) {
 		pr_warn("port \"%s\": no name given for the container's end", s->name);
 		return -EINVAL;
+	}
+	/* Its own IPv6 address: in the bridge's prefix, of which the first 64
+	 * bits are the prefix (the rest is the port record's iid6). */
+	if (s->has_addr6) {
+		char a[INET6_ADDRSTRLEN];
+
+		inet_ntop(AF_INET6, s->addr6, a, sizeof(a));
+		if (!br->cfg.plen6 || br->cfg.plen6 < 64) {
+			pr_warn("port \"%s\": IPv6 address %s: bridge \"%s\" has %s", s->name, a,
+				br->name, br->cfg.plen6 ? "a prefix shorter than /64" : "no IPv6");
+			return -EINVAL;
+		}
+		if (!xbr_in6_prefix(s->addr6, br->cfg.subnet6, br->cfg.plen6)) {
+			pr_warn("port \"%s\": IPv6 address %s is outside the bridge's prefix", s->name, a);
+			return -EINVAL;
+		}
 	}
 	/* The kernel refuses a taken name with a bare EEXIST: say which. */
 	if (nl_link_get(&br->nl, s->ifname_in, &l) == 0) {
@@ -47,6 +64,10 @@ static int docker_create(struct xbr_bridge *br, const struct xbr_ns_spec *s, str
 		memcpy(p->mac, s->mac, 6);
 	else
 		xbr_station_mac(s->addr, p->mac);
+	if (s->has_addr6) {
+		p->flags |= XBR_PORT_F_ADDR6;
+		memcpy(p->iid6, s->addr6 + 8, 8);
+	}
 	/* Docker configures the inside. */
 	in.no_config = 1;
 	err = port_veth_make(br, &in, p, -1, s->ifname_in, 0, j);

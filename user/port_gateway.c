@@ -51,7 +51,7 @@ static int gateway_create(struct xbr_bridge *br, const struct xbr_ns_spec *s, st
 	if (!err && br->cfg.plen6) {
 		uint8_t gw6[16];
 
-		xbr_station_addr6(br->cfg.subnet6, br->cfg.plen6, br->cfg.gateway, gw6);
+		xbr_gateway_addr6(&br->cfg, gw6);
 		err = nl_addr6_add(&br->nl, host.ifindex, gw6, br->cfg.plen6);
 	}
 	if (!err)

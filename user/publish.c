@@ -434,7 +434,7 @@ int pub_emit_all(FILE *f, struct xbr_bridge *br, const char *t, int prune)
 		if (e[i].p.family != AF_INET6)
 			emit_rule(f, t, &e[i].p, AF_INET, (const uint8_t *)&port.addr);
 		if (e[i].p.family != AF_INET && br->cfg.plen6) {
-			xbr_station_addr6(br->cfg.subnet6, br->cfg.plen6, port.addr, a6);
+			xbr_port_addr6(&br->cfg, &port, a6);
 			emit_rule(f, t, &e[i].p, AF_INET6, a6);
 		}
 		done++;

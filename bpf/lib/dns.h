@@ -138,10 +138,18 @@ static __always_inline __u32 xbr_dns_match(void *data, void *data_end,
 		struct xbr_udp_min *u = (void *)(ip6 + 1);
 		const __u32 *p6 = (const __u32 *)cfg->subnet6;
 
-		if ((void *)(u + 1) > data_end || ip6->daddr[3] != cfg->gateway)
+		if ((void *)(u + 1) > data_end)
 			return 0;
-		if ((ip6->daddr[0] ^ p6[0]) | (ip6->daddr[1] ^ p6[1]) | (ip6->daddr[2] ^ p6[2]))
+		/* the gateway's: the prefix + its IPv4 address, or (XBR_CFG_F_GW6,
+		 * a Docker network's) the prefix's first 64 bits + gw_iid6 */
+		if (cfg->flags & XBR_CFG_F_GW6) {
+			if ((ip6->daddr[2] ^ cfg->gw_iid6[0]) | (ip6->daddr[3] ^ cfg->gw_iid6[1]) |
+			    (ip6->daddr[0] ^ p6[0]) | (ip6->daddr[1] ^ p6[1]))
+				return 0;
+		} else if (ip6->daddr[3] != cfg->gateway ||
+			   ((ip6->daddr[0] ^ p6[0]) | (ip6->daddr[1] ^ p6[1]) | (ip6->daddr[2] ^ p6[2]))) {
 			return 0;
+		}
 		if ((*(const __u8 *)ip6 >> 4) != 6 || ip6->nexthdr != 17 ||
 		    u->dest != __builtin_bswap16(53))
 			return 0;

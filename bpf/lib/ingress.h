@@ -100,8 +100,16 @@ static __always_inline int xbr_spoof_ok(void *data, void *data_end, const struct
 		 * 96 bits long) + the station's IPv4 address (user/parse.c) */
 		if (!cfg->plen6)
 			return 0;
-		__builtin_memcpy(want.b, cfg->subnet6, 12);
-		want.w[3] = in->addr;
+		if (in->flags & XBR_PORT_F_ADDR6) {
+			/* its own (a Docker endpoint's): the prefix's first 64
+			 * bits + the record's iid6 */
+			__builtin_memcpy(want.b, cfg->subnet6, 8);
+			want.w[2] = in->iid6[0];
+			want.w[3] = in->iid6[1];
+		} else {
+			__builtin_memcpy(want.b, cfg->subnet6, 12);
+			want.w[3] = in->addr;
+		}
 		return xbr_in6_eq(ip6->saddr, want.w);
 	}
 	return 0;

@@ -98,7 +98,10 @@ static __always_inline struct xbr_port *xbr_neigh_port(const __u8 *mac, __u32 ad
 	}
 	if (!p || !(p->flags & XBR_PORT_F_NEIGH_SUPPRESS) || !xbr_mac_eq(p->mac, mac))
 		return NULL;
-	if ((addr && p->addr != addr) || (nd && p->kind == XBR_KIND_GATEWAY))
+	/* A station with an IPv6 address of its own (XBR_PORT_F_ADDR6) has
+	 * none of the prefix + its IPv4 form: its solicitations flood. */
+	if ((addr && p->addr != addr) ||
+	    (nd && (p->kind == XBR_KIND_GATEWAY || (addr && (p->flags & XBR_PORT_F_ADDR6)))))
 		return NULL;
 	if (!xbr_may_unicast(in->flags, p->flags))
 		return NULL;

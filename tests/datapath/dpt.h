@@ -68,6 +68,15 @@ static inline uint32_t dpt_idx(int pos)
  * and the MAC xbr gives it, 0a:58:<IPv4> (user/port.c xbr_station_mac), so
  * that neigh-suppress finds it. The bridge's IPv6 prefix is DPT_PREFIX6. */
 void dpt_station(int pos, uint8_t mac[6], uint32_t *addr);
+/* Its own IPv6 address's low 64 bits when its port has XBR_PORT_F_ADDR6 (a
+ * Docker endpoint's): ::d6:<1+pos>, so DPT_PREFIX6 + ::d6:1 for port 0. */
+static inline void dpt_station_iid6(int pos, uint8_t iid[8])
+{
+	const uint8_t b[8] = { 0, 0, 0, 0, 0, 0xd6, 0, (uint8_t)(1 + pos) };
+
+	for (int i = 0; i < 8; i++)
+		iid[i] = b[i];
+}
 #define DPT_PREFIX6 "fd00:db8:1:2::"
 #define DPT_PLEN6 64
 

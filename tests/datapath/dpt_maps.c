@@ -146,6 +146,8 @@ int dpt_port_add(struct dpt *d, int pos, uint32_t flags, uint32_t max_learned)
 	p->slot = d->cfg.nports;
 	p->idx = idx;
 	dpt_station(pos, p->mac, &p->addr);
+	if (flags & XBR_PORT_F_ADDR6)
+		dpt_station_iid6(pos, (uint8_t *)p->iid6);
 	p->plen = 24;
 	snprintf(p->name, sizeof(p->name), "dpt%d", pos);
 	memcpy(p->ifname, dpt_env.name[pos], sizeof(p->ifname));
@@ -228,6 +230,9 @@ int dpt_port_set(struct dpt *d, int pos, uint32_t flags, uint32_t max_learned)
 	 * (`port set` has no word for it; the entries on it carry it). */
 	p->flags = (flags & ~(uint32_t)XBR_PORT_F_PEER) | (p->flags & XBR_PORT_F_PEER);
 	p->max_learned = max_learned;
+	memset(p->iid6, 0, sizeof(p->iid6));
+	if (flags & XBR_PORT_F_ADDR6)
+		dpt_station_iid6(pos, (uint8_t *)p->iid6);
 	if (bpf_map_update_elem(d->ports_fd, &p->ifindex, p, BPF_EXIST) < 0)
 		return -errno;
 	if (d->hook == DPT_XDP) {

@@ -122,6 +122,11 @@ enum { L3_RAW = 0, L3_IP4, L3_IP6, L3_ARP, L3_VLAN };
 #define S0_LL "fe80::858:aff:fe00:a" /* modified EUI-64 of S0 */
 #define S0_IP6 "fd00:db8:1:2::a00:a" /* DPT_PREFIX6 + 10.0.0.10 */
 #define SPF { PD | PS, PD, PD, PD }
+/* Port 0's station with an IPv6 address of its own (a Docker endpoint's):
+ * DPT_PREFIX6 + dpt_station_iid6(0). */
+#define P6 XBR_PORT_F_ADDR6
+#define S0_OWN6 "fd00:db8:1:2::d6:1"
+#define SPF6 { PD | PS | P6, PD, PD, PD }
 #define SPOOFED DROP_(XBR_DROP_SPOOF), .events = ""
 #define S0_LEARNED .post = { { S0, 0, 0, 0 } }, LEARNED1
 

@@ -99,6 +99,15 @@ void model_port_set(struct model *m, uint32_t ifindex, uint32_t flags, uint32_t 
 	p->max_learned = max_learned;
 	memcpy(p->mac, mac, 6);
 	p->addr = addr;
+	memset(p->iid6, 0, sizeof(p->iid6));
+}
+
+void model_port_iid6(struct model *m, uint32_t ifindex, const uint8_t iid6[8])
+{
+	struct m_port *p = port_get(m, ifindex);
+
+	if (p)
+		memcpy(p->iid6, iid6, 8);
 }
 
 static struct m_entry *find(struct model *m, const uint8_t mac[6])
@@ -324,6 +333,10 @@ static bool spoof_ok(const struct model *m, const struct m_port *p, const uint8_
 		for (i = 0; i < (int)m->plen6 && i < 96; i++)
 			want[i / 8] |= (uint8_t)(m->prefix6[i / 8] & (0x80 >> (i % 8)));
 		memcpy(want + 12, &p->addr, 4);
+		/* a station's own address (Docker's): the prefix's first 64 bits,
+		 * then its iid6 */
+		if (p->flags & XBR_PORT_F_ADDR6)
+			memcpy(want + 8, p->iid6, 8);
 		return !memcmp(l3 + 8, want, 16);
 	default:
 		return false;

@@ -72,6 +72,7 @@ struct m_port {
 	uint32_t max_learned; /* 0: no cap */
 	uint8_t mac[6]; /* the station's MAC and IPv4 address (network order) */
 	uint32_t addr;
+	uint8_t iid6[8]; /* XBR_PORT_F_ADDR6: the low 64 bits of its own IPv6 address */
 };
 
 struct m_entry {
@@ -176,6 +177,8 @@ void model_port_set(struct model *m, uint32_t ifindex, uint32_t flags, uint32_t 
 		    const uint8_t mac[6], uint32_t addr);
 /* Remove a port and every table entry on it (counted deleted, at @now). */
 void model_port_del(struct model *m, uint64_t now, uint32_t ifindex);
+/* Port @ifindex has XBR_PORT_F_ADDR6: the low 64 bits of its IPv6 address. */
+void model_port_iid6(struct model *m, uint32_t ifindex, const uint8_t iid6[8]);
 const struct m_port *model_port(const struct model *m, uint32_t ifindex);
 
 /* A whole frame of @len bytes (fewer than 14: a runt) entering @in_ifindex. */

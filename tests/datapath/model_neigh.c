@@ -22,10 +22,11 @@ static void put16(uint8_t *p, uint16_t v)
 
 /* The port the bridge answers for: the station with MAC @mac (and address
  * @addr when @by_addr) seen alive on its own port, neigh-suppressed, another
- * port than @in, unicast allowed between them. */
+ * port than @in, unicast allowed between them; for a solicitation (@nd6) by
+ * the prefix + IPv4 form, not a station with an IPv6 address of its own. */
 static const struct m_port *answering_port(const struct model *m, uint64_t now,
 					   const struct m_port *in, const uint8_t mac[6],
-					   uint32_t addr, bool by_addr)
+					   uint32_t addr, bool by_addr, bool nd6)
 {
 	const struct m_entry *e = model_find(m, mac);
 	const struct m_port *p;
@@ -36,6 +37,11 @@ static const struct m_port *answering_port(const struct model *m, uint64_t now,
 	if (!p || !(p->flags & XBR_PORT_F_NEIGH_SUPPRESS) || memcmp(p->mac, mac, 6))
 		return NULL;
 	if (by_addr && p->addr != addr)
+		return NULL;
+	/* a station with an IPv6 address of its own has no prefix + IPv4
+	 * address: not answered for (by_addr is the ND form only: ARP asks by
+	 * address in the other way) */
+	if (by_addr && nd6 && (p->flags & XBR_PORT_F_ADDR6))
 		return NULL;
 	if ((in->flags & XBR_PORT_F_ISOLATED) && (p->flags & XBR_PORT_F_ISOLATED))
 		return NULL;
@@ -68,7 +74,7 @@ static bool arp(const struct model *m, uint64_t now, const struct m_port *in, co
 	if (!sip || !tip || sip == tip)
 		return false;
 	station_mac(tip, mac);
-	p = answering_port(m, now, in, mac, tip, true);
+	p = answering_port(m, now, in, mac, tip, true, false);
 	if (!p)
 		return false;
 	memcpy(r, a + 8, 6); /* to the asking sender's hardware address */
@@ -137,7 +143,7 @@ static bool nd(const struct model *m, uint64_t now, const struct m_port *in, con
 	} else {
 		return false;
 	}
-	p = answering_port(m, now, in, mac, addr, by_addr);
+	p = answering_port(m, now, in, mac, addr, by_addr, true);
 	if (!p)
 		return false;
 	memcpy(r, f + 6, 6); /* to the asking frame's source */

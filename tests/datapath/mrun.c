@@ -67,6 +67,12 @@ static void model_port_add(struct run *R, int pos, uint32_t flags, uint32_t max)
 
 	dpt_station(pos, mac, &addr);
 	model_port_set(R->m, (uint32_t)dpt_env.ifindex[pos], flags, max, mac, addr);
+	if (flags & XBR_PORT_F_ADDR6) {
+		uint8_t iid6[8];
+
+		dpt_station_iid6(pos, iid6);
+		model_port_iid6(R->m, (uint32_t)dpt_env.ifindex[pos], iid6);
+	}
 }
 
 _Static_assert((int)M_DNS_NONE == (int)DPT_DNS_NONE &&

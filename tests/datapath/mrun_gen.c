@@ -71,6 +71,8 @@ uint32_t mrun_port_flags(struct rng *r, int spoof_pct, uint32_t *max_learned)
 		f |= XBR_PORT_F_NEIGH_SUPPRESS;
 	if (pct(r, 15))
 		f |= XBR_PORT_F_GATEWAY;
+	if (pct(r, 20)) /* an IPv6 address of its own (a Docker endpoint's) */
+		f |= XBR_PORT_F_ADDR6;
 	*max_learned = pct(r, 70) ? 0 : 1 + (uint32_t)below(r, 6);
 	return f;
 }
@@ -81,11 +83,12 @@ const char *mrun_flags_str(uint32_t f)
 	static int n;
 	char *b = buf[n++ & 3];
 
-	snprintf(b, 32, "%s%s%s%s%s%s%s%s%s", f & XBR_PORT_F_LEARNING ? "L" : "-",
+	snprintf(b, 32, "%s%s%s%s%s%s%s%s%s%s", f & XBR_PORT_F_LEARNING ? "L" : "-",
 		 f & XBR_PORT_F_FLOOD ? "F" : "-", f & XBR_PORT_F_ISOLATED ? "I" : "-",
 		 f & XBR_PORT_F_HAIRPIN ? "H" : "-", f & XBR_PORT_F_LOCKED ? "K" : "-",
 		 f & XBR_PORT_F_PEER ? "P" : "-", f & XBR_PORT_F_SPOOFCHK ? "S" : "-",
-		 f & XBR_PORT_F_NEIGH_SUPPRESS ? "N" : "-", f & XBR_PORT_F_GATEWAY ? "G" : "-");
+		 f & XBR_PORT_F_NEIGH_SUPPRESS ? "N" : "-", f & XBR_PORT_F_GATEWAY ? "G" : "-",
+		 f & XBR_PORT_F_ADDR6 ? "6" : "-");
 	return b;
 }
 
@@ -263,6 +266,9 @@ static uint32_t mrun_nd(struct run *R, uint8_t *l3, const uint8_t src[6])
 	dpt_station((int)below(r, MRUN_NPORTPOS), mac, &a);
 	if (c < 50) {
 		xbr_station_addr6(R->m->prefix6, R->m->plen6, a, t);
+		/* or its own address's form (XBR_PORT_F_ADDR6): never answered */
+		if (pct(r, 30))
+			dpt_station_iid6((int)((const uint8_t *)&a)[3] - 10, t + 8);
 	} else if (c < 85) {
 		t[0] = 0xfe;
 		t[1] = 0x80;
@@ -291,7 +297,8 @@ static uint32_t mrun_nd(struct run *R, uint8_t *l3, const uint8_t src[6])
 /* An IPv6 header at @l3 with a source the spoof check of the station
  * (@own_mac, @own) takes or not: ::, an EUI-64 link-local address (of the
  * station or of @src, the U/L bit now and then wrong), the loader's address
- * for a station, or anything. Returns 40. */
+ * for a station (the prefix + its IPv4, or + its own iid6), or anything.
+ * Returns 40. */
 uint32_t mrun_l3_ip6(struct run *R, uint8_t *l3, const uint8_t own_mac[6], const uint8_t src[6],
 		     uint32_t own)
 {
@@ -326,6 +333,10 @@ uint32_t mrun_l3_ip6(struct run *R, uint8_t *l3, const uint8_t own_mac[6], const
 		/* The loader's derivation of a station's address. */
 		a = pct(r, 80) ? own : mrun_ip4(R, own);
 		xbr_station_addr6(R->m->prefix6, R->m->plen6, a, ip6->saddr.s6_addr);
+		/* or the form of a station with an address of its own (a
+		 * Docker endpoint's): the prefix + that station's iid6 */
+		if (pct(r, 40))
+			dpt_station_iid6((int)((const uint8_t *)&a)[3] - 10, ip6->saddr.s6_addr + 8);
 	} else {
 		for (i = 0; i < 16; i++)
 			ip6->saddr.s6_addr[i] = (uint8_t)rnd(r);

@@ -56,6 +56,18 @@ const struct fixture fx_spoof[] = {
 	{ "spoof check: IPv6 from the station's EUI-64 link-local address passes",
 	  SPF, .in = 0, .dst = MC6, .src = S0, .l3 = L3_IP6, .l3src = S0_LL,
 	  FLOOD_(O(1) | O(2) | O(3)), S0_LEARNED },
+	{ "spoof check: IPv6 from a station's own address (Docker's: prefix + its iid6) passes",
+	  SPF6, .in = 0, .dst = MC6, .src = S0, .l3 = L3_IP6, .l3src = S0_OWN6,
+	  FLOOD_(O(1) | O(2) | O(3)), S0_LEARNED },
+	{ "spoof check: a station with its own IPv6 address sending from the prefix + IPv4 form "
+	  "is dropped (SPOOF)",
+	  SPF6, .in = 0, .dst = MC6, .src = S0, .l3 = L3_IP6, .l3src = S0_IP6, SPOOFED },
+	{ "spoof check: a station without its own IPv6 address sending from that form is "
+	  "dropped (SPOOF)",
+	  SPF, .in = 0, .dst = MC6, .src = S0, .l3 = L3_IP6, .l3src = S0_OWN6, SPOOFED },
+	{ "spoof check: its link-local address still passes with an address of its own",
+	  SPF6, .in = 0, .dst = MC6, .src = S0, .l3 = L3_IP6, .l3src = S0_LL,
+	  FLOOD_(O(1) | O(2) | O(3)), S0_LEARNED },
 	{ "spoof check: IPv6 from the station's address (bridge prefix + IPv4) passes",
 	  SPF, .in = 0, .dst = MC6, .src = S0, .l3 = L3_IP6, .l3src = S0_IP6,
 	  FLOOD_(O(1) | O(2) | O(3)), S0_LEARNED },

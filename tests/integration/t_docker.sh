@@ -13,7 +13,10 @@
 #   stops when the container is removed (also on the loopback only, a range,
 #   -P); no docker-proxy runs; host_binding_ipv4 puts TCP and UDP ports on
 #   its address only;
-# - network connect/disconnect; --internal has no way out;
+# - network connect/disconnect; --internal has no way out; --ipv6: the
+#   containers have Docker's IPv6 addresses and gateway, ping each other and
+#   the gateway with every port spoof-checked, IPv6 is not masqueraded (as
+#   Docker's bridge without ip6tables);
 # - xbr-docker SIGKILLed: forwarding goes on; restarted: a new container
 #   reaches the others by name; dockerd restarted with live-restore: the
 #   containers keep their network and ports;
@@ -124,7 +127,8 @@ bad_net() { # WHAT WORDS -- ARGS...
 	assert_same "$T_TMP/snap.bad" "network create $what"
 }
 bad_net "-o foo=bar" 'unknown option "foo"' --subnet 10.86.0.0/24 -o foo=bar
-bad_net "--ipv6" 'IPv6 networks are not supported' --subnet 10.86.0.0/24 --ipv6 --subnet fd00:86::/64
+bad_net "an IPv6 prefix shorter than /64" 'the prefix must be /64 to /96' --subnet 10.86.0.0/24 \
+	--ipv6 --subnet 2001:db8:86::/48
 bad_net "-o xbr.mode=fast" 'xbr.mode: "fast"' --subnet 10.86.0.0/24 -o xbr.mode=fast
 bad_net "a long bridge name" 'at most 12 characters' --subnet 10.86.0.0/24 \
 	-o com.docker.network.bridge.name=name-too-long-here
@@ -272,6 +276,39 @@ t_run D exec c1 nc -w 5 "$OUT4" 7001 </dev/null
 t_run D exec c5 nc -w 3 "$OUT4" 7001 </dev/null
 [ -z "$T_OUT" ] || t_fail "internal: c5 reached the outside ($T_OUT)"
 iptables -S DOCKER-USER | gq -e "-i xdk3 " && t_fail "internal network got a DOCKER-USER accept"
+
+# ---- IPv6: Docker's addresses and gateway, spoof-checked, masquerade IPv4's ----
+must D network create -d xbr --ipv6 --subnet 10.88.0.0/24 --subnet 2001:db8:88::/64 \
+	-o com.docker.network.bridge.name=xdk6 -o xbr.mode="$XBR_MODE" n6
+T_BRIDGES+=(xdk6)
+must D "${RUN[@]}" --network n6 --name v1 xbrt/busybox sleep 600
+must D "${RUN[@]}" --network n6 --name v2 xbrt/busybox sleep 600
+ip6_of() { D inspect -f "{{(index .NetworkSettings.Networks \"n6\").GlobalIPv6Address}}" "$1"; }
+A1=$(ip6_of v1) A2=$(ip6_of v2) GW6=2001:db8:88::1
+[[ $A1 == 2001:db8:88:* && $A2 == 2001:db8:88:* && $A1 != "$A2" ]] ||
+	t_fail "IPv6: Docker gave v1 '$A1', v2 '$A2' (want two addresses in 2001:db8:88::/64)"
+xjson_b xdk6 show
+jq_ok "$J" ".subnet6 == \"2001:db8:88::/64\" and .gateway6 == \"$GW6\" and .nat6 == \"off\" and .nat == \"masquerade\"" \
+	"IPv6: the bridge does not carry Docker's prefix and gateway, or masquerades IPv6"
+jq_ok "$J" "[.ports[] | select(.kind == \"docker\") | .addr6] | sort == ([\"$A1\", \"$A2\"] | sort)" \
+	"IPv6: the docker ports do not carry Docker's IPv6 addresses"
+# Every port spoof-checked: a station's own IPv6 address (not the prefix +
+# its IPv4) is what passes.
+for p in $(printf '%s\n' "$J" | jq -r '.ports[] | select(.kind == "docker") | .netns'); do
+	must "$XBR" -b xdk6 port set "$p" spoof-check on
+done
+ping6_ok() { D exec "$1" ping -6 -c 2 -W 2 "$2" >/dev/null 2>&1; }
+for c in "v1 $A2" "v2 $A1" "v1 $GW6" "v2 $GW6"; do
+	# the first one waits out duplicate address detection
+	wait_until 10 ping6_ok ${c% *} ${c#* } || t_fail "IPv6: ${c% *} cannot ping ${c#* }: $(D exec ${c% *} ping -6 -c 1 -W 2 ${c#* } 2>&1 | tail -2 | tr '\n' '|')"
+done
+t_run D exec v1 ip -6 route show default
+[[ $T_OUT == *"via $GW6"* ]] || t_fail "IPv6: v1's default route is not via $GW6: $T_OUT"
+nft list table inet "xbr-xdk6" | gq "ip6 saddr 2001:db8:88::/64 masquerade" &&
+	! nft list table inet "xbr-xdk6" | gq "oifname != .*ip6 saddr 2001:db8:88::/64 masquerade" ||
+	t_fail "IPv6: the network masquerades IPv6 (Docker's bridge does not)"
+must D rm -f v1 v2
+must D network rm n6
 
 # ---- the plugin killed: forwarding goes on; restarted: it knows everything ----
 kill -KILL "$PLUGIN_PID"
@@ -483,4 +520,4 @@ rc=$?
 [ "$rc" = 0 ] || t_fail "xbr-docker exited $rc on TERM: $(grep -m3 -E 'ERROR|runtime error|leak' "$T_TMP/plugin.log")"
 [ -e "$PSOCK" ] && t_fail "xbr-docker left its socket $PSOCK"
 
-t_pass "dockerd with FORWARD DROP: create (bad options refused), ping by address and name, TCP, fdb names, outside, -p (every address, loopback, a range, -P; TCP and UDP on host_binding_ipv4), connect/disconnect, internal, plugin killed and restarted, dockerd restarted (live-restore; without it: the killed containers' ports removed), a reboot (bridges made again), API errors, $N at once, a compose file with driver xbr, rm leaves nothing"
+t_pass "dockerd with FORWARD DROP: create (bad options refused), ping by address and name, TCP, fdb names, outside, -p (every address, loopback, a range, -P; TCP and UDP on host_binding_ipv4), connect/disconnect, internal, IPv6 (Docker's addresses and gateway, spoof-checked, IPv4-only masquerade), plugin killed and restarted, dockerd restarted (live-restore; without it: the killed containers' ports removed), a reboot (bridges made again), API errors, $N at once, a compose file with driver xbr, rm leaves nothing"
