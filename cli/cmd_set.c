@@ -154,7 +154,7 @@ static int do_set_nat(const struct xbr_args *a)
 /* nat6 on|off: while nat is on, masquerade IPv6 too, or IPv4 only. */
 static int set_nat6(struct xbr_bridge *br, const char *val)
 {
-	const char *old = (br_config(br)->flags & XBR_CFG_F_NO_NAT6) ? "off" : "on";
+	const char *old = nat6_mode_name(br_config(br)->flags);
 	int on = xbr_parse_onoff(val), err;
 
 	if (on < 0) {
@@ -164,7 +164,7 @@ static int set_nat6(struct xbr_bridge *br, const char *val)
 	err = nat6_set(br, on); /* says why itself when it fails */
 	if (err)
 		return err;
-	print_change(br, "nat6", on ? "on" : "off", old);
+	print_change(br, "nat6", nat6_mode_name(br_config(br)->flags), old);
 	return 0;
 }
 

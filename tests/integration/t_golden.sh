@@ -344,6 +344,8 @@ xtj set neigh-suppress off
 xtj set neigh-suppress on
 xtj set nat off
 xtj set nat on
+xtj set nat6 off
+xtj set nat6 on
 xtj set dns off
 xtj set dns on
 xtj set publish-address 172.16.1.254
@@ -357,6 +359,7 @@ xb set ageing abc
 xb set icc maybe
 xb set mode bogus
 xb set nat sometimes
+xb set nat6 sometimes
 xb set dns maybe
 xb set publish-address 172.16.1
 xb set nosuch 1

@@ -30,6 +30,7 @@ declare -A inv=(
 	["set neigh-suppress"]="set neigh-suppress on"
 	["set mode"]="set mode $XBR_MODE"
 	["set nat"]="set nat on"
+	["set nat6"]="set nat6 on"
 	["set dns"]="set dns on"
 	["set publish-address"]="set publish-address any"
 	[dns]="dns"
@@ -50,7 +51,7 @@ declare -A inv=(
 )
 order=(up show "fdb show" "fdb add" "fdb replace" "fdb del" "fdb flush" "port show" "port add"
 	"port set" "port del" stats reload "set ageing" "set icc" "set neigh-suppress" "set mode" "set nat"
-	"set dns" "set publish-address" dns "publish add" "publish show" "publish del" restore "uplink add" "uplink show" "uplink peer add"
+	"set nat6" "set dns" "set publish-address" dns "publish add" "publish show" "publish del" restore "uplink add" "uplink show" "uplink peer add"
 	"uplink peer del" "uplink del" save monitor help version down)
 # The uplink's local address: an underlay veth here.
 ip link add ul0 type veth peer name ul1 && ip link set ul0 up && ip link set ul1 up &&
@@ -128,6 +129,7 @@ for path in "${order[@]}"; do
 	"port add") jq_ok "$T_OUT" '.netns == "ns3" and .kind == "station" and (.addr | test("^172\\.16\\.1\\."))' "port add -j: not the new port" ;;
 	"set mode") jq_ok "$T_OUT" ".mode == \"$XBR_MODE\" and .was == \"$XBR_MODE\"" "set mode -j" ;;
 	"set nat") jq_ok "$T_OUT" '.nat == "masquerade" and .was == "masquerade"' "set nat -j" ;;
+	"set nat6") jq_ok "$T_OUT" '.nat6 == "masquerade" and .was == "masquerade"' "set nat6 -j" ;;
 	"set dns") jq_ok "$T_OUT" '.dns == "on" and .was == "on"' "set dns -j" ;;
 	"set publish-address") jq_ok "$T_OUT" '.publish_address == "any" and .was == "any"' "set publish-address -j" ;;
 	dns) jq_ok "$T_OUT" ".dns and .domain == \"$T_BR\" and ([.names[].name] | index(\"ns1\") != null)" "dns -j" ;;
@@ -142,7 +144,7 @@ for path in "${order[@]}"; do
 done
 # Help is JSON too with -j, at every level: the command's entry of the table.
 xjson up help
-jq_ok "$J" '.path == "up" and (.options | length) == 15' "-j up help: not up's entry"
+jq_ok "$J" '.path == "up" and (.options | length) == 17' "-j up help: not up's entry"
 xjson fdb help
 jq_ok "$J" '.path == "fdb" and (.commands | length) == 5' "-j fdb help: not fdb's entry"
 xjson -h

@@ -4,7 +4,8 @@
 # (lib_nat.sh), a station reaches an outside server over TCP, UDP and ICMP,
 # IPv4 and IPv6, and the server sees the host's outside address; `set nat
 # off` lets the station's own address through and `set nat on` translates
-# again; traffic between stations meets no netfilter hook of the host (not
+# again, `set nat6 off` lets IPv6 through untranslated while IPv4 is;
+# traffic between stations meets no netfilter hook of the host (not
 # even netdev ingress on the ports) while traffic to the gateway does; `down`
 # leaves the ruleset exactly as before and forwarding as it was, also with
 # two bridges (the second keeps forwarding on until it goes too).
@@ -109,6 +110,21 @@ assert_no_answer out tcp 172.16.1.2 7000 "an unpublished station port is reachab
 must "$XBR" -b "$T_BR" set nat on
 assert_peer ns1 tcp "$OUT4" 5000 "$HOST4"
 assert_peer ns1 tcp "$OUT6" 5000 "$HOST6"
+# nat6 off: IPv4 still masqueraded, IPv6 leaves with the station's own
+# address (Docker's bridge networks); on again: both translated.
+must "$XBR" -b "$T_BR" set nat6 off
+xjson show
+jq_ok "$J" '.nat == "masquerade" and .nat6 == "off"' "show does not say nat masquerade, nat6 off"
+"$XBR" -b "$T_BR" show | head -1 | gq " nat masquerade nat6 off " || t_fail "show's text does not say nat6 off: $("$XBR" -b "$T_BR" show | head -1)"
+assert_peer ns1 tcp "$OUT4" 5000 "$HOST4"
+assert_peer ns1 tcp "$OUT6" 5000 fd00:172:16::ac10:101
+must "$XBR" -b "$T_BR" set nat6 on
+xjson show
+jq_ok "$J" '.nat6 == "masquerade"' "show does not say nat6 masquerade after set nat6 on"
+assert_peer ns1 tcp "$OUT6" 5000 "$HOST6"
+t_run "$XBR" -b "$T_BR" set nat6 maybe
+[ "$T_RC" -ne 0 ] && [ "$(t_nlines "$T_ERR")" -eq 1 ] && [[ $T_ERR == *'nat6 "maybe": not on or off'* ]] ||
+	t_fail "set nat6 maybe: not refused in one line (exit $T_RC): $T_ERR"
 
 # ---- down: the ruleset as before, forwarding as it was ----
 must timeout 30 "$XBR" -b "$T_BR" down
@@ -130,4 +146,4 @@ assert_peer na tcp "$OUT4" 5000 "$HOST4"
 must timeout 30 "$XBR" -b xnat2 down
 [ "$(forwarding)" = "0 0" ] || t_fail "down of the last bridge left forwarding at $(forwarding), it was 0 0"
 [ "$(ruleset)" = "$before" ] || t_fail "two bridges up and down changed the ruleset: $(ruleset | head -5 | tr '\n' '|')"
-t_pass "TCP/UDP/ICMP out over IPv4 and IPv6 as the host's address; nat off/on; stations never meet netfilter; down restores ruleset and forwarding"
+t_pass "TCP/UDP/ICMP out over IPv4 and IPv6 as the host's address; nat off/on; nat6 off (IPv6 untranslated, IPv4 still masqueraded)/on; stations never meet netfilter; down restores ruleset and forwarding"

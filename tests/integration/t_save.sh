@@ -35,7 +35,7 @@ ip link add ul0 type veth peer name ul1 && ip link set ul0 up && ip link set ul1
 
 # ---- a bridge with every kind of setting ----
 must timeout 60 "${X[@]}" up --subnet 10.61.0.0/16 --gateway 10.61.0.1 --subnet6 fd00:61::/64 \
-	--ageing 120 --fdb-size 4096 --mtu 1400 --no-nat --neigh-suppress off s1 s2=10.61.1.20/16 s3
+	--gateway6 fd00:61::1 --no-nat6 --ageing 120 --fdb-size 4096 --mtu 1400 --no-nat --neigh-suppress off s1 s2=10.61.1.20/16 s3
 must "${X[@]}" set ageing 150
 [ "$(ip netns exec s2 cat /sys/class/net/eth0/mtu)" = 1400 ] ||
 	t_fail "up --mtu 1400: s2's eth0 has MTU $(ip netns exec s2 cat /sys/class/net/eth0/mtu)"
@@ -98,6 +98,7 @@ must timeout 30 "${X[@]}" save "$F"
 t_log "saved file:"
 sed 's/^/#   /' "$F" >&2
 grep -q "^xbr -b $T_BR up .*--subnet 10.61.0.0/16 .*--mtu 1400 .*--no-nat --no-dns" "$F" || t_fail "no up line with the options: $(grep up "$F")"
+grep -q "^xbr -b $T_BR up .*--subnet6 fd00:61::/64 --gateway6 fd00:61::1 --no-nat6 " "$F" || t_fail "no up line with the IPv6 gateway and nat6: $(grep up "$F")"
 # publish-address after the publications, which stay on every address.
 [ "$(grep -v '^#' "$F" | tail -1)" = "xbr -b $T_BR set publish-address 10.61.0.1" ] ||
 	t_fail "publish-address is not the file's last line: $(grep -v '^#' "$F" | tail -2)"

@@ -199,7 +199,10 @@ static void test_args(void **state)
 	assert_string_equal(a.pos[0], "-");
 	assert_int_equal(parse("save", "a b", &a, store, argv), -EINVAL);
 	/* an unambiguous prefix of a "--" option */
-	assert_int_equal(parse("up", "--gate 10.0.0.1", &a, store, argv), 0);
+	assert_int_equal(parse("up", "--age 10", &a, store, argv), 0);
+	assert_string_equal(val(&a, "--ageing"), "10");
+	/* "--gateway" exactly is not ambiguous with --gateway6 */
+	assert_int_equal(parse("up", "--gateway 10.0.0.1", &a, store, argv), 0);
 	assert_string_equal(val(&a, "--gateway"), "10.0.0.1");
 	/* "--subnet" exactly is not ambiguous with --subnet6 ... */
 	assert_int_equal(parse("up", "--subnet 10.0.0.0/16", &a, store, argv), 0);
@@ -431,9 +434,9 @@ static void test_synopsis(void **state)
 	help_synopsis(buf, sizeof(buf), "set icc", find("set icc"));
 	assert_string_equal(buf, "set icc on|off");
 	help_synopsis(buf, sizeof(buf), "up", find("up"));
-	assert_string_equal(buf, "up [--subnet CIDR] [--gateway IP] [--subnet6 CIDR6] [--ageing SEC] "
+	assert_string_equal(buf, "up [--subnet CIDR] [--gateway IP] [--subnet6 CIDR6] [--gateway6 IP6] [--ageing SEC] "
 				 "[--fdb-size N] [--mtu N] [--publish-address IP] [--no-icc] [--mode tc|xdp|auto] "
-				 "[--no-nat|--internal] "
+				 "[--no-nat|--internal] [--no-nat6] "
 				 "[--neigh-suppress on|off] [--no-dns] [--empty] [--file FILE|DIR] [NS[=ADDR/PLEN]]...");
 	help_synopsis(buf, sizeof(buf), "save", find("save"));
 	assert_string_equal(buf, "save [FILE]");

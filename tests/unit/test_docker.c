@@ -171,12 +171,38 @@ static void test_network_refused(void **state)
 	assert_non_null(strstr(refused(bad, 400), "NetworkID"));
 	assert_int_equal(net_decode("{\"Options\":{}}", &n, &bad), -1);
 	assert_non_null(strstr(refused(bad, 400), "NetworkID is missing"));
-	/* IPv6 and several pools: not yet, said so. */
-	assert_int_equal(net_decode("{\"NetworkID\":\"" NID "\",\"Options\":{\"com.docker.network.enable_ipv6\":true},"
-				    "\"IPv4Data\":[{\"Pool\":\"10.0.0.0/24\"}],\"IPv6Data\":[{\"Pool\":\"fd00::/64\"}]}",
+	/* IPv6: Docker's pool and gateway taken; a prefix shorter than /64,
+	 * a gateway outside it, two pools, --ipv6 without a pool refused. */
+#define NET6(v6, on)                                                                               \
+	"{\"NetworkID\":\"" NID "\",\"Options\":{\"com.docker.network.enable_ipv6\":" on "},"           \
+	"\"IPv4Data\":[{\"Pool\":\"10.0.0.0/24\"}],\"IPv6Data\":[" v6 "]}"
+	assert_int_equal(net_decode(NET6("{\"Pool\":\"2001:db8:1::/64\",\"Gateway\":\"2001:db8:1::1/64\"}",
+					 "true"),
+				    &n, &bad),
+			 0);
+	assert_int_equal(n.plen6, 64);
+	assert_int_equal(n.subnet6[2], 0x0d);
+	assert_true(n.has_gw6);
+	assert_int_equal(n.gw6[15], 1);
+	assert_int_equal(net_decode(NET6("{\"Pool\":\"2001:db8:1::/80\"}", "true"), &n, &bad), 0);
+	assert_false(n.has_gw6); /* none given: xbr's (the prefix + the IPv4 gateway) */
+	assert_int_equal(net_decode(NET6("{\"Pool\":\"2001:db8::/48\"}", "true"), &n, &bad), -1);
+	assert_non_null(strstr(refused(bad, 200), "/64 to /96"));
+	assert_int_equal(net_decode(NET6("{\"Pool\":\"2001:db8:1::/64\",\"Gateway\":\"2001:db8:2::1/64\"}",
+					 "true"),
 				    &n, &bad),
 			 -1);
-	assert_non_null(strstr(refused(bad, 200), "IPv6"));
+	assert_non_null(strstr(refused(bad, 200), "IPv6 gateway 2001:db8:2::1 is outside the subnet"));
+	assert_int_equal(net_decode(NET6("{\"Pool\":\"2001:db8:1::/64\"},{\"Pool\":\"2001:db8:2::/64\"}",
+					 "true"),
+				    &n, &bad),
+			 -1);
+	assert_non_null(strstr(refused(bad, 200), "at most one IPv6 subnet"));
+	assert_int_equal(net_decode(NET6("", "true"), &n, &bad), -1);
+	assert_non_null(strstr(refused(bad, 200), "--ipv6 without an IPv6 subnet"));
+	assert_int_equal(net_decode(NET6("{\"Pool\":\"10.0.0.0/24\"}", "true"), &n, &bad), -1);
+	assert_non_null(strstr(refused(bad, 400), "IPv6Data[0].Pool"));
+	/* Several IPv4 pools: said so. */
 	assert_int_equal(net_decode("{\"NetworkID\":\"" NID "\",\"IPv4Data\":[{\"Pool\":\"10.0.0.0/24\"},"
 				    "{\"Pool\":\"10.0.1.0/24\"}]}",
 				    &n, &bad),
@@ -231,6 +257,18 @@ static void test_endpoint(void **state)
 	assert_true(e.has_mac);
 	assert_int_equal(e.mac[0], 0x02);
 	assert_int_equal(e.mac[5], 0x02);
+	assert_false(e.has_addr6);
+	/* An IPv6 address from Docker's IPAM. */
+	assert_int_equal(ep_decode(EP("\"Address\":\"172.18.0.2/16\",\"AddressIPv6\":\"2001:db8:1::2/64\"", ""),
+				   &e, &bad),
+			 0);
+	assert_true(e.has_addr6);
+	assert_int_equal(e.addr6[0], 0x20);
+	assert_int_equal(e.addr6[15], 0x02);
+	assert_int_equal(ep_decode(EP("\"Address\":\"172.18.0.2/16\",\"AddressIPv6\":\"2001:zz::2/64\"", ""),
+				   &e, &bad),
+			 -1);
+	assert_non_null(strstr(refused(bad, 400), "AddressIPv6"));
 
 	assert_int_equal(ep_decode(EP("\"Address\":\"\"", ""), &e, &bad), -1);
 	assert_non_null(strstr(refused(bad, 200), "no IPv4 address"));
