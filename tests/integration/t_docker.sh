@@ -307,8 +307,7 @@ t_run D exec v1 ip -6 route show default
 nft list table inet "xbr-xdk6" | gq "ip6 saddr 2001:db8:88::/64 masquerade" &&
 	! nft list table inet "xbr-xdk6" | gq "oifname != .*ip6 saddr 2001:db8:88::/64 masquerade" ||
 	t_fail "IPv6: the network masquerades IPv6 (Docker's bridge does not)"
-must D rm -f v1 v2
-must D network rm n6
+must D rm -f v2 # v1 and n6 stay for the reboot below
 
 # ---- the plugin killed: forwarding goes on; restarted: it knows everything ----
 kill -KILL "$PLUGIN_PID"
@@ -373,22 +372,24 @@ jq_ok "$J" '[.ports[] | select(.kind == "docker")] | length == 2' "c1 and c7 sta
 # As a reboot leaves things: the containers stopped, dockerd and the plugin
 # gone, and the bridges with them (pins and namespaces live in memory
 # filesystems). Then the plugin and dockerd start again: the plugin makes
-# the three networks' bridges again from dockerd's record of them, and the
-# containers start on them.
+# the four networks' bridges again from dockerd's record of them (n6's with
+# its IPv6 prefix and gateway), and the containers start on them.
 xjson show
 sub1=$(jq_val "$J" '"\(.subnet) \(.gateway) \(.mode)"')
+xjson_b xdk6 show
+sub6=$(jq_val "$J" '"\(.subnet) \(.subnet6) \(.gateway6) \(.nat6)"')
 kill -TERM "$DOCKERD_PID" # without live-restore: it stops the containers
 wait_until 60 gone "$DOCKERD_PID" || t_fail "dockerd did not stop on TERM"
 wait "$DOCKERD_PID"
 kill -TERM "$PLUGIN_PID"
 wait "$PLUGIN_PID"
-for b in "$T_BR" xdk2 xdk3; do
+for b in "$T_BR" xdk2 xdk3 xdk6; do
 	must timeout 60 "$XBR" -b "$b" down
 done
 t_bg "$PLUGIN" --socket "$PSOCK" --docker-host "$DSOCK" 2>>"$T_TMP/plugin.log"
 PLUGIN_PID=$T_BG_PID
 dockerd_start --no-live-restore
-for b in "$T_BR" xdk2 xdk3; do
+for b in "$T_BR" xdk2 xdk3 xdk6; do
 	wait_until 20 test -e "/sys/fs/bpf/xbr/$b/xbr_config" ||
 		t_fail "after the reboot, bridge $b was not made again: $(tail -3 "$T_TMP/plugin.log" | tr '\n' '|')"
 done
@@ -397,7 +398,13 @@ gq "network n1 (.*): its bridge was gone, made again" "$T_TMP/plugin.log" ||
 xjson show
 [ "$(jq_val "$J" '"\(.subnet) \(.gateway) \(.mode)"')" = "$sub1" ] ||
 	t_fail "n1's bridge made again with $(jq_val "$J" '"\(.subnet) \(.gateway) \(.mode)"'), was $sub1"
-must D start c1 c7 c4
+xjson_b xdk6 show
+[ "$(jq_val "$J" '"\(.subnet) \(.subnet6) \(.gateway6) \(.nat6)"')" = "$sub6" ] ||
+	t_fail "n6's bridge made again with $(jq_val "$J" '"\(.subnet) \(.subnet6) \(.gateway6) \(.nat6)"'), was $sub6"
+must D start c1 c7 c4 v1
+wait_until 10 ping6_ok v1 "$GW6" || t_fail "after the reboot v1 cannot ping n6's IPv6 gateway $GW6"
+must D rm -f v1
+must D network rm n6
 t_run D exec c1 ping -c 2 -W 2 c7
 [ "$T_RC" -eq 0 ] || t_fail "after the reboot c1 cannot ping c7 by name: $T_OUT $T_ERR"
 t_run D exec c4 ping -c 2 -W 2 10.84.0.1
