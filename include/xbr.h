@@ -96,8 +96,8 @@ enum {
 	XBR_PORT_F_NEIGH_SUPPRESS = 1 << 9,
 	/* The station's IPv6 address is its own (a Docker endpoint's, from
 	 * Docker's IPAM): the bridge prefix's first 64 bits + iid6, not the
-	 * prefix + its IPv4 address. Spoof-check accepts it; the bridge does
-	 * not answer neighbour solicitations for it (they flood). */
+	 * prefix + its IPv4 address. Spoof-check accepts it; neighbour
+	 * suppression finds it through the port's name (xbr_rnames). */
 	XBR_PORT_F_ADDR6 = 1 << 11,
 	/* Loader only (the datapath never reads it): the port has names besides
 	 * its own (`port add ... name`, a CNI container's), so removing it walks

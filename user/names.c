@@ -58,9 +58,14 @@ static void rkeys_of(const struct xbr_config *cfg, const struct xbr_port *p,
 	}
 }
 
+/* A Docker endpoint's port is named too, by its own port name ("d" and 14
+ * hex digits of the endpoint ID): its IPv6 address of its own is found
+ * through xbr_rnames when the bridge answers a solicitation for it
+ * (bpf/lib/neigh.h); Docker's DNS answers the containers' names. */
 static int named_kind(const struct xbr_port *p)
 {
-	return p->kind == XBR_KIND_STATION || p->kind == XBR_KIND_ATTACHED;
+	return p->kind == XBR_KIND_STATION || p->kind == XBR_KIND_ATTACHED ||
+	       p->kind == XBR_KIND_DOCKER;
 }
 
 int names_add(int names_fd, int rnames_fd, const struct xbr_config *cfg, const char *brname,

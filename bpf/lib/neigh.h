@@ -18,8 +18,9 @@
  * behind an uplink is answered for when its entry is static and remote (what
  * xbr-agent programs from the directory) and the bridge suppresses by default
  * (XBR_CFG_F_NEIGH_SUPPRESS): the MAC is then the one the address implies. IPv6
- * targets: the bridge prefix + a station's IPv4 address, or a station's
- * fe80::EUI-64 link-local address. Not answered (they flood as before): ARP
+ * targets: the bridge prefix + a station's IPv4 address, a station's own
+ * address (XBR_PORT_F_ADDR6, a Docker endpoint's: found through the names,
+ * xbr_neigh_own6()), or a station's fe80::EUI-64 link-local address. Not answered (they flood as before): ARP
  * probes (sender 0.0.0.0) and gratuitous ARP, duplicate address detection
  * (source ::), solicitations without a source link-layer address option or
  * with extension headers, VLAN-tagged frames, and IPv6 for the gateway (the
@@ -180,6 +181,45 @@ static __always_inline __u16 xbr_na_csum(const struct xbr_nd_frame *na)
 }
 
 /* ND: a solicitation for a known station? Then a->port. 1 or 0. */
+/*
+ * xbr_neigh_own6 - a solicitation for @target, in the bridge's prefix but no
+ * station's prefix + IPv4 form: a station's IPv6 address of its own
+ * (XBR_PORT_F_ADDR6, a Docker endpoint's)? The loader names such a port
+ * (user/names.c), so xbr_rnames leads from the address to its name and
+ * xbr_names to its port, whose MAC is then answered as for the other form.
+ * 1 with a->port, or 0. On the flood path only: two lookups more for a
+ * solicitation, none for any other frame.
+ */
+static __always_inline int xbr_neigh_own6(const __u32 *target, const struct xbr_port *in,
+					  const struct xbr_config *cfg, __u64 now,
+					  struct xbr_neigh_ans *a)
+{
+	struct xbr_rname_key rk = { .family = 6 };
+	struct xbr_name_key *nk;
+	struct xbr_name_val *nv;
+	struct xbr_port *p;
+	__u32 ifindex;
+
+	__builtin_memcpy(rk.addr, target, 16);
+	nk = bpf_map_lookup_elem(&xbr_rnames, &rk);
+	if (!nk)
+		return 0;
+	nv = bpf_map_lookup_elem(&xbr_names, nk);
+	if (!nv)
+		return 0;
+	ifindex = nv->ifindex;
+	p = bpf_map_lookup_elem(&xbr_ports, &ifindex);
+	if (!p || !(p->flags & XBR_PORT_F_ADDR6))
+		return 0;
+	a->port = xbr_neigh_port(p->mac, 0, in, cfg, now, 1);
+	if (!a->port || a->port->ifindex != ifindex) {
+		a->port = NULL;
+		return 0;
+	}
+	a->nd = 1;
+	return 1;
+}
+
 static __always_inline int xbr_neigh_nd(void *data, void *data_end, const struct xbr_port *in,
 					const struct xbr_config *cfg, __u64 now,
 					struct xbr_neigh_ans *a)
@@ -205,13 +245,21 @@ static __always_inline int xbr_neigh_nd(void *data, void *data_end, const struct
 		/* fe80::/64 with a modified EUI-64: the MAC is in it */
 		xbr_eui64_mac(t, mac);
 	} else if (cfg->plen6 && !((q->nd.target[0] ^ ((const __u32 *)cfg->subnet6)[0]) |
-				   (q->nd.target[1] ^ ((const __u32 *)cfg->subnet6)[1]) |
-				   (q->nd.target[2] ^ ((const __u32 *)cfg->subnet6)[2]))) {
+				   (q->nd.target[1] ^ ((const __u32 *)cfg->subnet6)[1]))) {
 		/* the bridge prefix + a station's IPv4 address (user/parse.c) */
 		addr = q->nd.target[3];
-		if (!addr)
-			return 0;
-		xbr_station_mac_of(addr, mac);
+		if (addr && !(q->nd.target[2] ^ ((const __u32 *)cfg->subnet6)[2])) {
+			xbr_station_mac_of(addr, mac);
+			a->port = xbr_neigh_port(mac, addr, in, cfg, now, 1);
+			if (a->port) {
+				a->nd = 1;
+				return 1;
+			}
+		}
+		/* or an address of its own (XBR_PORT_F_ADDR6, a Docker
+		 * endpoint's: the prefix's first 64 bits + its iid6), found
+		 * through the names: address -> name -> port */
+		return xbr_neigh_own6(q->nd.target, in, cfg, now, a);
 	} else {
 		return 0;
 	}

@@ -215,6 +215,8 @@ int model_dns(const struct model *m, const uint8_t *f, uint32_t len, uint8_t *an
 /* Names: add one (@label lower case; its addresses), and an address's name. */
 int model_dns_name(struct model *m, const char *label, uint32_t ifindex, uint32_t addr,
 		   const uint8_t addr6[16]);
+/* The port an IPv6 address names through the maps (rname, then name). */
+bool model_dns_port_of6(const struct model *m, const uint8_t a6[16], uint32_t *ifindex);
 int model_dns_rname(struct model *m, int family, const void *addr, const char *label);
 
 #endif

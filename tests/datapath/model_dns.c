@@ -148,6 +148,21 @@ static const struct m_rname *find_rname(const struct model *m, int family, const
 	return NULL;
 }
 
+bool model_dns_port_of6(const struct model *m, const uint8_t a6[16], uint32_t *ifindex)
+{
+	const struct m_rname *r = find_rname(m, 6, a6);
+	int i;
+
+	if (!r)
+		return false;
+	for (i = 0; i < m->dns.nname; i++)
+		if (!strcmp(m->dns.name[i].label, r->label)) {
+			*ifindex = m->dns.name[i].ifindex;
+			return true;
+		}
+	return false;
+}
+
 /* A decimal octet of an in-addr.arpa name: 1-3 digits, no leading zero,
  * at most 255. -1 when the label is none. */
 static int octet(const uint8_t *lab)

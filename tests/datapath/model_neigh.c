@@ -48,6 +48,23 @@ static const struct m_port *answering_port(const struct model *m, uint64_t now,
 	return p;
 }
 
+/* The station whose own IPv6 address (XBR_PORT_F_ADDR6) is @t, by its name:
+ * xbr_rnames gives the name, xbr_names its port; answered as the others. */
+static const struct m_port *own6_port(const struct model *m, uint64_t now,
+				      const struct m_port *in, const uint8_t *t)
+{
+	const struct m_port *p, *q;
+	uint32_t ifindex;
+
+	if (!model_dns_port_of6(m, t, &ifindex))
+		return NULL;
+	p = model_port(m, ifindex);
+	if (!p || !(p->flags & XBR_PORT_F_ADDR6))
+		return NULL;
+	q = answering_port(m, now, in, p->mac, 0, false, true);
+	return q && q->ifindex == ifindex ? q : NULL;
+}
+
 static void station_mac(uint32_t addr, uint8_t mac[6])
 {
 	mac[0] = 0x0a;
@@ -136,16 +153,27 @@ static bool nd(const struct model *m, uint64_t now, const struct m_port *in, con
 	} else if (m->plen6) {
 		memcpy(&addr, t + 12, 4);
 		xbr_station_addr6(m->prefix6, m->plen6, addr, want);
-		if (!addr || memcmp(t, want, 16))
+		if (memcmp(t, want, 8)) /* not in the prefix (its first 64 bits) */
 			return false;
-		station_mac(addr, mac);
-		by_addr = true;
+		/* a station's prefix + IPv4 form, or its own address (found
+		 * through the names, as the loader names such a port) */
+		p = NULL;
+		if (addr && !memcmp(t, want, 16)) {
+			station_mac(addr, mac);
+			p = answering_port(m, now, in, mac, addr, true, true);
+		}
+		if (!p)
+			p = own6_port(m, now, in, t);
+		if (!p)
+			return false;
+		goto reply;
 	} else {
 		return false;
 	}
 	p = answering_port(m, now, in, mac, addr, by_addr, true);
 	if (!p)
 		return false;
+reply:
 	memcpy(r, f + 6, 6); /* to the asking frame's source */
 	memcpy(r + 6, p->mac, 6);
 	put16(r + 12, 0x86dd);

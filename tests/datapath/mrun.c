@@ -326,6 +326,26 @@ static void dns_name(struct run *R, const char *label, int pos, uint32_t addr, b
 	}
 }
 
+static void own6_name(struct run *R, int pos)
+{
+	struct xbr_name_val v = { .ifindex = (uint32_t)dpt_env.ifindex[pos] };
+	struct xbr_rname_key k = { .family = 6 };
+	char label[8];
+	uint8_t a6[16];
+
+	if (!R->m->plen6)
+		return;
+	xbr_station_addr6(R->m->prefix6, R->m->plen6, 0, a6);
+	dpt_station_iid6(pos, a6 + 8);
+	snprintf(label, sizeof(label), "own%d", pos);
+	memcpy(v.addr6, a6, 16);
+	assert_int_equal(dpt_name_set(R->d, label, &v), 0);
+	assert_int_equal(model_dns_name(R->m, label, v.ifindex, 0, a6), 0);
+	memcpy(k.addr, a6, 16);
+	assert_int_equal(dpt_rname_set(R->d, &k, label), 0);
+	assert_int_equal(model_dns_rname(R->m, 6, a6, label), 0);
+}
+
 void mrun_dns_setup(struct run *R)
 {
 	struct xbr_rname_key k = { .family = 4 };
@@ -352,6 +372,10 @@ void mrun_dns_setup(struct run *R)
 			dns_name(R, "v4only", pos, addr, true, false, false);
 		if (pos == 3)
 			dns_name(R, "none", pos, addr, false, false, false);
+		/* its own IPv6 address's name, as the loader names a Docker
+		 * endpoint's port: answered for (ND) while the port has
+		 * XBR_PORT_F_ADDR6 */
+		own6_name(R, pos);
 	}
 	dns_name(R, "l23456789-123456789-123456789-123456789-123456789-123456789-123", 4,
 		 htonl(0x0a000063), true, true, true);

@@ -298,10 +298,16 @@ for p in $(printf '%s\n' "$J" | jq -r '.ports[] | select(.kind == "docker") | .n
 	must "$XBR" -b xdk6 port set "$p" spoof-check on
 done
 ping6_ok() { D exec "$1" ping -6 -c 2 -W 2 "$2" >/dev/null 2>&1; }
+xjson_b xdk6 stats
+nd0=$(jq_val "$J" .fdb.nd_replied)
 for c in "v1 $A2" "v2 $A1" "v1 $GW6" "v2 $GW6"; do
 	# the first one waits out duplicate address detection
 	wait_until 10 ping6_ok ${c% *} ${c#* } || t_fail "IPv6: ${c% *} cannot ping ${c#* }: $(D exec ${c% *} ping -6 -c 1 -W 2 ${c#* } 2>&1 | tail -2 | tr '\n' '|')"
 done
+# The solicitations for the containers' own addresses were the bridge's to
+# answer (neighbour suppression finds them through their ports' names).
+xjson_b xdk6 stats
+jq_ok "$J" ".fdb.nd_replied > $nd0" "IPv6: the bridge answered no neighbour solicitation for a container's address"
 t_run D exec v1 ip -6 route show default
 [[ $T_OUT == *"via $GW6"* ]] || t_fail "IPv6: v1's default route is not via $GW6: $T_OUT"
 nft list table inet "xbr-xdk6" | gq "ip6 saddr 2001:db8:88::/64 masquerade" &&
