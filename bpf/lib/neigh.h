@@ -344,6 +344,8 @@ static __always_inline int xbr_neigh_build(void *data, void *data_end, const str
 		t = (const __u8 *)q->nd.target;
 		if (t[0] == 0xfe && t[1] == 0x80) { /* fe80::EUI-64 (xbr_neigh_nd() checked) */
 			xbr_eui64_mac(t, mac);
+		} else if (p->flags & XBR_PORT_F_ADDR6) { /* its own address: its MAC */
+			__builtin_memcpy(mac, p->mac, ETH_ALEN);
 		} else { /* the bridge prefix + the station's IPv4 address */
 			xbr_station_mac_of(q->nd.target[3], mac);
 		}

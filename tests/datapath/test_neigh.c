@@ -386,6 +386,69 @@ static void test_nd(void **state)
 	free(c);
 }
 
+/* The name a Docker endpoint's port gets (user/names.c), of the station at
+ * @pos's own IPv6 address (DPT_PREFIX6 + dpt_station_iid6(pos)): in @s. */
+static void own6_named(struct nctx *c, int pos, char s[INET6_ADDRSTRLEN])
+{
+	struct xbr_name_val v = { .ifindex = (uint32_t)dpt_env.ifindex[pos] };
+	struct xbr_rname_key k = { .family = 6 };
+	char label[8];
+	uint8_t a[16];
+
+	assert_int_equal(inet_pton(AF_INET6, DPT_PREFIX6, a), 1);
+	dpt_station_iid6(pos, a + 8);
+	inet_ntop(AF_INET6, a, s, INET6_ADDRSTRLEN);
+	snprintf(label, sizeof(label), "d%d", pos);
+	memcpy(v.addr6, a, 16);
+	assert_int_equal(dpt_name_set(&c->d, label, &v), 0);
+	memcpy(k.addr, a, 16);
+	assert_int_equal(dpt_rname_set(&c->d, &k, label), 0);
+}
+
+/* A station with an IPv6 address of its own (XBR_PORT_F_ADDR6): its
+ * solicitations are answered with its MAC, found through its port's name;
+ * its prefix + IPv4 form is nobody's. */
+static void test_nd_own6(void **state)
+{
+	int hook = (int)(long)*state;
+	const uint32_t fl[NPORT] = { PD | NS, PD | NS | XBR_PORT_F_ADDR6, PD | NS, PD | NS };
+	struct nctx *c = calloc(1, sizeof(*c));
+	char s0[INET6_ADDRSTRLEN], s1[INET6_ADDRSTRLEN], own1[INET6_ADDRSTRLEN],
+		own3[INET6_ADDRSTRLEN];
+	uint8_t out[128], a[16];
+
+	assert_non_null(c);
+	if (dpt_hook_missing(hook)) {
+		free(c);
+		DPT_SKIP(dpt_hook_missing(hook));
+	}
+	setup(c, hook, fl);
+	assert_int_equal(inet_pton(AF_INET6, DPT_PREFIX6, a), 1);
+	memcpy(a + 12, &c->addr[0], 4);
+	inet_ntop(AF_INET6, a, s0, sizeof(s0));
+	memcpy(a + 12, &c->addr[1], 4);
+	inet_ntop(AF_INET6, a, s1, sizeof(s1));
+	own6_named(c, 1, own1);
+	own6_named(c, 3, own3);
+
+	/* Its own address: answered, with its MAC. */
+	ns_req(c, 0, s0, own1, 255);
+	assert_int_equal(run(c, 0, out), DPT_REPLY);
+	check_na(c, out, 0, 1, s0, own1);
+	/* The prefix + its IPv4 address is not its address: flooded. */
+	ns_req(c, 0, s0, s1, 255);
+	assert_int_equal(run(c, 0, out), DPT_FLOOD);
+	/* Named, but its port has no address of its own: flooded. */
+	ns_req(c, 0, s0, own3, 255);
+	assert_int_equal(run(c, 0, out), DPT_FLOOD);
+	/* Suppression off on its port: flooded. */
+	assert_int_equal(dpt_port_set(&c->d, 1, PD | XBR_PORT_F_ADDR6, 0), 0);
+	ns_req(c, 0, s0, own1, 255);
+	assert_int_equal(run(c, 0, out), DPT_FLOOD);
+	dpt_close(&c->d);
+	free(c);
+}
+
 int run_neigh_tests(void)
 {
 #define T(name, fn, hook) { name, fn, NULL, NULL, (void *)(long)(hook) }
@@ -394,6 +457,10 @@ int run_neigh_tests(void)
 		  test_arp, DPT_TC),
 		T("xdp: ARP for a known station on a suppressing port answered, the rest flooded",
 		  test_arp, DPT_XDP),
+		T("tc: ND for a station's own IPv6 address (a Docker endpoint's) answered through "
+		  "its name", test_nd_own6, DPT_TC),
+		T("xdp: ND for a station's own IPv6 address (a Docker endpoint's) answered through "
+		  "its name", test_nd_own6, DPT_XDP),
 		T("tc: no answer across isolation or for an expired station", test_arp_policy,
 		  DPT_TC),
 		T("xdp: no answer across isolation or for an expired station", test_arp_policy,
