@@ -248,13 +248,17 @@ lab-down: all
 # The build is parallel (one job per CPU) unless make was given -j itself.
 JOBS := $(if $(findstring -j,$(MAKEFLAGS)),,-j$(shell nproc 2>/dev/null || echo 2))
 
+# The integration tests of tc mode run the sanitizer build (build/san), those
+# of XDP mode the normal one: each test runs once under ASan+UBSan and once as
+# shipped (tests/run.sh, SAN_BUILD).
 test:
 	@tools/deps.sh test
-	@$(MAKE) --no-print-directory $(JOBS) all $(UNIT_BINS) $(DP_BIN)
-	@TEST_JOBS=$${TEST_JOBS:-2} tests/run.sh
+	@$(MAKE) --no-print-directory $(JOBS) all san $(UNIT_BINS) $(DP_BIN)
+	@SAN_BUILD=$(BUILD)/san TEST_JOBS=$${TEST_JOBS:-2} tests/run.sh
 
-# Sanitizers: user space and tests rebuilt with ASan+UBSan in build/san, then
-# the unit and integration suites run on them, and Valgrind checks up/fdb/down.
+# Sanitizers: user space and tests rebuilt with ASan+UBSan in build/san; `make
+# check` runs the unit suite on them and Valgrind on up/fdb/down (`make test`
+# runs the integration suite of tc mode on them).
 SAN_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 
 san:

@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
-# `make check`: the unit and integration suites on the AddressSanitizer +
+# `make check`: the unit suite on the AddressSanitizer +
 # UndefinedBehaviorSanitizer build (build/san), then Valgrind on up/fdb/down
-# with the normal build. Any sanitizer report or leak fails the run. Every
+# with the normal build (the integration suite runs on build/san in `make
+# test`: every test of tc mode). Any sanitizer report or leak fails the run. Every
 # skip is listed at the end with its reason; with CI=true one that is not in
 # tests/expected-skips fails the run (as in tests/run.sh).
 set -uo pipefail
@@ -49,74 +50,9 @@ for t in "$SAN"/tests/test_*; do
 	cmocka_skips "san:unit:$(basename "$t")" "$out"
 done
 
-# 2. integration tests with the sanitized binary: any report makes xbr exit
-#    86/87, which the tests see as a failed command. CHECK_JOBS at a time
-#    (default 2; `make test` runs the same tests TEST_JOBS at a time), those
-#    with a "# test-serial:" line alone after the others, as tests/run.sh
-#    does.
-CHECK_JOBS=${CHECK_JOBS:-2}
-OUTDIR=$(mktemp -d)
-trap 'rm -rf "$OUTDIR"' EXIT
-san_exec() { # TEST: its output to OUTDIR/NAME, "rc seconds" to OUTDIR/NAME.rc
-	local t=$1 n limit mode t0
-	n=$(basename "$t" .sh)
-	# 180 s each, or what the test asks for ("# test-timeout: SECONDS", as
-	# tests/run.sh reads it).
-	limit=$(sed -n 's/^# test-timeout: \([0-9][0-9]*\)$/\1/p' "$t" | head -1)
-	[ -n "$limit" ] && [ "$limit" -gt 180 ] || limit=180
-	# A test of "# test-modes: M..." runs in its first mode (tc otherwise).
-	mode=$(sed -n 's/^# test-modes: *\([a-z]*\).*$/\1/p' "$t" | head -1)
-	t0=$SECONDS
-	# t_big: 1,023 stations under the sanitizers (4,095 run in make test).
-	XBR=$SAN/xbr XBR_MODE=${mode:-tc} XBR_BIG=${XBR_BIG:-1023} timeout -k 10 "$limit" bash "$t" </dev/null >"$OUTDIR/$n" 2>&1
-	echo "$? $((SECONDS - t0))" >"$OUTDIR/$n.rc"
-}
-san_report() { # TEST
-	local n rc secs out line
-	n=$(basename "$1" .sh)
-	read -r rc secs <"$OUTDIR/$n.rc" || { rc=1 secs=0; }
-	out=$(cat "$OUTDIR/$n")
-	line=$(printf '%s\n' "$out" | grep -E '^(PASS|FAIL|SKIP) ' | tail -1)
-	if printf '%s' "$out" | grep -cE 'ERROR: (Address|Leak)Sanitizer|runtime error:' >/dev/null; then
-		rc=1
-		line="sanitizer report: $(printf '%s' "$out" | grep -m2 -E 'Sanitizer|runtime error' | tr '\n' ' ')"
-	elif [ "$rc" -ne 0 ] && [ "$rc" -ne 77 ]; then
-		line="$line | $(printf '%s\n' "$out" | grep -v '^[[:space:]]*$' | tail -5 | cut -c1-200 | tr '\n' '|')"
-	fi
-	T0=$((SECONDS - secs))
-	result "san:$n" "$rc" "$line"
-}
-declare -A running=()
-san_drain() {
-	local pid
-	wait -n -p pid "${!running[@]}"
-	san_report "${running[$pid]}"
-	unset "running[$pid]"
-}
-serial=()
-for t in tests/integration/t_*.sh; do
-	case $t in
-	*/t_h_killsweep.sh)
-		# It runs xbr under strace to inject faults, and LeakSanitizer needs
-		# ptrace itself at exit: the two cannot share a process.
-		T0=$SECONDS
-		result "san:$(basename "$t" .sh)" 77 "strace fault injection and LeakSanitizer both need ptrace; runs in make test"
-		continue
-		;;
-	esac
-	if [ "$CHECK_JOBS" -gt 1 ] && grep -c '^# test-serial: ' "$t" >/dev/null; then
-		serial+=("$t")
-		continue
-	fi
-	while [ "${#running[@]}" -ge "$CHECK_JOBS" ]; do san_drain; done
-	san_exec "$t" &
-	running[$!]=$t
-done
-while [ "${#running[@]}" -gt 0 ]; do san_drain; done
-for t in "${serial[@]}"; do
-	san_exec "$t"
-	san_report "$t"
-done
+# 2. The integration tests under the sanitizers: `make test` runs those of
+#    tc mode on this build (tests/run.sh, SAN_BUILD), so they are not run a
+#    second time here.
 
 # 3. Valgrind: no leak and no error in up, fdb, show, stats, port add/del,
 #    publish, set nat, down.

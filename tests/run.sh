@@ -35,6 +35,13 @@
 #                     A test with a line "# test-serial: WHY" runs alone, after
 #                     the others, as the bench smoke test does; results print
 #                     as tests end.
+#   SAN_BUILD=dir     a build with AddressSanitizer and UBSan (`make test`:
+#                     build/san): the integration tests of tc mode run its
+#                     binaries (xbr, xbr-cni, xbr-docker, xbr-agent), the XDP
+#                     ones the normal build's, so every test runs once under
+#                     the sanitizers and once as shipped. A sanitizer report
+#                     fails the test. A test that says "# test-san: no WHY"
+#                     runs the normal build in tc mode too.
 #   XBR_MODES=list    datapath modes the integration tests run in (default
 #                     "tc xdp"; the datapath binary covers both by itself)
 #   EXPECTED_SKIPS=f  the expected skips (default tests/expected-skips)
@@ -55,6 +62,15 @@ TEST_LOG_LINES=${TEST_LOG_LINES:-20}
 TEST_JOBS=${TEST_JOBS:-1}
 XBR_MODES=${XBR_MODES:-tc xdp}
 EXPECTED_SKIPS=${EXPECTED_SKIPS:-$REPO/tests/expected-skips}
+SAN_BUILD=${SAN_BUILD:-}
+case $SAN_BUILD in '' | /*) ;; *) SAN_BUILD=$REPO/$SAN_BUILD ;; esac
+if [ -n "$SAN_BUILD" ]; then
+	[ -x "$SAN_BUILD/xbr" ] || { echo "tests/run.sh: SAN_BUILD=$SAN_BUILD has no xbr (make san)" >&2; exit 2; }
+	# A report ends the process with its own exit code, which the test sees
+	# as a failed command; the log is searched for one besides (a daemon's).
+	export ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=0:exitcode=86
+	export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:exitcode=87
+fi
 LOGDIR=$BUILD/tests/logs
 # cmocka writes results to stdout and errors to stderr: line-buffer both so
 # the log keeps them in order.
@@ -186,6 +202,8 @@ test_limit() { # KIND PATH
 		t=$(sed -n 's/^# test-timeout: \([0-9][0-9]*\)$/\1/p' "$2" | head -1)
 		[ -n "$t" ] && [ "$t" -gt "$limit" ] && limit=$t ;;
 	esac
+	# ASan and UBSan slow xbr's own work: 180 s at least under them.
+	is_san "$1" "$2" && [ "$limit" -lt 180 ] && limit=180
 	printf '%s' "$limit"
 }
 
@@ -200,11 +218,28 @@ exec_one() { # KIND PATH
 	t0=$(date +%s%N)
 	case $kind in
 	unit | datapath) timeout -k 10 "$limit" "${LINEBUF[@]}" "$path" </dev/null >"$log" 2>&1 ;;
-	*) XBR_MODE=$mode timeout -k 10 "$limit" bash "$path" </dev/null >"$log" 2>&1 ;;
+	*)
+		if is_san "$kind" "$path"; then
+			XBR=$SAN_BUILD/xbr XBR_MODE=$mode timeout -k 10 "$limit" bash "$path" </dev/null >"$log" 2>&1
+		else
+			XBR_MODE=$mode timeout -k 10 "$limit" bash "$path" </dev/null >"$log" 2>&1
+		fi
+		;;
 	esac
 	rc=$?
+	# A sanitizer report anywhere in the log (a daemon's too) fails the test.
+	if is_san "$kind" "$path" && grep -cE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$log" >/dev/null; then
+		echo "FAIL ${name%@*}: sanitizer report: $(grep -m2 -E 'Sanitizer|runtime error' "$log" | tr '\n' ' ' | cut -c1-300)" >>"$log"
+		[ "$rc" -ne 0 ] || rc=86
+	fi
 	t1=$(date +%s%N)
 	echo "$rc $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b - a) / 1e9 }')" >"$log.res"
+}
+
+# Does the test run the sanitizer build? Integration tests of tc mode do when
+# SAN_BUILD is set, but those that say "# test-san: no WHY".
+is_san() { # KIND PATH
+	[ -n "$SAN_BUILD" ] && [ "$1" = integration:tc ] && ! grep -c '^# test-san: no ' "$2" >/dev/null
 }
 
 run_one() { # KIND PATH

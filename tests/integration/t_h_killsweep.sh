@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 # test-timeout: 480
+# test-san: no strace fault injection and LeakSanitizer both need ptrace (the sweep kills the release binary)
 # SIGKILL at chosen steps, deterministically (the random-delay version is
 # t_h_kill.sh): strace injects SIGKILL into `xbr up ns1 ns2 ns3` at its K-th
 # bpf(2) call and at its K-th netlink sendto(2) - map/pin/program steps and
