@@ -84,10 +84,17 @@ hcap_start() {
 	cap_start "$3" "$4" eth0 nsenter -t "${T_HOST_PID[$1]}" -n -m -- ip netns exec "$2"
 }
 
-# hcap_stop: stop the capture (after a moment for frames in flight) and
-# print what it holds, one line per frame.
+# hcap_stop FILE: stop the capture once it has caught up (its file unchanged
+# over 3 looks 0.3 s apart, at most 10 s: a busy machine's tcpdump may still
+# be writing frames it was sent) and print what it holds, one line per frame.
 hcap_stop() {
-	sleep 0.3
+	local size prev="" same=0 i
+	for ((i = 0; i < 33 && same < 3; i++)); do
+		sleep 0.3
+		size=$(stat -c %s "$1" 2>/dev/null)
+		if [ "$size" = "$prev" ]; then same=$((same + 1)); else same=0; fi
+		prev=$size
+	done
 	kill -INT "$T_CAP_PID" 2>/dev/null
 	wait_until 5 sh -c "! kill -0 $T_CAP_PID 2>/dev/null"
 	tcpdump -nr "$1" 2>/dev/null
