@@ -225,6 +225,20 @@ wait_until() {
 	done
 }
 
+# cap_settle FILE...: wait until the capture files (tcpdump -U) have stopped
+# growing: unchanged over 3 looks 0.3 s apart, at most 10 s. Before stopping
+# a capture: a busy machine's tcpdump may still be writing frames it was
+# sent (a fixed pause lost some under load: t_xdp_policy in run L1).
+cap_settle() {
+	local sizes prev="" same=0 i
+	for ((i = 0; i < 33 && same < 3; i++)); do
+		sleep 0.3
+		sizes=$(stat -c %s "$@" 2>/dev/null | tr '\n' ' ')
+		if [ "$sizes" = "$prev" ]; then same=$((same + 1)); else same=0; fi
+		prev=$sizes
+	done
+}
+
 # t_bg CMD...: start a background job (pid in T_BG_PID), stopped by the cleanup.
 t_bg() {
 	"$@" &

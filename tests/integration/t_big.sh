@@ -104,7 +104,9 @@ witness() {
 }
 witness_count() {
 	local w p n=0
-	sleep 0.3
+	local files=()
+	for w in "${W[@]}"; do files+=("$T_TMP/$1.$w.pcap"); done
+	cap_settle "${files[@]}"
 	for p in "${W_PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; done
 	for p in "${W_PIDS[@]}"; do wait "$p" 2>/dev/null; done
 	for w in "${W[@]}"; do n=$((n + $(tcpdump -nn -r "$T_TMP/$1.$w.pcap" 2>/dev/null | wc -l))); done

@@ -27,7 +27,7 @@ ip -n ns1 neigh replace 172.16.1.99 lladdr "$unknown" dev eth0 nud permanent ||
 timeout 10 ip netns exec ns1 ping -n -q -c 10 -i 0.05 -W 1 172.16.1.99 >/dev/null 2>&1
 # Broadcast: ARP requests for an address nobody has (not answered by the bridge).
 timeout 10 ip netns exec ns1 ping -n -q -c 1 -W 2 172.16.1.77 >/dev/null 2>&1
-sleep 0.3
+cap_settle "$cap_gw" "$cap_ns2"
 for p in "${T_BG_PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; done
 wait 2>/dev/null
 

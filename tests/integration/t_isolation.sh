@@ -41,7 +41,7 @@ if command -v iperf3 >/dev/null; then
 		t_fail "iperf3 ns1->ns2 failed: $(jq -r '.error // empty' "$T_TMP/iperf.json" 2>/dev/null | head -1)"
 fi
 assert_ping ns2 172.16.1.1 3
-sleep 0.3
+cap_settle "$cap"
 for p in "${T_BG_PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; done
 wait 2>/dev/null
 

@@ -31,7 +31,7 @@ witness() {
 	wait_until 10 grep -q 'listening on' "$T_TMP/$1.err" || t_fail "tcpdump in ns3 did not start: $(cat "$T_TMP/$1.err")"
 }
 witness_stop() {
-	sleep 0.3
+	cap_settle "$T_TMP/$1"
 	kill -TERM "$W_PID" 2>/dev/null
 	wait "$W_PID" 2>/dev/null
 	NARP=$(tcpdump -nn -r "$T_TMP/$1" arp 2>/dev/null | wc -l)
