@@ -97,21 +97,35 @@ static int set_mode(struct xbr_bridge *br, const char *val)
 	print_change(br, "mode", br_mode_name(mode), br_mode_name(old));
 	return 0;
 }
-/* nat on|off: masquerade the stations' traffic to the outside, or not (nat.c). */
-static int set_nat(struct xbr_bridge *br, const char *val)
+/* nat|nat6 on|off (@key): apply with @set (nat.c, which says why itself when
+ * it fails), print the mode @name gives before and after. */
+static int set_onoff_nat(struct xbr_bridge *br, const char *val, const char *key,
+			 int (*set)(struct xbr_bridge *br, int on), const char *(*name)(uint16_t flags))
 {
-	const char *old = nat_mode_name(br_config(br)->flags);
+	const char *old = name(br_config(br)->flags);
 	int on = xbr_parse_onoff(val), err;
 
 	if (on < 0) {
-		pr_warn("nat \"%s\": not on or off", val);
+		pr_warn("%s \"%s\": not on or off", key, val);
 		return -EINVAL;
 	}
-	err = nat_set(br, on); /* says why itself when it fails */
+	err = set(br, on);
 	if (err)
 		return err;
-	print_change(br, "nat", nat_mode_name(br_config(br)->flags), old);
+	print_change(br, key, name(br_config(br)->flags), old);
 	return 0;
+}
+
+/* nat on|off: masquerade the stations' traffic to the outside, or not. */
+static int set_nat(struct xbr_bridge *br, const char *val)
+{
+	return set_onoff_nat(br, val, "nat", nat_set, nat_mode_name);
+}
+
+/* nat6 on|off: while nat is on, masquerade IPv6 too, or IPv4 only. */
+static int set_nat6(struct xbr_bridge *br, const char *val)
+{
+	return set_onoff_nat(br, val, "nat6", nat6_set, nat6_mode_name);
 }
 
 /* Open the bridge and apply one setting to it. */
@@ -149,23 +163,6 @@ static int do_set_mode(const struct xbr_args *a)
 static int do_set_nat(const struct xbr_args *a)
 {
 	return with_bridge(a, set_nat);
-}
-
-/* nat6 on|off: while nat is on, masquerade IPv6 too, or IPv4 only. */
-static int set_nat6(struct xbr_bridge *br, const char *val)
-{
-	const char *old = nat6_mode_name(br_config(br)->flags);
-	int on = xbr_parse_onoff(val), err;
-
-	if (on < 0) {
-		pr_warn("nat6 \"%s\": not on or off", val);
-		return -EINVAL;
-	}
-	err = nat6_set(br, on); /* says why itself when it fails */
-	if (err)
-		return err;
-	print_change(br, "nat6", nat6_mode_name(br_config(br)->flags), old);
-	return 0;
 }
 
 static int do_set_nat6(const struct xbr_args *a)

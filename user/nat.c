@@ -658,19 +658,18 @@ const char *nat6_mode_name(uint16_t cfg_flags)
 	return (cfg_flags & (XBR_CFG_F_NO_NAT | XBR_CFG_F_NO_NAT6)) ? "off" : "masquerade";
 }
 
-int nat6_set(struct xbr_bridge *br, int on)
+/* Set or clear @flag (XBR_CFG_F_NO_NAT, _NO_NAT6) and make the table follow.
+ * The config first: if this is killed before the table follows, the next NAT
+ * command (nat_sync) makes the table agree with it. On failure both go back. */
+static int nat_flag_set(struct xbr_bridge *br, uint16_t flag, int set)
 {
 	uint16_t old = br->cfg.flags;
 	int err;
 
-	if (!br->cfg.plen6) {
-		pr_warn("bridge \"%s\" has no IPv6 (up --subnet6 none)", br->name);
-		return -EINVAL;
-	}
-	if (on)
-		br->cfg.flags &= (__u16)~XBR_CFG_F_NO_NAT6;
+	if (set)
+		br->cfg.flags |= flag;
 	else
-		br->cfg.flags |= XBR_CFG_F_NO_NAT6;
+		br->cfg.flags &= (__u16)~flag;
 	err = pins_config_write(br);
 	if (!err)
 		err = nat_sync(br);
@@ -681,9 +680,17 @@ int nat6_set(struct xbr_bridge *br, int on)
 	return err;
 }
 
+int nat6_set(struct xbr_bridge *br, int on)
+{
+	if (!br->cfg.plen6) {
+		pr_warn("bridge \"%s\" has no IPv6 (up --subnet6 none)", br->name);
+		return -EINVAL;
+	}
+	return nat_flag_set(br, XBR_CFG_F_NO_NAT6, !on);
+}
+
 int nat_set(struct xbr_bridge *br, int on)
 {
-	uint16_t old = br->cfg.flags;
 	int err;
 
 	if (br->cfg.flags & XBR_CFG_F_INTERNAL) {
@@ -691,22 +698,10 @@ int nat_set(struct xbr_bridge *br, int on)
 			br->name);
 		return -EINVAL;
 	}
-	if (on)
-		br->cfg.flags &= (__u16)~XBR_CFG_F_NO_NAT;
-	else
-		br->cfg.flags |= XBR_CFG_F_NO_NAT;
-	/* The config first: if this is killed before the table follows, the
-	 * next NAT command (nat_sync) makes the table agree with it. */
-	err = pins_config_write(br);
+	err = nat_flag_set(br, XBR_CFG_F_NO_NAT, !on);
 	if (!err)
-		err = nat_sync(br);
-	if (err) {
-		br->cfg.flags = old;
-		pins_config_write(br);
-		return err;
-	}
-	nat_check_forward(br);
-	return 0;
+		nat_check_forward(br);
+	return err;
 }
 
 /* ---- a host whose forward policy drops ---- */
